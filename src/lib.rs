@@ -1,0 +1,7 @@
+//! ossec-ar: editor, validator and dry-run simulator for the `<command>` and
+//! `<active-response>` blocks of Wazuh and OSSEC `ossec.conf` files.
+//!
+//! Layers (SPEC §5, `docs/ARCHITECTURE.md`): `xml` → `model` → `validate`, `rules`,
+//! `simulate` → `session` → `cli`, `tui`; `save` uses `xml` and `validate`.
+
+pub mod xml;

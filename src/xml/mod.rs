@@ -1,0 +1,11 @@
+//! Lossless reader of the Wazuh/OSSEC XML dialect (SPEC §5 `xml/`).
+//!
+//! Knows nothing about Wazuh options: it turns bytes into a span tree in which every
+//! byte belongs to a token, and applies byte-range splices. Nothing here imports from
+//! the layers above (checked by `tests/it/architecture.rs`).
+
+mod parse;
+mod tree;
+
+pub use parse::parse;
+pub use tree::{Attribute, Document, Element, ElementId, Item, Span, Token, TokenKind, XmlError};

@@ -1,0 +1,371 @@
+//! The reader: Wazuh's `os_xml` state machine (reference `wazuh-semantics.md` §8,
+//! `ossec-semantics.md` §9), rewritten to record byte spans and to recover after an
+//! error so that every problem is reported, not only the first.
+//!
+//! Written by hand because no XML crate reads this dialect as the daemons do
+//! (reference `ecosystem.md` §4: multiple roots, `\<` escapes, `<! … !>` comments,
+//! no entities, `</a >` rejected) and none keeps every byte.
+
+use super::tree::{Attribute, Document, Element, ElementId, Item, Span, XmlError};
+
+/// Longest text run os_xml accepts (Wazuh's `XML_MAXSIZE`, reference §8.3).
+const MAX_TEXT: usize = 20480;
+/// Deepest nesting os_xml accepts (reference §8.3).
+const MAX_DEPTH: usize = 1024;
+
+/// C's `isspace` in the "C" locale, which os_xml uses to end names and attributes.
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+/// Reads `source` the way Wazuh's reader does, keeping every byte.
+pub fn parse(source: &str) -> Document {
+    let mut p = Parser {
+        src: source.as_bytes(),
+        pos: 0,
+        elements: Vec::new(),
+        top: Vec::new(),
+        stack: Vec::new(),
+        errors: Vec::new(),
+    };
+    p.run();
+    let mut line_starts = vec![0];
+    line_starts.extend(
+        source
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i + 1),
+    );
+    Document {
+        source: source.to_owned(),
+        elements: p.elements,
+        top: p.top,
+        errors: p.errors,
+        line_starts,
+    }
+}
+
+struct Parser<'a> {
+    src: &'a [u8],
+    pos: usize,
+    elements: Vec<Element>,
+    top: Vec<Item>,
+    stack: Vec<ElementId>,
+    errors: Vec<XmlError>,
+}
+
+/// How a start tag ended.
+enum TagEnd {
+    Open,
+    SelfClosed,
+}
+
+impl Parser<'_> {
+    fn run(&mut self) {
+        while self.pos < self.src.len() {
+            self.text_run();
+            if self.pos >= self.src.len() {
+                break;
+            }
+            match self.src.get(self.pos + 1) {
+                Some(b'!') => self.comment(),
+                Some(b'/') if self.stack.is_empty() => {
+                    self.error("XMLERR: Element not opened.".into(), self.pos);
+                    let end = self.find(b'>').map_or(self.src.len(), |e| e + 1);
+                    self.push(Item::Junk(self.pos..end));
+                    self.pos = end;
+                }
+                Some(b'/') => self.end_tag(),
+                _ => self.start_tag(),
+            }
+        }
+        if !self.stack.is_empty() {
+            let msg = "XMLERR: End of file and some elements were not closed.";
+            self.error(msg.into(), self.src.len());
+            while let Some(id) = self.stack.pop() {
+                self.elements[id.0].span.end = self.src.len();
+            }
+        }
+    }
+
+    /// Consumes text up to the next `<` that starts markup; a backslash toggles an
+    /// escape so that `\<` is text (reference §8.1); comments are markup even after
+    /// a backslash, as in os_xml where the comment check comes first.
+    fn text_run(&mut self) {
+        let start = self.pos;
+        let mut escaped = false;
+        while let Some(&c) = self.src.get(self.pos) {
+            match c {
+                b'\\' => escaped = !escaped,
+                b'<' if self.src.get(self.pos + 1) == Some(&b'!') => break,
+                b'<' if !escaped => break,
+                _ => escaped = false,
+            }
+            self.pos += 1;
+        }
+        if self.pos > start {
+            if !self.stack.is_empty() && self.pos - start >= MAX_TEXT {
+                self.error("XMLERR: String overflow.".into(), start + MAX_TEXT);
+            }
+            self.push(Item::Text(start..self.pos));
+        }
+    }
+
+    fn comment(&mut self) {
+        let start = self.pos;
+        let body = &self.src[start + 2..];
+        let end = (0..body.len())
+            .find(|&i| body[i..].starts_with(b"!>") || body[i..].starts_with(b"-->"));
+        let end = match end {
+            Some(i) if body[i] == b'!' => start + 2 + i + 2,
+            Some(i) => start + 2 + i + 3,
+            None => {
+                self.error("XMLERR: Comment not closed.".into(), self.src.len());
+                self.src.len()
+            }
+        };
+        self.push(Item::Comment(start..end));
+        self.pos = end;
+    }
+
+    fn start_tag(&mut self) {
+        let start = self.pos;
+        let name_start = start + 1;
+        let mut i = name_start;
+        while i < self.src.len() && self.src[i] != b'>' && !is_space(self.src[i]) {
+            i += 1;
+        }
+        if i >= self.src.len() {
+            self.eof_in_tag(start);
+            return;
+        }
+        let slash = i > name_start && self.src[i - 1] == b'/';
+        let name = name_start..if slash { i - 1 } else { i };
+        let (attrs, end, tag_end) = if self.src[i] == b'>' {
+            let end = if slash {
+                TagEnd::SelfClosed
+            } else {
+                TagEnd::Open
+            };
+            (Vec::new(), end, i + 1)
+        } else {
+            match self.attributes(i) {
+                Ok(parsed) => parsed,
+                Err(e) => {
+                    self.errors.push(e);
+                    self.recover_tag(start, &name)
+                }
+            }
+        };
+        let end = if self.src[name.clone()].starts_with(b"?") {
+            TagEnd::SelfClosed
+        } else {
+            end
+        };
+        self.pos = tag_end;
+        let id = ElementId(self.elements.len());
+        self.elements.push(Element {
+            span: start..tag_end,
+            start_tag: start..tag_end,
+            name,
+            attrs,
+            content: Vec::new(),
+            end_tag: None,
+            parent: self.stack.last().copied(),
+            depth: self.stack.len(),
+        });
+        self.push(Item::Element(id));
+        if let TagEnd::Open = end {
+            if self.stack.len() >= MAX_DEPTH {
+                self.error("XMLERR: Max recursion level reached".into(), start);
+            }
+            self.stack.push(id);
+        }
+    }
+
+    /// After an attribute error: the tag runs to the next `>`.
+    fn recover_tag(&self, start: usize, name: &Span) -> (Vec<Attribute>, TagEnd, usize) {
+        let gt = self.src[name.end..]
+            .iter()
+            .position(|&c| c == b'>')
+            .map_or(self.src.len(), |p| name.end + p);
+        let end = if gt > start && self.src[gt - 1] == b'/' || gt == self.src.len() {
+            TagEnd::SelfClosed
+        } else {
+            TagEnd::Open
+        };
+        (Vec::new(), end, (gt + 1).min(self.src.len()))
+    }
+
+    fn eof_in_tag(&mut self, start: usize) {
+        let msg = "XMLERR: End of file and some elements were not closed.";
+        self.error(msg.into(), self.src.len());
+        self.push(Item::Junk(start..self.src.len()));
+        self.pos = self.src.len();
+    }
+
+    /// os_xml's `_getattributes`, from the space after the name; returns the
+    /// attributes, how the tag ended and the offset after its end.
+    fn attributes(&self, mut i: usize) -> Result<(Vec<Attribute>, TagEnd, usize), XmlError> {
+        let src = self.src;
+        let mut attrs: Vec<Attribute> = Vec::new();
+        let mut name_start: Option<usize> = None;
+        let err = |message: String, offset: usize| XmlError { message, offset };
+        let lossy = |s: &Span| String::from_utf8_lossy(&src[s.clone()]).into_owned();
+        while i < src.len() {
+            let c = src[i];
+            if c == b'>' || c == b'/' {
+                if let Some(s) = name_start {
+                    let name = lossy(&(s..i));
+                    return Err(err(format!("XMLERR: Attribute '{name}' has no value."), i));
+                }
+                let end = if c == b'/' {
+                    TagEnd::SelfClosed
+                } else {
+                    TagEnd::Open
+                };
+                let after = if c == b'/' && src.get(i + 1) == Some(&b'>') {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                return Ok((attrs, end, after));
+            } else if c == b'=' {
+                let name = name_start.unwrap_or(i)..i;
+                let name_text = lossy(&name);
+                if attrs
+                    .iter()
+                    .any(|a| src[a.name.clone()] == src[name.clone()])
+                {
+                    return Err(err(
+                        format!("XMLERR: Attribute '{name_text}' already defined."),
+                        i,
+                    ));
+                }
+                i += 1;
+                while i < src.len() && is_space(src[i]) {
+                    i += 1;
+                }
+                let quote = match src.get(i) {
+                    Some(&q @ (b'"' | b'\'')) => q,
+                    _ => {
+                        let m =
+                            format!("XMLERR: Attribute '{name_text}' not followed by a \" or '.");
+                        return Err(err(m, i));
+                    }
+                };
+                let value_start = i + 1;
+                let mut j = value_start;
+                while j < src.len() && src[j] != quote {
+                    if src[j] == b'>' {
+                        return Err(err(
+                            format!("XMLERR: Attribute '{name_text}' not closed."),
+                            j,
+                        ));
+                    }
+                    j += 1;
+                }
+                if j >= src.len() {
+                    break;
+                }
+                attrs.push(Attribute {
+                    name: name.clone(),
+                    value: value_start..j,
+                    quote,
+                });
+                name_start = None;
+                i = j + 1;
+                match src.get(i) {
+                    Some(&c) if is_space(c) => i += 1,
+                    Some(b'>' | b'/') => {}
+                    Some(_) => {
+                        let v = lossy(&(value_start..j));
+                        return Err(err(
+                            format!("XMLERR: Bad attribute closing for '{name_text}'='{v}'."),
+                            i,
+                        ));
+                    }
+                    None => break,
+                }
+            } else if is_space(c) {
+                if let Some(s) = name_start {
+                    let name = lossy(&(s..i));
+                    return Err(err(format!("XMLERR: Attribute '{name}' has no value."), i));
+                }
+                i += 1;
+            } else {
+                name_start.get_or_insert(i);
+                i += 1;
+            }
+        }
+        Err(err(
+            "XMLERR: End of file while reading an attribute.".into(),
+            src.len(),
+        ))
+    }
+
+    fn end_tag(&mut self) {
+        let start = self.pos;
+        let Some(gt) = self.find(b'>') else {
+            self.eof_in_tag(start);
+            return;
+        };
+        let end = gt + 1;
+        let closed = &self.src[start + 2..gt];
+        self.pos = end;
+        let Some(&open) = self.stack.last() else {
+            return;
+        };
+        let open_name = &self.src[self.elements[open.0].name.clone()];
+        if closed == open_name {
+            self.close(open, start..end);
+            return;
+        }
+        let name = String::from_utf8_lossy(open_name).into_owned();
+        self.error(format!("XMLERR: Element '{name}' not closed."), gt);
+        let trimmed = closed.trim_ascii_end();
+        let target = self
+            .stack
+            .iter()
+            .rposition(|id| &self.src[self.elements[id.0].name.clone()] == trimmed);
+        match target {
+            Some(depth) => {
+                while self.stack.len() > depth + 1 {
+                    if let Some(id) = self.stack.pop() {
+                        self.elements[id.0].span.end = start;
+                    }
+                }
+                if let Some(&id) = self.stack.last() {
+                    self.close(id, start..end);
+                }
+            }
+            None => self.push(Item::Junk(start..end)),
+        }
+    }
+
+    fn close(&mut self, id: ElementId, tag: Span) {
+        let el = &mut self.elements[id.0];
+        el.span.end = tag.end;
+        el.end_tag = Some(tag);
+        self.stack.pop();
+    }
+
+    fn find(&self, c: u8) -> Option<usize> {
+        self.src[self.pos..]
+            .iter()
+            .position(|&b| b == c)
+            .map(|p| self.pos + p)
+    }
+
+    fn push(&mut self, item: Item) {
+        match self.stack.last() {
+            Some(id) => self.elements[id.0].content.push(item),
+            None => self.top.push(item),
+        }
+    }
+
+    fn error(&mut self, message: String, offset: usize) {
+        self.errors.push(XmlError { message, offset });
+    }
+}

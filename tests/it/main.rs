@@ -1,0 +1,6 @@
+//! The one integration-test binary (STYLE habit 9): corpus, dialect, CLI, edits, TUI.
+
+mod architecture;
+mod corpus;
+mod dialect;
+mod support;

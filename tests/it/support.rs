@@ -1,0 +1,67 @@
+//! Shared helpers: where the corpus is, and how corpus tests skip or fail.
+
+use std::path::{Path, PathBuf};
+
+/// `../shared/corpus` next to the project, when present.
+///
+/// Corpus tests skip with a printed reason when it is absent on a user's clone, but
+/// fail under `CI=true`, where it must be there.
+pub(crate) fn corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true but the corpus is missing at {}",
+        dir.display()
+    );
+    eprintln!("skipped: corpus not found at {}", dir.display());
+    None
+}
+
+/// Every file under `dir`, recursively, sorted.
+pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).expect("read corpus dir") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Rows of a TSV file as maps from column name to value.
+pub(crate) fn tsv(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).expect("read tsv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("tsv header").split('\t').collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .zip(l.split('\t'))
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The data files of the corpus that are configs, templates or rule files (not the
+/// index files written by whoever collected them).
+pub(crate) fn corpus_data_files(corpus: &Path) -> Vec<PathBuf> {
+    files_under(corpus)
+        .into_iter()
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            !(name.ends_with(".tsv") || name == "README.md" || name == "SOURCE.txt")
+        })
+        .collect()
+}
