@@ -4,4 +4,7 @@
 //! Layers (SPEC §5, `docs/ARCHITECTURE.md`): `xml` → `model` → `validate`, `rules`,
 //! `simulate` → `session` → `cli`, `tui`; `save` uses `xml` and `validate`.
 
+pub mod cli;
+pub mod model;
+pub mod validate;
 pub mod xml;

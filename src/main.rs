@@ -1,3 +1,5 @@
+//! The `ossec-ar` binary: parse arguments, run, exit with the documented code.
+
 fn main() {
-    println!("Hello, world!");
+    std::process::exit(ossec_ar::cli::main());
 }

@@ -1,0 +1,97 @@
+//! Argument definitions (clap derive), SPEC §2.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Editor, validator and dry-run simulator for the <command> and <active-response>
+/// blocks of Wazuh and OSSEC ossec.conf files.
+#[derive(Debug, Parser)]
+#[command(
+    name = "ossec-ar",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Args {
+    /// What to do; without a command, the TUI editor opens FILE.
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+    /// The file the TUI edits.
+    #[arg(value_name = "FILE", default_value = "/var/ossec/etc/ossec.conf")]
+    pub file: PathBuf,
+    /// Options every command takes.
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// Options common to every command.
+#[derive(Debug, clap::Args, Clone)]
+pub struct Common {
+    /// Rule directory to load (repeatable); default: the config's <ruleset> under --ossec-home.
+    #[arg(long = "rules", value_name = "DIR", global = true)]
+    pub rules: Vec<PathBuf>,
+    /// Wazuh/OSSEC installation directory.
+    #[arg(long, value_name = "DIR", default_value = "/var/ossec", global = true)]
+    pub ossec_home: PathBuf,
+    /// Daemon semantics; default wazuh, or ossec when --ossec-home holds an OSSEC install.
+    #[arg(long, value_enum, global = true)]
+    pub profile: Option<ProfileArg>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
+    pub format: Format,
+    /// When to use colour (NO_COLOR is honoured with auto).
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, global = true)]
+    pub color: ColorArg,
+}
+
+/// `--profile`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ProfileArg {
+    /// Wazuh 4.x.
+    Wazuh,
+    /// OSSEC-HIDS.
+    Ossec,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable text.
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ColorArg {
+    /// Colour when stdout is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// TUI on a temporary copy of the bundled demo config and rules.
+    Demo,
+    /// Validate: exit 0 clean or warnings only, 1 errors, 2 unreadable/usage.
+    Check {
+        /// The configuration file.
+        file: PathBuf,
+    },
+    /// Commands and responses, one per line.
+    List {
+        /// The configuration file.
+        file: PathBuf,
+    },
+    /// Long help for a diagnostic code (without CODE: every code).
+    Explain {
+        /// The diagnostic code.
+        code: Option<String>,
+    },
+}

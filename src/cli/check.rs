@@ -1,0 +1,234 @@
+//! `check`, `list` and `explain` (SPEC §2, §2.1, §2.2).
+
+use std::io::Write;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use super::args::{Common, Format};
+use super::output::{self, Loaded, counts, plural};
+use super::{EXIT_FINDINGS, EXIT_OK, Failure};
+use crate::model::{Command, Field, Response, is_plain_number};
+use crate::validate;
+
+/// `check FILE`: diagnostics with source lines; exit 1 when there is an error.
+pub(super) fn check(common: &Common, file: &Path) -> anyhow::Result<i32> {
+    let loaded = output::load(common, file)?;
+    let diags = loaded.diagnostics();
+    let (errors, warnings, notes) = counts(&diags);
+    let mut out = std::io::stdout().lock();
+    match common.format {
+        Format::Json => {
+            let v = json!({
+                "file": file.display().to_string(),
+                "profile": loaded.profile,
+                "kind": loaded.config.kind,
+                "diagnostics": diags.iter().map(|d| output::diagnostic_json(&loaded.doc, d)).collect::<Vec<_>>(),
+            });
+            writeln!(out, "{v}")?;
+        }
+        Format::Text => {
+            let color = output::use_color(common.color);
+            for d in &diags {
+                output::write_diagnostic(&mut out, file, &loaded.doc, d, true, color)?;
+            }
+            writeln!(
+                out,
+                "{}: {}, {}, {} ({} config, {} profile)",
+                file.display(),
+                plural(errors, "error"),
+                plural(warnings, "warning"),
+                plural(notes, "note"),
+                kind_word(&loaded),
+                loaded.profile.as_str()
+            )?;
+        }
+    }
+    Ok(if errors > 0 { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+fn kind_word(loaded: &Loaded) -> &'static str {
+    match loaded.config.kind {
+        crate::model::ConfigKind::Manager => "manager",
+        crate::model::ConfigKind::Agent => "agent",
+    }
+}
+
+/// `list FILE`: one line per command and response, diagnostics without source lines.
+pub(super) fn list(common: &Common, file: &Path) -> anyhow::Result<i32> {
+    let loaded = output::load(common, file)?;
+    let mut out = std::io::stdout().lock();
+    let doc = &loaded.doc;
+    let cfg = &loaded.config;
+    match common.format {
+        Format::Json => {
+            let v = json!({
+                "kind": cfg.kind,
+                "commands": cfg.commands.iter().map(|c| command_json(&loaded, c)).collect::<Vec<_>>(),
+                "responses": cfg.responses.iter().map(|r| response_json(&loaded, r)).collect::<Vec<_>>(),
+            });
+            writeln!(out, "{v}")?;
+        }
+        Format::Text => {
+            writeln!(out, "# {} ({} config)", file.display(), kind_word(&loaded))?;
+            for c in &cfg.commands {
+                writeln!(
+                    out,
+                    "{}",
+                    output::escape_controls(&command_line(&loaded, c))
+                )?;
+            }
+            for r in &cfg.responses {
+                writeln!(
+                    out,
+                    "{}",
+                    output::escape_controls(&response_line(&loaded, r))
+                )?;
+            }
+            let color = output::use_color(common.color);
+            for d in loaded.diagnostics() {
+                output::write_diagnostic(&mut out, file, doc, &d, false, color)?;
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn line_of(loaded: &Loaded, id: crate::xml::ElementId) -> usize {
+    loaded.doc.line_col(loaded.doc.element(id).span.start).0
+}
+
+fn command_line(loaded: &Loaded, c: &Command) -> String {
+    let v = |f: &Option<Field>| f.as_ref().map_or("-".to_string(), |f| f.value.clone());
+    format!(
+        "command  {:<20} executable={} timeout_allowed={}{}  (line {})",
+        v(&c.name),
+        v(&c.executable),
+        v(&c.timeout_allowed),
+        c.extra_args
+            .as_ref()
+            .map_or(String::new(), |f| format!(" extra_args={}", f.value)),
+        line_of(loaded, c.element)
+    )
+}
+
+fn response_line(loaded: &Loaded, r: &Response) -> String {
+    let v = |name| r.value(name).unwrap_or("-").to_string();
+    let mut trigger = Vec::new();
+    for (name, label) in [
+        ("level", "level>="),
+        ("rules_group", "group~"),
+        ("rules_id", "ids="),
+    ] {
+        if let Some(x) = r.value(name) {
+            trigger.push(format!("{label}{x}"));
+        }
+    }
+    let state = if r.is_disabled() { " [disabled]" } else { "" };
+    format!(
+        "response #{:<3} {} -> {}{} {} timeout={}{}  (line {})",
+        r.index,
+        v("command"),
+        v("location"),
+        r.value("agent_id")
+            .map_or(String::new(), |a| format!(":{a}")),
+        if trigger.is_empty() {
+            "(no trigger)".to_string()
+        } else {
+            trigger.join(" ")
+        },
+        v("timeout"),
+        state,
+        line_of(loaded, r.element)
+    )
+}
+
+/// `yes`/`no` → booleans, missing → null, anything else → the raw string (SPEC §7).
+fn yes_no(f: Option<&Field>) -> Value {
+    match f.map(|f| f.value.as_str()) {
+        None => Value::Null,
+        Some("yes") => Value::Bool(true),
+        Some("no") => Value::Bool(false),
+        Some(other) => Value::String(other.to_string()),
+    }
+}
+
+/// Integers only when all ASCII digits, otherwise the raw string (SPEC §7).
+fn number(f: Option<&Field>) -> Value {
+    match f.map(|f| f.value.as_str()) {
+        None => Value::Null,
+        Some(s) if is_plain_number(s) => s
+            .parse::<u64>()
+            .map_or_else(|_| Value::String(s.to_string()), Value::from),
+        Some(s) => Value::String(s.to_string()),
+    }
+}
+
+fn text(f: Option<&Field>) -> Value {
+    f.map_or(Value::Null, |f| Value::String(f.value.clone()))
+}
+
+fn command_json(loaded: &Loaded, c: &Command) -> Value {
+    json!({
+        "name": text(c.name.as_ref()),
+        "executable": text(c.executable.as_ref()),
+        "timeout_allowed": yes_no(c.timeout_allowed.as_ref()),
+        "extra_args": text(c.extra_args.as_ref()),
+        "expect": text(c.expect.as_ref()),
+        "line": line_of(loaded, c.element),
+    })
+}
+
+fn response_json(loaded: &Loaded, r: &Response) -> Value {
+    json!({
+        "index": r.index,
+        "line": line_of(loaded, r.element),
+        "disabled": yes_no(r.field("disabled")),
+        "command": text(r.field("command")),
+        "location": text(r.field("location")),
+        "agent_id": text(r.field("agent_id")),
+        "level": number(r.field("level")),
+        "rules_group": text(r.field("rules_group")),
+        "rules_id": text(r.field("rules_id")),
+        "timeout": number(r.field("timeout")),
+        "repeated_offenders": text(r.field("repeated_offenders")),
+    })
+}
+
+/// `explain CODE`, or every code with its summary.
+pub(super) fn explain(common: &Common, code: Option<&str>) -> anyhow::Result<i32> {
+    let mut out = std::io::stdout().lock();
+    let Some(code) = code else {
+        for r in validate::rules() {
+            writeln!(
+                out,
+                "{:<28} {:<8} {}",
+                r.code,
+                r.severity.as_str(),
+                r.summary
+            )?;
+        }
+        return Ok(EXIT_OK);
+    };
+    let rule = validate::rule(code).ok_or_else(|| {
+        Failure::usage(format!(
+            "unknown code '{code}'; `ossec-ar explain` lists them all"
+        ))
+    })?;
+    match common.format {
+        Format::Json => writeln!(
+            out,
+            "{}",
+            json!({"code": rule.code, "severity": rule.severity, "summary": rule.summary, "explain": rule.explain})
+        )?,
+        Format::Text => writeln!(
+            out,
+            "{} ({}): {}\n\n{}",
+            rule.code,
+            rule.severity.as_str(),
+            rule.summary,
+            rule.explain
+        )?,
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,84 @@
+//! The command line (SPEC §2): argument parsing with clap, output, exit codes.
+//!
+//! Exit codes: 0 success (or warnings only), 1 errors found / edit refused, 2 I/O or
+//! usage error. A closed pipe (`| head`) is not an error.
+
+mod args;
+mod check;
+mod output;
+
+use std::io::Write;
+
+use clap::Parser;
+
+pub use args::{Args, Cmd, Common, Format};
+
+/// Exit code: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: errors found, or the edit was refused.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit code: unreadable input, I/O or usage error.
+pub const EXIT_USAGE: i32 = 2;
+
+/// An error that ends the command with a given exit code.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Failure {
+    /// What went wrong, for stderr.
+    pub message: String,
+    /// The exit code.
+    pub code: i32,
+}
+
+impl Failure {
+    /// An I/O or usage error (exit 2).
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            code: EXIT_USAGE,
+        }
+    }
+
+    /// A refusal (exit 1).
+    pub fn refused(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            code: EXIT_FINDINGS,
+        }
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                if io.kind() == std::io::ErrorKind::BrokenPipe {
+                    return EXIT_OK;
+                }
+            }
+            let code = e.downcast_ref::<Failure>().map_or(EXIT_USAGE, |f| f.code);
+            let _ = writeln!(std::io::stderr(), "ossec-ar: {e:#}");
+            code
+        }
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<i32> {
+    let common = &args.common;
+    match &args.command {
+        Some(Cmd::Check { file }) => check::check(common, file),
+        Some(Cmd::List { file }) => check::list(common, file),
+        Some(Cmd::Explain { code }) => check::explain(common, code.as_deref()),
+        other => Err(Failure::usage(format!("not available in this build: {other:?}")).into()),
+    }
+}

@@ -1,0 +1,184 @@
+//! Shared output: loading a file, compiler-style diagnostics, colour, JSON.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use super::Failure;
+use super::args::{ColorArg, Common, ProfileArg};
+use crate::model::{Config, Diagnostic, Profile, Severity};
+use crate::validate::{self, Context};
+use crate::xml::{self, Document};
+
+/// A file read, parsed and lowered, with the options that apply to it.
+pub(crate) struct Loaded {
+    /// The parsed document.
+    pub(crate) doc: Document,
+    /// The typed view.
+    pub(crate) config: Config,
+    /// The profile in force.
+    pub(crate) profile: Profile,
+    /// `--ossec-home`, when it is a readable directory.
+    pub(crate) home: Option<PathBuf>,
+}
+
+impl Loaded {
+    /// Runs the validator.
+    pub(crate) fn diagnostics(&self) -> Vec<Diagnostic> {
+        validate::check(&Context {
+            doc: &self.doc,
+            config: &self.config,
+            profile: self.profile,
+            home: self.home.as_deref(),
+        })
+    }
+}
+
+/// Reads a configuration file as UTF-8 text; unreadable input is a usage failure
+/// (exit 2) with a message that names the file and the reason.
+pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied (run as root?)".to_string(),
+            std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+            _ => e.to_string(),
+        };
+        Failure::usage(format!("cannot read {}: {why}", path.display()))
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Failure::usage(format!(
+            "cannot read {}: not UTF-8 text (invalid byte at offset {at}); is it a configuration file?",
+            path.display()
+        ))
+    })
+}
+
+/// Reads, parses and lowers `path` with the common options.
+pub(crate) fn load(common: &Common, path: &Path) -> Result<Loaded, Failure> {
+    let text = read_text(path)?;
+    let doc = xml::parse(&text);
+    let config = Config::from_document(&doc);
+    let home = readable_dir(&common.ossec_home);
+    Ok(Loaded {
+        doc,
+        config,
+        profile: profile(common),
+        home,
+    })
+}
+
+fn readable_dir(p: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(p).ok().map(|_| p.to_path_buf())
+}
+
+/// `--profile`, or `ossec` when `--ossec-home` holds an OSSEC install (SPEC §2).
+pub(crate) fn profile(common: &Common) -> Profile {
+    match common.profile {
+        Some(ProfileArg::Wazuh) => Profile::Wazuh,
+        Some(ProfileArg::Ossec) => Profile::Ossec,
+        None => {
+            let bin = common.ossec_home.join("bin");
+            if bin.join("ossec-analysisd").exists() && !bin.join("wazuh-analysisd").exists() {
+                Profile::Ossec
+            } else {
+                Profile::Wazuh
+            }
+        }
+    }
+}
+
+/// Should stdout be coloured?
+pub(crate) fn use_color(arg: ColorArg) -> bool {
+    match arg {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn paint(color: bool, code: &str, text: &str) -> String {
+    if color {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Replaces control characters so that file contents never drive the terminal.
+pub(crate) fn escape_controls(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\t' => "\t".to_string(),
+            c if c.is_control() => c.escape_default().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// `file:line:col: severity[code]: message`, optionally followed by the source line
+/// and a caret (SPEC §2.1).
+pub(crate) fn write_diagnostic(
+    w: &mut impl Write,
+    file: &Path,
+    doc: &Document,
+    d: &Diagnostic,
+    with_source: bool,
+    color: bool,
+) -> std::io::Result<()> {
+    let (line, col) = doc.line_col(d.offset);
+    let sev = match d.severity {
+        Severity::Error => paint(color, "1;31", "error"),
+        Severity::Warning => paint(color, "1;33", "warning"),
+        Severity::Note => paint(color, "1;36", "note"),
+    };
+    let head = paint(color, "1", &format!("{}:{line}:{col}:", file.display()));
+    writeln!(
+        w,
+        "{head} {sev}[{}]: {}",
+        d.code,
+        escape_controls(&d.message)
+    )?;
+    if with_source {
+        let text = doc.line_text(line).trim_start_matches('\u{feff}');
+        let prefix: String = text
+            .char_indices()
+            .take_while(|(i, _)| i + 1 < col)
+            .map(|(_, c)| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let gutter = line.to_string().len();
+        writeln!(w, "{:gutter$} |", "")?;
+        writeln!(w, "{line} | {}", escape_controls(text))?;
+        writeln!(w, "{:gutter$} | {prefix}{}", "", paint(color, "1;32", "^"))?;
+    }
+    Ok(())
+}
+
+/// A diagnostic as the JSON object of SPEC §2.1.
+pub(crate) fn diagnostic_json(doc: &Document, d: &Diagnostic) -> Value {
+    let (line, column) = doc.line_col(d.offset);
+    json!({
+        "severity": d.severity,
+        "code": d.code,
+        "message": d.message,
+        "line": line,
+        "column": column,
+        "block": d.block,
+    })
+}
+
+/// Counts of errors, warnings and notes.
+pub(crate) fn counts(diags: &[Diagnostic]) -> (usize, usize, usize) {
+    let n = |s| diags.iter().filter(|d| d.severity == s).count();
+    (n(Severity::Error), n(Severity::Warning), n(Severity::Note))
+}
+
+/// "2 errors, 1 warning" style.
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}

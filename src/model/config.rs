@@ -1,0 +1,464 @@
+//! Typed commands and responses lowered from the span tree, with back-links.
+
+use crate::xml::{Document, ElementId};
+
+use super::values::{AgentId, Level, Location, Timeout};
+
+/// What kind of file this is (SPEC §7 "Agent or manager file").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConfigKind {
+    /// Read by wazuh-analysisd: `<command>` and `<active-response>` define responses.
+    Manager,
+    /// An `<ossec_config>` root has a `<client>` child: only execd/modulesd read the
+    /// `<active-response>` blocks, as agent settings.
+    Agent,
+}
+
+/// The kind of a top-level element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RootKind {
+    /// `<ossec_config>`.
+    OssecConfig,
+    /// `<agent_config>`: a shared agent.conf root; AR sections there have no effect.
+    AgentConfig,
+    /// A `<command>` or `<active-response>` at top level (a root-less fragment).
+    Block,
+    /// Anything else (`<wazuh_config>`, `<root>`, a stray section).
+    Other,
+}
+
+/// A top-level element.
+#[derive(Debug, Clone)]
+pub struct Root {
+    /// The element.
+    pub element: ElementId,
+    /// What it is.
+    pub kind: RootKind,
+}
+
+/// One child element that carries a value, with every repeat of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The element whose value counts (the last one; for `disabled` the first `yes`).
+    pub element: ElementId,
+    /// Its value, byte for byte as the reader gives it (comments removed).
+    pub value: String,
+    /// Every child element with this name, in order.
+    pub all: Vec<ElementId>,
+}
+
+/// Where a block sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// Directly under an `<ossec_config>` root (index into [`Config::roots`]).
+    OssecConfig(usize),
+    /// Directly under an `<agent_config>` root: read by no daemon.
+    AgentConfig(usize),
+    /// At top level of a root-less fragment.
+    TopLevel(usize),
+}
+
+impl Placement {
+    /// Index into [`Config::roots`] of the root (or top-level block itself).
+    pub fn root(self) -> usize {
+        match self {
+            Placement::OssecConfig(i) | Placement::AgentConfig(i) | Placement::TopLevel(i) => i,
+        }
+    }
+}
+
+/// A `<command>` block.
+#[derive(Debug, Clone)]
+pub struct Command {
+    /// 1-based position among the commands, in document order.
+    pub index: usize,
+    /// The `<command>` element.
+    pub element: ElementId,
+    /// Where it sits.
+    pub placement: Placement,
+    /// `<name>`.
+    pub name: Option<Field>,
+    /// `<executable>`.
+    pub executable: Option<Field>,
+    /// `<timeout_allowed>`.
+    pub timeout_allowed: Option<Field>,
+    /// `<extra_args>`.
+    pub extra_args: Option<Field>,
+    /// `<expect>`.
+    pub expect: Option<Field>,
+    /// Children with any other name, in order.
+    pub unknown: Vec<ElementId>,
+}
+
+impl Command {
+    /// The name as written, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_ref().map(|f| f.value.as_str())
+    }
+
+    /// Does the daemon allow a timeout (`timeout_allowed` exactly `yes`)?
+    pub fn allows_timeout(&self) -> bool {
+        self.timeout_allowed
+            .as_ref()
+            .is_some_and(|f| f.value == "yes")
+    }
+
+    /// The fields, by their element names, in the order of SPEC §2.
+    pub fn fields(&self) -> [(&'static str, Option<&Field>); 5] {
+        [
+            ("name", self.name.as_ref()),
+            ("executable", self.executable.as_ref()),
+            ("timeout_allowed", self.timeout_allowed.as_ref()),
+            ("extra_args", self.extra_args.as_ref()),
+            ("expect", self.expect.as_ref()),
+        ]
+    }
+}
+
+/// An `<active-response>` block.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// 1-based position among the responses, in document order (selector
+    /// `response:N`).
+    pub index: usize,
+    /// The `<active-response>` element.
+    pub element: ElementId,
+    /// Where it sits.
+    pub placement: Placement,
+    /// `<disabled>`: any `yes` wins (reference §3.4).
+    pub disabled: Option<Field>,
+    /// `<command>`.
+    pub command: Option<Field>,
+    /// `<location>`.
+    pub location: Option<Field>,
+    /// `<agent_id>`.
+    pub agent_id: Option<Field>,
+    /// `<level>`.
+    pub level: Option<Field>,
+    /// `<rules_group>`.
+    pub rules_group: Option<Field>,
+    /// `<rules_id>`.
+    pub rules_id: Option<Field>,
+    /// `<timeout>`.
+    pub timeout: Option<Field>,
+    /// `<repeated_offenders>`.
+    pub repeated_offenders: Option<Field>,
+    /// `<ca_store>` (agent side; several are collected).
+    pub ca_store: Option<Field>,
+    /// `<ca_verification>` (agent side only).
+    pub ca_verification: Option<Field>,
+    /// Children with any other name, in order.
+    pub unknown: Vec<ElementId>,
+}
+
+/// Names of the response fields SPEC §2 lets the user set.
+pub const RESPONSE_FIELDS: [&str; 9] = [
+    "disabled",
+    "command",
+    "location",
+    "agent_id",
+    "level",
+    "rules_group",
+    "rules_id",
+    "timeout",
+    "repeated_offenders",
+];
+
+/// Names of the command fields SPEC §2 lets the user set.
+pub const COMMAND_FIELDS: [&str; 5] = [
+    "name",
+    "executable",
+    "timeout_allowed",
+    "extra_args",
+    "expect",
+];
+
+impl Response {
+    /// A field by its element name.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        match name {
+            "disabled" => self.disabled.as_ref(),
+            "command" => self.command.as_ref(),
+            "location" => self.location.as_ref(),
+            "agent_id" => self.agent_id.as_ref(),
+            "level" => self.level.as_ref(),
+            "rules_group" => self.rules_group.as_ref(),
+            "rules_id" => self.rules_id.as_ref(),
+            "timeout" => self.timeout.as_ref(),
+            "repeated_offenders" => self.repeated_offenders.as_ref(),
+            "ca_store" => self.ca_store.as_ref(),
+            "ca_verification" => self.ca_verification.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// A field's value, if present.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.field(name).map(|f| f.value.as_str())
+    }
+
+    /// `disabled` is `yes` (the block yields no response).
+    pub fn is_disabled(&self) -> bool {
+        self.value("disabled") == Some("yes")
+    }
+
+    /// The command name, when present and not empty (empty counts as missing, §3.5).
+    pub fn command_name(&self) -> Option<&str> {
+        self.value("command").filter(|v| !v.is_empty())
+    }
+
+    /// The location flags, when present and not empty.
+    pub fn location_flags(&self) -> Option<Location> {
+        self.value("location")
+            .filter(|v| !v.is_empty())
+            .map(Location::read)
+    }
+
+    /// The level when it is valid (0 = not set).
+    pub fn level_value(&self) -> Option<Level> {
+        self.value("level").and_then(Level::parse)
+    }
+
+    /// The timeout as the daemon reads it (0 when absent).
+    pub fn timeout_value(&self) -> Timeout {
+        Timeout::read(self.value("timeout").unwrap_or(""))
+    }
+
+    /// The agent id, when present.
+    pub fn agent(&self) -> Option<AgentId> {
+        self.value("agent_id").map(|v| AgentId(v.to_owned()))
+    }
+}
+
+/// The typed view of a whole file.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Manager or agent file.
+    pub kind: ConfigKind,
+    /// Top-level elements.
+    pub roots: Vec<Root>,
+    /// Every `<command>` block, in document order.
+    pub commands: Vec<Command>,
+    /// Every `<active-response>` block, in document order.
+    pub responses: Vec<Response>,
+}
+
+impl Config {
+    /// Lowers a parsed document (SPEC §7 "Which blocks").
+    pub fn from_document(doc: &Document) -> Config {
+        let mut cfg = Config {
+            kind: ConfigKind::Manager,
+            roots: Vec::new(),
+            commands: Vec::new(),
+            responses: Vec::new(),
+        };
+        for (i, id) in doc.roots().enumerate() {
+            let kind = match doc.name(id) {
+                "ossec_config" => RootKind::OssecConfig,
+                "agent_config" => RootKind::AgentConfig,
+                "command" | "active-response" => RootKind::Block,
+                _ => RootKind::Other,
+            };
+            match kind {
+                RootKind::OssecConfig => {
+                    if doc.children_named(id, "client").next().is_some() {
+                        cfg.kind = ConfigKind::Agent;
+                    }
+                    for child in doc.element(id).children() {
+                        cfg.add_block(doc, child, Placement::OssecConfig(i));
+                    }
+                }
+                RootKind::AgentConfig => {
+                    for child in doc.element(id).children() {
+                        cfg.add_block(doc, child, Placement::AgentConfig(i));
+                    }
+                }
+                RootKind::Block => cfg.add_block(doc, id, Placement::TopLevel(i)),
+                RootKind::Other => {}
+            }
+            cfg.roots.push(Root { element: id, kind });
+        }
+        cfg
+    }
+
+    fn add_block(&mut self, doc: &Document, id: ElementId, placement: Placement) {
+        match doc.name(id) {
+            "command" => {
+                let mut c = Command {
+                    index: self.commands.len() + 1,
+                    element: id,
+                    placement,
+                    name: None,
+                    executable: None,
+                    timeout_allowed: None,
+                    extra_args: None,
+                    expect: None,
+                    unknown: Vec::new(),
+                };
+                for child in doc.element(id).children() {
+                    let slot = match doc.name(child) {
+                        "name" => &mut c.name,
+                        "executable" => &mut c.executable,
+                        "timeout_allowed" => &mut c.timeout_allowed,
+                        "extra_args" => &mut c.extra_args,
+                        "expect" => &mut c.expect,
+                        _ => {
+                            c.unknown.push(child);
+                            continue;
+                        }
+                    };
+                    set_last(slot, doc, child);
+                }
+                self.commands.push(c);
+            }
+            "active-response" => {
+                let r = self.lower_response(doc, id, placement);
+                self.responses.push(r);
+            }
+            _ => {}
+        }
+    }
+
+    fn lower_response(&self, doc: &Document, id: ElementId, placement: Placement) -> Response {
+        let mut r = Response {
+            index: self.responses.len() + 1,
+            element: id,
+            placement,
+            disabled: None,
+            command: None,
+            location: None,
+            agent_id: None,
+            level: None,
+            rules_group: None,
+            rules_id: None,
+            timeout: None,
+            repeated_offenders: None,
+            ca_store: None,
+            ca_verification: None,
+            unknown: Vec::new(),
+        };
+        for child in doc.element(id).children() {
+            let slot = match doc.name(child) {
+                "disabled" => {
+                    set_disabled(&mut r.disabled, doc, child);
+                    continue;
+                }
+                "command" => &mut r.command,
+                "location" => &mut r.location,
+                "agent_id" => &mut r.agent_id,
+                "level" => &mut r.level,
+                "rules_group" => &mut r.rules_group,
+                "rules_id" => &mut r.rules_id,
+                "timeout" => &mut r.timeout,
+                "repeated_offenders" => &mut r.repeated_offenders,
+                "ca_store" => &mut r.ca_store,
+                "ca_verification" => &mut r.ca_verification,
+                _ => {
+                    r.unknown.push(child);
+                    continue;
+                }
+            };
+            set_last(slot, doc, child);
+        }
+        r
+    }
+
+    /// The first command defined with this name (Wazuh uses the first, §2).
+    pub fn command(&self, name: &str) -> Option<&Command> {
+        self.commands.iter().find(|c| c.name() == Some(name))
+    }
+
+    /// The command a response uses, if it is defined *before* the response in
+    /// document order (analysisd resolves names as it reads, §3.2).
+    pub fn command_before(&self, doc: &Document, r: &Response) -> Option<&Command> {
+        let name = r.command_name()?;
+        let at = doc.element(r.element).span.start;
+        self.commands
+            .iter()
+            .find(|c| c.name() == Some(name) && doc.element(c.element).span.start < at)
+    }
+
+    /// Is a block in a place a daemon reads it as a definition?
+    pub fn is_live(&self, placement: Placement) -> bool {
+        matches!(placement, Placement::OssecConfig(_)) && self.kind == ConfigKind::Manager
+    }
+}
+
+/// A repeated child: the last one is the value (the reader overwrites, SPEC §7).
+fn set_last(slot: &mut Option<Field>, doc: &Document, child: ElementId) {
+    let mut all = slot.take().map(|f| f.all).unwrap_or_default();
+    all.push(child);
+    *slot = Some(Field {
+        element: child,
+        value: doc.value(child),
+        all,
+    });
+}
+
+/// `disabled`: any `yes` wins (reference §3.4).
+fn set_disabled(slot: &mut Option<Field>, doc: &Document, child: ElementId) {
+    let already_yes = slot.as_ref().is_some_and(|f| f.value == "yes");
+    if already_yes {
+        if let Some(f) = slot.as_mut() {
+            f.all.push(child);
+        }
+    } else {
+        set_last(slot, doc, child);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::parse;
+
+    const TWO_ROOTS: &str = "<ossec_config>\n  <command>\n    <name>fd</name>\n    <executable>firewall-drop</executable>\n  </command>\n</ossec_config>\n<ossec_config>\n  <active-response>\n    <command>fd</command>\n    <location>local</location>\n    <level>7</level>\n    <level>9</level>\n    <disabled>yes</disabled>\n    <disabled>no</disabled>\n  </active-response>\n</ossec_config>\n";
+
+    #[test]
+    fn blocks_across_roots_last_value_wins_any_yes_disables() {
+        let doc = parse(TWO_ROOTS);
+        let cfg = Config::from_document(&doc);
+        assert_eq!(cfg.kind, ConfigKind::Manager);
+        assert_eq!(cfg.commands.len(), 1);
+        assert_eq!(cfg.commands[0].name(), Some("fd"));
+        let r = &cfg.responses[0];
+        assert_eq!(r.index, 1);
+        assert_eq!(r.value("level"), Some("9"));
+        assert_eq!(r.level.as_ref().map(|f| f.all.len()), Some(2));
+        assert!(r.is_disabled());
+        assert_eq!(cfg.command_before(&doc, r).map(|c| c.index), Some(1));
+    }
+
+    #[test]
+    fn client_child_makes_an_agent_config() {
+        let doc = parse(
+            "<ossec_config><client><server/></client><active-response><disabled>no</disabled></active-response></ossec_config>",
+        );
+        let cfg = Config::from_document(&doc);
+        assert_eq!(cfg.kind, ConfigKind::Agent);
+        assert_eq!(cfg.responses.len(), 1);
+        assert!(!cfg.is_live(cfg.responses[0].placement));
+    }
+
+    #[test]
+    fn top_level_blocks_of_a_fragment_are_counted() {
+        let doc = parse(
+            "```\n<command><name>x</name><executable>y</executable></command>\n<active-response><command>x</command><location>local</location></active-response>\n```\n",
+        );
+        let cfg = Config::from_document(&doc);
+        assert_eq!(cfg.commands.len(), 1);
+        assert_eq!(cfg.responses.len(), 1);
+        assert!(matches!(cfg.responses[0].placement, Placement::TopLevel(1)));
+    }
+
+    #[test]
+    fn command_defined_after_its_user_is_not_found_before_it() {
+        let doc = parse(
+            "<ossec_config><active-response><command>x</command></active-response><command><name>x</name></command></ossec_config>",
+        );
+        let cfg = Config::from_document(&doc);
+        assert!(cfg.command_before(&doc, &cfg.responses[0]).is_none());
+        assert!(cfg.command("x").is_some());
+    }
+}

@@ -1,0 +1,51 @@
+//! Findings: problems as data (STYLE habit 4), shared by every layer that reports.
+
+use serde::Serialize;
+
+/// How bad a finding is (SPEC §2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Advice.
+    Note,
+    /// The daemon accepts it but ignores, changes or misreads it.
+    Warning,
+    /// The daemon refuses to start, or the edit is impossible.
+    Error,
+}
+
+impl Severity {
+    /// The word printed in diagnostics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Which block a finding concerns (SPEC §2.1 JSON `block`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", content = "index", rename_all = "lowercase")]
+pub enum BlockRef {
+    /// The N-th `<command>` (1-based).
+    Command(usize),
+    /// The N-th `<active-response>` (1-based, the `response:N` selector).
+    Response(usize),
+}
+
+/// One finding: a stable code, a message, and where it points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error, warning or note.
+    pub severity: Severity,
+    /// Stable kebab-case code (`ossec-ar explain CODE`).
+    pub code: &'static str,
+    /// One line, naming the values involved.
+    pub message: String,
+    /// Byte offset the finding points at (SPEC §7 "Where a finding points").
+    pub offset: usize,
+    /// The block concerned, if any.
+    pub block: Option<BlockRef>,
+}

@@ -1,0 +1,34 @@
+//! Typed view of commands and responses with back-links into the document (SPEC §5
+//! `model/`).
+
+mod config;
+mod diagnostic;
+mod values;
+
+pub use config::{
+    COMMAND_FIELDS, Command, Config, ConfigKind, Field, Placement, RESPONSE_FIELDS, Response, Root,
+    RootKind,
+};
+pub use diagnostic::{BlockRef, Diagnostic, Severity};
+pub use values::{AgentId, Level, Location, Timeout, atoi, is_plain_number};
+
+/// Which daemon family's rules apply (`--profile`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Wazuh 4.x (the default).
+    #[default]
+    Wazuh,
+    /// OSSEC-HIDS.
+    Ossec,
+}
+
+impl Profile {
+    /// The name used on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Wazuh => "wazuh",
+            Profile::Ossec => "ossec",
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Newtypes for the values whose reading by the daemon is not obvious.
+
+use std::fmt;
+
+/// C's `atoi`: leading whitespace skipped, optional sign, digits until anything else;
+/// garbage gives 0 (reference `wazuh-semantics.md` §3.2 `timeout`, §5.6).
+pub fn atoi(s: &str) -> i64 {
+    let t = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let (neg, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let mut n: i64 = 0;
+    for b in digits.bytes().take_while(u8::is_ascii_digit) {
+        n = n.saturating_mul(10).saturating_add(i64::from(b - b'0'));
+    }
+    if neg { -n } else { n }
+}
+
+/// Is `s` non-empty and all ASCII digits (the shape SPEC §7 shows as an integer)?
+pub fn is_plain_number(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// An `<active-response><level>`: all ASCII digits, 0..=20; empty means 0, "not set"
+/// (reference §3.2 `level`, error 1235 otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Level(u8);
+
+impl Level {
+    /// The highest value analysisd accepts (rules only reach 16).
+    pub const MAX_ACCEPTED: u8 = 20;
+    /// The highest level a rule can have (reference §4.1).
+    pub const MAX_RULE: u8 = 16;
+
+    /// Reads a level as analysisd does; `None` is error 1235.
+    pub fn parse(s: &str) -> Option<Level> {
+        if !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n = if s.is_empty() { 0 } else { atoi(s) };
+        (n <= i64::from(Self::MAX_ACCEPTED)).then(|| Level(n as u8))
+    }
+
+    /// The numeric value; 0 means "not set".
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+/// An `<active-response><timeout>`: read with `atoi`, never rejected (reference §3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeout(pub i64);
+
+impl Timeout {
+    /// What the daemon makes of the text.
+    pub fn read(s: &str) -> Timeout {
+        Timeout(atoi(s))
+    }
+}
+
+/// An `<agent_id>`: kept as written (remoted matches it against client.keys), but
+/// analysisd drops a `defined-agent` block whose `atoi` is 0 (reference §3.3, 1306).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentId(pub String);
+
+impl AgentId {
+    /// The number analysisd routes to.
+    pub fn number(&self) -> i64 {
+        atoi(&self.0)
+    }
+
+    /// The id as the agent list writes it: three digits at least (`1` → `001`).
+    pub fn canonical(&self) -> String {
+        format!("{:03}", self.number())
+    }
+}
+
+/// The flags a `<location>` sets: four case-insensitive, unanchored substring
+/// searches (reference `wazuh-semantics.md` §3.3, `src/headers/ar.h`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Location(u8);
+
+impl Location {
+    /// `all|any`: every active agent.
+    pub const ALL_AGENTS: u8 = 1;
+    /// `local`: where the event came from.
+    pub const REMOTE_AGENT: u8 = 2;
+    /// `defined-agent`: the agent in `agent_id`.
+    pub const SPECIFIC_AGENT: u8 = 4;
+    /// `AS|analysisd|analysis-server|server`: the manager.
+    pub const AS_ONLY: u8 = 8;
+
+    /// The flags the daemon derives from the text.
+    pub fn read(s: &str) -> Location {
+        let l = s.to_ascii_lowercase();
+        let has = |words: &[&str]| words.iter().any(|w| l.contains(w));
+        let mut flags = 0;
+        if has(&["as", "analysisd", "analysis-server", "server"]) {
+            flags |= Self::AS_ONLY;
+        }
+        if has(&["local"]) {
+            flags |= Self::REMOTE_AGENT;
+        }
+        if has(&["defined-agent"]) {
+            flags |= Self::SPECIFIC_AGENT;
+        }
+        if has(&["all", "any"]) {
+            flags |= Self::ALL_AGENTS;
+        }
+        Location(flags)
+    }
+
+    /// The raw flag bits.
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// Does it set `flag`?
+    pub fn has(self, flag: u8) -> bool {
+        self.0 & flag != 0
+    }
+
+    /// No flag at all: error 1302.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Is the text exactly one of the four documented words?
+    pub fn is_canonical(s: &str) -> bool {
+        matches!(s, "local" | "server" | "defined-agent" | "all")
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = [
+            (Self::AS_ONLY, "server"),
+            (Self::REMOTE_AGENT, "local"),
+            (Self::SPECIFIC_AGENT, "defined-agent"),
+            (Self::ALL_AGENTS, "all"),
+        ];
+        let set: Vec<&str> = names
+            .iter()
+            .filter(|(b, _)| self.has(*b))
+            .map(|(_, n)| *n)
+            .collect();
+        f.write_str(&set.join("+"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atoi_reads_like_c() {
+        assert_eq!(atoi("600"), 600);
+        assert_eq!(atoi(" 30s"), 30);
+        assert_eq!(atoi("30m"), 30);
+        assert_eq!(atoi("abc"), 0);
+        assert_eq!(atoi("-5"), -5);
+        assert_eq!(atoi(""), 0);
+    }
+
+    #[test]
+    fn level_accepts_digits_up_to_20_and_empty() {
+        assert_eq!(Level::parse("").map(Level::get), Some(0));
+        assert_eq!(Level::parse("7").map(Level::get), Some(7));
+        assert_eq!(Level::parse("20").map(Level::get), Some(20));
+        assert_eq!(Level::parse("21"), None);
+        assert_eq!(Level::parse(" 5"), None);
+        assert_eq!(Level::parse("-1"), None);
+    }
+
+    #[test]
+    fn location_substrings_match_as_the_daemon_does() {
+        assert_eq!(Location::read("LOCAL").bits(), Location::REMOTE_AGENT);
+        assert_eq!(Location::read("localhost").bits(), Location::REMOTE_AGENT);
+        assert_eq!(Location::read("alias").bits(), Location::AS_ONLY);
+        assert_eq!(Location::read("firewall").bits(), Location::ALL_AGENTS);
+        assert_eq!(Location::read("company").bits(), Location::ALL_AGENTS);
+        assert_eq!(Location::read("local,server").bits(), 10);
+        assert!(Location::read("manager").is_empty());
+        assert!(Location::read("").is_empty());
+    }
+
+    #[test]
+    fn agent_id_canonical_form_is_three_digits() {
+        assert_eq!(AgentId("1".into()).canonical(), "001");
+        assert_eq!(AgentId("000".into()).number(), 0);
+    }
+}

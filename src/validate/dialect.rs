@@ -1,0 +1,172 @@
+//! Rules about the file's structure, checked by every daemon (reference
+//! `wazuh-semantics.md` §1, §8, §12.1 "Every daemon").
+
+use super::{Context, Rule};
+use crate::model::{BlockRef, RootKind, Severity};
+use crate::xml::ElementId;
+
+pub(super) static RULES: &[&Rule] = &[&XML_SYNTAX, &UNKNOWN_ROOT, &EMPTY_BLOCK];
+
+/// Whatever `os_xml` refuses (reference §8.2, §8.3): every daemon stops with 1226.
+static XML_SYNTAX: Rule = Rule {
+    code: "xml-syntax",
+    severity: Severity::Error,
+    summary: "the Wazuh XML reader cannot read the file",
+    explain: "Every Wazuh and OSSEC daemon reads ossec.conf with its own XML reader (os_xml), \
+which is not a standard XML parser. When it fails, the daemon logs \
+`(1226): Error reading XML file '<file>': XMLERR: ... (line N)` and refuses to start. \
+It rejects an XML declaration `<?xml ...?>` (often added by other tools), a closing tag \
+with a space (`</a >`), a space before `=` in an attribute, `>` inside an attribute value, \
+a raw `<` in text, and a text ending in a single backslash (`<a>C:\\</a>`: the backslash \
+escapes the `<` of the closing tag). Fix the construct at the reported line; write `\\\\` \
+for a final backslash, remove any `<?xml ...?>` line. The first finding is where the \
+daemon stops; later ones are further problems found by reading on.",
+    check: |ctx, out| {
+        for (i, e) in ctx.doc.errors().iter().enumerate() {
+            let msg = if i == 0 {
+                e.message.clone()
+            } else {
+                format!(
+                    "{} (found after the first error, which stops the daemon)",
+                    e.message
+                )
+            };
+            out.push(e.offset, None, msg);
+        }
+    },
+};
+
+/// Roots other than `<ossec_config>`/`<agent_config>` (reference §1): fatal 1230.
+static UNKNOWN_ROOT: Rule = Rule {
+    code: "invalid-root",
+    severity: Severity::Error,
+    summary: "a top-level element the daemons do not accept",
+    explain: "The configuration reader accepts only <ossec_config> roots in ossec.conf \
+(and <agent_config> roots in a shared agent.conf). Any other top-level element, including \
+a <command> or <active-response> pasted outside a root, makes every daemon stop with \
+`(1230): Invalid element in the configuration: '<name>'.` then `(1202): Configuration \
+error at '<file>'.` Move the element inside an <ossec_config> root. A Wazuh 5.x \
+<wazuh_config> file no longer has active-response sections at all.",
+    check: |ctx, out| {
+        for root in &ctx.config.roots {
+            let name = ctx.doc.name(root.element);
+            let at = ctx.doc.element(root.element).span.start;
+            match root.kind {
+                RootKind::OssecConfig | RootKind::AgentConfig => {}
+                RootKind::Block => out.push(
+                    at,
+                    block_ref(ctx, root.element),
+                    format!(
+                        "<{name}> outside <ossec_config>: fine in a fragment to paste, but the daemon \
+                         refuses it as a root element (1230)"
+                    ),
+                ),
+                RootKind::Other if name == "wazuh_config" => out.push_as(
+                    Severity::Warning,
+                    at,
+                    None,
+                    "<wazuh_config> is a Wazuh 5.x file: its manager no longer reads \
+                     <command> or <active-response>",
+                ),
+                RootKind::Other => out.push(
+                    at,
+                    None,
+                    format!("invalid root element '{name}': the daemons accept only <ossec_config> (1230)"),
+                ),
+            }
+        }
+    },
+};
+
+/// The block a top-level element is, if it is one.
+fn block_ref(ctx: &Context<'_>, id: ElementId) -> Option<BlockRef> {
+    let c = ctx.config;
+    c.commands
+        .iter()
+        .find(|x| x.element == id)
+        .map(|x| BlockRef::Command(x.index))
+        .or_else(|| {
+            c.responses
+                .iter()
+                .find(|x| x.element == id)
+                .map(|x| BlockRef::Response(x.index))
+        })
+}
+
+/// A block with no child element is not recognised at all (reference §1): 1230.
+static EMPTY_BLOCK: Rule = Rule {
+    code: "empty-block",
+    severity: Severity::Error,
+    summary: "a <command> or <active-response> without any child element",
+    explain: "The configuration reader recognises <command> and <active-response> only when \
+they have at least one child element. `<active-response/>`, an empty one, or one holding only \
+text or a comment falls through to `(1230): Invalid element in the configuration: \
+'active-response'.` and `(1202)`: every daemon, on agents as well as managers, refuses to \
+start. Delete the block or give it its options.",
+    check: |ctx, out| {
+        let doc = ctx.doc;
+        let blocks = ctx
+            .config
+            .commands
+            .iter()
+            .map(|c| (c.element, BlockRef::Command(c.index)))
+            .chain(
+                ctx.config
+                    .responses
+                    .iter()
+                    .map(|r| (r.element, BlockRef::Response(r.index))),
+            );
+        for (id, block) in blocks {
+            if doc.element(id).children().next().is_none() {
+                let name = doc.name(id);
+                out.push(
+                    doc.element(id).span.start,
+                    Some(block),
+                    format!("<{name}> has no options: the daemon refuses it (1230)"),
+                );
+            }
+        }
+    },
+};
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::testing::fires;
+
+    #[test]
+    fn xml_syntax() {
+        fires(
+            "xml-syntax",
+            "<?xml version=\"1.0\"?>\n<ossec_config/>",
+            "<ossec_config/>",
+        );
+        fires(
+            "xml-syntax",
+            "<ossec_config><a>C:\\</a></ossec_config>",
+            "<ossec_config><a>C:\\\\</a></ossec_config>",
+        );
+    }
+
+    #[test]
+    fn invalid_root() {
+        fires(
+            "invalid-root",
+            "<root><global/></root>",
+            "<ossec_config><global/></ossec_config>",
+        );
+        fires(
+            "invalid-root",
+            "<command><name>a</name></command>",
+            "<ossec_config><command><name>a</name></command></ossec_config>",
+        );
+    }
+
+    #[test]
+    fn empty_block() {
+        fires(
+            "empty-block",
+            "<ossec_config><active-response><!-- x --></active-response></ossec_config>",
+            "<ossec_config><active-response><disabled>yes</disabled></active-response></ossec_config>",
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! The validator: one rule per diagnostic code, each with its explanation and tests
+//! beside it (SPEC §5 `validate/`, STYLE habit 8). Returns findings, never errors.
+
+use std::path::Path;
+
+use crate::model::{BlockRef, Config, Diagnostic, Profile, Severity};
+use crate::xml::Document;
+
+mod dialect;
+
+/// Everything a rule may look at.
+pub struct Context<'a> {
+    /// The parsed file.
+    pub doc: &'a Document,
+    /// Its typed view.
+    pub config: &'a Config,
+    /// Wazuh or OSSEC semantics.
+    pub profile: Profile,
+    /// `--ossec-home` when it exists and is readable (SPEC §7 "The machine's own
+    /// Wazuh"); `None` skips the checks that read it.
+    pub home: Option<&'a Path>,
+}
+
+/// A validation rule: its stable code, default severity, one-line summary, the long
+/// `explain` text, and the check itself.
+pub struct Rule {
+    /// Stable kebab-case code.
+    pub code: &'static str,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// One line: what it finds.
+    pub summary: &'static str,
+    /// What the daemon does, with its error number, and how to fix it.
+    pub explain: &'static str,
+    /// Adds this rule's findings.
+    pub check: fn(&Context<'_>, &mut Findings<'_>),
+}
+
+/// Collects the findings of one rule, stamping its code and severity.
+pub struct Findings<'r> {
+    rule: &'r Rule,
+    out: Vec<Diagnostic>,
+}
+
+impl Findings<'_> {
+    /// Adds a finding at `offset` (a start tag, per SPEC §7).
+    pub fn push(&mut self, offset: usize, block: Option<BlockRef>, message: impl Into<String>) {
+        self.push_as(self.rule.severity, offset, block, message);
+    }
+
+    /// Adds a finding with a severity other than the rule's default.
+    pub fn push_as(
+        &mut self,
+        severity: Severity,
+        offset: usize,
+        block: Option<BlockRef>,
+        message: impl Into<String>,
+    ) {
+        self.out.push(Diagnostic {
+            severity,
+            code: self.rule.code,
+            message: message.into(),
+            offset,
+            block,
+        });
+    }
+}
+
+/// Every rule, in the order `explain --list` shows them.
+pub fn rules() -> impl Iterator<Item = &'static Rule> {
+    dialect::RULES.iter().copied()
+}
+
+/// The rule with this code.
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    rules().find(|r| r.code == code)
+}
+
+/// Runs every rule; findings sorted by position, then severity (errors first).
+pub fn check(ctx: &Context<'_>) -> Vec<Diagnostic> {
+    let mut all = Vec::new();
+    for rule in rules() {
+        let mut f = Findings {
+            rule,
+            out: Vec::new(),
+        };
+        (rule.check)(ctx, &mut f);
+        all.extend(f.out);
+    }
+    all.sort_by(|a, b| a.offset.cmp(&b.offset).then(b.severity.cmp(&a.severity)));
+    all
+}
+
+/// Parses, lowers and checks a source text in one call (used by tests and edits).
+pub fn check_source(source: &str, profile: Profile, home: Option<&Path>) -> Vec<Diagnostic> {
+    let doc = crate::xml::parse(source);
+    let config = Config::from_document(&doc);
+    check(&Context {
+        doc: &doc,
+        config: &config,
+        profile,
+        home,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for the rule tests: run one rule on a text.
+
+    use super::*;
+
+    /// The findings of rule `code` on `source`.
+    pub(crate) fn run(code: &str, source: &str, profile: Profile) -> Vec<Diagnostic> {
+        check_source(source, profile, None)
+            .into_iter()
+            .filter(|d| d.code == code)
+            .collect()
+    }
+
+    /// Asserts rule `code` fires on `bad` and not on `good` (Wazuh profile).
+    pub(crate) fn fires(code: &str, bad: &str, good: &str) {
+        assert!(
+            !run(code, bad, Profile::Wazuh).is_empty(),
+            "{code} should fire on {bad:?}"
+        );
+        let g = run(code, good, Profile::Wazuh);
+        assert!(g.is_empty(), "{code} should not fire on {good:?}: {g:?}");
+    }
+
+    #[test]
+    fn every_code_is_unique_kebab_case_with_an_explanation() {
+        let mut seen = std::collections::HashSet::new();
+        for r in rules() {
+            assert!(seen.insert(r.code), "duplicate code {}", r.code);
+            assert!(
+                r.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{}",
+                r.code
+            );
+            assert!(r.explain.len() > 80, "{} needs a real explanation", r.code);
+        }
+    }
+}
