@@ -61,10 +61,10 @@ pub fn main() -> i32 {
     match run(args) {
         Ok(code) => code,
         Err(e) => {
-            if let Some(io) = e.downcast_ref::<std::io::Error>() {
-                if io.kind() == std::io::ErrorKind::BrokenPipe {
-                    return EXIT_OK;
-                }
+            if let Some(io) = e.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return EXIT_OK;
             }
             let code = e.downcast_ref::<Failure>().map_or(EXIT_USAGE, |f| f.code);
             let _ = writeln!(std::io::stderr(), "ossec-ar: {e:#}");

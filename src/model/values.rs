@@ -40,7 +40,7 @@ impl Level {
             return None;
         }
         let n = if s.is_empty() { 0 } else { atoi(s) };
-        (n <= i64::from(Self::MAX_ACCEPTED)).then(|| Level(n as u8))
+        (n <= i64::from(Self::MAX_ACCEPTED)).then_some(Level(n as u8))
     }
 
     /// The numeric value; 0 means "not set".
