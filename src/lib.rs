@@ -6,5 +6,6 @@
 
 pub mod cli;
 pub mod model;
+pub mod tui;
 pub mod validate;
 pub mod xml;

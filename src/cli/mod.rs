@@ -79,6 +79,42 @@ fn run(args: Args) -> anyhow::Result<i32> {
         Some(Cmd::Check { file }) => check::check(common, file),
         Some(Cmd::List { file }) => check::list(common, file),
         Some(Cmd::Explain { code }) => check::explain(common, code.as_deref()),
-        other => Err(Failure::usage(format!("not available in this build: {other:?}")).into()),
+        Some(Cmd::Demo) => editor(common, None),
+        None => editor(common, Some(&args.file)),
     }
+}
+
+/// The TUI on `file`, or on a copy of the demo config (SPEC §2 `ossec-ar [FILE]`,
+/// `ossec-ar demo`).
+fn editor(common: &Common, file: Option<&std::path::Path>) -> anyhow::Result<i32> {
+    let opts = crate::tui::RunOptions {
+        path: file.map(std::path::Path::to_path_buf).unwrap_or_default(),
+        profile: output::profile(common),
+        home: std::fs::read_dir(&common.ossec_home)
+            .ok()
+            .map(|_| common.ossec_home.clone()),
+        color: match common.color {
+            args::ColorArg::Always => true,
+            args::ColorArg::Never => false,
+            args::ColorArg::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        },
+        backup: true,
+    };
+    let ended = match file {
+        Some(_) => crate::tui::run(&opts)?,
+        None => {
+            let (ended, dir) = crate::tui::demo(&opts)?;
+            println!(
+                "The demo copy is in {} (remove it with: rm -r {})",
+                dir.join("etc/ossec.conf").display(),
+                dir.display()
+            );
+            ended
+        }
+    };
+    if ended == crate::tui::Ended::Signal {
+        eprintln!("ossec-ar: stopped by a signal; unsaved changes were dropped");
+        return Ok(EXIT_USAGE);
+    }
+    Ok(EXIT_OK)
 }

@@ -1,0 +1,531 @@
+//! The application state and its one entry point, [`App::handle`]: an event in,
+//! effects out, no I/O. Components (list, form, popups) own their keys and answer
+//! with [`Msg`]s; only `App` applies them, so no popup writes the document itself.
+
+use std::path::{Path, PathBuf};
+
+use crossterm::event::{KeyEvent, KeyEventKind};
+
+use super::form::FormPane;
+use super::keys::{self, Action, Mode};
+use super::list::ListPane;
+use super::popup::Popup;
+use super::session::{EditOp, Selector, Session};
+use super::theme::Theme;
+use super::{strings as s, ui};
+use crate::model::{BlockRef, Diagnostic, Profile, Severity};
+use crate::validate::{self, Context};
+
+/// Something that happened outside the app: a key, a resize, or the outcome of an
+/// effect that `run` carried out.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A key was pressed.
+    Key(KeyEvent),
+    /// The terminal has a new size (columns, rows).
+    Resize(u16, u16),
+    /// What came of [`Effect::Save`] or [`Effect::SaveOverwrite`].
+    Saved(SaveResult),
+    /// The file as re-read for [`Effect::Reload`], or why it could not be.
+    Reloaded(Result<String, String>),
+}
+
+/// How a save ended.
+#[derive(Debug, Clone)]
+pub enum SaveResult {
+    /// Written; `text` is now what is on disk.
+    Saved {
+        /// The text written.
+        text: String,
+        /// The backup kept, if any.
+        backup: Option<PathBuf>,
+    },
+    /// The file changed on disk since it was read: nothing was written.
+    ChangedOnDisk,
+    /// Nothing was written, for this reason.
+    Failed(String),
+}
+
+/// What the app asks `run` to do: the only ways it reaches the outside world.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Leave the editor.
+    Quit,
+    /// Write `text` if the file still holds `expected`.
+    Save {
+        /// The new text.
+        text: String,
+        /// What the file held when it was read.
+        expected: String,
+    },
+    /// Write `text` over whatever the file holds now.
+    SaveOverwrite {
+        /// The new text.
+        text: String,
+    },
+    /// Re-read the file, dropping the edits.
+    Reload,
+}
+
+/// Which pane has the keys when no popup is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The block list.
+    List,
+    /// The form of the selected block.
+    Form,
+}
+
+/// What a component asks the app to do.
+#[derive(Debug)]
+pub(crate) enum Msg {
+    /// Commit one edit (one undo step).
+    Apply(EditOp),
+    /// Commit several edits, stopping at the first refused.
+    ApplyAll(Vec<EditOp>),
+    /// Select a block in the list.
+    Select(BlockRef),
+    /// Give the keys to a pane.
+    Focus(Focus),
+    /// Focus a field of the form by name and start editing it.
+    EditField(&'static str),
+    /// Open a popup over the panes.
+    Open(Popup),
+    /// Close the popup.
+    Close,
+    /// A one-line notice in the status bar.
+    Info(String),
+    /// A one-line problem in the status bar.
+    Error(String),
+    /// Ask `run` to do something.
+    Effect(Effect),
+    /// Undo the last change.
+    Undo,
+    /// Redo.
+    Redo,
+    /// Start saving: the diff preview.
+    Save,
+    /// Save (diff preview first), then quit once written.
+    SaveThenQuit,
+}
+
+/// A notice in the status bar until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The text.
+    pub text: String,
+    /// Shown as a problem?
+    pub error: bool,
+}
+
+/// Read-only view of the document handed to components.
+pub(crate) struct Ctx<'a> {
+    pub(crate) session: &'a Session,
+    pub(crate) diags: &'a [Diagnostic],
+    pub(crate) profile: Profile,
+    pub(crate) home: Option<&'a Path>,
+    pub(crate) label: &'a str,
+}
+
+/// A [`Ctx`] borrowing only the fields it needs, so a component can be borrowed
+/// mutably beside it.
+macro_rules! ctx {
+    ($app:ident) => {
+        Ctx {
+            session: &$app.session,
+            diags: &$app.diags,
+            profile: $app.profile,
+            home: $app.home.as_deref(),
+            label: &$app.label,
+        }
+    };
+}
+
+/// The whole editor state.
+pub struct App {
+    pub(crate) session: Session,
+    pub(crate) path: PathBuf,
+    pub(crate) label: String,
+    pub(crate) profile: Profile,
+    pub(crate) home: Option<PathBuf>,
+    pub(crate) theme: Theme,
+    pub(crate) diags: Vec<Diagnostic>,
+    /// Error findings of the text on disk, by code and block (SPEC §7 `--force`).
+    pub(crate) base_errors: Vec<(&'static str, Option<BlockRef>)>,
+    pub(crate) size: (u16, u16),
+    pub(crate) focus: Focus,
+    pub(crate) list: ListPane,
+    pub(crate) form: FormPane,
+    pub(crate) popup: Option<Popup>,
+    pub(crate) notice: Option<Notice>,
+    pub(crate) quit_after_save: bool,
+}
+
+/// How the app is opened.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The file, as shown in the status line and the diff header.
+    pub path: PathBuf,
+    /// Wazuh or OSSEC.
+    pub profile: Profile,
+    /// The install directory, when readable.
+    pub home: Option<PathBuf>,
+    /// Colour or monochrome.
+    pub theme: Theme,
+    /// The terminal size.
+    pub size: (u16, u16),
+}
+
+impl App {
+    /// An editor on `text`, read from `opts.path`.
+    pub fn new(text: String, opts: Options) -> App {
+        let label = opts.path.file_name().map_or_else(
+            || opts.path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let mut app = App {
+            session: Session::new(text),
+            path: opts.path,
+            label,
+            profile: opts.profile,
+            home: opts.home,
+            theme: opts.theme,
+            diags: Vec::new(),
+            base_errors: Vec::new(),
+            size: opts.size,
+            focus: Focus::List,
+            list: ListPane::default(),
+            form: FormPane::default(),
+            popup: None,
+            notice: None,
+            quit_after_save: false,
+        };
+        app.refresh();
+        app.base_errors = app.error_keys();
+        app.list.select_first(app.session.config());
+        app
+    }
+
+    /// The document being edited.
+    pub fn source(&self) -> &str {
+        self.session.source()
+    }
+
+    /// Are there unsaved changes?
+    pub fn is_modified(&self) -> bool {
+        self.session.is_modified()
+    }
+
+    /// The current findings.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diags
+    }
+
+    /// The notice in the status bar, if any.
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    /// The block selected in the list.
+    pub fn selected(&self) -> Option<BlockRef> {
+        self.list.selected
+    }
+
+    /// Who has the keys now.
+    pub fn mode(&self) -> Mode {
+        match &self.popup {
+            Some(p) => p.mode(),
+            None if self.form.editing() || self.list.typing() => Mode::Edit,
+            None => Mode::Browse,
+        }
+    }
+
+    pub(crate) fn ctx(&self) -> Ctx<'_> {
+        ctx!(self)
+    }
+
+    /// Handles one event; returns what `run` must do. No I/O happens here.
+    pub fn handle(&mut self, event: Event) -> Vec<Effect> {
+        let msgs = match event {
+            Event::Key(k) if k.kind == KeyEventKind::Release => return Vec::new(),
+            Event::Key(k) => {
+                self.notice = None;
+                self.key(k)
+            }
+            Event::Resize(w, h) => {
+                self.size = (w, h);
+                Vec::new()
+            }
+            Event::Saved(r) => self.saved(r),
+            Event::Reloaded(r) => self.reloaded(r),
+        };
+        let effects = self.process(msgs);
+        self.list
+            .keep_in_view(self.session.config(), ui::list_height(self.size));
+        effects
+    }
+
+    fn key(&mut self, k: KeyEvent) -> Vec<Msg> {
+        if ui::too_small(self.size) {
+            return self.key_when_too_small(&k);
+        }
+        let mode = self.mode();
+        let action = keys::action(mode, &k);
+        if action == Some(Action::Quit) {
+            // Ctrl-c from anywhere: leave the edit or popup, then ask like `q`.
+            self.popup = None;
+            self.form.cancel_edit();
+            self.list.stop_filter();
+            return self.quit();
+        }
+        let ctx = ctx!(self);
+        if let Some(p) = self.popup.as_mut() {
+            return p.handle(action, &k, &ctx);
+        }
+        if self.list.typing() {
+            let msgs = self.list.handle_filter(action, &k);
+            self.list.follow_filter(self.session.config());
+            return msgs;
+        }
+        if self.form.editing() {
+            return self.form.handle_edit(action, &k, self.list.selected, &ctx);
+        }
+        match action {
+            Some(a) => self.browse(a),
+            None => Vec::new(),
+        }
+    }
+
+    /// Below 80x24 only quitting works: nothing else can be shown.
+    fn key_when_too_small(&mut self, k: &KeyEvent) -> Vec<Msg> {
+        let quit = keys::action(Mode::Browse, k) == Some(Action::Quit);
+        if quit && !self.is_modified() {
+            vec![Msg::Effect(Effect::Quit)]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn quit(&mut self) -> Vec<Msg> {
+        if self.is_modified() {
+            vec![Msg::Open(Popup::QuitPrompt)]
+        } else {
+            vec![Msg::Effect(Effect::Quit)]
+        }
+    }
+
+    /// Actions of Browse mode: global ones first, then the focused pane's.
+    fn browse(&mut self, a: Action) -> Vec<Msg> {
+        let ctx = ctx!(self);
+        match a {
+            Action::Undo => vec![Msg::Undo],
+            Action::Redo => vec![Msg::Redo],
+            Action::Save => vec![Msg::Save],
+            Action::Help => vec![Msg::Open(Popup::help())],
+            Action::Simulate => vec![Msg::Info(s::SIMULATOR_LATER.into())],
+            Action::Add => super::popup::add(self.list.selected, &ctx),
+            Action::Delete => super::popup::delete(self.list.selected, &ctx),
+            Action::Filter => {
+                self.list.start_filter();
+                Vec::new()
+            }
+            _ => match self.focus {
+                Focus::List => self.list.handle(a, &ctx),
+                Focus::Form => self.form.handle(a, self.list.selected, &ctx),
+            },
+        }
+    }
+
+    /// Applies the components' messages; the only place the document changes.
+    fn process(&mut self, msgs: Vec<Msg>) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let mut queue: std::collections::VecDeque<Msg> = msgs.into();
+        while let Some(m) = queue.pop_front() {
+            match m {
+                Msg::Apply(op) => queue.extend(self.apply(vec![op])),
+                Msg::ApplyAll(ops) => queue.extend(self.apply(ops)),
+                Msg::Select(b) => {
+                    self.list.selected = Some(b);
+                    self.form.reset();
+                }
+                Msg::Focus(f) => self.focus = f,
+                Msg::EditField(name) => {
+                    self.focus = Focus::Form;
+                    let sel = self.list.selected;
+                    let ctx = ctx!(self);
+                    self.form.start_edit_named(name, sel, &ctx);
+                }
+                Msg::Open(p) => self.popup = Some(p),
+                Msg::Close => {
+                    // Going back from the save preview also drops a pending quit.
+                    if matches!(self.popup, Some(Popup::Preview(_))) {
+                        self.quit_after_save = false;
+                    }
+                    self.popup = None;
+                }
+                Msg::Info(t) => {
+                    self.notice = Some(Notice {
+                        text: t,
+                        error: false,
+                    })
+                }
+                Msg::Error(t) => {
+                    self.notice = Some(Notice {
+                        text: t,
+                        error: true,
+                    })
+                }
+                Msg::Effect(e) => effects.push(e),
+                Msg::Undo => self.undo(true),
+                Msg::Redo => self.undo(false),
+                Msg::Save => queue.extend(self.start_save()),
+                Msg::SaveThenQuit => {
+                    self.quit_after_save = true;
+                    queue.extend(self.start_save());
+                }
+            }
+        }
+        effects
+    }
+
+    /// Applies edits in order; the first refusal stops and is reported.
+    fn apply(&mut self, ops: Vec<EditOp>) -> Vec<Msg> {
+        let mut out = Vec::new();
+        for op in ops {
+            match self.session.apply(op) {
+                Ok(change) => {
+                    if let Some(sel) = change.inserted {
+                        out.push(Msg::Select(self.block_of(&sel)));
+                    }
+                    if !change.renamed_responses.is_empty() {
+                        out.push(Msg::Info(s::renamed(&change.renamed_responses)));
+                    }
+                }
+                Err(e) => {
+                    out.push(Msg::Error(e.to_string()));
+                    break;
+                }
+            }
+        }
+        self.refresh();
+        out
+    }
+
+    fn block_of(&self, sel: &Selector) -> BlockRef {
+        match sel {
+            Selector::Response(n) => BlockRef::Response(*n),
+            Selector::Command(name) => {
+                let c = self.session.config().command(name);
+                BlockRef::Command(c.map_or(1, |c| c.index))
+            }
+        }
+    }
+
+    fn undo(&mut self, undo: bool) {
+        let done = if undo {
+            self.session.undo()
+        } else {
+            self.session.redo()
+        };
+        let text = match (undo, done) {
+            (true, true) => s::UNDONE,
+            (true, false) => s::NOTHING_TO_UNDO,
+            (false, true) => s::REDONE,
+            (false, false) => s::NOTHING_TO_REDO,
+        };
+        self.notice = Some(Notice {
+            text: text.into(),
+            error: !done,
+        });
+        self.refresh();
+    }
+
+    /// Re-runs the validator and keeps the selection on an existing block.
+    pub(crate) fn refresh(&mut self) {
+        let cfg = self.session.config();
+        self.diags = validate::check(&Context {
+            doc: self.session.doc(),
+            config: cfg,
+            profile: self.profile,
+            home: self.home.as_deref(),
+        });
+        self.list.clamp(cfg);
+        self.form.clamp(self.list.selected, cfg);
+    }
+
+    /// Error findings by code and block, to tell new errors from old ones.
+    pub(crate) fn error_keys(&self) -> Vec<(&'static str, Option<BlockRef>)> {
+        self.diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| (d.code, d.block))
+            .collect()
+    }
+
+    /// Errors the edits added (SPEC §7: old errors do not block a save).
+    pub(crate) fn new_errors(&self) -> Vec<&Diagnostic> {
+        let mut base = self.base_errors.clone();
+        let mut out = Vec::new();
+        for d in self.diags.iter().filter(|d| d.severity == Severity::Error) {
+            match base.iter().position(|k| *k == (d.code, d.block)) {
+                Some(i) => {
+                    base.swap_remove(i);
+                }
+                None => out.push(d),
+            }
+        }
+        out
+    }
+
+    fn start_save(&mut self) -> Vec<Msg> {
+        if !self.is_modified() {
+            let msg = Msg::Info(s::NOTHING_TO_SAVE.into());
+            if self.quit_after_save {
+                return vec![msg, Msg::Effect(Effect::Quit)];
+            }
+            return vec![msg];
+        }
+        let diff = self.session.diff(&self.label);
+        let errors = self
+            .new_errors()
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        vec![Msg::Open(Popup::preview(diff, errors))]
+    }
+
+    fn saved(&mut self, r: SaveResult) -> Vec<Msg> {
+        match r {
+            SaveResult::Saved { text, backup } => {
+                self.session.mark_saved(text);
+                self.base_errors = self.error_keys();
+                let mut out = vec![
+                    Msg::Close,
+                    Msg::Info(s::saved(&self.path, backup.as_deref())),
+                ];
+                if self.quit_after_save {
+                    out.push(Msg::Effect(Effect::Quit));
+                }
+                out
+            }
+            SaveResult::ChangedOnDisk => vec![Msg::Open(Popup::External)],
+            SaveResult::Failed(why) => {
+                self.quit_after_save = false;
+                vec![Msg::Close, Msg::Error(s::save_failed(&why))]
+            }
+        }
+    }
+
+    fn reloaded(&mut self, r: Result<String, String>) -> Vec<Msg> {
+        match r {
+            Ok(text) => {
+                self.session = Session::new(text);
+                self.refresh();
+                self.base_errors = self.error_keys();
+                self.form.reset();
+                vec![Msg::Close, Msg::Info(s::RELOADED.into())]
+            }
+            Err(why) => vec![Msg::Close, Msg::Error(why)],
+        }
+    }
+}

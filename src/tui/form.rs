@@ -1,0 +1,279 @@
+//! The form of the selected block (right pane): one row per field of SPEC §3 with
+//! its widget, the validator's findings under the field they concern, and a text
+//! input with a live check while a field is edited.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::app::{Ctx, Focus, Msg};
+use super::fields::{self, CheckCtx, FieldSpec, Verdict, Widget};
+use super::input::Input;
+use super::keys::Action;
+use super::popup::Popup;
+use super::session::{EditOp, Selector};
+use super::strings as s;
+use crate::model::{BlockRef, Config, Field};
+
+/// A field being typed into.
+#[derive(Debug, Clone)]
+pub(crate) struct Edit {
+    /// Which field.
+    pub(crate) spec: &'static FieldSpec,
+    /// What is typed.
+    pub(crate) input: Input,
+    /// The check of what is typed.
+    pub(crate) verdict: Verdict,
+}
+
+/// Focused field and the edit in progress.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FormPane {
+    /// Index of the focused field in the block's form.
+    pub(crate) field: usize,
+    /// The edit in progress.
+    pub(crate) edit: Option<Edit>,
+}
+
+/// The fields of a block's form.
+pub(crate) fn form_of(b: BlockRef) -> &'static [FieldSpec] {
+    match b {
+        BlockRef::Command(_) => fields::COMMAND_FORM,
+        BlockRef::Response(_) => fields::RESPONSE_FORM,
+    }
+}
+
+/// A field of a block, as read.
+pub(crate) fn field_of<'c>(cfg: &'c Config, b: BlockRef, name: &str) -> Option<&'c Field> {
+    match b {
+        BlockRef::Command(n) => cfg
+            .commands
+            .get(n - 1)?
+            .fields()
+            .into_iter()
+            .find(|(k, _)| *k == name)
+            .and_then(|(_, f)| f),
+        BlockRef::Response(n) => cfg.responses.get(n - 1)?.field(name),
+    }
+}
+
+/// The selector the session edits a block by.
+pub(crate) fn selector(cfg: &Config, b: BlockRef) -> Result<Selector, String> {
+    match b {
+        BlockRef::Response(n) => Ok(Selector::Response(n)),
+        BlockRef::Command(n) => {
+            let c = cfg.commands.get(n - 1).ok_or(s::NO_SUCH_BLOCK)?;
+            let name = c.name().ok_or(s::COMMAND_WITHOUT_NAME)?;
+            match cfg.command(name) {
+                Some(first) if first.index != n => Err(s::duplicate_name(name, first.index)),
+                _ => Ok(Selector::Command(name.to_string())),
+            }
+        }
+    }
+}
+
+/// What the checks of a block's fields may look at.
+pub(crate) fn check_ctx<'a>(ctx: &'a Ctx<'_>, b: BlockRef) -> CheckCtx<'a> {
+    let cfg = ctx.session.config();
+    CheckCtx {
+        config: cfg,
+        command: match b {
+            BlockRef::Command(n) => Some(n),
+            BlockRef::Response(_) => None,
+        },
+        response_command: match b {
+            BlockRef::Response(n) => cfg.responses.get(n - 1).and_then(|r| r.command_name()),
+            BlockRef::Command(_) => None,
+        },
+        profile: ctx.profile,
+        home: ctx.home,
+    }
+}
+
+impl FormPane {
+    /// Is a field being typed into?
+    pub(crate) fn editing(&self) -> bool {
+        self.edit.is_some()
+    }
+
+    /// Back to the first field, no edit (another block was selected).
+    pub(crate) fn reset(&mut self) {
+        *self = FormPane::default();
+    }
+
+    /// Drops the edit in progress: the document keeps its value.
+    pub(crate) fn cancel_edit(&mut self) {
+        self.edit = None;
+    }
+
+    /// Keeps the focus on an existing field.
+    pub(crate) fn clamp(&mut self, sel: Option<BlockRef>, _cfg: &Config) {
+        let n = sel.map_or(0, |b| form_of(b).len());
+        self.field = self.field.min(n.saturating_sub(1));
+    }
+
+    /// Browse-mode actions with the form focused.
+    pub(crate) fn handle(&mut self, a: Action, sel: Option<BlockRef>, ctx: &Ctx<'_>) -> Vec<Msg> {
+        let Some(b) = sel else {
+            return vec![Msg::Focus(Focus::List)];
+        };
+        let last = form_of(b).len() - 1;
+        match a {
+            Action::Up => self.field = self.field.saturating_sub(1),
+            Action::Down => self.field = (self.field + 1).min(last),
+            Action::Top | Action::PageUp => self.field = 0,
+            Action::Bottom | Action::PageDown => self.field = last,
+            Action::NextPane if self.field == last => return vec![Msg::Focus(Focus::List)],
+            Action::NextPane => self.field += 1,
+            Action::PrevPane if self.field == 0 => return vec![Msg::Focus(Focus::List)],
+            Action::PrevPane => self.field -= 1,
+            Action::Cancel => return vec![Msg::Focus(Focus::List)],
+            Action::Enter => return self.activate(b, ctx),
+            Action::Unset => return self.unset(b, ctx),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Enter on a field: toggle, open the dropdown or picker, or start typing.
+    fn activate(&mut self, b: BlockRef, ctx: &Ctx<'_>) -> Vec<Msg> {
+        let cfg = ctx.session.config();
+        let spec = &form_of(b)[self.field];
+        let sel = match selector(cfg, b) {
+            Ok(sel) => sel,
+            Err(e) => return vec![Msg::Error(e)],
+        };
+        let current = field_of(cfg, b, spec.name).map(|f| f.value.clone());
+        match spec.widget {
+            Widget::Toggle => {
+                let value = if current.as_deref() == Some("yes") {
+                    "no"
+                } else {
+                    "yes"
+                };
+                vec![Msg::Apply(EditOp::Set {
+                    sel,
+                    field: spec.name.to_string(),
+                    value: value.to_string(),
+                })]
+            }
+            Widget::Location => vec![Msg::Open(Popup::location(sel, current.as_deref()))],
+            Widget::CommandPicker => {
+                vec![Msg::Open(Popup::command_picker(
+                    sel,
+                    current.as_deref(),
+                    ctx,
+                ))]
+            }
+            Widget::Text => {
+                if spec.name == "agent_id" && !uses_agent(cfg, b) {
+                    return vec![Msg::Info(s::AGENT_ONLY_DEFINED.into())];
+                }
+                self.start_edit(spec, current.as_deref().unwrap_or(""), b, ctx);
+                Vec::new()
+            }
+        }
+    }
+
+    fn start_edit(&mut self, spec: &'static FieldSpec, value: &str, b: BlockRef, ctx: &Ctx<'_>) {
+        let verdict = fields::check(spec.rule, value, &check_ctx(ctx, b));
+        self.edit = Some(Edit {
+            spec,
+            input: Input::new(value),
+            verdict,
+        });
+    }
+
+    /// Focuses the named field and starts typing into it (after a dropdown choice
+    /// that makes it required).
+    pub(crate) fn start_edit_named(&mut self, name: &str, sel: Option<BlockRef>, ctx: &Ctx<'_>) {
+        let Some(b) = sel else { return };
+        let Some(i) = form_of(b).iter().position(|f| f.name == name) else {
+            return;
+        };
+        self.field = i;
+        let current = field_of(ctx.session.config(), b, name).map(|f| f.value.clone());
+        self.start_edit(&form_of(b)[i], current.as_deref().unwrap_or(""), b, ctx);
+    }
+
+    fn unset(&mut self, b: BlockRef, ctx: &Ctx<'_>) -> Vec<Msg> {
+        let cfg = ctx.session.config();
+        let spec = &form_of(b)[self.field];
+        if !spec.optional {
+            return vec![Msg::Error(s::required(spec.name))];
+        }
+        if field_of(cfg, b, spec.name).is_none() {
+            return Vec::new();
+        }
+        match selector(cfg, b) {
+            Ok(sel) => vec![Msg::Apply(EditOp::Unset {
+                sel,
+                field: spec.name.to_string(),
+            })],
+            Err(e) => vec![Msg::Error(e)],
+        }
+    }
+
+    /// Keys while a field is typed into: Enter commits a valid value, Esc restores.
+    pub(crate) fn handle_edit(
+        &mut self,
+        a: Option<Action>,
+        k: &KeyEvent,
+        sel: Option<BlockRef>,
+        ctx: &Ctx<'_>,
+    ) -> Vec<Msg> {
+        let (Some(edit), Some(b)) = (self.edit.as_mut(), sel) else {
+            self.edit = None;
+            return Vec::new();
+        };
+        match (a, k.code) {
+            (Some(Action::Cancel), _) => {
+                self.edit = None;
+                return Vec::new();
+            }
+            (Some(Action::Enter), _) => return self.commit(b, ctx),
+            (Some(a), _) => {
+                edit.input.apply(a);
+            }
+            (None, KeyCode::Char(c)) => edit.input.insert(c),
+            _ => return Vec::new(),
+        }
+        edit.verdict = fields::check(edit.spec.rule, edit.input.value(), &check_ctx(ctx, b));
+        Vec::new()
+    }
+
+    fn commit(&mut self, b: BlockRef, ctx: &Ctx<'_>) -> Vec<Msg> {
+        let Some(edit) = &self.edit else {
+            return Vec::new();
+        };
+        if edit.verdict.is_err() {
+            return vec![Msg::Error(s::REFUSED.into())];
+        }
+        let cfg = ctx.session.config();
+        let value = edit.input.value().to_string();
+        let name = edit.spec.name;
+        let unchanged = field_of(cfg, b, name).is_some_and(|f| f.value == value);
+        self.edit = None;
+        if unchanged {
+            return Vec::new();
+        }
+        match selector(cfg, b) {
+            Ok(sel) => vec![Msg::Apply(EditOp::Set {
+                sel,
+                field: name.to_string(),
+                value,
+            })],
+            Err(e) => vec![Msg::Error(e)],
+        }
+    }
+}
+
+/// Is the response's location `defined-agent` (the only one that reads agent_id)?
+pub(crate) fn uses_agent(cfg: &Config, b: BlockRef) -> bool {
+    match b {
+        BlockRef::Response(n) => cfg
+            .responses
+            .get(n - 1)
+            .and_then(|r| r.value("location"))
+            .is_some_and(|l| l.to_ascii_lowercase().contains("defined-agent")),
+        BlockRef::Command(_) => false,
+    }
+}

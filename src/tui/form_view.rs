@@ -1,0 +1,306 @@
+//! Drawing the form: a row per field, the findings that point at a field under it,
+//! the block's own findings and a plain-words summary below, the focused field's
+//! help at the bottom. Scrolls to keep the focused field in view.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::app::Ctx;
+use super::fields::{FieldSpec, LOCATIONS, Widget};
+use super::form::{FormPane, field_of, form_of, uses_agent};
+use super::strings as s;
+use super::summary;
+use super::text::{escape, show_value, truncate, wrap};
+use super::theme::{Theme, mark};
+use crate::model::{BlockRef, Config, Diagnostic, Severity};
+use crate::xml::{Document, ElementId};
+
+const LABEL: usize = 19;
+
+/// The lines of the form and where the focused field's row is.
+struct Built {
+    lines: Vec<Line<'static>>,
+    focus: (usize, usize),
+    cursor: Option<(usize, usize)>,
+}
+
+impl FormPane {
+    /// Draws the form of block `b` (or a hint when nothing is selected).
+    pub(crate) fn render(
+        &self,
+        f: &mut Frame,
+        area: Rect,
+        b: Option<BlockRef>,
+        ctx: &Ctx<'_>,
+        theme: &Theme,
+        focused: bool,
+    ) {
+        let cfg = ctx.session.config();
+        let doc = ctx.session.doc();
+        let title = b.map_or_else(|| s::NOTHING_SELECTED.to_string(), |b| title(doc, cfg, b));
+        let border = if focused {
+            theme.focused_border()
+        } else {
+            theme.dim()
+        };
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(border)
+            .title(Span::styled(title, theme.title()));
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let Some(b) = b else {
+            f.render_widget(Paragraph::new(s::EMPTY_FILE_HINT), inner);
+            return;
+        };
+        let w = inner.width as usize;
+        let built = self.build(b, ctx, theme, focused, w);
+        let about = &form_of(b)[self.field.min(form_of(b).len() - 1)];
+        let about = wrap(about.about, w.saturating_sub(2));
+        let rows = (inner.height as usize).saturating_sub(about.len() + 1);
+        // Scroll just enough for the focused field and its notes to be visible.
+        let offset = (built.focus.1 + 1).saturating_sub(rows).min(built.focus.0);
+        let mut lines: Vec<Line> = built.lines.into_iter().skip(offset).take(rows).collect();
+        lines.resize(rows, Line::raw(""));
+        lines.push(Line::raw(""));
+        lines.extend(
+            about
+                .into_iter()
+                .map(|l| Line::styled(format!("  {l}"), theme.dim())),
+        );
+        f.render_widget(Paragraph::new(lines), inner);
+        if let Some((row, col)) = built.cursor
+            && row >= offset
+            && row < offset + rows
+        {
+            f.set_cursor_position((inner.x + col as u16, inner.y + (row - offset) as u16));
+        }
+    }
+
+    fn build(&self, b: BlockRef, ctx: &Ctx<'_>, theme: &Theme, focused: bool, w: usize) -> Built {
+        let cfg = ctx.session.config();
+        let doc = ctx.session.doc();
+        let mut lines = Vec::new();
+        let mut focus = (0, 0);
+        let mut cursor = None;
+        let mut used = Vec::new();
+        for (i, spec) in form_of(b).iter().enumerate() {
+            let on = i == self.field;
+            let start = lines.len();
+            let field = field_of(cfg, b, spec.name);
+            let editing = self
+                .edit
+                .as_ref()
+                .filter(|e| on && e.spec.name == spec.name);
+            let pointer = if on && focused { ">" } else { " " };
+            let label_style = if on && focused {
+                theme.selected()
+            } else {
+                theme.dim()
+            };
+            let label = Span::styled(format!("{pointer} {:<LABEL$}", spec.name), label_style);
+            match editing {
+                Some(e) => {
+                    let (shown, col) = e.input.view(w.saturating_sub(LABEL + 3));
+                    cursor = Some((lines.len(), LABEL + 3 + col));
+                    lines.push(Line::from(vec![label, Span::raw(" "), Span::raw(shown)]));
+                    let note = match &e.verdict {
+                        Err(why) => Some((Severity::Error, why.clone())),
+                        Ok(Some(advice)) => Some((Severity::Note, advice.clone())),
+                        Ok(None) => None,
+                    };
+                    if let Some((sev, text)) = note {
+                        push_note(&mut lines, sev, None, &text, theme, (LABEL + 3, w));
+                    }
+                }
+                None => {
+                    let mut spans = vec![label, Span::raw(" ")];
+                    spans.extend(value_spans(
+                        spec,
+                        field.map(|f| f.value.as_str()),
+                        cfg,
+                        b,
+                        theme,
+                        w,
+                    ));
+                    if field.is_some_and(|f| f.all.len() > 1) {
+                        spans.push(Span::styled(
+                            s::repeated(spec.name, field.map_or(0, |f| f.all.len())),
+                            theme.dim(),
+                        ));
+                    }
+                    lines.push(Line::from(spans));
+                }
+            }
+            let all = field.map(|f| f.all.as_slice()).unwrap_or(&[]);
+            for i in field_diags(ctx.diags, doc, all) {
+                used.push(i);
+                let d = &ctx.diags[i];
+                push_note(
+                    &mut lines,
+                    d.severity,
+                    Some(d.code),
+                    &d.message,
+                    theme,
+                    (LABEL + 3, w),
+                );
+            }
+            if on {
+                focus = (start, lines.len() - 1);
+            }
+        }
+        lines.push(Line::raw(""));
+        for l in summary_lines(cfg, b) {
+            for part in wrap(&escape(&l), w.saturating_sub(2)) {
+                lines.push(Line::styled(format!("  {part}"), Style::new()));
+            }
+        }
+        let block_level = ctx.diags.iter().enumerate();
+        for (_, d) in block_level.filter(|(i, d)| d.block == Some(b) && !used.contains(i)) {
+            push_note(
+                &mut lines,
+                d.severity,
+                Some(d.code),
+                &d.message,
+                theme,
+                (2, w),
+            );
+        }
+        Built {
+            lines,
+            focus,
+            cursor,
+        }
+    }
+}
+
+/// `response #3 · line 58` / `command firewall-drop · line 12`.
+fn title(doc: &Document, cfg: &Config, b: BlockRef) -> String {
+    let (el, what) = match b {
+        BlockRef::Command(n) => match cfg.commands.get(n - 1) {
+            Some(c) => (
+                c.element,
+                format!("command {}", c.name().unwrap_or("(no name)")),
+            ),
+            None => return String::new(),
+        },
+        BlockRef::Response(n) => match cfg.responses.get(n - 1) {
+            Some(r) => (r.element, format!("response #{n}")),
+            None => return String::new(),
+        },
+    };
+    let line = doc.line_col(doc.element(el).span.start).0;
+    truncate(&escape(&format!(" {what} · line {line} ")), 60)
+}
+
+/// The findings that point at one of a field's elements (SPEC §7: a field's start
+/// tag), as indices into `diags`.
+fn field_diags(diags: &[Diagnostic], doc: &Document, all: &[ElementId]) -> Vec<usize> {
+    let starts: Vec<usize> = all.iter().map(|id| doc.element(*id).span.start).collect();
+    (0..diags.len())
+        .filter(|&i| starts.contains(&diags[i].offset))
+        .collect()
+}
+
+fn push_note(
+    lines: &mut Vec<Line<'static>>,
+    sev: Severity,
+    code: Option<&str>,
+    text: &str,
+    theme: &Theme,
+    (indent, w): (usize, usize),
+) {
+    let head = code.map_or_else(String::new, |c| format!("[{c}] "));
+    for (i, part) in wrap(
+        &escape(&format!("{head}{text}")),
+        w.saturating_sub(indent + 2),
+    )
+    .into_iter()
+    .enumerate()
+    {
+        let m = if i == 0 { mark(sev) } else { " " };
+        lines.push(Line::from(vec![
+            Span::raw(" ".repeat(indent)),
+            Span::styled(format!("{m} {part}"), theme.severity(sev)),
+        ]));
+    }
+}
+
+/// The value of a field with what helps read it: a location's meaning, a command's
+/// executable, "unused" for an agent id that no location reads.
+fn value_spans(
+    spec: &FieldSpec,
+    value: Option<&str>,
+    cfg: &Config,
+    b: BlockRef,
+    theme: &Theme,
+    w: usize,
+) -> Vec<Span<'static>> {
+    let room = w.saturating_sub(LABEL + 3);
+    let Some(v) = value else {
+        let absent = if spec.widget == Widget::Toggle {
+            s::DEFAULT_NO
+        } else {
+            s::NOT_SET
+        };
+        return vec![Span::styled(absent, theme.dim())];
+    };
+    let shown = truncate(&show_value(v), room);
+    let extra = match spec.widget {
+        Widget::Location => LOCATIONS
+            .iter()
+            .find(|(l, _)| *l == v)
+            .map(|(_, m)| m.to_string()),
+        Widget::CommandPicker => cfg
+            .command(v)
+            .and_then(|c| c.executable.as_ref())
+            .map(|e| format!("runs {}", e.value)),
+        _ if spec.name == "agent_id" && !uses_agent(cfg, b) => Some(s::AGENT_UNUSED.to_string()),
+        _ => None,
+    };
+    let mut out = vec![Span::raw(shown.clone())];
+    if let Some(x) = extra {
+        let left = room.saturating_sub(shown.chars().count() + 2);
+        if left > 6 {
+            out.push(Span::styled(
+                format!("  {}", truncate(&escape(&x), left)),
+                theme.dim(),
+            ));
+        }
+    }
+    out
+}
+
+/// Below the fields: what the block does, in plain words.
+fn summary_lines(cfg: &Config, b: BlockRef) -> Vec<String> {
+    match b {
+        BlockRef::Response(n) => {
+            let Some(r) = cfg.responses.get(n - 1) else {
+                return Vec::new();
+            };
+            let mut out = vec![summary::predicate(r)];
+            if let Some(name) = summary::ar_name(cfg, r) {
+                out.push(s::ar_name_line(&name));
+            }
+            if !r.unknown.is_empty() {
+                out.push(s::OTHER_ELEMENTS.to_string());
+            }
+            out
+        }
+        BlockRef::Command(n) => {
+            let Some(c) = cfg.commands.get(n - 1) else {
+                return Vec::new();
+            };
+            let users: Vec<usize> = cfg
+                .responses
+                .iter()
+                .filter(|r| r.command_name().is_some() && r.command_name() == c.name())
+                .map(|r| r.index)
+                .collect();
+            vec![s::used_by(&users)]
+        }
+    }
+}

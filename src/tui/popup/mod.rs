@@ -1,0 +1,352 @@
+//! Popups: components drawn over the panes that take the keys while open. Each
+//! answers keys with [`Msg`]s; none writes the document itself.
+
+mod help;
+mod menu;
+mod newcmd;
+mod preview;
+mod wizard;
+mod wizard_view;
+
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+pub(crate) use help::Help;
+pub(crate) use menu::{Choice, Menu, Pick};
+pub(crate) use newcmd::CommandForm;
+pub(crate) use preview::Preview;
+pub(crate) use wizard::Wizard;
+
+use super::app::{Ctx, Effect, Msg};
+use super::fields::LOCATIONS;
+use super::form::selector;
+use super::keys::{self, Action, Mode};
+use super::session::{EditOp, Selector};
+use super::strings as s;
+use super::text::{escape, wrap};
+use super::theme::Theme;
+use crate::model::BlockRef;
+
+/// An open popup.
+#[derive(Debug, Clone)]
+pub(crate) enum Popup {
+    /// The key help.
+    Help(Help),
+    /// The `location` dropdown of a response.
+    Location {
+        /// The response.
+        sel: Selector,
+        /// The choices.
+        menu: Menu,
+    },
+    /// The `command` picker of a response.
+    Command {
+        /// The response.
+        sel: Selector,
+        /// The choices.
+        menu: Menu,
+    },
+    /// "Delete this block?"
+    Delete {
+        /// The block.
+        sel: Selector,
+        /// How it is described in the question.
+        what: String,
+    },
+    /// Quitting with unsaved changes.
+    QuitPrompt,
+    /// The diff before saving.
+    Preview(Preview),
+    /// The file changed on disk since it was read.
+    External,
+    /// Guided creation of a response.
+    Wizard(Box<Wizard>),
+    /// Creation of a command.
+    NewCommand(CommandForm),
+}
+
+impl Popup {
+    /// The help overlay.
+    pub(crate) fn help() -> Popup {
+        Popup::Help(Help::default())
+    }
+
+    /// The location dropdown, on the current value.
+    pub(crate) fn location(sel: Selector, current: Option<&str>) -> Popup {
+        Popup::Location {
+            sel,
+            menu: location_menu(current),
+        }
+    }
+
+    /// The command picker: defined commands with their executables.
+    pub(crate) fn command_picker(sel: Selector, current: Option<&str>, ctx: &Ctx<'_>) -> Popup {
+        let cfg = ctx.session.config();
+        let doc = ctx.session.doc();
+        let at = match &sel {
+            Selector::Response(n) => cfg
+                .responses
+                .get(n - 1)
+                .map(|r| doc.element(r.element).span.start),
+            Selector::Command(_) => None,
+        };
+        let mut seen = Vec::new();
+        let mut choices = Vec::new();
+        for c in &cfg.commands {
+            let Some(name) = c.name() else { continue };
+            if seen.contains(&name) {
+                continue;
+            }
+            seen.push(name);
+            let exe = c.executable.as_ref().map_or("", |f| f.value.as_str());
+            let mut choice = Choice::new(name, exe);
+            if at.is_some_and(|at| doc.element(c.element).span.start > at) {
+                choice.warning = Some(s::DEFINED_AFTER.to_string());
+            }
+            choices.push(choice);
+        }
+        Popup::Command {
+            sel,
+            menu: Menu::picker(choices, current),
+        }
+    }
+
+    /// The diff preview before saving.
+    pub(crate) fn preview(diff: String, errors: Vec<String>) -> Popup {
+        Popup::Preview(Preview::new(diff, errors))
+    }
+
+    /// Who has the keys while this popup is open.
+    pub(crate) fn mode(&self) -> Mode {
+        match self {
+            Popup::Help(_) => Mode::Help,
+            Popup::Location { .. } => Mode::Menu,
+            Popup::Command { .. } => Mode::Pick,
+            Popup::Delete { .. } => Mode::Confirm,
+            Popup::QuitPrompt => Mode::QuitPrompt,
+            Popup::Preview(_) => Mode::Preview,
+            Popup::External => Mode::External,
+            Popup::Wizard(w) => w.mode(),
+            Popup::NewCommand(c) => c.mode(),
+        }
+    }
+
+    /// Handles a key.
+    pub(crate) fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
+        match self {
+            Popup::Help(h) => h.handle(a),
+            Popup::Location { sel, menu } => match menu.handle(a, k) {
+                Pick::Open => Vec::new(),
+                Pick::Cancelled => vec![Msg::Close],
+                Pick::Chosen(c) => location_chosen(sel.clone(), &c.value, ctx),
+            },
+            Popup::Command { sel, menu } => match menu.handle(a, k) {
+                Pick::Open => Vec::new(),
+                Pick::Cancelled => vec![Msg::Close],
+                Pick::Chosen(c) => vec![Msg::Close, set(sel.clone(), "command", &c.value)],
+            },
+            Popup::Delete { sel, .. } => match a {
+                Some(Action::Yes) => vec![
+                    Msg::Close,
+                    Msg::Apply(EditOp::Remove {
+                        sel: sel.clone(),
+                        force: false,
+                    }),
+                ],
+                Some(Action::No | Action::Cancel) => vec![Msg::Close],
+                _ => Vec::new(),
+            },
+            Popup::QuitPrompt => match a {
+                Some(Action::SaveAndQuit) => vec![Msg::Close, Msg::SaveThenQuit],
+                Some(Action::Discard) => vec![Msg::Effect(Effect::Quit)],
+                Some(Action::Cancel) => vec![Msg::Close],
+                _ => Vec::new(),
+            },
+            Popup::Preview(p) => p.handle(a, ctx),
+            Popup::External => match a {
+                Some(Action::Reload) => vec![Msg::Effect(Effect::Reload)],
+                Some(Action::WriteAnyway) => vec![Msg::Effect(Effect::SaveOverwrite {
+                    text: ctx.session.source().to_string(),
+                })],
+                Some(Action::Cancel) => vec![Msg::Close],
+                _ => Vec::new(),
+            },
+            Popup::Wizard(w) => w.handle(a, k, ctx),
+            Popup::NewCommand(c) => c.handle(a, k, ctx),
+        }
+    }
+
+    /// Draws the popup over `area` (the whole screen).
+    pub(crate) fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, theme: &Theme) {
+        match self {
+            Popup::Help(h) => h.render(f, area, theme),
+            Popup::Location { menu, .. } => {
+                let inner = frame(f, area, s::LOCATION_TITLE, 70, menu.height() + 2, theme);
+                menu.render(f, inner, theme);
+            }
+            Popup::Command { menu, .. } => {
+                let h = (menu.height() + 2).min(area.height.saturating_sub(4));
+                let inner = frame(f, area, s::COMMAND_TITLE, 70, h, theme);
+                menu.render(f, inner, theme);
+            }
+            Popup::Delete { what, .. } => {
+                question(
+                    f,
+                    area,
+                    s::DELETE_TITLE,
+                    &s::delete_question(what),
+                    Mode::Confirm,
+                    theme,
+                );
+            }
+            Popup::QuitPrompt => {
+                question(
+                    f,
+                    area,
+                    s::QUIT_TITLE,
+                    s::QUIT_QUESTION,
+                    Mode::QuitPrompt,
+                    theme,
+                );
+            }
+            Popup::External => {
+                question(
+                    f,
+                    area,
+                    s::EXTERNAL_TITLE,
+                    s::EXTERNAL_QUESTION,
+                    Mode::External,
+                    theme,
+                );
+            }
+            Popup::Preview(p) => p.render(f, area, theme),
+            Popup::Wizard(w) => w.render(f, area, ctx, theme),
+            Popup::NewCommand(c) => c.render(f, area, ctx, theme),
+        }
+    }
+}
+
+/// The four locations with their meanings.
+pub(crate) fn location_menu(current: Option<&str>) -> Menu {
+    let choices = LOCATIONS.iter().map(|(v, m)| Choice::new(v, m)).collect();
+    Menu::new(choices, current)
+}
+
+fn set(sel: Selector, field: &str, value: &str) -> Msg {
+    Msg::Apply(EditOp::Set {
+        sel,
+        field: field.to_string(),
+        value: value.to_string(),
+    })
+}
+
+/// A location was chosen; `defined-agent` then needs an agent id, so its field opens.
+fn location_chosen(sel: Selector, value: &str, ctx: &Ctx<'_>) -> Vec<Msg> {
+    let mut out = vec![Msg::Close, set(sel.clone(), "location", value)];
+    let has_agent = match &sel {
+        Selector::Response(n) => ctx
+            .session
+            .config()
+            .responses
+            .get(n - 1)
+            .and_then(|r| r.value("agent_id"))
+            .is_some_and(|a| !a.is_empty()),
+        Selector::Command(_) => true,
+    };
+    if value == "defined-agent" && !has_agent {
+        out.push(Msg::EditField("agent_id"));
+    }
+    out
+}
+
+/// `a`: guided creation of a response, or of a command in the commands section.
+pub(crate) fn add(selected: Option<BlockRef>, ctx: &Ctx<'_>) -> Vec<Msg> {
+    match selected {
+        Some(BlockRef::Command(_)) => vec![Msg::Open(Popup::NewCommand(CommandForm::default()))],
+        _ => vec![Msg::Open(Popup::Wizard(Box::new(Wizard::new(ctx))))],
+    }
+}
+
+/// `d`: asks before deleting; a command in use is refused, naming its users.
+pub(crate) fn delete(selected: Option<BlockRef>, ctx: &Ctx<'_>) -> Vec<Msg> {
+    let Some(b) = selected else {
+        return Vec::new();
+    };
+    let cfg = ctx.session.config();
+    let sel = match selector(cfg, b) {
+        Ok(sel) => sel,
+        Err(e) => return vec![Msg::Error(e)],
+    };
+    let what = match (&sel, b) {
+        (Selector::Command(name), _) => {
+            let users: Vec<usize> = cfg
+                .responses
+                .iter()
+                .filter(|r| r.command_name() == Some(name.as_str()))
+                .map(|r| r.index)
+                .collect();
+            if !users.is_empty() {
+                return vec![Msg::Error(s::command_in_use(name, &users))];
+            }
+            s::command_label(name)
+        }
+        (_, BlockRef::Response(n)) => {
+            let r = &cfg.responses[n - 1];
+            s::response_label(
+                n,
+                r.command_name().unwrap_or("?"),
+                r.value("location").unwrap_or("?"),
+            )
+        }
+        _ => String::new(),
+    };
+    vec![Msg::Open(Popup::Delete { sel, what })]
+}
+
+/// A centred frame of at most `w`x`h` with a title; returns its inside.
+pub(crate) fn frame(f: &mut Frame, area: Rect, title: &str, w: u16, h: u16, theme: &Theme) -> Rect {
+    let w = w.min(area.width.saturating_sub(2));
+    let h = h.min(area.height.saturating_sub(2));
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.focused_border())
+        .title(Span::styled(format!(" {title} "), theme.title()));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    inner
+}
+
+/// The key hints of a mode as one line.
+pub(crate) fn hint_line(mode: Mode, theme: &Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (key, word) in keys::hints(mode) {
+        if !spans.is_empty() {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(format!(" {word}")));
+    }
+    Line::from(spans)
+}
+
+/// A question with its answers from the key map.
+fn question(f: &mut Frame, area: Rect, title: &str, text: &str, mode: Mode, theme: &Theme) {
+    let width = 60u16;
+    let body = wrap(&escape(text), width as usize - 4);
+    let h = u16::try_from(body.len()).unwrap_or(1) + 4;
+    let inner = frame(f, area, title, width, h, theme);
+    let mut lines: Vec<Line> = body.into_iter().map(Line::raw).collect();
+    lines.push(Line::raw(""));
+    lines.push(hint_line(mode, theme));
+    f.render_widget(Paragraph::new(lines), inner);
+}

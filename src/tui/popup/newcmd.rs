@@ -1,0 +1,229 @@
+//! A small form of text fields (used by the command form and the wizard's steps),
+//! and the command form of `a` in the commands section.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::frame;
+use crate::model::Severity;
+use crate::tui::app::{Ctx, Msg};
+use crate::tui::fields::{self, CheckCtx, Rule, Verdict};
+use crate::tui::input::Input;
+use crate::tui::keys::{Action, Mode};
+use crate::tui::session::EditOp;
+use crate::tui::strings as s;
+use crate::tui::text::{escape, wrap};
+use crate::tui::theme::{Theme, mark};
+
+/// One text field of a [`TextForm`].
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    /// The element name, also the label.
+    pub(crate) name: &'static str,
+    /// The check.
+    pub(crate) rule: Rule,
+    /// May it stay empty (then it is left out)?
+    pub(crate) optional: bool,
+    /// What is typed.
+    pub(crate) input: Input,
+}
+
+impl Row {
+    /// A field with a starting value.
+    pub(crate) fn new(name: &'static str, rule: Rule, optional: bool, value: &str) -> Row {
+        Row {
+            name,
+            rule,
+            optional,
+            input: Input::new(value),
+        }
+    }
+}
+
+/// What a key did to a text form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FormKey {
+    /// Still typing.
+    Open,
+    /// Enter.
+    Submit,
+    /// Esc.
+    Cancel,
+}
+
+/// Text fields, one focused; Tab and arrows move between them.
+#[derive(Debug, Clone)]
+pub(crate) struct TextForm {
+    /// The fields.
+    pub(crate) rows: Vec<Row>,
+    /// The focused one.
+    pub(crate) at: usize,
+}
+
+impl TextForm {
+    /// A form of these fields, the first focused.
+    pub(crate) fn new(rows: Vec<Row>) -> TextForm {
+        TextForm { rows, at: 0 }
+    }
+
+    /// The check of a field: an empty optional field is fine (left out).
+    pub(crate) fn verdict(&self, i: usize, cc: &CheckCtx<'_>) -> Verdict {
+        let r = &self.rows[i];
+        if r.optional && r.input.value().is_empty() {
+            return Ok(None);
+        }
+        fields::check(r.rule, r.input.value(), cc)
+    }
+
+    /// The first refused field, with why.
+    pub(crate) fn first_error(&self, cc: &CheckCtx<'_>) -> Option<(usize, String)> {
+        (0..self.rows.len()).find_map(|i| self.verdict(i, cc).err().map(|e| (i, e)))
+    }
+
+    /// The non-empty fields as `(name, value)` pairs.
+    pub(crate) fn pairs(&self) -> Vec<(String, String)> {
+        self.rows
+            .iter()
+            .filter(|r| !r.input.value().is_empty())
+            .map(|r| (r.name.to_string(), r.input.value().to_string()))
+            .collect()
+    }
+
+    /// The value typed in the field `name`.
+    pub(crate) fn value(&self, name: &str) -> &str {
+        self.rows
+            .iter()
+            .find(|r| r.name == name)
+            .map_or("", |r| r.input.value())
+    }
+
+    /// Moves, types, submits or cancels.
+    pub(crate) fn handle(&mut self, a: Option<Action>, k: &KeyEvent) -> FormKey {
+        let last = self.rows.len().saturating_sub(1);
+        match (a, k.code) {
+            (Some(Action::Enter), _) => return FormKey::Submit,
+            (Some(Action::Cancel), _) => return FormKey::Cancel,
+            (Some(Action::NextPane | Action::Down), _) => self.at = (self.at + 1).min(last),
+            (Some(Action::PrevPane | Action::Up), _) => self.at = self.at.saturating_sub(1),
+            (Some(other), _) => {
+                if let Some(r) = self.rows.get_mut(self.at) {
+                    r.input.apply(other);
+                }
+            }
+            (None, KeyCode::Char(c)) => {
+                if let Some(r) = self.rows.get_mut(self.at) {
+                    r.input.insert(c);
+                }
+            }
+            _ => {}
+        }
+        FormKey::Open
+    }
+
+    /// The fields as lines, each followed by its problem or advice; sets the cursor.
+    pub(crate) fn render(
+        &self,
+        f: &mut Frame,
+        area: Rect,
+        cc: &CheckCtx<'_>,
+        theme: &Theme,
+    ) -> u16 {
+        let label_w = 20;
+        let w = (area.width as usize).saturating_sub(label_w + 2);
+        let mut lines: Vec<Line> = Vec::new();
+        for (i, r) in self.rows.iter().enumerate() {
+            let on = i == self.at;
+            let (shown, col) = r.input.view(w);
+            if on {
+                let y = area.y + u16::try_from(lines.len()).unwrap_or(0);
+                f.set_cursor_position((area.x + (label_w + 2 + col) as u16, y));
+            }
+            let pointer = if on { "> " } else { "  " };
+            let label = Span::styled(
+                format!("{pointer}{:<label_w$}", r.name),
+                if on { theme.title() } else { theme.dim() },
+            );
+            lines.push(Line::from(vec![label, Span::raw(shown)]));
+            let (sev, msg) = match self.verdict(i, cc) {
+                Err(e) => (Severity::Error, e),
+                Ok(Some(advice)) if on => (Severity::Note, advice),
+                Ok(_) => continue,
+            };
+            let width = (area.width as usize).saturating_sub(label_w + 4);
+            for (n, l) in wrap(&escape(&msg), width).into_iter().enumerate() {
+                let m = if n == 0 { mark(sev) } else { " " };
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(label_w + 2)),
+                    Span::styled(format!("{m} {l}"), theme.severity(sev)),
+                ]));
+            }
+        }
+        let h = u16::try_from(lines.len()).unwrap_or(area.height);
+        f.render_widget(Paragraph::new(lines), area);
+        h
+    }
+}
+
+/// The command form: name, executable, timeout_allowed, extra_args.
+#[derive(Debug, Clone)]
+pub(crate) struct CommandForm {
+    /// The fields.
+    pub(crate) form: TextForm,
+}
+
+impl Default for CommandForm {
+    fn default() -> Self {
+        CommandForm {
+            form: TextForm::new(vec![
+                Row::new("name", Rule::CommandName, false, ""),
+                Row::new("executable", Rule::Executable, false, ""),
+                Row::new("timeout_allowed", Rule::YesNo, false, "yes"),
+                Row::new("extra_args", Rule::Any, true, ""),
+            ]),
+        }
+    }
+}
+
+fn check_ctx<'a>(ctx: &'a Ctx<'_>) -> CheckCtx<'a> {
+    CheckCtx {
+        config: ctx.session.config(),
+        command: None,
+        response_command: None,
+        profile: ctx.profile,
+        home: ctx.home,
+    }
+}
+
+impl CommandForm {
+    /// Typing, always.
+    pub(crate) fn mode(&self) -> Mode {
+        Mode::Edit
+    }
+
+    /// Enter adds the command when every field passes its check.
+    pub(crate) fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
+        match self.form.handle(a, k) {
+            FormKey::Open => Vec::new(),
+            FormKey::Cancel => vec![Msg::Close],
+            FormKey::Submit => match self.form.first_error(&check_ctx(ctx)) {
+                Some((i, _)) => {
+                    self.form.at = i;
+                    vec![Msg::Error(s::REFUSED.into())]
+                }
+                None => vec![
+                    Msg::Close,
+                    Msg::Apply(EditOp::AddCommand(self.form.pairs())),
+                ],
+            },
+        }
+    }
+
+    /// Draws the form (its keys are in the hint bar).
+    pub(crate) fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, theme: &Theme) {
+        let inner = frame(f, area, s::NEW_COMMAND_TITLE, 76, 12, theme);
+        self.form.render(f, inner, &check_ctx(ctx), theme);
+    }
+}

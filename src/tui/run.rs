@@ -1,0 +1,181 @@
+//! The one event loop: the only code that reads events, touches the terminal or the
+//! file system (STYLE habit 6). Everything else is `App::handle` and `ui::render`.
+
+use std::collections::VecDeque;
+use std::io::{BufWriter, IsTerminal, Stdout, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use crossterm::event::{self, Event as CtEvent};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{cursor, execute};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use super::app::{App, Effect, Event, Options, SaveResult};
+use super::backend::Quiet;
+use super::save::{self, SaveError, SaveOptions};
+use super::theme::Theme;
+use super::ui;
+use crate::model::Profile;
+
+type Term = Terminal<Quiet<CrosstermBackend<BufWriter<Stdout>>>>;
+
+/// What the editor needs to open a file.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The file to edit.
+    pub path: PathBuf,
+    /// Wazuh or OSSEC.
+    pub profile: Profile,
+    /// The install directory, when readable.
+    pub home: Option<PathBuf>,
+    /// Colours (false with `NO_COLOR` or `--color never`).
+    pub color: bool,
+    /// Keep a hidden backup of the previous content when saving.
+    pub backup: bool,
+}
+
+/// How the editor ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The user quit.
+    Quit,
+    /// SIGTERM or SIGHUP: unsaved changes were dropped.
+    Signal,
+}
+
+/// Opens the editor on `opts.path` and runs until the user quits.
+pub fn run(opts: &RunOptions) -> anyhow::Result<Ended> {
+    let text = read_text(&opts.path).map_err(anyhow::Error::msg)?;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        bail!("{}", super::strings::NOT_A_TERMINAL);
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(sig, Arc::clone(&stop)).context("signal handler")?;
+    }
+    let mut term = enter()?;
+    let size = term
+        .size()
+        .map(|s| (s.width, s.height))
+        .unwrap_or(ui::MIN_SIZE);
+    let mut app = App::new(
+        text,
+        Options {
+            path: opts.path.clone(),
+            profile: opts.profile,
+            home: opts.home.clone(),
+            theme: Theme::new(opts.color),
+            size,
+        },
+    );
+    let ended = event_loop(&mut term, &mut app, &stop, opts);
+    leave();
+    ended
+}
+
+/// Raw mode, alternate screen, and a panic hook that undoes both first. No mouse
+/// capture: the terminal's own select-to-copy keeps working (ecosystem §2.3).
+fn enter() -> anyhow::Result<Term> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        leave();
+        hook(info);
+    }));
+    enable_raw_mode().context("cannot switch the terminal to raw mode")?;
+    execute!(std::io::stdout(), EnterAlternateScreen, cursor::Hide)?;
+    let backend = CrosstermBackend::new(BufWriter::with_capacity(1 << 16, std::io::stdout()));
+    Ok(Terminal::new(Quiet::new(backend))?)
+}
+
+/// Gives the terminal back as it was; safe to call twice.
+pub(crate) fn leave() {
+    let _ = disable_raw_mode();
+    let mut out = std::io::stdout();
+    let _ = execute!(out, LeaveAlternateScreen, cursor::Show);
+    let _ = out.flush();
+}
+
+fn event_loop(
+    term: &mut Term,
+    app: &mut App,
+    stop: &AtomicBool,
+    opts: &RunOptions,
+) -> anyhow::Result<Ended> {
+    term.draw(|f| ui::render(app, f))?;
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(Ended::Signal);
+        }
+        // Wake up now and then only to see the signal flag; nothing is drawn then.
+        if !event::poll(Duration::from_millis(250))? {
+            continue;
+        }
+        // Handle every event already waiting before drawing once (key repeat, paste).
+        loop {
+            if let Some(ev) = translate(event::read()?) {
+                let effects = app.handle(ev);
+                if perform(app, effects, opts) {
+                    return Ok(Ended::Quit);
+                }
+            }
+            if !event::poll(Duration::ZERO)? {
+                break;
+            }
+        }
+        term.draw(|f| ui::render(app, f))?;
+    }
+}
+
+fn translate(ev: CtEvent) -> Option<Event> {
+    match ev {
+        CtEvent::Key(k) => Some(Event::Key(k)),
+        CtEvent::Resize(w, h) => Some(Event::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// Carries out the effects (and those their outcomes lead to) on the file of
+/// `opts`; true when it is time to quit. Key-script tests call it to save for real.
+pub fn perform(app: &mut App, effects: Vec<Effect>, opts: &RunOptions) -> bool {
+    let mut queue: VecDeque<Effect> = effects.into();
+    while let Some(e) = queue.pop_front() {
+        let event = match e {
+            Effect::Quit => return true,
+            Effect::Save { text, expected } => {
+                Event::Saved(write(&opts.path, &expected, &text, opts.backup))
+            }
+            Effect::SaveOverwrite { text } => match std::fs::read_to_string(&opts.path) {
+                Ok(now) => Event::Saved(write(&opts.path, &now, &text, opts.backup)),
+                Err(e) => Event::Saved(SaveResult::Failed(e.to_string())),
+            },
+            Effect::Reload => Event::Reloaded(read_text(&opts.path)),
+        };
+        queue.extend(app.handle(event));
+    }
+    false
+}
+
+fn write(path: &Path, expected: &str, text: &str, backup: bool) -> SaveResult {
+    match save::save(path, expected, text, &SaveOptions { backup }) {
+        Ok(outcome) => SaveResult::Saved {
+            text: text.to_string(),
+            backup: outcome.backup,
+        },
+        Err(SaveError::ChangedOnDisk) => SaveResult::ChangedOnDisk,
+        Err(e) => SaveResult::Failed(e.to_string()),
+    }
+}
+
+/// Reads the file as UTF-8, with a message that says what to do when it cannot.
+pub(crate) fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| super::strings::cannot_read(path, &e))?;
+    String::from_utf8(bytes)
+        .map_err(|e| super::strings::not_utf8(path, e.utf8_error().valid_up_to()))
+}

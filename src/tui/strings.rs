@@ -1,0 +1,465 @@
+//! Every user-visible text of the editor, in one place (STYLE habit 7). Messages
+//! name what the daemon would do, with the reference section in the comment.
+
+// Field help, one line each (shown under the form for the focused field).
+
+/// `<command><name>`.
+pub(crate) const ABOUT_NAME: &str =
+    "the name responses use; renaming also renames the responses that use it";
+/// `<executable>`.
+pub(crate) const ABOUT_EXECUTABLE: &str =
+    "a program in active-response/bin on the host that runs it";
+/// `<timeout_allowed>`.
+pub(crate) const ABOUT_TIMEOUT_ALLOWED: &str =
+    "yes: the response is undone after its timeout (stateful); no: the timeout is forced to 0";
+/// `<extra_args>`.
+pub(crate) const ABOUT_EXTRA_ARGS: &str = "extra arguments given to the program";
+/// `<expect>` (reference §2).
+pub(crate) const ABOUT_EXPECT: &str =
+    "ignored since Wazuh 4.2 (the script reads what it needs); required by OSSEC";
+/// `<disabled>` (reference §3.4).
+pub(crate) const ABOUT_DISABLED: &str =
+    "yes: the block yields no response; after enabled blocks it also resets their queues";
+/// `<active-response><command>`.
+pub(crate) const ABOUT_COMMAND: &str = "a <command> defined before this block (Enter: pick one)";
+/// `<location>` (reference §3.3).
+pub(crate) const ABOUT_LOCATION: &str = "where the command runs (Enter: choose)";
+/// `<agent_id>` (reference §3.3).
+pub(crate) const ABOUT_AGENT_ID: &str =
+    "one agent, three digits (001); used only with location defined-agent";
+/// `<level>` (reference §4.2).
+pub(crate) const ABOUT_LEVEL: &str =
+    "fires on rules of this level or higher (1-16); with rules_group both must hold";
+/// `<rules_group>` (reference §4.4).
+pub(crate) const ABOUT_RULES_GROUP: &str =
+    "pattern on the rule's groups: | means or, a comma is a literal comma";
+/// `<rules_id>` (reference §4.3).
+pub(crate) const ABOUT_RULES_ID: &str =
+    "rule ids separated by commas; fires on them whatever the level";
+/// `<timeout>` (reference §3.6, §5.5).
+pub(crate) const ABOUT_TIMEOUT: &str = "seconds before the response is undone (0: never)";
+/// `<repeated_offenders>` (reference §5.6).
+pub(crate) const ABOUT_REPEATED_OFFENDERS: &str =
+    "minutes for the 2nd, 3rd... time (up to 5); read only by the host that runs it";
+
+// Locations (reference §3.3, §5.2).
+
+/// `local`.
+pub(crate) const LOCATION_LOCAL: &str = "on the agent (or manager) where the event came from";
+/// `server`.
+pub(crate) const LOCATION_SERVER: &str = "on the manager only";
+/// `defined-agent`.
+pub(crate) const LOCATION_DEFINED_AGENT: &str = "on one agent, named by agent_id";
+/// `all`.
+pub(crate) const LOCATION_ALL: &str = "on every active agent, never on the manager";
+
+// Built-in scripts.
+
+/// firewall-drop.
+pub(crate) const BUILTIN_FIREWALL_DROP: &str = "block the source IP with iptables (Linux)";
+/// host-deny.
+pub(crate) const BUILTIN_HOST_DENY: &str = "add the source IP to /etc/hosts.deny";
+/// route-null.
+pub(crate) const BUILTIN_ROUTE_NULL: &str = "null-route the source IP (Linux, BSD)";
+/// disable-account.
+pub(crate) const BUILTIN_DISABLE_ACCOUNT: &str = "lock the user account of the event";
+/// restart-wazuh.
+pub(crate) const BUILTIN_RESTART_WAZUH: &str = "restart the Wazuh agent or manager (no timeout)";
+/// firewalld-drop.
+pub(crate) const BUILTIN_FIREWALLD_DROP: &str = "block the source IP with firewalld";
+/// netsh.
+pub(crate) const BUILTIN_NETSH: &str = "block the source IP with the Windows firewall";
+/// win_route-null.
+pub(crate) const BUILTIN_WIN_ROUTE_NULL: &str = "null-route the source IP (Windows)";
+
+// Value checks (reference §2, §3.2, §3.3, §4.3, §4.4, §5.6).
+
+/// Empty command name.
+pub(crate) const NAME_EMPTY: &str = "a command needs a name";
+/// `!` first (reference §2: 1235).
+pub(crate) const NAME_BANG: &str = "a name must not start with '!': the daemon refuses it (1235)";
+/// Blanks around a name.
+pub(crate) const NAME_BLANKS: &str =
+    "no blanks around the name: responses must spell it exactly, blanks included";
+/// Empty executable (reference §2: 1280).
+pub(crate) const EXECUTABLE_EMPTY: &str = "a command needs an executable";
+/// `expect` under Wazuh.
+pub(crate) const EXPECT_IGNORED: &str = "Wazuh 4.2 and later ignore <expect>";
+/// Agent id not digits.
+pub(crate) const AGENT_DIGITS: &str = "one agent id, digits only (001); a list is not possible";
+/// Agent 000 (reference §3.3: 1306).
+pub(crate) const AGENT_ZERO: &str =
+    "000 is the manager: the daemon drops the block (1306); use location server";
+/// Level out of range.
+pub(crate) const LEVEL_RANGE: &str = "a level from 1 to 16, digits only (x removes the field)";
+/// Very low level (reference §1.1 pain point 16).
+pub(crate) const LEVEL_LOW: &str =
+    "a level this low fires on almost every alert, its own notifications included";
+/// Empty alternative (reference §4.4).
+pub(crate) const GROUPS_EMPTY_ALTERNATIVE: &str =
+    "an empty pattern or alternative ('a|', '|a', 'a||b') matches every rule";
+/// `|` inside parentheses (reference §4.4).
+pub(crate) const GROUPS_PARENS: &str =
+    "'|' inside parentheses does not compile: the pattern would never match";
+/// Comma in a group pattern (reference §4.4).
+pub(crate) const GROUPS_COMMA: &str =
+    "a comma is a literal comma (the groups must be adjacent): use | to mean 'or'";
+/// Timeout not digits (reference §3.2).
+pub(crate) const SECONDS: &str =
+    "seconds, digits only: the daemon reads '10m' as 10 and 'abc' as 0";
+/// More than five offender values (reference §5.6).
+pub(crate) const MINUTES_TOO_MANY: &str = "at most 5 values: execd ignores the rest";
+/// Where repeated_offenders acts (reference §5.6).
+pub(crate) const MINUTES_WHERE: &str =
+    "minutes; only the ossec.conf of the host that runs the response counts";
+
+/// Not yes/no (reference §2, §3.2: 1235).
+pub(crate) fn bad_yes_no(v: &str) -> String {
+    format!("exactly yes or no (the daemon refuses '{v}', 1235)")
+}
+
+/// A response naming an undefined command (reference §3.2: 1303).
+pub(crate) fn undefined_command(v: &str) -> String {
+    format!("no command named '{v}' is defined (the daemon refuses it, 1303)")
+}
+
+/// A location other than the four (reference §3.3).
+pub(crate) fn bad_location(v: &str) -> String {
+    format!("'{v}': choose local, server, defined-agent or all")
+}
+
+/// A two-digit agent id (ecosystem §1.1 pain point 6).
+pub(crate) fn agent_short(v: &str) -> String {
+    format!("write the id as the agent list does: {v:0>3}")
+}
+
+/// A second command with this name (reference §2: the first wins).
+pub(crate) fn name_taken(v: &str, index: usize) -> String {
+    format!("command #{index} is already named '{v}': the daemon would use the first one")
+}
+
+/// Executable not under the home.
+pub(crate) fn executable_missing(bin: &str) -> String {
+    format!("not found in {bin} on this machine")
+}
+
+/// A rules_id piece that is not a number (reference §4.3).
+pub(crate) fn bad_rule_id(v: &str) -> String {
+    format!("'{v}' is not a rule id: numbers separated by commas (the daemon stops reading there)")
+}
+
+/// A repeated_offenders piece that is not a positive number (reference §5.6).
+pub(crate) fn bad_minutes(v: &str) -> String {
+    format!("'{v}': minutes, numbers above 0 separated by commas (the daemon stops at it)")
+}
+
+/// Timeout on a command without timeout_allowed (reference §3.6: 1305).
+pub(crate) fn timeout_not_allowed(command: &str) -> String {
+    format!("command '{command}' has no timeout_allowed: the daemon forces the timeout to 0")
+}
+
+// Screen chrome.
+
+/// The list pane's title.
+pub(crate) const LIST_TITLE: &str = " blocks ";
+/// The commands section header.
+pub(crate) const COMMANDS: &str = "Commands";
+/// The responses section header.
+pub(crate) const RESPONSES: &str = "Responses";
+/// A section with nothing to show.
+pub(crate) const NONE_MATCH: &str = "   (none)";
+/// After the filter text.
+pub(crate) const FILTER_CLEAR_HINT: &str = "  (Esc clears)";
+/// The form's title when no block exists.
+pub(crate) const NOTHING_SELECTED: &str = " no block ";
+/// The form of an empty file.
+pub(crate) const EMPTY_FILE_HINT: &str =
+    "  No <command> or <active-response> in this file.\n  Press a to add a response.";
+/// A field that is not in the block.
+pub(crate) const NOT_SET: &str = "-";
+/// A yes/no field that is not in the block: the daemon's default.
+pub(crate) const DEFAULT_NO: &str = "-  (not set: no)";
+/// An agent id that no location reads.
+pub(crate) const AGENT_UNUSED: &str = "unused: location is not defined-agent";
+/// Children the form does not edit.
+pub(crate) const OTHER_ELEMENTS: &str = "other elements in this block are kept as they are";
+/// Status line: manager file.
+pub(crate) const MANAGER: &str = "manager";
+/// Status line: agent file.
+pub(crate) const AGENT: &str = "agent";
+/// Status line: unsaved changes.
+pub(crate) const MODIFIED: &str = " modified ";
+
+// Popups.
+
+/// The location dropdown.
+pub(crate) const LOCATION_TITLE: &str = "location: where the command runs";
+/// The command picker.
+pub(crate) const COMMAND_TITLE: &str = "command (type to filter)";
+/// A command defined after the response.
+pub(crate) const DEFINED_AFTER: &str =
+    "defined after this response: the daemon refuses that (1303)";
+/// Delete question title.
+pub(crate) const DELETE_TITLE: &str = "delete";
+/// Quit question title.
+pub(crate) const QUIT_TITLE: &str = "unsaved changes";
+/// Quit question.
+pub(crate) const QUIT_QUESTION: &str = "The file has unsaved changes.";
+/// Changed on disk title.
+pub(crate) const EXTERNAL_TITLE: &str = "the file changed on disk";
+/// Changed on disk question (SPEC §4 step 3).
+pub(crate) const EXTERNAL_QUESTION: &str = "Someone else changed the file since it was read (the API, the \
+     dashboard, another editor). Nothing was written. Reload it (your changes are lost) or \
+     write your version over theirs?";
+/// The diff preview.
+pub(crate) const PREVIEW_TITLE: &str = "save: the changes to write";
+/// The command form.
+pub(crate) const NEW_COMMAND_TITLE: &str = "new command";
+/// Help overlay title.
+pub(crate) const HELP_TITLE: &str = "keys (j/k scroll, Esc closes)";
+/// Help sections.
+pub(crate) const HELP_BROWSE: &str = "List and form";
+/// Help: editing.
+pub(crate) const HELP_EDIT: &str = "Typing a value (also the filter and the wizard's fields)";
+/// Help: dropdown.
+pub(crate) const HELP_MENU: &str = "Dropdown";
+/// Help: picker.
+pub(crate) const HELP_PICK: &str = "Picker (type to filter)";
+/// Help: preview.
+pub(crate) const HELP_PREVIEW: &str = "Save preview";
+/// Help: quit prompt.
+pub(crate) const HELP_QUIT: &str = "Quitting with unsaved changes";
+/// Help: external change.
+pub(crate) const HELP_EXTERNAL: &str = "File changed on disk";
+
+// Guided creation.
+
+/// Step names.
+pub(crate) const STEP_COMMAND: &str = "command";
+/// Step 2.
+pub(crate) const STEP_TRIGGER: &str = "trigger";
+/// Step 3.
+pub(crate) const STEP_LOCATION: &str = "location";
+/// Step 3b.
+pub(crate) const STEP_AGENT: &str = "agent";
+/// Step 4.
+pub(crate) const STEP_TIMING: &str = "timeout and repeated offenders";
+/// Step 5.
+pub(crate) const STEP_REVIEW: &str = "review: exactly what will be inserted";
+/// First step's intro.
+pub(crate) const WIZARD_INTRO: &str = "Which command runs? Type to filter.";
+/// So far: command.
+pub(crate) const WIZARD_COMMAND: &str = "command:  ";
+/// Marks a command the wizard will define.
+pub(crate) const WIZARD_NEW_COMMAND: &str = " (new <command>, added before the responses)";
+/// So far: trigger.
+pub(crate) const WIZARD_TRIGGER: &str = "trigger:  ";
+/// So far: location.
+pub(crate) const WIZARD_LOCATION: &str = "location: ";
+/// No trigger at all (reference §4.2 item 4).
+pub(crate) const TRIGGER_NEEDED: &str =
+    "give a level, groups or rule ids: without any, the response fires on nothing";
+/// Level and group together (reference §4.2).
+pub(crate) const LEVEL_AND_GROUP: &str =
+    "level and rules_group together: a rule must meet both (AND), not either";
+/// Ids with level or group (reference §4.2).
+pub(crate) const IDS_ARE_OR: &str =
+    "rules_id adds rules (OR): they fire whatever their level or groups";
+/// Until the simulator is there.
+pub(crate) const RULE_COUNTS_LATER: &str =
+    "rule counts appear here when the ruleset is loaded (simulator)";
+/// Timing step note (reference §5.5, §5.6).
+pub(crate) const TIMING_NOTE: &str = "timeout: seconds until the response is undone (0 or empty: \
+     never); repeated_offenders: minutes for repeat offenders, read only from the ossec.conf \
+     of the host that runs the response";
+
+// Notices.
+
+/// `p` until the simulator is merged.
+pub(crate) const SIMULATOR_LATER: &str = "the simulator pane is not available in this build yet";
+/// Esc in the list.
+pub(crate) const ESC_NEVER_QUITS: &str = "Esc never quits: press q to quit";
+/// x in the list.
+pub(crate) const UNSET_IN_FORM: &str = "x removes a field: select it in the form first (Tab)";
+/// Undo done.
+pub(crate) const UNDONE: &str = "undone";
+/// Redo done.
+pub(crate) const REDONE: &str = "redone";
+/// Nothing to undo.
+pub(crate) const NOTHING_TO_UNDO: &str = "nothing to undo";
+/// Nothing to redo.
+pub(crate) const NOTHING_TO_REDO: &str = "nothing to redo";
+/// s without changes (SPEC §4 step 1).
+pub(crate) const NOTHING_TO_SAVE: &str = "no changes: nothing written";
+/// After a reload.
+pub(crate) const RELOADED: &str = "reloaded from disk; your changes were dropped";
+/// agent_id while the location does not read it.
+pub(crate) const AGENT_ONLY_DEFINED: &str =
+    "agent_id is read only with location defined-agent: choose that location first";
+/// A selected block that disappeared.
+pub(crate) const NO_SUCH_BLOCK: &str = "that block no longer exists";
+/// A command without a name cannot be selected for editing.
+pub(crate) const COMMAND_WITHOUT_NAME: &str =
+    "this command has no <name>: the daemon refuses it (1280); fix it in a text editor";
+/// Not on a terminal.
+pub(crate) const NOT_A_TERMINAL: &str = "the editor needs a terminal; in scripts use `ossec-ar check`, \
+     `set`, `add` or `rm`";
+
+/// A section header with its count.
+pub(crate) fn section(name: &str, n: usize) -> String {
+    format!("{name} ({n})")
+}
+
+/// The list title while filtering.
+pub(crate) fn list_title_filtered(n: usize) -> String {
+    format!(" blocks: {n} match ")
+}
+
+/// `1 error`, `2 warnings`.
+pub(crate) fn count(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// A field written more than once (reference §3.1: the last one counts).
+pub(crate) fn repeated(name: &str, n: usize) -> String {
+    if name == "disabled" {
+        format!("  (x{n}: any yes wins)")
+    } else {
+        format!("  (x{n}: the last counts)")
+    }
+}
+
+/// The AR name line of a response (reference §3.7).
+pub(crate) fn ar_name_line(name: &str) -> String {
+    format!("name in logs and ar.conf: {name}")
+}
+
+/// Which responses use a command.
+pub(crate) fn used_by(users: &[usize]) -> String {
+    if users.is_empty() {
+        "used by no response".to_string()
+    } else {
+        format!("used by responses {}", list(users))
+    }
+}
+
+fn list(ns: &[usize]) -> String {
+    ns.iter()
+        .map(|n| format!("#{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A refused Enter, in the status bar (the reason is shown under the field).
+pub(crate) const REFUSED: &str = "not committed: fix the value, or Esc to restore the old one";
+
+/// x on a required field.
+pub(crate) fn required(name: &str) -> String {
+    format!("{name} is required: it cannot be removed")
+}
+
+/// Two commands share a name: edits by name would reach the first one.
+pub(crate) fn duplicate_name(name: &str, first: usize) -> String {
+    format!(
+        "command #{first} has the same name '{name}' and the daemon uses that one: edit or delete it first"
+    )
+}
+
+/// Responses renamed along with their command.
+pub(crate) fn renamed(responses: &[usize]) -> String {
+    format!("renamed in responses {} too", list(responses))
+}
+
+/// Deleting a command in use.
+pub(crate) fn command_in_use(name: &str, users: &[usize]) -> String {
+    format!(
+        "command '{name}' is used by responses {}: change or delete them first",
+        list(users)
+    )
+}
+
+/// How the delete question names a command.
+pub(crate) fn command_label(name: &str) -> String {
+    format!("command '{name}'")
+}
+
+/// How the delete question names a response.
+pub(crate) fn response_label(n: usize, command: &str, location: &str) -> String {
+    format!("response #{n} ({command} -> {location})")
+}
+
+/// The delete question.
+pub(crate) fn delete_question(what: &str) -> String {
+    format!("Delete {what}? Its lines are removed; u undoes it.")
+}
+
+/// Save refused because the edits add errors (SPEC §4 step 2).
+pub(crate) fn save_blocked(n: usize) -> String {
+    format!(
+        "the changes add {}: the daemon would refuse to start. n goes back, ! saves anyway",
+        count(n, "error")
+    )
+}
+
+/// After a save.
+pub(crate) fn saved(path: &std::path::Path, backup: Option<&std::path::Path>) -> String {
+    match backup {
+        Some(b) => format!(
+            "saved {} (previous version: {})",
+            path.display(),
+            b.display()
+        ),
+        None => format!("saved {}", path.display()),
+    }
+}
+
+/// A save that wrote nothing.
+pub(crate) fn save_failed(why: &str) -> String {
+    format!("not saved: {why}; the file is unchanged")
+}
+
+/// The wizard's title.
+pub(crate) fn wizard_title(n: usize, name: &str) -> String {
+    format!("new response, step {n} of 5: {name}")
+}
+
+/// A defined command in the wizard's picker.
+pub(crate) fn defined_command(exe: &str) -> String {
+    format!("defined, runs {exe}")
+}
+
+/// A built-in in the wizard's picker.
+pub(crate) fn new_builtin(about: &str) -> String {
+    format!("built-in: {about}")
+}
+
+/// The terminal is below the minimum size.
+pub(crate) fn too_small(w: u16, h: u16, min: (u16, u16)) -> String {
+    format!(
+        "Terminal too small: {w}x{h}. ossec-ar needs at least {}x{}. Enlarge the window to go on (q quits when nothing is modified).",
+        min.0, min.1
+    )
+}
+
+/// The file cannot be read.
+pub(crate) fn cannot_read(path: &std::path::Path, e: &std::io::Error) -> String {
+    let why = match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied (run as root?)".to_string(),
+        _ => e.to_string(),
+    };
+    format!("cannot read {}: {why}", path.display())
+}
+
+/// The file is not text.
+pub(crate) fn not_utf8(path: &std::path::Path, at: usize) -> String {
+    format!(
+        "cannot read {}: not UTF-8 text (invalid byte at offset {at}); is it a configuration file?",
+        path.display()
+    )
+}
+
+/// Below a cut diff.
+pub(crate) fn more_below(n: usize) -> String {
+    format!("... {n} more lines below (j/k scroll)")
+}

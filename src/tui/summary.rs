@@ -1,0 +1,116 @@
+//! One-line descriptions of blocks, shared by the list, the form and the wizard:
+//! the trigger in short and in plain words (reference §4.2), the timeout as the
+//! daemon applies it (§3.6) and the active-response name it builds (§3.7).
+
+use crate::model::{Config, Response};
+
+/// `level>=10 group~web|attack ids 5712,5720`, or `no trigger`.
+pub(crate) fn trigger(r: &Response) -> String {
+    let mut parts = Vec::new();
+    if let Some(l) = r.value("level").filter(|v| !v.is_empty()) {
+        parts.push(format!("level>={l}"));
+    }
+    if let Some(g) = r.value("rules_group") {
+        parts.push(format!("group~{g}"));
+    }
+    if let Some(i) = r.value("rules_id") {
+        parts.push(format!("ids {i}"));
+    }
+    if parts.is_empty() {
+        "no trigger".to_string()
+    } else {
+        parts.join(" ")
+    }
+}
+
+/// `600s`, `no timeout`, or the raw text when it is not a plain number.
+pub(crate) fn timeout(r: &Response) -> String {
+    match r.value("timeout") {
+        None => "no timeout".to_string(),
+        Some(t) if crate::model::is_plain_number(t) => format!("{t}s"),
+        Some(t) => format!("timeout {t:?}"),
+    }
+}
+
+/// The timeout the daemon uses: 0 when the command does not allow one (§3.6).
+pub(crate) fn effective_timeout(config: &Config, r: &Response) -> i64 {
+    let allowed = r
+        .command_name()
+        .and_then(|c| config.command(c))
+        .is_some_and(|c| c.allows_timeout());
+    if allowed { r.timeout_value().0 } else { 0 }
+}
+
+/// The name analysisd gives the response: command name + effective timeout (§3.7).
+pub(crate) fn ar_name(config: &Config, r: &Response) -> Option<String> {
+    let c = r.command_name()?;
+    Some(format!("{c}{}", effective_timeout(config, r)))
+}
+
+/// The trigger in plain words: `(level AND group) OR ids` (reference §4.2).
+pub(crate) fn predicate(r: &Response) -> String {
+    predicate_of(
+        r.value("level"),
+        r.value("rules_group"),
+        r.value("rules_id"),
+    )
+}
+
+/// [`predicate`] from the three values as typed.
+pub(crate) fn predicate_of(level: Option<&str>, group: Option<&str>, ids: Option<&str>) -> String {
+    let level = level
+        .filter(|v| !v.is_empty() && *v != "0")
+        .map(|l| format!("rules of level {l} or more"));
+    let group = group.map(|g| format!("rules whose groups match '{g}'"));
+    let ids = ids.map(|i| format!("rules {i}"));
+    let base = match (level, group) {
+        (Some(l), Some(g)) => Some(format!("{l} that are also {g}")),
+        (a, b) => a.or(b),
+    };
+    match (base, ids) {
+        (Some(b), Some(i)) => format!("fires on {b}, and on {i} whatever their level"),
+        (Some(b), None) => format!("fires on {b}"),
+        (None, Some(i)) => format!("fires on {i}"),
+        (None, None) => "fires on nothing: no level, rules_group or rules_id".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::parse;
+
+    fn first(src: &str) -> (Config, Response) {
+        let doc = parse(src);
+        let cfg = Config::from_document(&doc);
+        let r = cfg.responses[0].clone();
+        (cfg, r)
+    }
+
+    #[test]
+    fn level_and_group_both_hold_ids_are_or() {
+        let (_, r) = first(
+            "<ossec_config><active-response><level>10</level><rules_group>web|attack</rules_group><rules_id>31101</rules_id></active-response></ossec_config>",
+        );
+        assert_eq!(trigger(&r), "level>=10 group~web|attack ids 31101");
+        assert_eq!(
+            predicate(&r),
+            "fires on rules of level 10 or more that are also rules whose groups match 'web|attack', and on rules 31101 whatever their level"
+        );
+        let (_, r) = first(
+            "<ossec_config><active-response><command>x</command></active-response></ossec_config>",
+        );
+        assert_eq!(trigger(&r), "no trigger");
+        assert!(predicate(&r).starts_with("fires on nothing"));
+    }
+
+    #[test]
+    fn ar_name_uses_the_timeout_the_daemon_keeps() {
+        let src = "<ossec_config><command><name>rw</name><executable>restart-wazuh</executable></command><command><name>fd</name><executable>firewall-drop</executable><timeout_allowed>yes</timeout_allowed></command><active-response><command>rw</command><timeout>600</timeout></active-response><active-response><command>fd</command><timeout>600</timeout></active-response></ossec_config>";
+        let doc = parse(src);
+        let cfg = Config::from_document(&doc);
+        assert_eq!(ar_name(&cfg, &cfg.responses[0]).as_deref(), Some("rw0"));
+        assert_eq!(ar_name(&cfg, &cfg.responses[1]).as_deref(), Some("fd600"));
+        assert_eq!(timeout(&cfg.responses[1]), "600s");
+    }
+}

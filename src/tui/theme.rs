@@ -1,0 +1,95 @@
+//! Styles, with and without colour. Everything that matters is visible without
+//! colour too (SPEC §3 `NO_COLOR`, plain Linux console): selection is reversed and
+//! bold with a `>` marker, problems carry `E`/`W` letters, not only red/yellow.
+
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::model::Severity;
+
+/// The look: colour or monochrome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    color: bool,
+}
+
+impl Theme {
+    /// Colour when `color` is true, otherwise only bold/reverse/dim.
+    pub fn new(color: bool) -> Theme {
+        Theme { color }
+    }
+
+    /// `NO_COLOR` set (to anything non-empty) means monochrome.
+    pub fn from_env() -> Theme {
+        Theme::new(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()))
+    }
+
+    fn fg(&self, c: Color) -> Style {
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
+    }
+
+    /// The selected row or field.
+    pub fn selected(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    }
+
+    /// A pane or popup title.
+    pub fn title(&self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    /// Labels and secondary text.
+    pub fn dim(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new().add_modifier(Modifier::DIM)
+        }
+    }
+
+    /// A key in the hint bar or help.
+    pub fn key(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    /// A finding of this severity.
+    pub fn severity(&self, s: Severity) -> Style {
+        match s {
+            Severity::Error => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            Severity::Warning => self.fg(Color::Yellow),
+            Severity::Note => self.fg(Color::Cyan),
+        }
+    }
+
+    /// A good outcome (saved).
+    pub fn ok(&self) -> Style {
+        self.fg(Color::Green)
+    }
+
+    /// Lines added in a diff.
+    pub fn added(&self) -> Style {
+        self.fg(Color::Green)
+    }
+
+    /// Lines removed in a diff.
+    pub fn removed(&self) -> Style {
+        self.fg(Color::Red)
+    }
+
+    /// The border of the focused pane.
+    pub fn focused_border(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+}
+
+/// The letter that marks a finding without colour.
+pub(crate) fn mark(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "E",
+        Severity::Warning => "W",
+        Severity::Note => "i",
+    }
+}

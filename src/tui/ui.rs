@@ -1,0 +1,163 @@
+//! The whole screen (SPEC §3): list on the left, form on the right, a status line
+//! and a hint line at the bottom, the popup on top. Reads `&App`, never changes it.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::app::{App, Focus};
+use super::popup::hint_line;
+use super::strings as s;
+use super::text::{escape, truncate, width};
+use crate::model::{ConfigKind, Severity};
+
+/// The smallest usable terminal (SPEC §3).
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
+/// Is the terminal below the minimum?
+pub fn too_small(size: (u16, u16)) -> bool {
+    size.0 < MIN_SIZE.0 || size.1 < MIN_SIZE.1
+}
+
+/// Rows the list shows at this terminal size (the list's scroll depends on it).
+pub fn list_height(size: (u16, u16)) -> usize {
+    usize::from(size.1.saturating_sub(2 + 2))
+}
+
+/// The list's share of the width.
+fn panes(area: Rect) -> [Rect; 2] {
+    let list = (area.width * 2 / 5).clamp(34, 56);
+    Layout::horizontal([Constraint::Length(list), Constraint::Min(0)]).areas(area)
+}
+
+/// Draws the screen.
+pub fn render(app: &App, f: &mut Frame) {
+    let area = f.area();
+    if too_small((area.width, area.height)) {
+        render_too_small(f, area);
+        return;
+    }
+    let [main, status, hints] = Layout::vertical([
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let [left, right] = panes(main);
+    let ctx = app.ctx();
+    let theme = &app.theme;
+    let typing = app.popup.is_none();
+    app.list
+        .render(f, left, &ctx, theme, app.focus == Focus::List && typing);
+    app.form.render(
+        f,
+        right,
+        app.list.selected,
+        &ctx,
+        theme,
+        app.focus == Focus::Form && typing,
+    );
+    f.render_widget(
+        Paragraph::new(status_line(app, status.width as usize)),
+        status,
+    );
+    f.render_widget(Paragraph::new(hints_line(app, hints.width as usize)), hints);
+    if let Some(p) = &app.popup {
+        p.render(f, main, &ctx, theme);
+    }
+}
+
+fn render_too_small(f: &mut Frame, area: Rect) {
+    let text = s::too_small(area.width, area.height, MIN_SIZE);
+    let lines: Vec<Line> = super::text::wrap(&text, area.width as usize)
+        .into_iter()
+        .map(Line::raw)
+        .collect();
+    let h = u16::try_from(lines.len()).unwrap_or(1).min(area.height);
+    let y = area.y + (area.height - h) / 2;
+    f.render_widget(
+        Paragraph::new(lines),
+        Rect {
+            y,
+            height: h,
+            ..area
+        },
+    );
+}
+
+/// `ossec.conf  manager  wazuh  [modified]  1 error  2 warnings`.
+fn status_line(app: &App, w: usize) -> Line<'static> {
+    let theme = &app.theme;
+    let cfg = app.session.config();
+    let kind = match cfg.kind {
+        ConfigKind::Manager => s::MANAGER,
+        ConfigKind::Agent => s::AGENT,
+    };
+    let count = |sev| app.diags.iter().filter(|d| d.severity == sev).count();
+    let (e, wn) = (count(Severity::Error), count(Severity::Warning));
+    let mut spans = vec![
+        Span::styled(
+            format!(
+                " {} ",
+                truncate(&escape(&app.path.display().to_string()), w / 2)
+            ),
+            theme.title(),
+        ),
+        Span::raw(format!(" {kind} · {} ", app.profile.as_str())),
+    ];
+    if app.is_modified() {
+        spans.push(Span::styled(s::MODIFIED, theme.selected()));
+    }
+    spans.push(Span::raw(" "));
+    spans.push(Span::styled(
+        s::count(e, "error"),
+        if e > 0 {
+            theme.severity(Severity::Error)
+        } else {
+            theme.dim()
+        },
+    ));
+    spans.push(Span::raw(", "));
+    spans.push(Span::styled(
+        s::count(wn, "warning"),
+        if wn > 0 {
+            theme.severity(Severity::Warning)
+        } else {
+            theme.dim()
+        },
+    ));
+    Line::from(spans)
+}
+
+/// The notice of the last key, or the keys of the current mode.
+fn hints_line(app: &App, w: usize) -> Line<'static> {
+    let theme = &app.theme;
+    if let Some(n) = &app.notice {
+        let style = if n.error {
+            theme.severity(Severity::Error)
+        } else {
+            theme.ok()
+        };
+        return Line::styled(
+            format!(" {}", truncate(&escape(&n.text), w.saturating_sub(1))),
+            style,
+        );
+    }
+    let mut line = hint_line(app.mode(), theme);
+    // Drop hints from the right until the line fits.
+    while width(
+        &line
+            .spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect::<String>(),
+    ) + 1
+        > w
+        && line.spans.len() > 3
+    {
+        line.spans.truncate(line.spans.len() - 3);
+    }
+    line.spans.insert(0, Span::raw(" "));
+    line
+}
