@@ -5,3 +5,7 @@ mod cli_check;
 mod corpus;
 mod dialect;
 mod support;
+mod tui_harness;
+mod tui_keys;
+mod tui_save;
+mod tui_snapshots;

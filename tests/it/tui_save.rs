@@ -1,0 +1,119 @@
+//! Saving from the editor, checked on the bytes of a real file: the diff preview,
+//! `y` writes exactly the edit, an unchanged file is not written, a file changed on
+//! disk is not overwritten without asking, quitting with changes asks first.
+
+use ossec_ar::tui::keys::Mode;
+
+use crate::tui_harness::{CONF, OnDisk, TO_R1};
+
+const LEVEL_12: &str = "jjjj<enter><c-u>12<enter>";
+
+fn edited() -> String {
+    CONF.replace("<level>10</level>", "<level>12</level>")
+}
+
+#[test]
+fn save_shows_the_diff_then_writes_exactly_the_edit() {
+    let mut d = OnDisk::new(CONF);
+    d.press(&format!("{TO_R1}{LEVEL_12}s"));
+    assert_eq!(d.app.mode(), Mode::Preview);
+    assert_eq!(d.on_disk(), CONF, "nothing written before y");
+    d.press("y");
+    assert_eq!(d.on_disk(), edited());
+    assert!(!d.app.is_modified());
+    assert_eq!(d.app.mode(), Mode::Browse);
+    assert_eq!(
+        d.entries(),
+        vec!["ossec.conf"],
+        "no temporary file left behind"
+    );
+    assert!(d.app.notice().is_some_and(|n| n.text.starts_with("saved")));
+}
+
+#[test]
+fn preview_n_goes_back_without_writing() {
+    let mut d = OnDisk::new(CONF);
+    d.press(&format!("{TO_R1}{LEVEL_12}sn"));
+    assert_eq!(d.app.mode(), Mode::Browse);
+    assert_eq!(d.on_disk(), CONF);
+    assert!(d.app.is_modified());
+}
+
+#[test]
+fn unchanged_file_is_not_written() {
+    let mut d = OnDisk::new(CONF);
+    let before = std::fs::metadata(&d.path)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    // An edit undone leaves nothing to save either.
+    d.press(&format!("{TO_R1}{LEVEL_12}us<c-s>"));
+    assert_eq!(d.app.mode(), Mode::Browse, "no preview for no change");
+    assert!(
+        d.app
+            .notice()
+            .is_some_and(|n| n.text.contains("nothing written"))
+    );
+    let after = std::fs::metadata(&d.path)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    assert_eq!(before, after);
+    assert_eq!(d.on_disk(), CONF);
+}
+
+#[test]
+fn crlf_file_keeps_its_line_endings() {
+    let crlf = CONF.replace('\n', "\r\n");
+    let mut d = OnDisk::new(&crlf);
+    d.press(&format!("{TO_R1}jjjjjjj<enter><c-u>1800<enter>sy"));
+    assert_eq!(
+        d.on_disk(),
+        crlf.replace("<timeout>600</timeout>", "<timeout>1800</timeout>")
+    );
+}
+
+#[test]
+fn file_changed_on_disk_asks_and_write_anyway_overwrites() {
+    let mut d = OnDisk::new(CONF);
+    d.press(&format!("{TO_R1}{LEVEL_12}"));
+    let theirs = CONF.replace("127.0.0.1", "10.1.1.1");
+    std::fs::write(&d.path, &theirs).expect("someone else writes");
+    d.press("sy");
+    assert_eq!(d.app.mode(), Mode::External);
+    assert_eq!(d.on_disk(), theirs, "not overwritten without asking");
+    d.press("w");
+    assert_eq!(d.on_disk(), edited());
+    assert!(!d.app.is_modified());
+}
+
+#[test]
+fn file_changed_on_disk_reload_drops_the_edits() {
+    let mut d = OnDisk::new(CONF);
+    d.press(&format!("{TO_R1}{LEVEL_12}"));
+    let theirs = CONF.replace("127.0.0.1", "10.1.1.1");
+    std::fs::write(&d.path, &theirs).expect("someone else writes");
+    d.press("syr");
+    assert_eq!(d.app.source(), theirs);
+    assert!(!d.app.is_modified());
+    assert_eq!(d.on_disk(), theirs);
+}
+
+#[test]
+fn quit_discard_leaves_the_file_alone() {
+    let mut d = OnDisk::new(CONF);
+    assert!(!d.press(&format!("{TO_R1}{LEVEL_12}q")));
+    assert_eq!(d.app.mode(), Mode::QuitPrompt);
+    assert!(d.press("d"));
+    assert_eq!(d.on_disk(), CONF);
+}
+
+#[test]
+fn quit_save_shows_the_diff_writes_then_quits() {
+    let mut d = OnDisk::new(CONF);
+    assert!(!d.press(&format!("{TO_R1}{LEVEL_12}qs")));
+    assert_eq!(d.app.mode(), Mode::Preview);
+    assert!(!d.press("n"), "going back from the diff cancels the quit");
+    assert_eq!(d.on_disk(), CONF);
+    assert!(!d.press("qs"));
+    assert!(d.press("y"), "quits once written");
+    assert_eq!(d.on_disk(), edited());
+}
