@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod model;
+pub mod save;
 pub mod session;
 pub mod validate;
 pub mod xml;

@@ -75,7 +75,8 @@ pub fn defined_agent_problem(location: Option<&str>, agent_id: Option<&str>) -> 
     })
 }
 
-/// The problems of every value `op` writes, and of what it removes.
+/// The problems of every value `op` writes, and of what it removes (each field on its
+/// own; see [`block_problems`] for checks across fields).
 pub(super) fn problems(session: &Session, op: &EditOp) -> Vec<FieldProblem> {
     let cfg = session.config();
     let problem = |kind, field: &str, value: &str| {
@@ -85,64 +86,50 @@ pub(super) fn problems(session: &Session, op: &EditOp) -> Vec<FieldProblem> {
             message,
         })
     };
-    let response = |sel: &Selector| match sel {
-        Selector::Response(n) => n.checked_sub(1).and_then(|i| cfg.responses.get(i)),
-        Selector::Command(_) => None,
+    match op {
+        EditOp::Set { sel, field, value } => {
+            problem(kind_of(sel), field, value).into_iter().collect()
+        }
+        EditOp::Unset { sel, field } => unset_problem(kind_of(sel), field)
+            .map(|message| FieldProblem {
+                field: field.clone(),
+                value: None,
+                message,
+            })
+            .into_iter()
+            .collect(),
+        EditOp::AddCommand(fields) => fields
+            .iter()
+            .filter_map(|(f, v)| problem(BlockKind::Command, f, v))
+            .collect(),
+        EditOp::AddResponse(fields) => fields
+            .iter()
+            .filter_map(|(f, v)| problem(BlockKind::Response, f, v))
+            .collect(),
+        EditOp::Remove { .. } => Vec::new(),
+    }
+}
+
+/// The problems across the fields of one block as it stands (a `defined-agent`
+/// location without an agent id).
+pub(super) fn block_problems(session: &Session, sel: &Selector) -> Vec<FieldProblem> {
+    let Selector::Response(n) = sel else {
+        return Vec::new();
     };
-    let pair = |field: &str, message: Option<String>| {
-        message.map(|message| FieldProblem {
-            field: field.to_string(),
+    let Some(r) = n
+        .checked_sub(1)
+        .and_then(|i| session.config().responses.get(i))
+    else {
+        return Vec::new();
+    };
+    defined_agent_problem(r.value("location"), r.value("agent_id"))
+        .map(|message| FieldProblem {
+            field: "agent_id".to_string(),
             value: None,
             message,
         })
-    };
-    let mut out = Vec::new();
-    match op {
-        EditOp::Set { sel, field, value } => {
-            out.extend(problem(kind_of(sel), field, value));
-            if let (Some(r), "location") = (response(sel), field.as_str()) {
-                out.extend(pair(
-                    "location",
-                    defined_agent_problem(Some(value), r.value("agent_id")),
-                ));
-            }
-        }
-        EditOp::Unset { sel, field } => {
-            out.extend(pair(field, unset_problem(kind_of(sel), field)));
-            if let (Some(r), "agent_id") = (response(sel), field.as_str()) {
-                out.extend(pair(
-                    "agent_id",
-                    defined_agent_problem(r.value("location"), None),
-                ));
-            }
-        }
-        EditOp::AddCommand(fields) => {
-            out.extend(
-                fields
-                    .iter()
-                    .filter_map(|(f, v)| problem(BlockKind::Command, f, v)),
-            );
-        }
-        EditOp::AddResponse(fields) => {
-            out.extend(
-                fields
-                    .iter()
-                    .filter_map(|(f, v)| problem(BlockKind::Response, f, v)),
-            );
-            let get = |name: &str| {
-                fields
-                    .iter()
-                    .find(|(f, _)| f == name)
-                    .map(|(_, v)| v.as_str())
-            };
-            out.extend(pair(
-                "location",
-                defined_agent_problem(get("location"), get("agent_id")),
-            ));
-        }
-        EditOp::Remove { .. } => {}
-    }
-    out
+        .into_iter()
+        .collect()
 }
 
 fn kind_of(sel: &Selector) -> BlockKind {

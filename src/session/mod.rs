@@ -174,6 +174,12 @@ impl Session {
     pub fn problems(&self, op: &EditOp) -> Vec<FieldProblem> {
         check::problems(self, op)
     }
+
+    /// The problems across the fields of one block as it stands now (after a series of
+    /// `set`s, since one field alone cannot show them).
+    pub fn block_problems(&self, sel: &Selector) -> Vec<FieldProblem> {
+        check::block_problems(self, sel)
+    }
 }
 
 #[cfg(test)]

@@ -122,7 +122,7 @@ pub enum EditError {
     #[error("field '{0}' is given twice")]
     DuplicateField(String),
     /// An `add` without a field it needs.
-    #[error("a new {kind} needs a '{field}' field")]
+    #[error("a new {kind} needs the field '{field}'")]
     MissingField {
         /// `command` or `response`.
         kind: &'static str,
