@@ -6,6 +6,8 @@
 
 pub mod cli;
 pub mod model;
+pub mod save;
+pub mod session;
 pub mod tui;
 pub mod validate;
 pub mod xml;

@@ -5,13 +5,14 @@
 
 mod args;
 mod check;
+mod edit;
 mod output;
 
 use std::io::Write;
 
 use clap::Parser;
 
-pub use args::{Args, Cmd, Common, Format};
+pub use args::{AddWhat, Args, Cmd, Common, EditArgs, Format};
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
@@ -79,6 +80,27 @@ fn run(args: Args) -> anyhow::Result<i32> {
         Some(Cmd::Check { file }) => check::check(common, file),
         Some(Cmd::List { file }) => check::list(common, file),
         Some(Cmd::Explain { code }) => check::explain(common, code.as_deref()),
+        Some(Cmd::Set {
+            file,
+            sel,
+            assignments,
+            edit,
+        }) => edit::set(common, file, sel, assignments, edit),
+        Some(Cmd::Unset {
+            file,
+            sel,
+            fields,
+            edit,
+        }) => edit::unset(common, file, sel, fields, edit),
+        Some(Cmd::Add { what }) => match what {
+            AddWhat::Command { file, fields, edit } => {
+                edit::add_command(common, file, fields, edit)
+            }
+            AddWhat::Response { file, fields, edit } => {
+                edit::add_response(common, file, fields, edit)
+            }
+        },
+        Some(Cmd::Rm { file, sel, edit }) => edit::rm(common, file, sel, edit),
         Some(Cmd::Demo) => editor(common, None),
         None => editor(common, Some(&args.file)),
     }
