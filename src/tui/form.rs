@@ -9,7 +9,7 @@ use super::fields::{self, CheckCtx, FieldSpec, Verdict, Widget};
 use super::input::Input;
 use super::keys::Action;
 use super::popup::Popup;
-use super::session::{EditOp, Selector};
+use super::session::{BlockKind, EditOp, Selector};
 use super::strings as s;
 use crate::model::{BlockRef, Config, Field};
 
@@ -67,6 +67,14 @@ pub(crate) fn selector(cfg: &Config, b: BlockRef) -> Result<Selector, String> {
                 _ => Ok(Selector::Command(name.to_string())),
             }
         }
+    }
+}
+
+/// The session's name for the kind of a block.
+pub(crate) fn kind_of(b: BlockRef) -> BlockKind {
+    match b {
+        BlockRef::Command(_) => BlockKind::Command,
+        BlockRef::Response(_) => BlockKind::Response,
     }
 }
 
@@ -174,7 +182,7 @@ impl FormPane {
     }
 
     fn start_edit(&mut self, spec: &'static FieldSpec, value: &str, b: BlockRef, ctx: &Ctx<'_>) {
-        let verdict = fields::check(spec.rule, value, &check_ctx(ctx, b));
+        let verdict = fields::check(kind_of(b), spec.name, value, &check_ctx(ctx, b));
         self.edit = Some(Edit {
             spec,
             input: Input::new(value),
@@ -236,7 +244,12 @@ impl FormPane {
             (None, KeyCode::Char(c)) => edit.input.insert(c),
             _ => return Vec::new(),
         }
-        edit.verdict = fields::check(edit.spec.rule, edit.input.value(), &check_ctx(ctx, b));
+        edit.verdict = fields::check(
+            kind_of(b),
+            edit.spec.name,
+            edit.input.value(),
+            &check_ctx(ctx, b),
+        );
         Vec::new()
     }
 

@@ -18,7 +18,6 @@ pub mod keys;
 mod list;
 mod popup;
 mod run;
-mod standin;
 mod strings;
 mod summary;
 mod text;
@@ -32,7 +31,7 @@ pub use backend::Quiet;
 pub use run::{Ended, RunOptions, perform, run};
 pub use theme::Theme;
 
-use standin::{save, session};
+use crate::{save, session};
 
 /// The demo configuration, built into the binary so `ossec-ar demo` works anywhere.
 const DEMO_CONFIG: &str = include_str!("../../assets/demo/ossec.conf");

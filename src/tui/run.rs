@@ -163,12 +163,16 @@ pub fn perform(app: &mut App, effects: Vec<Effect>, opts: &RunOptions) -> bool {
 }
 
 fn write(path: &Path, expected: &str, text: &str, backup: bool) -> SaveResult {
-    match save::save(path, expected, text, &SaveOptions { backup }) {
+    let opts = SaveOptions {
+        no_backup: !backup,
+        verify: None,
+    };
+    match save::save(path, expected, text, &opts) {
         Ok(outcome) => SaveResult::Saved {
             text: text.to_string(),
             backup: outcome.backup,
         },
-        Err(SaveError::ChangedOnDisk) => SaveResult::ChangedOnDisk,
+        Err(SaveError::ChangedOnDisk { .. }) => SaveResult::ChangedOnDisk,
         Err(e) => SaveResult::Failed(e.to_string()),
     }
 }

@@ -74,63 +74,26 @@ pub(crate) const BUILTIN_WIN_ROUTE_NULL: &str = "null-route the source IP (Windo
 
 // Value checks (reference §2, §3.2, §3.3, §4.3, §4.4, §5.6).
 
-/// Empty command name.
-pub(crate) const NAME_EMPTY: &str = "a command needs a name";
-/// `!` first (reference §2: 1235).
-pub(crate) const NAME_BANG: &str = "a name must not start with '!': the daemon refuses it (1235)";
-/// Blanks around a name.
-pub(crate) const NAME_BLANKS: &str =
-    "no blanks around the name: responses must spell it exactly, blanks included";
 /// Empty executable (reference §2: 1280).
-pub(crate) const EXECUTABLE_EMPTY: &str = "a command needs an executable";
+pub(crate) const EXECUTABLE_EMPTY: &str = "an empty executable runs nothing";
 /// `expect` under Wazuh.
 pub(crate) const EXPECT_IGNORED: &str = "Wazuh 4.2 and later ignore <expect>";
-/// Agent id not digits.
-pub(crate) const AGENT_DIGITS: &str = "one agent id, digits only (001); a list is not possible";
-/// Agent 000 (reference §3.3: 1306).
-pub(crate) const AGENT_ZERO: &str =
-    "000 is the manager: the daemon drops the block (1306); use location server";
-/// Level out of range.
-pub(crate) const LEVEL_RANGE: &str = "a level from 1 to 16, digits only (x removes the field)";
 /// Very low level (reference §1.1 pain point 16).
 pub(crate) const LEVEL_LOW: &str =
     "a level this low fires on almost every alert, its own notifications included";
-/// Empty alternative (reference §4.4).
-pub(crate) const GROUPS_EMPTY_ALTERNATIVE: &str =
-    "an empty pattern or alternative ('a|', '|a', 'a||b') matches every rule";
 /// `|` inside parentheses (reference §4.4).
 pub(crate) const GROUPS_PARENS: &str =
     "'|' inside parentheses does not compile: the pattern would never match";
 /// Comma in a group pattern (reference §4.4).
 pub(crate) const GROUPS_COMMA: &str =
     "a comma is a literal comma (the groups must be adjacent): use | to mean 'or'";
-/// Timeout not digits (reference §3.2).
-pub(crate) const SECONDS: &str =
-    "seconds, digits only: the daemon reads '10m' as 10 and 'abc' as 0";
-/// More than five offender values (reference §5.6).
-pub(crate) const MINUTES_TOO_MANY: &str = "at most 5 values: execd ignores the rest";
 /// Where repeated_offenders acts (reference §5.6).
 pub(crate) const MINUTES_WHERE: &str =
     "minutes; only the ossec.conf of the host that runs the response counts";
 
-/// Not yes/no (reference §2, §3.2: 1235).
-pub(crate) fn bad_yes_no(v: &str) -> String {
-    format!("exactly yes or no (the daemon refuses '{v}', 1235)")
-}
-
-/// A response naming an undefined command (reference §3.2: 1303).
-pub(crate) fn undefined_command(v: &str) -> String {
-    format!("no command named '{v}' is defined (the daemon refuses it, 1303)")
-}
-
-/// A location other than the four (reference §3.3).
-pub(crate) fn bad_location(v: &str) -> String {
-    format!("'{v}': choose local, server, defined-agent or all")
-}
-
 /// A two-digit agent id (ecosystem §1.1 pain point 6).
 pub(crate) fn agent_short(v: &str) -> String {
-    format!("write the id as the agent list does: {v:0>3}")
+    format!("agent {v:0>3}: the agent list writes ids with three digits")
 }
 
 /// A second command with this name (reference §2: the first wins).
@@ -141,16 +104,6 @@ pub(crate) fn name_taken(v: &str, index: usize) -> String {
 /// Executable not under the home.
 pub(crate) fn executable_missing(bin: &str) -> String {
     format!("not found in {bin} on this machine")
-}
-
-/// A rules_id piece that is not a number (reference §4.3).
-pub(crate) fn bad_rule_id(v: &str) -> String {
-    format!("'{v}' is not a rule id: numbers separated by commas (the daemon stops reading there)")
-}
-
-/// A repeated_offenders piece that is not a positive number (reference §5.6).
-pub(crate) fn bad_minutes(v: &str) -> String {
-    format!("'{v}': minutes, numbers above 0 separated by commas (the daemon stops at it)")
 }
 
 /// Timeout on a command without timeout_allowed (reference §3.6: 1305).

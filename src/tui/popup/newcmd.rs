@@ -10,10 +10,10 @@ use ratatui::widgets::Paragraph;
 use super::frame;
 use crate::model::Severity;
 use crate::tui::app::{Ctx, Msg};
-use crate::tui::fields::{self, CheckCtx, Rule, Verdict};
+use crate::tui::fields::{self, CheckCtx, Verdict};
 use crate::tui::input::Input;
 use crate::tui::keys::{Action, Mode};
-use crate::tui::session::EditOp;
+use crate::tui::session::{BlockKind, EditOp};
 use crate::tui::strings as s;
 use crate::tui::text::{escape, wrap};
 use crate::tui::theme::{Theme, mark};
@@ -23,8 +23,8 @@ use crate::tui::theme::{Theme, mark};
 pub(crate) struct Row {
     /// The element name, also the label.
     pub(crate) name: &'static str,
-    /// The check.
-    pub(crate) rule: Rule,
+    /// Which kind of block the field belongs to (for its check).
+    pub(crate) kind: BlockKind,
     /// May it stay empty (then it is left out)?
     pub(crate) optional: bool,
     /// What is typed.
@@ -33,10 +33,10 @@ pub(crate) struct Row {
 
 impl Row {
     /// A field with a starting value.
-    pub(crate) fn new(name: &'static str, rule: Rule, optional: bool, value: &str) -> Row {
+    pub(crate) fn new(name: &'static str, kind: BlockKind, optional: bool, value: &str) -> Row {
         Row {
             name,
-            rule,
+            kind,
             optional,
             input: Input::new(value),
         }
@@ -75,7 +75,7 @@ impl TextForm {
         if r.optional && r.input.value().is_empty() {
             return Ok(None);
         }
-        fields::check(r.rule, r.input.value(), cc)
+        fields::check(r.kind, r.name, r.input.value(), cc)
     }
 
     /// The first refused field, with why.
@@ -178,10 +178,10 @@ impl Default for CommandForm {
     fn default() -> Self {
         CommandForm {
             form: TextForm::new(vec![
-                Row::new("name", Rule::CommandName, false, ""),
-                Row::new("executable", Rule::Executable, false, ""),
-                Row::new("timeout_allowed", Rule::YesNo, false, "yes"),
-                Row::new("extra_args", Rule::Any, true, ""),
+                Row::new("name", BlockKind::Command, false, ""),
+                Row::new("executable", BlockKind::Command, false, ""),
+                Row::new("timeout_allowed", BlockKind::Command, false, "yes"),
+                Row::new("extra_args", BlockKind::Command, true, ""),
             ]),
         }
     }

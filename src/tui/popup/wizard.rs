@@ -8,9 +8,9 @@ use super::location_menu;
 use super::menu::{Choice, Menu, Pick};
 use super::newcmd::{FormKey, Row, TextForm};
 use crate::tui::app::{Ctx, Msg};
-use crate::tui::fields::{BUILTINS, Builtin, CheckCtx, Rule};
+use crate::tui::fields::{BUILTINS, Builtin, CheckCtx};
 use crate::tui::keys::{Action, Mode};
-use crate::tui::session::{EditOp, Session};
+use crate::tui::session::{BlockKind, EditOp, Session};
 use crate::tui::strings as s;
 
 /// The steps, in order.
@@ -83,15 +83,15 @@ impl Wizard {
             command: Menu::picker(choices, None),
             builtin: None,
             trigger: TextForm::new(vec![
-                Row::new("level", Rule::Level, true, ""),
-                Row::new("rules_group", Rule::Groups, true, ""),
-                Row::new("rules_id", Rule::IdList, true, ""),
+                Row::new("level", BlockKind::Response, true, ""),
+                Row::new("rules_group", BlockKind::Response, true, ""),
+                Row::new("rules_id", BlockKind::Response, true, ""),
             ]),
             location: location_menu(Some("local")),
-            agent: TextForm::new(vec![Row::new("agent_id", Rule::AgentId, false, "")]),
+            agent: TextForm::new(vec![Row::new("agent_id", BlockKind::Response, false, "")]),
             timing: TextForm::new(vec![
-                Row::new("timeout", Rule::Seconds, true, ""),
-                Row::new("repeated_offenders", Rule::Minutes, true, ""),
+                Row::new("timeout", BlockKind::Response, true, ""),
+                Row::new("repeated_offenders", BlockKind::Response, true, ""),
             ]),
             review: None,
         }
@@ -184,7 +184,7 @@ impl Wizard {
         // A stateful script gets the templates' usual timeout; a stateless one none.
         let timeout = if stateful { "600" } else { "" };
         if self.timing.rows[0].input.value().is_empty() || !stateful {
-            self.timing.rows[0] = Row::new("timeout", Rule::Seconds, true, timeout);
+            self.timing.rows[0] = Row::new("timeout", BlockKind::Response, true, timeout);
         }
         self.step = Step::Trigger;
     }
