@@ -113,7 +113,7 @@ impl FormPane {
                         Ok(None) => None,
                     };
                     if let Some((sev, text)) = note {
-                        push_note(&mut lines, sev, None, &text, theme, (LABEL + 3, w));
+                        push_note(&mut lines, sev, None, &text, theme, (note_indent(w), w));
                     }
                 }
                 None => {
@@ -145,7 +145,7 @@ impl FormPane {
                     Some(d.code),
                     &d.message,
                     theme,
-                    (LABEL + 3, w),
+                    (note_indent(w), w),
                 );
             }
             if on {
@@ -177,23 +177,35 @@ impl FormPane {
     }
 }
 
-/// `response #3 · line 58` / `command firewall-drop · line 12`.
+/// Where a field's notes start: under the value when there is room, else near the
+/// left edge so that they do not wrap every few words.
+fn note_indent(w: usize) -> usize {
+    if w >= 60 { LABEL + 3 } else { 4 }
+}
+
+/// `response #3 · line 58` / `command firewall-drop · root 2 · line 12` (the root
+/// only when there are several, ecosystem §1.1 pain point 12).
 fn title(doc: &Document, cfg: &Config, b: BlockRef) -> String {
-    let (el, what) = match b {
+    let (el, placement, what) = match b {
         BlockRef::Command(n) => match cfg.commands.get(n - 1) {
             Some(c) => (
                 c.element,
+                c.placement,
                 format!("command {}", c.name().unwrap_or("(no name)")),
             ),
             None => return String::new(),
         },
         BlockRef::Response(n) => match cfg.responses.get(n - 1) {
-            Some(r) => (r.element, format!("response #{n}")),
+            Some(r) => (r.element, r.placement, format!("response #{n}")),
             None => return String::new(),
         },
     };
     let line = doc.line_col(doc.element(el).span.start).0;
-    truncate(&escape(&format!(" {what} · line {line} ")), 60)
+    let root = match cfg.roots.len() {
+        0 | 1 => String::new(),
+        _ => format!(" · root {}", placement.root() + 1),
+    };
+    truncate(&escape(&format!(" {what}{root} · line {line} ")), 60)
 }
 
 /// The findings that point at one of a field's elements (SPEC §7: a field's start

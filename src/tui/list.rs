@@ -84,21 +84,26 @@ impl ListPane {
 
     /// The blocks shown, in order: commands then responses, filtered.
     pub(crate) fn rows(&self, cfg: &Config) -> Vec<BlockRef> {
+        let commands = (1..=cfg.commands.len()).map(BlockRef::Command);
+        let responses = (1..=cfg.responses.len()).map(BlockRef::Response);
+        if self.filter.is_empty() {
+            return commands.chain(responses).collect();
+        }
         let needle = self.filter.to_lowercase();
-        let keep = |text: String| needle.is_empty() || text.to_lowercase().contains(&needle);
-        let commands = (0..cfg.commands.len())
-            .filter(|&i| keep(command_text(cfg, i)))
-            .map(|i| BlockRef::Command(i + 1));
-        let responses = (0..cfg.responses.len())
-            .filter(|&i| {
-                keep(format!(
-                    "{} {}",
-                    response_head(cfg, i),
-                    response_tail(cfg, i)
-                ))
-            })
-            .map(|i| BlockRef::Response(i + 1));
-        commands.chain(responses).collect()
+        let keep = |b: &BlockRef| {
+            let text = match *b {
+                BlockRef::Command(n) => command_text(cfg, n - 1),
+                BlockRef::Response(n) => {
+                    format!(
+                        "{} {}",
+                        response_head(cfg, n - 1),
+                        response_tail(cfg, n - 1)
+                    )
+                }
+            };
+            text.to_lowercase().contains(&needle)
+        };
+        commands.chain(responses).filter(keep).collect()
     }
 
     /// The screen lines for these rows.

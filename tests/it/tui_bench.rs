@@ -1,0 +1,220 @@
+//! Speed of the editor, measured (not asserted): time to the first frame and from a
+//! key to the finished frame, render and terminal output included. Run in release by
+//! `scripts/bench-tui`; targets: first frame <= 50 ms, every key <= 16 ms.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use ossec_ar::model::Profile;
+use ossec_ar::tui::{App, Event, Options, Quiet, Theme};
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+use crate::tui_harness::parse_keys;
+
+type Term = Terminal<Quiet<CrosstermBackend<Counter>>>;
+
+/// Counts the bytes a terminal would receive.
+#[derive(Clone, Default)]
+struct Counter(Arc<AtomicUsize>);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.fetch_add(buf.len(), Ordering::Relaxed);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Counter {
+    fn bytes(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// A terminal whose output is counted, not shown: the escape sequences are produced
+/// as for a real one.
+fn terminal(w: u16, h: u16) -> (Term, Counter) {
+    let counter = Counter::default();
+    let backend = Quiet::new(CrosstermBackend::new(counter.clone()));
+    let viewport = Viewport::Fixed(Rect::new(0, 0, w, h));
+    let term = Terminal::with_options(backend, TerminalOptions { viewport }).expect("terminal");
+    (term, counter)
+}
+
+fn open(text: &str, size: (u16, u16)) -> App {
+    App::new(
+        text.to_string(),
+        Options {
+            path: "ossec.conf".into(),
+            profile: Profile::Wazuh,
+            home: None,
+            theme: Theme::new(true),
+            size,
+        },
+    )
+}
+
+/// Median and maximum.
+fn stats(mut v: Vec<Duration>) -> (Duration, Duration) {
+    v.sort();
+    (v[v.len() / 2], v[v.len() - 1])
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Read, parse, validate, lay out and draw the first frame.
+fn first_frame(path_or_text: &str, read: bool, size: (u16, u16)) -> (Duration, Duration) {
+    let runs = (0..20)
+        .map(|_| {
+            let start = Instant::now();
+            let text = if read {
+                std::fs::read_to_string(path_or_text).expect("read")
+            } else {
+                path_or_text.to_string()
+            };
+            let app = open(&text, size);
+            let (mut term, _) = terminal(size.0, size.1);
+            term.draw(|f| ossec_ar::tui::ui::render(&app, f))
+                .expect("draw");
+            start.elapsed()
+        })
+        .collect();
+    stats(runs)
+}
+
+/// Each key of `script`: handle it, then draw; returns (median, max, slowest key,
+/// bytes written for the whole script).
+fn keys(text: &str, script: &str, size: (u16, u16)) -> (Duration, Duration, String, usize) {
+    let mut app = open(text, size);
+    let (mut term, out) = terminal(size.0, size.1);
+    term.draw(|f| ossec_ar::tui::ui::render(&app, f))
+        .expect("draw");
+    let before = out.bytes();
+    let mut times = Vec::new();
+    let mut slowest = (Duration::ZERO, String::new());
+    for k in parse_keys(script) {
+        let start = Instant::now();
+        let _ = app.handle(Event::Key(k));
+        term.draw(|f| ossec_ar::tui::ui::render(&app, f))
+            .expect("draw");
+        let t = start.elapsed();
+        if t > slowest.0 {
+            slowest = (t, format!("{:?}", k.code));
+        }
+        times.push(t);
+    }
+    let bytes = out.bytes() - before;
+    let (median, max) = stats(times);
+    (median, max, slowest.1, bytes)
+}
+
+/// 5 commands and `n` responses, in the shape of the shipped templates.
+fn synthetic(n: usize) -> String {
+    let mut s = String::from("<ossec_config>\n");
+    for c in [
+        "firewall-drop",
+        "host-deny",
+        "route-null",
+        "disable-account",
+        "restart-wazuh",
+    ] {
+        s.push_str(&format!(
+            "  <command>\n    <name>{c}</name>\n    <executable>{c}</executable>\n    <timeout_allowed>yes</timeout_allowed>\n  </command>\n\n"
+        ));
+    }
+    let locations = ["local", "server", "all"];
+    for i in 0..n {
+        s.push_str(&format!(
+            "  <active-response>\n    <command>firewall-drop</command>\n    <location>{}</location>\n    <level>{}</level>\n    <rules_group>group{i}|web</rules_group>\n    <timeout>{}</timeout>\n  </active-response>\n\n",
+            locations[i % 3],
+            1 + i % 16,
+            60 + i
+        ));
+    }
+    s.push_str("</ossec_config>\n");
+    s
+}
+
+/// Moving, typing, committing (re-parse and re-validate), undo/redo, popups.
+const SCRIPT: &str = "jjjjjjjjjjGgG<tab>jjjjjjj<enter><c-u>900<enter>kkkkk<enter>j<enter>u<c-r>\
+                      <esc>/fire<esc><esc>?jj<esc>s<esc>a<esc>jjkk";
+
+#[test]
+#[ignore = "a benchmark: run by scripts/bench-tui in release"]
+fn bench_tui() {
+    let Some(corpus) = crate::support::corpus() else {
+        return;
+    };
+    let largest = crate::support::corpus_data_files(&corpus)
+        .into_iter()
+        .filter(|p| !p.components().any(|c| c.as_os_str() == "ruleset"))
+        .filter(|p| p.extension().is_some_and(|e| e == "conf"))
+        .max_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .expect("a corpus config");
+    let text = std::fs::read_to_string(&largest).expect("read");
+    let big = synthetic(2000);
+    println!("ossec-ar TUI benchmark (release, 80x24 and 120x40, output to memory)");
+    for size in [(80, 24), (120, 40)] {
+        println!("-- {}x{}", size.0, size.1);
+        let name = largest
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let (m, x) = first_frame(&largest.display().to_string(), true, size);
+        println!(
+            "first frame, {name} ({} bytes): median {}, max {}",
+            text.len(),
+            ms(m),
+            ms(x)
+        );
+        let (m, x) = first_frame(&big, false, size);
+        println!(
+            "first frame, 2,000 responses ({} bytes): median {}, max {}",
+            big.len(),
+            ms(m),
+            ms(x)
+        );
+        for (label, t) in [
+            (name.to_string(), text.as_str()),
+            ("2,000 responses".to_string(), big.as_str()),
+        ] {
+            let (m, x, slow, bytes) = keys(t, SCRIPT, size);
+            let n = parse_keys(SCRIPT).len();
+            println!(
+                "key to frame, {label}: {n} keys, median {}, max {} (slowest: {slow}), {bytes} bytes written",
+                ms(m),
+                ms(x)
+            );
+        }
+    }
+}
+
+#[test]
+fn an_unchanged_frame_writes_nothing_to_the_terminal() {
+    let mut app = open(crate::tui_harness::CONF, (80, 24));
+    let (mut term, out) = terminal(80, 24);
+    term.draw(|f| ossec_ar::tui::ui::render(&app, f))
+        .expect("draw");
+    let first = out.bytes();
+    assert!(first > 1000, "the first frame is drawn: {first} bytes");
+    // A key that is bound to nothing, then a redraw: not one byte.
+    let _ = app.handle(Event::Key(parse_keys("z")[0]));
+    term.draw(|f| ossec_ar::tui::ui::render(&app, f))
+        .expect("draw");
+    assert_eq!(out.bytes(), first);
+    // Moving down changes a few cells only, far less than a whole frame.
+    let _ = app.handle(Event::Key(parse_keys("j")[0]));
+    term.draw(|f| ossec_ar::tui::ui::render(&app, f))
+        .expect("draw");
+    let moved = out.bytes() - first;
+    assert!(moved > 0 && moved < first / 4, "{moved} bytes for one move");
+}

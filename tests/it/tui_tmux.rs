@@ -1,0 +1,208 @@
+//! End to end in a real terminal emulator (tmux): the binary opens a copy of a
+//! real configuration, a response's timeout and location are changed through the
+//! form, saved and the editor quit; then the file differs from the original in those
+//! two elements only, and the terminal shows the shell again.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use similar::{ChangeTag, TextDiff};
+
+use crate::support::corpus;
+
+/// A tmux server of our own (its own socket), killed when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(w: u16, h: u16) -> Tmux {
+        let t = Tmux {
+            socket: format!("ossec-ar-e2e-{}", std::process::id()),
+        };
+        let out = t.cmd(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+            "sh",
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        t
+    }
+
+    fn cmd(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .env("TERM", "xterm-256color")
+            .output()
+            .expect("run tmux")
+    }
+
+    /// Types text literally.
+    fn type_text(&self, text: &str) {
+        self.cmd(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    /// Presses named keys (`Enter`, `Tab`, `C-u`…).
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.cmd(&args);
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+
+    /// Waits until the screen contains `text`; the screen so far on timeout.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "timed out waiting for {text:?}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+fn tmux_available() -> bool {
+    let found = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but tmux is missing"
+        );
+        eprintln!("skipped: tmux not found");
+    }
+    found
+}
+
+/// Lines removed and added, in order.
+fn changed(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
+    let mut removed = Vec::new();
+    let mut added = Vec::new();
+    for c in TextDiff::from_lines(before, after).iter_all_changes() {
+        match c.tag() {
+            ChangeTag::Delete => removed.push(c.value().to_string()),
+            ChangeTag::Insert => added.push(c.value().to_string()),
+            ChangeTag::Equal => {}
+        }
+    }
+    (removed, added)
+}
+
+#[test]
+fn edit_timeout_and_location_save_quit_in_a_real_terminal() {
+    let Some(corpus) = corpus() else { return };
+    if !tmux_available() {
+        return;
+    }
+    // A CRLF manager file with two roots, seven commands and two responses.
+    let original_path = corpus.join("real/Whys0EZ__ossec__wazuh.conf");
+    let original = std::fs::read_to_string(&original_path).expect("corpus file");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("wazuh.conf");
+    std::fs::write(&file, &original).expect("copy");
+
+    let tmux = Tmux::start(80, 24);
+    tmux.type_text("clear; echo BEFORE-MARKER");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("BEFORE-MARKER");
+    let bin = env!("CARGO_BIN_EXE_ossec-ar");
+    let home = dir.path().join("no-home");
+    tmux.type_text(&format!(
+        "{bin} --ossec-home {} {}",
+        home.display(),
+        file.display()
+    ));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Responses (2)");
+
+    // Response #2 is the ninth row (seven commands, then #1); its timeout is field 8.
+    tmux.type_text("jjjjjjjj");
+    tmux.keys(&["Tab"]);
+    tmux.type_text("jjjjjjj");
+    tmux.keys(&["Enter", "C-u"]);
+    tmux.type_text("900");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("900");
+    // Up to location (field 3), open the dropdown, one down is server.
+    tmux.type_text("kkkkk");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("where the command runs");
+    tmux.type_text("j");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(" modified ");
+    tmux.type_text("s");
+    tmux.wait_for("the changes to write");
+    tmux.type_text("y");
+    tmux.wait_for("saved");
+    tmux.type_text("q");
+    let after = tmux.wait_for("BEFORE-MARKER");
+
+    assert!(
+        !after.contains("Responses ("),
+        "the editor's screen is gone:\n{after}"
+    );
+    let saved = std::fs::read_to_string(&file).expect("read back");
+    let (removed, added) = changed(&original, &saved);
+    assert_eq!(
+        removed,
+        vec![
+            "    <location>local</location>\r\n",
+            "    <timeout>360</timeout>\r\n"
+        ]
+    );
+    assert_eq!(
+        added,
+        vec![
+            "    <location>server</location>\r\n",
+            "    <timeout>900</timeout>\r\n"
+        ]
+    );
+    assert!(
+        saved
+            .replace("server</location>", "local</location>")
+            .replace(">900<", ">360<")
+            == original,
+        "nothing else changed, CRLF kept"
+    );
+    assert_backup_is_hidden(dir.path());
+}
+
+/// The previous content is kept as a hidden file; nothing visible is left beside it.
+fn assert_backup_is_hidden(dir: &Path) {
+    let names = crate::tui_harness::list_dir(dir);
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with('.') || n == "wazuh.conf" || n == "no-home"),
+        "{names:?}"
+    );
+}
