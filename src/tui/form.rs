@@ -238,6 +238,19 @@ impl FormPane {
                 return Vec::new();
             }
             (Some(Action::Enter), _) => return self.commit(b, ctx),
+            (Some(a @ (Action::NextPane | Action::PrevPane | Action::Up | Action::Down)), _) => {
+                // Moving on commits the value, as Enter would; a refused one stays.
+                if edit.verdict.is_err() {
+                    return vec![Msg::Error(s::REFUSED.into())];
+                }
+                let msgs = self.commit(b, ctx);
+                let last = form_of(b).len() - 1;
+                self.field = match a {
+                    Action::NextPane | Action::Down => (self.field + 1).min(last),
+                    _ => self.field.saturating_sub(1),
+                };
+                return msgs;
+            }
             (Some(a), _) => {
                 edit.input.apply(a);
             }

@@ -292,7 +292,12 @@ pub(crate) fn used_by(users: &[usize]) -> String {
     if users.is_empty() {
         "used by no response".to_string()
     } else {
-        format!("used by responses {}", list(users))
+        let word = if users.len() == 1 {
+            "response"
+        } else {
+            "responses"
+        };
+        format!("used by {word} {}", list(users))
     }
 }
 
@@ -356,13 +361,19 @@ pub(crate) fn save_blocked(n: usize) -> String {
 
 /// After a save.
 pub(crate) fn saved(path: &std::path::Path, backup: Option<&std::path::Path>) -> String {
+    let name = |p: &std::path::Path| {
+        p.file_name().map_or_else(
+            || p.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    };
     match backup {
         Some(b) => format!(
-            "saved {} (previous version: {})",
-            path.display(),
-            b.display()
+            "saved {}; the previous version is in {}",
+            name(path),
+            name(b)
         ),
-        None => format!("saved {}", path.display()),
+        None => format!("saved {}", name(path)),
     }
 }
 

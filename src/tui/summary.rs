@@ -58,14 +58,14 @@ pub(crate) fn predicate(r: &Response) -> String {
 
 /// [`predicate`] from the three values as typed.
 pub(crate) fn predicate_of(level: Option<&str>, group: Option<&str>, ids: Option<&str>) -> String {
-    let level = level
-        .filter(|v| !v.is_empty() && *v != "0")
-        .map(|l| format!("rules of level {l} or more"));
-    let group = group.map(|g| format!("rules whose groups match '{g}'"));
+    let level = level.filter(|v| !v.is_empty() && *v != "0");
+    let groups = group.map(|g| format!("whose groups match '{g}'"));
     let ids = ids.map(|i| format!("rules {i}"));
-    let base = match (level, group) {
-        (Some(l), Some(g)) => Some(format!("{l} that are also {g}")),
-        (a, b) => a.or(b),
+    let base = match (level, groups) {
+        (Some(l), Some(g)) => Some(format!("rules of level {l} or more {g}")),
+        (Some(l), None) => Some(format!("rules of level {l} or more")),
+        (None, Some(g)) => Some(format!("rules {g}")),
+        (None, None) => None,
     };
     match (base, ids) {
         (Some(b), Some(i)) => format!("fires on {b}, and on {i} whatever their level"),
@@ -95,7 +95,7 @@ mod tests {
         assert_eq!(trigger(&r), "level>=10 group~web|attack ids 31101");
         assert_eq!(
             predicate(&r),
-            "fires on rules of level 10 or more that are also rules whose groups match 'web|attack', and on rules 31101 whatever their level"
+            "fires on rules of level 10 or more whose groups match 'web|attack', and on rules 31101 whatever their level"
         );
         let (_, r) = first(
             "<ossec_config><active-response><command>x</command></active-response></ossec_config>",

@@ -86,48 +86,55 @@ fn render_too_small(f: &mut Frame, area: Rect) {
     );
 }
 
-/// `ossec.conf  manager  wazuh  [modified]  1 error  2 warnings`.
+/// `…/etc/ossec.conf  manager · wazuh  modified  1 error, 2 warnings`: the path
+/// gives way (from its left) so that the counts always fit.
 fn status_line(app: &App, w: usize) -> Line<'static> {
     let theme = &app.theme;
-    let cfg = app.session.config();
-    let kind = match cfg.kind {
+    let kind = match app.session.config().kind {
         ConfigKind::Manager => s::MANAGER,
         ConfigKind::Agent => s::AGENT,
     };
     let count = |sev| app.diags.iter().filter(|d| d.severity == sev).count();
     let (e, wn) = (count(Severity::Error), count(Severity::Warning));
-    let mut spans = vec![
-        Span::styled(
-            format!(
-                " {} ",
-                truncate(&escape(&app.path.display().to_string()), w / 2)
-            ),
-            theme.title(),
-        ),
-        Span::raw(format!(" {kind} · {} ", app.profile.as_str())),
-    ];
+    let style = |n: usize, sev| {
+        if n > 0 {
+            theme.severity(sev)
+        } else {
+            theme.dim()
+        }
+    };
+    let mut right = vec![Span::raw(format!("  {kind} · {} ", app.profile.as_str()))];
     if app.is_modified() {
-        spans.push(Span::styled(s::MODIFIED, theme.selected()));
+        right.push(Span::styled(s::MODIFIED, theme.selected()));
     }
-    spans.push(Span::raw(" "));
-    spans.push(Span::styled(
+    right.push(Span::raw(" "));
+    right.push(Span::styled(
         s::count(e, "error"),
-        if e > 0 {
-            theme.severity(Severity::Error)
-        } else {
-            theme.dim()
-        },
+        style(e, Severity::Error),
     ));
-    spans.push(Span::raw(", "));
-    spans.push(Span::styled(
+    right.push(Span::raw(", "));
+    right.push(Span::styled(
         s::count(wn, "warning"),
-        if wn > 0 {
-            theme.severity(Severity::Warning)
-        } else {
-            theme.dim()
-        },
+        style(wn, Severity::Warning),
     ));
+    let used: usize = right.iter().map(|s| width(&s.content)).sum();
+    let path = escape(&app.path.display().to_string());
+    let mut spans = vec![Span::styled(
+        format!(" {}", truncate_left(&path, w.saturating_sub(used + 1))),
+        theme.title(),
+    )];
+    spans.extend(right);
     Line::from(spans)
+}
+
+/// Keeps the end of `s` (the file name matters most), `~` marking the cut.
+fn truncate_left(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_string();
+    }
+    let tail: String = s.chars().skip(n + 1 - max.max(1)).collect();
+    format!("~{tail}")
 }
 
 /// The notice of the last key, or the keys of the current mode.

@@ -75,6 +75,30 @@ fn level_out_of_range_is_refused_and_esc_restores() {
 }
 
 #[test]
+fn tab_keeps_a_valid_value_and_moves_on_a_refused_one_stays() {
+    let mut a = app(CONF);
+    press(&mut a, &format!("{TO_R1}jjjj<enter><c-u>12<tab>"));
+    assert_eq!(
+        a.source(),
+        CONF.replace("<level>10</level>", "<level>12</level>")
+    );
+    assert_eq!(a.mode(), Mode::Browse);
+    // Now on rules_group, the next field.
+    press(&mut a, "<enter>web<enter>");
+    let (_, added) = changed(CONF, a.source());
+    assert_eq!(
+        added,
+        lines(&[
+            "    <level>12</level>",
+            "    <rules_group>web</rules_group>"
+        ])
+    );
+    press(&mut a, "<enter><c-u>a||b<tab>");
+    assert_eq!(a.mode(), Mode::Edit, "refused: stays on the field");
+    assert!(notice(&a).starts_with("not committed"));
+}
+
+#[test]
 fn timeout_takes_seconds_only() {
     let mut a = app(CONF);
     press(&mut a, &format!("{TO_R1}jjjjjjj<enter><c-u>10m<enter>"));
