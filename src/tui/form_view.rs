@@ -15,7 +15,7 @@ use super::strings as s;
 use super::summary;
 use super::text::{escape, show_value, truncate, wrap};
 use super::theme::{Theme, mark};
-use crate::model::{BlockRef, Config, Diagnostic, Severity};
+use crate::model::{BlockRef, Config, ConfigKind, Diagnostic, Profile, Severity};
 use crate::xml::{Document, ElementId};
 
 const LABEL: usize = 19;
@@ -118,14 +118,8 @@ impl FormPane {
                 }
                 None => {
                     let mut spans = vec![label, Span::raw(" ")];
-                    spans.extend(value_spans(
-                        spec,
-                        field.map(|f| f.value.as_str()),
-                        cfg,
-                        b,
-                        theme,
-                        w,
-                    ));
+                    let value = field.map(|f| f.value.as_str());
+                    spans.extend(value_spans(spec, value, ctx, b, theme, w));
                     if field.is_some_and(|f| f.all.len() > 1) {
                         spans.push(Span::styled(
                             s::repeated(spec.name, field.map_or(0, |f| f.all.len())),
@@ -246,11 +240,12 @@ fn push_note(
 fn value_spans(
     spec: &FieldSpec,
     value: Option<&str>,
-    cfg: &Config,
+    ctx: &Ctx<'_>,
     b: BlockRef,
     theme: &Theme,
     w: usize,
 ) -> Vec<Span<'static>> {
+    let cfg = ctx.session.config();
     let room = w.saturating_sub(LABEL + 3);
     let Some(v) = value else {
         let absent = if spec.widget == Widget::Toggle {
@@ -271,6 +266,9 @@ fn value_spans(
             .and_then(|c| c.executable.as_ref())
             .map(|e| format!("runs {}", e.value)),
         _ if spec.name == "agent_id" && !uses_agent(cfg, b) => Some(s::AGENT_UNUSED.to_string()),
+        _ if spec.name == "expect" && ctx.profile == Profile::Wazuh => {
+            Some(s::EXPECT_IGNORED.to_string())
+        }
         _ => None,
     };
     let mut out = vec![Span::raw(shown.clone())];
@@ -293,7 +291,16 @@ fn summary_lines(cfg: &Config, b: BlockRef) -> Vec<String> {
             let Some(r) = cfg.responses.get(n - 1) else {
                 return Vec::new();
             };
-            let mut out = vec![summary::predicate(r)];
+            let mut out = Vec::new();
+            if cfg.kind == ConfigKind::Agent {
+                // SPEC §7: in an agent's file the block is execd's settings.
+                out.push(s::AGENT_RESPONSE.to_string());
+                if r.command.is_some() || r.location.is_some() {
+                    out.push(s::AGENT_NOT_READ.to_string());
+                }
+                return out;
+            }
+            out.push(summary::predicate(r));
             if let Some(name) = summary::ar_name(cfg, r) {
                 out.push(s::ar_name_line(&name));
             }
@@ -312,7 +319,11 @@ fn summary_lines(cfg: &Config, b: BlockRef) -> Vec<String> {
                 .filter(|r| r.command_name().is_some() && r.command_name() == c.name())
                 .map(|r| r.index)
                 .collect();
-            vec![s::used_by(&users)]
+            let mut out = vec![s::used_by(&users)];
+            if cfg.kind == ConfigKind::Agent {
+                out.push(s::AGENT_NOT_READ.to_string());
+            }
+            out
         }
     }
 }

@@ -17,7 +17,7 @@ use super::strings as s;
 use super::summary;
 use super::text::{escape, truncate};
 use super::theme::{Theme, mark};
-use crate::model::{BlockRef, Config, Diagnostic, Severity};
+use crate::model::{BlockRef, Config, ConfigKind, Diagnostic, Severity};
 
 /// Selection, scroll and filter of the list.
 #[derive(Debug, Clone, Default)]
@@ -58,6 +58,9 @@ fn command_text(cfg: &Config, i: usize) -> String {
 
 fn response_head(cfg: &Config, i: usize) -> String {
     let r = &cfg.responses[i];
+    if is_execd_block(cfg, i) {
+        return format!("#{} {}", r.index, s::EXECD_SETTINGS);
+    }
     let loc = r.value("location").unwrap_or("?");
     let agent = match r.value("agent_id") {
         Some(a) if loc.contains("defined-agent") => format!(" {a}"),
@@ -70,10 +73,24 @@ fn response_head(cfg: &Config, i: usize) -> String {
     )
 }
 
+/// In an agent's file, a block without command and location holds execd's
+/// settings (SPEC §7): it is shown as such, not as a response that fires on nothing.
+fn is_execd_block(cfg: &Config, i: usize) -> bool {
+    let r = &cfg.responses[i];
+    cfg.kind == ConfigKind::Agent && r.command.is_none() && r.location.is_none()
+}
+
 fn response_tail(cfg: &Config, i: usize) -> String {
     let r = &cfg.responses[i];
+    if is_execd_block(cfg, i) {
+        let state = if r.is_disabled() { s::AR_OFF } else { s::AR_ON };
+        return match r.value("repeated_offenders") {
+            Some(ro) => format!("   {state}, repeated offenders {ro}"),
+            None => format!("   {state}"),
+        };
+    }
     let off = if r.is_disabled() { "disabled, " } else { "" };
-    format!("{off}{}, {}", summary::trigger(r), summary::timeout(r))
+    format!("   {off}{}, {}", summary::trigger(r), summary::timeout(r))
 }
 
 impl ListPane {
@@ -331,7 +348,7 @@ impl ListPane {
                 let text = match (b, part) {
                     (BlockRef::Command(n), _) => command_text(cfg, n - 1),
                     (BlockRef::Response(n), 0) => response_head(cfg, n - 1),
-                    (BlockRef::Response(n), _) => format!("   {}", response_tail(cfg, n - 1)),
+                    (BlockRef::Response(n), _) => response_tail(cfg, n - 1),
                 };
                 let body = truncate(&escape(&text), width.saturating_sub(4));
                 let mark_style = marks.get(&b).map_or(theme.dim(), |s| theme.severity(*s));

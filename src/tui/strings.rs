@@ -19,7 +19,7 @@ pub(crate) const ABOUT_EXPECT: &str =
     "ignored since Wazuh 4.2 (the script reads what it needs); required by OSSEC";
 /// `<disabled>` (reference §3.4).
 pub(crate) const ABOUT_DISABLED: &str =
-    "yes: the block yields no response; after enabled blocks it also resets their queues";
+    "yes: no response from this block (in an agent's file: active response off there)";
 /// `<active-response><command>`.
 pub(crate) const ABOUT_COMMAND: &str = "a <command> defined before this block (Enter: pick one)";
 /// `<location>` (reference §3.3).
@@ -134,6 +134,19 @@ pub(crate) const NOT_SET: &str = "-";
 pub(crate) const DEFAULT_NO: &str = "-  (not set: no)";
 /// An agent id that no location reads.
 pub(crate) const AGENT_UNUSED: &str = "unused: location is not defined-agent";
+/// An agent file's settings block, in the list.
+pub(crate) const EXECD_SETTINGS: &str = "execd settings";
+/// Active response enabled on the agent.
+pub(crate) const AR_ON: &str = "active response on";
+/// Active response disabled on the agent.
+pub(crate) const AR_OFF: &str = "active response off";
+/// What a response block is in an agent's file (SPEC §7, reference §3.8, §5.6).
+pub(crate) const AGENT_RESPONSE: &str = "in an agent's ossec.conf execd reads this block: \
+     disabled turns active response off on this agent, repeated_offenders sets the \
+     longer timeouts for repeat offenders";
+/// Command and location in an agent's file (SPEC §7).
+pub(crate) const AGENT_NOT_READ: &str =
+    "no daemon reads <command>, command or location in an agent's ossec.conf";
 /// Children the form does not edit.
 pub(crate) const OTHER_ELEMENTS: &str = "other elements in this block are kept as they are";
 /// Status line: manager file.
@@ -325,7 +338,12 @@ pub(crate) fn duplicate_name(name: &str, first: usize) -> String {
 
 /// Responses renamed along with their command.
 pub(crate) fn renamed(responses: &[usize]) -> String {
-    format!("renamed in responses {} too", list(responses))
+    let word = if responses.len() == 1 {
+        "response"
+    } else {
+        "responses"
+    };
+    format!("renamed in {word} {} too", list(responses))
 }
 
 /// Deleting a command in use.

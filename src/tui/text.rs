@@ -21,6 +21,24 @@ pub(crate) fn escape(s: &str) -> String {
         .collect()
 }
 
+/// Tabs as spaces to the next multiple of 4 columns, for file text shown as
+/// layout (a diff), where `\t` would read as noise.
+pub(crate) fn expand_tabs(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut col = 0;
+    for c in s.chars() {
+        if c == '\t' {
+            let n = 4 - col % 4;
+            out.extend(std::iter::repeat_n(' ', n));
+            col += n;
+        } else {
+            out.push(c);
+            col += 1;
+        }
+    }
+    out
+}
+
 /// A value as the form shows it: escaped, and quoted when blanks around it would
 /// otherwise be invisible (the daemon keeps them: `<name>fw </name>` is `fw `).
 pub(crate) fn show_value(s: &str) -> String {
@@ -96,6 +114,12 @@ mod tests {
         assert_eq!(escape("a\u{1b}[31mb"), "a\\u{1b}[31mb");
         assert_eq!(escape("x\ty\r\n"), "x\\ty\\r\\n");
         assert_eq!(escape("\u{9b}"), "\\u{9b}");
+    }
+
+    #[test]
+    fn tabs_expand_to_the_next_stop() {
+        assert_eq!(expand_tabs("+\t<name>"), "+   <name>");
+        assert_eq!(expand_tabs("ab\tc\t"), "ab  c   ");
     }
 
     #[test]

@@ -101,3 +101,9 @@ fn terminal_too_small() {
     let a = app_sized(CONF, (79, 23));
     insta::assert_snapshot!("too_small_79x23", screen(&a, 79, 23));
 }
+
+#[test]
+fn agent_file_shows_execd_settings() {
+    let agent = "<ossec_config>\n  <client>\n    <server>\n      <address>10.0.0.1</address>\n    </server>\n  </client>\n\n  <active-response>\n    <disabled>no</disabled>\n    <repeated_offenders>10,30</repeated_offenders>\n  </active-response>\n</ossec_config>\n";
+    snap("agent_settings", agent, "<tab>");
+}

@@ -12,7 +12,7 @@ use crate::model::Severity;
 use crate::tui::app::Ctx;
 use crate::tui::strings as s;
 use crate::tui::summary::predicate_of;
-use crate::tui::text::{escape, truncate, wrap};
+use crate::tui::text::{escape, expand_tabs, truncate, wrap};
 use crate::tui::theme::{Theme, mark};
 
 fn number(step: Step) -> (usize, &'static str) {
@@ -204,5 +204,5 @@ pub(crate) fn diff_line(l: &str, w: usize, theme: &Theme) -> Line<'static> {
         Some(b'@') => theme.dim(),
         _ => ratatui::style::Style::new(),
     };
-    Line::styled(truncate(&escape(l), w), style)
+    Line::styled(truncate(&escape(&expand_tabs(l)), w), style)
 }
