@@ -3,4 +3,6 @@
 mod architecture;
 mod corpus;
 mod dialect;
+mod edit;
+mod edit_corpus;
 mod support;
