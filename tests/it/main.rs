@@ -1,8 +1,10 @@
 //! The one integration-test binary (STYLE habit 9): corpus, dialect, CLI, edits, TUI.
 
 mod architecture;
+mod cli_edit;
 mod corpus;
 mod dialect;
 mod edit;
 mod edit_corpus;
+mod save;
 mod support;
