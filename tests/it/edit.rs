@@ -641,3 +641,51 @@ fn rm_of_a_command_in_use_needs_force() {
             .changed
     );
 }
+
+#[test]
+fn the_first_response_goes_at_the_end_of_its_commands_root() {
+    let given = "<ossec_config>
+  <global>
+    <logall>no</logall>
+  </global>
+</ossec_config>
+
+<ossec_config>
+  <command>
+    <name>a</name>
+    <executable>a.sh</executable>
+  </command>
+
+</ossec_config>
+";
+    let produces = "<ossec_config>
+  <global>
+    <logall>no</logall>
+  </global>
+</ossec_config>
+
+<ossec_config>
+  <command>
+    <name>a</name>
+    <executable>a.sh</executable>
+  </command>
+  <active-response>
+    <command>a</command>
+    <location>local</location>
+  </active-response>
+
+</ossec_config>
+";
+    let op = EditOp::AddResponse(fields(&[("command", "a"), ("location", "local")]));
+    scenario(given, &[op], produces);
+}
+
+#[test]
+fn a_self_closed_root_opens_to_take_a_block() {
+    let op = EditOp::AddCommand(fields(&[("name", "a"), ("executable", "a.sh")]));
+    scenario(
+        "<ossec_config/>\n",
+        &[op],
+        "<ossec_config><command><name>a</name><executable>a.sh</executable></command></ossec_config>\n",
+    );
+}
