@@ -1,7 +1,7 @@
 //! Edit scenarios: given a file, running edits, produces exact bytes (STYLE habit 9).
 //!
 //! Each scenario is written once, by hand, with LF and two-space indentation, and runs
-//! four times: as written, with CRLF, with tabs, and with tabs and CRLF (the same
+//! six times: LF or CRLF, with two spaces, four spaces or tabs per level (the same
 //! transformation applied to the input and to the expected output). Each also checks
 //! that undoing every step gives back the input.
 
@@ -22,10 +22,22 @@ fn tabs(s: &str) -> String {
         .collect()
 }
 
-fn variants(s: &str) -> [(&'static str, String); 4] {
+/// Leading pairs of spaces → four spaces.
+fn four(s: &str) -> String {
+    s.split_inclusive('\n')
+        .map(|line| {
+            let n = line.len() - line.trim_start_matches(' ').len();
+            format!("{}{}", " ".repeat(n * 2), &line[n..])
+        })
+        .collect()
+}
+
+fn variants(s: &str) -> [(&'static str, String); 6] {
     [
-        ("LF, spaces", s.to_string()),
-        ("CRLF, spaces", crlf(s)),
+        ("LF, 2 spaces", s.to_string()),
+        ("CRLF, 2 spaces", crlf(s)),
+        ("LF, 4 spaces", four(s)),
+        ("CRLF, 4 spaces", crlf(&four(s))),
         ("LF, tabs", tabs(s)),
         ("CRLF, tabs", crlf(&tabs(s))),
     ]
@@ -64,7 +76,7 @@ fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Given `given`, running `ops` produces `produces`, in all four variants; undoing
+/// Given `given`, running `ops` produces `produces`, in all six variants; undoing
 /// everything gives back `given`.
 fn scenario(given: &str, ops: &[EditOp], produces: &str) {
     for ((variant, g), (_, p)) in variants(given).into_iter().zip(variants(produces)) {
