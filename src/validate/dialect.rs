@@ -146,6 +146,10 @@ wodles. When the element has no attribute at all it dereferences a null pointer:
 wazuh-analysisd crashes (SIGSEGV) at start-up, before any message. Give the wodle its \
 name: <wodle name=\"syscollector\">.",
     check: |ctx, out| {
+        // OSSEC refuses the section itself (wazuh-only-section).
+        if ctx.profile != crate::model::Profile::Wazuh {
+            return;
+        }
         for root in &ctx.config.roots {
             if root.kind != RootKind::OssecConfig {
                 continue;
@@ -155,7 +159,7 @@ name: <wodle name=\"syscollector\">.",
                     out.push(
                         ctx.doc.element(id).span.start,
                         None,
-                        "<wodle> has no name attribute: wazuh-analysisd crashes at start-up (segmentation fault)",
+                        "<wodle> has no name attribute: a manager's wazuh-analysisd crashes at start-up (segmentation fault)",
                     );
                 }
             }
@@ -201,6 +205,12 @@ mod tests {
             "wodle-without-name",
             "<ossec_config><wodle><disabled>no</disabled></wodle></ossec_config>",
             "<ossec_config><wodle name=\"syscollector\"><disabled>no</disabled></wodle></ossec_config>",
+        );
+        // Under OSSEC the section itself is refused instead (wazuh-only-section).
+        let bare = "<ossec_config><wodle><disabled>no</disabled></wodle></ossec_config>";
+        assert!(
+            crate::validate::testing::run("wodle-without-name", bare, crate::model::Profile::Ossec)
+                .is_empty()
         );
     }
 

@@ -5,8 +5,7 @@
 use std::collections::HashSet;
 
 use super::scope::{
-    Reader, at, children, execd, execd_responses, manager_responses, ossec_roots, reader, resp_ref,
-    shown,
+    at, children, execd, execd_responses, manager_responses, ossec_roots, resp_ref, shown,
 };
 use super::{Context, Rule};
 use crate::model::{ConfigKind, Placement, Profile, Response, Severity, atoi};
@@ -272,7 +271,7 @@ the manager. Set it in the first <active-response> of each agent's ossec.conf (o
 the manager's settings block for responses run on the manager).",
     check: |ctx, out| {
         for r in manager_responses(ctx) {
-            if r.command.is_none() || reader(ctx, r.placement) != Reader::Analysisd {
+            if r.command.is_none() {
                 continue;
             }
             for (id, _) in children(ctx, r.element, "repeated_offenders") {

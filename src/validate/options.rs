@@ -113,6 +113,9 @@ ignored (a warning). Remove or rename the element.",
     },
 };
 
+/// The options some daemon reads on an agent (the others are reported as unread).
+const AGENT_READ: [&str; 3] = ["disabled", "repeated_offenders", "ca_verification"];
+
 /// What a repeat of `name` means for the daemon reading it.
 fn repeat_effect(name: &str, who: Reader, last_line: usize) -> String {
     match (name, who) {
@@ -120,6 +123,7 @@ fn repeat_effect(name: &str, who: Reader, last_line: usize) -> String {
             "analysisd disables the block if any of them is yes".to_string()
         }
         ("disabled" | "repeated_offenders", _) => "execd reads only the first".to_string(),
+        ("ca_verification", Reader::Agent) => "wazuh-modulesd checks each one".to_string(),
         ("level", _) => format!("analysisd checks each one but uses the last (line {last_line})"),
         _ => format!("the daemon uses the last one (line {last_line})"),
     }
@@ -151,6 +155,7 @@ repeat: every value is collected. A repeat is usually a leftover of an edit; kee
             let mut repeated: Vec<(&str, Vec<ElementId>)> = seen
                 .into_iter()
                 .filter(|(n, v)| v.len() > 1 && *n != "ca_store")
+                .filter(|(n, _)| who == Reader::Analysisd || AGENT_READ.contains(n))
                 .collect();
             repeated.sort_by_key(|(_, v)| v[1]);
             for (name, all) in repeated {
@@ -220,6 +225,29 @@ mod tests {
         assert_eq!(
             d[0].message,
             "<name> is given 2 times in this block: the daemon uses the last one (line 5)"
+        );
+        // On an agent only what execd and modulesd read is reported.
+        let agent = |inner: &str| {
+            format!(
+                "<ossec_config><client/><active-response>{inner}</active-response></ossec_config>"
+            )
+        };
+        let d = run(
+            "repeated-option",
+            &agent("<disabled>no</disabled><disabled>yes</disabled>"),
+            Profile::Wazuh,
+        );
+        assert_eq!(
+            d[0].message,
+            "<disabled> is given 2 times in this block: execd reads only the first"
+        );
+        assert!(
+            run(
+                "repeated-option",
+                &agent("<level>1</level><level>2</level>"),
+                Profile::Wazuh
+            )
+            .is_empty()
         );
     }
 }

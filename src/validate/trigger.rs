@@ -8,6 +8,7 @@ use crate::model::{Level, Response, Severity};
 pub(super) static RULES: &[&Rule] = &[
     &BINDS_NOTHING,
     &LEVEL_NEVER_MATCHES,
+    &SELF_TRIGGERING,
     &RULES_GROUP_COMMA,
     &RULES_GROUP_MATCHES_ALL,
     &RULES_GROUP_INVALID,
@@ -117,6 +118,42 @@ a level from 1 to 16.",
                     ),
                 );
             }
+        }
+    },
+};
+
+/// The level of the shipped rules that report active-response actions (rules 651 to
+/// 657 of `0015-ossec_rules.xml`, group `active_response`).
+const AR_NOTIFICATION_LEVEL: u8 = 3;
+
+/// A low level alone also binds the rules that report the response's own action
+/// (ecosystem §1.1 #16; binding per reference §4.2).
+static SELF_TRIGGERING: Rule = Rule {
+    code: "self-triggering",
+    severity: Severity::Warning,
+    summary: "a <level> of 3 or less without <rules_group> also fires on active-response reports",
+    explain: "When an agent runs a response, it logs the action in active-responses.log, \
+which the default agent configuration forwards; the shipped rules 651 to 657 (level 3, \
+group active_response) turn those lines into alerts. A response bound by <level> 3 or \
+less without a <rules_group> to narrow it (level AND group) is bound to those rules too, \
+so its own action raises an alert that can run it again, in a loop. Raise the level \
+above 3, or add a <rules_group> (or use <rules_id>).",
+    check: |ctx, out| {
+        for r in defining(ctx) {
+            let (Some(f), Some(l)) = (&r.level, r.level_value()) else {
+                continue;
+            };
+            if l.get() == 0 || l.get() > AR_NOTIFICATION_LEVEL || r.rules_group.is_some() {
+                continue;
+            }
+            out.push(
+                at(ctx, f.element),
+                resp_ref(r),
+                format!(
+                    "level {} without rules_group also binds the level-3 rules that report active-response actions (651-657): this response can trigger itself again and again",
+                    l.get()
+                ),
+            );
         }
     },
 };
@@ -387,6 +424,20 @@ mod tests {
             "level-never-matches",
             &conf("<level>17</level>"),
             &conf("<level>16</level>"),
+        );
+    }
+
+    #[test]
+    fn self_triggering() {
+        fires(
+            "self-triggering",
+            &conf("<level>3</level>"),
+            &conf("<level>4</level>"),
+        );
+        fires(
+            "self-triggering",
+            &conf("<level>1</level><rules_id>5712</rules_id>"),
+            &conf("<level>1</level><rules_group>sshd</rules_group>"),
         );
     }
 
