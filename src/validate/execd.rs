@@ -260,7 +260,7 @@ units and trailing text are ignored. Write up to five positive numbers of minute
 /// `repeated_offenders` in a manager's response definition does nothing for agents
 /// (§5.6 "configured on the agent"; ecosystem §1.1 #4).
 static REPEATED_OFFENDERS_ON_MANAGER: Rule = Rule {
-    code: "repeated-offenders-on-manager",
+    code: "manager-repeated-offenders",
     severity: Severity::Warning,
     summary: "<repeated_offenders> in a manager's response definition",
     explain: "analysisd ignores <repeated_offenders>. Only wazuh-execd reads it, from the \
@@ -413,7 +413,7 @@ mod tests {
     fn repeated_offenders_on_manager() {
         let def = "<command><name>a</name><executable>b</executable><timeout_allowed>yes</timeout_allowed></command>";
         fires(
-            "repeated-offenders-on-manager",
+            "manager-repeated-offenders",
             &format!(
                 "<ossec_config>{def}<active-response><command>a</command><location>all</location><level>9</level><timeout>60</timeout><repeated_offenders>30</repeated_offenders></active-response></ossec_config>"
             ),
@@ -422,7 +422,7 @@ mod tests {
             ),
         );
         assert_eq!(
-            run("repeated-offenders-on-manager", &agent("<active-response><command>a</command><repeated_offenders>3</repeated_offenders></active-response>"), Profile::Wazuh).len(),
+            run("manager-repeated-offenders", &agent("<active-response><command>a</command><repeated_offenders>3</repeated_offenders></active-response>"), Profile::Wazuh).len(),
             0
         );
     }

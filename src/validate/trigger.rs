@@ -137,8 +137,12 @@ which the default agent configuration forwards; the shipped rules 651 to 657 (le
 group active_response) turn those lines into alerts. A response bound by <level> 3 or \
 less without a <rules_group> to narrow it (level AND group) is bound to those rules too, \
 so its own action raises an alert that can run it again, in a loop. Raise the level \
-above 3, or add a <rules_group> (or use <rules_id>).",
+above 3, or add a <rules_group> (or use <rules_id>). Checked under the Wazuh profile, \
+whose ruleset these rules belong to.",
     check: |ctx, out| {
+        if ctx.profile != crate::model::Profile::Wazuh {
+            return;
+        }
         for r in defining(ctx) {
             let (Some(f), Some(l)) = (&r.level, r.level_value()) else {
                 continue;
@@ -439,6 +443,7 @@ mod tests {
             &conf("<level>1</level><rules_id>5712</rules_id>"),
             &conf("<level>1</level><rules_group>sshd</rules_group>"),
         );
+        assert!(run("self-triggering", &conf("<level>3</level>"), Profile::Ossec).is_empty());
     }
 
     #[test]
