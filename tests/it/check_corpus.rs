@@ -284,8 +284,12 @@ fn spot_checks_on_real_files() {
         lines_of(&pliki, "unread-in-agent-config", Profile::Wazuh),
         [85, 91, 98, 104]
     );
-    // Wazuh-style commands without <expect>: OSSEC refuses them (1280), Wazuh does not.
+    // Wazuh-style commands without <expect> (lines 10, 16, 22; the one at line 3 has
+    // it): OSSEC refuses them (1280), Wazuh does not.
     let czaraf = read(&dir.join("czaraf__wazuh__ossec.conf"));
-    assert!(!lines_of(&czaraf, "missing-command-option", Profile::Ossec).is_empty());
+    assert_eq!(
+        lines_of(&czaraf, "missing-command-option", Profile::Ossec),
+        [10, 16, 22]
+    );
     assert!(lines_of(&czaraf, "missing-command-option", Profile::Wazuh).is_empty());
 }
