@@ -73,6 +73,9 @@ error at '<file>'.` Move the element inside an <ossec_config> root. A Wazuh 5.x 
                     "<wazuh_config> is a Wazuh 5.x file: its manager no longer reads \
                      <command> or <active-response>",
                 ),
+                // `<?xml …?>` and other processing instructions are already reported by
+                // `xml-syntax`, where the daemon stops.
+                RootKind::Other if name.starts_with('?') => {}
                 RootKind::Other => out.push(
                     at,
                     None,
