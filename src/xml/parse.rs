@@ -369,3 +369,54 @@ impl Parser<'_> {
         self.errors.push(XmlError { message, offset });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+    use proptest::prelude::*;
+
+    /// Strings built from the characters that drive the reader's state machine.
+    fn dialect_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("<a>"),
+            Just("</a>"),
+            Just("<b x=\"1\">"),
+            Just("</b>"),
+            Just("<c/>"),
+            Just("<!--"),
+            Just("-->"),
+            Just("<!"),
+            Just("!>"),
+            Just("\\"),
+            Just("<"),
+            Just(">"),
+            Just("&amp;"),
+            Just("="),
+            Just("'"),
+            Just("\""),
+            Just(" "),
+            Just("\r\n"),
+            Just("\n"),
+            Just("\u{feff}"),
+            Just("é"),
+            Just("text"),
+        ];
+        proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        /// Whatever the input, every byte belongs to exactly one token, in order, and
+        /// the reader neither panics nor loses a byte.
+        #[test]
+        fn parse_then_emit_is_identity(text in dialect_text()) {
+            let doc = parse(&text);
+            let mut at = 0;
+            for t in doc.tokens() {
+                prop_assert_eq!(t.span.start, at);
+                at = t.span.end;
+            }
+            prop_assert_eq!(at, text.len());
+            prop_assert_eq!(doc.emit(), text);
+        }
+    }
+}

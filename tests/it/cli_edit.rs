@@ -143,13 +143,17 @@ fn values_that_fail_their_check_are_refused_unless_forced() {
         let o = c.run(&["set"], &["response:1", assignment]);
         assert_eq!(o.status.code(), Some(1), "{assignment}");
         let e = err(&o);
+        // The validator may report the value as a new error too (with its source line
+        // and caret, before the form check's line); the form check refuses it anyway.
+        let line = format!("ossec.conf: invalid value: {message}");
         assert!(
-            e.starts_with(&format!("ossec.conf: invalid value: {message}")),
+            e.starts_with(&line) || e.contains(&format!("\n{line}")),
             "{e}"
         );
-        assert!(e.ends_with(
-            "ossec-ar: refused: the edit would add 1 invalid value; nothing written (--force writes anyway)\n"
-        ), "{e}");
+        assert!(
+            e.ends_with("1 invalid value; nothing written (--force writes anyway)\n"),
+            "{e}"
+        );
         assert_eq!(c.stamp(), stamp, "{assignment}: not touched");
     }
     let c = Case::new();

@@ -1,6 +1,8 @@
 //! The one integration-test binary (STYLE habit 9): corpus, dialect, CLI, edits, TUI.
 
 mod architecture;
+mod check_corpus;
+mod cli_check;
 mod cli_edit;
 mod corpus;
 mod dialect;
