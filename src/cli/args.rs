@@ -1,5 +1,6 @@
 //! Argument definitions (clap derive), SPEC §2.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -7,19 +8,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// Editor, validator and dry-run simulator for the <command> and <active-response>
 /// blocks of Wazuh and OSSEC ossec.conf files.
 #[derive(Debug, Parser)]
-#[command(
-    name = "ossec-ar",
-    version,
-    about,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "ossec-ar", version, about)]
 pub struct Args {
-    /// What to do; without a command, the TUI editor opens FILE.
+    /// What to do; without a command, the TUI editor opens FILE
+    /// (`ossec-ar [FILE]`, default /var/ossec/etc/ossec.conf).
     #[command(subcommand)]
     pub command: Option<Cmd>,
-    /// The file the TUI edits.
-    #[arg(value_name = "FILE", default_value = "/var/ossec/etc/ossec.conf")]
-    pub file: PathBuf,
     /// Options every command takes.
     #[command(flatten)]
     pub common: Common,
@@ -77,6 +71,11 @@ pub enum ColorArg {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
+    /// `ossec-ar FILE`: a first word that is no subcommand is the file the TUI edits.
+    /// (A top-level positional would make clap read `--format json check F` as FILE
+    /// `check`.)
+    #[command(external_subcommand)]
+    Edit(Vec<OsString>),
     /// TUI on a temporary copy of the bundled demo config and rules.
     Demo,
     /// Validate: exit 0 clean or warnings only, 1 errors, 2 unreadable/usage.

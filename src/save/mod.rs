@@ -197,14 +197,19 @@ pub fn backup_path(target: &Path) -> PathBuf {
 /// owner and mode.
 fn write_backup(orig: &Original, bytes: &[u8]) -> Result<PathBuf, SaveError> {
     let path = backup_path(&orig.target);
+    write_hidden_copy(orig, bytes, &path)?;
+    Ok(path)
+}
+
+/// Writes `bytes` to the hidden `path` beside the target, atomically.
+fn write_hidden_copy(orig: &Original, bytes: &[u8], path: &Path) -> Result<(), SaveError> {
     let mut tmp = HiddenTemp::create(&orig.dir, &orig.name)?;
     tmp.write_synced(bytes)?;
     // The owner may not be ours to give (not root): the backup then stays ours, 0600.
     let _ = tmp.copy_owner(orig.uid, orig.gid);
     tmp.set_mode(orig.mode)?;
-    tmp.rename_to(&path)?;
-    sync_dir(&orig.dir)?;
-    Ok(path)
+    tmp.rename_to(path)?;
+    sync_dir(&orig.dir)
 }
 
 /// Puts `bytes` in the target: a new file renamed over it, or, when it cannot be
@@ -238,13 +243,14 @@ fn replace(orig: &Original, bytes: &[u8], no_backup: bool) -> Result<bool, SaveE
     Ok(true)
 }
 
-/// Rewrites the target in place. Not atomic, so a backup must exist first: when the
-/// user asked for none, one is made for the time of the write and removed after.
+/// Rewrites the target in place. Not atomic, so a copy of the previous content must
+/// exist first: when the user asked for no backup, a hidden `.NAME.ossec-ar.saving` is
+/// kept for the time of the write (an earlier backup is left alone).
 fn in_place(orig: &Original, bytes: &[u8], no_backup: bool) -> Result<(), SaveError> {
-    let backup = backup_path(&orig.target);
+    let safety = orig.dir.join(format!(".{}.ossec-ar.saving", orig.name));
     if no_backup {
         let previous = fs::read(&orig.target).map_err(io_err("re-read", &orig.target))?;
-        write_backup(orig, &previous)?;
+        write_hidden_copy(orig, &previous, &safety)?;
     }
     let mut f = fs::OpenOptions::new()
         .write(true)
@@ -256,7 +262,7 @@ fn in_place(orig: &Original, bytes: &[u8], no_backup: bool) -> Result<(), SaveEr
         .and_then(|()| f.sync_all())
         .map_err(io_err("rewrite", &orig.target))?;
     if no_backup {
-        fs::remove_file(&backup).map_err(io_err("remove", &backup))?;
+        fs::remove_file(&safety).map_err(io_err("remove", &safety))?;
         sync_dir(&orig.dir)?;
     }
     Ok(())

@@ -118,6 +118,15 @@ pub(super) fn run(txn: &mut Txn, op: EditOp) -> Result<Change, EditError> {
     }
 }
 
+/// A block of the selector's kind, for the checks that need only the kind (so that a
+/// mistyped field is reported before a selector that matches nothing).
+fn kind_of(sel: &Selector) -> Block {
+    match sel {
+        Selector::Response(_) => Block::Response(1),
+        Selector::Command(_) => Block::Command(1),
+    }
+}
+
 fn resolve(doc: &Document, cfg: &Config, sel: &Selector) -> Result<Block, EditError> {
     match sel {
         Selector::Response(n) if *n >= 1 && *n <= cfg.responses.len() => Ok(Block::Response(*n)),
@@ -170,10 +179,10 @@ fn representable(field: &str, value: &str) -> Result<(), EditError> {
 }
 
 fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change, EditError> {
+    kind_of(sel).check_field(field)?;
+    representable(field, value)?;
     let cfg = txn.config();
     let block = resolve(&txn.doc, &cfg, sel)?;
-    block.check_field(field)?;
-    representable(field, value)?;
     let mut renamed = Vec::new();
     let old_name = match block {
         Block::Command(i) if field == "name" => cfg.commands[i - 1].name().map(str::to_string),
@@ -270,9 +279,9 @@ fn rename_users(txn: &mut Txn, old: &str, new: &str) -> Result<Vec<usize>, EditE
 }
 
 fn unset(txn: &mut Txn, sel: &Selector, field: &str) -> Result<Change, EditError> {
+    kind_of(sel).check_field(field)?;
     let cfg = txn.config();
     let block = resolve(&txn.doc, &cfg, sel)?;
-    block.check_field(field)?;
     let repeats = block.field(&cfg, field).map_or(0, |f| f.all.len());
     for _ in 0..repeats {
         let Some(f) = block.field(&txn.config(), field) else {
@@ -395,19 +404,19 @@ fn add_response(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, Ed
 }
 
 /// Where a new block goes when no sibling shows it: the end of the first
-/// `<ossec_config>` (or `<agent_config>`), after the blocks of a root-less fragment,
-/// or the end of whatever the first root is.
+/// `<ossec_config>` (or `<agent_config>`), or after the blocks of a root-less fragment.
+/// Any other root (a rules file's `<group>`, a 5.x `<wazuh_config>`) holds no blocks
+/// the daemons read (SPEC §7 "Which blocks"), so nothing is added there.
 fn container_end(cfg: &Config) -> Result<Position, EditError> {
     let first = |kind: RootKind| cfg.roots.iter().find(|r| r.kind == kind);
     if let Some(r) = first(RootKind::OssecConfig).or_else(|| first(RootKind::AgentConfig)) {
         return Ok(Position::End(r.element));
     }
-    if let Some(r) = cfg.roots.iter().rev().find(|r| r.kind == RootKind::Block) {
-        return Ok(Position::After(r.element));
-    }
     cfg.roots
-        .first()
-        .map(|r| Position::End(r.element))
+        .iter()
+        .rev()
+        .find(|r| r.kind == RootKind::Block)
+        .map(|r| Position::After(r.element))
         .ok_or(EditError::NoRoot)
 }
 

@@ -157,7 +157,7 @@ pub enum EditError {
         users: Vec<usize>,
     },
     /// Nowhere to put a new block.
-    #[error("the file has no root element to add a block to")]
+    #[error("the file has no <ossec_config> root (nor top-level blocks) to add a block to")]
     NoRoot,
     /// The file is broken where the edit should go.
     #[error("cannot edit there: {0}")]

@@ -338,6 +338,34 @@ mod tests {
         assert!(check_text(&"x".repeat(MAX_TEXT)).is_err());
     }
 
+    proptest::proptest! {
+        /// `check_text` accepts exactly the values the reader gives back unchanged,
+        /// without an error, from `<a>value</a>` (NUL and the length bound aside,
+        /// which are limits of the C reader, not of the grammar).
+        #[test]
+        fn check_text_accepts_exactly_what_reads_back(
+            chars in proptest::collection::vec(
+                proptest::sample::select(vec!['<', '\\', '!', '-', '&', '>', '/', 'a', ' ', '\n', '\r']),
+                0..14,
+            )
+        ) {
+            let v: String = chars.into_iter().collect();
+            let src = format!("<a>{v}</a>");
+            let doc = parse(&src);
+            let reads_back = doc.errors().is_empty()
+                && doc.roots().count() == 1
+                && doc.value(first(&doc, "a")) == v;
+            proptest::prop_assert_eq!(check_text(&v).is_ok(), reads_back, "{:?}", v);
+            if reads_back {
+                let doc = parse("<a>old</a>");
+                let out = apply(doc.source(), &set_text(&doc, first(&doc, "a"), &v).expect("set"))
+                    .expect("apply");
+                let back = parse(&out);
+                proptest::prop_assert_eq!(back.value(first(&back, "a")), v);
+            }
+        }
+    }
+
     #[test]
     fn set_text_replaces_only_the_text_and_reads_back() {
         let src = "<a>\r\n  <b  x='1'>old</b> <!-- keep -->\r\n  <c/>\r\n</a>";

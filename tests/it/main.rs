@@ -1,9 +1,14 @@
 //! The one integration-test binary (STYLE habit 9): corpus, dialect, CLI, edits, TUI.
 
 mod architecture;
+mod check_corpus;
 mod cli_check;
+mod cli_edit;
 mod corpus;
 mod dialect;
+mod edit;
+mod edit_corpus;
+mod save;
 mod support;
 mod tui_bench;
 mod tui_harness;

@@ -232,17 +232,7 @@ fn at_end(doc: &Document, p: ElementId, new: &NewElement) -> Result<Splice, Edit
     let el = doc.element(p);
     let style = child_style(doc, &el.content, p, new);
     if is_self_closed(doc, p) {
-        let tag = doc.text(&el.start_tag);
-        let keep = tag[..tag.len() - 2].trim_end_matches(is_xml_space).len();
-        let text = format!(
-            ">{}</{}>",
-            render(new, "", "", &style.inline()),
-            doc.name(p)
-        );
-        return Ok(Splice::new(
-            el.start_tag.start + keep..el.start_tag.end,
-            text,
-        ));
+        return Ok(into_self_closed(doc, p, new, &style));
     }
     let Some(end_tag) = &el.end_tag else {
         return Err(not_closed(doc, p));
@@ -283,6 +273,19 @@ fn at_end(doc: &Document, p: ElementId, new: &NewElement) -> Result<Splice, Edit
     let blank = if spaced { nl } else { "" };
     let body = render(new, &indent, nl, &style);
     Ok(Splice::new(q..q, format!("{blank}{indent}{body}{nl}")))
+}
+
+/// `<p/>` becomes `<p><new/></p>`, all on one line.
+fn into_self_closed(doc: &Document, p: ElementId, new: &NewElement, style: &Style) -> Splice {
+    let el = doc.element(p);
+    let tag = doc.text(&el.start_tag);
+    let keep = tag[..tag.len() - 2].trim_end_matches(is_xml_space).len();
+    let text = format!(
+        ">{}</{}>",
+        render(new, "", "", &style.inline()),
+        doc.name(p)
+    );
+    Splice::new(el.start_tag.start + keep..el.start_tag.end, text)
 }
 
 /// When the end tag of `p` starts its line, where that line starts.
