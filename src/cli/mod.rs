@@ -102,9 +102,20 @@ fn run(args: Args) -> anyhow::Result<i32> {
         },
         Some(Cmd::Rm { file, sel, edit }) => edit::rm(common, file, sel, edit),
         Some(Cmd::Demo) => editor(common, None),
-        None => editor(common, Some(&args.file)),
+        Some(Cmd::Edit(words)) => match words.as_slice() {
+            [file] => editor(common, Some(std::path::Path::new(file))),
+            _ => Err(Failure::usage(format!(
+                "unexpected arguments after the file: {}; put options before it (ossec-ar [OPTIONS] [FILE])",
+                words[1..].iter().map(|w| w.to_string_lossy()).collect::<Vec<_>>().join(" ")
+            ))
+            .into()),
+        },
+        None => editor(common, Some(std::path::Path::new(DEFAULT_FILE))),
     }
 }
+
+/// The file the editor opens without a FILE argument (SPEC §2).
+const DEFAULT_FILE: &str = "/var/ossec/etc/ossec.conf";
 
 /// The TUI on `file`, or on a copy of the demo config (SPEC §2 `ossec-ar [FILE]`,
 /// `ossec-ar demo`).
@@ -122,6 +133,14 @@ fn editor(common: &Common, file: Option<&std::path::Path>) -> anyhow::Result<i32
         },
         backup: true,
     };
+    if let Some(f) = file.filter(|f| !f.exists()) {
+        // `ossec-ar chek` reaches here too: say both things it could have meant.
+        return Err(Failure::usage(format!(
+            "cannot read {}: no such file (nor a command: `ossec-ar --help` lists them)",
+            f.display()
+        ))
+        .into());
+    }
     let ended = match file {
         Some(_) => crate::tui::run(&opts)?,
         None => {

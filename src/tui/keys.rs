@@ -98,6 +98,8 @@ pub enum Mode {
     Confirm,
     /// The diff shown before saving.
     Preview,
+    /// The diff shown before saving, when the changes add errors: `y` is refused.
+    Blocked,
     /// Quitting with unsaved changes.
     QuitPrompt,
     /// The last step of guided creation: the block to insert.
@@ -179,11 +181,13 @@ pub struct Binding {
 
 use Mode::*;
 
-const MOVING: &[Mode] = &[Browse, Menu, Help, Preview, Review];
-const PAGING: &[Mode] = &[Browse, Menu, Pick, Help, Preview, Review];
-const POPUPS: &[Mode] = &[Edit, Menu, Pick, Help, Confirm, Preview, External, Review];
+const MOVING: &[Mode] = &[Browse, Menu, Help, Preview, Blocked, Review];
+const PAGING: &[Mode] = &[Browse, Menu, Pick, Help, Preview, Blocked, Review];
+const POPUPS: &[Mode] = &[
+    Edit, Menu, Pick, Help, Confirm, Preview, Blocked, External, Review,
+];
 const ALL_BUT_QUIT: &[Mode] = &[
-    Browse, Edit, Menu, Pick, Help, Confirm, Preview, External, Review,
+    Browse, Edit, Menu, Pick, Help, Confirm, Preview, Blocked, External, Review,
 ];
 
 /// The key map (SPEC §3 keys table). Order matters where keys overlap: the first
@@ -232,8 +236,9 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Confirm], &[ch('y')], Action::Yes, "yes", Some("yes")),
     b(&[Confirm], &[ch('n')], Action::No, "no", Some("no")),
     b(&[Preview], &[ch('y'), code(KeyCode::Enter)], Action::Yes, "write the file", Some("write")),
-    b(&[Preview], &[ch('!')], Action::SaveAnyway, "write although the changes add errors", None),
-    b(&[Preview], &[ch('n')], Action::No, "go back without writing", None),
+    b(&[Blocked], &[ch('!')], Action::SaveAnyway, "write although the changes add errors", Some("save anyway")),
+    b(&[Blocked], &[ch('y'), code(KeyCode::Enter)], Action::Yes, "refused: the changes add errors", None),
+    b(&[Preview, Blocked], &[ch('n')], Action::No, "go back without writing", None),
     b(&[Review], &[code(KeyCode::Enter), ch('y')], Action::Yes, "insert the block", Some("insert")),
     b(&[QuitPrompt], &[ch('s')], Action::SaveAndQuit, "save (diff first), then quit", Some("save")),
     b(&[QuitPrompt], &[ch('d')], Action::Discard, "discard the changes and quit", Some("discard")),

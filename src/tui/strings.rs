@@ -193,6 +193,8 @@ pub(crate) const HELP_MENU: &str = "Dropdown";
 pub(crate) const HELP_PICK: &str = "Picker (type to filter)";
 /// Help: preview.
 pub(crate) const HELP_PREVIEW: &str = "Save preview";
+/// Help: preview with errors.
+pub(crate) const HELP_BLOCKED: &str = "Save preview, when the changes add errors";
 /// Help: quit prompt.
 pub(crate) const HELP_QUIT: &str = "Quitting with unsaved changes";
 /// Help: external change.

@@ -117,3 +117,49 @@ fn quit_save_shows_the_diff_writes_then_quits() {
     assert!(d.press("y"), "quits once written");
     assert_eq!(d.on_disk(), edited());
 }
+
+#[test]
+fn errors_the_edits_add_block_the_save_unless_saved_anyway() {
+    let mut d = OnDisk::new(CONF);
+    // defined-agent, then Esc on the agent id it asks for: the block now lacks one.
+    d.press(&format!("{TO_R1}jj<enter>jj<enter><esc>"));
+    let errors: Vec<&str> = d
+        .app
+        .diagnostics()
+        .iter()
+        .filter(|x| x.severity == ossec_ar::model::Severity::Error)
+        .map(|x| x.code)
+        .collect();
+    assert_eq!(errors, vec!["missing-agent-id"]);
+    d.press("sy");
+    assert_eq!(d.app.mode(), Mode::Blocked, "y refused");
+    assert_eq!(d.on_disk(), CONF);
+    assert!(
+        d.app
+            .notice()
+            .is_some_and(|n| n.text.contains("add 1 error"))
+    );
+    d.press("!");
+    assert_eq!(d.on_disk(), d.app.source(), "saved anyway");
+    assert!(d.on_disk().contains("<location>defined-agent</location>"));
+}
+
+#[test]
+fn findings_follow_the_edits() {
+    let mut d = OnDisk::new(CONF);
+    d.press(&format!("{TO_R1}jj<enter>jj<enter><esc>"));
+    assert!(
+        d.app
+            .diagnostics()
+            .iter()
+            .any(|x| x.code == "missing-agent-id")
+    );
+    d.press("u");
+    assert!(
+        d.app
+            .diagnostics()
+            .iter()
+            .all(|x| x.code != "missing-agent-id")
+    );
+    assert_eq!(d.app.source(), CONF);
+}

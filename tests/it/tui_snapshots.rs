@@ -4,12 +4,13 @@
 
 use crate::tui_harness::{CONF, TO_R1, app_sized, press, screen};
 
-/// The fixture plus a block the validator refuses (no child element) and a value
-/// with an escape sequence in it, which must be shown escaped.
+/// The fixture plus a response whose command is not defined (an error on a
+/// field), a block with no child element (an error on the block), and a value with
+/// an escape sequence in it, which must be shown escaped.
 fn conf_with_problems() -> String {
     CONF.replace(
         "</ossec_config>\n",
-        "  <active-response>\n    <!-- to be written -->\n  </active-response>\n\n  <command>\n    <name>paint</name>\n    <executable>paint.sh</executable>\n    <extra_args>\u{1b}[31mred</extra_args>\n  </command>\n</ossec_config>\n",
+        "  <active-response>\n    <command>fw-drop</command>\n    <location>local</location>\n    <level>7</level>\n  </active-response>\n\n  <active-response>\n    <!-- to be written -->\n  </active-response>\n\n  <command>\n    <name>paint</name>\n    <executable>paint.sh</executable>\n    <extra_args>\u{1b}[31mred</extra_args>\n  </command>\n</ossec_config>\n",
     )
 }
 
@@ -35,6 +36,7 @@ fn form_focused() {
 #[test]
 fn form_with_a_finding_and_escaped_control_characters() {
     snap("form_finding", &conf_with_problems(), "jjjjjj<tab>");
+    snap("block_finding", &conf_with_problems(), "jjjjjjj<tab>");
     snap("escaped_controls", &conf_with_problems(), "jjj<tab>jjj");
 }
 
@@ -68,6 +70,12 @@ fn diff_preview() {
         "preview",
         CONF,
         &format!("{TO_R1}jjjj<enter><c-u>12<enter>s"),
+    );
+    // Location defined-agent without an agent id: an error the edit adds.
+    snap(
+        "preview_errors",
+        CONF,
+        &format!("{TO_R1}jj<enter>jj<enter><esc>s"),
     );
 }
 

@@ -26,6 +26,7 @@ const SECTIONS: &[(Mode, &str)] = &[
     (Mode::Menu, s::HELP_MENU),
     (Mode::Pick, s::HELP_PICK),
     (Mode::Preview, s::HELP_PREVIEW),
+    (Mode::Blocked, s::HELP_BLOCKED),
     (Mode::QuitPrompt, s::HELP_QUIT),
     (Mode::External, s::HELP_EXTERNAL),
 ];

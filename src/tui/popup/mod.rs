@@ -127,6 +127,7 @@ impl Popup {
             Popup::Command { .. } => Mode::Pick,
             Popup::Delete { .. } => Mode::Confirm,
             Popup::QuitPrompt => Mode::QuitPrompt,
+            Popup::Preview(p) if !p.errors.is_empty() => Mode::Blocked,
             Popup::Preview(_) => Mode::Preview,
             Popup::External => Mode::External,
             Popup::Wizard(w) => w.mode(),

@@ -66,7 +66,9 @@ impl Preview {
         let mut head: Vec<Line> = Vec::new();
         let err = theme.severity(Severity::Error);
         if !self.errors.is_empty() {
-            head.push(Line::styled(s::save_blocked(self.errors.len()), err));
+            for l in wrap(&s::save_blocked(self.errors.len()), w) {
+                head.push(Line::styled(l, err));
+            }
             for e in &self.errors {
                 for l in wrap(&format!("E {}", escape(e)), w) {
                     head.push(Line::styled(l, err));
