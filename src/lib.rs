@@ -6,5 +6,6 @@
 
 pub mod cli;
 pub mod model;
+pub mod rules;
 pub mod validate;
 pub mod xml;

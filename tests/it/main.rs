@@ -4,4 +4,5 @@ mod architecture;
 mod cli_check;
 mod corpus;
 mod dialect;
+mod rules;
 mod support;
