@@ -7,5 +7,6 @@
 pub mod cli;
 pub mod model;
 pub mod rules;
+pub mod simulate;
 pub mod validate;
 pub mod xml;

@@ -6,12 +6,13 @@
 mod args;
 mod check;
 mod output;
+mod simulate;
 
 use std::io::Write;
 
 use clap::Parser;
 
-pub use args::{Args, Cmd, Common, Format};
+pub use args::{Args, Cmd, Common, Format, SimulateArgs};
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
@@ -79,6 +80,7 @@ fn run(args: Args) -> anyhow::Result<i32> {
         Some(Cmd::Check { file }) => check::check(common, file),
         Some(Cmd::List { file }) => check::list(common, file),
         Some(Cmd::Explain { code }) => check::explain(common, code.as_deref()),
+        Some(Cmd::Simulate(sim)) => simulate::simulate(common, sim),
         other => Err(Failure::usage(format!("not available in this build: {other:?}")).into()),
     }
 }

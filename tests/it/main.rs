@@ -5,4 +5,8 @@ mod cli_check;
 mod corpus;
 mod dialect;
 mod rules;
+mod simulate;
+mod simulate_cli;
+mod simulate_fire;
+mod simulate_replay;
 mod support;
