@@ -264,7 +264,11 @@ fn read_option(
     if name.eq_ignore_ascii_case("group") {
         // Concatenated with no separator; newlines removed (reference §4.5).
         let value = cx.value(child);
-        rule.group.extend(value.chars().filter(|&c| c != '\n'));
+        if value.contains('\n') {
+            rule.group.extend(value.chars().filter(|&c| c != '\n'));
+        } else {
+            rule.group.push_str(&value);
+        }
     } else if name.eq_ignore_ascii_case("description") {
         // analysisd turns the first newline into a space, then concatenates.
         *has_description = true;

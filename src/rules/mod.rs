@@ -177,26 +177,67 @@ enum Added {
 
 /// Reads and loads `paths` in the order given (see [`files_in_dirs`] and
 /// [`files_from_config`] for Wazuh's order). Unreadable files are problems too.
+///
+/// Files are read and parsed on a few threads; the rules are then merged in order,
+/// so the result is the same as a sequential load.
 pub fn load(paths: &[PathBuf]) -> Loaded {
     let mut loader = Loader::default();
-    for path in paths {
-        match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => loader.add_text(path, &text),
-                Err(e) => loader.problem(
-                    path,
-                    None,
-                    Severity::Error,
-                    format!(
-                        "not UTF-8 text (invalid byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                ),
-            },
-            Err(e) => loader.problem(path, None, Severity::Error, format!("cannot read: {e}")),
+    for (path, result) in paths.iter().zip(read_all(paths)) {
+        match result {
+            Ok(read) => loader.merge(path, read),
+            Err(message) => loader.problem(path, None, Severity::Error, message),
         }
     }
     loader.finish()
+}
+
+/// One file read and parsed, or why not.
+type FileResult = Result<file::Read, String>;
+
+fn read_one(path: &PathBuf) -> FileResult {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(file::read(&text, 0))
+}
+
+/// [`read_one`] over every path, spread round-robin over up to 4 threads.
+fn read_all(paths: &[PathBuf]) -> Vec<FileResult> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4)
+        .min(paths.len());
+    if threads <= 1 {
+        return paths.iter().map(read_one).collect();
+    }
+    let mut out: Vec<Option<FileResult>> = paths.iter().map(|_| None).collect();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|k| {
+                s.spawn(move || {
+                    paths
+                        .iter()
+                        .enumerate()
+                        .skip(k)
+                        .step_by(threads)
+                        .map(|(i, p)| (i, read_one(p)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            for (i, r) in h.join().unwrap_or_default() {
+                out[i] = Some(r);
+            }
+        }
+    });
+    out.into_iter()
+        .map(|r| r.unwrap_or_else(|| Err("the reader thread failed".to_string())))
+        .collect()
 }
 
 /// Loads rule files given as text (for tests, and for rules held in memory).
@@ -217,13 +258,18 @@ struct Loader {
 
 impl Loader {
     fn add_text(&mut self, path: &Path, text: &str) {
+        self.merge(path, file::read(text, 0));
+    }
+
+    /// Adds the rules of one file, after those already loaded.
+    fn merge(&mut self, path: &Path, read: file::Read) {
         let file = self.set.files.len();
         self.set.files.push(path.to_path_buf());
-        let read = file::read(text, file);
         for p in read.problems {
             self.problem(path, p.position, p.severity, p.message);
         }
-        for r in read.rules {
+        for mut r in read.rules {
+            r.rule.origin.file = file;
             let (id, at, overwrite) = (r.rule.id, r.position, r.overwrite);
             match self.set.add(r.rule, overwrite) {
                 Added::New | Added::Replaced => {}

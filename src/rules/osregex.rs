@@ -28,6 +28,9 @@ struct Alternative {
     begin: bool,
     end: bool,
     atoms: Vec<Atom>,
+    /// The bytes when every atom is a literal (the common case: group names),
+    /// matched without backtracking.
+    literal: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,7 +207,30 @@ fn compile_alternative(mut p: &[u8]) -> Option<Alternative> {
             }
         }
     }
-    Some(Alternative { begin, end, atoms })
+    let literal = atoms
+        .iter()
+        .map(|a| match a {
+            Atom::Literal(c) => Some(*c),
+            Atom::Class(..) => None,
+        })
+        .collect();
+    Some(Alternative {
+        begin,
+        end,
+        atoms,
+        literal,
+    })
+}
+
+/// Case-insensitive literal search, anchored as asked.
+fn literal_match(text: &[u8], lit: &[u8], begin: bool, end: bool) -> bool {
+    let eq = |w: &[u8]| w.eq_ignore_ascii_case(lit);
+    match (begin, end) {
+        (true, true) => eq(text),
+        (true, false) => text.get(..lit.len()).is_some_and(eq),
+        (false, true) => text.len() >= lit.len() && eq(&text[text.len() - lit.len()..]),
+        (false, false) => lit.is_empty() || text.windows(lit.len()).any(eq),
+    }
 }
 
 /// Does `p` end inside an escape (an odd run of trailing backslashes)?
@@ -214,6 +240,9 @@ fn ends_with_escape(p: &[u8]) -> bool {
 
 impl Alternative {
     fn is_match(&self, text: &[u8]) -> bool {
+        if let Some(lit) = &self.literal {
+            return literal_match(text, lit, self.begin, self.end);
+        }
         if self.begin {
             return self.match_at(text, 0, 0);
         }

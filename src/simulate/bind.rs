@@ -45,14 +45,17 @@ impl Trigger {
             return false;
         }
         let by_level = self.level != 0 && rule.ar_level >= self.level;
-        let by_group = self
-            .group
-            .as_ref()
-            .map(|g| g.as_ref().is_some_and(|re| re.is_match(&rule.group)));
-        let by_both = match (by_group, self.profile) {
-            (Some(g), Profile::Wazuh) if self.level != 0 => by_level && g,
-            (Some(g), _) => by_level || g,
-            (None, _) => by_level,
+        // Evaluated only when needed: the regex is the costly part.
+        let by_group = || {
+            self.group
+                .as_ref()
+                .is_some_and(|g| g.as_ref().is_some_and(|re| re.is_match(&rule.group)))
+        };
+        let both_set = self.level != 0 && self.group.is_some();
+        let by_both = if both_set && self.profile == Profile::Wazuh {
+            by_level && by_group()
+        } else {
+            by_level || by_group()
         };
         by_both || self.ids.contains(&i64::from(rule.id))
     }

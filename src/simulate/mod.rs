@@ -29,6 +29,7 @@ mod message;
 mod offenders;
 mod replay;
 mod responses;
+mod scan;
 mod whitelist;
 
 pub use bind::{Binding, Trigger, bind_responses, count_matches, rules_id_numbers};
