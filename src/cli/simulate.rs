@@ -23,6 +23,15 @@ const MAX_IDS_SHOWN: usize = 12;
 /// `simulate FILE …`.
 pub(super) fn simulate(common: &Common, args: &SimulateArgs) -> anyhow::Result<i32> {
     let loaded = output::load(common, &args.file)?;
+    if let Some(e) = loaded.doc.errors().first() {
+        let (line, col) = loaded.doc.line_col(e.offset);
+        let _ = writeln!(
+            std::io::stderr(),
+            "ossec-ar: warning: {}:{line}:{col}: {}: the daemons would not start with this file (see `ossec-ar check`); simulating what was read",
+            args.file.display(),
+            escape_controls(&e.message)
+        );
+    }
     let rules = load_rules(common, &loaded, true)?
         .ok_or_else(|| Failure::usage("no rules: give --rules DIR"))?;
     let sim = Simulator::new(&loaded.config, &loaded.doc, &rules, loaded.profile);

@@ -89,10 +89,14 @@ pub(super) fn execute(
     let timeout = timing(&cx, &mut x);
     if timeout != 0 {
         x.delete_after = Some(timeout);
-        x.notes.push(format!(
-            "execd runs the delete at its first check more than {timeout} s after the add (about {} s)",
-            timeout.max(0) + 1
-        ));
+        x.notes.push(if timeout < 0 {
+            "negative timeout: execd runs the delete at its next check, about 1 s after the add".to_string()
+        } else {
+            format!(
+                "execd runs the delete at its first check more than {timeout} s after the add (about {} s)",
+                timeout + 1
+            )
+        });
     }
     x
 }

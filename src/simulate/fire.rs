@@ -140,7 +140,12 @@ pub enum Gate {
     /// `(1271)`: the source IP is not `^[a-zA-Z.:_0-9-]*$`.
     CraftedIp(String),
     /// The source IP is white-listed by this entry.
-    WhiteListed { ip: String, entry: String },
+    WhiteListed {
+        /// The source IP, `::ffff:` removed.
+        ip: String,
+        /// The `<white_list>` entry that matched.
+        entry: String,
+    },
 }
 
 /// Where one response runs.

@@ -94,8 +94,11 @@ pub struct AlertData {
 
 /// The event fields a message carries.
 pub(super) struct Fields<'a> {
+    /// The event's agent id.
     pub(super) agent: &'a str,
+    /// Source IP, `::ffff:` removed.
     pub(super) srcip: Option<&'a str>,
+    /// Destination user.
     pub(super) user: Option<&'a str>,
 }
 

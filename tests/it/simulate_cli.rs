@@ -318,3 +318,52 @@ fn real_configs_simulate_against_the_wazuh_ruleset_without_failing() {
     }
     assert!(simulated > 50, "simulated {simulated} files");
 }
+
+#[test]
+fn without_rules_the_configs_ruleset_is_read_under_ossec_home() {
+    let home = tempfile::tempdir().expect("home");
+    let dir = home.path().join("ruleset/rules");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let base = fixture_dir("base").join("0100-base_rules.xml");
+    std::fs::copy(&base, dir.join("0100-base_rules.xml")).expect("copy");
+    std::fs::write(dir.join("0200-excluded_rules.xml"), "not even xml").expect("write");
+    let conf = temp_conf(
+        "<ossec_config><command><name>fw</name><executable>firewall-drop</executable></command>\
+         <active-response><command>fw</command><location>local</location><rules_id>5712</rules_id></active-response>\
+         <ruleset><rule_dir>ruleset/rules</rule_dir><rule_exclude>0200-excluded_rules.xml</rule_exclude></ruleset></ossec_config>",
+    );
+    let home_arg = home.path().display().to_string();
+    let path = conf.path().display().to_string();
+    let o = run(&[
+        "simulate",
+        &path,
+        "--ossec-home",
+        &home_arg,
+        "--format",
+        "json",
+    ]);
+    let v = json(&o);
+    // The 15 rules of the base fixture; the excluded file is never read.
+    assert_eq!(v["rules_loaded"], 15);
+    assert_eq!(v["responses"][0]["rules"], serde_json::json!([5712]));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run(&["simulate", &path, "--ossec-home", "/nonexistent-home"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no rules: give --rules DIR"));
+}
+
+#[test]
+fn a_file_the_daemon_refuses_is_simulated_with_a_warning() {
+    let (_, rules) = demo();
+    let conf = temp_conf(
+        "<ossec_config><command><name>fw</name><executable>firewall-drop</executable></command>\n<active-response><command>fw</command><location>local</location><rules_id>5712</rules_id></active-response>\n</ossec_config >\n",
+    );
+    let path = conf.path().display().to_string();
+    let o = run(&["simulate", &path, "--rules", &rules, "--format", "json"]);
+    assert_eq!(json(&o)["responses"][0]["rules"], serde_json::json!([5712]));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("the daemons would not start"));
+}
