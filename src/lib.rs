@@ -7,6 +7,8 @@
 pub mod cli;
 pub mod model;
 pub mod rules;
+pub mod save;
+pub mod session;
 pub mod simulate;
 pub mod validate;
 pub mod xml;

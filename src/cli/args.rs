@@ -1,5 +1,6 @@
 //! Argument definitions (clap derive), SPEC §2.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -7,19 +8,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// Editor, validator and dry-run simulator for the <command> and <active-response>
 /// blocks of Wazuh and OSSEC ossec.conf files.
 #[derive(Debug, Parser)]
-#[command(
-    name = "ossec-ar",
-    version,
-    about,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "ossec-ar", version, about)]
 pub struct Args {
-    /// What to do; without a command, the TUI editor opens FILE.
+    /// What to do; without a command, the TUI editor opens FILE
+    /// (`ossec-ar [FILE]`, default /var/ossec/etc/ossec.conf).
     #[command(subcommand)]
     pub command: Option<Cmd>,
-    /// The file the TUI edits.
-    #[arg(value_name = "FILE", default_value = "/var/ossec/etc/ossec.conf")]
-    pub file: PathBuf,
     /// Options every command takes.
     #[command(flatten)]
     pub common: Common,
@@ -77,6 +71,11 @@ pub enum ColorArg {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
+    /// `ossec-ar FILE`: a first word that is no subcommand is the file the TUI edits.
+    /// (A top-level positional would make clap read `--format json check F` as FILE
+    /// `check`.)
+    #[command(external_subcommand)]
+    Edit(Vec<OsString>),
     /// TUI on a temporary copy of the bundled demo config and rules.
     Demo,
     /// Validate: exit 0 clean or warnings only, 1 errors, 2 unreadable/usage.
@@ -97,6 +96,99 @@ pub enum Cmd {
         /// The diagnostic code.
         code: Option<String>,
     },
+    /// Change fields of a block (an empty VALUE keeps an empty element).
+    Set {
+        /// The configuration file.
+        file: PathBuf,
+        /// The block: response:N or command:NAME.
+        #[arg(value_name = "SEL")]
+        sel: String,
+        /// The fields to set.
+        #[arg(value_name = "FIELD=VALUE", required = true)]
+        assignments: Vec<String>,
+        /// Edit options.
+        #[command(flatten)]
+        edit: EditArgs,
+    },
+    /// Remove optional fields of a block.
+    Unset {
+        /// The configuration file.
+        file: PathBuf,
+        /// The block: response:N or command:NAME.
+        #[arg(value_name = "SEL")]
+        sel: String,
+        /// The fields to remove.
+        #[arg(value_name = "FIELD", required = true)]
+        fields: Vec<String>,
+        /// Edit options.
+        #[command(flatten)]
+        edit: EditArgs,
+    },
+    /// Add a command or an active response.
+    Add {
+        /// What to add.
+        #[command(subcommand)]
+        what: AddWhat,
+    },
+    /// Remove a block (a command still used by a response only with --force).
+    Rm {
+        /// The configuration file.
+        file: PathBuf,
+        /// The block: response:N or command:NAME.
+        #[arg(value_name = "SEL")]
+        sel: String,
+        /// Edit options.
+        #[command(flatten)]
+        edit: EditArgs,
+    },
+}
+
+/// `add command` / `add response`.
+#[derive(Debug, Subcommand)]
+pub enum AddWhat {
+    /// A <command>, after the last one (or before the first <active-response>).
+    Command {
+        /// The configuration file.
+        file: PathBuf,
+        /// Its fields, in the order given (name and executable are required).
+        #[arg(value_name = "FIELD=VALUE", required = true)]
+        fields: Vec<String>,
+        /// Edit options.
+        #[command(flatten)]
+        edit: EditArgs,
+    },
+    /// An <active-response>, after the last one (or at the end of its command's root).
+    Response {
+        /// The configuration file.
+        file: PathBuf,
+        /// Its fields, in the order given.
+        #[arg(value_name = "FIELD=VALUE", required = true)]
+        fields: Vec<String>,
+        /// Edit options.
+        #[command(flatten)]
+        edit: EditArgs,
+    },
+}
+
+/// Options of the edit commands (SPEC §2).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct EditArgs {
+    /// Write nothing; report what would change.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print a unified diff of the change.
+    #[arg(long)]
+    pub diff: bool,
+    /// Write even if the result has new errors or values that fail their checks.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not keep the previous content as the hidden .NAME.ossec-ar.bak.
+    #[arg(long)]
+    pub no_backup: bool,
+    /// Run this shell command after writing (e.g. '/var/ossec/bin/wazuh-analysisd -t');
+    /// restore the previous content when it fails.
+    #[arg(long, value_name = "CMD")]
+    pub verify: Option<String>,
 }
 
 /// `simulate FILE [--rule ID | --alerts FILE] [--agent ID] [--srcip IP] [--user NAME]

@@ -5,6 +5,7 @@
 
 mod args;
 mod check;
+mod edit;
 mod output;
 mod simulate;
 
@@ -12,7 +13,7 @@ use std::io::Write;
 
 use clap::Parser;
 
-pub use args::{Args, Cmd, Common, Format, SimulateArgs};
+pub use args::{AddWhat, Args, Cmd, Common, EditArgs, Format, SimulateArgs};
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
@@ -80,6 +81,27 @@ fn run(args: Args) -> anyhow::Result<i32> {
         Some(Cmd::Check { file }) => check::check(common, file),
         Some(Cmd::List { file }) => check::list(common, file),
         Some(Cmd::Explain { code }) => check::explain(common, code.as_deref()),
+        Some(Cmd::Set {
+            file,
+            sel,
+            assignments,
+            edit,
+        }) => edit::set(common, file, sel, assignments, edit),
+        Some(Cmd::Unset {
+            file,
+            sel,
+            fields,
+            edit,
+        }) => edit::unset(common, file, sel, fields, edit),
+        Some(Cmd::Add { what }) => match what {
+            AddWhat::Command { file, fields, edit } => {
+                edit::add_command(common, file, fields, edit)
+            }
+            AddWhat::Response { file, fields, edit } => {
+                edit::add_response(common, file, fields, edit)
+            }
+        },
+        Some(Cmd::Rm { file, sel, edit }) => edit::rm(common, file, sel, edit),
         Some(Cmd::Simulate(sim)) => simulate::simulate(common, sim),
         other => Err(Failure::usage(format!("not available in this build: {other:?}")).into()),
     }

@@ -10,7 +10,8 @@ use super::values::{AgentId, Level, Location, Timeout};
 pub enum ConfigKind {
     /// Read by wazuh-analysisd: `<command>` and `<active-response>` define responses.
     Manager,
-    /// An `<ossec_config>` root has a `<client>` child: only execd/modulesd read the
+    /// An `<ossec_config>` root has a `<client>` child (`<agent>` in Wazuh 5.x agent
+    /// files): only execd/modulesd read the
     /// `<active-response>` blocks, as agent settings.
     Agent,
 }
@@ -262,7 +263,11 @@ impl Config {
             };
             match kind {
                 RootKind::OssecConfig => {
-                    if doc.children_named(id, "client").next().is_some() {
+                    // Wazuh 5.x agent files name the section <agent> instead of <client>.
+                    let agent = ["client", "agent"]
+                        .iter()
+                        .any(|n| doc.children_named(id, n).next().is_some());
+                    if agent {
                         cfg.kind = ConfigKind::Agent;
                     }
                     for child in doc.element(id).children() {
@@ -439,6 +444,14 @@ mod tests {
         assert_eq!(cfg.kind, ConfigKind::Agent);
         assert_eq!(cfg.responses.len(), 1);
         assert!(!cfg.is_live(cfg.responses[0].placement));
+    }
+
+    #[test]
+    fn wazuh_5_agent_section_also_makes_an_agent_config() {
+        let doc = parse(
+            "<ossec_config><agent><server/></agent><active-response><disabled>no</disabled></active-response></ossec_config>",
+        );
+        assert_eq!(Config::from_document(&doc).kind, ConfigKind::Agent);
     }
 
     #[test]

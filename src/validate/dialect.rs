@@ -5,7 +5,12 @@ use super::{Context, Rule};
 use crate::model::{BlockRef, RootKind, Severity};
 use crate::xml::ElementId;
 
-pub(super) static RULES: &[&Rule] = &[&XML_SYNTAX, &UNKNOWN_ROOT, &EMPTY_BLOCK];
+pub(super) static RULES: &[&Rule] = &[
+    &XML_SYNTAX,
+    &UNKNOWN_ROOT,
+    &EMPTY_BLOCK,
+    &WODLE_WITHOUT_NAME,
+];
 
 /// Whatever `os_xml` refuses (reference §8.2, §8.3): every daemon stops with 1226.
 static XML_SYNTAX: Rule = Rule {
@@ -68,6 +73,9 @@ error at '<file>'.` Move the element inside an <ossec_config> root. A Wazuh 5.x 
                     "<wazuh_config> is a Wazuh 5.x file: its manager no longer reads \
                      <command> or <active-response>",
                 ),
+                // `<?xml …?>` and other processing instructions are already reported by
+                // `xml-syntax`, where the daemon stops.
+                RootKind::Other if name.starts_with('?') => {}
                 RootKind::Other => out.push(
                     at,
                     None,
@@ -129,6 +137,39 @@ start. Delete the block or give it its options.",
     },
 };
 
+/// A `<wodle>` without attributes crashes the manager's reader (reference §1 "Crash
+/// found while testing", §12.1 "Every daemon").
+static WODLE_WITHOUT_NAME: Rule = Rule {
+    code: "wodle-without-name",
+    severity: Severity::Error,
+    summary: "a <wodle> without any attribute (analysisd crashes)",
+    explain: "The configuration dispatcher of Wazuh manager builds reads the attributes \
+of every <wodle> while checking for agent-key-polling, even in daemons that do not read \
+wodles. When the element has no attribute at all it dereferences a null pointer: \
+wazuh-analysisd crashes (SIGSEGV) at start-up, before any message. Give the wodle its \
+name: <wodle name=\"syscollector\">.",
+    check: |ctx, out| {
+        // OSSEC refuses the section itself (wazuh-only-section).
+        if ctx.profile != crate::model::Profile::Wazuh {
+            return;
+        }
+        for root in &ctx.config.roots {
+            if root.kind != RootKind::OssecConfig {
+                continue;
+            }
+            for id in ctx.doc.children_named(root.element, "wodle") {
+                if ctx.doc.element(id).attrs.is_empty() {
+                    out.push(
+                        ctx.doc.element(id).span.start,
+                        None,
+                        "<wodle> has no name attribute: a manager's wazuh-analysisd crashes at start-up (segmentation fault)",
+                    );
+                }
+            }
+        }
+    },
+};
+
 #[cfg(test)]
 mod tests {
     use crate::validate::testing::fires;
@@ -158,6 +199,21 @@ mod tests {
             "invalid-root",
             "<command><name>a</name></command>",
             "<ossec_config><command><name>a</name></command></ossec_config>",
+        );
+    }
+
+    #[test]
+    fn wodle_without_name() {
+        fires(
+            "wodle-without-name",
+            "<ossec_config><wodle><disabled>no</disabled></wodle></ossec_config>",
+            "<ossec_config><wodle name=\"syscollector\"><disabled>no</disabled></wodle></ossec_config>",
+        );
+        // Under OSSEC the section itself is refused instead (wazuh-only-section).
+        let bare = "<ossec_config><wodle><disabled>no</disabled></wodle></ossec_config>";
+        assert!(
+            crate::validate::testing::run("wodle-without-name", bare, crate::model::Profile::Ossec)
+                .is_empty()
         );
     }
 

@@ -6,7 +6,17 @@ use std::path::Path;
 use crate::model::{BlockRef, Config, Diagnostic, Profile, Severity};
 use crate::xml::Document;
 
+mod agent;
+mod command;
 mod dialect;
+mod execd;
+mod location;
+mod naming;
+mod options;
+mod ossec;
+mod response;
+mod scope;
+mod trigger;
 
 /// Everything a rule may look at.
 pub struct Context<'a> {
@@ -66,9 +76,23 @@ impl Findings<'_> {
     }
 }
 
-/// Every rule, in the order `explain --list` shows them.
+/// Every rule, in the order `explain --list` shows them: file structure first, then
+/// commands, responses, targets, triggers, names, execd and agent settings, OSSEC.
 pub fn rules() -> impl Iterator<Item = &'static Rule> {
-    dialect::RULES.iter().copied()
+    [
+        dialect::RULES,
+        options::RULES,
+        command::RULES,
+        response::RULES,
+        location::RULES,
+        trigger::RULES,
+        naming::RULES,
+        execd::RULES,
+        agent::RULES,
+        ossec::RULES,
+    ]
+    .into_iter()
+    .flat_map(|r| r.iter().copied())
 }
 
 /// The rule with this code.
@@ -119,11 +143,16 @@ pub(crate) mod testing {
 
     /// Asserts rule `code` fires on `bad` and not on `good` (Wazuh profile).
     pub(crate) fn fires(code: &str, bad: &str, good: &str) {
+        fires_in(Profile::Wazuh, code, bad, good);
+    }
+
+    /// Asserts rule `code` fires on `bad` and not on `good` under `profile`.
+    pub(crate) fn fires_in(profile: Profile, code: &str, bad: &str, good: &str) {
         assert!(
-            !run(code, bad, Profile::Wazuh).is_empty(),
+            !run(code, bad, profile).is_empty(),
             "{code} should fire on {bad:?}"
         );
-        let g = run(code, good, Profile::Wazuh);
+        let g = run(code, good, profile);
         assert!(g.is_empty(), "{code} should not fire on {good:?}: {g:?}");
     }
 

@@ -4,8 +4,10 @@
 //! byte belongs to a token, and applies byte-range splices. Nothing here imports from
 //! the layers above (checked by `tests/it/architecture.rs`).
 
+pub mod edit;
 mod parse;
 mod tree;
 
+pub use edit::Splice;
 pub use parse::parse;
 pub use tree::{Attribute, Document, Element, ElementId, Item, Span, Token, TokenKind, XmlError};

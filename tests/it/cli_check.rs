@@ -219,3 +219,18 @@ fn closed_pipe_is_not_an_error() {
     let status = child.wait().expect("wait");
     assert_eq!(status.code(), Some(0), "{status:?}");
 }
+
+#[test]
+fn common_options_work_before_and_after_the_subcommand() {
+    for args in [
+        vec!["--format", "json", "check", "DEMO"],
+        vec!["check", "--format", "json", "DEMO"],
+        vec!["check", "DEMO", "--format", "json"],
+    ] {
+        let args: Vec<String> = args.iter().map(|a| a.replace("DEMO", &demo())).collect();
+        let o = bin().args(&args).output().expect("spawn");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        assert_eq!(v["kind"], "manager", "{args:?}");
+    }
+}

@@ -1,10 +1,15 @@
 //! The one integration-test binary (STYLE habit 9): corpus, dialect, CLI, edits, TUI.
 
 mod architecture;
+mod check_corpus;
 mod cli_check;
+mod cli_edit;
 mod corpus;
 mod dialect;
+mod edit;
+mod edit_corpus;
 mod rules;
+mod save;
 mod simulate;
 mod simulate_cli;
 mod simulate_fire;

@@ -1,0 +1,473 @@
+//! The operations of SPEC §2 as sequences of splices, each computed against the text
+//! the previous one left, re-parsed in between (files are small; re-parsing is cheap
+//! and keeps every position exact).
+
+use crate::model::{COMMAND_FIELDS, Config, Field, Placement, RESPONSE_FIELDS, RootKind};
+use crate::xml::edit::{self, NewElement, Position};
+use crate::xml::{self, Document, ElementId, Splice};
+
+use super::op::{Change, EditError, EditOp, Selector};
+
+/// One applied splice set and the splices that undo it.
+#[derive(Debug, Clone)]
+pub(super) struct Edit {
+    pub(super) forward: Vec<Splice>,
+    pub(super) backward: Vec<Splice>,
+}
+
+/// An edit in progress: the document as it stands and the splices so far.
+pub(super) struct Txn {
+    pub(super) doc: Document,
+    pub(super) edits: Vec<Edit>,
+}
+
+impl Txn {
+    pub(super) fn new(doc: &Document) -> Txn {
+        Txn {
+            doc: doc.clone(),
+            edits: Vec::new(),
+        }
+    }
+
+    fn splice(&mut self, splices: Vec<Splice>) -> Result<(), EditError> {
+        if splices.is_empty() {
+            return Ok(());
+        }
+        let src = self.doc.source();
+        let text = edit::apply(src, &splices)?;
+        let backward = edit::inverse(src, &splices)?;
+        self.doc = xml::parse(&text);
+        self.edits.push(Edit {
+            forward: splices,
+            backward,
+        });
+        Ok(())
+    }
+
+    fn config(&self) -> Config {
+        Config::from_document(&self.doc)
+    }
+}
+
+/// A block by kind and 1-based index: stays valid across splices that do not add or
+/// remove blocks before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Block {
+    Command(usize),
+    Response(usize),
+}
+
+impl Block {
+    fn kind(self) -> &'static str {
+        match self {
+            Block::Command(_) => "command",
+            Block::Response(_) => "response",
+        }
+    }
+
+    /// The fields SPEC §2 lets the user set, in their canonical order.
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            Block::Command(_) => &COMMAND_FIELDS,
+            Block::Response(_) => &RESPONSE_FIELDS,
+        }
+    }
+
+    fn element(self, cfg: &Config) -> Option<ElementId> {
+        match self {
+            Block::Command(i) => cfg.commands.get(i - 1).map(|c| c.element),
+            Block::Response(i) => cfg.responses.get(i - 1).map(|r| r.element),
+        }
+    }
+
+    fn field(self, cfg: &Config, name: &str) -> Option<Field> {
+        match self {
+            Block::Command(i) => cfg.commands.get(i - 1).and_then(|c| {
+                c.fields()
+                    .into_iter()
+                    .find(|(n, _)| *n == name)
+                    .and_then(|(_, f)| f.cloned())
+            }),
+            Block::Response(i) => cfg
+                .responses
+                .get(i - 1)
+                .and_then(|r| r.field(name).cloned()),
+        }
+    }
+
+    fn check_field(self, field: &str) -> Result<(), EditError> {
+        if self.fields().contains(&field) {
+            return Ok(());
+        }
+        Err(EditError::UnknownField {
+            kind: self.kind(),
+            field: field.to_string(),
+            expected: self.fields(),
+        })
+    }
+}
+
+/// Runs `op` on the transaction.
+pub(super) fn run(txn: &mut Txn, op: EditOp) -> Result<Change, EditError> {
+    match op {
+        EditOp::Set { sel, field, value } => set(txn, &sel, &field, &value),
+        EditOp::Unset { sel, field } => unset(txn, &sel, &field),
+        EditOp::AddCommand(fields) => add_command(txn, &fields),
+        EditOp::AddResponse(fields) => add_response(txn, &fields),
+        EditOp::Remove { sel, force } => remove(txn, &sel, force),
+    }
+}
+
+/// A block of the selector's kind, for the checks that need only the kind (so that a
+/// mistyped field is reported before a selector that matches nothing).
+fn kind_of(sel: &Selector) -> Block {
+    match sel {
+        Selector::Response(_) => Block::Response(1),
+        Selector::Command(_) => Block::Command(1),
+    }
+}
+
+fn resolve(doc: &Document, cfg: &Config, sel: &Selector) -> Result<Block, EditError> {
+    match sel {
+        Selector::Response(n) if *n >= 1 && *n <= cfg.responses.len() => Ok(Block::Response(*n)),
+        Selector::Response(_) => Err(EditError::NoMatch {
+            sel: sel.clone(),
+            found: plural(cfg.responses.len(), "response"),
+        }),
+        Selector::Command(name) => {
+            let found: Vec<_> = cfg
+                .commands
+                .iter()
+                .filter(|c| c.name() == Some(name.as_str()))
+                .collect();
+            match found.as_slice() {
+                [one] => Ok(Block::Command(one.index)),
+                [] => {
+                    let names: Vec<&str> = cfg.commands.iter().filter_map(|c| c.name()).collect();
+                    Err(EditError::NoMatch {
+                        sel: sel.clone(),
+                        found: if names.is_empty() {
+                            "the file defines no command".to_string()
+                        } else {
+                            format!("the commands are {}", names.join(", "))
+                        },
+                    })
+                }
+                many => Err(EditError::Ambiguous {
+                    name: name.clone(),
+                    lines: many.iter().map(|c| line(doc, c.element)).collect(),
+                }),
+            }
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("the file has {n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn line(doc: &Document, id: ElementId) -> usize {
+    doc.line_col(doc.element(id).span.start).0
+}
+
+fn representable(field: &str, value: &str) -> Result<(), EditError> {
+    edit::check_text(value).map_err(|e| EditError::Unrepresentable {
+        field: field.to_string(),
+        value: value.to_string(),
+        reason: e.reason,
+    })
+}
+
+fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change, EditError> {
+    kind_of(sel).check_field(field)?;
+    representable(field, value)?;
+    let cfg = txn.config();
+    let block = resolve(&txn.doc, &cfg, sel)?;
+    let mut renamed = Vec::new();
+    let old_name = match block {
+        Block::Command(i) if field == "name" => cfg.commands[i - 1].name().map(str::to_string),
+        _ => None,
+    };
+    if let Block::Command(i) = block
+        && field == "name"
+        && old_name.as_deref() != Some(value)
+        && let Some(other) = cfg.command(value).filter(|c| c.index != i)
+    {
+        let at = line(&txn.doc, other.element);
+        return Err(EditError::NameTaken(value.to_string(), at));
+    }
+    set_field(txn, block, field, value)?;
+    if let Some(old) = old_name.filter(|o| o != value) {
+        renamed = rename_users(txn, &old, value)?;
+    }
+    let got = block.field(&txn.config(), field).map(|f| f.value);
+    if got.as_deref() != Some(value) {
+        return Err(EditError::NotReadBack(format!(
+            "{field} would read {got:?}, not {value:?}"
+        )));
+    }
+    Ok(Change {
+        changed: true,
+        renamed_responses: renamed,
+        inserted: None,
+    })
+}
+
+/// Sets an existing field's text, or inserts the field where SPEC §2's order puts it.
+fn set_field(txn: &mut Txn, block: Block, field: &str, value: &str) -> Result<(), EditError> {
+    let cfg = txn.config();
+    let Some(f) = block.field(&cfg, field) else {
+        let el = block.element(&cfg).ok_or_else(gone)?;
+        let at = field_position(&txn.doc, el, block.fields(), field);
+        let splice = edit::insert(&txn.doc, at, &NewElement::text(field, value))?;
+        return txn.splice(vec![splice]);
+    };
+    let mut splices = edit::set_text(&txn.doc, f.element, value)?;
+    if field == "disabled" && value != "yes" {
+        // Any `yes` wins (reference §3.4): the other repeats saying yes must follow.
+        for &other in &f.all {
+            if other != f.element && txn.doc.value(other) == "yes" {
+                splices.extend(edit::set_text(&txn.doc, other, value)?);
+            }
+        }
+    }
+    txn.splice(splices)
+}
+
+fn gone() -> EditError {
+    EditError::NotReadBack("the block disappeared while editing".into())
+}
+
+/// Where a human puts a missing field: after the last child that comes before it in
+/// the canonical order, else before the first that comes after it, else last.
+fn field_position(doc: &Document, block: ElementId, order: &[&str], field: &str) -> Position {
+    let rank = |id: ElementId| order.iter().position(|f| *f == doc.name(id));
+    let me = order.iter().position(|f| *f == field);
+    let children: Vec<ElementId> = doc.element(block).children().collect();
+    let earlier = children
+        .iter()
+        .rev()
+        .find(|c| rank(**c).is_some_and(|r| Some(r) < me));
+    let later = children
+        .iter()
+        .find(|c| rank(**c).is_some_and(|r| Some(r) > me));
+    match (earlier, later, children.last()) {
+        (Some(prev), _, _) => Position::After(*prev),
+        (None, Some(next), _) => Position::Before(*next),
+        (None, None, Some(last)) => Position::After(*last),
+        (None, None, None) => Position::End(block),
+    }
+}
+
+/// Every response that uses command `old` now uses `new` (SPEC §2 rename).
+fn rename_users(txn: &mut Txn, old: &str, new: &str) -> Result<Vec<usize>, EditError> {
+    let users: Vec<usize> = txn
+        .config()
+        .responses
+        .iter()
+        .filter(|r| r.command_name() == Some(old))
+        .map(|r| r.index)
+        .collect();
+    for &i in &users {
+        let f = Block::Response(i)
+            .field(&txn.config(), "command")
+            .ok_or_else(gone)?;
+        let splices = edit::set_text(&txn.doc, f.element, new)?;
+        txn.splice(splices)?;
+    }
+    Ok(users)
+}
+
+fn unset(txn: &mut Txn, sel: &Selector, field: &str) -> Result<Change, EditError> {
+    kind_of(sel).check_field(field)?;
+    let cfg = txn.config();
+    let block = resolve(&txn.doc, &cfg, sel)?;
+    let repeats = block.field(&cfg, field).map_or(0, |f| f.all.len());
+    for _ in 0..repeats {
+        let Some(f) = block.field(&txn.config(), field) else {
+            break;
+        };
+        let splice = edit::remove(&txn.doc, f.element);
+        txn.splice(vec![splice])?;
+    }
+    if block.field(&txn.config(), field).is_some() {
+        return Err(EditError::NotReadBack(format!("{field} is still there")));
+    }
+    Ok(Change {
+        changed: true,
+        ..Change::default()
+    })
+}
+
+/// Checks the fields of a new block: known, each once, representable.
+fn check_new(block: Block, fields: &[(String, String)]) -> Result<(), EditError> {
+    for (i, (field, value)) in fields.iter().enumerate() {
+        block.check_field(field)?;
+        if fields[..i].iter().any(|(f, _)| f == field) {
+            return Err(EditError::DuplicateField(field.clone()));
+        }
+        representable(field, value)?;
+    }
+    Ok(())
+}
+
+fn value_of<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(f, _)| f == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn new_block(name: &str, fields: &[(String, String)]) -> NewElement {
+    NewElement::parent(
+        name,
+        fields
+            .iter()
+            .map(|(f, v)| NewElement::text(f.as_str(), v.as_str()))
+            .collect(),
+    )
+}
+
+fn add_command(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, EditError> {
+    check_new(Block::Command(1), fields)?;
+    let need = |field| {
+        value_of(fields, field).ok_or(EditError::MissingField {
+            kind: "command",
+            field,
+        })
+    };
+    let name = need("name")?;
+    need("executable")?;
+    let cfg = txn.config();
+    if let Some(c) = cfg.command(name) {
+        return Err(EditError::NameTaken(
+            name.to_string(),
+            line(&txn.doc, c.element),
+        ));
+    }
+    let at = match (cfg.commands.last(), cfg.responses.first()) {
+        (Some(last), _) => Position::After(last.element),
+        (None, Some(first)) => Position::Before(first.element),
+        (None, None) => container_end(&cfg)?,
+    };
+    let splice = edit::insert(&txn.doc, at, &new_block("command", fields))?;
+    txn.splice(vec![splice])?;
+    let sel = Selector::Command(name.to_string());
+    let block = resolve(&txn.doc, &txn.config(), &sel)
+        .map_err(|e| EditError::NotReadBack(e.to_string()))?;
+    read_back(txn, block, fields)?;
+    Ok(Change {
+        changed: true,
+        renamed_responses: Vec::new(),
+        inserted: Some(sel),
+    })
+}
+
+fn add_response(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, EditError> {
+    check_new(Block::Response(1), fields)?;
+    if fields.is_empty() {
+        return Err(EditError::MissingField {
+            kind: "response",
+            field: "command",
+        });
+    }
+    let cfg = txn.config();
+    let command = value_of(fields, "command").and_then(|c| cfg.command(c));
+    let at = match (cfg.responses.last(), command) {
+        (Some(last), _) => Position::After(last.element),
+        (None, Some(c)) => match c.placement {
+            Placement::TopLevel(_) => Position::After(c.element),
+            p => Position::End(cfg.roots[p.root()].element),
+        },
+        (None, None) => container_end(&cfg)?,
+    };
+    let splice = edit::insert(&txn.doc, at, &new_block("active-response", fields))?;
+    let doc = &txn.doc;
+    let before = cfg
+        .responses
+        .iter()
+        .filter(|r| doc.element(r.element).span.start < splice.range.start)
+        .count();
+    txn.splice(vec![splice])?;
+    let index = before + 1;
+    if txn.config().responses.len() != cfg.responses.len() + 1 {
+        return Err(EditError::NotReadBack(
+            "the new response is not read as one".into(),
+        ));
+    }
+    read_back(txn, Block::Response(index), fields)?;
+    Ok(Change {
+        changed: true,
+        renamed_responses: Vec::new(),
+        inserted: Some(Selector::Response(index)),
+    })
+}
+
+/// Where a new block goes when no sibling shows it: the end of the first
+/// `<ossec_config>` (or `<agent_config>`), or after the blocks of a root-less fragment.
+/// Any other root (a rules file's `<group>`, a 5.x `<wazuh_config>`) holds no blocks
+/// the daemons read (SPEC §7 "Which blocks"), so nothing is added there.
+fn container_end(cfg: &Config) -> Result<Position, EditError> {
+    let first = |kind: RootKind| cfg.roots.iter().find(|r| r.kind == kind);
+    if let Some(r) = first(RootKind::OssecConfig).or_else(|| first(RootKind::AgentConfig)) {
+        return Ok(Position::End(r.element));
+    }
+    cfg.roots
+        .iter()
+        .rev()
+        .find(|r| r.kind == RootKind::Block)
+        .map(|r| Position::After(r.element))
+        .ok_or(EditError::NoRoot)
+}
+
+/// Each field of a new block reads back as given.
+fn read_back(txn: &Txn, block: Block, fields: &[(String, String)]) -> Result<(), EditError> {
+    let cfg = txn.config();
+    for (field, value) in fields {
+        let got = block.field(&cfg, field).map(|f| f.value);
+        if got.as_deref() != Some(value.as_str()) {
+            return Err(EditError::NotReadBack(format!(
+                "{field} of the new {} would read {got:?}",
+                block.kind()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn remove(txn: &mut Txn, sel: &Selector, force: bool) -> Result<Change, EditError> {
+    let cfg = txn.config();
+    let block = resolve(&txn.doc, &cfg, sel)?;
+    if let (Block::Command(i), false) = (block, force) {
+        let name = cfg.commands[i - 1].name();
+        let users: Vec<usize> = cfg
+            .responses
+            .iter()
+            .filter(|r| name.is_some() && r.command_name() == name)
+            .map(|r| r.index)
+            .collect();
+        if !users.is_empty() {
+            return Err(EditError::InUse {
+                name: name.unwrap_or_default().to_string(),
+                users,
+            });
+        }
+    }
+    let el = block.element(&cfg).ok_or_else(gone)?;
+    let splice = edit::remove(&txn.doc, el);
+    txn.splice(vec![splice])?;
+    let after = txn.config();
+    let count = |c: &Config| match block {
+        Block::Command(_) => c.commands.len(),
+        Block::Response(_) => c.responses.len(),
+    };
+    if count(&after) + 1 != count(&cfg) {
+        return Err(EditError::NotReadBack(
+            "the block count did not drop by one".into(),
+        ));
+    }
+    Ok(Change {
+        changed: true,
+        ..Change::default()
+    })
+}

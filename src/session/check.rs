@@ -1,0 +1,316 @@
+//! The checks of the form fields (SPEC §3 table): a value that fails one can be typed
+//! but not committed in the TUI, and is refused by the CLI unless `--force`. Same
+//! messages in both.
+
+use std::fmt;
+
+use super::{EditOp, Selector, Session};
+use crate::model::{Config, Location, is_plain_number};
+
+/// The kind of block a field belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    /// `<command>`.
+    Command,
+    /// `<active-response>`.
+    Response,
+}
+
+/// A value (or a removal) that fails its field's check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    /// The field.
+    pub field: String,
+    /// The value given; `None` for a removal.
+    pub value: Option<String>,
+    /// What is wrong and what the daemon would do.
+    pub message: String,
+}
+
+impl fmt::Display for FieldProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.value {
+            Some(v) => write!(f, "{}={}: {}", self.field, v.escape_debug(), self.message),
+            None => write!(f, "{}: {}", self.field, self.message),
+        }
+    }
+}
+
+/// What is wrong with `value` for `field`, if anything (reference
+/// `wazuh-semantics.md` §2, §3.2–§3.3, §4.3–§4.4, §5.6 for what the daemons accept).
+pub fn field_problem(config: &Config, kind: BlockKind, field: &str, value: &str) -> Option<String> {
+    match (kind, field) {
+        (BlockKind::Command, "name") => name_problem(value),
+        (BlockKind::Command, "timeout_allowed") | (BlockKind::Response, "disabled") => {
+            (value != "yes" && value != "no").then(|| {
+                "must be exactly yes or no (lower case, no spaces): Wazuh refuses anything else (1235)"
+                    .to_string()
+            })
+        }
+        (BlockKind::Response, "command") => command_problem(config, value),
+        (BlockKind::Response, "location") => location_problem(value),
+        (BlockKind::Response, "agent_id") => agent_problem(value),
+        (BlockKind::Response, "level") => level_problem(value),
+        (BlockKind::Response, "rules_group") => group_problem(value),
+        (BlockKind::Response, "rules_id") => ids_problem(value),
+        (BlockKind::Response, "timeout") => timeout_problem(value),
+        (BlockKind::Response, "repeated_offenders") => offenders_problem(value),
+        _ => None,
+    }
+}
+
+/// What is wrong with removing `field`, if anything.
+pub fn unset_problem(kind: BlockKind, field: &str) -> Option<String> {
+    (kind == BlockKind::Command && (field == "name" || field == "executable")).then(|| {
+        "a command needs a name and an executable: Wazuh refuses it without them (1280)".to_string()
+    })
+}
+
+/// `defined-agent` without an agent id (reference §3.3, fatal 1304).
+pub fn defined_agent_problem(location: Option<&str>, agent_id: Option<&str>) -> Option<String> {
+    let defined = location.is_some_and(|l| Location::read(l).has(Location::SPECIFIC_AGENT));
+    (defined && agent_id.is_none()).then(|| {
+        "location defined-agent needs an agent_id: Wazuh refuses the block without one (1304)"
+            .to_string()
+    })
+}
+
+/// The problems of every value `op` writes, and of what it removes (each field on its
+/// own; see [`block_problems`] for checks across fields).
+pub(super) fn problems(session: &Session, op: &EditOp) -> Vec<FieldProblem> {
+    let cfg = session.config();
+    let problem = |kind, field: &str, value: &str| {
+        field_problem(cfg, kind, field, value).map(|message| FieldProblem {
+            field: field.to_string(),
+            value: Some(value.to_string()),
+            message,
+        })
+    };
+    match op {
+        EditOp::Set { sel, field, value } => {
+            problem(kind_of(sel), field, value).into_iter().collect()
+        }
+        EditOp::Unset { sel, field } => unset_problem(kind_of(sel), field)
+            .map(|message| FieldProblem {
+                field: field.clone(),
+                value: None,
+                message,
+            })
+            .into_iter()
+            .collect(),
+        EditOp::AddCommand(fields) => fields
+            .iter()
+            .filter_map(|(f, v)| problem(BlockKind::Command, f, v))
+            .collect(),
+        EditOp::AddResponse(fields) => fields
+            .iter()
+            .filter_map(|(f, v)| problem(BlockKind::Response, f, v))
+            .collect(),
+        EditOp::Remove { .. } => Vec::new(),
+    }
+}
+
+/// The problems across the fields of one block as it stands (a `defined-agent`
+/// location without an agent id).
+pub(super) fn block_problems(session: &Session, sel: &Selector) -> Vec<FieldProblem> {
+    let Selector::Response(n) = sel else {
+        return Vec::new();
+    };
+    let Some(r) = n
+        .checked_sub(1)
+        .and_then(|i| session.config().responses.get(i))
+    else {
+        return Vec::new();
+    };
+    defined_agent_problem(r.value("location"), r.value("agent_id"))
+        .map(|message| FieldProblem {
+            field: "agent_id".to_string(),
+            value: None,
+            message,
+        })
+        .into_iter()
+        .collect()
+}
+
+fn kind_of(sel: &Selector) -> BlockKind {
+    match sel {
+        Selector::Response(_) => BlockKind::Response,
+        Selector::Command(_) => BlockKind::Command,
+    }
+}
+
+fn name_problem(value: &str) -> Option<String> {
+    if value.is_empty() {
+        Some("a command name cannot be empty: no response could use it".into())
+    } else if value.starts_with('!') {
+        Some("a command name cannot start with '!': Wazuh refuses it (1235)".into())
+    } else if value.trim() != value {
+        Some("a command name cannot start or end with spaces: Wazuh keeps them, so responses would not match it".into())
+    } else {
+        None
+    }
+}
+
+fn command_problem(config: &Config, value: &str) -> Option<String> {
+    if value.is_empty() {
+        return Some("a response needs a command: an empty one counts as missing (1281)".into());
+    }
+    if config.command(value).is_some() {
+        return None;
+    }
+    let names: Vec<&str> = config.commands.iter().filter_map(|c| c.name()).collect();
+    let defined = if names.is_empty() {
+        "none is defined".to_string()
+    } else {
+        format!("defined: {}", names.join(", "))
+    };
+    Some(format!(
+        "no command named '{value}' ({defined}): Wazuh refuses the response (1303)"
+    ))
+}
+
+fn location_problem(value: &str) -> Option<String> {
+    if Location::is_canonical(value) {
+        return None;
+    }
+    let read = Location::read(value);
+    Some(if read.is_empty() {
+        format!(
+            "'{value}' matches no location: Wazuh refuses it (1302); use local, server, defined-agent or all"
+        )
+    } else {
+        format!(
+            "use local, server, defined-agent or all; Wazuh would read '{value}' by substring as {read}"
+        )
+    })
+}
+
+fn agent_problem(value: &str) -> Option<String> {
+    if !is_plain_number(value) {
+        Some("an agent id is digits only, like 001".into())
+    } else if value.bytes().all(|b| b == b'0') {
+        Some("agent 000 is the manager: use location server (Wazuh drops this block, 1306)".into())
+    } else {
+        None
+    }
+}
+
+fn level_problem(value: &str) -> Option<String> {
+    let ok = is_plain_number(value) && value.parse::<u32>().is_ok_and(|n| (1..=16).contains(&n));
+    (!ok).then(|| {
+        "level is a number from 1 to 16, digits only (rule levels stop at 16; Wazuh refuses \
+         anything but digits, 1235)"
+            .to_string()
+    })
+}
+
+fn group_problem(value: &str) -> Option<String> {
+    (value.is_empty() || value.split('|').any(str::is_empty)).then(|| {
+        "an empty group, or an empty alternative around '|', matches every rule".to_string()
+    })
+}
+
+fn ids_problem(value: &str) -> Option<String> {
+    let ok = !value.is_empty()
+        && value
+            .split(',')
+            .all(|id| is_plain_number(id.trim_matches(' ')));
+    (!ok).then(|| {
+        "rules_id is a list of rule ids separated by commas, like 5712,5720: Wazuh stops \
+         reading at any other character"
+            .to_string()
+    })
+}
+
+fn timeout_problem(value: &str) -> Option<String> {
+    (!is_plain_number(value)).then(|| {
+        format!(
+            "timeout is a number of seconds, digits only: Wazuh would read '{value}' as {}",
+            crate::model::atoi(value)
+        )
+    })
+}
+
+fn offenders_problem(value: &str) -> Option<String> {
+    let parts: Vec<&str> = value.split(',').map(|p| p.trim_matches(' ')).collect();
+    let numbers = parts
+        .iter()
+        .all(|p| is_plain_number(p) && p.bytes().any(|b| b != b'0'));
+    (!numbers || parts.len() > 5).then(|| {
+        "repeated_offenders is up to 5 numbers of minutes above 0, separated by commas, like \
+         10,30,60 (execd reads at most 5, and stops at the first 0)"
+            .to_string()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::parse;
+
+    fn cfg() -> Config {
+        Config::from_document(&parse(
+            "<ossec_config><command><name>fd</name><executable>x</executable></command></ossec_config>",
+        ))
+    }
+
+    fn bad(kind: BlockKind, field: &str, value: &str) -> bool {
+        field_problem(&cfg(), kind, field, value).is_some()
+    }
+
+    #[test]
+    fn response_fields_follow_the_form_table() {
+        use BlockKind::Response as R;
+        for (field, value) in [
+            ("level", "99"),
+            ("level", "0"),
+            ("level", " 5"),
+            ("timeout", "abc"),
+            ("timeout", "10m"),
+            ("location", "nowhere"),
+            ("location", "LOCAL"),
+            ("agent_id", "a1"),
+            ("agent_id", "000"),
+            ("repeated_offenders", "1,2,3,4,5,6"),
+            ("repeated_offenders", "10,abc"),
+            ("rules_group", "a||b"),
+            ("rules_id", "5710|5712"),
+            ("disabled", "Yes"),
+            ("command", "nope"),
+        ] {
+            assert!(bad(R, field, value), "{field}={value} should be refused");
+        }
+        for (field, value) in [
+            ("level", "16"),
+            ("timeout", "0"),
+            ("location", "defined-agent"),
+            ("agent_id", "003"),
+            ("repeated_offenders", "10, 30,60"),
+            ("rules_group", "sshd|authentication_failed"),
+            ("rules_id", "5710, 5712"),
+            ("disabled", "no"),
+            ("command", "fd"),
+        ] {
+            assert!(!bad(R, field, value), "{field}={value} should pass");
+        }
+    }
+
+    #[test]
+    fn command_fields_follow_the_form_table() {
+        use BlockKind::Command as C;
+        assert!(bad(C, "name", "!custom"));
+        assert!(bad(C, "name", ""));
+        assert!(bad(C, "timeout_allowed", "true"));
+        assert!(!bad(C, "name", "fw-drop"));
+        assert!(!bad(C, "extra_args", "-v <x>"));
+        assert!(unset_problem(C, "executable").is_some());
+        assert!(unset_problem(C, "extra_args").is_none());
+    }
+
+    #[test]
+    fn defined_agent_needs_an_id() {
+        assert!(defined_agent_problem(Some("defined-agent"), None).is_some());
+        assert!(defined_agent_problem(Some("defined-agent"), Some("001")).is_none());
+        assert!(defined_agent_problem(Some("local"), None).is_none());
+    }
+}

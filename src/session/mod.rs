@@ -1,0 +1,269 @@
+//! An editing session: the document, its typed view, and an undo/redo history of
+//! committed edits, each stored as its splices and their inverses (SPEC §5 `session`,
+//! STYLE "helix: undo as stored inverse edits").
+//!
+//! The CLI (`set`, `unset`, `add`, `rm`) and the TUI drive the same [`Session`], so an
+//! edit made either way produces the same bytes.
+
+mod apply;
+mod check;
+mod op;
+
+use crate::model::Config;
+use crate::xml::{self, Document};
+
+pub use check::{BlockKind, FieldProblem, defined_agent_problem, field_problem, unset_problem};
+pub use op::{Change, EditError, EditOp, Selector};
+
+/// One undo step: the splice sets of one [`EditOp`], in the order applied.
+#[derive(Debug, Clone)]
+struct Step {
+    edits: Vec<apply::Edit>,
+}
+
+/// A document being edited, with its history.
+#[derive(Debug, Clone)]
+pub struct Session {
+    original: String,
+    doc: Document,
+    config: Config,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+}
+
+impl Session {
+    /// A session on the text as read from disk.
+    pub fn new(source: String) -> Session {
+        let doc = xml::parse(&source);
+        let config = Config::from_document(&doc);
+        Session {
+            original: source,
+            doc,
+            config,
+            undo: Vec::new(),
+            redo: Vec::new(),
+        }
+    }
+
+    /// The current text.
+    pub fn source(&self) -> &str {
+        self.doc.source()
+    }
+
+    /// The text as read (or as last saved).
+    pub fn original(&self) -> &str {
+        &self.original
+    }
+
+    /// The current document.
+    pub fn doc(&self) -> &Document {
+        &self.doc
+    }
+
+    /// The current typed view.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Does the current text differ from the original?
+    pub fn is_modified(&self) -> bool {
+        self.source() != self.original
+    }
+
+    /// Can [`Session::undo`] do anything?
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Can [`Session::redo`] do anything?
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Applies one edit as one undo step. A refused edit leaves everything unchanged;
+    /// an edit that changes nothing adds no step and reports `changed: false`.
+    pub fn apply(&mut self, op: EditOp) -> Result<Change, EditError> {
+        let mut txn = apply::Txn::new(&self.doc);
+        let change = apply::run(&mut txn, op)?;
+        if txn.doc.source() == self.doc.source() {
+            return Ok(Change::default());
+        }
+        if txn.doc.errors().len() > self.doc.errors().len() {
+            let why = txn
+                .doc
+                .errors()
+                .first()
+                .map_or_else(String::new, |e| e.message.clone());
+            return Err(EditError::NotReadBack(format!(
+                "the file would no longer read: {why}"
+            )));
+        }
+        self.set_doc(txn.doc);
+        self.undo.push(Step { edits: txn.edits });
+        self.redo.clear();
+        Ok(change)
+    }
+
+    /// Undoes the last step; `false` when there is none.
+    pub fn undo(&mut self) -> bool {
+        let Some(step) = self.undo.pop() else {
+            return false;
+        };
+        let backward = step.edits.iter().rev().map(|e| &e.backward[..]);
+        if !self.replay(backward) {
+            self.undo.push(step);
+            return false;
+        }
+        self.redo.push(step);
+        true
+    }
+
+    /// Redoes the last undone step; `false` when there is none.
+    pub fn redo(&mut self) -> bool {
+        let Some(step) = self.redo.pop() else {
+            return false;
+        };
+        let forward = step.edits.iter().map(|e| &e.forward[..]);
+        if !self.replay(forward) {
+            self.redo.push(step);
+            return false;
+        }
+        self.undo.push(step);
+        true
+    }
+
+    /// Applies splice sets in turn; leaves the session unchanged when one does not fit
+    /// (a history that does not match the text, which would be a bug).
+    fn replay<'a>(&mut self, sets: impl Iterator<Item = &'a [xml::Splice]>) -> bool {
+        let mut text = self.source().to_string();
+        for splices in sets {
+            match xml::edit::apply(&text, splices) {
+                Ok(t) => text = t,
+                Err(_) => return false,
+            }
+        }
+        self.set_doc(xml::parse(&text));
+        true
+    }
+
+    fn set_doc(&mut self, doc: Document) {
+        self.config = Config::from_document(&doc);
+        self.doc = doc;
+    }
+
+    /// A unified diff from the original to the current text; `label` names the file
+    /// in the `---`/`+++` lines. Empty when nothing changed.
+    pub fn diff(&self, label: &str) -> String {
+        if !self.is_modified() {
+            return String::new();
+        }
+        similar::TextDiff::from_lines(self.original.as_str(), self.source())
+            .unified_diff()
+            .context_radius(3)
+            .header(label, label)
+            .to_string()
+    }
+
+    /// After a save: the text on disk becomes the original (the history is kept).
+    pub fn mark_saved(&mut self, text_on_disk: String) {
+        self.original = text_on_disk;
+    }
+
+    /// The form-field problems of `op`'s values (SPEC §3 table), checked against the
+    /// current document: the TUI refuses to commit them, the CLI unless `--force`.
+    pub fn problems(&self, op: &EditOp) -> Vec<FieldProblem> {
+        check::problems(self, op)
+    }
+
+    /// The problems across the fields of one block as it stands now (after a series of
+    /// `set`s, since one field alone cannot show them).
+    pub fn block_problems(&self, sel: &Selector) -> Vec<FieldProblem> {
+        check::block_problems(self, sel)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = "<ossec_config>\n  <command>\n    <name>fd</name>\n    <executable>firewall-drop</executable>\n  </command>\n  <active-response>\n    <command>fd</command>\n    <location>local</location>\n  </active-response>\n</ossec_config>\n";
+
+    fn set(sel: &str, field: &str, value: &str) -> EditOp {
+        EditOp::Set {
+            sel: sel.parse().expect("selector"),
+            field: field.into(),
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn undo_redo_walk_the_history() {
+        let mut s = Session::new(SRC.into());
+        assert!(!s.undo());
+        s.apply(set("response:1", "level", "7")).expect("set");
+        s.apply(set("response:1", "level", "9")).expect("set");
+        let nine = s.source().to_string();
+        assert!(s.undo());
+        assert!(s.source().contains("<level>7</level>"));
+        assert!(s.undo());
+        assert_eq!(s.source(), SRC);
+        assert!(!s.is_modified());
+        assert!(s.redo() && s.redo());
+        assert_eq!(s.source(), nine);
+        assert!(!s.redo());
+    }
+
+    #[test]
+    fn a_no_op_adds_no_step_and_a_new_edit_clears_redo() {
+        let mut s = Session::new(SRC.into());
+        let c = s
+            .apply(set("response:1", "location", "local"))
+            .expect("set");
+        assert!(!c.changed);
+        assert!(!s.can_undo());
+        s.apply(set("response:1", "location", "server"))
+            .expect("set");
+        s.undo();
+        s.apply(set("response:1", "timeout", "60")).expect("set");
+        assert!(!s.can_redo());
+    }
+
+    #[test]
+    fn refused_edits_change_nothing() {
+        let mut s = Session::new(SRC.into());
+        let e = s
+            .apply(set("response:1", "level", "a<b"))
+            .expect_err("refused");
+        assert!(matches!(e, EditError::Unrepresentable { .. }), "{e}");
+        let e = s
+            .apply(EditOp::Remove {
+                sel: "command:fd".parse().expect("sel"),
+                force: false,
+            })
+            .expect_err("in use");
+        assert_eq!(
+            e,
+            EditError::InUse {
+                name: "fd".into(),
+                users: vec![1]
+            }
+        );
+        assert_eq!(s.source(), SRC);
+        assert!(!s.can_undo());
+    }
+
+    #[test]
+    fn diff_and_mark_saved() {
+        let mut s = Session::new(SRC.into());
+        s.apply(set("command:fd", "executable", "fw")).expect("set");
+        let d = s.diff("ossec.conf");
+        assert!(d.starts_with("--- ossec.conf\n+++ ossec.conf\n"), "{d}");
+        assert!(d.contains(
+            "-    <executable>firewall-drop</executable>\n+    <executable>fw</executable>\n"
+        ));
+        let now = s.source().to_string();
+        s.mark_saved(now);
+        assert!(!s.is_modified());
+        assert_eq!(s.diff("x"), "");
+    }
+}
