@@ -6,8 +6,10 @@
 
 pub mod cli;
 pub mod model;
+pub mod rules;
 pub mod save;
 pub mod session;
+pub mod simulate;
 pub mod tui;
 pub mod validate;
 pub mod xml;

@@ -88,6 +88,9 @@ pub enum Cmd {
         /// The configuration file.
         file: PathBuf,
     },
+    /// Dry run: the rules that trigger each response, what one rule firing does
+    /// (--rule), or how often each response would have run (--alerts).
+    Simulate(SimulateArgs),
     /// Long help for a diagnostic code (without CODE: every code).
     Explain {
         /// The diagnostic code.
@@ -186,4 +189,30 @@ pub struct EditArgs {
     /// restore the previous content when it fails.
     #[arg(long, value_name = "CMD")]
     pub verify: Option<String>,
+}
+
+/// `simulate FILE [--rule ID | --alerts FILE] [--agent ID] [--srcip IP] [--user NAME]
+/// [--agent-version V]` (SPEC §2.3).
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// The configuration file.
+    pub file: PathBuf,
+    /// Fired mode: what happens when this rule fires.
+    #[arg(long, value_name = "ID", conflicts_with = "alerts")]
+    pub rule: Option<u32>,
+    /// Replay mode: Wazuh's alerts.json (plain or gzip-compressed).
+    #[arg(long, value_name = "FILE")]
+    pub alerts: Option<PathBuf>,
+    /// The agent the event comes from (default 000, the manager).
+    #[arg(long, value_name = "ID", requires = "rule")]
+    pub agent: Option<String>,
+    /// The event's source IP (data.srcip).
+    #[arg(long, value_name = "IP", requires = "rule")]
+    pub srcip: Option<String>,
+    /// The event's destination user (data.dstuser).
+    #[arg(long, value_name = "NAME", requires = "rule")]
+    pub user: Option<String>,
+    /// Version of the target agents (below 4.2 they get the legacy argument string).
+    #[arg(long, value_name = "V", requires = "rule")]
+    pub agent_version: Option<String>,
 }

@@ -9,12 +9,14 @@ use super::args::{Common, Format};
 use super::output::{self, Loaded, counts, plural};
 use super::{EXIT_FINDINGS, EXIT_OK, Failure};
 use crate::model::{Command, Field, Response, is_plain_number};
-use crate::validate;
+use crate::{simulate, validate};
 
 /// `check FILE`: diagnostics with source lines; exit 1 when there is an error.
 pub(super) fn check(common: &Common, file: &Path) -> anyhow::Result<i32> {
     let loaded = output::load(common, file)?;
-    let diags = loaded.diagnostics();
+    let mut diags = loaded.diagnostics();
+    diags.extend(super::simulate::ruleset_findings(common, &loaded)?);
+    diags.sort_by(|a, b| a.offset.cmp(&b.offset).then(b.severity.cmp(&a.severity)));
     let (errors, warnings, notes) = counts(&diags);
     let mut out = std::io::stdout().lock();
     match common.format {
@@ -199,18 +201,24 @@ fn response_json(loaded: &Loaded, r: &Response) -> Value {
 pub(super) fn explain(common: &Common, code: Option<&str>) -> anyhow::Result<i32> {
     let mut out = std::io::stdout().lock();
     let Some(code) = code else {
-        for r in validate::rules() {
-            writeln!(
-                out,
-                "{:<28} {:<8} {}",
-                r.code,
-                r.severity.as_str(),
-                r.summary
-            )?;
+        let rules = validate::rules().map(|r| (r.code, r.severity, r.summary));
+        let sim = simulate::diagnostics::CODES
+            .iter()
+            .map(|c| (c.code, c.severity, c.summary));
+        for (code, severity, summary) in rules.chain(sim) {
+            writeln!(out, "{:<28} {:<8} {}", code, severity.as_str(), summary)?;
         }
         return Ok(EXIT_OK);
     };
-    let rule = validate::rule(code).ok_or_else(|| {
+    let found = validate::rule(code)
+        .map(|r| (r.code, r.severity, r.summary, r.explain))
+        .or_else(|| {
+            let c = simulate::diagnostics::CODES
+                .iter()
+                .find(|c| c.code == code)?;
+            Some((c.code, c.severity, c.summary, c.explain))
+        });
+    let (code, severity, summary, explain) = found.ok_or_else(|| {
         Failure::usage(format!(
             "unknown code '{code}'; `ossec-ar explain` lists them all"
         ))
@@ -219,15 +227,15 @@ pub(super) fn explain(common: &Common, code: Option<&str>) -> anyhow::Result<i32
         Format::Json => writeln!(
             out,
             "{}",
-            json!({"code": rule.code, "severity": rule.severity, "summary": rule.summary, "explain": rule.explain})
+            json!({"code": code, "severity": severity, "summary": summary, "explain": explain})
         )?,
         Format::Text => writeln!(
             out,
             "{} ({}): {}\n\n{}",
-            rule.code,
-            rule.severity.as_str(),
-            rule.summary,
-            rule.explain
+            code,
+            severity.as_str(),
+            summary,
+            explain
         )?,
     }
     Ok(EXIT_OK)

@@ -7,12 +7,13 @@ mod args;
 mod check;
 mod edit;
 mod output;
+mod simulate;
 
 use std::io::Write;
 
 use clap::Parser;
 
-pub use args::{AddWhat, Args, Cmd, Common, EditArgs, Format};
+pub use args::{AddWhat, Args, Cmd, Common, EditArgs, Format, SimulateArgs};
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
@@ -101,6 +102,7 @@ fn run(args: Args) -> anyhow::Result<i32> {
             }
         },
         Some(Cmd::Rm { file, sel, edit }) => edit::rm(common, file, sel, edit),
+        Some(Cmd::Simulate(sim)) => simulate::simulate(common, sim),
         Some(Cmd::Demo) => editor(common, None),
         Some(Cmd::Edit(words)) => match words.as_slice() {
             [file] => editor(common, Some(std::path::Path::new(file))),

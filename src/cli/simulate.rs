@@ -1,0 +1,373 @@
+//! `simulate` (SPEC §2.3): binding, fired and replay modes, as text or JSON; and the
+//! ruleset-aware findings `check` appends when rules are available.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::args::{Common, Format, SimulateArgs};
+use super::output::{self, Loaded, escape_controls};
+use super::{EXIT_OK, Failure};
+use crate::model::Diagnostic;
+use crate::rules::{self, RuleSet};
+use crate::simulate::{
+    self, Binding, Block, Event, Fired, Message, Options, Replay, Simulator, Version,
+};
+
+/// How many rule-file problems are printed before a count.
+const MAX_PROBLEMS_SHOWN: usize = 20;
+/// How many rule ids a text line shows.
+const MAX_IDS_SHOWN: usize = 12;
+
+/// `simulate FILE …`.
+pub(super) fn simulate(common: &Common, args: &SimulateArgs) -> anyhow::Result<i32> {
+    let loaded = output::load(common, &args.file)?;
+    if let Some(e) = loaded.doc.errors().first() {
+        let (line, col) = loaded.doc.line_col(e.offset);
+        let _ = writeln!(
+            std::io::stderr(),
+            "ossec-ar: warning: {}:{line}:{col}: {}: the daemons would not start with this file (see `ossec-ar check`); simulating what was read",
+            args.file.display(),
+            escape_controls(&e.message)
+        );
+    }
+    let rules = load_rules(common, &loaded, true)?
+        .ok_or_else(|| Failure::usage("no rules: give --rules DIR"))?;
+    let sim = Simulator::new(&loaded.config, &loaded.doc, &rules, loaded.profile);
+    let mut out = std::io::stdout().lock();
+    if let Some(alerts) = &args.alerts {
+        replay_mode(common, &sim, alerts, &mut out)
+    } else if let Some(rule) = args.rule {
+        fired_mode(common, &sim, args, rule, &mut out)
+    } else {
+        binding_mode(common, &loaded, &sim, &mut out)
+    }
+}
+
+/// The findings of `simulate::diagnostics` when rules are given (`--rules`) or found
+/// under a readable `--ossec-home`; none otherwise (SPEC §7).
+pub(super) fn ruleset_findings(
+    common: &Common,
+    loaded: &Loaded,
+) -> anyhow::Result<Vec<Diagnostic>> {
+    let Some(rules) = load_rules(common, loaded, false)? else {
+        return Ok(Vec::new());
+    };
+    Ok(simulate::diagnostics::check(
+        &loaded.config,
+        &loaded.doc,
+        &rules,
+        loaded.profile,
+    ))
+}
+
+/// Loads `--rules` (with the config's `<rule_exclude>`), else the config's
+/// `<ruleset>` under a readable `--ossec-home`. Problems go to stderr. `None` when
+/// there is nothing to load and `required` is false.
+fn load_rules(
+    common: &Common,
+    loaded: &Loaded,
+    required: bool,
+) -> Result<Option<RuleSet>, Failure> {
+    let found = if !common.rules.is_empty() {
+        rules::files_in_dirs(&common.rules, &rules::excludes_of(&loaded.doc))
+    } else if let Some(home) = &loaded.home {
+        rules::files_from_config(&loaded.doc, home)
+    } else if required {
+        return Err(Failure::usage(format!(
+            "no rules: give --rules DIR, or --ossec-home DIR with a readable installation ({} is not readable)",
+            common.ossec_home.display()
+        )));
+    } else {
+        return Ok(None);
+    };
+    if found.files.is_empty() {
+        if required {
+            let mut msg = "no rule files found".to_string();
+            for p in &found.problems {
+                msg.push_str(&format!("\n  {p}"));
+            }
+            return Err(Failure::usage(msg));
+        }
+        return Ok(None);
+    }
+    let mut result = rules::load(&found.files);
+    let mut problems = found.problems;
+    problems.append(&mut result.problems);
+    report_problems(&problems);
+    Ok(Some(result.rules))
+}
+
+fn report_problems(problems: &[rules::Problem]) {
+    let mut err = std::io::stderr().lock();
+    for p in problems.iter().take(MAX_PROBLEMS_SHOWN) {
+        let _ = writeln!(err, "ossec-ar: rules: {}", escape_controls(&p.to_string()));
+    }
+    if problems.len() > MAX_PROBLEMS_SHOWN {
+        let _ = writeln!(
+            err,
+            "ossec-ar: rules: … and {} more problems",
+            problems.len() - MAX_PROBLEMS_SHOWN
+        );
+    }
+}
+
+/// One response of binding mode's JSON (SPEC §2.3).
+#[derive(Serialize)]
+struct BindingJson<'a> {
+    index: usize,
+    command: Option<&'a str>,
+    location: Option<&'a str>,
+    enabled: bool,
+    rules: &'a [u32],
+}
+
+#[derive(Serialize)]
+struct BindingsJson<'a> {
+    rules_loaded: usize,
+    responses: Vec<BindingJson<'a>>,
+}
+
+fn binding_mode(
+    common: &Common,
+    loaded: &Loaded,
+    sim: &Simulator<'_>,
+    out: &mut impl Write,
+) -> anyhow::Result<i32> {
+    let bindings = sim.bindings();
+    let block = |b: &Binding| loaded.config.responses.iter().find(|r| r.index == b.index);
+    match common.format {
+        Format::Json => {
+            let responses = bindings
+                .iter()
+                .map(|b| BindingJson {
+                    index: b.index,
+                    command: block(b).and_then(|r| r.value("command")),
+                    location: block(b).and_then(|r| r.value("location")),
+                    enabled: b.enabled,
+                    rules: &b.rules,
+                })
+                .collect();
+            let v = BindingsJson {
+                rules_loaded: sim.rules.len(),
+                responses,
+            };
+            writeln!(out, "{}", serde_json::to_string(&v)?)?;
+        }
+        Format::Text => {
+            header(out, sim)?;
+            for b in &bindings {
+                let location = block(b).and_then(|r| r.value("location")).unwrap_or("-");
+                binding_line(out, sim, b, location)?;
+            }
+            if bindings.is_empty() {
+                writeln!(out, "no <active-response> block")?;
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn header(out: &mut impl Write, sim: &Simulator<'_>) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} rules loaded from {} files ({} profile)",
+        sim.rules.len(),
+        sim.rules.files().len(),
+        sim.responses.profile.as_str()
+    )?;
+    if let Some((i, why)) = sim.responses.fatal() {
+        writeln!(
+            out,
+            "warning: analysisd would not start: response #{i}: {}",
+            escape_controls(why)
+        )?;
+    }
+    Ok(())
+}
+
+fn binding_line(
+    out: &mut impl Write,
+    sim: &Simulator<'_>,
+    b: &Binding,
+    location: &str,
+) -> std::io::Result<()> {
+    let name = match sim.responses.block(b.index) {
+        Some(Block::Active(a)) => a.name.as_str(),
+        _ => "-",
+    };
+    let head = format!("#{:<3} {:<22} {:<14}", b.index, name, location);
+    match &b.why_disabled {
+        Some(why) => writeln!(
+            out,
+            "{} no response: {}",
+            escape_controls(&head),
+            escape_controls(why)
+        )?,
+        None => writeln!(
+            out,
+            "{} {:>5} rule{} {}",
+            escape_controls(&head),
+            b.rules.len(),
+            if b.rules.len() == 1 { " " } else { "s" },
+            id_list(&b.rules)
+        )?,
+    }
+    for n in &b.notes {
+        writeln!(out, "      note: {}", escape_controls(n))?;
+    }
+    Ok(())
+}
+
+fn id_list(ids: &[u32]) -> String {
+    let shown: Vec<String> = ids.iter().take(MAX_IDS_SHOWN).map(u32::to_string).collect();
+    let more = ids.len().saturating_sub(MAX_IDS_SHOWN);
+    if more > 0 {
+        format!("{} … (+{more})", shown.join(" "))
+    } else {
+        shown.join(" ")
+    }
+}
+
+fn fired_mode(
+    common: &Common,
+    sim: &Simulator<'_>,
+    args: &SimulateArgs,
+    rule: u32,
+    out: &mut impl Write,
+) -> anyhow::Result<i32> {
+    let agent_version = match &args.agent_version {
+        None => None,
+        Some(v) => Some(Version::parse(v).ok_or_else(|| {
+            Failure::usage(format!(
+                "--agent-version '{v}': expected a version such as 4.1.5"
+            ))
+        })?),
+    };
+    let event = Event {
+        rule,
+        agent: args.agent.clone(),
+        srcip: args.srcip.clone(),
+        user: args.user.clone(),
+    };
+    let options = Options {
+        profile: sim.responses.profile,
+        agent_version,
+        hit: 1,
+    };
+    let fired = sim.fire(&event, &options);
+    if fired.rule.is_none() {
+        return Err(Failure::refused(format!(
+            "rule {rule} is not in the {} loaded rules",
+            sim.rules.len()
+        ))
+        .into());
+    }
+    match common.format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string(&fired)?)?,
+        Format::Text => fired_text(out, sim, &fired)?,
+    }
+    Ok(EXIT_OK)
+}
+
+fn fired_text(out: &mut impl Write, sim: &Simulator<'_>, fired: &Fired) -> std::io::Result<()> {
+    let Some(r) = &fired.rule else { return Ok(()) };
+    writeln!(
+        out,
+        "rule {} (level {}): {}",
+        r.id,
+        r.level,
+        escape_controls(&r.description)
+    )?;
+    writeln!(out, "  groups: {}", escape_controls(&r.groups))?;
+    if fired.fired.is_empty() {
+        let why = match sim.rules.get(r.id) {
+            Some(rule) if rule.no_ar => ": it has <options>no_ar</options>",
+            Some(rule) if rule.ar_level == 0 => ": its level is 0",
+            _ => "",
+        };
+        writeln!(out, "no response is bound to this rule{why}")?;
+    }
+    for x in &fired.fired {
+        writeln!(
+            out,
+            "#{} {} (command {})",
+            x.index,
+            x.name,
+            escape_controls(&x.command)
+        )?;
+        let runs = if x.runs_on.is_empty() {
+            "nowhere".to_string()
+        } else {
+            x.runs_on.join(", ")
+        };
+        writeln!(out, "   runs on: {}", escape_controls(&runs))?;
+        if let Some(d) = x.delete_after {
+            writeln!(out, "   delete after: {d} s")?;
+        }
+        for n in &x.notes {
+            writeln!(out, "   note: {}", escape_controls(n))?;
+        }
+        match &x.message {
+            Some(Message::Text(t)) => writeln!(out, "   message: {}", escape_controls(t))?,
+            Some(m) => writeln!(
+                out,
+                "   message: {}",
+                escape_controls(&serde_json::to_string(m).unwrap_or_default())
+            )?,
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+fn replay_mode(
+    common: &Common,
+    sim: &Simulator<'_>,
+    alerts: &Path,
+    out: &mut impl Write,
+) -> anyhow::Result<i32> {
+    let reader = simulate::open_alerts(alerts).map_err(|e| Failure::usage(e.to_string()))?;
+    let counts = simulate::replay(reader, sim).map_err(|e| Failure::usage(e.to_string()))?;
+    if counts.malformed > 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "ossec-ar: warning: {} line{} of {} are not alerts (first at line {})",
+            counts.malformed,
+            if counts.malformed == 1 { "" } else { "s" },
+            alerts.display(),
+            counts.first_malformed.unwrap_or(0)
+        );
+    }
+    match common.format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string(&counts)?)?,
+        Format::Text => replay_text(out, sim, &counts)?,
+    }
+    Ok(EXIT_OK)
+}
+
+fn replay_text(out: &mut impl Write, sim: &Simulator<'_>, r: &Replay) -> std::io::Result<()> {
+    header(out, sim)?;
+    writeln!(
+        out,
+        "alerts: {}   unknown rules: {}   skipped by the gates: {}",
+        r.alerts, r.unknown_rules, r.skipped
+    )?;
+    for e in &r.executions {
+        let by: Vec<String> = e
+            .by_agent
+            .iter()
+            .map(|(agent, n)| format!("{agent}={n}"))
+            .collect();
+        writeln!(
+            out,
+            "#{:<3} {:<22} {:>9}   {}",
+            e.index,
+            e.name,
+            e.count,
+            escape_controls(&by.join(" "))
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,326 @@
+//! Ruleset-aware findings for `check --rules` (SPEC §2.1): what the daemons accept but
+//! what, given the loaded rules, cannot be what the author meant. Each code has its
+//! `explain` text here; [`explain`] is the registry `ossec-ar explain` asks.
+
+use super::bind::{Trigger, rules_id_numbers};
+use super::responses::{ActiveResponse, responses};
+use crate::model::{BlockRef, Config, Diagnostic, Profile, Response, Severity};
+use crate::rules::osregex::OsRegex;
+use crate::rules::{Rule, RuleSet};
+use crate::xml::Document;
+
+/// A ruleset-aware diagnostic code with its help.
+#[derive(Debug)]
+pub struct Code {
+    /// Stable kebab-case code.
+    pub code: &'static str,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// One line: what it finds.
+    pub summary: &'static str,
+    /// What the daemon does and how to fix it.
+    pub explain: &'static str,
+}
+
+/// A response that binds no loaded rule (reference `wazuh-semantics.md` §4.2 item 4).
+pub static BINDS_NOTHING: Code = Code {
+    code: "response-binds-nothing",
+    severity: Severity::Warning,
+    summary: "a response that no loaded rule triggers",
+    explain: "analysisd attaches a response to a rule when the rule loads: by `level` (the rule's \
+level is at least the response's), by `rules_group` (an OSRegex on the rule's group string) and by \
+`rules_id`; with both level and rules_group set, a rule must pass both, and rules_id is OR-ed \
+(reference §4.2). A response with none of the three binds nothing; a response whose criteria match \
+none of the loaded rules never runs either, and no daemon says so. Check the values against the \
+rules (`ossec-ar simulate FILE --rules DIR` lists what each response binds).",
+};
+
+/// `rules_id` naming a rule that is not loaded (§4.3).
+pub static ID_UNKNOWN: Code = Code {
+    code: "rules-id-unknown",
+    severity: Severity::Warning,
+    summary: "rules_id names a rule id that is not in the loaded rules",
+    explain: "analysisd compares each number of `rules_id` with the id of every rule it loads \
+(reference §4.3); an id that no rule has binds nothing, silently. Typical causes: a typo, a rule \
+of a file excluded by <rule_exclude>, or a custom rule that lives in another directory. Fix the \
+id, or load the directory that defines it.",
+};
+
+/// `rules_id` naming a rule that never triggers responses (§4.1).
+pub static ID_NEVER_FIRES: Code = Code {
+    code: "rules-id-never-fires",
+    severity: Severity::Warning,
+    summary: "rules_id names a level-0 or no_ar rule, which never triggers a response",
+    explain: "`Rule_AddAR` gives no response to a rule whose real level is 0 (level=\"0\", or \
+accuracy=\"0\"), nor to a rule with <options>no_ar</options>, even when `rules_id` names it \
+(reference §4.1). Level-0 rules are usually parents that group events; name the child rule that \
+raises the alert instead (`if_sid` of the children points at it).",
+};
+
+/// A `rules_group` that matches no rule's group string (§4.4).
+pub static GROUP_MATCHES_NOTHING: Code = Code {
+    code: "rules-group-matches-nothing",
+    severity: Severity::Warning,
+    summary: "rules_group matches no loaded rule's group string",
+    explain: "`rules_group` is an OSRegex tested against each rule's group string (its <group \
+name> followed by its <group> children, concatenated). `|` separates alternatives; a comma is a \
+literal comma, so `a,b` only matches where `a,b` appears in that order; a pattern that does not \
+compile (`(a|b)`, `\\z`) matches nothing, silently (reference §4.4). Use the group names the rules \
+carry, separated by `|`.",
+};
+
+/// A `level` alone binding a large part of the ruleset.
+pub static LEVEL_BINDS_MANY: Code = Code {
+    code: "level-binds-many",
+    severity: Severity::Warning,
+    summary: "a level alone binds thousands of rules",
+    explain: "Without `rules_group`, `level` binds every rule at or above it, and `rules_id` \
+only adds to that (reference §4.2): a low level runs the response on a large part of the \
+ruleset, including routine events. Raise the level, or add `rules_group` (with both set, a rule \
+must pass both).",
+};
+
+/// A response triggered by the alerts that responses themselves raise.
+pub static SELF_TRIGGER: Code = Code {
+    code: "response-self-trigger",
+    severity: Severity::Warning,
+    summary: "a response bound to the rules that active responses raise (a loop)",
+    explain: "Every execution is logged to active-responses.log, which the manager reads: rules \
+600-607 and 650-658 (group active_response) raise an alert for each one. A response bound to \
+those rules runs again on its own notification, forever (ecosystem.md §1.1 #16, wazuh#14997), \
+typically with a low `level` and nothing else. Raise the level above theirs (3), or restrict it \
+with `rules_group` or `rules_id`.",
+};
+
+/// The codes of this module.
+pub static CODES: &[&Code] = &[
+    &BINDS_NOTHING,
+    &ID_UNKNOWN,
+    &ID_NEVER_FIRES,
+    &GROUP_MATCHES_NOTHING,
+    &LEVEL_BINDS_MANY,
+    &SELF_TRIGGER,
+];
+
+/// How many rules a level alone must bind for [`LEVEL_BINDS_MANY`].
+pub const MANY_RULES: usize = 1000;
+
+/// The summary and explanation of a code of this module.
+pub fn explain(code: &str) -> Option<(&'static str, &'static str)> {
+    CODES
+        .iter()
+        .find(|c| c.code == code)
+        .map(|c| (c.summary, c.explain))
+}
+
+/// The ruleset-aware findings for every accepted response.
+pub fn check(
+    config: &Config,
+    doc: &Document,
+    rules: &RuleSet,
+    profile: Profile,
+) -> Vec<Diagnostic> {
+    let responses = responses(config, doc, profile);
+    let mut out = Vec::new();
+    for ar in responses.active() {
+        let Some(r) = config.responses.iter().find(|r| r.index == ar.index) else {
+            continue;
+        };
+        let cx = Cx {
+            doc,
+            rules,
+            r,
+            ar,
+            trigger: Trigger::of(ar, profile),
+            profile,
+        };
+        cx.check(&mut out);
+    }
+    out
+}
+
+struct Cx<'a> {
+    doc: &'a Document,
+    rules: &'a RuleSet,
+    r: &'a Response,
+    ar: &'a ActiveResponse,
+    trigger: Trigger,
+    profile: Profile,
+}
+
+impl Cx<'_> {
+    fn push(&self, out: &mut Vec<Diagnostic>, code: &Code, field: Option<&str>, message: String) {
+        let element = field
+            .and_then(|f| self.r.field(f))
+            .map_or(self.r.element, |f| f.element);
+        out.push(Diagnostic {
+            severity: code.severity,
+            code: code.code,
+            message,
+            offset: self.doc.element(element).span.start,
+            block: Some(BlockRef::Response(self.ar.index)),
+        });
+    }
+
+    fn check(&self, out: &mut Vec<Diagnostic>) {
+        let bound = self.trigger.bound_rules(self.rules);
+        if bound.is_empty() {
+            self.push(out, &BINDS_NOTHING, None, self.binds_nothing_message());
+        }
+        self.check_ids(out);
+        self.check_group(out);
+        self.check_level(out);
+        self.check_self_trigger(out, &bound);
+    }
+
+    fn binds_nothing_message(&self) -> String {
+        let ar = self.ar;
+        if ar.level == 0 && ar.rules_group.is_none() && ar.rules_id.is_none() {
+            "response has no level, rules_group or rules_id: it binds no rule".to_string()
+        } else {
+            format!(
+                "response binds none of the {} loaded rules: it never runs",
+                self.rules.len()
+            )
+        }
+    }
+
+    fn check_ids(&self, out: &mut Vec<Diagnostic>) {
+        let Some(ids) = self.ar.rules_id.as_deref() else {
+            return;
+        };
+        for id in rules_id_numbers(ids) {
+            let rule = u32::try_from(id).ok().and_then(|i| self.rules.get(i));
+            match rule {
+                None => self.push(
+                    out,
+                    &ID_UNKNOWN,
+                    Some("rules_id"),
+                    format!(
+                        "rules_id names rule {id}, which is not in the {} loaded rules",
+                        self.rules.len()
+                    ),
+                ),
+                Some(rule) if !rule.can_trigger() => self.push(
+                    out,
+                    &ID_NEVER_FIRES,
+                    Some("rules_id"),
+                    format!(
+                        "rules_id names rule {id}, {}: analysisd never attaches a response to it",
+                        never_why(rule)
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+
+    fn check_group(&self, out: &mut Vec<Diagnostic>) {
+        let Some(pattern) = self.ar.rules_group.as_deref() else {
+            return;
+        };
+        let message = match OsRegex::compile(pattern) {
+            None => format!(
+                "rules_group '{pattern}' does not compile as an OSRegex: it matches nothing"
+            ),
+            Some(re) => {
+                let live: Vec<&Rule> = self.rules.iter().filter(|r| r.can_trigger()).collect();
+                if re.matches_everything() || live.iter().any(|r| re.is_match(&r.group)) {
+                    return;
+                }
+                let hint = if pattern.contains(',') {
+                    " (a comma is literal: did you mean `|`?)"
+                } else {
+                    ""
+                };
+                format!(
+                    "rules_group '{pattern}' matches the group string of none of the {} loaded rules that can trigger a response{hint}",
+                    live.len()
+                )
+            }
+        };
+        self.push(out, &GROUP_MATCHES_NOTHING, Some("rules_group"), message);
+    }
+
+    fn check_level(&self, out: &mut Vec<Diagnostic>) {
+        let level = self.ar.level;
+        let with_group = self.ar.rules_group.is_some() && self.profile == Profile::Wazuh;
+        if level == 0 || with_group {
+            return;
+        }
+        let n = self
+            .rules
+            .iter()
+            .filter(|r| r.can_trigger() && r.ar_level >= level)
+            .count();
+        if n >= MANY_RULES {
+            self.push(
+                out,
+                &LEVEL_BINDS_MANY,
+                Some("level"),
+                format!(
+                    "level {level} alone binds {n} of the {} loaded rules",
+                    self.rules.len()
+                ),
+            );
+        }
+    }
+
+    fn check_self_trigger(&self, out: &mut Vec<Diagnostic>, bound: &[u32]) {
+        let loops: Vec<&Rule> = bound
+            .iter()
+            .filter_map(|&id| self.rules.get(id))
+            .filter(|r| is_ar_notification(r))
+            .collect();
+        let Some(first) = loops.first() else { return };
+        let others = match loops.len() {
+            1 => String::new(),
+            n => format!(
+                " and {} other active_response rule{}",
+                n - 1,
+                if n == 2 { "" } else { "s" }
+            ),
+        };
+        self.push(
+            out,
+            &SELF_TRIGGER,
+            None,
+            format!(
+                "response binds rule {} ('{}'){others}, raised when a response runs: each execution triggers the next",
+                first.id,
+                first.description.trim()
+            ),
+        );
+    }
+}
+
+/// The rules that the manager raises for the active-responses.log of every
+/// execution: their group string holds the `active_response` group.
+fn is_ar_notification(rule: &Rule) -> bool {
+    rule.groups().any(|g| g.trim() == "active_response")
+}
+
+fn never_why(rule: &Rule) -> &'static str {
+    if rule.no_ar {
+        "which has <options>no_ar</options>"
+    } else if rule.level == 0 {
+        "which has level 0"
+    } else {
+        "which has accuracy=\"0\" (real level 0)"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_kebab_case_with_an_explanation() {
+        for c in CODES {
+            assert!(c.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'));
+            assert!(c.explain.len() > 80, "{}", c.code);
+            assert_eq!(explain(c.code).map(|e| e.0), Some(c.summary));
+        }
+        assert_eq!(explain("xml-syntax"), None);
+    }
+}

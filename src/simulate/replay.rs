@@ -1,0 +1,415 @@
+//! Replay: streams Wazuh's alerts.json (one JSON object per line, plain or gzip) and
+//! counts how often each response would have executed (SPEC §2.3 replay mode).
+//!
+//! Memory stays constant: chunks of whole lines are read into a few recycled buffers,
+//! and only `rule.id`, `agent.id`, `data.srcip` and `data.dstuser` are read (borrowed
+//! from the line; every other field is skipped by structure without being decoded,
+//! see `scan`). Counting is spread over a few threads and added up at the end.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use serde::Serialize;
+
+use super::fire::{Gate, Route, Simulator};
+use super::message::Expect;
+use super::responses::ActiveResponse;
+use super::scan::{AlertFields, newline, scan};
+use crate::model::Profile;
+
+/// Counts of one response over the replayed alerts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReplayExecution {
+    /// 1-based block index.
+    pub index: usize,
+    /// The response name.
+    pub name: String,
+    /// Executions dispatched by analysisd.
+    pub count: u64,
+    /// The same, per target (`000` the manager, `all active agents`).
+    pub by_agent: BTreeMap<String, u64>,
+}
+
+/// The outcome of a replay (SPEC §2.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Replay {
+    /// Alerts read (lines holding a JSON object with `rule.id`).
+    pub alerts: u64,
+    /// Alerts whose rule id is not in the loaded rules.
+    pub unknown_rules: u64,
+    /// Alerts with bound responses that the gates stopped (crafted user or IP, white
+    /// list).
+    pub skipped: u64,
+    /// One entry per accepted response, in block order.
+    pub executions: Vec<ReplayExecution>,
+    /// Non-empty lines that are not alerts (not JSON, or no `rule.id`).
+    #[serde(skip)]
+    pub malformed: u64,
+    /// 1-based line number of the first of them.
+    #[serde(skip)]
+    pub first_malformed: Option<u64>,
+}
+
+/// An alerts file that cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum AlertsError {
+    /// Opening failed.
+    #[error("cannot read {path}: {source}")]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Reading (or decompressing) failed.
+    #[error("cannot read the alerts after {offset} bytes: {source}")]
+    Read {
+        /// Bytes read (decompressed) before the failure.
+        offset: u64,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Opens an alerts file, decompressing it when it starts with the gzip magic bytes.
+pub fn open_alerts(path: &Path) -> Result<Box<dyn BufRead + Send>, AlertsError> {
+    let open_err = |source| AlertsError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = BufReader::with_capacity(1 << 16, std::fs::File::open(path).map_err(open_err)?);
+    let gz = file
+        .fill_buf()
+        .map_err(open_err)?
+        .starts_with(&[0x1f, 0x8b]);
+    Ok(if gz {
+        let inner = flate2::bufread::MultiGzDecoder::new(file);
+        Box::new(BufReader::with_capacity(1 << 16, inner)) as Box<dyn BufRead + Send>
+    } else {
+        Box::new(file)
+    })
+}
+
+/// Bytes handed to a worker at once (whole lines; a line longer than this makes a
+/// longer chunk).
+const CHUNK: usize = 1 << 20;
+
+/// Streams `reader` through `sim`: the calling thread reads chunks of whole lines,
+/// up to 4 worker threads count them, and the partial counts are added at the end.
+/// Chunk buffers are recycled, so memory does not grow with the file.
+pub fn replay(reader: impl BufRead, sim: &Simulator<'_>) -> Result<Replay, AlertsError> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    replay_with(reader, sim, workers)
+}
+
+/// [`replay`] with a given number of worker threads (1: all in the calling thread).
+fn replay_with(
+    mut reader: impl BufRead,
+    sim: &Simulator<'_>,
+    workers: usize,
+) -> Result<Replay, AlertsError> {
+    let counter = Counter::new(sim);
+    if workers <= 1 {
+        let mut part = counter.partial();
+        let mut buf = Vec::with_capacity(CHUNK);
+        let mut offset = 0;
+        for index in 0.. {
+            if !read_chunk(&mut reader, &mut buf, &mut offset)? {
+                break;
+            }
+            counter.chunk(index, &buf, &mut part);
+        }
+        return Ok(counter.finish(vec![part]));
+    }
+    let (work_tx, work_rx) = sync_channel::<(u64, Vec<u8>)>(workers * 2);
+    let (free_tx, free_rx) = sync_channel::<Vec<u8>>(workers * 3);
+    let work_rx = Mutex::new(work_rx);
+    let parts = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (counter, work_rx, free_tx) = (&counter, &work_rx, free_tx.clone());
+                s.spawn(move || {
+                    let mut part = counter.partial();
+                    while let Some((index, buf)) = next_job(work_rx) {
+                        counter.chunk(index, &buf, &mut part);
+                        let _ = free_tx.try_send(buf);
+                    }
+                    part
+                })
+            })
+            .collect();
+        drop(free_tx);
+        let read = feed(&mut reader, &work_tx, &free_rx);
+        drop(work_tx);
+        let parts: Vec<Partial> = handles.into_iter().filter_map(|h| h.join().ok()).collect();
+        read.map(|()| parts)
+    })?;
+    Ok(counter.finish(parts))
+}
+
+fn next_job(rx: &Mutex<Receiver<(u64, Vec<u8>)>>) -> Option<(u64, Vec<u8>)> {
+    rx.lock().ok()?.recv().ok()
+}
+
+/// Reads chunks and sends them to the workers, reusing the buffers they return.
+fn feed(
+    reader: &mut impl BufRead,
+    work: &SyncSender<(u64, Vec<u8>)>,
+    free: &Receiver<Vec<u8>>,
+) -> Result<(), AlertsError> {
+    let mut offset = 0;
+    for index in 0.. {
+        let mut buf = free
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+        if !read_chunk(reader, &mut buf, &mut offset)? || work.send((index, buf)).is_err() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Fills `buf` with about [`CHUNK`] bytes ending at a line end (or the end of the
+/// input); `false` at the end of the input.
+fn read_chunk(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    offset: &mut u64,
+) -> Result<bool, AlertsError> {
+    buf.clear();
+    let err = |offset: u64| move |source| AlertsError::Read { offset, source };
+    reader
+        .by_ref()
+        .take(CHUNK as u64)
+        .read_to_end(buf)
+        .map_err(err(*offset))?;
+    if buf.last().is_some_and(|&b| b != b'\n') {
+        reader.read_until(b'\n', buf).map_err(err(*offset))?;
+    }
+    *offset += buf.len() as u64;
+    Ok(!buf.is_empty())
+}
+
+/// What the workers share: the simulator and, per rule, its bound responses.
+struct Counter<'s, 'r> {
+    sim: &'s Simulator<'r>,
+    active: Vec<&'s ActiveResponse>,
+    bound: HashMap<u32, Vec<usize>>,
+}
+
+/// One worker's counts.
+struct Partial {
+    alerts: u64,
+    unknown_rules: u64,
+    skipped: u64,
+    counts: Vec<u64>,
+    by_agent: Vec<HashMap<String, u64>>,
+    malformed: u64,
+    /// Per chunk: its index, its number of lines, its first malformed line (0-based
+    /// within the chunk), to rebuild absolute line numbers.
+    chunks: Vec<(u64, u64, Option<u64>)>,
+}
+
+impl<'s, 'r> Counter<'s, 'r> {
+    fn new(sim: &'s Simulator<'r>) -> Self {
+        let active: Vec<&ActiveResponse> = sim.responses.active().collect();
+        let bound = bound_by_rule(sim, &active);
+        Counter { sim, active, bound }
+    }
+
+    fn partial(&self) -> Partial {
+        Partial {
+            alerts: 0,
+            unknown_rules: 0,
+            skipped: 0,
+            counts: vec![0; self.active.len()],
+            by_agent: vec![HashMap::new(); self.active.len()],
+            malformed: 0,
+            chunks: Vec::new(),
+        }
+    }
+
+    /// Counts the lines of one chunk.
+    fn chunk(&self, index: u64, buf: &[u8], part: &mut Partial) {
+        let (mut lines, mut first_bad) = (0u64, None);
+        let mut rest = buf;
+        while !rest.is_empty() {
+            let end = newline(rest).unwrap_or(rest.len());
+            let line = &rest[..end];
+            rest = rest.get(end + 1..).unwrap_or_default();
+            lines += 1;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            match scan(line) {
+                Some(a) if a.rule_id.is_some() => self.count(part, &a),
+                _ => {
+                    part.malformed += 1;
+                    first_bad.get_or_insert(lines - 1);
+                }
+            }
+        }
+        part.chunks.push((index, lines, first_bad));
+    }
+
+    /// Adds up the workers' counts, in block order, with absolute line numbers.
+    fn finish(&self, parts: Vec<Partial>) -> Replay {
+        let mut out = Replay {
+            alerts: 0,
+            unknown_rules: 0,
+            skipped: 0,
+            executions: self
+                .active
+                .iter()
+                .map(|ar| ReplayExecution {
+                    index: ar.index,
+                    name: ar.name.clone(),
+                    count: 0,
+                    by_agent: BTreeMap::new(),
+                })
+                .collect(),
+            malformed: 0,
+            first_malformed: None,
+        };
+        let mut chunks = Vec::new();
+        for p in parts {
+            out.alerts += p.alerts;
+            out.unknown_rules += p.unknown_rules;
+            out.skipped += p.skipped;
+            out.malformed += p.malformed;
+            for (e, (n, by)) in out
+                .executions
+                .iter_mut()
+                .zip(p.counts.iter().zip(p.by_agent))
+            {
+                e.count += n;
+                for (agent, k) in by {
+                    *e.by_agent.entry(agent).or_default() += k;
+                }
+            }
+            chunks.extend(p.chunks);
+        }
+        chunks.sort_unstable();
+        let mut before = 0;
+        for (_, lines, bad) in chunks {
+            if let (None, Some(b)) = (out.first_malformed, bad) {
+                out.first_malformed = Some(before + b + 1);
+            }
+            before += lines;
+        }
+        out
+    }
+}
+
+/// For each loaded rule with responses, the indices (into the active list) of them.
+fn bound_by_rule(sim: &Simulator<'_>, active: &[&ActiveResponse]) -> HashMap<u32, Vec<usize>> {
+    sim.rules
+        .iter()
+        .filter_map(|rule| {
+            let list: Vec<usize> = sim
+                .bound(rule)
+                .iter()
+                .filter_map(|b| active.iter().position(|a| a.index == b.index))
+                .collect();
+            (!list.is_empty()).then_some((rule.id, list))
+        })
+        .collect()
+}
+
+impl Counter<'_, '_> {
+    /// Counts one alert: unknown rule, gated, or one execution per routed response.
+    fn count(&self, part: &mut Partial, a: &AlertFields<'_>) {
+        part.alerts += 1;
+        let Some(id) = a.rule_id else { return };
+        let sim = self.sim;
+        if sim.rules.get(id).is_none() {
+            part.unknown_rules += 1;
+            return;
+        }
+        let Some(list) = self.bound.get(&id) else {
+            return;
+        };
+        let agent = a.agent_id.as_deref().unwrap_or("000");
+        let (srcip, user) = (a.srcip.as_deref(), a.dstuser.as_deref());
+        let mut gated = false;
+        for &i in list {
+            let ar = self.active[i];
+            let expect = (sim.responses.profile == Profile::Ossec)
+                .then(|| Expect::read(ar.expect.as_deref().unwrap_or("")));
+            if sim.gate_fields(user, srcip, expect) != Gate::Open {
+                gated = true;
+                continue;
+            }
+            let target = match sim.route(ar, agent) {
+                Route::Manager => Cow::Borrowed("000"),
+                Route::Agent(a) => Cow::Owned(a),
+                Route::AllAgents => Cow::Borrowed(match sim.responses.profile {
+                    Profile::Wazuh => "all active agents",
+                    Profile::Ossec => "all agents",
+                }),
+                Route::Nowhere(_) => continue,
+            };
+            part.counts[i] += 1;
+            match part.by_agent[i].get_mut(target.as_ref()) {
+                Some(c) => *c += 1,
+                None => {
+                    part.by_agent[i].insert(target.into_owned(), 1);
+                }
+            }
+        }
+        if gated {
+            part.skipped += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Config;
+
+    #[test]
+    fn one_thread_and_several_give_the_same_counts() {
+        let loaded = crate::rules::load_texts([(
+            "r.xml",
+            "<group name=\"g,\"><rule id=\"1\" level=\"5\"><description>d</description></rule><rule id=\"2\" level=\"0\"><description>d</description></rule></group>",
+        )]);
+        let doc = crate::xml::parse(
+            "<ossec_config><command><name>c</name><executable>firewall-drop</executable></command><active-response><command>c</command><location>local</location><rules_id>1</rules_id></active-response></ossec_config>",
+        );
+        let config = Config::from_document(&doc);
+        let sim = Simulator::new(&config, &doc, &loaded.rules, Profile::Wazuh);
+        let mut text = String::new();
+        for i in 0..60_000 {
+            match i % 7 {
+                0 => text.push_str("garbage\n"),
+                1 => text.push_str("{\"rule\":{\"id\":\"9\"}}\n"),
+                _ => text.push_str(&format!(
+                    "{{\"rule\":{{\"id\":\"{}\"}},\"agent\":{{\"id\":\"{:03}\"}},\"pad\":\"{}\"}}\n",
+                    1 + i % 2,
+                    i % 5,
+                    "x".repeat(i % 50)
+                )),
+            }
+        }
+        let one = replay_with(text.as_bytes(), &sim, 1).expect("one thread");
+        let three = replay_with(text.as_bytes(), &sim, 3).expect("three threads");
+        assert_eq!(one, three);
+        assert_eq!(one.first_malformed, Some(1));
+        // 60,000 lines: 8,572 garbage (i % 7 == 0: 0, 7, …, 59997), 51,428 alerts, of
+        // which 8,572 name the unknown rule 9 (i % 7 == 1: 1, 8, …, 59998); rule 1
+        // (even i among the rest) runs the response, rule 2 has level 0.
+        assert_eq!(
+            (one.malformed, one.alerts, one.unknown_rules),
+            (8572, 51428, 8572)
+        );
+        let even = (0..60_000).filter(|i| i % 7 > 1 && i % 2 == 0).count() as u64;
+        assert_eq!(one.executions[0].count, even);
+    }
+}

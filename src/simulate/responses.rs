@@ -1,0 +1,445 @@
+//! Which `<active-response>` blocks become responses, read in document order as
+//! `ReadActiveResponses` does (reference `wazuh-semantics.md` §3, `ossec-semantics.md`
+//! §4), with the `Config.ar` queue bits and the global `disabled` reset quirk (§3.4).
+
+use crate::model::{Config, ConfigKind, Location, Placement, Profile, Response, atoi};
+use crate::xml::Document;
+
+/// `Config.ar` bit: analysisd opens the queue to remote agents (reference §3.7).
+pub const REMOTE_AR: u8 = 1;
+/// `Config.ar` bit: analysisd opens the manager's own execd queue.
+pub const LOCAL_AR: u8 = 2;
+
+/// A block that analysisd accepted as a response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveResponse {
+    /// 1-based index among the `<active-response>` blocks (`response:N`).
+    pub index: usize,
+    /// The name analysisd gives it: command name + effective timeout (§3.7).
+    pub name: String,
+    /// The command's name.
+    pub command: String,
+    /// The command's executable.
+    pub executable: String,
+    /// The command's `extra_args`.
+    pub extra_args: Option<String>,
+    /// The command's `expect` (read by OSSEC and Wazuh before 4.2 only).
+    pub expect: Option<String>,
+    /// The location flags.
+    pub location: Location,
+    /// `agent_id` as written.
+    pub agent_id: Option<String>,
+    /// `level` (0 = not set).
+    pub level: u8,
+    /// `rules_group` as written (`Some("")` when present and empty).
+    pub rules_group: Option<String>,
+    /// `rules_id` as written.
+    pub rules_id: Option<String>,
+    /// The timeout in force (seconds).
+    pub timeout: i64,
+    /// A configured timeout that analysisd forced to 0 because the command lacks
+    /// `timeout_allowed` (§3.6).
+    pub timeout_ignored: Option<i64>,
+}
+
+/// What became of one `<active-response>` block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// Accepted: it can be bound to rules.
+    Active(ActiveResponse),
+    /// Yields no response; why, in a sentence.
+    Inactive {
+        /// 1-based block index.
+        index: usize,
+        /// Why no response comes from it.
+        reason: String,
+        /// Does analysisd refuse to start because of it?
+        fatal: bool,
+    },
+}
+
+impl Block {
+    /// The block's 1-based index.
+    pub fn index(&self) -> usize {
+        match self {
+            Block::Active(a) => a.index,
+            Block::Inactive { index, .. } => *index,
+        }
+    }
+}
+
+/// Every block's fate, and the queue bits that decide where responses can run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Responses {
+    /// One entry per `<active-response>` block, in document order.
+    pub blocks: Vec<Block>,
+    /// `Config.ar`: [`REMOTE_AR`] | [`LOCAL_AR`] as left after the last block.
+    pub ar_bits: u8,
+    /// The last block with `disabled=yes` that erased bits set by earlier blocks.
+    pub reset_by: Option<usize>,
+    /// The profile the blocks were read with.
+    pub profile: Profile,
+}
+
+impl Responses {
+    /// The accepted responses, in order.
+    pub fn active(&self) -> impl Iterator<Item = &ActiveResponse> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Active(a) => Some(a),
+            Block::Inactive { .. } => None,
+        })
+    }
+
+    /// The block with this 1-based index.
+    pub fn block(&self, index: usize) -> Option<&Block> {
+        self.blocks.iter().find(|b| b.index() == index)
+    }
+
+    /// The first block that stops analysisd, with its reason.
+    pub fn fatal(&self) -> Option<(usize, &str)> {
+        self.blocks.iter().find_map(|b| match b {
+            Block::Inactive {
+                index,
+                reason,
+                fatal: true,
+            } => Some((*index, reason.as_str())),
+            _ => None,
+        })
+    }
+}
+
+/// Reads every block of `config` as analysisd would.
+pub fn responses(config: &Config, doc: &Document, profile: Profile) -> Responses {
+    let mut out = Responses {
+        blocks: Vec::new(),
+        ar_bits: 0,
+        reset_by: None,
+        profile,
+    };
+    for r in &config.responses {
+        let block = read_block(config, doc, r, profile, &mut out);
+        out.blocks.push(block);
+    }
+    out
+}
+
+fn inactive(r: &Response, reason: impl Into<String>, fatal: bool) -> Block {
+    Block::Inactive {
+        index: r.index,
+        reason: reason.into(),
+        fatal,
+    }
+}
+
+/// Why `accept` refused a block.
+struct Rejected {
+    reason: String,
+    fatal: bool,
+}
+
+fn rejected(reason: impl Into<String>, fatal: bool) -> Rejected {
+    Rejected {
+        reason: reason.into(),
+        fatal,
+    }
+}
+
+fn read_block(
+    config: &Config,
+    doc: &Document,
+    r: &Response,
+    profile: Profile,
+    out: &mut Responses,
+) -> Block {
+    if let Some(reason) = not_read(config, r) {
+        return inactive(r, reason, false);
+    }
+    if let Some(reason) = invalid_child(doc, r, profile) {
+        return inactive(r, reason, true);
+    }
+    if r.is_disabled() {
+        // The quirk of §3.4: the global flag that signals "disabled" is reset to 0,
+        // erasing the queue bits of every earlier block.
+        if out.ar_bits != 0 {
+            out.reset_by = Some(r.index);
+        }
+        out.ar_bits = 0;
+        return inactive(r, "disabled (<disabled>yes</disabled>)", false);
+    }
+    match accept(config, doc, r, profile) {
+        Ok(ar) => {
+            out.ar_bits |= queue_bits(ar.location);
+            Block::Active(ar)
+        }
+        Err(why) => inactive(r, why.reason, why.fatal),
+    }
+}
+
+/// Blocks no analysisd reads (SPEC §7 "Which blocks", reference §1).
+fn not_read(config: &Config, r: &Response) -> Option<&'static str> {
+    match r.placement {
+        _ if config.kind == ConfigKind::Agent => Some(
+            "agent configuration (it has a <client> section): analysisd does not read responses here",
+        ),
+        Placement::AgentConfig(_) => {
+            Some("inside <agent_config>: no daemon reads responses from a shared agent.conf")
+        }
+        Placement::TopLevel(_) => {
+            Some("outside <ossec_config>: the daemons refuse this root element (1230)")
+        }
+        Placement::OssecConfig(_) => None,
+    }
+}
+
+/// Children analysisd refuses, or values it refuses, whatever the block does.
+fn invalid_child(doc: &Document, r: &Response, profile: Profile) -> Option<String> {
+    if let Some(&u) = r.unknown.first() {
+        return Some(format!(
+            "unknown element <{}> (1230): analysisd refuses to start",
+            doc.name(u)
+        ));
+    }
+    let extra = match profile {
+        Profile::Wazuh => r.ca_verification.as_ref().map(|_| "ca_verification"),
+        Profile::Ossec => r
+            .ca_store
+            .as_ref()
+            .map(|_| "ca_store")
+            .or(r.ca_verification.as_ref().map(|_| "ca_verification")),
+    };
+    if let Some(name) = extra {
+        return Some(format!(
+            "<{name}> is not accepted here (1230): analysisd refuses to start"
+        ));
+    }
+    for name in ["disabled", "level"] {
+        for &e in r.field(name).map_or(&[][..], |f| &f.all[..]) {
+            let v = doc.value(e);
+            let ok = match name {
+                "disabled" => v == "yes" || v == "no",
+                _ => crate::model::Level::parse(&v).is_some(),
+            };
+            if !ok {
+                return Some(format!(
+                    "(1235): Invalid value for element '{name}': {v}: analysisd refuses to start"
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// The checks after `disabled`, in analysisd's order; `Err` is the inactive block.
+fn accept(
+    config: &Config,
+    doc: &Document,
+    r: &Response,
+    profile: Profile,
+) -> Result<ActiveResponse, Rejected> {
+    let (command_name, location) = match (r.command_name(), r.value("location")) {
+        (Some(c), Some(l)) if profile == Profile::Ossec || !l.is_empty() => (c, l),
+        _ if r.repeated_offenders.is_some() => {
+            return Err(rejected(
+                "no command or location: an execd setting (repeated_offenders), not a response",
+                false,
+            ));
+        }
+        _ => {
+            return Err(rejected(
+                "missing command or location (1281): analysisd refuses to start",
+                true,
+            ));
+        }
+    };
+    let flags = Location::read(location);
+    if flags.is_empty() {
+        return Err(rejected(
+            format!(
+                "(1302): Invalid active response location: '{location}': analysisd refuses to start"
+            ),
+            true,
+        ));
+    }
+    let agent_id = r.value("agent_id").map(str::to_string);
+    if flags.has(Location::SPECIFIC_AGENT) {
+        match &agent_id {
+            None => {
+                return Err(rejected(
+                    "defined-agent without <agent_id> (1304): analysisd refuses to start",
+                    true,
+                ));
+            }
+            Some(id) if atoi(id) == 0 && profile == Profile::Wazuh => {
+                return Err(rejected(
+                    format!(
+                        "defined-agent with agent_id '{id}', which reads as 0: dropped with warning 1306 (use location server for the manager)"
+                    ),
+                    false,
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    let command = live_command(config, doc, r, command_name).ok_or_else(|| {
+        rejected(format!("(1303): Invalid command '{command_name}' in the active response (not defined before this block): analysisd refuses to start"),
+            true,
+        )
+    })?;
+    let executable = command
+        .executable
+        .as_ref()
+        .map(|f| f.value.clone())
+        .ok_or_else(|| {
+            rejected(format!("its command '{command_name}' has no <executable> (1280): analysisd refuses to start"),
+                true,
+            )
+        })?;
+    if profile == Profile::Ossec && command.expect.is_none() {
+        return Err(rejected(
+            format!(
+                "its command '{command_name}' has no <expect>, required by OSSEC (1280): analysisd refuses to start"
+            ),
+            true,
+        ));
+    }
+    let configured = r.timeout_value().0;
+    let allowed = command.allows_timeout();
+    if configured != 0 && !allowed && profile == Profile::Ossec {
+        return Err(rejected(
+            format!("(1305): Timeout not allowed for command: '{command_name}': fatal for OSSEC"),
+            true,
+        ));
+    }
+    let timeout = if allowed { configured } else { 0 };
+    Ok(ActiveResponse {
+        index: r.index,
+        name: format!("{command_name}{timeout}"),
+        command: command_name.to_string(),
+        executable,
+        extra_args: command.extra_args.as_ref().map(|f| f.value.clone()),
+        expect: command.expect.as_ref().map(|f| f.value.clone()),
+        location: flags,
+        agent_id,
+        level: r.level_value().map_or(0, |l| l.get()),
+        rules_group: r.value("rules_group").map(str::to_string),
+        rules_id: r.value("rules_id").map(str::to_string),
+        timeout,
+        timeout_ignored: (configured != 0 && !allowed).then_some(configured),
+    })
+}
+
+/// The first `<command>` with this name that analysisd has read before the block:
+/// directly under an `<ossec_config>` root, earlier in the document (§3.2).
+fn live_command<'c>(
+    config: &'c Config,
+    doc: &Document,
+    r: &Response,
+    name: &str,
+) -> Option<&'c crate::model::Command> {
+    let at = doc.element(r.element).span.start;
+    config.commands.iter().find(|c| {
+        c.name() == Some(name)
+            && matches!(c.placement, Placement::OssecConfig(_))
+            && doc.element(c.element).span.start < at
+    })
+}
+
+/// The queue bits a location needs (§3.7): server → local; all, defined-agent →
+/// remote; local → both.
+fn queue_bits(l: Location) -> u8 {
+    let mut bits = 0;
+    if l.has(Location::AS_ONLY) {
+        bits |= LOCAL_AR;
+    }
+    if l.has(Location::ALL_AGENTS) || l.has(Location::SPECIFIC_AGENT) {
+        bits |= REMOTE_AR;
+    }
+    if l.has(Location::REMOTE_AGENT) {
+        bits |= LOCAL_AR | REMOTE_AR;
+    }
+    bits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::parse;
+
+    const CMDS: &str = "<command><name>fw</name><executable>firewall-drop</executable><timeout_allowed>yes</timeout_allowed></command><command><name>rs</name><executable>restart-wazuh</executable></command>";
+
+    fn read(blocks: &str) -> Responses {
+        let doc = parse(&format!("<ossec_config>{CMDS}{blocks}</ossec_config>"));
+        responses(&Config::from_document(&doc), &doc, Profile::Wazuh)
+    }
+
+    #[test]
+    fn accepted_response_name_and_bits() {
+        let r = read(
+            "<active-response><command>fw</command><location>local</location><level>7</level><timeout>600</timeout></active-response>",
+        );
+        let a = r.active().next().expect("active");
+        assert_eq!(a.name, "fw600");
+        assert_eq!(r.ar_bits, LOCAL_AR | REMOTE_AR);
+    }
+
+    #[test]
+    fn timeout_without_timeout_allowed_is_forced_to_zero() {
+        // Reference §3.6: INFO 1305, timeout 0, the name becomes rs0.
+        let r = read(
+            "<active-response><command>rs</command><location>server</location><level>7</level><timeout>30</timeout></active-response>",
+        );
+        let a = r.active().next().expect("active");
+        assert_eq!(
+            (a.name.as_str(), a.timeout, a.timeout_ignored),
+            ("rs0", 0, Some(30))
+        );
+        assert_eq!(r.ar_bits, LOCAL_AR);
+    }
+
+    #[test]
+    fn disabled_block_after_enabled_ones_erases_the_bits() {
+        // Reference §3.4, run `disabled_reset` and `disabled_reset2`.
+        let r = read(
+            "<active-response><command>fw</command><location>local</location><level>7</level></active-response><active-response><disabled>yes</disabled></active-response>",
+        );
+        assert_eq!((r.ar_bits, r.reset_by), (0, Some(2)));
+        let r = read(
+            "<active-response><command>fw</command><location>local</location><level>7</level></active-response><active-response><disabled>yes</disabled></active-response><active-response><command>fw</command><location>all</location><level>9</level></active-response>",
+        );
+        assert_eq!(r.ar_bits, REMOTE_AR);
+        assert_eq!(r.active().count(), 2);
+    }
+
+    #[test]
+    fn blocks_that_yield_nothing_say_why() {
+        let r = read(
+            "<active-response><repeated_offenders>10</repeated_offenders></active-response><active-response><command>fw</command><location>defined-agent</location><agent_id>000</agent_id><level>7</level></active-response><active-response><command>nope</command><location>local</location></active-response><active-response><command>fw</command><location>manager</location></active-response><active-response><command>fw</command><location>local</location><ca_verification>yes</ca_verification></active-response>",
+        );
+        let fatal: Vec<bool> = r
+            .blocks
+            .iter()
+            .map(|b| matches!(b, Block::Inactive { fatal: true, .. }))
+            .collect();
+        assert_eq!(fatal, [false, false, true, true, true]);
+        assert_eq!(r.active().count(), 0);
+        assert_eq!(r.fatal().map(|f| f.0), Some(3));
+    }
+
+    #[test]
+    fn command_defined_after_the_block_is_not_found() {
+        let doc = parse(
+            "<ossec_config><active-response><command>late</command><location>local</location><level>3</level></active-response><command><name>late</name><executable>x</executable></command></ossec_config>",
+        );
+        let r = responses(&Config::from_document(&doc), &doc, Profile::Wazuh);
+        assert!(matches!(&r.blocks[0], Block::Inactive { reason, .. } if reason.contains("1303")));
+    }
+
+    #[test]
+    fn ossec_refuses_a_timeout_on_a_command_without_timeout_allowed() {
+        let doc = parse(&format!(
+            "<ossec_config>{CMDS}<active-response><command>rs</command><location>server</location><level>7</level><timeout>30</timeout></active-response></ossec_config>"
+        ));
+        let r = responses(&Config::from_document(&doc), &doc, Profile::Ossec);
+        assert_eq!(r.fatal().map(|f| f.0), Some(1));
+    }
+}
