@@ -134,6 +134,7 @@ fn editor(common: &Common, file: Option<&std::path::Path>) -> anyhow::Result<i32
             args::ColorArg::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         },
         backup: true,
+        rules: common.rules.clone(),
     };
     if let Some(f) = file.filter(|f| !f.exists()) {
         // `ossec-ar chek` reaches here too: say both things it could have meant.

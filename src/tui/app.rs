@@ -11,9 +11,12 @@ use super::keys::{self, Action, Mode};
 use super::list::ListPane;
 use super::popup::Popup;
 use super::session::{EditOp, Selector, Session};
+use super::sim::{SimEvent, SimPane};
 use super::theme::Theme;
 use super::{strings as s, ui};
 use crate::model::{BlockRef, Diagnostic, Profile, Severity};
+use crate::rules::RuleSet;
+use crate::simulate;
 use crate::validate::{self, Context};
 
 /// Something that happened outside the app: a key, a resize, or the outcome of an
@@ -74,6 +77,8 @@ pub enum Focus {
     List,
     /// The form of the selected block.
     Form,
+    /// The simulator pane, in the form's place.
+    Sim,
 }
 
 /// What a component asks the app to do.
@@ -107,6 +112,10 @@ pub(crate) enum Msg {
     Save,
     /// Save (diff preview first), then quit once written.
     SaveThenQuit,
+    /// Add a picked group or rule id to the field being typed.
+    Append(String),
+    /// The simulator's new event.
+    SetEvent(SimEvent),
 }
 
 /// A notice in the status bar until the next key.
@@ -121,6 +130,7 @@ pub struct Notice {
 /// Read-only view of the document handed to components.
 pub(crate) struct Ctx<'a> {
     pub(crate) session: &'a Session,
+    pub(crate) rules: Option<&'a RuleSet>,
     pub(crate) diags: &'a [Diagnostic],
     pub(crate) profile: Profile,
     pub(crate) home: Option<&'a Path>,
@@ -133,6 +143,7 @@ macro_rules! ctx {
     ($app:ident) => {
         Ctx {
             session: &$app.session,
+            rules: $app.rules.as_ref(),
             diags: &$app.diags,
             profile: $app.profile,
             home: $app.home.as_deref(),
@@ -144,6 +155,8 @@ macro_rules! ctx {
 /// The whole editor state.
 pub struct App {
     pub(crate) session: Session,
+    /// The loaded ruleset, for counts, pickers and the simulator pane.
+    pub(crate) rules: Option<RuleSet>,
     pub(crate) path: PathBuf,
     pub(crate) label: String,
     pub(crate) profile: Profile,
@@ -159,6 +172,11 @@ pub struct App {
     pub(crate) popup: Option<Popup>,
     pub(crate) notice: Option<Notice>,
     pub(crate) quit_after_save: bool,
+    /// The simulator pane, when open.
+    pub(crate) sim: Option<SimPane>,
+    /// Counts the document's changes (edits, undo, redo, reload): the simulator
+    /// recomputes only when it moved.
+    pub(crate) revision: u64,
 }
 
 /// How the app is opened.
@@ -174,6 +192,9 @@ pub struct Options {
     pub theme: Theme,
     /// The terminal size.
     pub size: (u16, u16),
+    /// The rules, when some were loaded (`--rules`, or the config's `<ruleset>`
+    /// under a readable home).
+    pub rules: Option<RuleSet>,
 }
 
 impl App {
@@ -185,6 +206,7 @@ impl App {
         );
         let mut app = App {
             session: Session::new(text),
+            rules: opts.rules,
             path: opts.path,
             label,
             profile: opts.profile,
@@ -199,6 +221,8 @@ impl App {
             popup: None,
             notice: None,
             quit_after_save: false,
+            sim: None,
+            revision: 0,
         };
         app.refresh();
         app.base_errors = app.error_keys();
@@ -233,11 +257,18 @@ impl App {
 
     /// Who has the keys now.
     pub fn mode(&self) -> Mode {
+        let sim_typing = self.sim.as_ref().is_some_and(|s| s.typing.is_some());
         match &self.popup {
             Some(p) => p.mode(),
-            None if self.form.editing() || self.list.typing() => Mode::Edit,
+            None if self.form.editing() || self.list.typing() || sim_typing => Mode::Edit,
+            None if self.focus == Focus::Sim => Mode::Sim,
             None => Mode::Browse,
         }
+    }
+
+    /// Is the simulator pane open?
+    pub fn simulator_open(&self) -> bool {
+        self.sim.is_some()
     }
 
     pub(crate) fn ctx(&self) -> Ctx<'_> {
@@ -262,6 +293,11 @@ impl App {
         let effects = self.process(msgs);
         self.list
             .keep_in_view(self.session.config(), ui::list_height(self.size));
+        let (revision, selected) = (self.revision, self.list.selected);
+        let ctx = ctx!(self);
+        if let Some(sim) = self.sim.as_mut() {
+            sim.update(&ctx, revision, selected);
+        }
         effects
     }
 
@@ -289,6 +325,15 @@ impl App {
         }
         if self.form.editing() {
             return self.form.handle_edit(action, &k, self.list.selected, &ctx);
+        }
+        if let (Focus::Sim, Some(sim)) = (self.focus, self.sim.as_mut()) {
+            let global = matches!(
+                action,
+                Some(Action::Undo | Action::Redo | Action::Save | Action::Help | Action::Simulate)
+            );
+            if sim.typing.is_some() || !global {
+                return sim.handle(action, &k);
+            }
         }
         match action {
             Some(a) => self.browse(a),
@@ -322,7 +367,7 @@ impl App {
             Action::Redo => vec![Msg::Redo],
             Action::Save => vec![Msg::Save],
             Action::Help => vec![Msg::Open(Popup::help())],
-            Action::Simulate => vec![Msg::Info(s::SIMULATOR_LATER.into())],
+            Action::Simulate => self.toggle_simulator(),
             Action::Add => super::popup::add(self.list.selected, &ctx),
             Action::Delete => super::popup::delete(self.list.selected, &ctx),
             Action::Filter => {
@@ -332,7 +377,23 @@ impl App {
             _ => match self.focus {
                 Focus::List => self.list.handle(a, &ctx),
                 Focus::Form => self.form.handle(a, self.list.selected, &ctx),
+                Focus::Sim => Vec::new(),
             },
+        }
+    }
+
+    /// `p`: the pane takes the form's place (and the keys); `p` again gives it back.
+    fn toggle_simulator(&mut self) -> Vec<Msg> {
+        if self.sim.take().is_some() {
+            self.focus = Focus::List;
+            return Vec::new();
+        }
+        self.sim = Some(SimPane::default());
+        self.focus = Focus::Sim;
+        match (&self.rules, self.list.selected) {
+            (None, _) => vec![Msg::Info(s::RULE_COUNTS_NEED_RULES.into())],
+            (_, Some(BlockRef::Response(_))) => Vec::new(),
+            _ => vec![Msg::Info(s::SIM_SELECT_RESPONSE.into())],
         }
     }
 
@@ -348,7 +409,14 @@ impl App {
                     self.list.selected = Some(b);
                     self.form.reset();
                 }
+                // With the simulator open, it is in the form's place.
+                Msg::Focus(Focus::Form) if self.sim.is_some() => self.focus = Focus::Sim,
                 Msg::Focus(f) => self.focus = f,
+                Msg::SetEvent(e) => {
+                    if let Some(sim) = self.sim.as_mut() {
+                        sim.event = e;
+                    }
+                }
                 Msg::EditField(name) => {
                     self.focus = Focus::Form;
                     let sel = self.list.selected;
@@ -379,6 +447,11 @@ impl App {
                 Msg::Undo => self.undo(true),
                 Msg::Redo => self.undo(false),
                 Msg::Save => queue.extend(self.start_save()),
+                Msg::Append(v) => {
+                    let sel = self.list.selected;
+                    let ctx = ctx!(self);
+                    self.form.append(&v, sel, &ctx);
+                }
                 Msg::SaveThenQuit => {
                     self.quit_after_save = true;
                     queue.extend(self.start_save());
@@ -394,6 +467,7 @@ impl App {
         for op in ops {
             match self.session.apply(op) {
                 Ok(change) => {
+                    self.revision += u64::from(change.changed);
                     if let Some(sel) = change.inserted {
                         out.push(Msg::Select(self.block_of(&sel)));
                     }
@@ -427,6 +501,7 @@ impl App {
         } else {
             self.session.redo()
         };
+        self.revision += u64::from(done);
         let text = match (undo, done) {
             (true, true) => s::UNDONE,
             (true, false) => s::NOTHING_TO_UNDO,
@@ -440,15 +515,23 @@ impl App {
         self.refresh();
     }
 
-    /// Re-runs the validator and keeps the selection on an existing block.
+    /// Re-runs the validator (and the ruleset-aware checks when rules are loaded)
+    /// and keeps the selection on an existing block.
     pub(crate) fn refresh(&mut self) {
         let cfg = self.session.config();
+        let doc = self.session.doc();
         self.diags = validate::check(&Context {
-            doc: self.session.doc(),
+            doc,
             config: cfg,
             profile: self.profile,
             home: self.home.as_deref(),
         });
+        if let Some(rules) = &self.rules {
+            self.diags
+                .extend(simulate::diagnostics::check(cfg, doc, rules, self.profile));
+            self.diags
+                .sort_by(|a, b| a.offset.cmp(&b.offset).then(b.severity.cmp(&a.severity)));
+        }
         self.list.clamp(cfg);
         self.form.clamp(self.list.selected, cfg);
     }
@@ -520,6 +603,7 @@ impl App {
         match r {
             Ok(text) => {
                 self.session = Session::new(text);
+                self.revision += 1;
                 self.refresh();
                 self.base_errors = self.error_keys();
                 self.form.reset();

@@ -9,6 +9,7 @@ use super::fields::{self, CheckCtx, FieldSpec, Verdict, Widget};
 use super::input::Input;
 use super::keys::Action;
 use super::popup::Popup;
+use super::rules_ui;
 use super::session::{BlockKind, EditOp, Selector};
 use super::strings as s;
 use crate::model::{BlockRef, Config, Field};
@@ -238,6 +239,7 @@ impl FormPane {
                 return Vec::new();
             }
             (Some(Action::Enter), _) => return self.commit(b, ctx),
+            (Some(Action::PickRules), _) => return rule_picker(edit.spec.name, ctx),
             (Some(a @ (Action::NextPane | Action::PrevPane | Action::Up | Action::Down)), _) => {
                 // Moving on commits the value, as Enter would; a refused one stays.
                 if edit.verdict.is_err() {
@@ -266,6 +268,16 @@ impl FormPane {
         Vec::new()
     }
 
+    /// Adds a group or rule id picked from the rules to what is typed.
+    pub(crate) fn append(&mut self, picked: &str, sel: Option<BlockRef>, ctx: &Ctx<'_>) {
+        let (Some(edit), Some(b)) = (self.edit.as_mut(), sel) else {
+            return;
+        };
+        let value = rules_ui::append(edit.spec.name, edit.input.value(), picked);
+        edit.input = Input::new(&value);
+        edit.verdict = fields::check(kind_of(b), edit.spec.name, &value, &check_ctx(ctx, b));
+    }
+
     fn commit(&mut self, b: BlockRef, ctx: &Ctx<'_>) -> Vec<Msg> {
         let Some(edit) = &self.edit else {
             return Vec::new();
@@ -289,6 +301,17 @@ impl FormPane {
             })],
             Err(e) => vec![Msg::Error(e)],
         }
+    }
+}
+
+/// Ctrl-p in rules_group or rules_id: the picker of the loaded rules' groups or ids.
+pub(crate) fn rule_picker(field: &'static str, ctx: &Ctx<'_>) -> Vec<Msg> {
+    match (ctx.rules, field) {
+        (None, _) => vec![Msg::Info(s::RULE_COUNTS_NEED_RULES.into())],
+        (Some(rules), "rules_group" | "rules_id") => {
+            vec![Msg::Open(Popup::rule_picker(field, rules))]
+        }
+        _ => vec![Msg::Info(s::PICK_RULES_HINT.into())],
     }
 }
 

@@ -11,11 +11,13 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::app::Ctx;
 use super::fields::{FieldSpec, LOCATIONS, Widget};
 use super::form::{FormPane, field_of, form_of, uses_agent};
+use super::rules_ui::{bound, field_count};
 use super::strings as s;
 use super::summary;
 use super::text::{escape, show_value, truncate, wrap};
 use super::theme::{Theme, mark};
 use crate::model::{BlockRef, Config, ConfigKind, Diagnostic, Profile, Severity};
+use crate::rules::RuleSet;
 use crate::xml::{Document, ElementId};
 
 const LABEL: usize = 19;
@@ -147,7 +149,8 @@ impl FormPane {
             }
         }
         lines.push(Line::raw(""));
-        for l in summary_lines(cfg, b) {
+        let typed = self.edit.as_ref().map(|e| (e.spec.name, e.input.value()));
+        for l in summary_lines(cfg, b, ctx.rules, typed) {
             for part in wrap(&escape(&l), w.saturating_sub(2)) {
                 lines.push(Line::styled(format!("  {part}"), Style::new()));
             }
@@ -269,7 +272,10 @@ fn value_spans(
         _ if spec.name == "expect" && ctx.profile == Profile::Wazuh => {
             Some(s::EXPECT_IGNORED.to_string())
         }
-        _ => None,
+        _ => match (ctx.rules, b) {
+            (Some(rules), BlockRef::Response(_)) => field_count(rules, spec.name, v),
+            _ => None,
+        },
     };
     let mut out = vec![Span::raw(shown.clone())];
     if let Some(x) = extra {
@@ -285,7 +291,12 @@ fn value_spans(
 }
 
 /// Below the fields: what the block does, in plain words.
-fn summary_lines(cfg: &Config, b: BlockRef) -> Vec<String> {
+fn summary_lines(
+    cfg: &Config,
+    b: BlockRef,
+    rules: Option<&RuleSet>,
+    typed: Option<(&str, &str)>,
+) -> Vec<String> {
     match b {
         BlockRef::Response(n) => {
             let Some(r) = cfg.responses.get(n - 1) else {
@@ -301,6 +312,20 @@ fn summary_lines(cfg: &Config, b: BlockRef) -> Vec<String> {
                 return out;
             }
             out.push(summary::predicate(r));
+            if let Some(rules) = rules {
+                // What is being typed counts already: the count is live.
+                let value = |name: &str| match typed {
+                    Some((field, v)) if field == name => Some(v).filter(|v| !v.is_empty()),
+                    _ => r.value(name),
+                };
+                let n = bound(
+                    rules,
+                    value("level"),
+                    value("rules_group"),
+                    value("rules_id"),
+                );
+                out.push(s::binds(n));
+            }
             if let Some(name) = summary::ar_name(cfg, r) {
                 out.push(s::ar_name_line(&name));
             }

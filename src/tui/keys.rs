@@ -79,6 +79,10 @@ pub enum Action {
     Reload,
     /// Write over a file that changed on disk.
     WriteAnyway,
+    /// Pick a group or a rule id from the loaded rules.
+    PickRules,
+    /// Change the simulator's event (agent, source IP, user).
+    EditEvent,
 }
 
 /// Which part of the screen has the keys: a binding applies only in its modes.
@@ -104,6 +108,8 @@ pub enum Mode {
     QuitPrompt,
     /// The last step of guided creation: the block to insert.
     Review,
+    /// The simulator pane.
+    Sim,
     /// The file changed on disk.
     External,
 }
@@ -181,13 +187,14 @@ pub struct Binding {
 
 use Mode::*;
 
-const MOVING: &[Mode] = &[Browse, Menu, Help, Preview, Blocked, Review];
-const PAGING: &[Mode] = &[Browse, Menu, Pick, Help, Preview, Blocked, Review];
+const MOVING: &[Mode] = &[Browse, Menu, Help, Preview, Blocked, Review, Sim];
+const PAGING: &[Mode] = &[Browse, Menu, Pick, Help, Preview, Blocked, Review, Sim];
+const GLOBAL: &[Mode] = &[Browse, Sim];
 const POPUPS: &[Mode] = &[
     Edit, Menu, Pick, Help, Confirm, Preview, Blocked, External, Review,
 ];
 const ALL_BUT_QUIT: &[Mode] = &[
-    Browse, Edit, Menu, Pick, Help, Confirm, Preview, Blocked, External, Review,
+    Browse, Edit, Menu, Pick, Help, Confirm, Preview, Blocked, External, Review, Sim,
 ];
 
 /// The key map (SPEC §3 keys table). Order matters where keys overlap: the first
@@ -215,15 +222,19 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Browse], &[ch('a')], Action::Add, "add: guided creation of a response (a command in the commands section)", Some("add")),
     b(&[Browse], &[ch('d')], Action::Delete, "delete the selected block (asks)", Some("delete")),
     b(&[Browse], &[code(KeyCode::Delete), ch('x')], Action::Unset, "remove the focused optional field", None),
-    b(&[Browse], &[ch('u')], Action::Undo, "undo the last change", Some("undo")),
-    b(&[Browse], &[ctrl('r')], Action::Redo, "redo", None),
-    b(&[Browse], &[ch('p')], Action::Simulate, "open or close the simulator pane", None),
-    b(&[Browse], &[ch('/')], Action::Filter, "filter the list (Esc clears)", Some("filter")),
-    b(&[Browse], &[ch('s'), ctrl('s')], Action::Save, "save: shows the diff first", Some("save")),
-    b(&[Browse], &[ch('?'), code(KeyCode::F(1))], Action::Help, "this help", Some("help")),
+    b(GLOBAL, &[ch('u')], Action::Undo, "undo the last change", Some("undo")),
+    b(GLOBAL, &[ctrl('r')], Action::Redo, "redo", None),
+    b(GLOBAL, &[ch('p')], Action::Simulate, "open or close the simulator pane (the selected response's rules and what they do)", Some("sim")),
+    b(GLOBAL, &[ch('/')], Action::Filter, "filter the list, or the simulator's rules (Esc clears)", Some("filter")),
+    b(&[Sim], &[ch('e')], Action::EditEvent, "change the event: agent, source IP, user", Some("event")),
+    b(&[Sim], &[code(KeyCode::Tab), code(KeyCode::BackTab)], Action::NextPane, "back to the list", None),
+    b(&[Sim], &[code(KeyCode::Esc)], Action::Cancel, "back to the list (p closes the pane)", Some("list")),
+    b(GLOBAL, &[ch('s'), ctrl('s')], Action::Save, "save: shows the diff first", Some("save")),
+    b(GLOBAL, &[ch('?'), code(KeyCode::F(1))], Action::Help, "this help", Some("help")),
     b(&[Help], &[ch('?'), code(KeyCode::F(1))], Action::Help, "close this help", None),
-    b(&[Browse], &[ch('q')], Action::Quit, "quit (asks to save, discard or cancel when modified)", Some("quit")),
+    b(GLOBAL, &[ch('q')], Action::Quit, "quit (asks to save, discard or cancel when modified)", Some("quit")),
     b(ALL_BUT_QUIT, &[ctrl('c')], Action::Quit, "quit (asks when modified)", None),
+    b(&[Edit], &[ctrl('p')], Action::PickRules, "in rules_group or rules_id: pick from the loaded rules", None),
     b(&[Edit, Pick], &[code(KeyCode::Left)], Action::Left, "cursor left", None),
     b(&[Edit, Pick], &[code(KeyCode::Right)], Action::Right, "cursor right", None),
     b(&[Edit, Pick], &[code(KeyCode::Home), ctrl('a')], Action::Home, "cursor to the start", None),

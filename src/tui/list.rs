@@ -61,16 +61,12 @@ fn response_head(cfg: &Config, i: usize) -> String {
     if is_execd_block(cfg, i) {
         return format!("#{} {}", r.index, s::EXECD_SETTINGS);
     }
-    let loc = r.value("location").unwrap_or("?");
-    let agent = match r.value("agent_id") {
-        Some(a) if loc.contains("defined-agent") => format!(" {a}"),
-        _ => String::new(),
+    let loc = match (r.value("location"), r.value("agent_id")) {
+        (Some("defined-agent"), Some(a)) => format!("agent {a}"),
+        (Some(l), _) => l.to_string(),
+        (None, _) => "?".to_string(),
     };
-    format!(
-        "#{} {} -> {loc}{agent}",
-        r.index,
-        r.command_name().unwrap_or("?")
-    )
+    format!("#{} {} -> {loc}", r.index, r.command_name().unwrap_or("?"))
 }
 
 /// In an agent's file, a block without command and location holds execd's

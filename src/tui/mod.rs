@@ -17,7 +17,10 @@ mod input;
 pub mod keys;
 mod list;
 mod popup;
+mod rules_ui;
 mod run;
+mod sim;
+mod sim_view;
 mod strings;
 mod summary;
 mod text;
@@ -36,20 +39,71 @@ use crate::{save, session};
 /// The demo configuration, built into the binary so `ossec-ar demo` works anywhere.
 const DEMO_CONFIG: &str = include_str!("../../assets/demo/ossec.conf");
 
-/// `ossec-ar demo`: the editor on a copy of the demo config in a new temporary
-/// directory, which is kept (and named) on exit so the result can be looked at.
+/// The demo rules, built in too, under their file names (load order is by name).
+const DEMO_RULES: &[(&str, &str)] = &[
+    (
+        "0015-demo-ossec_rules.xml",
+        include_str!("../../assets/demo/rules/0015-demo-ossec_rules.xml"),
+    ),
+    (
+        "0095-demo-sshd_rules.xml",
+        include_str!("../../assets/demo/rules/0095-demo-sshd_rules.xml"),
+    ),
+    (
+        "0245-demo-web_rules.xml",
+        include_str!("../../assets/demo/rules/0245-demo-web_rules.xml"),
+    ),
+    (
+        "0580-demo-win-security_rules.xml",
+        include_str!("../../assets/demo/rules/0580-demo-win-security_rules.xml"),
+    ),
+    (
+        "local_rules.xml",
+        include_str!("../../assets/demo/rules/local_rules.xml"),
+    ),
+];
+
+/// `ossec-ar demo`: the editor on a copy of the demo config and rules in a new
+/// temporary directory, which is kept (and named) on exit so the result can be
+/// looked at.
 pub fn demo(opts: &RunOptions) -> anyhow::Result<(Ended, PathBuf)> {
     let dir = tempfile::Builder::new()
         .prefix("ossec-ar-demo-")
         .tempdir()?;
     let etc = dir.path().join("etc");
+    let rules = dir.path().join("rules");
     std::fs::create_dir_all(&etc)?;
+    std::fs::create_dir_all(&rules)?;
     let path = etc.join("ossec.conf");
     std::fs::write(&path, DEMO_CONFIG)?;
+    for (name, text) in DEMO_RULES {
+        std::fs::write(rules.join(name), text)?;
+    }
     let opts = RunOptions {
         path,
+        rules: vec![rules],
         ..opts.clone()
     };
     let ended = run(&opts)?;
     Ok((ended, dir.keep()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_demo_rule_file_is_built_in() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/rules");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        on_disk.sort();
+        let built_in: Vec<&str> = DEMO_RULES.iter().map(|(n, _)| *n).collect();
+        assert_eq!(on_disk, built_in);
+    }
 }

@@ -23,6 +23,7 @@ use super::save::{self, SaveError, SaveOptions};
 use super::theme::Theme;
 use super::ui;
 use crate::model::Profile;
+use crate::rules::{self, RuleSet};
 
 type Term = Terminal<Quiet<CrosstermBackend<BufWriter<Stdout>>>>;
 
@@ -39,6 +40,8 @@ pub struct RunOptions {
     pub color: bool,
     /// Keep a hidden backup of the previous content when saving.
     pub backup: bool,
+    /// Rule directories (`--rules`); empty: the config's `<ruleset>` under `home`.
+    pub rules: Vec<PathBuf>,
 }
 
 /// How the editor ended.
@@ -60,6 +63,7 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<Ended> {
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         signal_hook::flag::register(sig, Arc::clone(&stop)).context("signal handler")?;
     }
+    let rules = load_rules(&text, opts);
     let mut term = enter()?;
     let size = term
         .size()
@@ -73,6 +77,7 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<Ended> {
             home: opts.home.clone(),
             theme: Theme::new(opts.color),
             size,
+            rules,
         },
     );
     let ended = event_loop(&mut term, &mut app, &stop, opts);
@@ -175,6 +180,20 @@ fn write(path: &Path, expected: &str, text: &str, backup: bool) -> SaveResult {
         Err(SaveError::ChangedOnDisk { .. }) => SaveResult::ChangedOnDisk,
         Err(e) => SaveResult::Failed(e.to_string()),
     }
+}
+
+/// The rules of `--rules`, else of the config's `<ruleset>` under a readable home
+/// (as `simulate` finds them); `None` when there are none. Problems in rule files do
+/// not stop the editor: `ossec-ar simulate` reports them.
+fn load_rules(text: &str, opts: &RunOptions) -> Option<RuleSet> {
+    let doc = crate::xml::parse(text);
+    let found = if !opts.rules.is_empty() {
+        rules::files_in_dirs(&opts.rules, &rules::excludes_of(&doc))
+    } else {
+        rules::files_from_config(&doc, opts.home.as_deref()?)
+    };
+    let loaded = rules::load(&found.files);
+    (!loaded.rules.is_empty()).then_some(loaded.rules)
 }
 
 /// Reads the file as UTF-8, with a message that says what to do when it cannot.

@@ -185,6 +185,8 @@ pub(crate) const NEW_COMMAND_TITLE: &str = "new command";
 pub(crate) const HELP_TITLE: &str = "keys (j/k scroll, Esc closes)";
 /// Help sections.
 pub(crate) const HELP_BROWSE: &str = "List and form";
+/// Help: the simulator pane.
+pub(crate) const HELP_SIM: &str = "Simulator pane";
 /// Help: editing.
 pub(crate) const HELP_EDIT: &str = "Typing a value (also the filter and the wizard's fields)";
 /// Help: dropdown.
@@ -233,9 +235,12 @@ pub(crate) const LEVEL_AND_GROUP: &str =
 /// Ids with level or group (reference §4.2).
 pub(crate) const IDS_ARE_OR: &str =
     "rules_id adds rules (OR): they fire whatever their level or groups";
-/// Until the simulator is there.
-pub(crate) const RULE_COUNTS_LATER: &str =
-    "rule counts appear here when the ruleset is loaded (simulator)";
+/// Without loaded rules there is nothing to count.
+pub(crate) const RULE_COUNTS_NEED_RULES: &str =
+    "no rules loaded: --rules DIR (or a readable --ossec-home) shows what this binds";
+/// The rule pickers' key.
+pub(crate) const PICK_RULES_HINT: &str =
+    "Ctrl-p picks a group (in rules_group) or a rule (in rules_id) from the loaded rules";
 /// Timing step note (reference §5.5, §5.6).
 pub(crate) const TIMING_NOTE: &str = "timeout: seconds until the response is undone (0 or empty: \
      never); repeated_offenders: minutes for repeat offenders, read only from the ossec.conf \
@@ -243,8 +248,10 @@ pub(crate) const TIMING_NOTE: &str = "timeout: seconds until the response is und
 
 // Notices.
 
-/// `p` until the simulator is merged.
-pub(crate) const SIMULATOR_LATER: &str = "the simulator pane is not available in this build yet";
+/// The event popup.
+pub(crate) const EVENT_TITLE: &str = "the event (empty agent or 000: the manager)";
+/// The simulator pane with a command selected.
+pub(crate) const SIM_SELECT_RESPONSE: &str = "select a response: the simulator shows what it does";
 /// Esc in the list.
 pub(crate) const ESC_NEVER_QUITS: &str = "Esc never quits: press q to quit";
 /// x in the list.
@@ -446,4 +453,128 @@ pub(crate) fn not_utf8(path: &std::path::Path, at: usize) -> String {
 /// Below a cut diff.
 pub(crate) fn more_below(n: usize) -> String {
     format!("... {n} more lines below (j/k scroll)")
+}
+
+// The loaded rules.
+
+/// `12 rules`.
+pub(crate) fn rules_count(n: usize) -> String {
+    count(n, "rule")
+}
+
+/// Every id of a rules_id is a loaded rule.
+pub(crate) const ALL_IDS_KNOWN: &str = "all loaded";
+
+/// Ids of a rules_id that no loaded rule has.
+pub(crate) fn unknown_ids(ids: &[i64]) -> String {
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("not loaded: {}", list.join(", "))
+}
+
+/// A rule in the id picker.
+pub(crate) fn rule_line(level: u8, description: &str) -> String {
+    format!("level {level}: {description}")
+}
+
+/// The status line's rule count.
+pub(crate) fn rules_loaded(n: usize) -> String {
+    rules_count(n)
+}
+
+/// No rules: where counts would come from.
+pub(crate) const NO_RULES: &str = "no rules";
+
+/// The live count of a trigger.
+pub(crate) fn binds(n: usize) -> String {
+    format!("binds {} of the loaded rules", n)
+}
+
+/// The rule pickers' titles.
+pub(crate) fn rules_title(field: &str) -> &'static str {
+    if field == "rules_group" {
+        "groups of the loaded rules (type to filter; | joins)"
+    } else {
+        "loaded rules by id or description (type to filter; , joins)"
+    }
+}
+
+// The simulator pane (SPEC §2.3 fired mode).
+
+/// The pane's title without a response.
+pub(crate) const SIM_TITLE: &str = " simulator ";
+/// No rule binds the response.
+pub(crate) const NO_RULE_TRIGGERS: &str = "no loaded rule triggers it";
+/// Nothing highlighted.
+pub(crate) const NOT_FIRED: &str = "(highlight a rule to see what it does)";
+/// Before the message JSON.
+pub(crate) const MESSAGE_HEADER: &str = "message to execd:";
+
+/// The pane's title.
+pub(crate) fn sim_title(n: usize, total: Option<usize>) -> String {
+    match total {
+        Some(t) => format!(" simulator: response #{n}, {} ", rules_count(t)),
+        None => format!(" simulator: response #{n} "),
+    }
+}
+
+/// The event line.
+pub(crate) fn event_line(agent: &str, srcip: &str, user: &str) -> String {
+    let from = if agent.is_empty() || agent == "000" {
+        "the manager".to_string()
+    } else {
+        format!("agent {agent}")
+    };
+    let ip = if srcip.is_empty() { "no srcip" } else { srcip };
+    let user = if user.is_empty() {
+        "no user".to_string()
+    } else {
+        format!("user {user}")
+    };
+    format!("event from {from}, {ip}, {user} (e)")
+}
+
+/// A block that yields no response.
+pub(crate) fn yields_nothing(why: &str) -> String {
+    format!("yields no response: {why}")
+}
+
+/// Above the details.
+pub(crate) fn fired_header(rule: u32) -> String {
+    format!("-- when rule {rule} fires --")
+}
+
+/// Where it runs.
+pub(crate) fn runs_on(targets: &[String]) -> String {
+    if targets.is_empty() {
+        "runs nowhere (see below)".to_string()
+    } else {
+        let named: Vec<String> = targets
+            .iter()
+            .map(|t| {
+                if t == "000" {
+                    "the manager (000)".to_string()
+                } else {
+                    t.clone()
+                }
+            })
+            .collect();
+        format!("runs on: {}", named.join(", "))
+    }
+}
+
+/// The delete after the timeout (reference §5.5).
+pub(crate) fn delete_after(secs: Option<i64>) -> String {
+    match secs {
+        Some(s) => format!("undone (delete) after {s} s"),
+        None => "never undone (no timeout)".to_string(),
+    }
+}
+
+/// The repeated-offender schedule (reference §5.6).
+pub(crate) fn schedule(secs: &[i64]) -> String {
+    let list: Vec<String> = secs.iter().map(|s| format!("{s} s")).collect();
+    format!(
+        "repeat offenders: {} (the last one from then on)",
+        list.join(", then ")
+    )
 }

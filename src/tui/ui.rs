@@ -50,14 +50,23 @@ pub fn render(app: &App, f: &mut Frame) {
     let typing = app.popup.is_none();
     app.list
         .render(f, left, &ctx, theme, app.focus == Focus::List && typing);
-    app.form.render(
-        f,
-        right,
-        app.list.selected,
-        &ctx,
-        theme,
-        app.focus == Focus::Form && typing,
-    );
+    match &app.sim {
+        Some(sim) => sim.render(
+            f,
+            right,
+            app.rules.is_some(),
+            theme,
+            app.focus == Focus::Sim && typing,
+        ),
+        None => app.form.render(
+            f,
+            right,
+            app.list.selected,
+            &ctx,
+            theme,
+            app.focus == Focus::Form && typing,
+        ),
+    }
     f.render_widget(
         Paragraph::new(status_line(app, status.width as usize)),
         status,
@@ -103,7 +112,14 @@ fn status_line(app: &App, w: usize) -> Line<'static> {
             theme.dim()
         }
     };
-    let mut right = vec![Span::raw(format!("  {kind} · {} ", app.profile.as_str()))];
+    let rules = app
+        .rules
+        .as_ref()
+        .map_or_else(|| s::NO_RULES.to_string(), |r| s::rules_loaded(r.len()));
+    let mut right = vec![Span::raw(format!(
+        "  {kind} · {} · {rules} ",
+        app.profile.as_str()
+    ))];
     if app.is_modified() {
         right.push(Span::styled(s::MODIFIED, theme.selected()));
     }

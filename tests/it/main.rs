@@ -18,6 +18,7 @@ mod support;
 mod tui_bench;
 mod tui_harness;
 mod tui_keys;
+mod tui_rules;
 mod tui_save;
 mod tui_snapshots;
 mod tui_tmux;

@@ -57,6 +57,7 @@ fn open(text: &str, size: (u16, u16)) -> App {
             home: None,
             theme: Theme::new(true),
             size,
+            rules: None,
         },
     )
 }

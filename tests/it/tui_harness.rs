@@ -47,6 +47,51 @@ pub(crate) const CONF: &str = "<ossec_config>
 </ossec_config>
 ";
 
+/// A small ruleset written for these tests: sshd and web rules, a level-0 parent.
+pub(crate) const RULES: &str = "<group name=\"syslog,sshd,\">
+  <rule id=\"5700\" level=\"0\">
+    <description>SSH messages grouped.</description>
+  </rule>
+  <rule id=\"5710\" level=\"5\">
+    <if_sid>5700</if_sid>
+    <description>SSH: login attempt for a user that does not exist.</description>
+    <group>invalid_login,authentication_failed,</group>
+  </rule>
+  <rule id=\"5712\" level=\"10\" frequency=\"8\" timeframe=\"120\">
+    <if_matched_sid>5710</if_matched_sid>
+    <description>SSH: repeated logins with unknown users.</description>
+    <group>authentication_failures,</group>
+  </rule>
+</group>
+<group name=\"web,accesslog,\">
+  <rule id=\"31101\" level=\"5\">
+    <description>Web: 400 error.</description>
+  </rule>
+  <rule id=\"31151\" level=\"10\" frequency=\"12\" timeframe=\"90\">
+    <if_matched_sid>31101</if_matched_sid>
+    <description>Web: many 400 errors from one source.</description>
+    <group>web_scan,</group>
+  </rule>
+</group>
+";
+
+/// An editor on `text` with [`RULES`] loaded, at a given size.
+pub(crate) fn app_with_rules(text: &str, size: (u16, u16)) -> App {
+    let loaded = ossec_ar::rules::load_texts([("0100-test_rules.xml", RULES)]);
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    App::new(
+        text.to_string(),
+        Options {
+            path: PathBuf::from("ossec.conf"),
+            profile: Profile::Wazuh,
+            home: None,
+            theme: Theme::new(false),
+            size,
+            rules: Some(loaded.rules),
+        },
+    )
+}
+
 /// Keys that select response #1 and focus the first field of its form.
 pub(crate) const TO_R1: &str = "jjj<tab>";
 
@@ -112,6 +157,7 @@ pub(crate) fn app_sized(text: &str, size: (u16, u16)) -> App {
             home: None,
             theme: Theme::new(false),
             size,
+            rules: None,
         },
     )
 }
@@ -152,6 +198,7 @@ impl OnDisk {
             home: None,
             color: false,
             backup: false,
+            rules: Vec::new(),
         };
         let app = App::new(
             text.to_string(),
@@ -161,6 +208,7 @@ impl OnDisk {
                 home: None,
                 theme: Theme::new(false),
                 size: (80, 24),
+                rules: None,
             },
         );
         OnDisk {

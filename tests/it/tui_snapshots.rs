@@ -2,7 +2,7 @@
 //! being accepted): main screen, forms with problems, dropdown, picker, help, the
 //! diff preview, every step of guided creation, the small-terminal screen.
 
-use crate::tui_harness::{CONF, TO_R1, app_sized, press, screen};
+use crate::tui_harness::{CONF, TO_R1, app_sized, app_with_rules, press, screen};
 
 /// The fixture plus a response whose command is not defined (an error on a
 /// field), a block with no child element (an error on the block), and a value with
@@ -18,6 +18,15 @@ fn conf_with_problems() -> String {
 fn snap(name: &str, text: &str, script: &str) {
     for (w, h) in [(80u16, 24u16), (120, 40)] {
         let mut a = app_sized(text, (w, h));
+        press(&mut a, script);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&a, w, h));
+    }
+}
+
+/// The same with the test rules loaded.
+fn snap_rules(name: &str, text: &str, script: &str) {
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let mut a = app_with_rules(text, (w, h));
         press(&mut a, script);
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&a, w, h));
     }
@@ -114,4 +123,14 @@ fn terminal_too_small() {
 fn agent_file_shows_execd_settings() {
     let agent = "<ossec_config>\n  <client>\n    <server>\n      <address>10.0.0.1</address>\n    </server>\n  </client>\n\n  <active-response>\n    <disabled>no</disabled>\n    <repeated_offenders>10,30</repeated_offenders>\n  </active-response>\n</ossec_config>\n";
     snap("agent_settings", agent, "<tab>");
+}
+
+#[test]
+fn with_rules_loaded() {
+    snap_rules("rules_form", CONF, "jjj<tab>");
+    snap_rules("simulator", CONF, "jjjp");
+    snap_rules("simulator_details", CONF, "jjjpj<pgdn>");
+    snap_rules("group_picker", CONF, &format!("{TO_R1}jjjjj<enter><c-p>"));
+    snap_rules("rule_picker", CONF, &format!("{TO_R1}jjjjjj<enter><c-p>"));
+    snap_rules("wizard_trigger_rules", CONF, "jjjahost<enter>7<tab>sshd");
 }

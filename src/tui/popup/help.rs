@@ -22,6 +22,7 @@ pub(crate) struct Help {
 /// The sections of the overlay, in order.
 const SECTIONS: &[(Mode, &str)] = &[
     (Mode::Browse, s::HELP_BROWSE),
+    (Mode::Sim, s::HELP_SIM),
     (Mode::Edit, s::HELP_EDIT),
     (Mode::Menu, s::HELP_MENU),
     (Mode::Pick, s::HELP_PICK),

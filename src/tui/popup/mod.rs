@@ -16,7 +16,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 pub(crate) use help::Help;
 pub(crate) use menu::{Choice, Menu, Pick};
-pub(crate) use newcmd::CommandForm;
+pub(crate) use newcmd::{CommandForm, FormKey, Row, TextForm};
 pub(crate) use preview::Preview;
 pub(crate) use wizard::Wizard;
 
@@ -24,11 +24,14 @@ use super::app::{Ctx, Effect, Msg};
 use super::fields::LOCATIONS;
 use super::form::selector;
 use super::keys::{self, Action, Mode};
-use super::session::{EditOp, Selector};
+use super::rules_ui;
+use super::session::{BlockKind, EditOp, Selector};
+use super::sim::SimEvent;
 use super::strings as s;
 use super::text::{escape, wrap};
 use super::theme::Theme;
 use crate::model::BlockRef;
+use crate::rules::RuleSet;
 
 /// An open popup.
 #[derive(Debug, Clone)]
@@ -62,6 +65,15 @@ pub(crate) enum Popup {
     Preview(Preview),
     /// The file changed on disk since it was read.
     External,
+    /// Groups or rule ids of the loaded rules, for the field being typed.
+    Rules {
+        /// `rules_group` or `rules_id`.
+        field: &'static str,
+        /// The choices.
+        menu: Menu,
+    },
+    /// The event the simulator fires the highlighted rule with.
+    Event(TextForm),
     /// Guided creation of a response.
     Wizard(Box<Wizard>),
     /// Creation of a command.
@@ -114,6 +126,24 @@ impl Popup {
         }
     }
 
+    /// The picker of groups (for `rules_group`) or rules (for `rules_id`).
+    pub(crate) fn rule_picker(field: &'static str, rules: &RuleSet) -> Popup {
+        Popup::Rules {
+            field,
+            menu: rules_menu(field, rules),
+        }
+    }
+
+    /// The simulator's event, to change.
+    pub(crate) fn event(e: &SimEvent) -> Popup {
+        let row = |name, v: &str| Row::new(name, BlockKind::Response, true, v);
+        Popup::Event(TextForm::new(vec![
+            row("agent", &e.agent),
+            row("srcip", &e.srcip),
+            row("user", &e.user),
+        ]))
+    }
+
     /// The diff preview before saving.
     pub(crate) fn preview(diff: String, errors: Vec<String>) -> Popup {
         Popup::Preview(Preview::new(diff, errors))
@@ -124,7 +154,7 @@ impl Popup {
         match self {
             Popup::Help(_) => Mode::Help,
             Popup::Location { .. } => Mode::Menu,
-            Popup::Command { .. } => Mode::Pick,
+            Popup::Command { .. } | Popup::Rules { .. } => Mode::Pick,
             Popup::Delete { .. } => Mode::Confirm,
             Popup::QuitPrompt => Mode::QuitPrompt,
             Popup::Preview(p) if !p.errors.is_empty() => Mode::Blocked,
@@ -132,6 +162,7 @@ impl Popup {
             Popup::External => Mode::External,
             Popup::Wizard(w) => w.mode(),
             Popup::NewCommand(c) => c.mode(),
+            Popup::Event(_) => Mode::Edit,
         }
     }
 
@@ -148,6 +179,11 @@ impl Popup {
                 Pick::Open => Vec::new(),
                 Pick::Cancelled => vec![Msg::Close],
                 Pick::Chosen(c) => vec![Msg::Close, set(sel.clone(), "command", &c.value)],
+            },
+            Popup::Rules { menu, .. } => match menu.handle(a, k) {
+                Pick::Open => Vec::new(),
+                Pick::Cancelled => vec![Msg::Close],
+                Pick::Chosen(c) => vec![Msg::Close, Msg::Append(c.value)],
             },
             Popup::Delete { sel, .. } => match a {
                 Some(Action::Yes) => vec![
@@ -177,6 +213,18 @@ impl Popup {
             },
             Popup::Wizard(w) => w.handle(a, k, ctx),
             Popup::NewCommand(c) => c.handle(a, k, ctx),
+            Popup::Event(form) => match form.handle(a, k) {
+                FormKey::Open => Vec::new(),
+                FormKey::Cancel => vec![Msg::Close],
+                FormKey::Submit => vec![
+                    Msg::Close,
+                    Msg::SetEvent(SimEvent {
+                        agent: form.value("agent").to_string(),
+                        srcip: form.value("srcip").to_string(),
+                        user: form.value("user").to_string(),
+                    }),
+                ],
+            },
         }
     }
 
@@ -191,6 +239,11 @@ impl Popup {
             Popup::Command { menu, .. } => {
                 let h = (menu.height() + 2).min(area.height.saturating_sub(4));
                 let inner = frame(f, area, s::COMMAND_TITLE, 70, h, theme);
+                menu.render(f, inner, theme);
+            }
+            Popup::Rules { field, menu } => {
+                let h = (menu.height() + 2).min(area.height.saturating_sub(2));
+                let inner = frame(f, area, s::rules_title(field), 90, h, theme);
                 menu.render(f, inner, theme);
             }
             Popup::Delete { what, .. } => {
@@ -226,8 +279,29 @@ impl Popup {
             Popup::Preview(p) => p.render(f, area, theme),
             Popup::Wizard(w) => w.render(f, area, ctx, theme),
             Popup::NewCommand(c) => c.render(f, area, ctx, theme),
+            Popup::Event(form) => {
+                let inner = frame(f, area, s::EVENT_TITLE, 70, 8, theme);
+                let cc = super::fields::CheckCtx {
+                    config: ctx.session.config(),
+                    command: None,
+                    response_command: None,
+                    profile: ctx.profile,
+                    home: None,
+                };
+                form.render(f, inner, &cc, theme);
+            }
         }
     }
+}
+
+/// The groups or the rules of the loaded ruleset as a picker.
+pub(crate) fn rules_menu(field: &str, rules: &RuleSet) -> Menu {
+    let choices = if field == "rules_group" {
+        rules_ui::group_choices(rules)
+    } else {
+        rules_ui::id_choices(rules)
+    };
+    Menu::picker(choices, None)
 }
 
 /// The four locations with their meanings.

@@ -4,12 +4,14 @@
 
 use crossterm::event::KeyEvent;
 
-use super::location_menu;
 use super::menu::{Choice, Menu, Pick};
 use super::newcmd::{FormKey, Row, TextForm};
+use super::{location_menu, rules_menu};
 use crate::tui::app::{Ctx, Msg};
 use crate::tui::fields::{BUILTINS, Builtin, CheckCtx};
+use crate::tui::input::Input;
 use crate::tui::keys::{Action, Mode};
+use crate::tui::rules_ui;
 use crate::tui::session::{BlockKind, EditOp, Session};
 use crate::tui::strings as s;
 
@@ -60,6 +62,8 @@ pub(crate) struct Wizard {
     pub(crate) timing: TextForm,
     /// Step 5.
     pub(crate) review: Option<Review>,
+    /// The rule picker opened from the trigger step (Ctrl-p), with its field.
+    pub(crate) picker: Option<(&'static str, Menu)>,
 }
 
 impl Wizard {
@@ -94,6 +98,7 @@ impl Wizard {
                 Row::new("repeated_offenders", BlockKind::Response, true, ""),
             ]),
             review: None,
+            picker: None,
         }
     }
 
@@ -115,6 +120,9 @@ impl Wizard {
 
     /// Who has the keys on this step.
     pub(crate) fn mode(&self) -> Mode {
+        if self.picker.is_some() {
+            return Mode::Pick;
+        }
         match self.step {
             Step::Command => Mode::Pick,
             Step::Location => Mode::Menu,
@@ -136,6 +144,24 @@ impl Wizard {
 
     /// Handles a key on the current step.
     pub(crate) fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
+        if let Some((field, menu)) = self.picker.as_mut() {
+            match menu.handle(a, k) {
+                Pick::Open => {}
+                Pick::Cancelled => self.picker = None,
+                Pick::Chosen(c) => {
+                    let field = *field;
+                    self.picker = None;
+                    if let Some(row) = self.trigger.rows.iter_mut().find(|r| r.name == field) {
+                        let value = rules_ui::append(field, row.input.value(), &c.value);
+                        row.input = Input::new(&value);
+                    }
+                }
+            }
+            return Vec::new();
+        }
+        if self.step == Step::Trigger && a == Some(Action::PickRules) {
+            return self.open_picker(ctx);
+        }
         match self.step {
             Step::Command => match self.command.handle(a, k) {
                 Pick::Open => Vec::new(),
@@ -162,6 +188,27 @@ impl Wizard {
                 self.text_step(a, k, ctx, back, Step::Review)
             }
             Step::Review => self.review_key(a, ctx),
+        }
+    }
+
+    /// Ctrl-p on the trigger step: groups or rule ids of the loaded rules.
+    fn open_picker(&mut self, ctx: &Ctx<'_>) -> Vec<Msg> {
+        let field = self
+            .trigger
+            .rows
+            .get(self.trigger.at)
+            .map_or("", |r| r.name);
+        match (ctx.rules, field) {
+            (None, _) => vec![Msg::Info(s::RULE_COUNTS_NEED_RULES.into())],
+            (Some(rules), "rules_group") => {
+                self.picker = Some(("rules_group", rules_menu("rules_group", rules)));
+                Vec::new()
+            }
+            (Some(rules), "rules_id") => {
+                self.picker = Some(("rules_id", rules_menu("rules_id", rules)));
+                Vec::new()
+            }
+            _ => vec![Msg::Info(s::PICK_RULES_HINT.into())],
         }
     }
 

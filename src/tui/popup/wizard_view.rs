@@ -10,6 +10,7 @@ use super::frame;
 use super::wizard::{Step, Wizard};
 use crate::model::Severity;
 use crate::tui::app::Ctx;
+use crate::tui::rules_ui::bound;
 use crate::tui::strings as s;
 use crate::tui::summary::predicate_of;
 use crate::tui::text::{escape, expand_tabs, truncate, wrap};
@@ -58,6 +59,11 @@ impl Wizard {
             ..inner
         };
         self.render_step(f, body, ctx, theme);
+        if let Some((field, menu)) = &self.picker {
+            let h = (menu.height() + 2).min(area.height.saturating_sub(2));
+            let inner = frame(f, area, s::rules_title(field), 90, h, theme);
+            menu.render(f, inner, theme);
+        }
     }
 
     /// One line per step already done.
@@ -110,7 +116,7 @@ impl Wizard {
             }
             Step::Trigger => {
                 let h = self.trigger.render(f, area, &cc, theme);
-                (h, self.trigger_notes())
+                (h, self.trigger_notes(ctx))
             }
             Step::Agent => (self.agent.render(f, area, &cc, theme), Vec::new()),
             Step::Timing => {
@@ -145,7 +151,7 @@ impl Wizard {
 
     /// The predicate in plain words and warnings about surprising combinations
     /// (reference §4.2, ecosystem §1.1 pain points 2 and 16).
-    fn trigger_notes(&self) -> Vec<(Severity, String)> {
+    fn trigger_notes(&self, ctx: &Ctx<'_>) -> Vec<(Severity, String)> {
         let has = |n| !self.trigger.value(n).is_empty();
         let mut out = vec![(Severity::Note, self.predicate())];
         if has("level") && has("rules_group") {
@@ -154,7 +160,20 @@ impl Wizard {
         if has("rules_id") && (has("level") || has("rules_group")) {
             out.push((Severity::Warning, s::IDS_ARE_OR.to_string()));
         }
-        out.push((Severity::Note, s::RULE_COUNTS_LATER.to_string()));
+        match ctx.rules {
+            Some(rules) => {
+                let v = |n| Some(self.trigger.value(n)).filter(|v| !v.is_empty());
+                let n = bound(rules, v("level"), v("rules_group"), v("rules_id"));
+                let sev = if n == 0 {
+                    Severity::Warning
+                } else {
+                    Severity::Note
+                };
+                out.push((sev, s::binds(n)));
+                out.push((Severity::Note, s::PICK_RULES_HINT.to_string()));
+            }
+            None => out.push((Severity::Note, s::RULE_COUNTS_NEED_RULES.to_string())),
+        }
         out
     }
 

@@ -1,0 +1,145 @@
+//! What the editor shows from the loaded rules: how many rules a trigger binds (the
+//! SPEC §3 table's counts), and the choices of the group and rule-id pickers.
+
+use std::collections::HashMap;
+
+use super::popup::Choice;
+use super::strings as s;
+use crate::model::Level;
+use crate::rules::RuleSet;
+use crate::simulate::count_matches;
+
+/// How many loaded rules a trigger binds (Wazuh's `(level AND group) OR ids`,
+/// reference §4.2); values as typed, `None` or empty for "not set".
+pub(crate) fn bound(
+    rules: &RuleSet,
+    level: Option<&str>,
+    group: Option<&str>,
+    ids: Option<&str>,
+) -> usize {
+    let level = level
+        .and_then(Level::parse)
+        .map(Level::get)
+        .filter(|l| *l > 0);
+    count_matches(rules, level, group, ids)
+}
+
+/// One field's own count, shown beside its value: the rules a level reaches, the
+/// rules a group pattern matches, or the ids that are not loaded.
+pub(crate) fn field_count(rules: &RuleSet, field: &str, value: &str) -> Option<String> {
+    match field {
+        "level" => Some(s::rules_count(bound(rules, Some(value), None, None))),
+        "rules_group" => Some(s::rules_count(bound(rules, None, Some(value), None))),
+        "rules_id" => {
+            let unknown: Vec<i64> = crate::simulate::rules_id_numbers(value)
+                .into_iter()
+                .filter(|id| {
+                    u32::try_from(*id)
+                        .ok()
+                        .and_then(|id| rules.get(id))
+                        .is_none()
+                })
+                .collect();
+            Some(if unknown.is_empty() {
+                s::ALL_IDS_KNOWN.to_string()
+            } else {
+                s::unknown_ids(&unknown)
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Every group of the loaded rules that can trigger a response, with how many rules
+/// carry it, most used first (the wizard's and form's group picker).
+pub(crate) fn group_choices(rules: &RuleSet) -> Vec<Choice> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for r in rules.iter().filter(|r| r.can_trigger()) {
+        for g in r.groups() {
+            *counts.entry(g.trim()).or_default() += 1;
+        }
+    }
+    let mut v: Vec<(&str, usize)> = counts.into_iter().filter(|(g, _)| !g.is_empty()).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    v.into_iter()
+        .map(|(g, n)| Choice::new(g, &s::rules_count(n)))
+        .collect()
+}
+
+/// Every loaded rule that can trigger a response, by id, with its level and
+/// description (the rule-id picker searches both).
+pub(crate) fn id_choices(rules: &RuleSet) -> Vec<Choice> {
+    let mut v: Vec<Choice> = rules
+        .iter()
+        .filter(|r| r.can_trigger())
+        .map(|r| Choice::new(&r.id.to_string(), &s::rule_line(r.level, &r.description)))
+        .collect();
+    v.sort_by_key(|c| c.value.parse::<u32>().unwrap_or(u32::MAX));
+    v
+}
+
+/// Appends a picked group or id to what is typed, with the separator the daemon
+/// reads: `|` between groups (alternation), `,` between ids.
+pub(crate) fn append(field: &str, typed: &str, picked: &str) -> String {
+    let sep = if field == "rules_group" { "|" } else { "," };
+    // A separator typed already is not doubled (an empty alternative matches all).
+    if typed.is_empty() || typed.trim_end().ends_with(sep) {
+        format!("{typed}{picked}")
+    } else {
+        format!("{typed}{sep}{picked}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> RuleSet {
+        crate::rules::load_texts([(
+            "0100-test_rules.xml",
+            "<group name=\"syslog,sshd,\">\n<rule id=\"100\" level=\"0\"><description>parent</description></rule>\n<rule id=\"101\" level=\"5\"><if_sid>100</if_sid><description>failed password</description><group>authentication_failed,</group></rule>\n<rule id=\"102\" level=\"10\"><if_sid>100</if_sid><description>brute force</description><group>authentication_failures,</group></rule>\n</group>\n",
+        )])
+        .rules
+    }
+
+    #[test]
+    fn counts_follow_the_binding_rules() {
+        let r = rules();
+        assert_eq!(
+            bound(&r, Some("5"), None, None),
+            2,
+            "101 and 102; 100 is level 0"
+        );
+        assert_eq!(bound(&r, Some("10"), Some("sshd"), None), 1);
+        assert_eq!(
+            bound(&r, None, None, Some("100,101")),
+            1,
+            "100 never triggers"
+        );
+        assert_eq!(
+            field_count(&r, "rules_id", "101,999").as_deref(),
+            Some("not loaded: 999")
+        );
+    }
+
+    #[test]
+    fn pickers_offer_groups_by_use_and_rules_by_id() {
+        let r = rules();
+        let groups: Vec<String> = group_choices(&r).into_iter().map(|c| c.value).collect();
+        assert_eq!(
+            groups,
+            [
+                "sshd",
+                "syslog",
+                "authentication_failed",
+                "authentication_failures"
+            ]
+        );
+        let ids: Vec<String> = id_choices(&r).into_iter().map(|c| c.value).collect();
+        assert_eq!(ids, ["101", "102"]);
+        assert_eq!(append("rules_group", "sshd", "web"), "sshd|web");
+        assert_eq!(append("rules_id", "", "101"), "101");
+        assert_eq!(append("rules_id", "100,", "101"), "100,101");
+        assert_eq!(append("rules_group", "sshd|", "web"), "sshd|web");
+    }
+}

@@ -1,0 +1,228 @@
+//! The simulator pane (SPEC §3, `p`): for the selected response, the rules that
+//! trigger it, and for the highlighted rule what fired mode (SPEC §2.3) says: where
+//! it runs, the response name, the message, the delete after the timeout, the
+//! repeated-offender schedule. Computed from the document as it stands, unsaved
+//! edits included; the results are kept until the document, the selection or the
+//! event changes, so drawing never recomputes them.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::app::{Ctx, Focus, Msg};
+use super::input::Input;
+use super::keys::Action;
+use super::popup::Popup;
+use crate::model::BlockRef;
+use crate::simulate::{self, Block, Event, Execution, Options, Responses, Simulator};
+
+/// The hypothetical event the pane fires the highlighted rule with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SimEvent {
+    /// The agent the event comes from (`000`: the manager).
+    pub(crate) agent: String,
+    /// `data.srcip` (empty: none).
+    pub(crate) srcip: String,
+    /// `data.dstuser` (empty: none).
+    pub(crate) user: String,
+}
+
+impl Default for SimEvent {
+    fn default() -> Self {
+        // An example agent and a documentation address (RFC 5737), easy to change.
+        SimEvent {
+            agent: "001".into(),
+            srcip: "192.0.2.10".into(),
+            user: String::new(),
+        }
+    }
+}
+
+/// One rule of the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RuleRow {
+    /// Rule id.
+    pub(crate) id: u32,
+    /// Level.
+    pub(crate) level: u8,
+    /// The group string.
+    pub(crate) groups: String,
+    /// Description.
+    pub(crate) description: String,
+}
+
+/// What the pane shows, computed for one state of the document.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SimView {
+    /// The response shown (1-based), when a response is selected.
+    pub(crate) index: Option<usize>,
+    /// Why the block yields no response, when it yields none.
+    pub(crate) inactive: Option<String>,
+    /// The binding's notes (ignored timeout, erased queue bits).
+    pub(crate) notes: Vec<String>,
+    /// Every rule that triggers it.
+    pub(crate) total: usize,
+    /// The rules shown (the filter applied).
+    pub(crate) rows: Vec<RuleRow>,
+    /// What this response does when the highlighted rule fires.
+    pub(crate) fired: Option<Execution>,
+}
+
+/// The pane's state.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SimPane {
+    /// The highlighted rule, an index into the rows.
+    pub(crate) at: usize,
+    /// The rule filter.
+    pub(crate) filter: String,
+    /// The filter being typed.
+    pub(crate) typing: Option<Input>,
+    /// The event.
+    pub(crate) event: SimEvent,
+    /// First line of the details shown.
+    pub(crate) scroll: usize,
+    /// The results.
+    pub(crate) view: SimView,
+    /// The state the binding was computed for.
+    bind_key: Option<(u64, Option<BlockRef>, String)>,
+    /// The rule and event fired mode was computed for.
+    fire_key: Option<(u32, SimEvent)>,
+}
+
+impl SimPane {
+    /// Keys with the pane focused.
+    pub(crate) fn handle(&mut self, a: Option<Action>, k: &KeyEvent) -> Vec<Msg> {
+        if let Some(input) = self.typing.as_mut() {
+            match (a, k.code) {
+                (Some(Action::Enter), _) => self.typing = None,
+                (Some(Action::Cancel), _) => {
+                    self.typing = None;
+                    self.filter.clear();
+                }
+                (Some(a), _) => {
+                    input.apply(a);
+                }
+                (None, KeyCode::Char(c)) => input.insert(c),
+                _ => {}
+            }
+            if let Some(i) = &self.typing {
+                self.filter = i.value().to_string();
+            }
+            self.at = 0;
+            return Vec::new();
+        }
+        let last = self.view.rows.len().saturating_sub(1);
+        match a {
+            Some(Action::Up) => self.at = self.at.saturating_sub(1),
+            Some(Action::Down) => self.at = (self.at + 1).min(last),
+            // PgUp/PgDn scroll the details; the other moves pick another rule.
+            Some(Action::PageUp) => {
+                self.scroll = self.scroll.saturating_sub(5);
+                return Vec::new();
+            }
+            Some(Action::PageDown) => {
+                self.scroll += 5;
+                return Vec::new();
+            }
+            Some(Action::Top) => self.at = 0,
+            Some(Action::Bottom) => self.at = last,
+            Some(Action::Filter) => self.typing = Some(Input::new(&self.filter)),
+            Some(Action::EditEvent) => return vec![Msg::Open(Popup::event(&self.event))],
+            Some(Action::Cancel | Action::NextPane | Action::PrevPane) => {
+                return vec![Msg::Focus(Focus::List)];
+            }
+            _ => return Vec::new(),
+        }
+        self.scroll = 0;
+        Vec::new()
+    }
+
+    /// Brings the results up to date with the document (`revision` counts its
+    /// changes), the selection, the filter and the event; only what depends on
+    /// something that changed is recomputed.
+    pub(crate) fn update(&mut self, ctx: &Ctx<'_>, revision: u64, selected: Option<BlockRef>) {
+        let bind_key = (revision, selected, self.filter.clone());
+        if self.bind_key.as_ref() != Some(&bind_key) {
+            self.view = bind(ctx, selected, &self.filter);
+            self.bind_key = Some(bind_key);
+            self.fire_key = None;
+        }
+        self.at = self.at.min(self.view.rows.len().saturating_sub(1));
+        let Some(row) = self.view.rows.get(self.at) else {
+            self.view.fired = None;
+            return;
+        };
+        let fire_key = (row.id, self.event.clone());
+        if self.fire_key.as_ref() != Some(&fire_key) {
+            self.view.fired = fire(ctx, self.view.index, row.id, &self.event);
+            self.fire_key = Some(fire_key);
+        }
+    }
+}
+
+/// The block's state and the rules that trigger it (the filter applied).
+fn bind(ctx: &Ctx<'_>, selected: Option<BlockRef>, filter: &str) -> SimView {
+    let Some(BlockRef::Response(index)) = selected else {
+        return SimView::default();
+    };
+    let mut view = SimView {
+        index: Some(index),
+        ..SimView::default()
+    };
+    let all = simulate::responses(ctx.session.config(), ctx.session.doc(), ctx.profile);
+    let Some(block) = all.block(index) else {
+        return view;
+    };
+    if let Block::Inactive { reason, .. } = block {
+        view.inactive = Some(reason.clone());
+    }
+    let Some(rules) = ctx.rules else { return view };
+    // Bind this block alone: the others do not change its rules (only the queue
+    // bits, which come with `all`).
+    let one = Responses {
+        blocks: vec![block.clone()],
+        ..all
+    };
+    let Some(binding) = simulate::bind_responses(&one, rules).into_iter().next() else {
+        return view;
+    };
+    view.notes = binding.notes;
+    view.total = binding.rules.len();
+    let needle = filter.to_lowercase();
+    view.rows = binding
+        .rules
+        .iter()
+        .filter_map(|id| rules.get(*id))
+        .map(|r| RuleRow {
+            id: r.id,
+            level: r.level,
+            groups: r.group.clone(),
+            description: r.description.clone(),
+        })
+        .filter(|r| {
+            needle.is_empty()
+                || r.id.to_string().contains(&needle)
+                || r.description.to_lowercase().contains(&needle)
+                || r.groups.to_lowercase().contains(&needle)
+        })
+        .collect();
+    view
+}
+
+/// Fired mode for one rule and the event: what this response does.
+fn fire(ctx: &Ctx<'_>, index: Option<usize>, rule: u32, event: &SimEvent) -> Option<Execution> {
+    let (index, rules) = (index?, ctx.rules?);
+    let ev = Event {
+        rule,
+        agent: Some(event.agent.clone()).filter(|a| !a.is_empty() && a != "000"),
+        srcip: Some(event.srcip.clone()).filter(|s| !s.is_empty()),
+        user: Some(event.user.clone()).filter(|u| !u.is_empty()),
+    };
+    let options = Options {
+        profile: ctx.profile,
+        ..Options::default()
+    };
+    let sim = Simulator::new(ctx.session.config(), ctx.session.doc(), rules, ctx.profile);
+    sim.fire(&ev, &options)
+        .fired
+        .into_iter()
+        .find(|x| x.index == index)
+}

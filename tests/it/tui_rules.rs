@@ -1,0 +1,145 @@
+//! The editor with rules loaded: counts next to the trigger fields (live while
+//! typing), the group and rule pickers (Ctrl-p), the wizard's count, and the
+//! simulator pane, which follows unsaved edits.
+
+use ossec_ar::tui::App;
+use ossec_ar::tui::keys::Mode;
+
+use crate::tui_harness::{CONF, TO_R1, app_with_rules, press, screen};
+
+fn shown(a: &App) -> String {
+    screen(a, 120, 40)
+}
+
+fn app() -> App {
+    app_with_rules(CONF, (120, 40))
+}
+
+#[test]
+fn counts_and_unknown_ids_are_shown_beside_the_fields() {
+    let mut a = app();
+    press(&mut a, "jjj");
+    // Level 10 reaches 5712 and 31151 (5700 is level 0).
+    assert!(
+        shown(&a).contains("binds 2 of the loaded rules"),
+        "{}",
+        shown(&a)
+    );
+    press(&mut a, "j");
+    assert!(
+        shown(&a).contains("100010  not loaded: 100010"),
+        "{}",
+        shown(&a)
+    );
+    let codes: Vec<&str> = a.diagnostics().iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"rules-id-unknown"), "{codes:?}");
+}
+
+#[test]
+fn the_count_is_live_while_typing() {
+    let mut a = app();
+    press(&mut a, &format!("{TO_R1}jjjj<enter><c-u>5"));
+    assert_eq!(a.mode(), Mode::Edit);
+    assert!(
+        shown(&a).contains("binds 4 of the loaded rules"),
+        "{}",
+        shown(&a)
+    );
+    press(&mut a, "<esc>");
+    assert!(shown(&a).contains("binds 2 of the loaded rules"));
+}
+
+#[test]
+fn ctrl_p_picks_a_group_and_a_rule_id() {
+    let mut a = app();
+    press(&mut a, &format!("{TO_R1}jjjjj<enter><c-p>"));
+    assert_eq!(a.mode(), Mode::Pick);
+    press(&mut a, "scan<enter>");
+    assert_eq!(
+        a.mode(),
+        Mode::Edit,
+        "back to the field, the group typed in"
+    );
+    press(&mut a, "<enter>");
+    assert!(
+        a.source()
+            .contains("    <rules_group>web_scan</rules_group>\n")
+    );
+    // Level 10 and group web_scan: only 31151.
+    assert!(
+        shown(&a).contains("binds 1 of the loaded rules"),
+        "{}",
+        shown(&a)
+    );
+    press(&mut a, "j<enter>5710,<c-p>unknown users<enter><enter>");
+    assert!(
+        a.source().contains("    <rules_id>5710,5712</rules_id>\n"),
+        "{}",
+        a.source()
+    );
+}
+
+#[test]
+fn wizard_counts_what_the_trigger_binds() {
+    let mut a = app();
+    press(&mut a, "jjjahost<enter>7");
+    assert!(
+        shown(&a).contains("binds 2 of the loaded rules"),
+        "{}",
+        shown(&a)
+    );
+    press(&mut a, "<tab>sshd");
+    assert!(
+        shown(&a).contains("binds 1 of the loaded rules"),
+        "{}",
+        shown(&a)
+    );
+    press(&mut a, "<tab><c-p>400 error<enter>");
+    assert!(
+        shown(&a).contains("binds 2 of the loaded rules"),
+        "or 31101: {}",
+        shown(&a)
+    );
+}
+
+#[test]
+fn simulator_pane_lists_the_rules_and_fires_the_highlighted_one() {
+    let mut a = app();
+    press(&mut a, "jjjp");
+    assert_eq!(a.mode(), Mode::Sim);
+    let s = shown(&a);
+    assert!(s.contains("simulator: response #1, 2 rules"), "{s}");
+    assert!(s.contains("when rule 5712 fires"), "{s}");
+    assert!(s.contains("runs on: 001"), "{s}");
+    assert!(s.contains("\"command\": \"firewall-drop600\""), "{s}");
+    press(&mut a, "j");
+    assert!(shown(&a).contains("when rule 31151 fires"));
+    // The event from the manager: local runs on the manager.
+    press(&mut a, "e<c-u><enter>");
+    assert!(
+        shown(&a).contains("runs on: the manager (000)"),
+        "{}",
+        shown(&a)
+    );
+    press(&mut a, "/ssh<enter>");
+    assert!(!shown(&a).contains("31151"), "{}", shown(&a));
+    press(&mut a, "p");
+    assert_eq!(a.mode(), Mode::Browse);
+    assert!(!a.simulator_open());
+}
+
+#[test]
+fn simulator_pane_follows_unsaved_edits_and_undo() {
+    let mut a = app();
+    press(&mut a, &format!("{TO_R1}jjjj<enter><c-u>5<enter><esc>p"));
+    assert!(shown(&a).contains("response #1, 4 rules"), "{}", shown(&a));
+    press(&mut a, "u");
+    assert!(shown(&a).contains("response #1, 2 rules"), "{}", shown(&a));
+    // Another response from the list: the pane follows the selection.
+    press(&mut a, "<tab>j");
+    assert!(
+        shown(&a).contains("simulator: response #2, 0 rules"),
+        "{}",
+        shown(&a)
+    );
+}
