@@ -10,6 +10,7 @@
 
 mod app;
 mod backend;
+mod document;
 mod fields;
 mod form;
 mod form_view;
