@@ -5,6 +5,7 @@
 
 use std::path::Path;
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use similar::{ChangeTag, TextDiff};
@@ -18,8 +19,11 @@ struct Tmux {
 
 impl Tmux {
     fn start(w: u16, h: u16) -> Tmux {
+        // One server per test: tests run in parallel.
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let t = Tmux {
-            socket: format!("ossec-ar-e2e-{}", std::process::id()),
+            socket: format!("ossec-ar-e2e-{}-{n}", std::process::id()),
         };
         let out = t.cmd(&[
             "new-session",
@@ -205,4 +209,50 @@ fn assert_backup_is_hidden(dir: &Path) {
             .all(|n| n.starts_with('.') || n == "wazuh.conf" || n == "no-home"),
         "{names:?}"
     );
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_writes_nothing() {
+    let Some(corpus) = corpus() else { return };
+    if !tmux_available() {
+        return;
+    }
+    let original = std::fs::read_to_string(corpus.join("real/czaraf__wazuh__ossec.conf"))
+        .expect("corpus file");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("ossec.conf");
+    std::fs::write(&file, &original).expect("copy");
+    let pid_file = dir.path().join("pid");
+
+    let tmux = Tmux::start(80, 24);
+    tmux.type_text("clear; echo BEFORE-MARKER");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("BEFORE-MARKER");
+    let bin = env!("CARGO_BIN_EXE_ossec-ar");
+    // The shell's own pid becomes the editor's through exec.
+    tmux.type_text(&format!(
+        "sh -c 'echo $$ > {}; exec {bin} --ossec-home {} {}'",
+        pid_file.display(),
+        dir.path().join("no-home").display(),
+        file.display()
+    ));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Responses (4)");
+    // An unsaved change, then SIGTERM.
+    tmux.type_text("jjjj");
+    tmux.keys(&["Tab", "Enter"]);
+    tmux.wait_for(" modified ");
+    let pid = std::fs::read_to_string(&pid_file).expect("pid");
+    let killed = Command::new("kill")
+        .args(["-TERM", pid.trim()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let after = tmux.wait_for("stopped by a signal");
+    assert!(
+        after.contains("BEFORE-MARKER"),
+        "the shell's screen is back:\n{after}"
+    );
+    assert!(!after.contains("Responses ("), "{after}");
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), original);
 }
