@@ -161,6 +161,10 @@ pub struct App {
     pub(crate) home: Option<PathBuf>,
     pub(crate) theme: Theme,
     pub(crate) diags: Vec<Diagnostic>,
+    /// The validator's findings alone (the ruleset-aware ones are added to `diags`).
+    pub(crate) checked: Vec<Diagnostic>,
+    /// The document revision and scope the ruleset-aware findings were made for.
+    pub(crate) rule_key: Option<(u64, Option<usize>)>,
     /// Error findings of the text on disk, by code and block (SPEC §7 `--force`).
     pub(crate) base_errors: Vec<(&'static str, Option<BlockRef>)>,
     pub(crate) size: (u16, u16),
@@ -211,6 +215,8 @@ impl App {
             home: opts.home,
             theme: opts.theme,
             diags: Vec::new(),
+            checked: Vec::new(),
+            rule_key: None,
             base_errors: Vec::new(),
             size: opts.size,
             focus: Focus::List,
@@ -291,6 +297,7 @@ impl App {
         let effects = self.process(msgs);
         self.list
             .keep_in_view(self.session.config(), ui::list_height(self.size));
+        self.update_rule_findings();
         let (revision, selected) = (self.revision, self.list.selected);
         let ctx = ctx!(self);
         if let Some(sim) = self.sim.as_mut() {

@@ -6,9 +6,14 @@ use super::app::{App, Effect, Msg, Notice, SaveResult};
 use super::popup::Popup;
 use super::session::{EditOp, Selector, Session};
 use super::strings as s;
-use crate::model::{BlockRef, Diagnostic, Severity};
+use crate::model::{BlockRef, Config, Diagnostic, Severity};
 use crate::simulate;
 use crate::validate::{self, Context};
+
+/// How many (response, rule) bindings the ruleset-aware checks may evaluate after
+/// each change, about 15 ms: every response of a real manager with the full Wazuh
+/// ruleset stays under it.
+const RULE_CHECK_BUDGET: usize = 150_000;
 
 impl App {
     /// Applies edits in order; the first refusal stops and is reported.
@@ -69,21 +74,61 @@ impl App {
     /// and keeps the selection on an existing block.
     pub(crate) fn refresh(&mut self) {
         let cfg = self.session.config();
-        let doc = self.session.doc();
-        self.diags = validate::check(&Context {
-            doc,
+        self.checked = validate::check(&Context {
+            doc: self.session.doc(),
             config: cfg,
             profile: self.profile,
             home: self.home.as_deref(),
         });
-        if let Some(rules) = &self.rules {
-            self.diags
-                .extend(simulate::diagnostics::check(cfg, doc, rules, self.profile));
-            self.diags
-                .sort_by(|a, b| a.offset.cmp(&b.offset).then(b.severity.cmp(&a.severity)));
-        }
         self.list.clamp(cfg);
         self.form.clamp(self.list.selected, cfg);
+        self.rule_key = None;
+        self.update_rule_findings();
+    }
+
+    /// Adds the ruleset-aware findings to the validator's. They cost one binding per
+    /// response and rule: when that is more than a keystroke can afford, only the
+    /// selected response is checked (its form shows them; the list marks come from
+    /// the validator alone). Recomputed only when the document or the selection moved.
+    pub(crate) fn update_rule_findings(&mut self) {
+        let Some(rules) = &self.rules else {
+            if self.rule_key.is_none() {
+                self.diags = self.checked.clone();
+                self.rule_key = Some((self.revision, None));
+            }
+            return;
+        };
+        let cfg = self.session.config();
+        let whole = cfg.responses.len().saturating_mul(rules.len()) <= RULE_CHECK_BUDGET;
+        let scope = match self.list.selected {
+            _ if whole => None,
+            Some(BlockRef::Response(n)) => Some(n),
+            _ => Some(0),
+        };
+        if self.rule_key == Some((self.revision, scope)) {
+            return;
+        }
+        let doc = self.session.doc();
+        let found = match scope {
+            None => simulate::diagnostics::check(cfg, doc, rules, self.profile),
+            Some(n) => {
+                let one = Config {
+                    responses: cfg
+                        .responses
+                        .iter()
+                        .filter(|r| r.index == n)
+                        .cloned()
+                        .collect(),
+                    ..cfg.clone()
+                };
+                simulate::diagnostics::check(&one, doc, rules, self.profile)
+            }
+        };
+        let mut all = self.checked.clone();
+        all.extend(found);
+        all.sort_by(|a, b| a.offset.cmp(&b.offset).then(b.severity.cmp(&a.severity)));
+        self.diags = all;
+        self.rule_key = Some((self.revision, scope));
     }
 
     /// Error findings by code and block, to tell new errors from old ones.

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use ossec_ar::model::Profile;
+use ossec_ar::rules::RuleSet;
 use ossec_ar::tui::{App, Event, Options, Quiet, Theme};
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -49,6 +50,10 @@ fn terminal(w: u16, h: u16) -> (Term, Counter) {
 }
 
 fn open(text: &str, size: (u16, u16)) -> App {
+    open_with(text, size, None)
+}
+
+fn open_with(text: &str, size: (u16, u16), rules: Option<RuleSet>) -> App {
     App::new(
         text.to_string(),
         Options {
@@ -57,7 +62,7 @@ fn open(text: &str, size: (u16, u16)) -> App {
             home: None,
             theme: Theme::new(true),
             size,
-            rules: None,
+            rules,
         },
     )
 }
@@ -94,8 +99,13 @@ fn first_frame(path_or_text: &str, read: bool, size: (u16, u16)) -> (Duration, D
 
 /// Each key of `script`: handle it, then draw; returns (median, max, slowest key,
 /// bytes written for the whole script).
-fn keys(text: &str, script: &str, size: (u16, u16)) -> (Duration, Duration, String, usize) {
-    let mut app = open(text, size);
+fn keys(
+    text: &str,
+    script: &str,
+    size: (u16, u16),
+    rules: Option<&RuleSet>,
+) -> (Duration, Duration, String, usize) {
+    let mut app = open_with(text, size, rules.cloned());
     let (mut term, out) = terminal(size.0, size.1);
     term.draw(|f| ossec_ar::tui::ui::render(&app, f))
         .expect("draw");
@@ -188,7 +198,7 @@ fn bench_tui() {
             (name.to_string(), text.as_str()),
             ("2,000 responses".to_string(), big.as_str()),
         ] {
-            let (m, x, slow, bytes) = keys(t, SCRIPT, size);
+            let (m, x, slow, bytes) = keys(t, SCRIPT, size, None);
             let n = parse_keys(SCRIPT).len();
             println!(
                 "key to frame, {label}: {n} keys, median {}, max {} (slowest: {slow}), {bytes} bytes written",
@@ -196,6 +206,61 @@ fn bench_tui() {
                 ms(x)
             );
         }
+    }
+}
+
+/// Keys with the simulator pane: open it, walk its rules, change the level under it.
+const SIM_SCRIPT: &str =
+    "jjjjjjjjjjp jjjjkk<pgdn><pgup>p<tab>jjjj<enter><c-u>7<enter>p jj/ssh<enter>jp";
+
+#[test]
+#[ignore = "a benchmark: run by scripts/bench-tui in release"]
+fn bench_tui_with_the_full_ruleset() {
+    let Some(corpus) = crate::support::corpus() else {
+        return;
+    };
+    let dir = corpus.join("wazuh/ruleset/rules");
+    let files = ossec_ar::rules::files_in_dirs(&[dir], &[]);
+    let start = Instant::now();
+    let rules = ossec_ar::rules::load(&files.files).rules;
+    let load = start.elapsed();
+    println!(
+        "full ruleset: {} rules from {} files, loaded in {}",
+        rules.len(),
+        files.files.len(),
+        ms(load)
+    );
+    let manager =
+        std::fs::read_to_string(corpus.join("real/KnnnZzz__Wazuh_SIEM__ossec.conf")).expect("read");
+    let big = synthetic(2000);
+    for (label, text) in [
+        ("KnnnZzz__Wazuh_SIEM__ossec.conf", manager.as_str()),
+        ("2,000 responses", big.as_str()),
+    ] {
+        let size = (80, 24);
+        let runs: Vec<Duration> = (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                let app = open_with(text, size, Some(rules.clone()));
+                let (mut term, _) = terminal(size.0, size.1);
+                term.draw(|f| ossec_ar::tui::ui::render(&app, f))
+                    .expect("draw");
+                start.elapsed()
+            })
+            .collect();
+        let (m, x) = stats(runs);
+        println!(
+            "first frame with the ruleset (after loading it), {label}: median {}, max {}",
+            ms(m),
+            ms(x)
+        );
+        let (m, x, slow, bytes) = keys(text, SIM_SCRIPT, size, Some(&rules));
+        let n = parse_keys(SIM_SCRIPT).len();
+        println!(
+            "key to frame with the simulator pane, {label}: {n} keys, median {}, max {} (slowest: {slow}), {bytes} bytes written",
+            ms(m),
+            ms(x)
+        );
     }
 }
 
