@@ -187,8 +187,8 @@ pub struct Binding {
 
 use Mode::*;
 
-const MOVING: &[Mode] = &[Browse, Menu, Help, Preview, Blocked, Review, Sim];
-const PAGING: &[Mode] = &[Browse, Menu, Pick, Help, Preview, Blocked, Review, Sim];
+const MOVING: &[Mode] = &[Browse, Menu, Help, Preview, Blocked, Review];
+const PAGING: &[Mode] = &[Browse, Menu, Pick, Help, Preview, Blocked, Review];
 const GLOBAL: &[Mode] = &[Browse, Sim];
 const POPUPS: &[Mode] = &[
     Edit, Menu, Pick, Help, Confirm, Preview, Blocked, External, Review,
@@ -201,6 +201,12 @@ const ALL_BUT_QUIT: &[Mode] = &[
 /// binding of the mode wins.
 #[rustfmt::skip]
 pub static KEYMAP: &[Binding] = &[
+    b(&[Sim], &[code(KeyCode::Up), ch('k')], Action::Up, "previous rule", None),
+    b(&[Sim], &[code(KeyCode::Down), ch('j')], Action::Down, "next rule", None),
+    b(&[Sim], &[code(KeyCode::Home), ch('g')], Action::Top, "first rule", None),
+    b(&[Sim], &[code(KeyCode::End), ch('G')], Action::Bottom, "last rule", None),
+    b(&[Sim], &[code(KeyCode::PageUp)], Action::PageUp, "scroll what the rule does, up", None),
+    b(&[Sim], &[code(KeyCode::PageDown)], Action::PageDown, "scroll what the rule does, down", None),
     b(MOVING, &[code(KeyCode::Up), ch('k')], Action::Up, "move up", None),
     b(MOVING, &[code(KeyCode::Down), ch('j')], Action::Down, "move down", None),
     b(&[Pick], &[code(KeyCode::Up)], Action::Up, "previous choice", None),
