@@ -51,13 +51,25 @@ pub(crate) fn show_value(s: &str) -> String {
 
 /// Display width in terminal columns.
 pub(crate) fn width(s: &str) -> usize {
-    Span::raw(s).width()
+    // Most text is ASCII: one column per byte, no grapheme walk needed.
+    if s.is_ascii() {
+        s.len()
+    } else {
+        Span::raw(s).width()
+    }
 }
 
 /// Cuts `s` to `max` columns, ending with `~` when something was cut.
 pub(crate) fn truncate(s: &str, max: usize) -> String {
     if width(s) <= max {
         return s.to_string();
+    }
+    if s.is_ascii() {
+        let mut out = s[..max.saturating_sub(1)].to_string();
+        if max > 0 {
+            out.push('~');
+        }
+        return out;
     }
     let mut out = String::new();
     let mut w = 0;
