@@ -69,7 +69,8 @@ compile (`(a|b)`, `\\z`) matches nothing, silently (reference §4.4). Use the gr
 carry, separated by `|`.",
 };
 
-/// A `level` alone binding a large part of the ruleset.
+/// A `level` alone binding a large part of the ruleset (reference §4.2: without a
+/// group, level binds every rule at or above it).
 pub static LEVEL_BINDS_MANY: Code = Code {
     code: "level-binds-many",
     severity: Severity::Warning,
@@ -80,7 +81,8 @@ ruleset, including routine events. Raise the level, or add `rules_group` (with b
 must pass both).",
 };
 
-/// A response triggered by the alerts that responses themselves raise.
+/// A response triggered by the alerts that responses themselves raise
+/// (`ecosystem.md` §1.1 #16; the rules are 600–607 and 650–658 of the ruleset).
 pub static SELF_TRIGGER: Code = Code {
     code: "response-self-trigger",
     severity: Severity::Warning,
@@ -313,6 +315,102 @@ fn never_why(rule: &Rule) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::rules::load_texts;
+
+    /// Rules: 1 (level 0, `a,`), 2 (level 5, `a,`), 3 (level 7, `c,`, no_ar), 4
+    /// (level 3, `ossec,active_response,`), 5 (level 12, `b,`).
+    const RULES: &str = "<group name=\"a,\"><rule id=\"1\" level=\"0\"><description>parent</description></rule><rule id=\"2\" level=\"5\"><description>two</description></rule></group><group name=\"c,\"><rule id=\"3\" level=\"7\"><description>three</description><options>no_ar</options></rule></group><group name=\"ossec,\"><rule id=\"4\" level=\"3\"><description>Active response ran</description><group>active_response,</group></rule></group><group name=\"b,\"><rule id=\"5\" level=\"12\"><description>five</description></rule></group>";
+
+    /// The codes found for one response with these trigger children.
+    fn codes(trigger: &str, many: bool) -> Vec<&'static str> {
+        let mut text = RULES.to_string();
+        if many {
+            // 1,000 more level-9 rules, enough for level-binds-many.
+            text.push_str("<group name=\"bulk,\">");
+            for id in 1000..2000 {
+                text.push_str(&format!(
+                    "<rule id=\"{id}\" level=\"9\"><description>d</description></rule>"
+                ));
+            }
+            text.push_str("</group>");
+        }
+        let rules = load_texts([("r.xml", text.as_str())]).rules;
+        let doc = crate::xml::parse(&format!(
+            "<ossec_config><command><name>c</name><executable>x</executable></command><active-response><command>c</command><location>local</location>{trigger}</active-response></ossec_config>"
+        ));
+        let config = Config::from_document(&doc);
+        check(&config, &doc, &rules, Profile::Wazuh)
+            .into_iter()
+            .map(|d| d.code)
+            .collect()
+    }
+
+    #[test]
+    fn binds_nothing_fires_and_passes() {
+        assert_eq!(
+            codes("<level>13</level>", false),
+            ["response-binds-nothing"]
+        );
+        assert!(codes("<level>12</level>", false).is_empty());
+    }
+
+    #[test]
+    fn rules_id_unknown_and_never_fires() {
+        assert_eq!(
+            codes("<rules_id>2,99,1,3</rules_id>", false),
+            [
+                "rules-id-unknown",
+                "rules-id-never-fires",
+                "rules-id-never-fires"
+            ]
+        );
+        assert!(codes("<rules_id>2,5</rules_id>", false).is_empty());
+    }
+
+    #[test]
+    fn group_matching_nothing_or_not_compiling() {
+        assert_eq!(
+            codes(
+                "<rules_id>5</rules_id><rules_group>a,b</rules_group>",
+                false
+            ),
+            ["rules-group-matches-nothing"]
+        );
+        assert_eq!(
+            codes(
+                "<rules_id>5</rules_id><rules_group>(a|b)</rules_group>",
+                false
+            ),
+            ["rules-group-matches-nothing"]
+        );
+        assert!(codes("<rules_group>^a,|^b,</rules_group>", false).is_empty());
+        // Matching only a no_ar rule counts as matching nothing that can trigger.
+        assert_eq!(
+            codes(
+                "<rules_id>5</rules_id><rules_group>^c,$</rules_group>",
+                false
+            ),
+            ["rules-group-matches-nothing"]
+        );
+    }
+
+    #[test]
+    fn level_binding_many_rules() {
+        assert_eq!(codes("<level>9</level>", true), ["level-binds-many"]);
+        assert!(codes("<level>9</level><rules_group>bulk</rules_group>", true).is_empty());
+        assert!(codes("<level>10</level>", true).is_empty());
+    }
+
+    #[test]
+    fn self_trigger_on_the_notification_rules() {
+        assert_eq!(codes("<level>3</level>", false), ["response-self-trigger"]);
+        assert!(codes("<level>4</level>", false).is_empty());
+        assert_eq!(
+            codes("<rules_group>ossec</rules_group>", false),
+            ["response-self-trigger"]
+        );
+    }
 
     #[test]
     fn every_code_is_kebab_case_with_an_explanation() {

@@ -183,9 +183,12 @@ fn timing(cx: &Cx<'_>, x: &mut Execution) -> i64 {
         return 0;
     }
     if !cx.on_manager {
-        x.notes.push(
-            "repeated offenders are read from the executing agent's own ossec.conf; this file's value applies to manager-side runs only".to_string(),
-        );
+        // Only worth saying when this file has a list, or a repeat is asked about.
+        if !sim.offenders.is_empty() || cx.options.hit > 1 {
+            x.notes.push(
+                "repeated offenders are read from the executing agent's own ossec.conf; this file's value applies to manager-side runs only".to_string(),
+            );
+        }
         return ar.timeout;
     }
     if sim.offenders.is_empty() {
