@@ -137,12 +137,16 @@ fn editor(common: &Common, file: Option<&std::path::Path>) -> anyhow::Result<i32
         rules: common.rules.clone(),
     };
     if let Some(f) = file.filter(|f| !f.exists()) {
-        // `ossec-ar chek` reaches here too: say both things it could have meant.
-        return Err(Failure::usage(format!(
-            "cannot read {}: no such file (nor a command: `ossec-ar --help` lists them)",
-            f.display()
-        ))
-        .into());
+        // `ossec-ar chek` reaches here too: a bare word may be a mistyped command.
+        let word = f.components().count() == 1 && f.extension().is_none();
+        let hint = if word {
+            " (nor a command: `ossec-ar --help` lists them)"
+        } else {
+            ""
+        };
+        return Err(
+            Failure::usage(format!("cannot read {}: no such file{hint}", f.display())).into(),
+        );
     }
     let ended = match file {
         Some(_) => crate::tui::run(&opts)?,

@@ -16,6 +16,7 @@ mod simulate_fire;
 mod simulate_replay;
 mod support;
 mod tui_bench;
+mod tui_cli;
 mod tui_corpus;
 mod tui_harness;
 mod tui_keys;
