@@ -83,94 +83,119 @@ impl FormPane {
     }
 
     fn build(&self, b: BlockRef, ctx: &Ctx<'_>, theme: &Theme, focused: bool, w: usize) -> Built {
-        let cfg = ctx.session.config();
-        let doc = ctx.session.doc();
-        let mut lines = Vec::new();
-        let mut focus = (0, 0);
-        let mut cursor = None;
+        let mut built = Built {
+            lines: Vec::new(),
+            focus: (0, 0),
+            cursor: None,
+        };
         let mut used = Vec::new();
         for (i, spec) in form_of(b).iter().enumerate() {
-            let on = i == self.field;
-            let start = lines.len();
-            let field = field_of(cfg, b, spec.name);
-            let editing = self
-                .edit
-                .as_ref()
-                .filter(|e| on && e.spec.name == spec.name);
-            let pointer = if on && focused { ">" } else { " " };
-            let label_style = if on && focused {
-                theme.selected()
-            } else {
-                theme.dim()
-            };
-            let label = Span::styled(format!("{pointer} {:<LABEL$}", spec.name), label_style);
-            match editing {
-                Some(e) => {
-                    let (shown, col) = e.input.view(w.saturating_sub(LABEL + 3));
-                    cursor = Some((lines.len(), LABEL + 3 + col));
-                    lines.push(Line::from(vec![label, Span::raw(" "), Span::raw(shown)]));
-                    let note = match &e.verdict {
-                        Err(why) => Some((Severity::Error, why.clone())),
-                        Ok(Some(advice)) => Some((Severity::Note, advice.clone())),
-                        Ok(None) => None,
-                    };
-                    if let Some((sev, text)) = note {
-                        push_note(&mut lines, sev, None, &text, theme, (note_indent(w), w));
-                    }
-                }
-                None => {
-                    let mut spans = vec![label, Span::raw(" ")];
-                    let value = field.map(|f| f.value.as_str());
-                    spans.extend(value_spans(spec, value, ctx, b, theme, w));
-                    if field.is_some_and(|f| f.all.len() > 1) {
-                        spans.push(Span::styled(
-                            s::repeated(spec.name, field.map_or(0, |f| f.all.len())),
-                            theme.dim(),
-                        ));
-                    }
-                    lines.push(Line::from(spans));
-                }
-            }
-            let all = field.map(|f| f.all.as_slice()).unwrap_or(&[]);
-            for i in field_diags(ctx.diags, doc, all) {
-                used.push(i);
-                let d = &ctx.diags[i];
-                push_note(
-                    &mut lines,
-                    d.severity,
-                    Some(d.code),
-                    &d.message,
-                    theme,
-                    (note_indent(w), w),
-                );
-            }
-            if on {
-                focus = (start, lines.len() - 1);
+            let start = built.lines.len();
+            self.field_lines(&mut built, (i, spec), b, ctx, (theme, focused, w));
+            used.extend(self.field_notes(&mut built.lines, spec, b, ctx, theme, w));
+            if i == self.field {
+                built.focus = (start, built.lines.len() - 1);
             }
         }
+        let lines = &mut built.lines;
         lines.push(Line::raw(""));
         let typed = self.edit.as_ref().map(|e| (e.spec.name, e.input.value()));
-        for l in summary_lines(cfg, b, ctx.rules, typed) {
+        for l in summary_lines(ctx.session.config(), b, ctx.rules, typed) {
             for part in wrap(&escape(&l), w.saturating_sub(2)) {
                 lines.push(Line::styled(format!("  {part}"), Style::new()));
             }
         }
         let block_level = ctx.diags.iter().enumerate();
         for (_, d) in block_level.filter(|(i, d)| d.block == Some(b) && !used.contains(i)) {
+            push_note(lines, d.severity, Some(d.code), &d.message, theme, (2, w));
+        }
+        built
+    }
+
+    /// A field's row: its label, then the value (or the input being typed, with
+    /// its check under it).
+    fn field_lines(
+        &self,
+        built: &mut Built,
+        (i, spec): (usize, &FieldSpec),
+        b: BlockRef,
+        ctx: &Ctx<'_>,
+        (theme, focused, w): (&Theme, bool, usize),
+    ) {
+        let on = i == self.field;
+        let field = field_of(ctx.session.config(), b, spec.name);
+        let pointer = if on && focused { ">" } else { " " };
+        let label_style = if on && focused {
+            theme.selected()
+        } else {
+            theme.dim()
+        };
+        let label = Span::styled(format!("{pointer} {:<LABEL$}", spec.name), label_style);
+        let lines = &mut built.lines;
+        match self
+            .edit
+            .as_ref()
+            .filter(|e| on && e.spec.name == spec.name)
+        {
+            Some(e) => {
+                let (shown, col) = e.input.view(w.saturating_sub(LABEL + 3));
+                built.cursor = Some((lines.len(), LABEL + 3 + col));
+                lines.push(Line::from(vec![label, Span::raw(" "), Span::raw(shown)]));
+                let note = match &e.verdict {
+                    Err(why) => Some((Severity::Error, why.clone())),
+                    Ok(Some(advice)) => Some((Severity::Note, advice.clone())),
+                    Ok(None) => None,
+                };
+                if let Some((sev, text)) = note {
+                    push_note(lines, sev, None, &text, theme, (note_indent(w), w));
+                }
+            }
+            None => {
+                let mut spans = vec![label, Span::raw(" ")];
+                spans.extend(value_spans(
+                    spec,
+                    field.map(|f| f.value.as_str()),
+                    ctx,
+                    b,
+                    theme,
+                    w,
+                ));
+                if let Some(f) = field.filter(|f| f.all.len() > 1) {
+                    spans.push(Span::styled(
+                        s::repeated(spec.name, f.all.len()),
+                        theme.dim(),
+                    ));
+                }
+                lines.push(Line::from(spans));
+            }
+        }
+    }
+
+    /// The findings that point at the field, under it; returns their indices.
+    fn field_notes(
+        &self,
+        lines: &mut Vec<Line<'static>>,
+        spec: &FieldSpec,
+        b: BlockRef,
+        ctx: &Ctx<'_>,
+        theme: &Theme,
+        w: usize,
+    ) -> Vec<usize> {
+        let field = field_of(ctx.session.config(), b, spec.name);
+        let all = field.map(|f| f.all.as_slice()).unwrap_or(&[]);
+        let found = field_diags(ctx.diags, ctx.session.doc(), all);
+        for &i in &found {
+            let d = &ctx.diags[i];
             push_note(
-                &mut lines,
+                lines,
                 d.severity,
                 Some(d.code),
                 &d.message,
                 theme,
-                (2, w),
+                (note_indent(w), w),
             );
         }
-        Built {
-            lines,
-            focus,
-            cursor,
-        }
+        found
     }
 }
 
