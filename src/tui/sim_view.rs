@@ -40,37 +40,7 @@ impl SimPane {
         let inner = block.inner(area);
         f.render_widget(block, area);
         let w = inner.width as usize;
-        let mut lines = vec![Line::styled(
-            truncate(
-                &escape(&s::event_line(
-                    &self.event.agent,
-                    &self.event.srcip,
-                    &self.event.user,
-                )),
-                w,
-            ),
-            theme.dim(),
-        )];
-        let note = |lines: &mut Vec<Line<'static>>, sev: Severity, text: &str| {
-            for (i, l) in wrap(&escape(text), w.saturating_sub(2))
-                .into_iter()
-                .enumerate()
-            {
-                let m = if i == 0 { mark(sev) } else { " " };
-                lines.push(Line::styled(format!("{m} {l}"), theme.severity(sev)));
-            }
-        };
-        match (v.index, &v.inactive) {
-            (None, _) => note(&mut lines, Severity::Note, s::SIM_SELECT_RESPONSE),
-            (Some(_), Some(why)) => note(&mut lines, Severity::Warning, &s::yields_nothing(why)),
-            (Some(_), None) if !has_rules => {
-                note(&mut lines, Severity::Note, s::RULE_COUNTS_NEED_RULES)
-            }
-            _ => {}
-        }
-        for n in &v.notes {
-            note(&mut lines, Severity::Warning, n);
-        }
+        let mut lines = self.head(has_rules, theme, w);
         if v.index.is_none() || v.inactive.is_some() || !has_rules {
             f.render_widget(Paragraph::new(lines), inner);
             return;
@@ -89,6 +59,34 @@ impl SimPane {
             let y = inner.y + u16::try_from(filter_line).unwrap_or(0);
             f.set_cursor_position((inner.x + 2 + col as u16, y));
         }
+    }
+
+    /// The event, then why there is nothing to list (no response, a block that
+    /// yields nothing, no rules) and the binding's notes.
+    fn head(&self, has_rules: bool, theme: &Theme, w: usize) -> Vec<Line<'static>> {
+        let v = &self.view;
+        let e = &self.event;
+        let event = s::event_line(&e.agent, &e.srcip, &e.user);
+        let mut lines = vec![Line::styled(truncate(&escape(&event), w), theme.dim())];
+        let mut note = |sev: Severity, text: &str| {
+            for (i, l) in wrap(&escape(text), w.saturating_sub(2))
+                .into_iter()
+                .enumerate()
+            {
+                let m = if i == 0 { mark(sev) } else { " " };
+                lines.push(Line::styled(format!("{m} {l}"), theme.severity(sev)));
+            }
+        };
+        match (v.index, &v.inactive) {
+            (None, _) => note(Severity::Note, s::SIM_SELECT_RESPONSE),
+            (Some(_), Some(why)) => note(Severity::Warning, &s::yields_nothing(why)),
+            (Some(_), None) if !has_rules => note(Severity::Note, s::RULE_COUNTS_NEED_RULES),
+            _ => {}
+        }
+        for n in &v.notes {
+            note(Severity::Warning, n);
+        }
+        lines
     }
 
     /// The filter line, then about a third of the height of rule rows around the
