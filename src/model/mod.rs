@@ -3,6 +3,7 @@
 
 mod config;
 mod diagnostic;
+pub mod osregex;
 mod values;
 
 pub use config::{
@@ -10,7 +11,7 @@ pub use config::{
     RootKind,
 };
 pub use diagnostic::{BlockRef, Diagnostic, Severity};
-pub use values::{AgentId, Level, Location, Timeout, atoi, is_plain_number};
+pub use values::{AgentId, Level, Location, Timeout, atoi, is_plain_number, rules_id_numbers};
 
 /// Which daemon family's rules apply (`--profile`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]

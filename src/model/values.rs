@@ -23,6 +23,28 @@ pub fn is_plain_number(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The numbers the daemon's `rules_id` scanner reads (reference §4.3): spaces and
+/// repeated commas are skipped; at a digit, `atoi` then a jump past the next comma;
+/// any other character stops the scan.
+pub fn rules_id_numbers(s: &str) -> Vec<i64> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        match c {
+            ' ' | ',' => rest = &rest[1..],
+            '0'..='9' => {
+                out.push(atoi(rest));
+                match rest.find(',') {
+                    Some(i) => rest = &rest[i + 1..],
+                    None => break,
+                }
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
 /// An `<active-response><level>`: all ASCII digits, 0..=20; empty means 0, "not set"
 /// (reference §3.2 `level`, error 1235 otherwise).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -153,6 +175,21 @@ impl fmt::Display for Location {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rules_id_scanner_follows_the_reference_table() {
+        // Reference §4.3, row by row.
+        assert_eq!(rules_id_numbers("5710, 5712"), [5710, 5712]);
+        assert_eq!(rules_id_numbers("5710,,5712"), [5710, 5712]);
+        assert_eq!(rules_id_numbers("5710abc,5712"), [5710, 5712]);
+        assert_eq!(rules_id_numbers("5710|5712"), [5710]);
+        assert_eq!(rules_id_numbers("5710;5712"), [5710]);
+        assert_eq!(rules_id_numbers("57 10"), [57]);
+        assert!(rules_id_numbers("abc,5710").is_empty());
+        assert!(rules_id_numbers("+5710").is_empty());
+        assert!(rules_id_numbers("\t5710").is_empty());
+        assert!(rules_id_numbers("").is_empty());
+    }
 
     #[test]
     fn atoi_reads_like_c() {

@@ -8,7 +8,6 @@
 //! load (the daemon would refuse to start; the simulator reports and goes on).
 
 mod file;
-pub mod osregex;
 mod sources;
 
 use std::collections::HashMap;

@@ -6,8 +6,8 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use super::Problem;
-use super::osregex::OsRegex;
 use crate::model::Severity;
+use crate::model::osregex::OsRegex;
 use crate::xml::{Document, ElementId};
 
 /// The rule files to read, in load order, and the problems met finding them.

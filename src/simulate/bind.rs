@@ -2,8 +2,8 @@
 //! `wazuh-semantics.md` §4.1–§4.4, `ossec-semantics.md` §6).
 
 use super::responses::{ActiveResponse, Block, LOCAL_AR, REMOTE_AR, Responses};
-use crate::model::{Location, Profile, atoi};
-use crate::rules::osregex::OsRegex;
+use crate::model::osregex::OsRegex;
+use crate::model::{Location, Profile, rules_id_numbers};
 use crate::rules::{Rule, RuleSet};
 
 /// What a response is bound by: its `level`, `rules_group` and `rules_id`.
@@ -75,28 +75,6 @@ impl Trigger {
     pub fn ids(&self) -> &[i64] {
         &self.ids
     }
-}
-
-/// The numbers the daemon's `rules_id` scanner reads (reference §4.3): spaces and
-/// repeated commas are skipped; at a digit, `atoi` then a jump past the next comma;
-/// any other character stops the scan.
-pub fn rules_id_numbers(s: &str) -> Vec<i64> {
-    let mut out = Vec::new();
-    let mut rest = s;
-    while let Some(c) = rest.chars().next() {
-        match c {
-            ' ' | ',' => rest = &rest[1..],
-            '0'..='9' => {
-                out.push(atoi(rest));
-                match rest.find(',') {
-                    Some(i) => rest = &rest[i + 1..],
-                    None => break,
-                }
-            }
-            _ => break,
-        }
-    }
-    out
 }
 
 /// How many loaded rules a trigger being typed would bind (Wazuh semantics): for a
@@ -185,24 +163,4 @@ pub(super) fn binding_notes(ar: &ActiveResponse, responses: &Responses) -> Vec<S
         ));
     }
     notes
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rules_id_scanner_follows_the_reference_table() {
-        // Reference §4.3, row by row.
-        assert_eq!(rules_id_numbers("5710, 5712"), [5710, 5712]);
-        assert_eq!(rules_id_numbers("5710,,5712"), [5710, 5712]);
-        assert_eq!(rules_id_numbers("5710abc,5712"), [5710, 5712]);
-        assert_eq!(rules_id_numbers("5710|5712"), [5710]);
-        assert_eq!(rules_id_numbers("5710;5712"), [5710]);
-        assert_eq!(rules_id_numbers("57 10"), [57]);
-        assert!(rules_id_numbers("abc,5710").is_empty());
-        assert!(rules_id_numbers("+5710").is_empty());
-        assert!(rules_id_numbers("\t5710").is_empty());
-        assert!(rules_id_numbers("").is_empty());
-    }
 }

@@ -2,10 +2,11 @@
 //! what, given the loaded rules, cannot be what the author meant. Each code has its
 //! `explain` text here; [`explain`] is the registry `ossec-ar explain` asks.
 
-use super::bind::{Trigger, rules_id_numbers};
+use super::bind::Trigger;
 use super::responses::{ActiveResponse, responses};
+use crate::model::osregex::OsRegex;
+use crate::model::rules_id_numbers;
 use crate::model::{BlockRef, Config, Diagnostic, Profile, Response, Severity};
-use crate::rules::osregex::OsRegex;
 use crate::rules::{Rule, RuleSet};
 use crate::xml::Document;
 

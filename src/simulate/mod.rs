@@ -14,8 +14,8 @@
 //!   after the timeout, notes on gates, and the repeated-offender `schedule`.
 //! - [`count_matches`]`(&RuleSet, level, group, ids) -> usize`: how many rules a
 //!   trigger being typed binds (cheap: one pass over the rules).
-//! - [`Trigger`]: the binding predicate itself, and [`rules_id_numbers`], the daemon's
-//!   reading of `rules_id`.
+//! - [`Trigger`]: the binding predicate itself (with [`crate::model::rules_id_numbers`], the daemon's
+//!   reading of `rules_id`).
 //! - [`Simulator`]: the same, read once (responses, white list, repeated offenders),
 //!   for many events; [`replay`] streams an alerts.json through it.
 //! - [`diagnostics`]: ruleset-aware findings for `check --rules`, with their
@@ -32,7 +32,7 @@ mod responses;
 mod scan;
 mod whitelist;
 
-pub use bind::{Binding, Trigger, bind_responses, count_matches, rules_id_numbers};
+pub use bind::{Binding, Trigger, bind_responses, count_matches};
 pub use fire::{
     Event, Execution, Fired, FiredRule, Gate, Options, Route, Simulator, Version, bind, fire,
 };

@@ -8,7 +8,7 @@
 use std::net::IpAddr;
 
 use crate::model::Profile;
-use crate::rules::osregex::OsMatch;
+use crate::model::osregex::OsMatch;
 use crate::xml::Document;
 
 /// The white list of a configuration.

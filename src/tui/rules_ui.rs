@@ -31,7 +31,7 @@ pub(crate) fn field_count(rules: &RuleSet, field: &str, value: &str) -> Option<S
         "level" => Some(s::rules_count(bound(rules, Some(value), None, None))),
         "rules_group" => Some(s::rules_count(bound(rules, None, Some(value), None))),
         "rules_id" => {
-            let unknown: Vec<i64> = crate::simulate::rules_id_numbers(value)
+            let unknown: Vec<i64> = crate::model::rules_id_numbers(value)
                 .into_iter()
                 .filter(|id| {
                     u32::try_from(*id)

@@ -3,7 +3,8 @@
 
 use super::scope::{at, manager_responses, outcome, resp_ref, shown};
 use super::{Context, Rule};
-use crate::model::{Level, Response, Severity};
+use crate::model::osregex::OsRegex;
+use crate::model::{Level, Response, Severity, atoi, rules_id_numbers};
 
 pub(super) static RULES: &[&Rule] = &[
     &BINDS_NOTHING,
@@ -21,44 +22,11 @@ fn defining<'a>(ctx: &'a Context<'a>) -> impl Iterator<Item = &'a Response> {
     manager_responses(ctx).filter(move |r| outcome(ctx, r).defines())
 }
 
-/// The ids the `Rule_AddAR` scanner reads from `rules_id` (reference §4.3): spaces
-/// and commas are skipped; at a digit it reads a number with `atoi` and jumps past the
-/// next comma (or ends); any other character ends the scan.
-fn scan_rules_id(s: &str) -> Vec<u64> {
-    let b = s.as_bytes();
-    let mut ids = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b' ' | b',' => i += 1,
-            c if c.is_ascii_digit() => {
-                let end = b[i..]
-                    .iter()
-                    .position(|c| !c.is_ascii_digit())
-                    .map_or(b.len(), |p| i + p);
-                ids.push(digits_value(&s[i..end]));
-                match b[end..].iter().position(|&c| c == b',') {
-                    Some(p) => i = end + p + 1,
-                    None => break,
-                }
-            }
-            _ => break,
-        }
-    }
-    ids
-}
-
-fn digits_value(d: &str) -> u64 {
-    d.bytes().fold(0u64, |n, c| {
-        n.saturating_mul(10).saturating_add(u64::from(c - b'0'))
-    })
-}
-
 /// Every run of digits in the text: the ids a reader of the file sees.
-fn written_ids(s: &str) -> Vec<u64> {
+fn written_ids(s: &str) -> Vec<i64> {
     s.split(|c: char| !c.is_ascii_digit())
         .filter(|w| !w.is_empty())
-        .map(digits_value)
+        .map(atoi)
         .collect()
 }
 
@@ -79,7 +47,10 @@ rule (level AND group when both are set, OR the ids). A response with none of th
 never fires. Add the trigger you meant.",
     check: |ctx, out| {
         for r in defining(ctx) {
-            let ids = r.value("rules_id").map(scan_rules_id).unwrap_or_default();
+            let ids = r
+                .value("rules_id")
+                .map(rules_id_numbers)
+                .unwrap_or_default();
             if has_level(r) || r.rules_group.is_some() || !ids.is_empty() {
                 continue;
             }
@@ -212,62 +183,6 @@ order, not rules in either group, although the option pages show commas. Write \
     },
 };
 
-/// Splits an OSRegex into its alternatives at unescaped `|`.
-fn alternatives(p: &str) -> Vec<&str> {
-    let b = p.as_bytes();
-    let mut parts = Vec::new();
-    let (mut start, mut i) = (0, 0);
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 2,
-            b'|' => {
-                parts.push(&p[start..i]);
-                i += 1;
-                start = i;
-            }
-            _ => i += 1,
-        }
-    }
-    parts.push(&p[start.min(p.len())..]);
-    parts
-}
-
-/// An empty pattern, or an empty alternative, matches every rule (reference §4.4).
-fn matches_everything(p: &str) -> bool {
-    alternatives(p).iter().any(|a| {
-        let a = a.strip_prefix('^').unwrap_or(a);
-        a.strip_suffix('$').unwrap_or(a).is_empty()
-    })
-}
-
-/// Why OSRegex refuses to compile `p`, if it does (`OSRegex_Compile`): a backslash
-/// before anything but `d w s p ( ) \ D W S . t $ | <`, more than one level of
-/// parentheses, unbalanced parentheses, or `|` inside parentheses.
-fn osregex_error(p: &str) -> Option<String> {
-    let mut chars = p.chars();
-    let mut depth = 0i32;
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some(
-                    'd' | 'w' | 's' | 'p' | '(' | ')' | '\\' | 'D' | 'W' | 'S' | '.' | 't' | '$'
-                    | '|' | '<',
-                ) => continue,
-                Some(e) => return Some(format!("'\\{e}' is not an OSRegex escape")),
-                None => return Some("it ends with a backslash".into()),
-            },
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            '|' if depth != 0 => return Some("'|' inside parentheses".into()),
-            _ => {}
-        }
-        if depth != 0 && depth != 1 {
-            return Some("parentheses are unbalanced or nested".into());
-        }
-    }
-    (depth != 0).then(|| "parentheses are unbalanced".into())
-}
-
 /// Empty pattern or empty alternative: binds every rule (reference §4.4, §12.1).
 static RULES_GROUP_MATCHES_ALL: Rule = Rule {
     code: "rules-group-matches-all",
@@ -280,7 +195,7 @@ that triggers any alert. Remove the empty alternative.",
     check: |ctx, out| {
         for r in defining(ctx) {
             let Some(f) = &r.rules_group else { continue };
-            if osregex_error(&f.value).is_some() || !matches_everything(&f.value) {
+            if !OsRegex::compile(&f.value).is_some_and(|re| re.matches_everything()) {
                 continue;
             }
             let scope = match r.level_value().filter(|l| l.get() > 0) {
@@ -314,7 +229,7 @@ Rewrite it as plain alternatives: `ssh|web`.",
     check: |ctx, out| {
         for r in defining(ctx) {
             let Some(f) = &r.rules_group else { continue };
-            if let Some(why) = osregex_error(&f.value) {
+            if let Err(why) = OsRegex::try_compile(&f.value) {
                 out.push(
                     at(ctx, f.element),
                     resp_ref(r),
@@ -342,12 +257,12 @@ commas: `5710,5712`.",
     check: |ctx, out| {
         for r in defining(ctx) {
             let Some(f) = &r.rules_id else { continue };
-            let read = scan_rules_id(&f.value);
+            let read = rules_id_numbers(&f.value);
             let written = written_ids(&f.value);
             if read == written {
                 continue;
             }
-            let list = |v: &[u64]| v.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+            let list = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
             let bound = if read.is_empty() {
                 "no rule".to_string()
             } else {
@@ -367,7 +282,6 @@ commas: `5710,5712`.",
 
 #[cfg(test)]
 mod tests {
-    use super::{osregex_error, scan_rules_id};
     use crate::model::Profile;
     use crate::validate::testing::{fires, run};
 
@@ -375,32 +289,6 @@ mod tests {
         format!(
             "<ossec_config><command><name>fd</name><executable>firewall-drop</executable></command><active-response><command>fd</command><location>local</location>{inner}</active-response></ossec_config>"
         )
-    }
-
-    #[test]
-    fn rules_id_scanner_reads_like_rule_addar() {
-        // Table of reference §4.3, worked out by hand.
-        assert_eq!(scan_rules_id("5710, 5712"), [5710, 5712]);
-        assert_eq!(scan_rules_id("5710,,5712"), [5710, 5712]);
-        assert_eq!(scan_rules_id("5710abc,5712"), [5710, 5712]);
-        assert_eq!(scan_rules_id("5710|5712"), [5710]);
-        assert_eq!(scan_rules_id("5710;5712"), [5710]);
-        assert_eq!(scan_rules_id("57 10"), [57]);
-        assert!(scan_rules_id("abc,5710").is_empty());
-        assert!(scan_rules_id("+5710").is_empty());
-        assert!(scan_rules_id("\t5710").is_empty());
-        assert!(scan_rules_id("").is_empty());
-    }
-
-    #[test]
-    fn osregex_compile_errors() {
-        assert!(osregex_error("(ssh|web)").is_some());
-        assert!(osregex_error("a(b").is_some());
-        assert!(osregex_error("\\z").is_some());
-        assert!(osregex_error("a)").is_some());
-        assert!(osregex_error("((a))").is_some());
-        assert!(osregex_error("pci_dss_10.2.4|(ssh)d|\\w+\\|x").is_none());
-        assert!(osregex_error("").is_none());
     }
 
     #[test]

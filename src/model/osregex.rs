@@ -103,12 +103,17 @@ impl OsRegex {
     /// Compiles like `OSRegex_Compile` (case-insensitive); `None` when the daemon
     /// refuses the pattern.
     pub fn compile(pattern: &str) -> Option<OsRegex> {
+        Self::try_compile(pattern).ok()
+    }
+
+    /// Compiles, or says why the daemon refuses the pattern (it then matches nothing).
+    pub fn try_compile(pattern: &str) -> Result<OsRegex, String> {
         check_parentheses(pattern.as_bytes())?;
         let alternatives = split_alternatives(pattern.as_bytes())
             .into_iter()
             .map(compile_alternative)
-            .collect::<Option<Vec<_>>>()?;
-        Some(OsRegex { alternatives })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(OsRegex { alternatives })
     }
 
     /// Does the pattern match anywhere in `text` (as `OS_Regex` does)?
@@ -119,7 +124,10 @@ impl OsRegex {
 
     /// Does one alternative match everything (an empty alternative, reference §4.4)?
     pub fn matches_everything(&self) -> bool {
-        self.alternatives.iter().any(|a| a.atoms.is_empty())
+        // `^$` is empty too but matches only an empty group string.
+        self.alternatives
+            .iter()
+            .any(|a| a.atoms.is_empty() && !(a.begin && a.end))
     }
 }
 
@@ -130,7 +138,7 @@ pub fn os_regex(pattern: &str, text: &str) -> bool {
 
 /// One level of parentheses, balanced, with no `|` inside; escaped characters do not
 /// count.
-fn check_parentheses(p: &[u8]) -> Option<()> {
+fn check_parentheses(p: &[u8]) -> Result<(), String> {
     let mut depth = 0i32;
     let mut i = 0;
     while i < p.len() {
@@ -142,15 +150,22 @@ fn check_parentheses(p: &[u8]) -> Option<()> {
             }
             b'(' => depth += 1,
             b')' => depth -= 1,
-            b'|' if depth != 0 => return None,
+            b'|' if depth != 0 => return Err("'|' inside parentheses".into()),
             _ => {}
         }
-        if depth != 0 && depth != 1 {
-            return None;
+        if depth > 1 {
+            return Err("parentheses nested more than one level".into());
+        }
+        if depth < 0 {
+            return Err("')' without '('".into());
         }
         i += 1;
     }
-    (depth == 0).then_some(())
+    if depth == 0 {
+        Ok(())
+    } else {
+        Err("'(' without ')'".into())
+    }
 }
 
 /// Splits on unescaped `|`.
@@ -172,7 +187,7 @@ fn split_alternatives(p: &[u8]) -> Vec<&[u8]> {
     out
 }
 
-fn compile_alternative(mut p: &[u8]) -> Option<Alternative> {
+fn compile_alternative(mut p: &[u8]) -> Result<Alternative, String> {
     let begin = p.first() == Some(&b'^');
     if begin {
         p = &p[1..];
@@ -187,7 +202,10 @@ fn compile_alternative(mut p: &[u8]) -> Option<Alternative> {
     while i < p.len() {
         match p[i] {
             b'\\' => {
-                let class = Class::from_escape(*p.get(i + 1)?)?;
+                let escaped = *p.get(i + 1).ok_or("it ends with a backslash")?;
+                let class = Class::from_escape(escaped).ok_or_else(|| {
+                    format!("'\\{}' is not an OSRegex escape", char::from(escaped))
+                })?;
                 i += 2;
                 let repeat = match p.get(i) {
                     Some(b'+') => Repeat::Plus,
@@ -214,7 +232,7 @@ fn compile_alternative(mut p: &[u8]) -> Option<Alternative> {
             Atom::Class(..) => None,
         })
         .collect();
-    Some(Alternative {
+    Ok(Alternative {
         begin,
         end,
         atoms,
@@ -328,6 +346,27 @@ impl OsMatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compile_errors_say_why() {
+        // Reference §4.4: one level of parentheses, no `|` inside, known escapes only.
+        let why = |p| OsRegex::try_compile(p).err().unwrap_or_default();
+        assert_eq!(why("(ssh|web)"), "'|' inside parentheses");
+        assert_eq!(why("a(b"), "'(' without ')'");
+        assert_eq!(why("a)"), "')' without '('");
+        assert_eq!(why("((a))"), "parentheses nested more than one level");
+        assert_eq!(why("\\z"), "'\\z' is not an OSRegex escape");
+        assert_eq!(why("a\\"), "it ends with a backslash");
+        assert!(OsRegex::try_compile("pci_dss_10.2.4|(ssh)d|\\w+\\|x").is_ok());
+        assert!(OsRegex::try_compile("").is_ok());
+    }
+
+    #[test]
+    fn anchored_empty_alternative_does_not_match_everything() {
+        assert!(OsRegex::compile("sshd|").is_some_and(|r| r.matches_everything()));
+        assert!(OsRegex::compile("^").is_some_and(|r| r.matches_everything()));
+        assert!(!OsRegex::compile("^$").is_some_and(|r| r.matches_everything()));
+    }
 
     // Expected values from reference §4.4, worked out by hand.
     #[test]
