@@ -26,12 +26,12 @@ pub(crate) struct Loaded {
 impl Loaded {
     /// Runs the validator.
     pub(crate) fn diagnostics(&self) -> Vec<Diagnostic> {
-        validate::check(&Context {
-            doc: &self.doc,
-            config: &self.config,
-            profile: self.profile,
-            home: self.home.as_deref(),
-        })
+        validate::check(&Context::new(
+            &self.doc,
+            &self.config,
+            self.profile,
+            self.home.as_deref(),
+        ))
     }
 }
 

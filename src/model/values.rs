@@ -116,8 +116,7 @@ impl Location {
 
     /// The flags the daemon derives from the text.
     pub fn read(s: &str) -> Location {
-        let l = s.to_ascii_lowercase();
-        let has = |words: &[&str]| words.iter().any(|w| l.contains(w));
+        let has = |words: &[&str]| words.iter().any(|w| contains_ignore_case(s, w));
         let mut flags = 0;
         if has(&["as", "analysisd", "analysis-server", "server"]) {
             flags |= Self::AS_ONLY;
@@ -153,6 +152,13 @@ impl Location {
     pub fn is_canonical(s: &str) -> bool {
         matches!(s, "local" | "server" | "defined-agent" | "all")
     }
+}
+
+/// ASCII case-insensitive substring search, without allocating (OSRegex literals are
+/// case-insensitive).
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 impl fmt::Display for Location {

@@ -2,6 +2,9 @@
 //! the previous one left, re-parsed in between (files are small; re-parsing is cheap
 //! and keeps every position exact).
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use crate::model::{COMMAND_FIELDS, Config, Field, Placement, RESPONSE_FIELDS, RootKind};
 use crate::xml::edit::{self, NewElement, Position};
 use crate::xml::{self, Document, ElementId, Splice};
@@ -19,13 +22,17 @@ pub(super) struct Edit {
 pub(super) struct Txn {
     pub(super) doc: Document,
     pub(super) edits: Vec<Edit>,
+    /// The typed view of `doc`, built on first use after each splice (an operation
+    /// asks for it several times; lowering a large file costs milliseconds).
+    config: RefCell<Option<Rc<Config>>>,
 }
 
 impl Txn {
-    pub(super) fn new(doc: &Document) -> Txn {
+    pub(super) fn new(doc: &Document, config: Rc<Config>) -> Txn {
         Txn {
             doc: doc.clone(),
             edits: Vec::new(),
+            config: RefCell::new(Some(config)),
         }
     }
 
@@ -37,6 +44,7 @@ impl Txn {
         let text = edit::apply(src, &splices)?;
         let backward = edit::inverse(src, &splices)?;
         self.doc = xml::parse(&text);
+        self.config.replace(None);
         self.edits.push(Edit {
             forward: splices,
             backward,
@@ -44,8 +52,9 @@ impl Txn {
         Ok(())
     }
 
-    fn config(&self) -> Config {
-        Config::from_document(&self.doc)
+    pub(super) fn config(&self) -> Rc<Config> {
+        let mut cached = self.config.borrow_mut();
+        Rc::clone(cached.get_or_insert_with(|| Rc::new(Config::from_document(&self.doc))))
     }
 }
 

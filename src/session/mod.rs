@@ -9,6 +9,8 @@ mod apply;
 mod check;
 mod op;
 
+use std::rc::Rc;
+
 use crate::model::Config;
 use crate::xml::{self, Document};
 
@@ -26,7 +28,8 @@ struct Step {
 pub struct Session {
     original: String,
     doc: Document,
-    config: Config,
+    /// Shared with edits in progress, which start from it.
+    config: Rc<Config>,
     undo: Vec<Step>,
     redo: Vec<Step>,
 }
@@ -35,7 +38,7 @@ impl Session {
     /// A session on the text as read from disk.
     pub fn new(source: String) -> Session {
         let doc = xml::parse(&source);
-        let config = Config::from_document(&doc);
+        let config = Rc::new(Config::from_document(&doc));
         Session {
             original: source,
             doc,
@@ -83,7 +86,7 @@ impl Session {
     /// Applies one edit as one undo step. A refused edit leaves everything unchanged;
     /// an edit that changes nothing adds no step and reports `changed: false`.
     pub fn apply(&mut self, op: EditOp) -> Result<Change, EditError> {
-        let mut txn = apply::Txn::new(&self.doc);
+        let mut txn = apply::Txn::new(&self.doc, Rc::clone(&self.config));
         let change = apply::run(&mut txn, op)?;
         if txn.doc.source() == self.doc.source() {
             return Ok(Change::default());
@@ -98,7 +101,8 @@ impl Session {
                 "the file would no longer read: {why}"
             )));
         }
-        self.set_doc(txn.doc);
+        self.config = txn.config();
+        self.doc = txn.doc;
         self.undo.push(Step { edits: txn.edits });
         self.redo.clear();
         Ok(change)
@@ -147,7 +151,7 @@ impl Session {
     }
 
     fn set_doc(&mut self, doc: Document) {
-        self.config = Config::from_document(&doc);
+        self.config = Rc::new(Config::from_document(&doc));
         self.doc = doc;
     }
 

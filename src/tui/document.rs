@@ -74,12 +74,12 @@ impl App {
     /// and keeps the selection on an existing block.
     pub(crate) fn refresh(&mut self) {
         let cfg = self.session.config();
-        self.checked = validate::check(&Context {
-            doc: self.session.doc(),
-            config: cfg,
-            profile: self.profile,
-            home: self.home.as_deref(),
-        });
+        self.checked = validate::check(&Context::new(
+            self.session.doc(),
+            cfg,
+            self.profile,
+            self.home.as_deref(),
+        ));
         self.list.clamp(cfg);
         self.form.clamp(self.list.selected, cfg);
         self.rule_key = None;

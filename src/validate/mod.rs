@@ -29,6 +29,27 @@ pub struct Context<'a> {
     /// `--ossec-home` when it exists and is readable (SPEC §7 "The machine's own
     /// Wazuh"); `None` skips the checks that read it.
     pub home: Option<&'a Path>,
+    /// What analysisd makes of each response, computed once per check (most rules
+    /// ask; see `scope::outcome`).
+    outcomes: std::cell::OnceCell<Vec<scope::Outcome>>,
+}
+
+impl<'a> Context<'a> {
+    /// Everything the rules look at; `home` is `--ossec-home` when readable.
+    pub fn new(
+        doc: &'a Document,
+        config: &'a Config,
+        profile: Profile,
+        home: Option<&'a Path>,
+    ) -> Context<'a> {
+        Context {
+            doc,
+            config,
+            profile,
+            home,
+            outcomes: std::cell::OnceCell::new(),
+        }
+    }
 }
 
 /// A validation rule: its stable code, default severity, one-line summary, the long
@@ -119,12 +140,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Diagnostic> {
 pub fn check_source(source: &str, profile: Profile, home: Option<&Path>) -> Vec<Diagnostic> {
     let doc = crate::xml::parse(source);
     let config = Config::from_document(&doc);
-    check(&Context {
-        doc: &doc,
-        config: &config,
-        profile,
-        home,
-    })
+    check(&Context::new(&doc, &config, profile, home))
 }
 
 #[cfg(test)]

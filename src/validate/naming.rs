@@ -2,9 +2,9 @@
 //! and execd looks up (reference `wazuh-semantics.md` §3.7, §5.4, §12.1;
 //! `ossec-semantics.md` §4, §8).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use super::scope::{Outcome, ar_name, at, effective_timeout, manager_responses, outcome, resp_ref};
+use super::scope::{ar_name, at, bound_command, effective_timeout, manager_responses, resp_ref};
 use super::{Context, Rule};
 use crate::model::{Command, Response, Severity};
 
@@ -13,10 +13,7 @@ pub(super) static RULES: &[&Rule] = &[&AR_NAME_COLLISION, &TOO_MANY_AR_NAMES];
 /// Accepted responses with their command, in document order.
 fn accepted<'a>(ctx: &'a Context<'a>) -> Vec<(&'a Response, &'a Command)> {
     manager_responses(ctx)
-        .filter_map(|r| match outcome(ctx, r) {
-            Outcome::Bound(c) => Some((r, c)),
-            _ => None,
-        })
+        .filter_map(|r| bound_command(ctx, r).map(|c| (r, c)))
         .collect()
 }
 
@@ -73,24 +70,23 @@ Wazuh 4.14.7 writes past the table (no bounds check; behaviour unverified) and 4
 ignores the rest with `(1319): Reached the maximum of 64 active response commands.` \
 Reuse commands and timeouts so that fewer distinct names are needed.",
     check: |ctx, out| {
-        let mut names: Vec<String> = Vec::new();
+        let mut names: HashSet<String> = HashSet::new();
         for (r, c) in accepted(ctx) {
             let name = ar_name(ctx, r, c);
             if names.contains(&name) {
                 continue;
             }
-            names.push(name);
-            if names.len() == MAX_USER_NAMES + 1 {
+            if names.len() == MAX_USER_NAMES {
+                let n = names.len() + 1;
                 out.push(
                     at(ctx, r.element),
                     resp_ref(r),
                     format!(
-                        "this is distinct active-response name number {} ('{}'): with the 2 names analysisd always writes, execd's table of 64 entries overflows",
-                        names.len(),
-                        names.last().map_or("", String::as_str)
+                        "this is distinct active-response name number {n} ('{name}'): with the 2 names analysisd always writes, execd's table of 64 entries overflows"
                     ),
                 );
             }
+            names.insert(name);
         }
     },
 };

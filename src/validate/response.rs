@@ -2,7 +2,9 @@
 //! the command they use, level and timeout values (reference `wazuh-semantics.md`
 //! §3.2, §3.4–§3.6, §12.1; `ossec-semantics.md` §4).
 
-use super::scope::{Outcome, at, children, manager_responses, outcome, resp_ref, shown};
+use super::scope::{
+    Outcome, at, bound_command, children, manager_responses, outcome, resp_ref, shown,
+};
 use super::{Context, Rule};
 use crate::model::{Level, Location, Profile, Response, Severity, atoi, is_plain_number};
 
@@ -146,7 +148,7 @@ does not start (an error under --profile ossec). Add <timeout_allowed>yes</timeo
 to the command if its script supports `delete`, or remove the <timeout>.",
     check: |ctx, out| {
         for r in manager_responses(ctx) {
-            let Outcome::Bound(c) = outcome(ctx, r) else {
+            let Some(c) = bound_command(ctx, r) else {
                 continue;
             };
             let (Some(f), t) = (&r.timeout, r.timeout_value().0) else {

@@ -134,7 +134,7 @@ pub(super) fn shown(v: &str) -> String {
 /// What analysisd does with a response block, decided in the order its reader
 /// decides (reference §3.2–§3.5; `ReadActiveResponses`).
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Outcome<'a> {
+pub(super) enum Outcome {
     /// `disabled` is `yes`: dropped before anything else is checked (§3.4).
     Disabled,
     /// No usable `command` or `location`: dropped silently when the block holds
@@ -151,11 +151,12 @@ pub(super) enum Outcome<'a> {
     BadLocation,
     /// The command is not defined earlier in the file: fatal 1303.
     Undefined,
-    /// Accepted: bound to this command (a timeout may still be refused, §3.6).
-    Bound(&'a Command),
+    /// Accepted: bound to the command at this position of `Config::commands` (a
+    /// timeout may still be refused, §3.6).
+    Bound(usize),
 }
 
-impl Outcome<'_> {
+impl Outcome {
     /// Does the block define a response (it has a command and a location, and is
     /// neither disabled nor dropped)? Rules about triggers and targets look only at
     /// these.
@@ -174,8 +175,22 @@ fn given<'r>(ctx: &Context<'_>, r: &'r Response, name: &str) -> Option<&'r str> 
     (ctx.profile == Profile::Ossec || !v.is_empty()).then_some(v)
 }
 
-/// What analysisd makes of response `r` (which it reads).
-pub(super) fn outcome<'a>(ctx: &Context<'a>, r: &Response) -> Outcome<'a> {
+/// What analysisd makes of response `r` (which it reads); computed for every response
+/// once per check, since most rules ask.
+pub(super) fn outcome(ctx: &Context<'_>, r: &Response) -> Outcome {
+    let all = ctx.outcomes.get_or_init(|| {
+        ctx.config
+            .responses
+            .iter()
+            .map(|r| decide(ctx, r))
+            .collect()
+    });
+    all.get(r.index - 1)
+        .copied()
+        .unwrap_or_else(|| decide(ctx, r))
+}
+
+fn decide(ctx: &Context<'_>, r: &Response) -> Outcome {
     if r.is_disabled() {
         return Outcome::Disabled;
     }
@@ -198,26 +213,21 @@ pub(super) fn outcome<'a>(ctx: &Context<'a>, r: &Response) -> Outcome<'a> {
     if flags.is_empty() {
         return Outcome::BadLocation;
     }
-    match defined_before(ctx, r, command) {
-        Some(c) => Outcome::Bound(c),
-        None => Outcome::Undefined,
-    }
-}
-
-/// The first command read by analysisd, named exactly `name`, that starts before
-/// response `r` (analysisd resolves names as it reads, §3.2).
-pub(super) fn defined_before<'a>(
-    ctx: &Context<'a>,
-    r: &Response,
-    name: &str,
-) -> Option<&'a Command> {
-    let config = ctx.config;
     let start = at(ctx, r.element);
-    config.commands.iter().find(|c| {
+    let found = ctx.config.commands.iter().position(|c| {
         reader(ctx, c.placement) == Reader::Analysisd
             && at(ctx, c.element) < start
-            && c.name() == Some(name)
-    })
+            && c.name() == Some(command)
+    });
+    found.map_or(Outcome::Undefined, Outcome::Bound)
+}
+
+/// The command response `r` is bound to, when analysisd accepts it.
+pub(super) fn bound_command<'a>(ctx: &Context<'a>, r: &Response) -> Option<&'a Command> {
+    match outcome(ctx, r) {
+        Outcome::Bound(i) => ctx.config.commands.get(i),
+        _ => None,
+    }
 }
 
 /// The timeout analysisd keeps: Wazuh forces it to 0 when the command does not allow
