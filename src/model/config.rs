@@ -374,16 +374,6 @@ impl Config {
         self.commands.iter().find(|c| c.name() == Some(name))
     }
 
-    /// The command a response uses, if it is defined *before* the response in
-    /// document order (analysisd resolves names as it reads, §3.2).
-    pub fn command_before(&self, doc: &Document, r: &Response) -> Option<&Command> {
-        let name = r.command_name()?;
-        let at = doc.element(r.element).span.start;
-        self.commands
-            .iter()
-            .find(|c| c.name() == Some(name) && doc.element(c.element).span.start < at)
-    }
-
     /// Is a block in a place a daemon reads it as a definition?
     pub fn is_live(&self, placement: Placement) -> bool {
         matches!(placement, Placement::OssecConfig(_)) && self.kind == ConfigKind::Manager
@@ -432,7 +422,6 @@ mod tests {
         assert_eq!(r.value("level"), Some("9"));
         assert_eq!(r.level.as_ref().map(|f| f.all.len()), Some(2));
         assert!(r.is_disabled());
-        assert_eq!(cfg.command_before(&doc, r).map(|c| c.index), Some(1));
     }
 
     #[test]
@@ -463,15 +452,5 @@ mod tests {
         assert_eq!(cfg.commands.len(), 1);
         assert_eq!(cfg.responses.len(), 1);
         assert!(matches!(cfg.responses[0].placement, Placement::TopLevel(1)));
-    }
-
-    #[test]
-    fn command_defined_after_its_user_is_not_found_before_it() {
-        let doc = parse(
-            "<ossec_config><active-response><command>x</command></active-response><command><name>x</name></command></ossec_config>",
-        );
-        let cfg = Config::from_document(&doc);
-        assert!(cfg.command_before(&doc, &cfg.responses[0]).is_none());
-        assert!(cfg.command("x").is_some());
     }
 }

@@ -1,11 +1,13 @@
 //! Typed view of commands and responses with back-links into the document (SPEC §5
 //! `model/`).
 
+pub mod analysisd;
 mod config;
 mod diagnostic;
 pub mod osregex;
 mod values;
 
+pub use analysisd::{Analysis, Outcome, Reader, Verdict};
 pub use config::{
     COMMAND_FIELDS, Command, Config, ConfigKind, Field, Placement, RESPONSE_FIELDS, Response, Root,
     RootKind,

@@ -1,7 +1,8 @@
 //! Binding responses to rules, as `Rule_AddAR` does when the rules load (reference
 //! `wazuh-semantics.md` §4.1–§4.4, `ossec-semantics.md` §6).
 
-use super::responses::{ActiveResponse, Block, LOCAL_AR, REMOTE_AR, Responses};
+use super::responses::{ActiveResponse, Block, Responses};
+use crate::model::analysisd::{LOCAL_AR, REMOTE_AR};
 use crate::model::osregex::OsRegex;
 use crate::model::{Location, Profile, rules_id_numbers};
 use crate::rules::{Rule, RuleSet};

@@ -41,5 +41,5 @@ pub use offenders::{
     configured as configured_offenders, minutes as offender_minutes, timeout_for_hit,
 };
 pub use replay::{AlertsError, Replay, ReplayExecution, open_alerts, replay};
-pub use responses::{ActiveResponse, Block, LOCAL_AR, REMOTE_AR, Responses, responses};
+pub use responses::{ActiveResponse, Block, Responses, responses};
 pub use whitelist::WhiteList;

@@ -2,13 +2,9 @@
 //! `ReadActiveResponses` does (reference `wazuh-semantics.md` §3, `ossec-semantics.md`
 //! §4), with the `Config.ar` queue bits and the global `disabled` reset quirk (§3.4).
 
-use crate::model::{Config, ConfigKind, Location, Placement, Profile, Response, atoi};
+use crate::model::analysisd::{Analysis, Outcome};
+use crate::model::{Command, Config, ConfigKind, Location, Placement, Profile, Response};
 use crate::xml::Document;
-
-/// `Config.ar` bit: analysisd opens the queue to remote agents (reference §3.7).
-pub const REMOTE_AR: u8 = 1;
-/// `Config.ar` bit: analysisd opens the manager's own execd queue.
-pub const LOCAL_AR: u8 = 2;
 
 /// A block that analysisd accepted as a response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +69,8 @@ impl Block {
 pub struct Responses {
     /// One entry per `<active-response>` block, in document order.
     pub blocks: Vec<Block>,
-    /// `Config.ar`: [`REMOTE_AR`] | [`LOCAL_AR`] as left after the last block.
+    /// `Config.ar`: `REMOTE_AR` | `LOCAL_AR` (`model::analysisd`) as left after the
+    /// last block.
     pub ar_bits: u8,
     /// The last block with `disabled=yes` that erased bits set by earlier blocks.
     pub reset_by: Option<usize>,
@@ -110,6 +107,7 @@ impl Responses {
 
 /// Reads every block of `config` as analysisd would.
 pub fn responses(config: &Config, doc: &Document, profile: Profile) -> Responses {
+    let analysis = Analysis::new(config, doc, profile);
     let mut out = Responses {
         blocks: Vec::new(),
         ar_bits: 0,
@@ -117,7 +115,7 @@ pub fn responses(config: &Config, doc: &Document, profile: Profile) -> Responses
         profile,
     };
     for r in &config.responses {
-        let block = read_block(config, doc, r, profile, &mut out);
+        let block = read_block(config, doc, &analysis, r, &mut out);
         out.blocks.push(block);
     }
     out
@@ -131,47 +129,41 @@ fn inactive(r: &Response, reason: impl Into<String>, fatal: bool) -> Block {
     }
 }
 
-/// Why `accept` refused a block.
-struct Rejected {
-    reason: String,
-    fatal: bool,
-}
-
-fn rejected(reason: impl Into<String>, fatal: bool) -> Rejected {
-    Rejected {
-        reason: reason.into(),
-        fatal,
-    }
-}
-
 fn read_block(
     config: &Config,
     doc: &Document,
+    analysis: &Analysis<'_>,
     r: &Response,
-    profile: Profile,
     out: &mut Responses,
 ) -> Block {
     if let Some(reason) = not_read(config, r) {
         return inactive(r, reason, false);
     }
-    if let Some(reason) = invalid_child(doc, r, profile) {
+    if let Some(reason) = invalid_child(doc, r, analysis.profile()) {
         return inactive(r, reason, true);
     }
-    if r.is_disabled() {
-        // The quirk of §3.4: the global flag that signals "disabled" is reset to 0,
-        // erasing the queue bits of every earlier block.
-        if out.ar_bits != 0 {
-            out.reset_by = Some(r.index);
+    match analysis.outcome(r) {
+        Outcome::Disabled => {
+            // The quirk of §3.4: the global flag that signals "disabled" is reset to 0,
+            // erasing the queue bits of every earlier block.
+            if out.ar_bits != 0 {
+                out.reset_by = Some(r.index);
+            }
+            out.ar_bits = 0;
+            let (reason, fatal) = why_dropped(Outcome::Disabled, r);
+            inactive(r, reason, fatal)
         }
-        out.ar_bits = 0;
-        return inactive(r, "disabled (<disabled>yes</disabled>)", false);
-    }
-    match accept(config, doc, r, profile) {
-        Ok(ar) => {
-            out.ar_bits |= queue_bits(ar.location);
-            Block::Active(ar)
+        Outcome::Bound(_) => match accept(analysis, r) {
+            Ok(ar) => {
+                out.ar_bits |= analysis.queue_bits(r);
+                Block::Active(ar)
+            }
+            Err((reason, fatal)) => inactive(r, reason, fatal),
+        },
+        dropped => {
+            let (reason, fatal) = why_dropped(dropped, r);
+            inactive(r, reason, fatal)
         }
-        Err(why) => inactive(r, why.reason, why.fatal),
     }
 }
 
@@ -229,140 +221,107 @@ fn invalid_child(doc: &Document, r: &Response, profile: Profile) -> Option<Strin
     None
 }
 
-/// The checks after `disabled`, in analysisd's order; `Err` is the inactive block.
-fn accept(
-    config: &Config,
-    doc: &Document,
-    r: &Response,
-    profile: Profile,
-) -> Result<ActiveResponse, Rejected> {
-    let (command_name, location) = match (r.command_name(), r.value("location")) {
-        (Some(c), Some(l)) if profile == Profile::Ossec || !l.is_empty() => (c, l),
-        _ if r.repeated_offenders.is_some() => {
-            return Err(rejected(
-                "no command or location: an execd setting (repeated_offenders), not a response",
-                false,
-            ));
-        }
-        _ => {
-            return Err(rejected(
-                "missing command or location (1281): analysisd refuses to start",
-                true,
-            ));
-        }
-    };
-    let flags = Location::read(location);
-    if flags.is_empty() {
-        return Err(rejected(
+/// Why a block that is neither disabled nor bound yields no response, and whether
+/// analysisd refuses to start because of it (reference §3.2, §3.3, §3.5).
+fn why_dropped(outcome: Outcome, r: &Response) -> (String, bool) {
+    let value = |name| r.value(name).unwrap_or_default();
+    match outcome {
+        Outcome::Incomplete { settings: true } => (
+            "no command or location: an execd setting (repeated_offenders), not a response"
+                .to_string(),
+            false,
+        ),
+        Outcome::NoAgent => (
+            "defined-agent without <agent_id> (1304): analysisd refuses to start".to_string(),
+            true,
+        ),
+        Outcome::AgentZero => (
             format!(
-                "(1302): Invalid active response location: '{location}': analysisd refuses to start"
+                "defined-agent with agent_id '{}', which reads as 0: dropped with warning 1306 (use location server for the manager)",
+                value("agent_id")
+            ),
+            false,
+        ),
+        Outcome::BadLocation => (
+            format!(
+                "(1302): Invalid active response location: '{}': analysisd refuses to start",
+                value("location")
             ),
             true,
-        ));
-    }
-    let agent_id = r.value("agent_id").map(str::to_string);
-    if flags.has(Location::SPECIFIC_AGENT) {
-        match &agent_id {
-            None => {
-                return Err(rejected(
-                    "defined-agent without <agent_id> (1304): analysisd refuses to start",
-                    true,
-                ));
-            }
-            Some(id) if atoi(id) == 0 && profile == Profile::Wazuh => {
-                return Err(rejected(
-                    format!(
-                        "defined-agent with agent_id '{id}', which reads as 0: dropped with warning 1306 (use location server for the manager)"
-                    ),
-                    false,
-                ));
-            }
-            Some(_) => {}
-        }
-    }
-    let command = live_command(config, doc, r, command_name).ok_or_else(|| {
-        rejected(format!("(1303): Invalid command '{command_name}' in the active response (not defined before this block): analysisd refuses to start"),
-            true,
-        )
-    })?;
-    let executable = command
-        .executable
-        .as_ref()
-        .map(|f| f.value.clone())
-        .ok_or_else(|| {
-            rejected(format!("its command '{command_name}' has no <executable> (1280): analysisd refuses to start"),
-                true,
-            )
-        })?;
-    if profile == Profile::Ossec && command.expect.is_none() {
-        return Err(rejected(
+        ),
+        Outcome::Undefined => (
             format!(
-                "its command '{command_name}' has no <expect>, required by OSSEC (1280): analysisd refuses to start"
+                "(1303): Invalid command '{}' in the active response (not defined before this block): analysisd refuses to start",
+                value("command")
             ),
             true,
-        ));
+        ),
+        Outcome::Disabled => ("disabled (<disabled>yes</disabled>)".to_string(), false),
+        // A bound block is not dropped; it is never asked about.
+        Outcome::Incomplete { settings: false } | Outcome::Bound(_) => (
+            "missing command or location (1281): analysisd refuses to start".to_string(),
+            true,
+        ),
     }
+}
+
+/// A bound block: the checks of its command that may still stop analysisd, then the
+/// response it becomes; `Err` is the reason and whether it is fatal.
+fn accept(analysis: &Analysis<'_>, r: &Response) -> Result<ActiveResponse, (String, bool)> {
+    let missing = || ("missing command (1281)".to_string(), true);
+    let command = analysis.command(r).ok_or_else(missing)?;
+    let name = command.name().unwrap_or_default();
+    let executable = command_checks(command, analysis.profile())?;
     let configured = r.timeout_value().0;
     let allowed = command.allows_timeout();
-    if configured != 0 && !allowed && profile == Profile::Ossec {
-        return Err(rejected(
-            format!("(1305): Timeout not allowed for command: '{command_name}': fatal for OSSEC"),
+    if configured != 0 && !allowed && analysis.profile() == Profile::Ossec {
+        return Err((
+            format!("(1305): Timeout not allowed for command: '{name}': fatal for OSSEC"),
             true,
         ));
     }
-    let timeout = if allowed { configured } else { 0 };
     Ok(ActiveResponse {
         index: r.index,
-        name: format!("{command_name}{timeout}"),
-        command: command_name.to_string(),
+        name: analysis.ar_name(r).ok_or_else(missing)?,
+        command: name.to_string(),
         executable,
         extra_args: command.extra_args.as_ref().map(|f| f.value.clone()),
         expect: command.expect.as_ref().map(|f| f.value.clone()),
-        location: flags,
-        agent_id,
+        location: Location::read(r.value("location").unwrap_or_default()),
+        agent_id: r.value("agent_id").map(str::to_string),
         level: r.level_value().map_or(0, |l| l.get()),
         rules_group: r.value("rules_group").map(str::to_string),
         rules_id: r.value("rules_id").map(str::to_string),
-        timeout,
+        timeout: analysis.timeout(r).unwrap_or_default(),
         timeout_ignored: (configured != 0 && !allowed).then_some(configured),
     })
 }
 
-/// The first `<command>` with this name that analysisd has read before the block:
-/// directly under an `<ossec_config>` root, earlier in the document (§3.2).
-fn live_command<'c>(
-    config: &'c Config,
-    doc: &Document,
-    r: &Response,
-    name: &str,
-) -> Option<&'c crate::model::Command> {
-    let at = doc.element(r.element).span.start;
-    config.commands.iter().find(|c| {
-        c.name() == Some(name)
-            && matches!(c.placement, Placement::OssecConfig(_))
-            && doc.element(c.element).span.start < at
-    })
-}
-
-/// The queue bits a location needs (§3.7): server → local; all, defined-agent →
-/// remote; local → both.
-fn queue_bits(l: Location) -> u8 {
-    let mut bits = 0;
-    if l.has(Location::AS_ONLY) {
-        bits |= LOCAL_AR;
+/// What analysisd requires of the command itself (1280): an executable, and for
+/// OSSEC an `<expect>`; the executable on success.
+fn command_checks(command: &Command, profile: Profile) -> Result<String, (String, bool)> {
+    let name = command.name().unwrap_or_default();
+    let Some(executable) = &command.executable else {
+        return Err((
+            format!("its command '{name}' has no <executable> (1280): analysisd refuses to start"),
+            true,
+        ));
+    };
+    if profile == Profile::Ossec && command.expect.is_none() {
+        return Err((
+            format!(
+                "its command '{name}' has no <expect>, required by OSSEC (1280): analysisd refuses to start"
+            ),
+            true,
+        ));
     }
-    if l.has(Location::ALL_AGENTS) || l.has(Location::SPECIFIC_AGENT) {
-        bits |= REMOTE_AR;
-    }
-    if l.has(Location::REMOTE_AGENT) {
-        bits |= LOCAL_AR | REMOTE_AR;
-    }
-    bits
+    Ok(executable.value.clone())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::analysisd::{LOCAL_AR, REMOTE_AR};
     use crate::xml::parse;
 
     const CMDS: &str = "<command><name>fw</name><executable>firewall-drop</executable><timeout_allowed>yes</timeout_allowed></command><command><name>rs</name><executable>restart-wazuh</executable></command>";

@@ -100,7 +100,8 @@ impl FormPane {
         let lines = &mut built.lines;
         lines.push(Line::raw(""));
         let typed = self.edit.as_ref().map(|e| (e.spec.name, e.input.value()));
-        for l in summary_lines(ctx.session.config(), b, ctx.rules, typed) {
+        let (doc, cfg) = (ctx.session.doc(), ctx.session.config());
+        for l in summary_lines(doc, cfg, ctx.profile, b, ctx.rules, typed) {
             for part in wrap(&escape(&l), w.saturating_sub(2)) {
                 lines.push(Line::styled(format!("  {part}"), Style::new()));
             }
@@ -317,7 +318,9 @@ fn value_spans(
 
 /// Below the fields: what the block does, in plain words.
 fn summary_lines(
+    doc: &Document,
     cfg: &Config,
+    profile: Profile,
     b: BlockRef,
     rules: Option<&RuleSet>,
     typed: Option<(&str, &str)>,
@@ -351,7 +354,7 @@ fn summary_lines(
                 );
                 out.push(s::binds(n));
             }
-            if let Some(name) = summary::ar_name(cfg, r) {
+            if let Some(name) = summary::ar_name(doc, cfg, profile, r) {
                 out.push(s::ar_name_line(&name));
             }
             if !r.unknown.is_empty() {

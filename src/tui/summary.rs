@@ -2,7 +2,8 @@
 //! the trigger in short and in plain words (reference §4.2), the timeout as the
 //! daemon applies it (§3.6) and the active-response name it builds (§3.7).
 
-use crate::model::{Config, Response};
+use crate::model::{Analysis, Config, Profile, Response};
+use crate::xml::Document;
 
 /// `level>=10 group~web|attack ids 5712,5720`, or `no trigger`.
 pub(crate) fn trigger(r: &Response) -> String {
@@ -32,19 +33,16 @@ pub(crate) fn timeout(r: &Response) -> String {
     }
 }
 
-/// The timeout the daemon uses: 0 when the command does not allow one (§3.6).
-pub(crate) fn effective_timeout(config: &Config, r: &Response) -> i64 {
-    let allowed = r
-        .command_name()
-        .and_then(|c| config.command(c))
-        .is_some_and(|c| c.allows_timeout());
-    if allowed { r.timeout_value().0 } else { 0 }
-}
-
-/// The name analysisd gives the response: command name + effective timeout (§3.7).
-pub(crate) fn ar_name(config: &Config, r: &Response) -> Option<String> {
-    let c = r.command_name()?;
-    Some(format!("{c}{}", effective_timeout(config, r)))
+/// The name analysisd gives the response, when it accepts it: command name + the
+/// timeout in force under `profile` (§3.6, §3.7; the one reading of
+/// `model::analysisd`, so the form and the simulator agree).
+pub(crate) fn ar_name(
+    doc: &Document,
+    config: &Config,
+    profile: Profile,
+    r: &Response,
+) -> Option<String> {
+    Analysis::new(config, doc, profile).ar_name(r)
 }
 
 /// The trigger in plain words: `(level AND group) OR ids` (reference §4.2).
@@ -106,11 +104,24 @@ mod tests {
 
     #[test]
     fn ar_name_uses_the_timeout_the_daemon_keeps() {
-        let src = "<ossec_config><command><name>rw</name><executable>restart-wazuh</executable></command><command><name>fd</name><executable>firewall-drop</executable><timeout_allowed>yes</timeout_allowed></command><active-response><command>rw</command><timeout>600</timeout></active-response><active-response><command>fd</command><timeout>600</timeout></active-response></ossec_config>";
+        let src = "<ossec_config><command><name>rw</name><executable>restart-wazuh</executable></command><command><name>fd</name><executable>firewall-drop</executable><timeout_allowed>yes</timeout_allowed></command><active-response><command>rw</command><location>local</location><timeout>600</timeout></active-response><active-response><command>fd</command><location>local</location><timeout>600</timeout></active-response></ossec_config>";
         let doc = parse(src);
         let cfg = Config::from_document(&doc);
-        assert_eq!(ar_name(&cfg, &cfg.responses[0]).as_deref(), Some("rw0"));
-        assert_eq!(ar_name(&cfg, &cfg.responses[1]).as_deref(), Some("fd600"));
+        let name = |p, i: usize| ar_name(&doc, &cfg, p, &cfg.responses[i]);
+        assert_eq!(name(Profile::Wazuh, 0).as_deref(), Some("rw0"));
+        assert_eq!(name(Profile::Wazuh, 1).as_deref(), Some("fd600"));
+        // OSSEC does not force the timeout to 0 (it refuses the file, 1305).
+        assert_eq!(name(Profile::Ossec, 0).as_deref(), Some("rw600"));
         assert_eq!(timeout(&cfg.responses[1]), "600s");
+    }
+
+    #[test]
+    fn no_ar_name_for_a_response_analysisd_does_not_accept() {
+        // The command is defined after the block (1303): the first command with that
+        // name anywhere does not count (§3.2).
+        let src = "<ossec_config><active-response><command>fd</command><location>local</location><timeout>600</timeout></active-response><command><name>fd</name><executable>firewall-drop</executable><timeout_allowed>yes</timeout_allowed></command></ossec_config>";
+        let doc = parse(src);
+        let cfg = Config::from_document(&doc);
+        assert_eq!(ar_name(&doc, &cfg, Profile::Wazuh, &cfg.responses[0]), None);
     }
 }

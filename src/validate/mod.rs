@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::model::analysisd::{self, Analysis, Verdict};
 use crate::model::{BlockRef, Config, Diagnostic, Profile, Severity};
 use crate::xml::Document;
 
@@ -30,8 +31,8 @@ pub struct Context<'a> {
     /// Wazuh"); `None` skips the checks that read it.
     pub home: Option<&'a Path>,
     /// What analysisd makes of each response, computed once per check (most rules
-    /// ask; see `scope::outcome`).
-    outcomes: std::cell::OnceCell<Vec<scope::Outcome>>,
+    /// ask; see [`Context::analysis`]).
+    verdicts: std::cell::OnceCell<Vec<Verdict>>,
 }
 
 impl<'a> Context<'a> {
@@ -47,8 +48,16 @@ impl<'a> Context<'a> {
             config,
             profile,
             home,
-            outcomes: std::cell::OnceCell::new(),
+            verdicts: std::cell::OnceCell::new(),
         }
+    }
+
+    /// What analysisd makes of each response of the file, read on first use.
+    pub fn analysis(&self) -> Analysis<'_> {
+        let verdicts = self
+            .verdicts
+            .get_or_init(|| analysisd::verdicts(self.config, self.doc, self.profile));
+        Analysis::with_verdicts(self.config, self.doc, self.profile, verdicts)
     }
 }
 

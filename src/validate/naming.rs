@@ -4,16 +4,32 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::scope::{ar_name, at, bound_command, effective_timeout, manager_responses, resp_ref};
+use super::scope::{at, manager_responses, resp_ref};
 use super::{Context, Rule};
 use crate::model::{Command, Response, Severity};
 
 pub(super) static RULES: &[&Rule] = &[&AR_NAME_COLLISION, &TOO_MANY_AR_NAMES];
 
-/// Accepted responses with their command, in document order.
-fn accepted<'a>(ctx: &'a Context<'a>) -> Vec<(&'a Response, &'a Command)> {
+/// An accepted response, with its command, the timeout in force and its AR name.
+struct Accepted<'a> {
+    r: &'a Response,
+    c: &'a Command,
+    timeout: i64,
+    name: String,
+}
+
+/// Accepted responses, in document order.
+fn accepted<'a>(ctx: &'a Context<'a>) -> Vec<Accepted<'a>> {
+    let analysis = ctx.analysis();
     manager_responses(ctx)
-        .filter_map(|r| bound_command(ctx, r).map(|c| (r, c)))
+        .filter_map(|r| {
+            Some(Accepted {
+                r,
+                c: analysis.command(r)?,
+                timeout: analysis.timeout(r)?,
+                name: analysis.ar_name(r)?,
+            })
+        })
         .collect()
 }
 
@@ -31,10 +47,14 @@ other's program with the other's timeout. Rename one of the commands (avoid name
 end in a digit).",
     check: |ctx, out| {
         let mut first: HashMap<String, (&str, i64, usize)> = HashMap::new();
-        for (r, c) in accepted(ctx) {
-            let name = ar_name(ctx, r, c);
+        for Accepted {
+            r,
+            c,
+            timeout,
+            name,
+        } in accepted(ctx)
+        {
             let cmd = c.name().unwrap_or_default();
-            let timeout = effective_timeout(ctx, r, c);
             match first.get(&name) {
                 Some(&(other_cmd, other_t, other)) if (other_cmd, other_t) != (cmd, timeout) => {
                     out.push(
@@ -71,8 +91,7 @@ ignores the rest with `(1319): Reached the maximum of 64 active response command
 Reuse commands and timeouts so that fewer distinct names are needed.",
     check: |ctx, out| {
         let mut names: HashSet<String> = HashSet::new();
-        for (r, c) in accepted(ctx) {
-            let name = ar_name(ctx, r, c);
+        for Accepted { r, name, .. } in accepted(ctx) {
             if names.contains(&name) {
                 continue;
             }

@@ -6,7 +6,8 @@ use super::scope::{
     Outcome, at, bound_command, children, manager_responses, outcome, resp_ref, shown,
 };
 use super::{Context, Rule};
-use crate::model::{Level, Location, Profile, Response, Severity, atoi, is_plain_number};
+use crate::model::analysisd::LOCAL_AR;
+use crate::model::{Level, Profile, Response, Severity, atoi, is_plain_number};
 
 pub(super) static RULES: &[&Rule] = &[
     &MISSING_RESPONSE_OPTION,
@@ -218,28 +219,6 @@ fn timeout_message(v: &str) -> String {
     format!("timeout {} is read as {what}{hint}", shown(v))
 }
 
-/// Queue bits a response sets in analysisd's `ar_flag` (reference §3.7): `server` →
-/// local queue, `all`/`defined-agent` → remote queue, `local` → both.
-const LOCAL_AR: u8 = 2;
-const REMOTE_AR: u8 = 1;
-
-fn queue_bits(r: &Response) -> u8 {
-    let Some(loc) = r.location_flags() else {
-        return 0;
-    };
-    let mut bits = 0;
-    if loc.has(Location::AS_ONLY) {
-        bits |= LOCAL_AR;
-    }
-    if loc.has(Location::ALL_AGENTS) || loc.has(Location::SPECIFIC_AGENT) {
-        bits |= REMOTE_AR;
-    }
-    if loc.has(Location::REMOTE_AGENT) {
-        bits |= LOCAL_AR | REMOTE_AR;
-    }
-    bits
-}
-
 /// A `disabled=yes` block resets the global `ar_flag`, erasing the queue bits of the
 /// enabled blocks before it (reference §3.4 quirk; `ossec-semantics.md` §4).
 static DISABLED_RESETS_FLAGS: Rule = Rule {
@@ -258,10 +237,11 @@ Delete the disabled block, or move it before every enabled one.",
         let Some(last_disabled) = read.iter().rposition(|r| r.is_disabled()) else {
             return;
         };
+        // Queue bits (reference §3.7) are 0 for a block that is not bound.
+        let analysis = ctx.analysis();
         let final_bits: u8 = read[last_disabled + 1..]
             .iter()
-            .filter(|r| matches!(outcome(ctx, r), Outcome::Bound(_)))
-            .fold(0, |b, r| b | queue_bits(r));
+            .fold(0, |b, r| b | analysis.queue_bits(r));
         let mut enabled_before = Vec::new();
         for r in &read {
             if r.is_disabled() {
@@ -272,8 +252,8 @@ Delete the disabled block, or move it before every enabled one.",
                         reset_message(&enabled_before, final_bits),
                     );
                 }
-            } else if matches!(outcome(ctx, r), Outcome::Bound(_)) {
-                enabled_before.push((r.index, queue_bits(r)));
+            } else if analysis.outcome(r).is_bound() {
+                enabled_before.push((r.index, analysis.queue_bits(r)));
             }
         }
     },
