@@ -127,6 +127,12 @@ impl<'c> Analysis<'c> {
         }
     }
 
+    /// An analysis that reads each response only when asked: for a caller that asks
+    /// about one response of a large file (the form of the selected block).
+    pub fn on_demand(config: &'c Config, doc: &'c Document, profile: Profile) -> Analysis<'c> {
+        Analysis::with_verdicts(config, doc, profile, &[])
+    }
+
     /// An analysis over verdicts already made by [`verdicts`] for the same config,
     /// document and profile.
     pub fn with_verdicts(
@@ -156,7 +162,8 @@ impl<'c> Analysis<'c> {
             .is_some_and(|x| x.element == r.element);
         match i.and_then(|i| self.verdicts.get(i)) {
             Some(v) if ours => *v,
-            // A response from elsewhere: read it afresh rather than answer wrongly.
+            // Not read yet (on demand), or a response from elsewhere: read it now
+            // rather than answer wrongly.
             _ => verdict(self.config, self.doc, self.profile, r),
         }
     }
@@ -373,6 +380,10 @@ mod tests {
         let ossec = Analysis::new(&cfg, &doc, Profile::Ossec);
         assert_eq!(ossec.timeout(rs), Some(30));
         assert_eq!(ossec.ar_name(rs).as_deref(), Some("rs30"));
+        // Read on demand, the answers are the same.
+        let lazy = Analysis::on_demand(&cfg, &doc, Profile::Wazuh);
+        assert_eq!(lazy.ar_name(rs).as_deref(), Some("rs0"));
+        assert_eq!(lazy.ar_name(fw).as_deref(), Some("fw600"));
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub(crate) fn ar_name(
     profile: Profile,
     r: &Response,
 ) -> Option<String> {
-    Analysis::new(config, doc, profile).ar_name(r)
+    Analysis::on_demand(config, doc, profile).ar_name(r)
 }
 
 /// The trigger in plain words: `(level AND group) OR ids` (reference §4.2).
