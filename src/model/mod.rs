@@ -4,6 +4,7 @@
 pub mod analysisd;
 mod config;
 mod diagnostic;
+pub mod execd;
 pub mod osregex;
 mod values;
 

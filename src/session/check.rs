@@ -232,7 +232,9 @@ fn timeout_problem(value: &str) -> Option<String> {
 }
 
 fn offenders_problem(value: &str) -> Option<String> {
-    let parts: Vec<&str> = value.split(',').map(|p| p.trim_matches(' ')).collect();
+    let parts: Vec<&str> = crate::model::execd::offender_entries(value)
+        .map(|e| e.value.trim_end_matches(' '))
+        .collect();
     let numbers = parts
         .iter()
         .all(|p| is_plain_number(p) && p.bytes().any(|b| b != b'0'));

@@ -6,10 +6,11 @@ use serde::Serialize;
 
 use super::bind::{Binding, Trigger, bind_responses};
 use super::message::{self, Expect, Message};
-use super::offenders;
+
 use super::responses::{ActiveResponse, Responses, responses};
 use super::whitelist::WhiteList;
 use crate::model::analysisd::{LOCAL_AR, REMOTE_AR};
+use crate::model::execd::offender_minutes;
 use crate::model::{Config, Location, Profile, atoi};
 use crate::rules::{Rule, RuleSet};
 use crate::xml::Document;
@@ -189,8 +190,9 @@ impl<'r> Simulator<'r> {
             .collect();
         Simulator {
             white_list: WhiteList::from_config(doc, profile),
-            offenders: offenders::configured(doc, profile)
-                .map(|raw| offenders::minutes(&raw))
+            offenders: config
+                .repeated_offenders_used(doc, profile)
+                .map(|(e, _)| offender_minutes(&doc.value(e), profile))
                 .unwrap_or_default(),
             node: message::node_name(doc),
             responses,

@@ -37,9 +37,7 @@ pub use fire::{
     Event, Execution, Fired, FiredRule, Gate, Options, Route, Simulator, Version, bind, fire,
 };
 pub use message::{Alert, ArMessage, Expect, Message, shell_escape};
-pub use offenders::{
-    configured as configured_offenders, minutes as offender_minutes, timeout_for_hit,
-};
+pub use offenders::timeout_for_hit;
 pub use replay::{AlertsError, Replay, ReplayExecution, open_alerts, replay};
 pub use responses::{ActiveResponse, Block, Responses, responses};
 pub use whitelist::WhiteList;

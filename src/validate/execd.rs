@@ -4,11 +4,10 @@
 
 use std::collections::HashSet;
 
-use super::scope::{
-    at, children, execd, execd_responses, manager_responses, ossec_roots, resp_ref, shown,
-};
+use super::scope::{at, children, execd, execd_responses, manager_responses, resp_ref, shown};
 use super::{Context, Rule};
-use crate::model::{ConfigKind, Placement, Profile, Response, Severity, atoi};
+use crate::model::execd::{OffenderEntry, offender_entries};
+use crate::model::{ConfigKind, Profile, Response, Severity};
 use crate::xml::ElementId;
 
 pub(super) static RULES: &[&Rule] = &[
@@ -20,44 +19,16 @@ pub(super) static RULES: &[&Rule] = &[
     &REPEATED_OFFENDERS_ON_MANAGER,
 ];
 
-/// The first `<active-response>` of each `<ossec_config>` root, in order: the only
-/// blocks `OS_GetOneContentforElement` looks into (§3.8).
-fn first_blocks<'a>(ctx: &'a Context<'a>) -> Vec<&'a Response> {
-    let mut firsts = Vec::new();
-    for (i, root) in ctx.config.roots.iter().enumerate() {
-        if !ossec_roots(ctx).any(|r| r.element == root.element) {
-            continue;
-        }
-        if let Some(r) = execd_responses(ctx).find(|r| r.placement == Placement::OssecConfig(i)) {
-            firsts.push(r);
-        }
-    }
-    firsts
-}
-
 /// The `<name>` element execd takes with `OS_GetOneContentforElement`: the first one
-/// in the first root whose first block has one (§3.8).
+/// in the first root whose first block has one (§3.8; `model::execd`).
 fn first_seen(ctx: &Context<'_>, name: &str) -> Option<(ElementId, usize)> {
-    first_blocks(ctx).into_iter().find_map(|r| {
-        ctx.doc
-            .children_named(r.element, name)
-            .next()
-            .map(|e| (e, r.index))
-    })
+    ctx.config.execd_first_child(ctx.doc, name)
 }
 
 /// The `repeated_offenders` element execd uses: Wazuh 4.x takes the first one in any
 /// block (§5.6), OSSEC the first-seen one (`ossec-semantics.md` §8 "GOTCHA").
 fn repeated_offenders_used(ctx: &Context<'_>) -> Option<(ElementId, usize)> {
-    match ctx.profile {
-        Profile::Ossec => first_seen(ctx, "repeated_offenders"),
-        Profile::Wazuh => execd_responses(ctx).find_map(|r| {
-            ctx.doc
-                .children_named(r.element, "repeated_offenders")
-                .next()
-                .map(|e| (e, r.index))
-        }),
-    }
+    ctx.config.repeated_offenders_used(ctx.doc, ctx.profile)
 }
 
 /// Is this block an execd setting (not a response definition)? In an agent config
@@ -195,22 +166,21 @@ Keep one, in the first <active-response> block.",
 /// How execd reads a repeated-offenders list (§5.6): what is wrong with it, if
 /// anything.
 fn offenders_problem(v: &str, profile: Profile) -> Option<String> {
-    let pieces: Vec<&str> = v.split(',').collect();
-    if pieces.len() > 5 {
-        let fifth = pieces[4..].join(",");
+    let entries: Vec<OffenderEntry<'_>> = offender_entries(v).collect();
+    if let Some(fifth) = entries.iter().find(|e| e.holds_more()) {
+        let lost = fifth.text.split_once(',').map_or("", |(_, rest)| rest);
         return Some(format!(
             "only 5 entries count: the 5th piece {} reads as {}, so {} is lost",
-            shown(&fifth),
-            atoi(&fifth),
-            shown(&pieces[5..].join(","))
+            shown(fifth.text),
+            fifth.minutes(profile).unwrap_or_default(),
+            shown(lost)
         ));
     }
-    for (i, p) in pieces.iter().enumerate() {
-        let t = p.trim_start_matches([' ', '\t']);
-        if t.is_empty() && profile == Profile::Ossec {
+    for (i, e) in entries.iter().enumerate() {
+        let (p, t) = (e.text, e.value);
+        let Some(n) = e.minutes(profile) else {
             continue;
-        }
-        let n = atoi(t);
+        };
         if n == 0 {
             let rest = if i == 0 {
                 "the feature is off"
@@ -334,6 +304,16 @@ mod tests {
     fn disabled_in_a_manager_response_definition_is_not_an_execd_setting() {
         let src = "<ossec_config><command><name>a</name><executable>b</executable></command><active-response><command>a</command><location>local</location><level>3</level></active-response><active-response><command>a</command><location>local</location><disabled>yes</disabled></active-response></ossec_config>";
         assert!(run("disabled-not-seen", src, Profile::Wazuh).is_empty());
+    }
+
+    #[test]
+    fn an_empty_first_block_hides_a_later_disabled_from_execd() {
+        // OS_GetOneContentforElement stops at the first block, whatever it holds (§3.8).
+        fires(
+            "disabled-not-seen",
+            &agent("<active-response/><active-response><disabled>yes</disabled></active-response>"),
+            &agent("<active-response><disabled>yes</disabled></active-response><active-response/>"),
+        );
     }
 
     #[test]
