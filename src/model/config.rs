@@ -374,6 +374,15 @@ impl Config {
         self.commands.iter().find(|c| c.name() == Some(name))
     }
 
+    /// The responses whose `<command>` is `name`, in document order: those a rename
+    /// must follow and a removal would break (wherever the command is defined; an
+    /// empty `<command>` names no command).
+    pub fn users_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Response> + 'a {
+        self.responses
+            .iter()
+            .filter(move |r| r.command_name() == Some(name))
+    }
+
     /// Is a block in a place a daemon reads it as a definition?
     pub fn is_live(&self, placement: Placement) -> bool {
         matches!(placement, Placement::OssecConfig(_)) && self.kind == ConfigKind::Manager
@@ -422,6 +431,18 @@ mod tests {
         assert_eq!(r.value("level"), Some("9"));
         assert_eq!(r.level.as_ref().map(|f| f.all.len()), Some(2));
         assert!(r.is_disabled());
+    }
+
+    #[test]
+    fn users_of_a_command_in_document_order() {
+        let doc = parse(
+            "<ossec_config><active-response><command>a</command></active-response><active-response><command>b</command></active-response><active-response><command></command></active-response><active-response><command>a</command></active-response></ossec_config>",
+        );
+        let cfg = Config::from_document(&doc);
+        let users = |n| cfg.users_of(n).map(|r| r.index).collect::<Vec<_>>();
+        assert_eq!(users("a"), [1, 4]);
+        assert_eq!(users("b"), [2]);
+        assert_eq!(users(""), Vec::<usize>::new());
     }
 
     #[test]

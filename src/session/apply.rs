@@ -270,13 +270,7 @@ fn field_position(doc: &Document, block: ElementId, order: &[&str], field: &str)
 
 /// Every response that uses command `old` now uses `new` (SPEC §2 rename).
 fn rename_users(txn: &mut Txn, old: &str, new: &str) -> Result<Vec<usize>, EditError> {
-    let users: Vec<usize> = txn
-        .config()
-        .responses
-        .iter()
-        .filter(|r| r.command_name() == Some(old))
-        .map(|r| r.index)
-        .collect();
+    let users: Vec<usize> = txn.config().users_of(old).map(|r| r.index).collect();
     for &i in &users {
         let f = Block::Response(i)
             .field(&txn.config(), "command")
@@ -448,16 +442,11 @@ fn remove(txn: &mut Txn, sel: &Selector, force: bool) -> Result<Change, EditErro
     let cfg = txn.config();
     let block = resolve(&txn.doc, &cfg, sel)?;
     if let (Block::Command(i), false) = (block, force) {
-        let name = cfg.commands[i - 1].name();
-        let users: Vec<usize> = cfg
-            .responses
-            .iter()
-            .filter(|r| name.is_some() && r.command_name() == name)
-            .map(|r| r.index)
-            .collect();
+        let name = cfg.commands[i - 1].name().unwrap_or_default();
+        let users: Vec<usize> = cfg.users_of(name).map(|r| r.index).collect();
         if !users.is_empty() {
             return Err(EditError::InUse {
-                name: name.unwrap_or_default().to_string(),
+                name: name.to_string(),
                 users,
             });
         }

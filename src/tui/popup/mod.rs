@@ -357,12 +357,7 @@ pub(crate) fn delete(selected: Option<BlockRef>, ctx: &Ctx<'_>) -> Vec<Msg> {
     };
     let what = match (&sel, b) {
         (Selector::Command(name), _) => {
-            let users: Vec<usize> = cfg
-                .responses
-                .iter()
-                .filter(|r| r.command_name() == Some(name.as_str()))
-                .map(|r| r.index)
-                .collect();
+            let users: Vec<usize> = cfg.users_of(name).map(|r| r.index).collect();
             if !users.is_empty() {
                 return vec![Msg::Error(s::command_in_use(name, &users))];
             }
