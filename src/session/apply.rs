@@ -9,6 +9,7 @@ use crate::model::{COMMAND_FIELDS, Config, Field, Placement, RESPONSE_FIELDS, Ro
 use crate::xml::edit::{self, NewElement, Position};
 use crate::xml::{self, Document, ElementId, Splice};
 
+use super::check::BlockKind;
 use super::op::{Change, EditError, EditOp, Selector};
 
 /// One applied splice set and the splices that undo it.
@@ -127,12 +128,20 @@ pub(super) fn run(txn: &mut Txn, op: EditOp) -> Result<Change, EditError> {
     }
 }
 
+/// The kind of block a selector names (the field checks of `check` use it too).
+pub(super) fn kind_of(sel: &Selector) -> BlockKind {
+    match sel {
+        Selector::Response(_) => BlockKind::Response,
+        Selector::Command(_) => BlockKind::Command,
+    }
+}
+
 /// A block of the selector's kind, for the checks that need only the kind (so that a
 /// mistyped field is reported before a selector that matches nothing).
-fn kind_of(sel: &Selector) -> Block {
-    match sel {
-        Selector::Response(_) => Block::Response(1),
-        Selector::Command(_) => Block::Command(1),
+fn block_of_kind(sel: &Selector) -> Block {
+    match kind_of(sel) {
+        BlockKind::Response => Block::Response(1),
+        BlockKind::Command => Block::Command(1),
     }
 }
 
@@ -188,7 +197,7 @@ fn representable(field: &str, value: &str) -> Result<(), EditError> {
 }
 
 fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change, EditError> {
-    kind_of(sel).check_field(field)?;
+    block_of_kind(sel).check_field(field)?;
     representable(field, value)?;
     let cfg = txn.config();
     let block = resolve(&txn.doc, &cfg, sel)?;
@@ -282,7 +291,7 @@ fn rename_users(txn: &mut Txn, old: &str, new: &str) -> Result<Vec<usize>, EditE
 }
 
 fn unset(txn: &mut Txn, sel: &Selector, field: &str) -> Result<Change, EditError> {
-    kind_of(sel).check_field(field)?;
+    block_of_kind(sel).check_field(field)?;
     let cfg = txn.config();
     let block = resolve(&txn.doc, &cfg, sel)?;
     let repeats = block.field(&cfg, field).map_or(0, |f| f.all.len());

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use super::apply::kind_of;
 use super::{EditOp, Selector, Session};
 use crate::model::{Config, Location, is_plain_number};
 
@@ -130,13 +131,6 @@ pub(super) fn block_problems(session: &Session, sel: &Selector) -> Vec<FieldProb
         })
         .into_iter()
         .collect()
-}
-
-fn kind_of(sel: &Selector) -> BlockKind {
-    match sel {
-        Selector::Response(_) => BlockKind::Response,
-        Selector::Command(_) => BlockKind::Command,
-    }
 }
 
 fn name_problem(value: &str) -> Option<String> {
