@@ -2,9 +2,11 @@
 //! `<active-response>` blocks of Wazuh and OSSEC `ossec.conf` files.
 //!
 //! Layers (SPEC §5, `docs/ARCHITECTURE.md`): `xml` → `model` → `validate`, `rules`,
-//! `simulate` → `session` → `cli`, `tui`; `save` uses `xml` and `validate`.
+//! `simulate` → `session` → `cli`, `tui`; `save` uses `xml` and `validate`; `load`
+//! (reading a config and finding its rules) serves both front ends.
 
 pub mod cli;
+pub mod load;
 pub mod model;
 pub mod rules;
 pub mod save;

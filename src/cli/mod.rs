@@ -125,14 +125,8 @@ fn editor(common: &Common, file: Option<&std::path::Path>) -> anyhow::Result<i32
     let opts = crate::tui::RunOptions {
         path: file.map(std::path::Path::to_path_buf).unwrap_or_default(),
         profile: output::profile(common),
-        home: std::fs::read_dir(&common.ossec_home)
-            .ok()
-            .map(|_| common.ossec_home.clone()),
-        color: match common.color {
-            args::ColorArg::Always => true,
-            args::ColorArg::Never => false,
-            args::ColorArg::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        },
+        home: crate::load::readable_dir(&common.ossec_home),
+        color: output::use_color(common.color),
         backup: true,
         rules: common.rules.clone(),
     };

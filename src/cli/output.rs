@@ -38,22 +38,7 @@ impl Loaded {
 /// Reads a configuration file as UTF-8 text; unreadable input is a usage failure
 /// (exit 2) with a message that names the file and the reason.
 pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            std::io::ErrorKind::PermissionDenied => "permission denied (run as root?)".to_string(),
-            std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
-            _ => e.to_string(),
-        };
-        Failure::usage(format!("cannot read {}: {why}", path.display()))
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        Failure::usage(format!(
-            "cannot read {}: not UTF-8 text (invalid byte at offset {at}); is it a configuration file?",
-            path.display()
-        ))
-    })
+    crate::load::read_text(path).map_err(|e| Failure::usage(e.to_string()))
 }
 
 /// Reads, parses and lowers `path` with the common options.
@@ -61,17 +46,13 @@ pub(crate) fn load(common: &Common, path: &Path) -> Result<Loaded, Failure> {
     let text = read_text(path)?;
     let doc = xml::parse(&text);
     let config = Config::from_document(&doc);
-    let home = readable_dir(&common.ossec_home);
+    let home = crate::load::readable_dir(&common.ossec_home);
     Ok(Loaded {
         doc,
         config,
         profile: profile(common),
         home,
     })
-}
-
-fn readable_dir(p: &Path) -> Option<PathBuf> {
-    std::fs::read_dir(p).ok().map(|_| p.to_path_buf())
 }
 
 /// `--profile`, or `ossec` when `--ossec-home` holds an OSSEC install (SPEC §2).

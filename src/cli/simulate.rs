@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::args::{Common, Format, SimulateArgs};
 use super::output::{self, Loaded, escape_controls};
 use super::{EXIT_OK, Failure};
+use crate::load;
 use crate::model::Diagnostic;
 use crate::rules::{self, RuleSet};
 use crate::simulate::{
@@ -70,16 +71,13 @@ fn load_rules(
     loaded: &Loaded,
     required: bool,
 ) -> Result<Option<RuleSet>, Failure> {
-    let found = if !common.rules.is_empty() {
-        rules::files_in_dirs(&common.rules, &rules::excludes_of(&loaded.doc))
-    } else if let Some(home) = &loaded.home {
-        rules::files_from_config(&loaded.doc, home)
-    } else if required {
-        return Err(Failure::usage(format!(
-            "no rules: give --rules DIR, or --ossec-home DIR with a readable installation ({} is not readable)",
-            common.ossec_home.display()
-        )));
-    } else {
+    let Some(found) = load::rule_files(&common.rules, loaded.home.as_deref(), &loaded.doc) else {
+        if required {
+            return Err(Failure::usage(format!(
+                "no rules: give --rules DIR, or --ossec-home DIR with a readable installation ({} is not readable)",
+                common.ossec_home.display()
+            )));
+        }
         return Ok(None);
     };
     if found.files.is_empty() {

@@ -22,6 +22,7 @@ use super::backend::Quiet;
 use super::save::{self, SaveError, SaveOptions};
 use super::theme::Theme;
 use super::ui;
+use crate::load;
 use crate::model::Profile;
 use crate::rules::{self, RuleSet};
 
@@ -55,7 +56,7 @@ pub enum Ended {
 
 /// Opens the editor on `opts.path` and runs until the user quits.
 pub fn run(opts: &RunOptions) -> anyhow::Result<Ended> {
-    let text = read_text(&opts.path).map_err(anyhow::Error::msg)?;
+    let text = load::read_text(&opts.path)?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("{}", super::strings::NOT_A_TERMINAL);
     }
@@ -160,7 +161,9 @@ pub fn perform(app: &mut App, effects: Vec<Effect>, opts: &RunOptions) -> bool {
                 Ok(now) => Event::Saved(write(&opts.path, &now, &text, opts.backup)),
                 Err(e) => Event::Saved(SaveResult::Failed(e.to_string())),
             },
-            Effect::Reload => Event::Reloaded(read_text(&opts.path)),
+            Effect::Reload => {
+                Event::Reloaded(load::read_text(&opts.path).map_err(|e| e.to_string()))
+            }
         };
         queue.extend(app.handle(event));
     }
@@ -187,18 +190,7 @@ fn write(path: &Path, expected: &str, text: &str, backup: bool) -> SaveResult {
 /// not stop the editor: `ossec-ar simulate` reports them.
 fn load_rules(text: &str, opts: &RunOptions) -> Option<RuleSet> {
     let doc = crate::xml::parse(text);
-    let found = if !opts.rules.is_empty() {
-        rules::files_in_dirs(&opts.rules, &rules::excludes_of(&doc))
-    } else {
-        rules::files_from_config(&doc, opts.home.as_deref()?)
-    };
+    let found = load::rule_files(&opts.rules, opts.home.as_deref(), &doc)?;
     let loaded = rules::load(&found.files);
     (!loaded.rules.is_empty()).then_some(loaded.rules)
-}
-
-/// Reads the file as UTF-8, with a message that says what to do when it cannot.
-pub(crate) fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| super::strings::cannot_read(path, &e))?;
-    String::from_utf8(bytes)
-        .map_err(|e| super::strings::not_utf8(path, e.utf8_error().valid_up_to()))
 }

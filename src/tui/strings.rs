@@ -432,24 +432,6 @@ pub(crate) fn too_small(w: u16, h: u16, min: (u16, u16)) -> String {
     )
 }
 
-/// The file cannot be read.
-pub(crate) fn cannot_read(path: &std::path::Path, e: &std::io::Error) -> String {
-    let why = match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied (run as root?)".to_string(),
-        _ => e.to_string(),
-    };
-    format!("cannot read {}: {why}", path.display())
-}
-
-/// The file is not text.
-pub(crate) fn not_utf8(path: &std::path::Path, at: usize) -> String {
-    format!(
-        "cannot read {}: not UTF-8 text (invalid byte at offset {at}); is it a configuration file?",
-        path.display()
-    )
-}
-
 /// Below a cut diff.
 pub(crate) fn more_below(n: usize) -> String {
     format!("... {n} more lines below (j/k scroll)")

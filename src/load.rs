@@ -1,0 +1,117 @@
+//! What both front ends read from disk before they start: a configuration file as
+//! UTF-8 text, the install directory when it is readable, and where the rules come
+//! from (SPEC §2 common options, §2.3, §7 "The machine's own Wazuh"). It sits below
+//! `cli` and `tui` and above `rules` and `xml`; each front end keeps its own policy
+//! (the CLI reports rule problems and may require rules, the editor goes on without).
+
+use std::path::{Path, PathBuf};
+
+use crate::rules::{self, RuleFiles};
+use crate::xml::Document;
+
+/// Why a configuration file cannot be read as text; the message names the file and
+/// says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    /// The file cannot be read (missing, not allowed, a directory, …).
+    #[error("cannot read {}: {why}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The reason, in words.
+        why: String,
+    },
+    /// The bytes are not UTF-8, so this is no configuration file.
+    #[error(
+        "cannot read {}: not UTF-8 text (invalid byte at offset {at}); is it a configuration file?",
+        path.display()
+    )]
+    NotText {
+        /// The file.
+        path: PathBuf,
+        /// Offset of the first invalid byte.
+        at: usize,
+    },
+}
+
+/// Reads a configuration file as UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String, ReadError> {
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Io {
+        path: path.to_path_buf(),
+        why: match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied (run as root?)".to_string(),
+            std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+            _ => e.to_string(),
+        },
+    })?;
+    String::from_utf8(bytes).map_err(|e| ReadError::NotText {
+        path: path.to_path_buf(),
+        at: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// `dir` when it is a directory that can be listed: checks that read the install
+/// (`--ossec-home`) run only then (SPEC §7).
+pub fn readable_dir(dir: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(dir).ok().map(|_| dir.to_path_buf())
+}
+
+/// The rule files for the config `doc` (SPEC §2.3): every `*.xml` of the `--rules`
+/// directories without the config's `<rule_exclude>`, else the config's `<ruleset>`
+/// resolved under a readable `home`; `None` when neither is given.
+pub fn rule_files(dirs: &[PathBuf], home: Option<&Path>, doc: &Document) -> Option<RuleFiles> {
+    if !dirs.is_empty() {
+        Some(rules::files_in_dirs(dirs, &rules::excludes_of(doc)))
+    } else {
+        home.map(|h| rules::files_from_config(doc, h))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_and_binary_files_say_why() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let missing = dir.path().join("nope.conf");
+        assert_eq!(
+            read_text(&missing).map_err(|e| e.to_string()),
+            Err(format!("cannot read {}: no such file", missing.display()))
+        );
+        let binary = dir.path().join("bin.conf");
+        std::fs::write(&binary, b"<a>\xff</a>").expect("write");
+        assert_eq!(
+            read_text(&binary),
+            Err(ReadError::NotText {
+                path: binary.clone(),
+                at: 3
+            })
+        );
+        assert!(
+            matches!(read_text(dir.path()), Err(ReadError::Io { why, .. }) if why == "is a directory")
+        );
+        let text = dir.path().join("ok.conf");
+        std::fs::write(&text, "<ossec_config/>\r\n").expect("write");
+        assert_eq!(read_text(&text).as_deref(), Ok("<ossec_config/>\r\n"));
+    }
+
+    #[test]
+    fn rules_come_from_the_given_dirs_else_from_a_readable_home() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let doc = crate::xml::parse(
+            "<ossec_config><ruleset><rule_exclude>b.xml</rule_exclude></ruleset></ossec_config>",
+        );
+        for name in ["a.xml", "b.xml"] {
+            std::fs::write(dir.path().join(name), "<group/>").expect("write");
+        }
+        let given = rule_files(&[dir.path().to_path_buf()], None, &doc).expect("given");
+        let names: Vec<_> = given.files.iter().filter_map(|p| p.file_name()).collect();
+        assert_eq!(names, ["a.xml"]);
+        assert!(rule_files(&[], None, &doc).is_none());
+        assert!(rule_files(&[], Some(dir.path()), &doc).is_some());
+        assert_eq!(readable_dir(dir.path()), Some(dir.path().to_path_buf()));
+        assert_eq!(readable_dir(&dir.path().join("absent")), None);
+    }
+}
