@@ -12,13 +12,10 @@ mod lines;
 
 use std::ops::Range;
 
+use super::parse::{MAX_TEXT, is_space};
 use super::tree::{Document, ElementId, Item};
 
 pub use insert::{Body, NewElement, Position, insert};
-
-/// Longest text run Wazuh's reader accepts (`XML_MAXSIZE`, reference
-/// `wazuh-semantics.md` §8.3 "String overflow"); the reader uses the same bound.
-const MAX_TEXT: usize = 20480;
 
 /// Replace the bytes `range` of a source text by `text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,7 +115,8 @@ pub fn check_text(value: &str) -> Result<(), Unrepresentable> {
 
 /// Is `name` read back as exactly one element name?
 fn check_name(name: &str) -> Result<(), EditError> {
-    let bad = |b: u8| b.is_ascii_whitespace() || b"<>/=!?\"'\\&".contains(&b);
+    // The reader ends a name at any C `isspace`, `\x0b` included.
+    let bad = |b: u8| is_space(b) || b"<>/=!?\"'\\&".contains(&b);
     if name.is_empty() || name.bytes().any(bad) {
         return Err(EditError::BadName(name.to_string()));
     }
@@ -190,7 +188,7 @@ pub fn set_text(doc: &Document, id: ElementId, value: &str) -> Result<Vec<Splice
         }
         let tag = doc.text(&el.start_tag);
         let body = tag.len() - 2;
-        let keep = tag[..body].trim_end_matches(is_xml_space).len();
+        let keep = tag[..body].trim_end_matches(is_space::<char>).len();
         let name = doc.name(id);
         let range = el.start_tag.start + keep..el.start_tag.end;
         return Ok(vec![Splice::new(range, format!(">{value}</{name}>"))]);
@@ -294,11 +292,6 @@ fn not_closed(doc: &Document, id: ElementId) -> EditError {
     }
 }
 
-/// C's `isspace`, which the reader uses between a name and `/>`.
-fn is_xml_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,6 +329,20 @@ mod tests {
             assert!(check_text(bad).is_err(), "{bad:?}");
         }
         assert!(check_text(&"x".repeat(MAX_TEXT)).is_err());
+    }
+
+    #[test]
+    fn a_name_with_any_c_whitespace_is_refused() {
+        // `\x0b` (vertical tab) is C whitespace, not Rust's ASCII whitespace: the
+        // reader would end the name there.
+        for bad in ["a b", "a\tb", "a\x0bb", "a\x0cb", "a\rb", ""] {
+            assert_eq!(check_name(bad), Err(EditError::BadName(bad.to_string())));
+        }
+        assert_eq!(check_name("active-response"), Ok(()));
+        let doc = parse("<a><b>1</b></a>");
+        let b = first(&doc, "b");
+        let got = insert(&doc, Position::After(b), &NewElement::text("c\x0bd", "2"));
+        assert_eq!(got, Err(EditError::BadName("c\x0bd".to_string())));
     }
 
     proptest::proptest! {

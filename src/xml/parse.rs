@@ -8,14 +8,17 @@
 
 use super::tree::{Attribute, Document, Element, ElementId, Item, Span, XmlError};
 
-/// Longest text run os_xml accepts (Wazuh's `XML_MAXSIZE`, reference §8.3).
-const MAX_TEXT: usize = 20480;
+/// Longest text run os_xml accepts (Wazuh's `XML_MAXSIZE`, reference §8.3): the
+/// reader reports a longer one, and edits refuse to write one.
+pub(super) const MAX_TEXT: usize = 20480;
 /// Deepest nesting os_xml accepts (reference §8.3).
 const MAX_DEPTH: usize = 1024;
 
-/// C's `isspace` in the "C" locale, which os_xml uses to end names and attributes.
-fn is_space(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+/// C's `isspace` in the "C" locale, which os_xml uses to end names and attributes
+/// (and between a name and `/>`): space, `\t`, `\n`, `\r`, `\x0b`, `\x0c`. Takes a
+/// byte or a char.
+pub(super) fn is_space<C: Into<u32>>(c: C) -> bool {
+    matches!(c.into(), 0x20 | 0x09 | 0x0a | 0x0d | 0x0b | 0x0c)
 }
 
 /// Reads `source` the way Wazuh's reader does, keeping every byte.

@@ -5,7 +5,8 @@ use super::lines::{
     LineEnd, blank_line_above, blank_line_before, gap_has_blank, indent_of, indent_unit, is_blank,
     lift_over_comments, line_end_after, line_start_before, newline_at, newline_before, siblings,
 };
-use super::{EditError, Splice, check_name, check_text, is_self_closed, is_xml_space, not_closed};
+use super::{EditError, Splice, check_name, check_text, is_self_closed, not_closed};
+use crate::xml::parse::is_space;
 use crate::xml::tree::{Document, ElementId, Item};
 
 /// An element to insert.
@@ -279,7 +280,9 @@ fn at_end(doc: &Document, p: ElementId, new: &NewElement) -> Result<Splice, Edit
 fn into_self_closed(doc: &Document, p: ElementId, new: &NewElement, style: &Style) -> Splice {
     let el = doc.element(p);
     let tag = doc.text(&el.start_tag);
-    let keep = tag[..tag.len() - 2].trim_end_matches(is_xml_space).len();
+    let keep = tag[..tag.len() - 2]
+        .trim_end_matches(is_space::<char>)
+        .len();
     let text = format!(
         ">{}</{}>",
         render(new, "", "", &style.inline()),
