@@ -29,11 +29,6 @@ impl<B> Quiet<B> {
     pub fn inner(&self) -> &B {
         &self.inner
     }
-
-    /// The wrapped backend, mutably.
-    pub fn inner_mut(&mut self) -> &mut B {
-        &mut self.inner
-    }
 }
 
 impl<B: Backend> Backend for Quiet<B> {

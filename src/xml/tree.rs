@@ -60,11 +60,6 @@ pub struct Element {
 }
 
 impl Element {
-    /// Is this `<name/>` (no end tag by construction)?
-    pub fn is_self_closed(&self) -> bool {
-        self.end_tag.is_none() && self.span.end == self.start_tag.end
-    }
-
     /// The byte range between the start tag and the end tag (empty when self-closed).
     pub fn inner(&self) -> Span {
         match &self.end_tag {
