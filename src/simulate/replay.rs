@@ -10,8 +10,8 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -73,6 +73,15 @@ pub enum AlertsError {
         /// Why.
         source: std::io::Error,
     },
+    /// A counting thread stopped on a panic: its counts are lost, so no total is
+    /// given rather than a wrong one.
+    #[error(
+        "a counting thread failed ({message}): no counts are given, since some would be missing"
+    )]
+    Worker {
+        /// The panic's message.
+        message: String,
+    },
 }
 
 /// Opens an alerts file, decompressing it when it starts with the gzip magic bytes.
@@ -127,30 +136,67 @@ fn replay_with(
         }
         return Ok(counter.finish(vec![part]));
     }
+    let parts = in_parallel(
+        &mut reader,
+        workers,
+        || counter.partial(),
+        |index, buf, part| counter.chunk(index, buf, part),
+    )?;
+    Ok(counter.finish(parts))
+}
+
+/// Reads chunks of whole lines in the calling thread and hands them to `workers`
+/// threads, each folding them into its own part with `work`; the parts of every
+/// worker, or the first error. A worker that panics makes the whole replay fail:
+/// its part is lost, so any total would be wrong.
+fn in_parallel<P: Send>(
+    reader: &mut impl BufRead,
+    workers: usize,
+    part: impl Fn() -> P + Sync,
+    work: impl Fn(u64, &[u8], &mut P) + Sync,
+) -> Result<Vec<P>, AlertsError> {
     let (work_tx, work_rx) = sync_channel::<(u64, Vec<u8>)>(workers * 2);
     let (free_tx, free_rx) = sync_channel::<Vec<u8>>(workers * 3);
-    let work_rx = Mutex::new(work_rx);
-    let parts = std::thread::scope(|s| {
+    // Only the workers hold the receiver: once they are all gone (even by a panic),
+    // sending fails and the reader stops instead of waiting forever.
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
-                let (counter, work_rx, free_tx) = (&counter, &work_rx, free_tx.clone());
+                let (part, work) = (&part, &work);
+                let (work_rx, free_tx) = (Arc::clone(&work_rx), free_tx.clone());
                 s.spawn(move || {
-                    let mut part = counter.partial();
-                    while let Some((index, buf)) = next_job(work_rx) {
-                        counter.chunk(index, &buf, &mut part);
+                    let mut mine = part();
+                    while let Some((index, buf)) = next_job(&work_rx) {
+                        work(index, &buf, &mut mine);
                         let _ = free_tx.try_send(buf);
                     }
-                    part
+                    mine
                 })
             })
             .collect();
-        drop(free_tx);
-        let read = feed(&mut reader, &work_tx, &free_rx);
+        drop((free_tx, work_rx));
+        let read = feed(reader, &work_tx, &free_rx);
         drop(work_tx);
-        let parts: Vec<Partial> = handles.into_iter().filter_map(|h| h.join().ok()).collect();
+        // Join every worker before looking at the results: the scope would panic
+        // over a panicked thread left unjoined.
+        let joined: Vec<_> = handles.into_iter().map(|h| h.join()).collect();
+        let parts = joined
+            .into_iter()
+            .map(|j| j.map_err(worker_failed))
+            .collect::<Result<Vec<P>, AlertsError>>()?;
         read.map(|()| parts)
-    })?;
-    Ok(counter.finish(parts))
+    })
+}
+
+/// The error for a worker thread that panicked, with the panic's message.
+fn worker_failed(payload: Box<dyn std::any::Any + Send>) -> AlertsError {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|m| m.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string());
+    AlertsError::Worker { message }
 }
 
 fn next_job(rx: &Mutex<Receiver<(u64, Vec<u8>)>>) -> Option<(u64, Vec<u8>)> {
@@ -411,5 +457,38 @@ mod tests {
         );
         let even = (0..60_000).filter(|i| i % 7 > 1 && i % 2 == 0).count() as u64;
         assert_eq!(one.executions[0].count, even);
+    }
+
+    #[test]
+    fn a_worker_that_panics_fails_the_replay() {
+        // Before, its counts were silently left out of the totals. Enough lines that
+        // every worker gets chunks, and the reader must not wait for dead workers.
+        let text = "x\n".repeat(4 * CHUNK);
+        let got = in_parallel(
+            &mut text.as_bytes(),
+            3,
+            || 0u64,
+            |index, _, seen| {
+                if index == 2 {
+                    panic!("injected failure");
+                }
+                *seen += 1;
+            },
+        );
+        match got {
+            Err(AlertsError::Worker { message }) => assert_eq!(message, "injected failure"),
+            other => panic!("expected a worker error, got {other:?}"),
+        }
+        let all = in_parallel(&mut text.as_bytes(), 3, || 0u64, |_, _, seen| *seen += 1)
+            .expect("no panic");
+        let chunks: u64 = all.iter().sum();
+        assert!(chunks >= 8, "{chunks} chunks");
+    }
+
+    #[test]
+    fn when_every_worker_panics_the_reader_stops() {
+        let text = "x\n".repeat(5 * CHUNK);
+        let got = in_parallel(&mut text.as_bytes(), 2, || (), |_, _, _| panic!("boom"));
+        assert!(matches!(got, Err(AlertsError::Worker { .. })), "{got:?}");
     }
 }
