@@ -3,7 +3,8 @@
 //! a hidden backup; a hidden temporary file created exclusively with mode 0600,
 //! written and synced, given the original's owner and mode, renamed over the real
 //! target of a symlink, then the directory synced; an in-place rewrite after the
-//! backup when the file cannot be replaced (a bind-mounted file); an optional verify
+//! backup when the file cannot be replaced (a bind-mounted file), which writes the
+//! previous content back when it fails half-way; an optional verify
 //! command that restores the previous content when it fails.
 //!
 //! Never creates a visible file beside the target: Wazuh's remoted pushes every
@@ -44,7 +45,7 @@ pub struct SaveOutcome {
 }
 
 /// Why a save did not happen (or was undone); the file then holds its previous
-/// content.
+/// content, except after a [`SaveError::RewriteFailed`] whose write-back failed too.
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
     /// The file is not what was read: someone else wrote it meanwhile.
@@ -76,6 +77,26 @@ pub enum SaveError {
         #[source]
         source: io::Error,
     },
+    /// Rewriting in place failed once the file was emptied: its previous content was
+    /// written back (`restored`), or, failing that too, the file may be incomplete and
+    /// `copy` holds a complete earlier content.
+    #[error(
+        "cannot rewrite {} in place: {source}; {}",
+        .path.display(),
+        after_rewrite(.restored, .copy)
+    )]
+    RewriteFailed {
+        /// The file.
+        path: PathBuf,
+        /// Why the write failed.
+        #[source]
+        source: io::Error,
+        /// Was the previous content written back?
+        restored: bool,
+        /// The hidden copy taken before the rewrite (the backup, or the temporary copy
+        /// kept when no backup was asked for).
+        copy: PathBuf,
+    },
     /// The verify command failed after the write; the previous content was put back.
     #[error(
         "verify command `{command}` failed ({status}); the previous content was put back\n{output}"
@@ -88,6 +109,18 @@ pub enum SaveError {
         /// What it printed (stdout then stderr).
         output: String,
     },
+}
+
+/// What became of the file after a failed in-place rewrite, for the message.
+fn after_rewrite(restored: &bool, copy: &Path) -> String {
+    if *restored {
+        "its previous content was written back, so the file is unchanged".to_string()
+    } else {
+        format!(
+            "writing its previous content back failed too, so the file may be incomplete: restore it from {}",
+            copy.display()
+        )
+    }
 }
 
 /// An I/O step's error, naming the step and the path.
@@ -245,27 +278,79 @@ fn replace(orig: &Original, bytes: &[u8], no_backup: bool) -> Result<bool, SaveE
 
 /// Rewrites the target in place. Not atomic, so a copy of the previous content must
 /// exist first: when the user asked for no backup, a hidden `.NAME.ossec-ar.saving` is
-/// kept for the time of the write (an earlier backup is left alone).
+/// kept for the time of the write (an earlier backup is left alone), and kept after
+/// it when the file could not be made whole again.
 fn in_place(orig: &Original, bytes: &[u8], no_backup: bool) -> Result<(), SaveError> {
-    let safety = orig.dir.join(format!(".{}.ossec-ar.saving", orig.name));
-    if no_backup {
-        let previous = fs::read(&orig.target).map_err(io_err("re-read", &orig.target))?;
+    let previous = fs::read(&orig.target).map_err(io_err("re-read", &orig.target))?;
+    let copy = if no_backup {
+        let safety = orig.dir.join(format!(".{}.ossec-ar.saving", orig.name));
         write_hidden_copy(orig, &previous, &safety)?;
+        safety
+    } else {
+        backup_path(&orig.target)
+    };
+    let result = rewrite(&orig.target, bytes, &previous, &copy, write_synced);
+    let incomplete = matches!(
+        result,
+        Err(SaveError::RewriteFailed {
+            restored: false,
+            ..
+        })
+    );
+    if no_backup && !incomplete {
+        // Best effort: the file is whole either way, and a hidden copy left behind is
+        // harmless (the next in-place save replaces it).
+        let _ = fs::remove_file(&copy);
+        let _ = sync_dir(&orig.dir);
     }
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .truncate(true)
-        .open(&orig.target)
-        .map_err(io_err("rewrite", &orig.target))?;
+    result
+}
+
+/// How many times the previous content is written back after a failed rewrite.
+const RESTORE_ATTEMPTS: u32 = 3;
+
+/// Truncates `target` and writes `bytes` with `write`; when that fails, writes
+/// `previous` back (retried: a full disk has room again once the file is emptied) and
+/// reports whether it worked. `copy` is named in the error as the way back.
+fn rewrite(
+    target: &Path,
+    bytes: &[u8],
+    previous: &[u8],
+    copy: &Path,
+    write: impl Fn(&mut File, &[u8]) -> io::Result<()>,
+) -> Result<(), SaveError> {
+    // O_TRUNC empties the file only when the open succeeds: an error here changed nothing.
+    let mut f = truncated(target).map_err(io_err("rewrite", target))?;
     crash_point("in-place-truncated");
-    f.write_all(bytes)
-        .and_then(|()| f.sync_all())
-        .map_err(io_err("rewrite", &orig.target))?;
-    if no_backup {
-        fs::remove_file(&safety).map_err(io_err("remove", &safety))?;
-        sync_dir(&orig.dir)?;
-    }
-    Ok(())
+    let Err(source) = write(&mut f, bytes) else {
+        return Ok(());
+    };
+    drop(f);
+    let restored = (0..RESTORE_ATTEMPTS).any(|attempt| {
+        if attempt > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        truncated(target)
+            .and_then(|mut f| write(&mut f, previous))
+            .is_ok()
+    });
+    Err(SaveError::RewriteFailed {
+        path: target.to_path_buf(),
+        source,
+        restored,
+        copy: copy.to_path_buf(),
+    })
+}
+
+/// The file opened for writing, emptied.
+fn truncated(path: &Path) -> io::Result<File> {
+    fs::OpenOptions::new().write(true).truncate(true).open(path)
+}
+
+/// Writes everything and waits until it is on disk.
+fn write_synced(f: &mut File, bytes: &[u8]) -> io::Result<()> {
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 /// Runs the verify command; on failure puts `previous` back and reports.
@@ -297,4 +382,82 @@ fn verify(
         status,
         output,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer that fails on `bad` after writing half of it, as a full disk does.
+    fn failing_on(bad: &'static [u8]) -> impl Fn(&mut File, &[u8]) -> io::Result<()> {
+        move |f, bytes| {
+            if bytes == bad {
+                f.write_all(&bytes[..bytes.len() / 2])?;
+                return Err(io::Error::from(io::ErrorKind::StorageFull));
+            }
+            write_synced(f, bytes)
+        }
+    }
+
+    #[test]
+    fn a_failed_rewrite_writes_the_previous_content_back_and_says_so() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let (p, copy) = (d.path().join("ossec.conf"), d.path().join(".copy"));
+        fs::write(&p, "old content\n").expect("write");
+        let e = rewrite(
+            &p,
+            b"new content!\n",
+            b"old content\n",
+            &copy,
+            failing_on(b"new content!\n"),
+        )
+        .expect_err("the write fails");
+        assert_eq!(fs::read_to_string(&p).expect("read"), "old content\n");
+        assert!(matches!(e, SaveError::RewriteFailed { restored: true, .. }));
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "cannot rewrite {} in place: {}; its previous content was written back, so the file is unchanged",
+                p.display(),
+                io::Error::from(io::ErrorKind::StorageFull)
+            )
+        );
+    }
+
+    #[test]
+    fn when_writing_back_fails_too_the_message_says_where_the_copy_is() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let (p, copy) = (d.path().join("ossec.conf"), d.path().join(".copy"));
+        fs::write(&p, "old\n").expect("write");
+        let never = |f: &mut File, b: &[u8]| {
+            f.write_all(&b[..1])?;
+            Err(io::Error::from(io::ErrorKind::StorageFull))
+        };
+        let e = rewrite(&p, b"new\n", b"old\n", &copy, never).expect_err("fails");
+        assert!(matches!(
+            e,
+            SaveError::RewriteFailed {
+                restored: false,
+                ..
+            }
+        ));
+        let msg = e.to_string();
+        assert!(
+            msg.ends_with(&format!(
+                "the file may be incomplete: restore it from {}",
+                copy.display()
+            )),
+            "{msg}"
+        );
+        assert!(!msg.contains("unchanged"), "{msg}");
+    }
+
+    #[test]
+    fn a_rewrite_that_works_leaves_the_new_content() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let p = d.path().join("ossec.conf");
+        fs::write(&p, "a much longer old content\n").expect("write");
+        rewrite(&p, b"new\n", b"unused", &p, write_synced).expect("rewrite");
+        assert_eq!(fs::read_to_string(&p).expect("read"), "new\n");
+    }
 }

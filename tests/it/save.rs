@@ -400,3 +400,65 @@ fn a_crash_during_an_in_place_rewrite_leaves_the_backup_complete() {
         fs::write(&outside, fixture()).expect("restore for the next round");
     }
 }
+
+#[test]
+fn a_full_disk_during_an_in_place_rewrite_puts_the_previous_content_back() {
+    // The in-place path empties the file before writing: when the write then fails,
+    // the previous content is written back and the error says so (it used to leave
+    // the file half-written and claim it was unchanged).
+    if !is_root() {
+        eprintln!("skipped: tmpfs and bind mounts need root");
+        return;
+    }
+    let d = tempfile::tempdir().expect("tempdir");
+    let small = d.path().join("small");
+    let etc = d.path().join("etc");
+    fs::create_dir(&small).expect("mkdir");
+    fs::create_dir(&etc).expect("mkdir");
+    let mnt = small.display().to_string();
+    if !sh(&format!(
+        "mount -t tmpfs -o size=64k tmpfs '{mnt}' 2>/dev/null"
+    )) {
+        eprintln!("skipped: mount -t tmpfs refused");
+        return;
+    }
+    let _undo_tmpfs = Cleanup(format!("umount '{mnt}'"));
+    // 40 KiB fits the 64 KiB file system; the new 100 KiB does not.
+    let old = format!("{OLD}<!-- {} -->\n", "o".repeat(40 * 1024));
+    let new = format!("{NEW}<!-- {} -->\n", "n".repeat(100 * 1024));
+    let outside = small.join("outside.conf");
+    fs::write(&outside, &old).expect("write");
+    let p = etc.join("ossec.conf");
+    fs::write(&p, "").expect("mount point");
+    let (src, dst) = (outside.display().to_string(), p.display().to_string());
+    if !sh(&format!("mount --bind '{src}' '{dst}' 2>/dev/null")) {
+        eprintln!("skipped: mount --bind refused");
+        return;
+    }
+    let _undo_bind = Cleanup(format!("umount '{dst}'"));
+    let no_backup = SaveOptions {
+        no_backup: true,
+        verify: None,
+    };
+    for (opts, files) in [(opts(), 2), (no_backup, 2)] {
+        let e = save(&p, &old, &new, &opts).expect_err("no room for the new content");
+        assert!(
+            matches!(e, SaveError::RewriteFailed { restored: true, .. }),
+            "{e}"
+        );
+        let msg = e.to_string();
+        assert!(
+            msg.contains("No space left on device")
+                && msg.ends_with("its previous content was written back, so the file is unchanged"),
+            "{msg}"
+        );
+        assert!(
+            fs::read_to_string(&outside).expect("read") == old,
+            "whole again"
+        );
+        assert_eq!(visible(&etc), ["ossec.conf"]);
+        // The backup of the first round; no temporary copy is left.
+        assert_eq!(fs::read_dir(&etc).expect("dir").count(), files);
+        assert!(fs::read_to_string(backup_path(&p)).expect("backup") == old);
+    }
+}
