@@ -2,13 +2,18 @@
 
 use std::path::Path;
 
+/// The sources of a layer: a directory under `src/`, or a single file (`load.rs`).
 fn sources_under(dir: &str) -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir);
-    if !root.is_dir() {
+    let files = if root.is_file() {
+        vec![root]
+    } else if root.is_dir() {
+        crate::support::files_under(&root)
+    } else {
         // A layer not written yet imports nothing.
         return Vec::new();
-    }
-    crate::support::files_under(&root)
+    };
+    files
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "rs"))
         .map(|p| {
@@ -53,5 +58,30 @@ fn model_imports_only_xml() {
 fn library_layers_do_not_import_front_ends() {
     for dir in ["validate", "rules", "simulate"] {
         assert_no_import(dir, &["session", "cli", "tui"]);
+    }
+}
+
+#[test]
+fn session_imports_no_front_end() {
+    assert_no_import("session", &["cli", "tui"]);
+}
+
+#[test]
+fn save_imports_neither_session_nor_a_front_end() {
+    assert_no_import("save", &["session", "cli", "tui"]);
+}
+
+#[test]
+fn load_serves_the_front_ends_and_imports_neither() {
+    assert_no_import("load.rs", &["session", "cli", "tui"]);
+}
+
+#[test]
+fn every_layer_checked_here_exists() {
+    // A renamed layer would make its check pass vacuously.
+    for dir in [
+        "xml", "model", "validate", "rules", "simulate", "session", "save", "load.rs",
+    ] {
+        assert!(!sources_under(dir).is_empty(), "src/{dir} has no sources");
     }
 }
