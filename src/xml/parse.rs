@@ -21,6 +21,23 @@ pub(super) fn is_space<C: Into<u32>>(c: C) -> bool {
     matches!(c.into(), 0x20 | 0x09 | 0x0a | 0x0d | 0x0b | 0x0c)
 }
 
+fn xml_error(message: String, offset: usize) -> XmlError {
+    XmlError { message, offset }
+}
+
+/// How a start tag ends at `i` (`>` or `/`), and the offset after it.
+fn tag_end(src: &[u8], i: usize) -> (TagEnd, usize) {
+    if src[i] != b'/' {
+        return (TagEnd::Open, i + 1);
+    }
+    let after = if src.get(i + 1) == Some(&b'>') {
+        i + 2
+    } else {
+        i + 1
+    };
+    (TagEnd::SelfClosed, after)
+}
+
 /// Reads `source` the way Wazuh's reader does, keeping every byte.
 pub fn parse(source: &str) -> Document {
     let mut p = Parser {
@@ -214,98 +231,116 @@ impl Parser<'_> {
         let src = self.src;
         let mut attrs: Vec<Attribute> = Vec::new();
         let mut name_start: Option<usize> = None;
-        let err = |message: String, offset: usize| XmlError { message, offset };
-        let lossy = |s: &Span| String::from_utf8_lossy(&src[s.clone()]).into_owned();
         while i < src.len() {
             let c = src[i];
             if c == b'>' || c == b'/' {
-                if let Some(s) = name_start {
-                    let name = lossy(&(s..i));
-                    return Err(err(format!("XMLERR: Attribute '{name}' has no value."), i));
-                }
-                let end = if c == b'/' {
-                    TagEnd::SelfClosed
-                } else {
-                    TagEnd::Open
-                };
-                let after = if c == b'/' && src.get(i + 1) == Some(&b'>') {
-                    i + 2
-                } else {
-                    i + 1
-                };
+                self.no_value(name_start, i)?;
+                let (end, after) = tag_end(src, i);
                 return Ok((attrs, end, after));
             } else if c == b'=' {
-                let name = name_start.unwrap_or(i)..i;
-                let name_text = lossy(&name);
-                if attrs
-                    .iter()
-                    .any(|a| src[a.name.clone()] == src[name.clone()])
-                {
-                    return Err(err(
-                        format!("XMLERR: Attribute '{name_text}' already defined."),
-                        i,
-                    ));
-                }
-                i += 1;
-                while i < src.len() && is_space(src[i]) {
-                    i += 1;
-                }
-                let quote = match src.get(i) {
-                    Some(&q @ (b'"' | b'\'')) => q,
-                    _ => {
-                        let m =
-                            format!("XMLERR: Attribute '{name_text}' not followed by a \" or '.");
-                        return Err(err(m, i));
-                    }
-                };
-                let value_start = i + 1;
-                let mut j = value_start;
-                while j < src.len() && src[j] != quote {
-                    if src[j] == b'>' {
-                        return Err(err(
-                            format!("XMLERR: Attribute '{name_text}' not closed."),
-                            j,
-                        ));
-                    }
-                    j += 1;
-                }
-                if j >= src.len() {
+                let name = name_start.take().unwrap_or(i)..i;
+                let Some((attr, next)) = self.attribute(name, i, &attrs)? else {
                     break;
-                }
-                attrs.push(Attribute {
-                    name: name.clone(),
-                    value: value_start..j,
-                    quote,
-                });
-                name_start = None;
-                i = j + 1;
-                match src.get(i) {
-                    Some(&c) if is_space(c) => i += 1,
-                    Some(b'>' | b'/') => {}
-                    Some(_) => {
-                        let v = lossy(&(value_start..j));
-                        return Err(err(
-                            format!("XMLERR: Bad attribute closing for '{name_text}'='{v}'."),
-                            i,
-                        ));
-                    }
-                    None => break,
-                }
+                };
+                attrs.push(attr);
+                i = next;
             } else if is_space(c) {
-                if let Some(s) = name_start {
-                    let name = lossy(&(s..i));
-                    return Err(err(format!("XMLERR: Attribute '{name}' has no value."), i));
-                }
+                self.no_value(name_start, i)?;
                 i += 1;
             } else {
                 name_start.get_or_insert(i);
                 i += 1;
             }
         }
-        Err(err(
+        Err(xml_error(
             "XMLERR: End of file while reading an attribute.".into(),
             src.len(),
         ))
+    }
+
+    /// A name that ends at `i` without `=`: the reader refuses it.
+    fn no_value(&self, name_start: Option<usize>, i: usize) -> Result<(), XmlError> {
+        match name_start {
+            Some(s) => Err(xml_error(
+                format!("XMLERR: Attribute '{}' has no value.", self.lossy(s..i)),
+                i,
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// The attribute named `name` whose `=` is at `eq`, with the offset where reading
+    /// goes on after it; `None` when the input ends inside it.
+    fn attribute(
+        &self,
+        name: Span,
+        eq: usize,
+        earlier: &[Attribute],
+    ) -> Result<Option<(Attribute, usize)>, XmlError> {
+        let src = self.src;
+        let name_text = self.lossy(name.clone());
+        if earlier
+            .iter()
+            .any(|a| src[a.name.clone()] == src[name.clone()])
+        {
+            let m = format!("XMLERR: Attribute '{name_text}' already defined.");
+            return Err(xml_error(m, eq));
+        }
+        let mut i = eq + 1;
+        while i < src.len() && is_space(src[i]) {
+            i += 1;
+        }
+        let quote = match src.get(i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => {
+                let m = format!("XMLERR: Attribute '{name_text}' not followed by a \" or '.");
+                return Err(xml_error(m, i));
+            }
+        };
+        let Some(close) = self.closing_quote(i + 1, quote, &name_text)? else {
+            return Ok(None);
+        };
+        let attr = Attribute {
+            name,
+            value: i + 1..close,
+            quote,
+        };
+        let after = close + 1;
+        match src.get(after) {
+            Some(&c) if is_space(c) => Ok(Some((attr, after + 1))),
+            Some(b'>' | b'/') => Ok(Some((attr, after))),
+            Some(_) => {
+                let v = self.lossy(attr.value);
+                let m = format!("XMLERR: Bad attribute closing for '{name_text}'='{v}'.");
+                Err(xml_error(m, after))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The offset of the quote that ends a value starting at `from`; a `>` before it
+    /// is an error, the end of the input gives `None`.
+    fn closing_quote(
+        &self,
+        from: usize,
+        quote: u8,
+        name_text: &str,
+    ) -> Result<Option<usize>, XmlError> {
+        for (j, &c) in self.src.iter().enumerate().skip(from) {
+            if c == quote {
+                return Ok(Some(j));
+            }
+            if c == b'>' {
+                let m = format!("XMLERR: Attribute '{name_text}' not closed.");
+                return Err(xml_error(m, j));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Source bytes as text, for messages.
+    fn lossy(&self, span: Span) -> String {
+        String::from_utf8_lossy(&self.src[span]).into_owned()
     }
 
     fn end_tag(&mut self) {
