@@ -13,7 +13,7 @@ const JSON_SINCE: Version = Version(4, 2, 0);
 /// First agent version that takes the JSON unescaped.
 const PLAIN_JSON_SINCE: Version = Version(4, 2, 5);
 
-/// Builds the execution of `ar` for `event`.
+/// Builds the execution of `ar` for `event`: gates, route, message, then timing.
 pub(super) fn execute(
     sim: &Simulator<'_>,
     ar: &ActiveResponse,
@@ -22,6 +22,41 @@ pub(super) fn execute(
     options: &Options,
 ) -> Execution {
     let profile = sim.responses.profile;
+    let mut x = started(ar);
+    let expect =
+        (profile == Profile::Ossec).then(|| Expect::read(ar.expect.as_deref().unwrap_or("")));
+    if let Some(why) = gated(sim, event, expect) {
+        x.notes.push(why);
+        return x;
+    }
+    let agent = event.agent_id();
+    let Some(on_manager) = place(&sim.route(ar, &agent), profile, &mut x) else {
+        return x;
+    };
+    let fields = Fields {
+        agent: &agent,
+        srcip: event.srcip.as_deref().map(strip_mapped),
+        user: event.user.as_deref(),
+    };
+    let cx = Cx {
+        sim,
+        ar,
+        rule,
+        fields: &fields,
+        on_manager,
+        options,
+    };
+    x.message = Some(build_message(&cx, expect, &mut x.notes));
+    let timeout = timing(&cx, &mut x);
+    if timeout != 0 {
+        x.delete_after = Some(timeout);
+        x.notes.push(delete_note(timeout));
+    }
+    x
+}
+
+/// The execution before anything is decided, with the note on an ignored timeout.
+fn started(ar: &ActiveResponse) -> Execution {
     let mut x = Execution {
         index: ar.index,
         name: ar.name.clone(),
@@ -38,22 +73,20 @@ pub(super) fn execute(
             ar.command, ar.name
         ));
     }
-    let expect =
-        (profile == Profile::Ossec).then(|| Expect::read(ar.expect.as_deref().unwrap_or("")));
-    if let Some(why) = gated(sim, event, expect) {
-        x.notes.push(why);
-        return x;
-    }
-    let agent = event.agent_id();
-    let route = sim.route(ar, &agent);
-    let on_manager = match &route {
+    x
+}
+
+/// Records where the response runs (§5.2); whether on the manager, or `None` when it
+/// runs nowhere (the note says why).
+fn place(route: &Route, profile: Profile, x: &mut Execution) -> Option<bool> {
+    match route {
         Route::Manager => {
             x.runs_on.push("000".to_string());
-            true
+            Some(true)
         }
         Route::Agent(a) => {
             x.runs_on.push(a.clone());
-            false
+            Some(false)
         }
         Route::AllAgents => {
             x.runs_on.push(match profile {
@@ -64,41 +97,26 @@ pub(super) fn execute(
                 Profile::Wazuh => "one message to each agent whose connection status is active; never the manager, and disconnected agents are skipped".to_string(),
                 Profile::Ossec => "forwarded to every agent key; the manager itself does not run it".to_string(),
             });
-            false
+            Some(false)
         }
         Route::Nowhere(why) => {
             x.notes.push(why.clone());
-            return x;
+            None
         }
-    };
-    let srcip = event.srcip.as_deref().map(strip_mapped);
-    let fields = Fields {
-        agent: &agent,
-        srcip,
-        user: event.user.as_deref(),
-    };
-    let cx = Cx {
-        sim,
-        ar,
-        rule,
-        fields: &fields,
-        on_manager,
-        options,
-    };
-    x.message = Some(build_message(&cx, expect, &mut x.notes));
-    let timeout = timing(&cx, &mut x);
-    if timeout != 0 {
-        x.delete_after = Some(timeout);
-        x.notes.push(if timeout < 0 {
-            "negative timeout: execd runs the delete at its next check, about 1 s after the add".to_string()
-        } else {
-            format!(
-                "execd runs the delete at its first check more than {timeout} s after the add (about {} s)",
-                timeout + 1
-            )
-        });
     }
-    x
+}
+
+/// When execd runs the delete for a timeout (§5.5): at its first check after it.
+fn delete_note(timeout: i64) -> String {
+    if timeout < 0 {
+        "negative timeout: execd runs the delete at its next check, about 1 s after the add"
+            .to_string()
+    } else {
+        format!(
+            "execd runs the delete at its first check more than {timeout} s after the add (about {} s)",
+            timeout + 1
+        )
+    }
 }
 
 /// The analysisd gates, as a note when they stop the response.
