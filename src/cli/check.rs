@@ -13,7 +13,7 @@ use crate::{simulate, validate};
 
 /// `check FILE`: diagnostics with source lines; exit 1 when there is an error.
 pub(super) fn check(common: &Common, file: &Path) -> anyhow::Result<i32> {
-    let loaded = output::load(common, file)?;
+    let loaded = load(common, file)?;
     let mut diags = loaded.diagnostics();
     diags.extend(super::simulate::ruleset_findings(common, &loaded)?);
     diags.sort_by(|a, b| a.offset.cmp(&b.offset).then(b.severity.cmp(&a.severity)));
@@ -49,6 +49,19 @@ pub(super) fn check(common: &Common, file: &Path) -> anyhow::Result<i32> {
     Ok(if errors > 0 { EXIT_FINDINGS } else { EXIT_OK })
 }
 
+/// Reads the file; with `--format json`, an unreadable file is also reported on stdout
+/// as `{"file": …, "error": …}`, so that a consumer of the JSON sees why (exit 2).
+fn load(common: &Common, file: &Path) -> Result<Loaded, Failure> {
+    output::load(common, file).inspect_err(|e| {
+        if common.format == Format::Json {
+            println!(
+                "{}",
+                json!({"file": file.display().to_string(), "error": e.message})
+            );
+        }
+    })
+}
+
 fn kind_word(loaded: &Loaded) -> &'static str {
     match loaded.config.kind {
         crate::model::ConfigKind::Manager => "manager",
@@ -58,7 +71,7 @@ fn kind_word(loaded: &Loaded) -> &'static str {
 
 /// `list FILE`: one line per command and response, diagnostics without source lines.
 pub(super) fn list(common: &Common, file: &Path) -> anyhow::Result<i32> {
-    let loaded = output::load(common, file)?;
+    let loaded = load(common, file)?;
     let mut out = std::io::stdout().lock();
     let doc = &loaded.doc;
     let cfg = &loaded.config;
@@ -115,6 +128,9 @@ fn command_line(loaded: &Loaded, c: &Command) -> String {
 }
 
 fn response_line(loaded: &Loaded, r: &Response) -> String {
+    if r.command.is_none() && r.location.is_none() {
+        return settings_line(loaded, r);
+    }
     let v = |name| r.value(name).unwrap_or("-").to_string();
     let mut trigger = Vec::new();
     for (name, label) in [
@@ -141,6 +157,30 @@ fn response_line(loaded: &Loaded, r: &Response) -> String {
         },
         v("timeout"),
         state,
+        line_of(loaded, r.element)
+    )
+}
+
+/// A block without command and location: the agent-side settings execd and modulesd
+/// read (SPEC §7), e.g. `response #1   execd settings: disabled=no`.
+fn settings_line(loaded: &Loaded, r: &Response) -> String {
+    let set: Vec<String> = [
+        "disabled",
+        "repeated_offenders",
+        "ca_store",
+        "ca_verification",
+    ]
+    .iter()
+    .filter_map(|n| r.value(n).map(|v| format!("{n}={v}")))
+    .collect();
+    format!(
+        "response #{:<3} execd settings: {}  (line {})",
+        r.index,
+        if set.is_empty() {
+            "none".to_string()
+        } else {
+            set.join(" ")
+        },
         line_of(loaded, r.element)
     )
 }

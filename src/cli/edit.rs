@@ -27,7 +27,7 @@ pub(super) fn set(
     edit: &EditArgs,
 ) -> anyhow::Result<i32> {
     let sel = selector(sel)?;
-    let ops = assignments
+    let mut ops = assignments
         .iter()
         .map(|a| {
             let (field, value) = assignment(a)?;
@@ -38,6 +38,9 @@ pub(super) fn set(
             })
         })
         .collect::<Result<Vec<_>, Failure>>()?;
+    // `command:NAME` selects by name: a rename must come after the other fields, or
+    // they would look for a command that no longer exists.
+    ops.sort_by_key(|op| matches!(op, EditOp::Set { field, .. } if field == "name"));
     run(common, file, ops, edit)
 }
 

@@ -155,7 +155,7 @@ fn editor(common: &Common, file: Option<&std::path::Path>) -> anyhow::Result<i32
         }
     };
     if ended == crate::tui::Ended::Signal {
-        eprintln!("ossec-ar: stopped by a signal; unsaved changes were dropped");
+        let _ = writeln!(std::io::stderr(), "{}", crate::tui::STOPPED_BY_SIGNAL);
         return Ok(EXIT_USAGE);
     }
     Ok(EXIT_OK)

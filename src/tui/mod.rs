@@ -33,6 +33,7 @@ use std::path::PathBuf;
 pub use app::{App, Effect, Event, Focus, Notice, Options, SaveResult};
 pub use backend::Quiet;
 pub use run::{Ended, RunOptions, perform, run};
+pub(crate) use strings::STOPPED_BY_SIGNAL;
 pub use theme::Theme;
 
 use crate::{save, session};

@@ -61,9 +61,7 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<Ended> {
         bail!("{}", super::strings::NOT_A_TERMINAL);
     }
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(sig, Arc::clone(&stop)).context("signal handler")?;
-    }
+    watch_signals(Arc::clone(&stop))?;
     let rules = load_rules(&text, opts);
     let mut term = enter()?;
     let size = term
@@ -84,6 +82,31 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<Ended> {
     let ended = event_loop(&mut term, &mut app, &stop, opts);
     leave();
     ended
+}
+
+/// SIGTERM and SIGHUP (the SSH connection dropped) set `stop`, which the event loop
+/// checks at least every 250 ms. But once the terminal is gone, crossterm's `poll` can
+/// spin forever without returning (crossterm issue #793: the tty stays readable and
+/// every read gives 0 bytes or EIO), so the loop may never look. A watchdog thread
+/// gives it a moment, then restores what it can and exits; saves are atomic, so
+/// nothing is ever left half-written.
+fn watch_signals(stop: Arc<AtomicBool>) -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGTERM, SIGHUP]).context("signal handler")?;
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            stop.store(true, Ordering::Relaxed);
+            std::thread::sleep(Duration::from_millis(750));
+            leave();
+            // Not eprintln!: it panics when the terminal is gone, which would end
+            // this thread instead of the process.
+            let _ = writeln!(std::io::stderr(), "{}", super::strings::STOPPED_BY_SIGNAL);
+            // 2, as for every run that ends without the user choosing to quit.
+            std::process::exit(2);
+        }
+    });
+    Ok(())
 }
 
 /// Raw mode, alternate screen, and a panic hook that undoes both first. No mouse

@@ -560,3 +560,7 @@ pub(crate) fn schedule(secs: &[i64]) -> String {
         list.join(", then ")
     )
 }
+
+/// On stderr when SIGTERM or SIGHUP ended the editor.
+pub(crate) const STOPPED_BY_SIGNAL: &str =
+    "ossec-ar: stopped by a signal; unsaved changes were dropped";

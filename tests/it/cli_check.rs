@@ -234,3 +234,31 @@ fn common_options_work_before_and_after_the_subcommand() {
         assert_eq!(v["kind"], "manager", "{args:?}");
     }
 }
+
+#[test]
+fn unreadable_file_in_json_mode_says_why_on_stdout() {
+    let o = run(&["check", "/nonexistent/ossec.conf", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json on stdout");
+    assert_eq!(v["file"], "/nonexistent/ossec.conf");
+    assert!(
+        v["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("no such file")),
+        "{v}"
+    );
+}
+
+#[test]
+fn list_shows_agent_settings_blocks_as_settings() {
+    let f = temp_file(b"<ossec_config>\n  <client><server><address>1.2.3.4</address></server></client>\n  <active-response>\n    <disabled>no</disabled>\n    <repeated_offenders>10,20</repeated_offenders>\n  </active-response>\n</ossec_config>\n");
+    let o = run(&["list", &f.path().display().to_string()]);
+    let out = stdout(&o);
+    assert!(out.contains("(agent config)"), "{out}");
+    assert!(
+        out.contains(
+            "response #1   execd settings: disabled=no repeated_offenders=10,20  (line 3)"
+        ),
+        "{out}"
+    );
+}

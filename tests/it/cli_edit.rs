@@ -405,3 +405,20 @@ fn crlf_and_a_missing_final_newline_survive_a_cli_edit() {
     assert_ne!(expected, given);
     assert_eq!(c.text(), expected);
 }
+
+/// Regression: a rename given before another field of the same `command:NAME` made the
+/// later field look for the old name.
+#[test]
+fn rename_and_another_field_in_one_set() {
+    let c = Case::new();
+    let o = c.run(
+        &["set"],
+        &["command:unused", "name=spare", "executable=spare.sh"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let expected = fixture().replace(
+        "    <name>unused</name>\n    <executable>unused.sh</executable>\n",
+        "    <name>spare</name>\n    <executable>spare.sh</executable>\n",
+    );
+    assert_eq!(c.text(), expected);
+}

@@ -326,3 +326,14 @@ fn bom_does_not_shift_columns() {
     let root = doc.roots().next().expect("root");
     assert_eq!(doc.line_col(doc.element(root).span.start), (1, 1));
 }
+
+/// Regression: a file cut off inside a tag reported the end of file twice.
+#[test]
+fn end_of_file_inside_a_tag_is_reported_once() {
+    let doc = parse("<ossec_config>\n  <active-response>\n    <location");
+    assert_eq!(doc.errors().len(), 1, "{:?}", doc.errors());
+    assert_eq!(
+        doc.errors()[0].message,
+        "XMLERR: End of file and some elements were not closed."
+    );
+}

@@ -256,3 +256,49 @@ fn sigterm_restores_the_terminal_and_writes_nothing() {
     assert!(!after.contains("Responses ("), "{after}");
     assert_eq!(std::fs::read_to_string(&file).expect("read"), original);
 }
+
+/// Regression: when the terminal went away (tmux killed, SSH dropped), the editor
+/// kept running at high CPU inside crossterm's `poll` and ignored SIGTERM. It must
+/// exit on the hangup and leave the file untouched.
+#[test]
+fn lost_terminal_ends_the_editor() {
+    let Some(corpus) = corpus() else { return };
+    if !tmux_available() {
+        return;
+    }
+    let original = std::fs::read_to_string(corpus.join("real/czaraf__wazuh__ossec.conf"))
+        .expect("corpus file");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("ossec.conf");
+    std::fs::write(&file, &original).expect("copy");
+    let pid_file = dir.path().join("pid");
+    let tmux = Tmux::start(80, 24);
+    let bin = env!("CARGO_BIN_EXE_ossec-ar");
+    tmux.type_text(&format!(
+        "sh -c 'echo $$ > {}; exec {bin} --ossec-home {} {}'",
+        pid_file.display(),
+        dir.path().join("no-home").display(),
+        file.display()
+    ));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Responses (4)");
+    tmux.type_text("jjjj");
+    tmux.keys(&["Tab", "Enter"]);
+    tmux.wait_for(" modified ");
+    let pid = std::fs::read_to_string(&pid_file)
+        .expect("pid")
+        .trim()
+        .to_string();
+    tmux.cmd(&["kill-server"]);
+    let alive =
+        || std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "));
+    let start = Instant::now();
+    while alive() && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if alive() {
+        let _ = Command::new("kill").args(["-9", &pid]).status();
+        panic!("the editor outlived its terminal by 5 s");
+    }
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), original);
+}
