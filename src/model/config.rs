@@ -382,11 +382,6 @@ impl Config {
             .iter()
             .filter(move |r| r.command_name() == Some(name))
     }
-
-    /// Is a block in a place a daemon reads it as a definition?
-    pub fn is_live(&self, placement: Placement) -> bool {
-        matches!(placement, Placement::OssecConfig(_)) && self.kind == ConfigKind::Manager
-    }
 }
 
 /// A repeated child: the last one is the value (the reader overwrites, SPEC §7).
@@ -453,7 +448,6 @@ mod tests {
         let cfg = Config::from_document(&doc);
         assert_eq!(cfg.kind, ConfigKind::Agent);
         assert_eq!(cfg.responses.len(), 1);
-        assert!(!cfg.is_live(cfg.responses[0].placement));
     }
 
     #[test]

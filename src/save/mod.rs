@@ -66,6 +66,19 @@ pub enum SaveError {
         /// The path.
         path: PathBuf,
     },
+    /// The new content replaced the file, but the directory could not be synced: it is
+    /// in place now and may not survive a power loss.
+    #[error(
+        "wrote {}, but could not sync its directory: {source}; the new content is in place but may not survive a power loss",
+        path.display()
+    )]
+    NotDurable {
+        /// The file.
+        path: PathBuf,
+        /// The system's error.
+        #[source]
+        source: io::Error,
+    },
     /// A step failed; nothing was changed by it.
     #[error("cannot {action} {}: {source}; the file is unchanged", path.display())]
     Io {
@@ -259,7 +272,13 @@ fn replace(orig: &Original, bytes: &[u8], no_backup: bool) -> Result<bool, SaveE
         crash_point("before-rename");
         match tmp.rename_to(&orig.target) {
             Ok(()) => {
-                sync_dir(&orig.dir)?;
+                sync_dir(&orig.dir).map_err(|e| match e {
+                    SaveError::Io { source, .. } => SaveError::NotDurable {
+                        path: orig.target.clone(),
+                        source,
+                    },
+                    other => other,
+                })?;
                 crash_point("renamed");
                 return Ok(false);
             }
