@@ -63,32 +63,20 @@ pub(super) fn unset(
     run(common, file, ops, edit)
 }
 
-/// `add command FILE FIELD=VALUE...`
-pub(super) fn add_command(
+/// `add command|response FILE FIELD=VALUE...`: `op` builds the operation
+/// (`EditOp::AddCommand` or `EditOp::AddResponse`) from the fields in order.
+pub(super) fn add(
     common: &Common,
     file: &Path,
     fields: &[String],
     edit: &EditArgs,
+    op: fn(Vec<(String, String)>) -> EditOp,
 ) -> anyhow::Result<i32> {
     let fields = fields
         .iter()
         .map(|a| assignment(a))
         .collect::<Result<_, _>>()?;
-    run(common, file, vec![EditOp::AddCommand(fields)], edit)
-}
-
-/// `add response FILE FIELD=VALUE...`
-pub(super) fn add_response(
-    common: &Common,
-    file: &Path,
-    fields: &[String],
-    edit: &EditArgs,
-) -> anyhow::Result<i32> {
-    let fields = fields
-        .iter()
-        .map(|a| assignment(a))
-        .collect::<Result<_, _>>()?;
-    run(common, file, vec![EditOp::AddResponse(fields)], edit)
+    run(common, file, vec![op(fields)], edit)
 }
 
 /// `rm FILE SEL`

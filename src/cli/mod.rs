@@ -13,6 +13,8 @@ use std::io::Write;
 
 use clap::Parser;
 
+use crate::session::EditOp;
+
 pub use args::{AddWhat, Args, Cmd, Common, EditArgs, Format, SimulateArgs};
 
 /// Exit code: success.
@@ -95,10 +97,10 @@ fn run(args: Args) -> anyhow::Result<i32> {
         }) => edit::unset(common, file, sel, fields, edit),
         Some(Cmd::Add { what }) => match what {
             AddWhat::Command { file, fields, edit } => {
-                edit::add_command(common, file, fields, edit)
+                edit::add(common, file, fields, edit, EditOp::AddCommand)
             }
             AddWhat::Response { file, fields, edit } => {
-                edit::add_response(common, file, fields, edit)
+                edit::add(common, file, fields, edit, EditOp::AddResponse)
             }
         },
         Some(Cmd::Rm { file, sel, edit }) => edit::rm(common, file, sel, edit),

@@ -4,7 +4,7 @@
 
 use super::Rule;
 use super::scope::{agent_responses, at, cmd_ref, resp_ref, shown};
-use crate::model::{ConfigKind, Placement, Profile, Severity};
+use crate::model::{ConfigKind, Placement, Profile, RESPONSE_FIELDS, Severity};
 
 pub(super) static RULES: &[&Rule] = &[
     &NO_EFFECT_IN_AGENT_CONFIG,
@@ -40,16 +40,9 @@ ossec.conf.",
     },
 };
 
-/// Response-definition options of an agent-side block: read by no daemon there.
-const DEFINITION_FIELDS: [&str; 7] = [
-    "command",
-    "location",
-    "agent_id",
-    "level",
-    "rules_group",
-    "rules_id",
-    "timeout",
-];
+/// The options agents read in an `<active-response>` (execd, modulesd; reference §1);
+/// the other response fields are definitions, read by no daemon there.
+const AGENT_OPTIONS: [&str; 2] = ["disabled", "repeated_offenders"];
 
 /// Definitions in an agent config are read by no daemon (SPEC §7; reference §1: only
 /// analysisd, which runs on managers, reads them).
@@ -74,9 +67,9 @@ script itself must be in the agent's active-response/bin.",
             }
         }
         for r in agent_responses(ctx) {
-            let found: Vec<String> = DEFINITION_FIELDS
+            let found: Vec<String> = RESPONSE_FIELDS
                 .iter()
-                .filter(|n| r.field(n).is_some())
+                .filter(|n| !AGENT_OPTIONS.contains(n) && r.field(n).is_some())
                 .map(|n| format!("<{n}>"))
                 .collect();
             if !found.is_empty() {
