@@ -10,6 +10,7 @@ use crate::xml::edit::{self, NewElement, Position};
 use crate::xml::{self, Document, ElementId, Splice};
 
 use super::op::{Change, EditError, EditOp, Selector};
+use super::shift::Shift;
 
 /// One applied splice set and the splices that undo it.
 #[derive(Debug, Clone)]
@@ -101,6 +102,19 @@ impl Block {
                 .responses
                 .get(i - 1)
                 .and_then(|r| r.field(name).cloned()),
+        }
+    }
+
+    /// The numbering change of adding or removing this block.
+    fn shift(self, removed: bool) -> Shift {
+        let (command, at) = match self {
+            Block::Command(i) => (true, i),
+            Block::Response(i) => (false, i),
+        };
+        Shift {
+            command,
+            at,
+            removed,
         }
     }
 
@@ -219,6 +233,7 @@ fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change
         changed: true,
         renamed_responses: renamed,
         inserted: None,
+        shift: None,
     })
 }
 
@@ -304,6 +319,7 @@ fn unset(txn: &mut Txn, sel: &Selector, field: &str) -> Result<Change, EditError
     }
     Ok(Change {
         changed: true,
+        shift: Some(block.shift(true)),
         ..Change::default()
     })
 }
@@ -369,6 +385,7 @@ fn add_command(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, Edi
         changed: true,
         renamed_responses: Vec::new(),
         inserted: Some(sel),
+        shift: Some(block.shift(false)),
     })
 }
 
@@ -409,6 +426,7 @@ fn add_response(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, Ed
         changed: true,
         renamed_responses: Vec::new(),
         inserted: Some(Selector::Response(index)),
+        shift: Some(Block::Response(index).shift(false)),
     })
 }
 
@@ -477,6 +495,7 @@ fn remove(txn: &mut Txn, sel: &Selector, force: bool) -> Result<Change, EditErro
     }
     Ok(Change {
         changed: true,
+        shift: Some(block.shift(true)),
         ..Change::default()
     })
 }

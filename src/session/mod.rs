@@ -8,19 +8,23 @@
 mod apply;
 mod check;
 mod op;
+mod shift;
 
 use std::rc::Rc;
 
-use crate::model::Config;
+use crate::model::{Config, Diagnostic};
 use crate::xml::{self, Document};
 
 pub use check::{BlockKind, FieldProblem, defined_agent_problem, field_problem, unset_problem};
 pub use op::{Change, EditError, EditOp, Selector};
+pub use shift::{Shift, new_errors, renumber};
 
 /// One undo step: the splice sets of one [`EditOp`], in the order applied.
 #[derive(Debug, Clone)]
 struct Step {
     edits: Vec<apply::Edit>,
+    /// How the step moved block numbers.
+    shifts: Vec<Shift>,
 }
 
 /// A document being edited, with its history.
@@ -32,6 +36,8 @@ pub struct Session {
     config: Rc<Config>,
     undo: Vec<Step>,
     redo: Vec<Step>,
+    /// The numbering changes from the original to the current text, undos included.
+    path: Vec<Shift>,
 }
 
 impl Session {
@@ -45,6 +51,7 @@ impl Session {
             config,
             undo: Vec::new(),
             redo: Vec::new(),
+            path: Vec::new(),
         }
     }
 
@@ -103,7 +110,14 @@ impl Session {
         }
         self.config = txn.config();
         self.doc = txn.doc;
-        self.undo.push(Step { edits: txn.edits });
+        let shifts: Vec<Shift> = change.shift.into_iter().collect();
+        for s in &shifts {
+            shift::push(&mut self.path, *s);
+        }
+        self.undo.push(Step {
+            edits: txn.edits,
+            shifts,
+        });
         self.redo.clear();
         Ok(change)
     }
@@ -118,6 +132,9 @@ impl Session {
             self.undo.push(step);
             return false;
         }
+        for s in step.shifts.iter().rev() {
+            shift::push(&mut self.path, s.inverse());
+        }
         self.redo.push(step);
         true
     }
@@ -131,6 +148,9 @@ impl Session {
         if !self.replay(forward) {
             self.redo.push(step);
             return false;
+        }
+        for s in &step.shifts {
+            shift::push(&mut self.path, *s);
         }
         self.undo.push(step);
         true
@@ -171,6 +191,23 @@ impl Session {
     /// After a save: the text on disk becomes the original (the history is kept).
     pub fn mark_saved(&mut self, text_on_disk: String) {
         self.original = text_on_disk;
+        self.path.clear();
+    }
+
+    /// The numbering changes from the original (or last saved) text to the current.
+    pub fn shifts(&self) -> &[Shift] {
+        &self.path
+    }
+
+    /// The errors of `after` (findings on the current text) that `before` (findings
+    /// on the original) did not have, following the blocks the edits renumbered
+    /// (SPEC §7: only errors the edits add block a save).
+    pub fn new_errors<'a>(
+        &self,
+        before: &[Diagnostic],
+        after: &'a [Diagnostic],
+    ) -> Vec<&'a Diagnostic> {
+        shift::new_errors(before, after, &self.path)
     }
 
     /// The form-field problems of `op`'s values (SPEC §3 table), checked against the

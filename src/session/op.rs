@@ -80,6 +80,8 @@ pub struct Change {
     pub renamed_responses: Vec<usize>,
     /// The block an `add` created.
     pub inserted: Option<Selector>,
+    /// How the edit moved block numbers (an added or removed block).
+    pub shift: Option<super::Shift>,
 }
 
 /// Why an edit was refused; the document is then unchanged.

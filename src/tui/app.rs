@@ -165,8 +165,8 @@ pub struct App {
     pub(crate) checked: Vec<Diagnostic>,
     /// The document revision and scope the ruleset-aware findings were made for.
     pub(crate) rule_key: Option<(u64, Option<usize>)>,
-    /// Error findings of the text on disk, by code and block (SPEC §7 `--force`).
-    pub(crate) base_errors: Vec<(&'static str, Option<BlockRef>)>,
+    /// The findings of the text on disk, to tell the errors the edits add (SPEC §7).
+    pub(crate) base_diags: Vec<Diagnostic>,
     pub(crate) size: (u16, u16),
     pub(crate) focus: Focus,
     pub(crate) list: ListPane,
@@ -217,7 +217,7 @@ impl App {
             diags: Vec::new(),
             checked: Vec::new(),
             rule_key: None,
-            base_errors: Vec::new(),
+            base_diags: Vec::new(),
             size: opts.size,
             focus: Focus::List,
             list: ListPane::default(),
@@ -229,7 +229,7 @@ impl App {
             revision: 0,
         };
         app.refresh();
-        app.base_errors = app.error_keys();
+        app.base_diags = app.diags.clone();
         app.list.select_first(app.session.config());
         app
     }

@@ -6,7 +6,7 @@ use super::app::{App, Effect, Msg, Notice, SaveResult};
 use super::popup::Popup;
 use super::session::{EditOp, Selector, Session};
 use super::strings as s;
-use crate::model::{BlockRef, Config, Diagnostic, Severity};
+use crate::model::{BlockRef, Config, Diagnostic};
 use crate::simulate;
 use crate::validate::{self, Context};
 
@@ -131,28 +131,10 @@ impl App {
         self.rule_key = Some((self.revision, scope));
     }
 
-    /// Error findings by code and block, to tell new errors from old ones.
-    pub(crate) fn error_keys(&self) -> Vec<(&'static str, Option<BlockRef>)> {
-        self.diags
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(|d| (d.code, d.block))
-            .collect()
-    }
-
-    /// Errors the edits added (SPEC §7: old errors do not block a save).
-    pub(crate) fn new_errors(&self) -> Vec<&Diagnostic> {
-        let mut base = self.base_errors.clone();
-        let mut out = Vec::new();
-        for d in self.diags.iter().filter(|d| d.severity == Severity::Error) {
-            match base.iter().position(|k| *k == (d.code, d.block)) {
-                Some(i) => {
-                    base.swap_remove(i);
-                }
-                None => out.push(d),
-            }
-        }
-        out
+    /// Errors the edits added, following the blocks they renumbered (SPEC §7: old
+    /// errors do not block a save).
+    pub fn new_errors(&self) -> Vec<&Diagnostic> {
+        self.session.new_errors(&self.base_diags, &self.diags)
     }
 
     pub(super) fn start_save(&mut self) -> Vec<Msg> {
@@ -176,7 +158,7 @@ impl App {
         match r {
             SaveResult::Saved { text, backup } => {
                 self.session.mark_saved(text);
-                self.base_errors = self.error_keys();
+                self.base_diags = self.diags.clone();
                 let mut out = vec![
                     Msg::Close,
                     Msg::Info(s::saved(&self.path, backup.as_deref())),
@@ -200,7 +182,7 @@ impl App {
                 self.session = Session::new(text);
                 self.revision += 1;
                 self.refresh();
-                self.base_errors = self.error_keys();
+                self.base_diags = self.diags.clone();
                 self.form.reset();
                 vec![Msg::Close, Msg::Info(s::RELOADED.into())]
             }
