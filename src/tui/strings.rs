@@ -484,6 +484,10 @@ pub(crate) fn rules_loaded(n: usize) -> String {
 /// No rules: where counts would come from.
 pub(crate) const NO_RULES: &str = "no rules";
 
+/// After the rule count when the file is too large to check every response against
+/// the rules after each edit.
+pub(crate) const RULES_SELECTED_ONLY: &str = " (rule checks: selected response only)";
+
 /// The live count of a trigger.
 pub(crate) fn binds(n: usize) -> String {
     format!("binds {} of the loaded rules", n)

@@ -116,8 +116,13 @@ fn status_line(app: &App, w: usize) -> Line<'static> {
         .rules
         .as_ref()
         .map_or_else(|| s::NO_RULES.to_string(), |r| s::rules_loaded(r.len()));
+    let partial = if app.rule_checks_partial() {
+        s::RULES_SELECTED_ONLY
+    } else {
+        ""
+    };
     let mut right = vec![Span::raw(format!(
-        "  {kind} · {} · {rules} ",
+        "  {kind} · {} · {rules}{partial} ",
         app.profile.as_str()
     ))];
     if app.is_modified() {
