@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::args::{Common, EditArgs, Format};
 use super::output::{self, Loaded};
 use super::{EXIT_OK, Failure};
-use crate::model::Diagnostic;
+use crate::model::{Diagnostic, Severity};
 use crate::save::{self, SaveError, SaveOptions};
 use crate::session::{EditError, EditOp, FieldProblem, Selector, Session};
 use crate::validate;
@@ -186,11 +186,17 @@ fn run(common: &Common, file: &Path, ops: Vec<EditOp>, edit: &EditArgs) -> anyho
     let before = loaded.diagnostics();
     let after = validate::check_source(session.source(), loaded.profile, loaded.home.as_deref());
     let added = session.new_errors(&before, &after);
+    let other: Vec<&Diagnostic> = session
+        .new_findings(&before, &after)
+        .into_iter()
+        .filter(|d| d.severity != Severity::Error)
+        .collect();
     let report = Report {
         file,
         session: &session,
         after: &after,
         added: &added,
+        other: &other,
         problems: &problems,
         renamed: &applied.renamed,
     };
@@ -236,6 +242,8 @@ struct Report<'a> {
     session: &'a Session,
     after: &'a [Diagnostic],
     added: &'a [&'a Diagnostic],
+    /// The warnings and notes the edits add, shown after the outcome.
+    other: &'a [&'a Diagnostic],
     problems: &'a [FieldProblem],
     renamed: &'a [usize],
 }
@@ -257,6 +265,7 @@ impl Report<'_> {
             self.print_json(&diff, &result)?;
         } else if let Ok(done) = &result {
             self.print_done(done.as_ref());
+            self.print_other(common)?;
         }
         result.map(|_| EXIT_OK).map_err(Into::into)
     }
@@ -287,6 +296,16 @@ impl Report<'_> {
         for p in self.problems {
             let shown = output::escape_controls(&p.to_string());
             writeln!(err, "{}: invalid value: {shown}", self.file.display())?;
+        }
+        Ok(())
+    }
+
+    /// The warnings and notes the edit adds, compiler style without the source line.
+    fn print_other(&self, common: &Common) -> std::io::Result<()> {
+        let mut err = std::io::stderr().lock();
+        let color = output::use_color(common.color);
+        for d in self.other {
+            output::write_diagnostic(&mut err, self.file, self.session.doc(), d, false, color)?;
         }
         Ok(())
     }

@@ -17,7 +17,7 @@ use crate::xml::{self, Document};
 
 pub use check::{BlockKind, FieldProblem, defined_agent_problem, field_problem, unset_problem};
 pub use op::{Change, EditError, EditOp, Selector};
-pub use shift::{Shift, new_errors, renumber};
+pub use shift::{Shift, new_errors, new_findings, renumber};
 
 /// One undo step: the splice sets of one [`EditOp`], in the order applied.
 #[derive(Debug, Clone)]
@@ -208,6 +208,15 @@ impl Session {
         after: &'a [Diagnostic],
     ) -> Vec<&'a Diagnostic> {
         shift::new_errors(before, after, &self.path)
+    }
+
+    /// Like [`Session::new_errors`], for findings of every severity.
+    pub fn new_findings<'a>(
+        &self,
+        before: &[Diagnostic],
+        after: &'a [Diagnostic],
+    ) -> Vec<&'a Diagnostic> {
+        shift::new_findings(before, after, &self.path)
     }
 
     /// The form-field problems of `op`'s values (SPEC §3 table), checked against the

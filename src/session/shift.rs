@@ -72,15 +72,28 @@ pub fn new_errors<'a>(
     after: &'a [Diagnostic],
     shifts: &[Shift],
 ) -> Vec<&'a Diagnostic> {
-    let mut had: HashMap<(&str, Option<BlockRef>), usize> = HashMap::new();
-    for d in before.iter().filter(|d| d.severity == Severity::Error) {
+    new_findings(before, after, shifts)
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect()
+}
+
+/// Findings of `after`, of any severity, that `before` did not have, compared by
+/// severity, code and block once the blocks of `before` are renumbered by `shifts`.
+pub fn new_findings<'a>(
+    before: &[Diagnostic],
+    after: &'a [Diagnostic],
+    shifts: &[Shift],
+) -> Vec<&'a Diagnostic> {
+    let mut had: HashMap<(Severity, &str, Option<BlockRef>), usize> = HashMap::new();
+    for d in before {
         if let Some(block) = renumber(d.block, shifts) {
-            *had.entry((d.code, block)).or_default() += 1;
+            *had.entry((d.severity, d.code, block)).or_default() += 1;
         }
     }
     let mut out = Vec::new();
-    for d in after.iter().filter(|d| d.severity == Severity::Error) {
-        match had.get_mut(&(d.code, d.block)) {
+    for d in after {
+        match had.get_mut(&(d.severity, d.code, d.block)) {
             Some(n) if *n > 0 => *n -= 1,
             _ => out.push(d),
         }

@@ -422,3 +422,33 @@ fn rename_and_another_field_in_one_set() {
     );
     assert_eq!(c.text(), expected);
 }
+
+#[test]
+fn warnings_the_edit_adds_are_printed_after_written() {
+    let c = Case::new();
+    let o = c.run(
+        &["add", "response"],
+        &[
+            "command=firewall-drop",
+            "location=local",
+            "level=5",
+            "rules_group=sshd,web",
+            "--no-backup",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let e = err(&o);
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 2, "{e}");
+    assert_eq!(lines[0], "ossec.conf: written");
+    assert!(
+        lines[1].starts_with("ossec.conf:")
+            && lines[1].contains(": warning[rules-group-comma]: ")
+            && lines[1].contains("did you mean 'sshd|web'?"),
+        "{e}"
+    );
+    // An edit that adds no finding prints nothing more (the fixture's own
+    // warnings are old).
+    let o = c.run(&["set"], &["response:1", "timeout=60", "--no-backup"]);
+    assert_eq!(err(&o), "ossec.conf: written\n");
+}
