@@ -39,6 +39,9 @@ impl fmt::Display for FieldProblem {
 /// What is wrong with `value` for `field`, if anything (reference
 /// `wazuh-semantics.md` §2, §3.2–§3.3, §4.3–§4.4, §5.6 for what the daemons accept).
 pub fn field_problem(config: &Config, kind: BlockKind, field: &str, value: &str) -> Option<String> {
+    if let Err(e) = crate::xml::edit::check_text(value) {
+        return Some(format!("cannot be written: {}", e.reason));
+    }
     match (kind, field) {
         (BlockKind::Command, "name") => name_problem(value),
         (BlockKind::Command, "timeout_allowed") | (BlockKind::Response, "disabled") => {
@@ -302,7 +305,11 @@ mod tests {
         assert!(bad(C, "name", ""));
         assert!(bad(C, "timeout_allowed", "true"));
         assert!(!bad(C, "name", "fw-drop"));
-        assert!(!bad(C, "extra_args", "-v <x>"));
+        assert!(
+            bad(C, "extra_args", "-v <x>"),
+            "no bytes write it for Wazuh's reader"
+        );
+        assert!(!bad(C, "extra_args", "-v x"));
         assert!(unset_problem(C, "executable").is_some());
         assert!(unset_problem(C, "extra_args").is_none());
     }

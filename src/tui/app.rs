@@ -84,6 +84,14 @@ pub enum Focus {
 pub(crate) enum Msg {
     /// Commit one edit (one undo step).
     Apply(EditOp),
+    /// Commit the value of the field being edited: the edit closes once applied, and
+    /// stays open (on that field) when the session refuses it.
+    ApplyField {
+        /// The edit.
+        op: EditOp,
+        /// The form field it comes from.
+        field: usize,
+    },
     /// Commit several edits, stopping at the first refused.
     ApplyAll(Vec<EditOp>),
     /// Select a block in the list.
@@ -410,6 +418,15 @@ impl App {
             match m {
                 Msg::Apply(op) => queue.extend(self.apply(vec![op])),
                 Msg::ApplyAll(ops) => queue.extend(self.apply(ops)),
+                Msg::ApplyField { op, field } => {
+                    let out = self.apply(vec![op]);
+                    if out.iter().any(|m| matches!(m, Msg::Error(_))) {
+                        self.form.field = field;
+                    } else {
+                        self.form.edit = None;
+                    }
+                    queue.extend(out);
+                }
                 Msg::Select(b) => {
                     self.list.selected = Some(b);
                     self.form.reset();

@@ -288,17 +288,21 @@ impl FormPane {
         let cfg = ctx.session.config();
         let value = edit.input.value().to_string();
         let name = edit.spec.name;
-        let unchanged = field_of(cfg, b, name).is_some_and(|f| f.value == value);
-        self.edit = None;
-        if unchanged {
+        if field_of(cfg, b, name).is_some_and(|f| f.value == value) {
+            self.edit = None;
             return Vec::new();
         }
+        // The edit stays open until the session has applied it: a refusal keeps what
+        // was typed (SPEC §3).
         match selector(cfg, b) {
-            Ok(sel) => vec![Msg::Apply(EditOp::Set {
-                sel,
-                field: name.to_string(),
-                value,
-            })],
+            Ok(sel) => vec![Msg::ApplyField {
+                op: EditOp::Set {
+                    sel,
+                    field: name.to_string(),
+                    value,
+                },
+                field: self.field,
+            }],
             Err(e) => vec![Msg::Error(e)],
         }
     }

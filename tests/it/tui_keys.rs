@@ -463,3 +463,22 @@ fn filter_narrows_the_list_and_esc_clears_it() {
     press(&mut a, "<esc>gj");
     assert_eq!(a.selected(), Some(BlockRef::Command(2)), "all rows again");
 }
+
+#[test]
+fn a_value_no_bytes_can_write_is_refused_and_stays_typed() {
+    let mut a = app(CONF);
+    // Command #1, extra_args: '<' would start a tag for Wazuh's reader.
+    press(&mut a, "<tab>jjj<enter>-v <lt>x><enter>");
+    assert_eq!(a.source(), CONF, "nothing written");
+    assert_eq!(a.mode(), Mode::Edit, "Enter refused: still editing");
+    let s = shown(&a);
+    assert!(s.contains("-v <x>"), "what was typed is kept\n{s}");
+    assert!(s.contains("cannot be written"), "{s}");
+    press(&mut a, "<home><right><right><right><del><end><bs><enter>");
+    assert_eq!(a.mode(), Mode::Browse);
+    assert!(
+        a.source().contains("<extra_args>-v x</extra_args>"),
+        "{}",
+        shown(&a)
+    );
+}
