@@ -252,7 +252,7 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Edit, Pick], &[ctrl('w')], Action::DeleteWord, "delete the word before the cursor", None),
     b(&[Confirm], &[ch('y')], Action::Yes, "yes", Some("yes")),
     b(&[Confirm], &[ch('n')], Action::No, "no", Some("no")),
-    b(&[Preview], &[ch('y'), code(KeyCode::Enter)], Action::Yes, "write the file", Some("write")),
+    b(&[Preview], &[ch('y')], Action::Yes, "write the file", Some("write")),
     b(&[Blocked], &[ch('!')], Action::SaveAnyway, "write although the changes add errors", Some("save anyway")),
     b(&[Blocked], &[ch('y'), code(KeyCode::Enter)], Action::Yes, "refused: the changes add errors", None),
     b(&[Preview, Blocked], &[ch('n')], Action::No, "go back without writing", None),

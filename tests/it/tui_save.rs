@@ -191,3 +191,15 @@ fn undoing_a_delete_keeps_old_errors_old() {
     assert_eq!(d.app.source(), broken);
     assert!(d.app.new_errors().is_empty(), "{:?}", d.app.new_errors());
 }
+
+#[test]
+fn enter_in_the_diff_preview_writes_nothing() {
+    let mut d = OnDisk::new(CONF);
+    d.press(&format!("{TO_R1}{LEVEL_12}s<enter>"));
+    assert_eq!(d.on_disk(), CONF, "only y writes");
+    assert_eq!(d.app.mode(), Mode::Preview);
+    d.press("<esc>");
+    assert_eq!(d.app.mode(), Mode::Browse);
+    assert_eq!(d.on_disk(), CONF);
+    assert!(d.app.is_modified());
+}
