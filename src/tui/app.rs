@@ -354,13 +354,20 @@ impl App {
         }
     }
 
-    /// Below 80x24 only quitting works: nothing else can be shown.
+    /// Below 80x24 only quitting works: nothing else can be shown. With changes, the
+    /// quit question is a compact one: discard, or keep editing (saving needs the
+    /// diff preview, hence a larger window).
     fn key_when_too_small(&mut self, k: &KeyEvent) -> Vec<Msg> {
-        let quit = keys::action(Mode::Browse, k) == Some(Action::Quit);
-        if quit && !self.is_modified() {
-            vec![Msg::Effect(Effect::Quit)]
-        } else {
-            Vec::new()
+        if matches!(self.popup, Some(Popup::QuitPrompt)) {
+            return match keys::action(Mode::QuitPrompt, k) {
+                Some(Action::Discard) => vec![Msg::Effect(Effect::Quit)],
+                Some(Action::Cancel) => vec![Msg::Close],
+                _ => Vec::new(),
+            };
+        }
+        match keys::action(Mode::Browse, k) {
+            Some(Action::Quit) => self.quit(),
+            _ => Vec::new(),
         }
     }
 

@@ -427,10 +427,13 @@ pub(crate) fn new_builtin(about: &str) -> String {
 /// The terminal is below the minimum size.
 pub(crate) fn too_small(w: u16, h: u16, min: (u16, u16)) -> String {
     format!(
-        "Terminal too small: {w}x{h}. ossec-ar needs at least {}x{}. Enlarge the window to go on (q quits when nothing is modified).",
+        "Terminal too small: {w}x{h}. ossec-ar needs at least {}x{}. Enlarge the window to go on (q quits).",
         min.0, min.1
     )
 }
+
+/// The quit question when the window is too small for the popup and the diff.
+pub(crate) const QUIT_SMALL: &str = "Unsaved changes. d: discard them and quit. Esc or c: keep editing (enlarge the window to save).";
 
 /// The file cannot be read.
 pub(crate) fn cannot_read(path: &std::path::Path, e: &std::io::Error) -> String {
