@@ -93,10 +93,20 @@ impl Session {
     /// Applies one edit as one undo step. A refused edit leaves everything unchanged;
     /// an edit that changes nothing adds no step and reports `changed: false`.
     pub fn apply(&mut self, op: EditOp) -> Result<Change, EditError> {
+        let mut changes = self.apply_all(vec![op])?;
+        Ok(changes.pop().unwrap_or_default())
+    }
+
+    /// Applies edits in order as one undo step (a command and the response that uses
+    /// it): the first refusal leaves everything unchanged, the earlier edits included.
+    pub fn apply_all(&mut self, ops: Vec<EditOp>) -> Result<Vec<Change>, EditError> {
         let mut txn = apply::Txn::new(&self.doc, Rc::clone(&self.config));
-        let change = apply::run(&mut txn, op)?;
+        let mut changes = Vec::with_capacity(ops.len());
+        for op in ops {
+            changes.push(apply::run(&mut txn, op)?);
+        }
         if txn.doc.source() == self.doc.source() {
-            return Ok(Change::default());
+            return Ok(changes.iter().map(|_| Change::default()).collect());
         }
         if txn.doc.errors().len() > self.doc.errors().len() {
             let why = txn
@@ -110,7 +120,7 @@ impl Session {
         }
         self.config = txn.config();
         self.doc = txn.doc;
-        let shifts: Vec<Shift> = change.shift.into_iter().collect();
+        let shifts: Vec<Shift> = changes.iter().filter_map(|c| c.shift).collect();
         for s in &shifts {
             shift::push(&mut self.path, *s);
         }
@@ -119,7 +129,7 @@ impl Session {
             shifts,
         });
         self.redo.clear();
-        Ok(change)
+        Ok(changes)
     }
 
     /// Undoes the last step; `false` when there is none.
@@ -300,6 +310,30 @@ mod tests {
         );
         assert_eq!(s.source(), SRC);
         assert!(!s.can_undo());
+    }
+
+    #[test]
+    fn apply_all_is_one_step_and_all_or_nothing() {
+        let mut s = Session::new(SRC.into());
+        let add = |name: &str| {
+            EditOp::AddCommand(vec![
+                ("name".into(), name.into()),
+                ("executable".into(), "x.sh".into()),
+            ])
+        };
+        let e = s
+            .apply_all(vec![add("new"), set("response:9", "level", "7")])
+            .expect_err("no response 9");
+        assert!(matches!(e, EditError::NoMatch { .. }), "{e}");
+        assert_eq!(s.source(), SRC, "the command is not left behind");
+        assert!(!s.can_undo());
+        let changes = s
+            .apply_all(vec![add("new"), set("response:1", "command", "new")])
+            .expect("both");
+        assert_eq!(changes.len(), 2);
+        assert!(s.source().contains("<name>new</name>"));
+        assert!(s.undo());
+        assert_eq!(s.source(), SRC, "one undo takes both back");
     }
 
     #[test]

@@ -92,7 +92,7 @@ pub(crate) enum Msg {
         /// The form field it comes from.
         field: usize,
     },
-    /// Commit several edits, stopping at the first refused.
+    /// Commit several edits as one undo step, all or none.
     ApplyAll(Vec<EditOp>),
     /// Select a block in the list.
     Select(BlockRef),

@@ -18,13 +18,14 @@ use crate::validate::{self, Context};
 const RULE_CHECK_BUDGET: usize = 1_000_000;
 
 impl App {
-    /// Applies edits in order; the first refusal stops and is reported.
+    /// Applies edits in order as one undo step; a refusal of any leaves the document
+    /// unchanged and is reported.
     pub(super) fn apply(&mut self, ops: Vec<EditOp>) -> Vec<Msg> {
         let mut out = Vec::new();
-        for op in ops {
-            match self.session.apply(op) {
-                Ok(change) => {
-                    self.revision += u64::from(change.changed);
+        match self.session.apply_all(ops) {
+            Ok(changes) => {
+                self.revision += u64::from(changes.iter().any(|c| c.changed));
+                for change in changes {
                     if let Some(sel) = change.inserted {
                         out.push(Msg::Select(self.block_of(&sel)));
                     }
@@ -32,11 +33,8 @@ impl App {
                         out.push(Msg::Info(s::renamed(&change.renamed_responses)));
                     }
                 }
-                Err(e) => {
-                    out.push(Msg::Error(e.to_string()));
-                    break;
-                }
             }
+            Err(e) => out.push(Msg::Error(e.to_string())),
         }
         self.refresh();
         out

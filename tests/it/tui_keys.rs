@@ -499,3 +499,24 @@ fn quitting_with_changes_asks_even_in_a_too_small_window() {
     assert_eq!(a.mode(), Mode::QuitPrompt);
     assert_eq!(press(&mut a, "d"), vec![Effect::Quit]);
 }
+
+#[test]
+fn guided_creation_with_a_new_command_is_one_undo_step() {
+    let mut a = app(CONF);
+    press(
+        &mut a,
+        "jjjahost<enter>7<tab>sshd|web<enter>jj<enter><c-u>005<enter><tab>10,30<enter>y",
+    );
+    assert_eq!(a.mode(), Mode::Browse);
+    assert!(a.source().contains("<name>host-deny</name>"));
+    assert!(a.source().contains("<command>host-deny</command>"));
+    press(&mut a, "u");
+    assert_eq!(
+        a.source(),
+        CONF,
+        "one undo takes the command and the response"
+    );
+    press(&mut a, "<c-r>");
+    assert!(a.source().contains("<name>host-deny</name>"));
+    assert!(a.source().contains("<command>host-deny</command>"));
+}
