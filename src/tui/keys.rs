@@ -209,8 +209,9 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Sim], &[code(KeyCode::PageDown)], Action::PageDown, "scroll what the rule does, down", None),
     b(MOVING, &[code(KeyCode::Up), ch('k')], Action::Up, "move up", None),
     b(MOVING, &[code(KeyCode::Down), ch('j')], Action::Down, "move down", None),
-    b(&[Pick], &[code(KeyCode::Up)], Action::Up, "previous choice", None),
-    b(&[Pick], &[code(KeyCode::Down)], Action::Down, "next choice", None),
+    // Letters type into the filter: only the arrows move (the hint says so).
+    b(&[Pick], &[code(KeyCode::Up)], Action::Up, "previous choice", Some("previous")),
+    b(&[Pick], &[code(KeyCode::Down)], Action::Down, "next choice", Some("next; typing filters")),
     b(&[Edit], &[code(KeyCode::Up)], Action::Up, "keep the value, previous field", None),
     b(&[Edit], &[code(KeyCode::Down)], Action::Down, "keep the value, next field", None),
     b(PAGING, &[code(KeyCode::PageUp)], Action::PageUp, "page up", None),

@@ -520,3 +520,21 @@ fn guided_creation_with_a_new_command_is_one_undo_step() {
     assert!(a.source().contains("<name>host-deny</name>"));
     assert!(a.source().contains("<command>host-deny</command>"));
 }
+
+#[test]
+fn guided_creation_accepts_an_empty_timeout_as_its_text_says() {
+    let mut a = app(CONF);
+    press(
+        &mut a,
+        "jjjahost<enter>7<tab>sshd|web<enter>jj<enter><c-u>005<enter><c-u><enter>",
+    );
+    assert_eq!(a.mode(), Mode::Review, "{}", notice(&a));
+    press(&mut a, "y");
+    let doc = ossec_ar::xml::parse(a.source());
+    let cfg = ossec_ar::model::Config::from_document(&doc);
+    assert_eq!(
+        cfg.responses[2].value("timeout"),
+        None,
+        "left out: never undone"
+    );
+}

@@ -204,3 +204,17 @@ fn a_file_too_large_for_every_rule_check_says_so() {
     let s = screen(&a, 160, 30);
     assert!(s.contains("(rule checks: selected response only)"), "{s}");
 }
+
+#[test]
+fn in_the_group_picker_j_and_k_filter_and_the_hint_says_so() {
+    let mut a = app();
+    press(&mut a, &format!("{TO_R1}jjjjj<enter><c-p>"));
+    assert_eq!(a.mode(), Mode::Pick);
+    let s = shown(&a);
+    assert!(s.contains("Down next; typing filters"), "{s}");
+    // "jk" filters to nothing; Down then Enter on "scan" picks web_scan.
+    press(&mut a, "jk");
+    assert_eq!(a.mode(), Mode::Pick);
+    press(&mut a, "<bs><bs>scan<down><enter>");
+    assert_eq!(a.mode(), Mode::Edit);
+}
