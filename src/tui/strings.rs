@@ -569,6 +569,10 @@ pub(crate) fn runs_on(targets: &[String]) -> String {
     }
 }
 
+/// Instead of the timeout when the response does not run for this event.
+pub(crate) const NOTHING_TO_UNDO_NOT_RUN: &str =
+    "does not run at all for this event, so nothing is undone (see below)";
+
 /// The delete after the timeout (reference §5.5).
 pub(crate) fn delete_after(secs: Option<i64>) -> String {
     match secs {

@@ -218,3 +218,16 @@ fn in_the_group_picker_j_and_k_filter_and_the_hint_says_so() {
     press(&mut a, "<bs><bs>scan<down><enter>");
     assert_eq!(a.mode(), Mode::Edit);
 }
+
+#[test]
+fn simulator_pane_a_white_listed_source_ip_runs_nothing_and_undoes_nothing() {
+    let mut a = app();
+    // Response #1 has a timeout of 600; 127.0.0.1 is in the config's white list.
+    press(&mut a, "jjjpe<tab><c-u>127.0.0.1<enter>");
+    let s = shown(&a);
+    assert!(s.contains("runs nowhere"), "{s}");
+    assert!(s.contains("does not run at all"), "{s}");
+    assert!(!s.contains("never undone"), "{s}");
+    assert!(!s.contains("undone (delete) after"), "{s}");
+    assert!(s.contains("white-listed"), "{s}");
+}
