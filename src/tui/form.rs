@@ -12,7 +12,7 @@ use super::popup::Popup;
 use super::rules_ui;
 use super::session::{BlockKind, EditOp, Selector};
 use super::strings as s;
-use crate::model::{BlockRef, Config, Field};
+use crate::model::{BlockRef, Config, Field, Location};
 
 /// A field being typed into.
 #[derive(Debug, Clone)]
@@ -319,14 +319,36 @@ pub(crate) fn rule_picker(field: &'static str, ctx: &Ctx<'_>) -> Vec<Msg> {
     }
 }
 
-/// Is the response's location `defined-agent` (the only one that reads agent_id)?
+/// Does the response's location read as `defined-agent`, as the daemon reads it
+/// (the only one that reads agent_id; reference §3.3)?
 pub(crate) fn uses_agent(cfg: &Config, b: BlockRef) -> bool {
     match b {
         BlockRef::Response(n) => cfg
             .responses
             .get(n - 1)
             .and_then(|r| r.value("location"))
-            .is_some_and(|l| l.to_ascii_lowercase().contains("defined-agent")),
+            .is_some_and(|l| Location::read(l).has(Location::SPECIFIC_AGENT)),
         BlockRef::Command(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agent_id_is_read_where_the_daemon_reads_defined_agent() {
+        let cfg = |loc: &str| {
+            let text = format!(
+                "<ossec_config><active-response><command>x</command><location>{loc}</location></active-response></ossec_config>"
+            );
+            Config::from_document(&crate::xml::parse(&text))
+        };
+        let r1 = BlockRef::Response(1);
+        assert!(uses_agent(&cfg("defined-agent"), r1));
+        assert!(uses_agent(&cfg("local,Defined-Agent"), r1), "by substring");
+        assert!(!uses_agent(&cfg("defined_agent"), r1));
+        assert!(!uses_agent(&cfg("local"), r1));
+        assert!(!uses_agent(&cfg("defined-agent"), BlockRef::Command(1)));
     }
 }
