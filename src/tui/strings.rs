@@ -96,11 +96,6 @@ pub(crate) fn agent_short(v: &str) -> String {
     format!("agent {v:0>3}: the agent list writes ids with three digits")
 }
 
-/// A second command with this name (reference §2: the first wins).
-pub(crate) fn name_taken(v: &str, index: usize) -> String {
-    format!("command #{index} is already named '{v}': the daemon would use the first one")
-}
-
 /// Executable not under the home.
 pub(crate) fn executable_missing(bin: &str) -> String {
     format!("not found in {bin} on this machine")

@@ -225,7 +225,12 @@ fn command_name_must_be_unique_and_not_start_with_a_bang() {
     let mut a = app(CONF);
     press(&mut a, "jj<tab><enter><c-u>firewall-drop<enter>");
     assert_eq!(a.source(), CONF);
-    assert!(shown(&a).contains("already named"), "{}", shown(&a));
+    assert!(
+        shown(&a).contains("command #1 is already named 'firewall-drop':")
+            && shown(&a).contains("names must be unique"),
+        "{}",
+        shown(&a)
+    );
     press(&mut a, "<c-u>!spare<enter>");
     assert_eq!(a.source(), CONF);
     press(&mut a, "<c-u>spare2<enter>");
