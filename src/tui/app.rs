@@ -303,8 +303,10 @@ impl App {
             Event::Reloaded(r) => self.reloaded(r),
         };
         let effects = self.process(msgs);
-        self.list
-            .keep_in_view(self.session.config(), ui::list_height(self.size));
+        // The line of file-level findings takes a row of the list.
+        let file_rows = usize::from(!super::list::file_findings(&self.diags).is_empty());
+        let height = ui::list_height(self.size).saturating_sub(file_rows);
+        self.list.keep_in_view(self.session.config(), height);
         self.update_rule_findings();
         let (revision, selected) = (self.revision, self.list.selected);
         let ctx = ctx!(self);

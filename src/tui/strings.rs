@@ -96,6 +96,17 @@ pub(crate) fn agent_short(v: &str) -> String {
     format!("agent {v:0>3}: the agent list writes ids with three digits")
 }
 
+/// The list's top line: a finding about the file rather than a block.
+pub(crate) fn file_finding(line: usize, message: &str, more: usize) -> String {
+    let more = if more > 0 {
+        format!(" (+{more} more)")
+    } else {
+        String::new()
+    };
+    // The count before the message, which the list's width may cut.
+    format!("file, line {line}{more}: {message}")
+}
+
 /// Executable not under the home.
 pub(crate) fn executable_missing(bin: &str) -> String {
     format!("not found in {bin} on this machine")

@@ -543,3 +543,19 @@ fn guided_creation_accepts_an_empty_timeout_as_its_text_says() {
         "left out: never undone"
     );
 }
+
+#[test]
+fn file_level_findings_show_at_the_top_of_the_list() {
+    let clean = app(CONF);
+    assert!(!shown(&clean).contains("file, line"), "{}", shown(&clean));
+    // An unclosed element after the root: XML syntax, about no block.
+    let broken = format!("{CONF}<x>\n");
+    let a = app(&broken);
+    let s = shown(&a);
+    let last = broken.lines().count();
+    assert!(
+        s.contains(&format!("E file, line {last} (+1 more): invalid root")),
+        "{s}"
+    );
+    assert!(s.contains("2 errors"), "{s}");
+}
