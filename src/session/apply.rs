@@ -146,7 +146,7 @@ pub(super) fn run(txn: &mut Txn, op: EditOp) -> Result<Change, EditError> {
 fn kind_of(sel: &Selector) -> Block {
     match sel {
         Selector::Response(_) => Block::Response(1),
-        Selector::Command(_) => Block::Command(1),
+        Selector::Command(_) | Selector::CommandAt(_) => Block::Command(1),
     }
 }
 
@@ -156,6 +156,11 @@ fn resolve(doc: &Document, cfg: &Config, sel: &Selector) -> Result<Block, EditEr
         Selector::Response(_) => Err(EditError::NoMatch {
             sel: sel.clone(),
             found: plural(cfg.responses.len(), "response"),
+        }),
+        Selector::CommandAt(n) if *n >= 1 && *n <= cfg.commands.len() => Ok(Block::Command(*n)),
+        Selector::CommandAt(_) => Err(EditError::NoMatch {
+            sel: sel.clone(),
+            found: plural(cfg.commands.len(), "command"),
         }),
         Selector::Command(name) => {
             let found: Vec<_> = cfg
@@ -185,6 +190,11 @@ fn resolve(doc: &Document, cfg: &Config, sel: &Selector) -> Result<Block, EditEr
     }
 }
 
+/// The index of the first command named `name`: the one the daemons use.
+fn first_of(cfg: &Config, name: &str) -> Option<usize> {
+    cfg.command(name).map(|c| c.index)
+}
+
 fn plural(n: usize, word: &str) -> String {
     format!("the file has {n} {word}{}", if n == 1 { "" } else { "s" })
 }
@@ -207,8 +217,13 @@ fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change
     let cfg = txn.config();
     let block = resolve(&txn.doc, &cfg, sel)?;
     let mut renamed = Vec::new();
+    // Responses use the first command of a name: renaming a later duplicate
+    // renames no response.
     let old_name = match block {
-        Block::Command(i) if field == "name" => cfg.commands[i - 1].name().map(str::to_string),
+        Block::Command(i) if field == "name" => cfg.commands[i - 1]
+            .name()
+            .filter(|n| first_of(&cfg, n) == Some(i))
+            .map(str::to_string),
         _ => None,
     };
     if let Block::Command(i) = block
@@ -467,10 +482,12 @@ fn remove(txn: &mut Txn, sel: &Selector, force: bool) -> Result<Change, EditErro
     let block = resolve(&txn.doc, &cfg, sel)?;
     if let (Block::Command(i), false) = (block, force) {
         let name = cfg.commands[i - 1].name();
+        // Only the first command of a name is used (a later duplicate is dead).
+        let used = name.is_some_and(|n| first_of(&cfg, n) == Some(i));
         let users: Vec<usize> = cfg
             .responses
             .iter()
-            .filter(|r| name.is_some() && r.command_name() == name)
+            .filter(|r| used && r.command_name() == name)
             .map(|r| r.index)
             .collect();
         if !users.is_empty() {

@@ -98,6 +98,10 @@ pub(super) fn problems(session: &Session, op: &EditOp) -> Vec<FieldProblem> {
             sel: Selector::Command(name),
             ..
         } => cfg.command(name).map(|c| c.index),
+        EditOp::Set {
+            sel: Selector::CommandAt(n),
+            ..
+        } => Some(*n),
         _ => None,
     };
     let problem = |kind, field: &str, value: &str| {
@@ -156,7 +160,7 @@ pub(super) fn block_problems(session: &Session, sel: &Selector) -> Vec<FieldProb
 fn kind_of(sel: &Selector) -> BlockKind {
     match sel {
         Selector::Response(_) => BlockKind::Response,
-        Selector::Command(_) => BlockKind::Command,
+        Selector::Command(_) | Selector::CommandAt(_) => BlockKind::Command,
     }
 }
 

@@ -47,6 +47,7 @@ impl App {
                 let c = self.session.config().command(name);
                 BlockRef::Command(c.map_or(1, |c| c.index))
             }
+            Selector::CommandAt(n) => BlockRef::Command(*n),
         }
     }
 

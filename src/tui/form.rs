@@ -63,12 +63,36 @@ pub(crate) fn selector(cfg: &Config, b: BlockRef) -> Result<Selector, String> {
         BlockRef::Command(n) => {
             let c = cfg.commands.get(n - 1).ok_or(s::NO_SUCH_BLOCK)?;
             let name = c.name().ok_or(s::COMMAND_WITHOUT_NAME)?;
-            match cfg.command(name) {
-                Some(first) if first.index != n => Err(s::duplicate_name(name, first.index)),
-                _ => Ok(Selector::Command(name.to_string())),
-            }
+            // A name defined twice reaches the block by its position.
+            let unique = cfg
+                .commands
+                .iter()
+                .filter(|c| c.name() == Some(name))
+                .count()
+                == 1;
+            Ok(if unique {
+                Selector::Command(name.to_string())
+            } else {
+                Selector::CommandAt(n)
+            })
         }
     }
+}
+
+/// The responses that use command `n` (1-based): those naming it, when it is the
+/// first command of its name (the daemons use that one; a later duplicate is dead).
+pub(crate) fn command_users(cfg: &Config, n: usize) -> Vec<usize> {
+    let Some(name) = cfg.commands.get(n - 1).and_then(|c| c.name()) else {
+        return Vec::new();
+    };
+    if cfg.command(name).map(|c| c.index) != Some(n) {
+        return Vec::new();
+    }
+    cfg.responses
+        .iter()
+        .filter(|r| r.command_name() == Some(name))
+        .map(|r| r.index)
+        .collect()
 }
 
 /// The session's name for the kind of a block.

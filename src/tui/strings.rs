@@ -344,13 +344,6 @@ pub(crate) fn required(name: &str) -> String {
     format!("{name} is required: it cannot be removed")
 }
 
-/// Two commands share a name: edits by name would reach the first one.
-pub(crate) fn duplicate_name(name: &str, first: usize) -> String {
-    format!(
-        "command #{first} has the same name '{name}' and the daemon uses that one: edit or delete it first"
-    )
-}
-
 /// Responses renamed along with their command.
 pub(crate) fn renamed(responses: &[usize]) -> String {
     let word = if responses.len() == 1 {

@@ -559,3 +559,44 @@ fn file_level_findings_show_at_the_top_of_the_list() {
     );
     assert!(s.contains("2 errors"), "{s}");
 }
+
+/// CONF with a second command named firewall-drop (command #4), used by nothing.
+fn with_duplicate() -> String {
+    CONF.replace(
+        "  <active-response>\n    <command>firewall-drop</command>",
+        "  <command>\n    <name>firewall-drop</name>\n    <executable>other.sh</executable>\n  </command>\n\n  <active-response>\n    <command>firewall-drop</command>",
+    )
+}
+
+#[test]
+fn the_unused_duplicate_of_a_command_name_can_be_deleted() {
+    let dup = with_duplicate();
+    let mut a = app(&dup);
+    assert_eq!(
+        ossec_ar::model::Config::from_document(&ossec_ar::xml::parse(&dup))
+            .commands
+            .len(),
+        4
+    );
+    press(&mut a, "jjj");
+    assert_eq!(a.selected(), Some(BlockRef::Command(4)));
+    let s = shown(&a);
+    assert!(s.contains("used by no response"), "{s}");
+    assert!(!s.contains("used by response #1"), "{s}");
+    press(&mut a, "dy");
+    assert_eq!(a.source(), CONF, "the duplicate and its separator are gone");
+    // The first definition is the one in use.
+    press(&mut a, "gd");
+    assert_eq!(a.selected(), Some(BlockRef::Command(1)));
+    assert!(a.notice().is_some_and(|n| n.error), "in use: refused");
+    assert_eq!(a.source(), CONF);
+}
+
+#[test]
+fn the_duplicate_of_a_command_name_can_be_edited_without_renaming_responses() {
+    let mut a = app(&with_duplicate());
+    press(&mut a, "jjj<tab><enter><c-u>other<enter>");
+    let cfg = ossec_ar::model::Config::from_document(&ossec_ar::xml::parse(a.source()));
+    assert_eq!(cfg.commands[3].name(), Some("other"));
+    assert_eq!(cfg.responses[0].command_name(), Some("firewall-drop"));
+}
