@@ -187,6 +187,11 @@ pub(crate) const EXTERNAL_QUESTION: &str = "Someone else changed the file since 
 pub(crate) const PREVIEW_TITLE: &str = "save: the changes to write";
 /// The command form.
 pub(crate) const NEW_COMMAND_TITLE: &str = "new command";
+/// Under the new command's fields.
+pub(crate) const NEW_COMMAND_NOTE: &str =
+    "  Enter on timeout_allowed: toggle; elsewhere: preview, then y inserts";
+/// The new command's diff preview.
+pub(crate) const NEW_COMMAND_REVIEW_TITLE: &str = "new command: y inserts, Esc goes back";
 /// Help overlay title.
 pub(crate) const HELP_TITLE: &str = "keys (j/k scroll, Esc closes)";
 /// Help sections.

@@ -411,7 +411,21 @@ fn a_in_the_commands_section_adds_a_command() {
     let mut a = app(CONF);
     press(&mut a, "a<enter>");
     assert_eq!(a.source(), CONF, "a command needs a name");
-    press(&mut a, "notify<tab>notify.sh<tab><c-u>no<enter>");
+    // Enter on timeout_allowed toggles it (yes -> no) and inserts nothing.
+    press(&mut a, "notify<tab>notify.sh<tab><enter>");
+    assert_eq!(a.source(), CONF, "Enter toggled, inserted nothing");
+    assert_eq!(a.mode(), Mode::Edit);
+    // Enter on another field: the diff of the block; y inserts it.
+    press(&mut a, "<tab><enter>");
+    assert_eq!(a.mode(), Mode::Review);
+    assert_eq!(a.source(), CONF, "nothing before y");
+    let s = shown(&a);
+    assert!(
+        s.contains("+    <timeout_allowed>no</timeout_allowed>"),
+        "{s}"
+    );
+    press(&mut a, "y");
+    assert_eq!(a.mode(), Mode::Browse);
     let doc = ossec_ar::xml::parse(a.source());
     let cfg = ossec_ar::model::Config::from_document(&doc);
     let c = cfg.command("notify").expect("added");
