@@ -100,7 +100,7 @@ pub enum Cmd {
     Set {
         /// The configuration file.
         file: PathBuf,
-        /// The block: response:N or command:NAME.
+        /// The block: response:N, command:NAME or command#N (the N-th command).
         #[arg(value_name = "SEL")]
         sel: String,
         /// The fields to set.
@@ -114,7 +114,7 @@ pub enum Cmd {
     Unset {
         /// The configuration file.
         file: PathBuf,
-        /// The block: response:N or command:NAME.
+        /// The block: response:N, command:NAME or command#N (the N-th command).
         #[arg(value_name = "SEL")]
         sel: String,
         /// The fields to remove.
@@ -134,7 +134,7 @@ pub enum Cmd {
     Rm {
         /// The configuration file.
         file: PathBuf,
-        /// The block: response:N or command:NAME.
+        /// The block: response:N, command:NAME or command#N (the N-th command).
         #[arg(value_name = "SEL")]
         sel: String,
         /// Edit options.

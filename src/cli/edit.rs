@@ -4,7 +4,6 @@
 //!
 //! stdout carries data (the diff, the JSON object); stderr carries messages.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -13,7 +12,7 @@ use serde_json::{Value, json};
 use super::args::{Common, EditArgs, Format};
 use super::output::{self, Loaded};
 use super::{EXIT_OK, Failure};
-use crate::model::{BlockRef, Diagnostic, Severity};
+use crate::model::{Diagnostic, Severity};
 use crate::save::{self, SaveError, SaveOptions};
 use crate::session::{EditError, EditOp, FieldProblem, Selector, Session};
 use crate::validate;
@@ -110,20 +109,10 @@ fn edit_failure(e: EditError) -> Failure {
     }
 }
 
-/// A change of block numbering made by an add or a remove, to compare findings about
-/// the same block before and after.
-#[derive(Debug, Clone, Copy)]
-struct Shift {
-    command: bool,
-    at: usize,
-    removed: bool,
-}
-
 /// What the edits did, before validation.
 #[derive(Default)]
 struct Applied {
     problems: Vec<FieldProblem>,
-    shifts: Vec<Shift>,
     touched: Vec<Selector>,
     renamed: Vec<usize>,
 }
@@ -132,103 +121,17 @@ fn apply_all(session: &mut Session, ops: Vec<EditOp>) -> Result<Applied, Failure
     let mut done = Applied::default();
     for op in ops {
         done.problems.extend(session.problems(&op));
-        let removed = removed_block(session, &op);
         let change = session.apply(op.clone()).map_err(edit_failure)?;
         done.renamed.extend(change.renamed_responses);
-        done.shifts.extend(removed);
         match (&op, change.inserted) {
             (EditOp::Set { sel, .. } | EditOp::Unset { sel, .. }, _) => {
                 done.touched.push(sel.clone())
             }
-            (_, Some(Selector::Response(at))) => {
-                done.touched.push(Selector::Response(at));
-                done.shifts.push(Shift {
-                    command: false,
-                    at,
-                    removed: false,
-                });
-            }
-            (_, Some(Selector::Command(name))) => {
-                done.shifts
-                    .extend(command_index(session, &name).map(|at| Shift {
-                        command: true,
-                        at,
-                        removed: false,
-                    }))
-            }
+            (_, Some(Selector::Response(at))) => done.touched.push(Selector::Response(at)),
             _ => {}
         }
     }
     Ok(done)
-}
-
-fn command_index(session: &Session, name: &str) -> Option<usize> {
-    let c = session.config().commands.iter();
-    c.filter(|c| c.name() == Some(name)).map(|c| c.index).next()
-}
-
-fn removed_block(session: &Session, op: &EditOp) -> Option<Shift> {
-    let EditOp::Remove { sel, .. } = op else {
-        return None;
-    };
-    let (command, at) = match sel {
-        Selector::Response(n) => (false, *n),
-        Selector::Command(name) => (true, command_index(session, name)?),
-    };
-    Some(Shift {
-        command,
-        at,
-        removed: true,
-    })
-}
-
-/// A finding's block in the numbering after the shifts; `None` when the block is gone.
-fn renumber(block: Option<BlockRef>, shifts: &[Shift]) -> Option<Option<BlockRef>> {
-    let mut b = block;
-    for s in shifts {
-        let (i, is_command) = match b {
-            Some(BlockRef::Command(i)) => (i, true),
-            Some(BlockRef::Response(i)) => (i, false),
-            None => return Some(None),
-        };
-        if is_command != s.command {
-            continue;
-        }
-        let j = match (s.removed, i.cmp(&s.at)) {
-            (true, std::cmp::Ordering::Equal) => return None,
-            (true, std::cmp::Ordering::Greater) => i - 1,
-            (false, std::cmp::Ordering::Greater | std::cmp::Ordering::Equal) => i + 1,
-            _ => i,
-        };
-        b = Some(if is_command {
-            BlockRef::Command(j)
-        } else {
-            BlockRef::Response(j)
-        });
-    }
-    Some(b)
-}
-
-/// Errors of `after` that `before` did not have, compared by code and block (SPEC §7).
-fn new_errors<'a>(
-    before: &[Diagnostic],
-    after: &'a [Diagnostic],
-    shifts: &[Shift],
-) -> Vec<&'a Diagnostic> {
-    let mut had: HashMap<(&str, Option<BlockRef>), usize> = HashMap::new();
-    for d in before.iter().filter(|d| d.severity == Severity::Error) {
-        if let Some(block) = renumber(d.block, shifts) {
-            *had.entry((d.code, block)).or_default() += 1;
-        }
-    }
-    let mut out = Vec::new();
-    for d in after.iter().filter(|d| d.severity == Severity::Error) {
-        match had.get_mut(&(d.code, d.block)) {
-            Some(n) if *n > 0 => *n -= 1,
-            _ => out.push(d),
-        }
-    }
-    out
 }
 
 /// Cross-field problems of the blocks the edit touched that the file did not have.
@@ -270,12 +173,18 @@ fn run(common: &Common, file: &Path, ops: Vec<EditOp>, edit: &EditArgs) -> anyho
     problems.extend(new_block_problems(&original, &session, &applied.touched));
     let before = loaded.diagnostics();
     let after = validate::check_source(session.source(), loaded.profile, loaded.home.as_deref());
-    let added = new_errors(&before, &after, &applied.shifts);
+    let added = session.new_errors(&before, &after);
+    let other: Vec<&Diagnostic> = session
+        .new_findings(&before, &after)
+        .into_iter()
+        .filter(|d| d.severity != Severity::Error)
+        .collect();
     let report = Report {
         file,
         session: &session,
         after: &after,
         added: &added,
+        other: &other,
         problems: &problems,
         renamed: &applied.renamed,
     };
@@ -321,6 +230,8 @@ struct Report<'a> {
     session: &'a Session,
     after: &'a [Diagnostic],
     added: &'a [&'a Diagnostic],
+    /// The warnings and notes the edits add, shown after the outcome.
+    other: &'a [&'a Diagnostic],
     problems: &'a [FieldProblem],
     renamed: &'a [usize],
 }
@@ -342,6 +253,7 @@ impl Report<'_> {
             self.print_json(&diff, &result)?;
         } else if let Ok(done) = &result {
             self.print_done(done.as_ref());
+            self.print_other(common)?;
         }
         result.map(|_| EXIT_OK).map_err(Into::into)
     }
@@ -372,6 +284,16 @@ impl Report<'_> {
         for p in self.problems {
             let shown = output::escape_controls(&p.to_string());
             writeln!(err, "{}: invalid value: {shown}", self.file.display())?;
+        }
+        Ok(())
+    }
+
+    /// The warnings and notes the edit adds, compiler style without the source line.
+    fn print_other(&self, common: &Common) -> std::io::Result<()> {
+        let mut err = std::io::stderr().lock();
+        let color = output::use_color(common.color);
+        for d in self.other {
+            output::write_diagnostic(&mut err, self.file, self.session.doc(), d, false, color)?;
         }
         Ok(())
     }
@@ -445,62 +367,5 @@ impl Report<'_> {
             "backup": backup,
             "refused": result.as_ref().err().map(|f| f.message.clone()),
         }))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn findings_follow_their_block_across_adds_and_removes() {
-        let rm2 = [Shift {
-            command: false,
-            at: 2,
-            removed: true,
-        }];
-        assert_eq!(
-            renumber(Some(BlockRef::Response(3)), &rm2),
-            Some(Some(BlockRef::Response(2)))
-        );
-        assert_eq!(renumber(Some(BlockRef::Response(2)), &rm2), None);
-        assert_eq!(
-            renumber(Some(BlockRef::Command(3)), &rm2),
-            Some(Some(BlockRef::Command(3)))
-        );
-        let add1 = [Shift {
-            command: true,
-            at: 1,
-            removed: false,
-        }];
-        assert_eq!(
-            renumber(Some(BlockRef::Command(1)), &add1),
-            Some(Some(BlockRef::Command(2)))
-        );
-        assert_eq!(renumber(None, &add1), Some(None));
-    }
-
-    #[test]
-    fn only_errors_the_edit_adds_count() {
-        let d = |code, block| Diagnostic {
-            severity: Severity::Error,
-            code,
-            message: String::new(),
-            offset: 0,
-            block,
-        };
-        let before = [d("a", Some(BlockRef::Response(3)))];
-        let after = [
-            d("a", Some(BlockRef::Response(2))),
-            d("b", Some(BlockRef::Response(1))),
-        ];
-        let rm1 = [Shift {
-            command: false,
-            at: 1,
-            removed: true,
-        }];
-        let added = new_errors(&before, &after, &rm1);
-        assert_eq!(added.len(), 1);
-        assert_eq!(added[0].code, "b");
     }
 }

@@ -11,6 +11,7 @@ use crate::xml::{self, Document, ElementId, Splice};
 
 use super::check::BlockKind;
 use super::op::{Change, EditError, EditOp, Selector};
+use super::shift::Shift;
 
 /// One applied splice set and the splices that undo it.
 #[derive(Debug, Clone)]
@@ -105,6 +106,19 @@ impl Block {
         }
     }
 
+    /// The numbering change of adding or removing this block.
+    fn shift(self, removed: bool) -> Shift {
+        let (command, at) = match self {
+            Block::Command(i) => (true, i),
+            Block::Response(i) => (false, i),
+        };
+        Shift {
+            command,
+            at,
+            removed,
+        }
+    }
+
     fn check_field(self, field: &str) -> Result<(), EditError> {
         if self.fields().contains(&field) {
             return Ok(());
@@ -132,7 +146,7 @@ pub(super) fn run(txn: &mut Txn, op: EditOp) -> Result<Change, EditError> {
 pub(super) fn kind_of(sel: &Selector) -> BlockKind {
     match sel {
         Selector::Response(_) => BlockKind::Response,
-        Selector::Command(_) => BlockKind::Command,
+        Selector::Command(_) | Selector::CommandAt(_) => BlockKind::Command,
     }
 }
 
@@ -151,6 +165,11 @@ fn resolve(doc: &Document, cfg: &Config, sel: &Selector) -> Result<Block, EditEr
         Selector::Response(_) => Err(EditError::NoMatch {
             sel: sel.clone(),
             found: plural(cfg.responses.len(), "response"),
+        }),
+        Selector::CommandAt(n) if *n >= 1 && *n <= cfg.commands.len() => Ok(Block::Command(*n)),
+        Selector::CommandAt(_) => Err(EditError::NoMatch {
+            sel: sel.clone(),
+            found: plural(cfg.commands.len(), "command"),
         }),
         Selector::Command(name) => {
             let found: Vec<_> = cfg
@@ -180,6 +199,11 @@ fn resolve(doc: &Document, cfg: &Config, sel: &Selector) -> Result<Block, EditEr
     }
 }
 
+/// The index of the first command named `name`: the one the daemons use.
+fn first_of(cfg: &Config, name: &str) -> Option<usize> {
+    cfg.command(name).map(|c| c.index)
+}
+
 fn plural(n: usize, word: &str) -> String {
     format!("the file has {n} {word}{}", if n == 1 { "" } else { "s" })
 }
@@ -202,8 +226,13 @@ fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change
     let cfg = txn.config();
     let block = resolve(&txn.doc, &cfg, sel)?;
     let mut renamed = Vec::new();
+    // Responses use the first command of a name: renaming a later duplicate
+    // renames no response.
     let old_name = match block {
-        Block::Command(i) if field == "name" => cfg.commands[i - 1].name().map(str::to_string),
+        Block::Command(i) if field == "name" => cfg.commands[i - 1]
+            .name()
+            .filter(|n| first_of(&cfg, n) == Some(i))
+            .map(str::to_string),
         _ => None,
     };
     if let Block::Command(i) = block
@@ -228,6 +257,7 @@ fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change
         changed: true,
         renamed_responses: renamed,
         inserted: None,
+        shift: None,
     })
 }
 
@@ -307,6 +337,7 @@ fn unset(txn: &mut Txn, sel: &Selector, field: &str) -> Result<Change, EditError
     }
     Ok(Change {
         changed: true,
+        shift: Some(block.shift(true)),
         ..Change::default()
     })
 }
@@ -372,6 +403,7 @@ fn add_command(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, Edi
         changed: true,
         renamed_responses: Vec::new(),
         inserted: Some(sel),
+        shift: Some(block.shift(false)),
     })
 }
 
@@ -412,6 +444,7 @@ fn add_response(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, Ed
         changed: true,
         renamed_responses: Vec::new(),
         inserted: Some(Selector::Response(index)),
+        shift: Some(Block::Response(index).shift(false)),
     })
 }
 
@@ -452,7 +485,13 @@ fn remove(txn: &mut Txn, sel: &Selector, force: bool) -> Result<Change, EditErro
     let block = resolve(&txn.doc, &cfg, sel)?;
     if let (Block::Command(i), false) = (block, force) {
         let name = cfg.commands[i - 1].name().unwrap_or_default();
-        let users: Vec<usize> = cfg.users_of(name).map(|r| r.index).collect();
+        // Only the first command of a name is used (a later duplicate is dead).
+        let used = first_of(&cfg, name) == Some(i);
+        let users: Vec<usize> = if used {
+            cfg.users_of(name).map(|r| r.index).collect()
+        } else {
+            Vec::new()
+        };
         if !users.is_empty() {
             return Err(EditError::InUse {
                 name: name.to_string(),
@@ -475,6 +514,7 @@ fn remove(txn: &mut Txn, sel: &Selector, force: bool) -> Result<Change, EditErro
     }
     Ok(Change {
         changed: true,
+        shift: Some(block.shift(true)),
         ..Change::default()
     })
 }

@@ -39,9 +39,22 @@ impl fmt::Display for FieldProblem {
 
 /// What is wrong with `value` for `field`, if anything (reference
 /// `wazuh-semantics.md` §2, §3.2–§3.3, §4.3–§4.4, §5.6 for what the daemons accept).
-pub fn field_problem(config: &Config, kind: BlockKind, field: &str, value: &str) -> Option<String> {
+/// `own` is the command being edited (1-based), which may keep its own name; `None`
+/// for a new block or a response.
+pub fn field_problem(
+    config: &Config,
+    kind: BlockKind,
+    field: &str,
+    value: &str,
+    own: Option<usize>,
+) -> Option<String> {
+    if let Err(e) = crate::xml::edit::check_text(value) {
+        return Some(format!("cannot be written: {}", e.reason));
+    }
     match (kind, field) {
-        (BlockKind::Command, "name") => name_problem(value),
+        (BlockKind::Command, "name") => {
+            name_problem(value).or_else(|| name_taken_problem(config, value, own))
+        }
         (BlockKind::Command, "timeout_allowed") | (BlockKind::Response, "disabled") => {
             (value != "yes" && value != "no").then(|| {
                 "must be exactly yes or no (lower case, no spaces): Wazuh refuses anything else (1235)"
@@ -80,8 +93,20 @@ pub fn defined_agent_problem(location: Option<&str>, agent_id: Option<&str>) -> 
 /// own; see [`block_problems`] for checks across fields).
 pub(super) fn problems(session: &Session, op: &EditOp) -> Vec<FieldProblem> {
     let cfg = session.config();
+    // A renamed command may keep its own name.
+    let own = match op {
+        EditOp::Set {
+            sel: Selector::Command(name),
+            ..
+        } => cfg.command(name).map(|c| c.index),
+        EditOp::Set {
+            sel: Selector::CommandAt(n),
+            ..
+        } => Some(*n),
+        _ => None,
+    };
     let problem = |kind, field: &str, value: &str| {
-        field_problem(cfg, kind, field, value).map(|message| FieldProblem {
+        field_problem(cfg, kind, field, value, own).map(|message| FieldProblem {
             field: field.to_string(),
             value: Some(value.to_string()),
             message,
@@ -143,6 +168,18 @@ fn name_problem(value: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// Wazuh uses the first command of a name (reference §2): a second one is dead.
+fn name_taken_problem(config: &Config, value: &str, own: Option<usize>) -> Option<String> {
+    let other = config
+        .commands
+        .iter()
+        .find(|c| c.name() == Some(value) && Some(c.index) != own)?;
+    Some(format!(
+        "command #{} is already named '{value}': names must be unique, since Wazuh uses the first",
+        other.index
+    ))
 }
 
 fn command_problem(config: &Config, value: &str) -> Option<String> {
@@ -251,7 +288,7 @@ mod tests {
     }
 
     fn bad(kind: BlockKind, field: &str, value: &str) -> bool {
-        field_problem(&cfg(), kind, field, value).is_some()
+        field_problem(&cfg(), kind, field, value, None).is_some()
     }
 
     #[test]
@@ -298,7 +335,14 @@ mod tests {
         assert!(bad(C, "name", ""));
         assert!(bad(C, "timeout_allowed", "true"));
         assert!(!bad(C, "name", "fw-drop"));
-        assert!(!bad(C, "extra_args", "-v <x>"));
+        assert!(bad(C, "name", "fd"), "taken by command #1");
+        let own = field_problem(&cfg(), C, "name", "fd", Some(1));
+        assert_eq!(own, None, "command #1 may keep its name");
+        assert!(
+            bad(C, "extra_args", "-v <x>"),
+            "no bytes write it for Wazuh's reader"
+        );
+        assert!(!bad(C, "extra_args", "-v x"));
         assert!(unset_problem(C, "executable").is_some());
         assert!(unset_problem(C, "extra_args").is_none());
     }

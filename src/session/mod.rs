@@ -8,19 +8,23 @@
 mod apply;
 mod check;
 mod op;
+mod shift;
 
 use std::rc::Rc;
 
-use crate::model::Config;
+use crate::model::{Config, Diagnostic};
 use crate::xml::{self, Document};
 
 pub use check::{BlockKind, FieldProblem, defined_agent_problem, field_problem, unset_problem};
 pub use op::{Change, EditError, EditOp, Selector};
+pub use shift::{Shift, new_errors, new_findings, renumber};
 
 /// One undo step: the splice sets of one [`EditOp`], in the order applied.
 #[derive(Debug, Clone)]
 struct Step {
     edits: Vec<apply::Edit>,
+    /// How the step moved block numbers.
+    shifts: Vec<Shift>,
 }
 
 /// A document being edited, with its history.
@@ -32,6 +36,8 @@ pub struct Session {
     config: Rc<Config>,
     undo: Vec<Step>,
     redo: Vec<Step>,
+    /// The numbering changes from the original to the current text, undos included.
+    path: Vec<Shift>,
 }
 
 impl Session {
@@ -45,6 +51,7 @@ impl Session {
             config,
             undo: Vec::new(),
             redo: Vec::new(),
+            path: Vec::new(),
         }
     }
 
@@ -86,10 +93,20 @@ impl Session {
     /// Applies one edit as one undo step. A refused edit leaves everything unchanged;
     /// an edit that changes nothing adds no step and reports `changed: false`.
     pub fn apply(&mut self, op: EditOp) -> Result<Change, EditError> {
+        let mut changes = self.apply_all(vec![op])?;
+        Ok(changes.pop().unwrap_or_default())
+    }
+
+    /// Applies edits in order as one undo step (a command and the response that uses
+    /// it): the first refusal leaves everything unchanged, the earlier edits included.
+    pub fn apply_all(&mut self, ops: Vec<EditOp>) -> Result<Vec<Change>, EditError> {
         let mut txn = apply::Txn::new(&self.doc, Rc::clone(&self.config));
-        let change = apply::run(&mut txn, op)?;
+        let mut changes = Vec::with_capacity(ops.len());
+        for op in ops {
+            changes.push(apply::run(&mut txn, op)?);
+        }
         if txn.doc.source() == self.doc.source() {
-            return Ok(Change::default());
+            return Ok(changes.iter().map(|_| Change::default()).collect());
         }
         if txn.doc.errors().len() > self.doc.errors().len() {
             let why = txn
@@ -103,9 +120,16 @@ impl Session {
         }
         self.config = txn.config();
         self.doc = txn.doc;
-        self.undo.push(Step { edits: txn.edits });
+        let shifts: Vec<Shift> = changes.iter().filter_map(|c| c.shift).collect();
+        for s in &shifts {
+            shift::push(&mut self.path, *s);
+        }
+        self.undo.push(Step {
+            edits: txn.edits,
+            shifts,
+        });
         self.redo.clear();
-        Ok(change)
+        Ok(changes)
     }
 
     /// Undoes the last step; `false` when there is none.
@@ -117,6 +141,9 @@ impl Session {
         if !self.replay(backward) {
             self.undo.push(step);
             return false;
+        }
+        for s in step.shifts.iter().rev() {
+            shift::push(&mut self.path, s.inverse());
         }
         self.redo.push(step);
         true
@@ -131,6 +158,9 @@ impl Session {
         if !self.replay(forward) {
             self.redo.push(step);
             return false;
+        }
+        for s in &step.shifts {
+            shift::push(&mut self.path, *s);
         }
         self.undo.push(step);
         true
@@ -171,6 +201,32 @@ impl Session {
     /// After a save: the text on disk becomes the original (the history is kept).
     pub fn mark_saved(&mut self, text_on_disk: String) {
         self.original = text_on_disk;
+        self.path.clear();
+    }
+
+    /// The numbering changes from the original (or last saved) text to the current.
+    pub fn shifts(&self) -> &[Shift] {
+        &self.path
+    }
+
+    /// The errors of `after` (findings on the current text) that `before` (findings
+    /// on the original) did not have, following the blocks the edits renumbered
+    /// (SPEC §7: only errors the edits add block a save).
+    pub fn new_errors<'a>(
+        &self,
+        before: &[Diagnostic],
+        after: &'a [Diagnostic],
+    ) -> Vec<&'a Diagnostic> {
+        shift::new_errors(before, after, &self.path)
+    }
+
+    /// Like [`Session::new_errors`], for findings of every severity.
+    pub fn new_findings<'a>(
+        &self,
+        before: &[Diagnostic],
+        after: &'a [Diagnostic],
+    ) -> Vec<&'a Diagnostic> {
+        shift::new_findings(before, after, &self.path)
     }
 
     /// The form-field problems of `op`'s values (SPEC §3 table), checked against the
@@ -254,6 +310,30 @@ mod tests {
         );
         assert_eq!(s.source(), SRC);
         assert!(!s.can_undo());
+    }
+
+    #[test]
+    fn apply_all_is_one_step_and_all_or_nothing() {
+        let mut s = Session::new(SRC.into());
+        let add = |name: &str| {
+            EditOp::AddCommand(vec![
+                ("name".into(), name.into()),
+                ("executable".into(), "x.sh".into()),
+            ])
+        };
+        let e = s
+            .apply_all(vec![add("new"), set("response:9", "level", "7")])
+            .expect_err("no response 9");
+        assert!(matches!(e, EditError::NoMatch { .. }), "{e}");
+        assert_eq!(s.source(), SRC, "the command is not left behind");
+        assert!(!s.can_undo());
+        let changes = s
+            .apply_all(vec![add("new"), set("response:1", "command", "new")])
+            .expect("both");
+        assert_eq!(changes.len(), 2);
+        assert!(s.source().contains("<name>new</name>"));
+        assert!(s.undo());
+        assert_eq!(s.source(), SRC, "one undo takes both back");
     }
 
     #[test]

@@ -11,6 +11,9 @@ pub enum Selector {
     Response(usize),
     /// `command:NAME`: the `<command>` whose `<name>` is NAME.
     Command(String),
+    /// `command#N`: the N-th `<command>`, 1-based, in document order (reaches either
+    /// of two commands with the same name).
+    CommandAt(usize),
 }
 
 impl FromStr for Selector {
@@ -18,6 +21,12 @@ impl FromStr for Selector {
 
     fn from_str(s: &str) -> Result<Selector, EditError> {
         let bad = || EditError::BadSelector(s.to_string());
+        if let Some(n) = s.strip_prefix("command#") {
+            return match n.parse::<usize>() {
+                Ok(n) if n >= 1 => Ok(Selector::CommandAt(n)),
+                _ => Err(bad()),
+            };
+        }
         match s.split_once(':') {
             Some(("response", n)) => match n.parse::<usize>() {
                 Ok(n) if n >= 1 => Ok(Selector::Response(n)),
@@ -34,6 +43,7 @@ impl fmt::Display for Selector {
         match self {
             Selector::Response(n) => write!(f, "response:{n}"),
             Selector::Command(name) => write!(f, "command:{name}"),
+            Selector::CommandAt(n) => write!(f, "command#{n}"),
         }
     }
 }
@@ -80,13 +90,15 @@ pub struct Change {
     pub renamed_responses: Vec<usize>,
     /// The block an `add` created.
     pub inserted: Option<Selector>,
+    /// How the edit moved block numbers (an added or removed block).
+    pub shift: Option<super::Shift>,
 }
 
 /// Why an edit was refused; the document is then unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
     /// Not `response:N` or `command:NAME`.
-    #[error("invalid selector '{0}': expected response:N (N from 1) or command:NAME")]
+    #[error("invalid selector '{0}': expected response:N (N from 1), command:NAME or command#N")]
     BadSelector(String),
     /// The selector names no block.
     #[error("no block matches '{sel}': {found}")]
@@ -191,6 +203,14 @@ mod tests {
             );
         }
         assert_eq!(Selector::Response(2).to_string(), "response:2");
+        assert_eq!("command#2".parse(), Ok(Selector::CommandAt(2)));
+        assert_eq!(Selector::CommandAt(2).to_string(), "command#2");
+        for bad in ["command#0", "command#", "command#x"] {
+            assert_eq!(
+                bad.parse::<Selector>(),
+                Err(EditError::BadSelector(bad.into()))
+            );
+        }
     }
 
     #[test]

@@ -84,7 +84,15 @@ pub enum Focus {
 pub(crate) enum Msg {
     /// Commit one edit (one undo step).
     Apply(EditOp),
-    /// Commit several edits, stopping at the first refused.
+    /// Commit the value of the field being edited: the edit closes once applied, and
+    /// stays open (on that field) when the session refuses it.
+    ApplyField {
+        /// The edit.
+        op: EditOp,
+        /// The form field it comes from.
+        field: usize,
+    },
+    /// Commit several edits as one undo step, all or none.
     ApplyAll(Vec<EditOp>),
     /// Select a block in the list.
     Select(BlockRef),
@@ -165,8 +173,8 @@ pub struct App {
     pub(crate) checked: Vec<Diagnostic>,
     /// The document revision and scope the ruleset-aware findings were made for.
     pub(crate) rule_key: Option<(u64, Option<usize>)>,
-    /// Error findings of the text on disk, by code and block (SPEC §7 `--force`).
-    pub(crate) base_errors: Vec<(&'static str, Option<BlockRef>)>,
+    /// The findings of the text on disk, to tell the errors the edits add (SPEC §7).
+    pub(crate) base_diags: Vec<Diagnostic>,
     pub(crate) size: (u16, u16),
     pub(crate) focus: Focus,
     pub(crate) list: ListPane,
@@ -217,7 +225,7 @@ impl App {
             diags: Vec::new(),
             checked: Vec::new(),
             rule_key: None,
-            base_errors: Vec::new(),
+            base_diags: Vec::new(),
             size: opts.size,
             focus: Focus::List,
             list: ListPane::default(),
@@ -229,7 +237,7 @@ impl App {
             revision: 0,
         };
         app.refresh();
-        app.base_errors = app.error_keys();
+        app.base_diags = app.diags.clone();
         app.list.select_first(app.session.config());
         app
     }
@@ -295,8 +303,10 @@ impl App {
             Event::Reloaded(r) => self.reloaded(r),
         };
         let effects = self.process(msgs);
-        self.list
-            .keep_in_view(self.session.config(), ui::list_height(self.size));
+        // The line of file-level findings takes a row of the list.
+        let file_rows = usize::from(!super::list::file_findings(&self.diags).is_empty());
+        let height = ui::list_height(self.size).saturating_sub(file_rows);
+        self.list.keep_in_view(self.session.config(), height);
         self.update_rule_findings();
         let (revision, selected) = (self.revision, self.list.selected);
         let ctx = ctx!(self);
@@ -346,13 +356,20 @@ impl App {
         }
     }
 
-    /// Below 80x24 only quitting works: nothing else can be shown.
+    /// Below 80x24 only quitting works: nothing else can be shown. With changes, the
+    /// quit question is a compact one: discard, or keep editing (saving needs the
+    /// diff preview, hence a larger window).
     fn key_when_too_small(&mut self, k: &KeyEvent) -> Vec<Msg> {
-        let quit = keys::action(Mode::Browse, k) == Some(Action::Quit);
-        if quit && !self.is_modified() {
-            vec![Msg::Effect(Effect::Quit)]
-        } else {
-            Vec::new()
+        if matches!(self.popup, Some(Popup::QuitPrompt)) {
+            return match keys::action(Mode::QuitPrompt, k) {
+                Some(Action::Discard) => vec![Msg::Effect(Effect::Quit)],
+                Some(Action::Cancel) => vec![Msg::Close],
+                _ => Vec::new(),
+            };
+        }
+        match keys::action(Mode::Browse, k) {
+            Some(Action::Quit) => self.quit(),
+            _ => Vec::new(),
         }
     }
 
@@ -410,6 +427,15 @@ impl App {
             match m {
                 Msg::Apply(op) => queue.extend(self.apply(vec![op])),
                 Msg::ApplyAll(ops) => queue.extend(self.apply(ops)),
+                Msg::ApplyField { op, field } => {
+                    let out = self.apply(vec![op]);
+                    if out.iter().any(|m| matches!(m, Msg::Error(_))) {
+                        self.form.field = field;
+                    } else {
+                        self.form.edit = None;
+                    }
+                    queue.extend(out);
+                }
                 Msg::Select(b) => {
                     self.list.selected = Some(b);
                     self.form.reset();

@@ -166,21 +166,11 @@ pub(crate) struct CheckCtx<'a> {
 /// A value's check: `Err` refuses it (with why), `Ok(Some)` accepts it with advice.
 pub(crate) type Verdict = Result<Option<String>, String>;
 
-/// Checks a value for a field before it is committed: the session's refusal, the
-/// uniqueness of a command name, then advice.
+/// Checks a value for a field before it is committed: the session's refusal (the
+/// uniqueness of a command name included), then advice.
 pub(crate) fn check(kind: BlockKind, field: &str, value: &str, ctx: &CheckCtx<'_>) -> Verdict {
-    if let Some(why) = field_problem(ctx.config, kind, field, value) {
+    if let Some(why) = field_problem(ctx.config, kind, field, value, ctx.command) {
         return Err(why);
-    }
-    if kind == BlockKind::Command && field == "name" {
-        let other = ctx
-            .config
-            .commands
-            .iter()
-            .find(|c| c.name() == Some(value) && Some(c.index) != ctx.command);
-        if let Some(c) = other {
-            return Err(s::name_taken(value, c.index));
-        }
     }
     Ok(advice(field, value, ctx))
 }

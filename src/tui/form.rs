@@ -12,7 +12,7 @@ use super::popup::Popup;
 use super::rules_ui;
 use super::session::{BlockKind, EditOp, Selector};
 use super::strings as s;
-use crate::model::{BlockRef, Config, Field};
+use crate::model::{BlockRef, Config, Field, Location};
 
 /// A field being typed into.
 #[derive(Debug, Clone)]
@@ -63,12 +63,36 @@ pub(crate) fn selector(cfg: &Config, b: BlockRef) -> Result<Selector, String> {
         BlockRef::Command(n) => {
             let c = cfg.commands.get(n - 1).ok_or(s::NO_SUCH_BLOCK)?;
             let name = c.name().ok_or(s::COMMAND_WITHOUT_NAME)?;
-            match cfg.command(name) {
-                Some(first) if first.index != n => Err(s::duplicate_name(name, first.index)),
-                _ => Ok(Selector::Command(name.to_string())),
-            }
+            // A name defined twice reaches the block by its position.
+            let unique = cfg
+                .commands
+                .iter()
+                .filter(|c| c.name() == Some(name))
+                .count()
+                == 1;
+            Ok(if unique {
+                Selector::Command(name.to_string())
+            } else {
+                Selector::CommandAt(n)
+            })
         }
     }
+}
+
+/// The responses that use command `n` (1-based): those naming it, when it is the
+/// first command of its name (the daemons use that one; a later duplicate is dead).
+pub(crate) fn command_users(cfg: &Config, n: usize) -> Vec<usize> {
+    let Some(name) = cfg.commands.get(n - 1).and_then(|c| c.name()) else {
+        return Vec::new();
+    };
+    if cfg.command(name).map(|c| c.index) != Some(n) {
+        return Vec::new();
+    }
+    cfg.responses
+        .iter()
+        .filter(|r| r.command_name() == Some(name))
+        .map(|r| r.index)
+        .collect()
 }
 
 /// The session's name for the kind of a block.
@@ -288,17 +312,21 @@ impl FormPane {
         let cfg = ctx.session.config();
         let value = edit.input.value().to_string();
         let name = edit.spec.name;
-        let unchanged = field_of(cfg, b, name).is_some_and(|f| f.value == value);
-        self.edit = None;
-        if unchanged {
+        if field_of(cfg, b, name).is_some_and(|f| f.value == value) {
+            self.edit = None;
             return Vec::new();
         }
+        // The edit stays open until the session has applied it: a refusal keeps what
+        // was typed (SPEC §3).
         match selector(cfg, b) {
-            Ok(sel) => vec![Msg::Apply(EditOp::Set {
-                sel,
-                field: name.to_string(),
-                value,
-            })],
+            Ok(sel) => vec![Msg::ApplyField {
+                op: EditOp::Set {
+                    sel,
+                    field: name.to_string(),
+                    value,
+                },
+                field: self.field,
+            }],
             Err(e) => vec![Msg::Error(e)],
         }
     }
@@ -315,14 +343,36 @@ pub(crate) fn rule_picker(field: &'static str, ctx: &Ctx<'_>) -> Vec<Msg> {
     }
 }
 
-/// Is the response's location `defined-agent` (the only one that reads agent_id)?
+/// Does the response's location read as `defined-agent`, as the daemon reads it
+/// (the only one that reads agent_id; reference §3.3)?
 pub(crate) fn uses_agent(cfg: &Config, b: BlockRef) -> bool {
     match b {
         BlockRef::Response(n) => cfg
             .responses
             .get(n - 1)
             .and_then(|r| r.value("location"))
-            .is_some_and(|l| l.to_ascii_lowercase().contains("defined-agent")),
+            .is_some_and(|l| Location::read(l).has(Location::SPECIFIC_AGENT)),
         BlockRef::Command(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agent_id_is_read_where_the_daemon_reads_defined_agent() {
+        let cfg = |loc: &str| {
+            let text = format!(
+                "<ossec_config><active-response><command>x</command><location>{loc}</location></active-response></ossec_config>"
+            );
+            Config::from_document(&crate::xml::parse(&text))
+        };
+        let r1 = BlockRef::Response(1);
+        assert!(uses_agent(&cfg("defined-agent"), r1));
+        assert!(uses_agent(&cfg("local,Defined-Agent"), r1), "by substring");
+        assert!(!uses_agent(&cfg("defined_agent"), r1));
+        assert!(!uses_agent(&cfg("local"), r1));
+        assert!(!uses_agent(&cfg("defined-agent"), BlockRef::Command(1)));
     }
 }

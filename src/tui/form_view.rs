@@ -363,16 +363,10 @@ fn summary_lines(
             out
         }
         BlockRef::Command(n) => {
-            let Some(c) = cfg.commands.get(n - 1) else {
+            if cfg.commands.get(n - 1).is_none() {
                 return Vec::new();
-            };
-            let users: Vec<usize> = cfg
-                .responses
-                .iter()
-                .filter(|r| r.command_name().is_some() && r.command_name() == c.name())
-                .map(|r| r.index)
-                .collect();
-            let mut out = vec![s::used_by(&users)];
+            }
+            let mut out = vec![s::used_by(&super::form::command_users(cfg, n))];
             if cfg.kind == ConfigKind::Agent {
                 out.push(s::AGENT_NOT_READ.to_string());
             }

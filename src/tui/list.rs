@@ -287,7 +287,9 @@ impl ListPane {
             (0, 0)
         };
         let width = inner.width as usize;
-        let height = (inner.height as usize).saturating_sub(body);
+        let file = file_findings(ctx.diags);
+        let file_rows = usize::from(!file.is_empty());
+        let height = (inner.height as usize).saturating_sub(body + file_rows);
         let lines = Self::lines(&rows);
         let shown: Vec<Line> = lines
             .iter()
@@ -295,9 +297,12 @@ impl ListPane {
             .take(height)
             .map(|l| self.line(*l, cfg, &marks, theme, width))
             .collect();
-        let mut text = Vec::with_capacity(height + 1);
+        let mut text = Vec::with_capacity(height + 2);
         if filter_rows == 1 {
             text.push(self.filter_line(theme, width));
+        }
+        if let Some(first) = file.first() {
+            text.push(file_line(first, file.len(), ctx, theme, width));
         }
         text.extend(shown);
         f.render_widget(Paragraph::new(text), inner);
@@ -368,6 +373,40 @@ impl ListPane {
             }
         }
     }
+}
+
+/// The findings about no block (XML syntax, the file as a whole), warnings and
+/// errors: the list's top line shows them, the block marks cannot.
+pub(crate) fn file_findings(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
+    let mut out: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.block.is_none() && d.severity > Severity::Note)
+        .collect();
+    // The worst first; in the same severity, the first in the file (for XML, where
+    // the daemon stops).
+    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.offset.cmp(&b.offset)));
+    out
+}
+
+/// `E file, line 12 (+2 more): message`.
+fn file_line(
+    d: &Diagnostic,
+    count: usize,
+    ctx: &Ctx<'_>,
+    theme: &Theme,
+    width: usize,
+) -> Line<'static> {
+    let (line, _) = ctx.session.doc().line_col(d.offset);
+    let text = s::file_finding(line, &d.message, count - 1);
+    Line::from(vec![
+        Span::raw(" "),
+        Span::styled(mark(d.severity), theme.severity(d.severity)),
+        Span::raw(" "),
+        Span::styled(
+            truncate(&escape(&text), width.saturating_sub(3)),
+            theme.severity(d.severity),
+        ),
+    ])
 }
 
 /// The worst finding of each block.

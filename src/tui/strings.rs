@@ -96,9 +96,15 @@ pub(crate) fn agent_short(v: &str) -> String {
     format!("agent {v:0>3}: the agent list writes ids with three digits")
 }
 
-/// A second command with this name (reference §2: the first wins).
-pub(crate) fn name_taken(v: &str, index: usize) -> String {
-    format!("command #{index} is already named '{v}': the daemon would use the first one")
+/// The list's top line: a finding about the file rather than a block.
+pub(crate) fn file_finding(line: usize, message: &str, more: usize) -> String {
+    let more = if more > 0 {
+        format!(" (+{more} more)")
+    } else {
+        String::new()
+    };
+    // The count before the message, which the list's width may cut.
+    format!("file, line {line}{more}: {message}")
 }
 
 /// Executable not under the home.
@@ -181,6 +187,11 @@ pub(crate) const EXTERNAL_QUESTION: &str = "Someone else changed the file since 
 pub(crate) const PREVIEW_TITLE: &str = "save: the changes to write";
 /// The command form.
 pub(crate) const NEW_COMMAND_TITLE: &str = "new command";
+/// Under the new command's fields.
+pub(crate) const NEW_COMMAND_NOTE: &str =
+    "  Enter on timeout_allowed: toggle; elsewhere: preview, then y inserts";
+/// The new command's diff preview.
+pub(crate) const NEW_COMMAND_REVIEW_TITLE: &str = "new command: y inserts, Esc goes back";
 /// Help overlay title.
 pub(crate) const HELP_TITLE: &str = "keys (j/k scroll, Esc closes)";
 /// Help sections.
@@ -338,13 +349,6 @@ pub(crate) fn required(name: &str) -> String {
     format!("{name} is required: it cannot be removed")
 }
 
-/// Two commands share a name: edits by name would reach the first one.
-pub(crate) fn duplicate_name(name: &str, first: usize) -> String {
-    format!(
-        "command #{first} has the same name '{name}' and the daemon uses that one: edit or delete it first"
-    )
-}
-
 /// Responses renamed along with their command.
 pub(crate) fn renamed(responses: &[usize]) -> String {
     let word = if responses.len() == 1 {
@@ -427,10 +431,13 @@ pub(crate) fn new_builtin(about: &str) -> String {
 /// The terminal is below the minimum size.
 pub(crate) fn too_small(w: u16, h: u16, min: (u16, u16)) -> String {
     format!(
-        "Terminal too small: {w}x{h}. ossec-ar needs at least {}x{}. Enlarge the window to go on (q quits when nothing is modified).",
+        "Terminal too small: {w}x{h}. ossec-ar needs at least {}x{}. Enlarge the window to go on (q quits).",
         min.0, min.1
     )
 }
+
+/// The quit question when the window is too small for the popup and the diff.
+pub(crate) const QUIT_SMALL: &str = "Unsaved changes. d: discard them and quit. Esc or c: keep editing (enlarge the window to save).";
 
 /// Below a cut diff.
 pub(crate) fn more_below(n: usize) -> String {
@@ -465,6 +472,10 @@ pub(crate) fn rules_loaded(n: usize) -> String {
 
 /// No rules: where counts would come from.
 pub(crate) const NO_RULES: &str = "no rules";
+
+/// After the rule count when the file is too large to check every response against
+/// the rules after each edit.
+pub(crate) const RULES_SELECTED_ONLY: &str = " (rule checks: selected response only)";
 
 /// The live count of a trigger.
 pub(crate) fn binds(n: usize) -> String {
@@ -543,6 +554,10 @@ pub(crate) fn runs_on(targets: &[String]) -> String {
         format!("runs on: {}", named.join(", "))
     }
 }
+
+/// Instead of the timeout when the response does not run for this event.
+pub(crate) const NOTHING_TO_UNDO_NOT_RUN: &str =
+    "does not run at all for this event, so nothing is undone (see below)";
 
 /// The delete after the timeout (reference §5.5).
 pub(crate) fn delete_after(secs: Option<i64>) -> String {

@@ -35,7 +35,8 @@ fn panes(area: Rect) -> [Rect; 2] {
 pub fn render(app: &App, f: &mut Frame) {
     let area = f.area();
     if too_small((area.width, area.height)) {
-        render_too_small(f, area);
+        let quitting = matches!(app.popup, Some(super::popup::Popup::QuitPrompt));
+        render_too_small(f, area, quitting);
         return;
     }
     let [main, status, hints] = Layout::vertical([
@@ -77,8 +78,12 @@ pub fn render(app: &App, f: &mut Frame) {
     }
 }
 
-fn render_too_small(f: &mut Frame, area: Rect) {
-    let text = s::too_small(area.width, area.height, MIN_SIZE);
+fn render_too_small(f: &mut Frame, area: Rect, quitting: bool) {
+    let text = if quitting {
+        s::QUIT_SMALL.to_string()
+    } else {
+        s::too_small(area.width, area.height, MIN_SIZE)
+    };
     let lines: Vec<Line> = super::text::wrap(&text, area.width as usize)
         .into_iter()
         .map(Line::raw)
@@ -116,8 +121,13 @@ fn status_line(app: &App, w: usize) -> Line<'static> {
         .rules
         .as_ref()
         .map_or_else(|| s::NO_RULES.to_string(), |r| s::rules_loaded(r.len()));
+    let partial = if app.rule_checks_partial() {
+        s::RULES_SELECTED_ONLY
+    } else {
+        ""
+    };
     let mut right = vec![Span::raw(format!(
-        "  {kind} · {} · {rules} ",
+        "  {kind} · {} · {rules}{partial} ",
         app.profile.as_str()
     ))];
     if app.is_modified() {

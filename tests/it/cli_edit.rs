@@ -190,7 +190,7 @@ fn usage_errors_exit_2_and_refusals_exit_1() {
             vec!["set"],
             vec!["resp:1", "level=3"],
             2,
-            "ossec-ar: invalid selector 'resp:1': expected response:N (N from 1) or command:NAME\n",
+            "ossec-ar: invalid selector 'resp:1': expected response:N (N from 1), command:NAME or command#N\n",
         ),
         (
             vec!["set"],
@@ -421,4 +421,54 @@ fn rename_and_another_field_in_one_set() {
         "    <name>spare</name>\n    <executable>spare.sh</executable>\n",
     );
     assert_eq!(c.text(), expected);
+}
+
+#[test]
+fn warnings_the_edit_adds_are_printed_after_written() {
+    let c = Case::new();
+    let o = c.run(
+        &["add", "response"],
+        &[
+            "command=firewall-drop",
+            "location=local",
+            "level=5",
+            "rules_group=sshd,web",
+            "--no-backup",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let e = err(&o);
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 2, "{e}");
+    assert_eq!(lines[0], "ossec.conf: written");
+    assert!(
+        lines[1].starts_with("ossec.conf:")
+            && lines[1].contains(": warning[rules-group-comma]: ")
+            && lines[1].contains("did you mean 'sshd|web'?"),
+        "{e}"
+    );
+    // An edit that adds no finding prints nothing more (the fixture's own
+    // warnings are old).
+    let o = c.run(&["set"], &["response:1", "timeout=60", "--no-backup"]);
+    assert_eq!(err(&o), "ossec.conf: written\n");
+}
+
+#[test]
+fn command_at_position_removes_an_unused_duplicate() {
+    let anchor = "    <executable>unused.sh</executable>\n  </command>\n";
+    let dup = fixture_with(
+        anchor,
+        &format!(
+            "{anchor}\n  <command>\n    <name>firewall-drop</name>\n    <executable>x.sh</executable>\n  </command>\n"
+        ),
+    );
+    let c = Case::with(&dup);
+    // command:firewall-drop is ambiguous; command#3 is the unused second one.
+    let o = c.run(&["rm"], &["command:firewall-drop"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let o = c.run(&["rm"], &["command#3", "--no-backup"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(c.text(), fixture());
+    let o = c.run(&["rm"], &["command#99"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
 }

@@ -93,7 +93,9 @@ fn block(s: &Session, a: usize) -> Option<Selector> {
 fn field_of(sel: &Selector, b: usize) -> String {
     match sel {
         Selector::Response(_) => RESPONSE_FIELDS[b % RESPONSE_FIELDS.len()].to_string(),
-        Selector::Command(_) => COMMAND_FIELDS[b % COMMAND_FIELDS.len()].to_string(),
+        Selector::Command(_) | Selector::CommandAt(_) => {
+            COMMAND_FIELDS[b % COMMAND_FIELDS.len()].to_string()
+        }
     }
 }
 
@@ -187,6 +189,14 @@ fn edited_element(s: &Session, sel: &Selector, field: &str) -> Option<std::ops::
     let cfg = s.config();
     let f = match sel {
         Selector::Response(n) => cfg.responses[n - 1].field(field)?.clone(),
+        Selector::CommandAt(n) => cfg
+            .commands
+            .get(n - 1)?
+            .fields()
+            .into_iter()
+            .find(|(n, _)| *n == field)?
+            .1?
+            .clone(),
         Selector::Command(name) => cfg
             .command(name)?
             .fields()

@@ -225,7 +225,12 @@ fn command_name_must_be_unique_and_not_start_with_a_bang() {
     let mut a = app(CONF);
     press(&mut a, "jj<tab><enter><c-u>firewall-drop<enter>");
     assert_eq!(a.source(), CONF);
-    assert!(shown(&a).contains("already named"), "{}", shown(&a));
+    assert!(
+        shown(&a).contains("command #1 is already named 'firewall-drop':")
+            && shown(&a).contains("names must be unique"),
+        "{}",
+        shown(&a)
+    );
     press(&mut a, "<c-u>!spare<enter>");
     assert_eq!(a.source(), CONF);
     press(&mut a, "<c-u>spare2<enter>");
@@ -406,7 +411,21 @@ fn a_in_the_commands_section_adds_a_command() {
     let mut a = app(CONF);
     press(&mut a, "a<enter>");
     assert_eq!(a.source(), CONF, "a command needs a name");
-    press(&mut a, "notify<tab>notify.sh<tab><c-u>no<enter>");
+    // Enter on timeout_allowed toggles it (yes -> no) and inserts nothing.
+    press(&mut a, "notify<tab>notify.sh<tab><enter>");
+    assert_eq!(a.source(), CONF, "Enter toggled, inserted nothing");
+    assert_eq!(a.mode(), Mode::Edit);
+    // Enter on another field: the diff of the block; y inserts it.
+    press(&mut a, "<tab><enter>");
+    assert_eq!(a.mode(), Mode::Review);
+    assert_eq!(a.source(), CONF, "nothing before y");
+    let s = shown(&a);
+    assert!(
+        s.contains("+    <timeout_allowed>no</timeout_allowed>"),
+        "{s}"
+    );
+    press(&mut a, "y");
+    assert_eq!(a.mode(), Mode::Browse);
     let doc = ossec_ar::xml::parse(a.source());
     let cfg = ossec_ar::model::Config::from_document(&doc);
     let c = cfg.command("notify").expect("added");
@@ -462,4 +481,136 @@ fn filter_narrows_the_list_and_esc_clears_it() {
     assert_eq!(a.selected(), Some(BlockRef::Response(2)));
     press(&mut a, "<esc>gj");
     assert_eq!(a.selected(), Some(BlockRef::Command(2)), "all rows again");
+}
+
+#[test]
+fn a_value_no_bytes_can_write_is_refused_and_stays_typed() {
+    let mut a = app(CONF);
+    // Command #1, extra_args: '<' would start a tag for Wazuh's reader.
+    press(&mut a, "<tab>jjj<enter>-v <lt>x><enter>");
+    assert_eq!(a.source(), CONF, "nothing written");
+    assert_eq!(a.mode(), Mode::Edit, "Enter refused: still editing");
+    let s = shown(&a);
+    assert!(s.contains("-v <x>"), "what was typed is kept\n{s}");
+    assert!(s.contains("cannot be written"), "{s}");
+    press(&mut a, "<home><right><right><right><del><end><bs><enter>");
+    assert_eq!(a.mode(), Mode::Browse);
+    assert!(
+        a.source().contains("<extra_args>-v x</extra_args>"),
+        "{}",
+        shown(&a)
+    );
+}
+
+#[test]
+fn quitting_with_changes_asks_even_in_a_too_small_window() {
+    let mut a = app(CONF);
+    press(&mut a, &format!("{TO_R1}jjjj<enter><c-u>12<enter>"));
+    assert!(a.is_modified());
+    a.handle(ossec_ar::tui::Event::Resize(60, 20));
+    assert!(press(&mut a, "q").is_empty(), "not quit: it asks");
+    assert_eq!(a.mode(), Mode::QuitPrompt);
+    let s = crate::tui_harness::screen(&a, 60, 20);
+    assert!(s.contains("d: discard them and quit"), "{s}");
+    press(&mut a, "<esc>");
+    assert_eq!(a.mode(), Mode::Browse);
+    assert!(press(&mut a, "<c-c>").is_empty());
+    assert_eq!(a.mode(), Mode::QuitPrompt);
+    assert_eq!(press(&mut a, "d"), vec![Effect::Quit]);
+}
+
+#[test]
+fn guided_creation_with_a_new_command_is_one_undo_step() {
+    let mut a = app(CONF);
+    press(
+        &mut a,
+        "jjjahost<enter>7<tab>sshd|web<enter>jj<enter><c-u>005<enter><tab>10,30<enter>y",
+    );
+    assert_eq!(a.mode(), Mode::Browse);
+    assert!(a.source().contains("<name>host-deny</name>"));
+    assert!(a.source().contains("<command>host-deny</command>"));
+    press(&mut a, "u");
+    assert_eq!(
+        a.source(),
+        CONF,
+        "one undo takes the command and the response"
+    );
+    press(&mut a, "<c-r>");
+    assert!(a.source().contains("<name>host-deny</name>"));
+    assert!(a.source().contains("<command>host-deny</command>"));
+}
+
+#[test]
+fn guided_creation_accepts_an_empty_timeout_as_its_text_says() {
+    let mut a = app(CONF);
+    press(
+        &mut a,
+        "jjjahost<enter>7<tab>sshd|web<enter>jj<enter><c-u>005<enter><c-u><enter>",
+    );
+    assert_eq!(a.mode(), Mode::Review, "{}", notice(&a));
+    press(&mut a, "y");
+    let doc = ossec_ar::xml::parse(a.source());
+    let cfg = ossec_ar::model::Config::from_document(&doc);
+    assert_eq!(
+        cfg.responses[2].value("timeout"),
+        None,
+        "left out: never undone"
+    );
+}
+
+#[test]
+fn file_level_findings_show_at_the_top_of_the_list() {
+    let clean = app(CONF);
+    assert!(!shown(&clean).contains("file, line"), "{}", shown(&clean));
+    // An unclosed element after the root: XML syntax, about no block.
+    let broken = format!("{CONF}<x>\n");
+    let a = app(&broken);
+    let s = shown(&a);
+    let last = broken.lines().count();
+    assert!(
+        s.contains(&format!("E file, line {last} (+1 more): invalid root")),
+        "{s}"
+    );
+    assert!(s.contains("2 errors"), "{s}");
+}
+
+/// CONF with a second command named firewall-drop (command #4), used by nothing.
+fn with_duplicate() -> String {
+    CONF.replace(
+        "  <active-response>\n    <command>firewall-drop</command>",
+        "  <command>\n    <name>firewall-drop</name>\n    <executable>other.sh</executable>\n  </command>\n\n  <active-response>\n    <command>firewall-drop</command>",
+    )
+}
+
+#[test]
+fn the_unused_duplicate_of_a_command_name_can_be_deleted() {
+    let dup = with_duplicate();
+    let mut a = app(&dup);
+    assert_eq!(
+        ossec_ar::model::Config::from_document(&ossec_ar::xml::parse(&dup))
+            .commands
+            .len(),
+        4
+    );
+    press(&mut a, "jjj");
+    assert_eq!(a.selected(), Some(BlockRef::Command(4)));
+    let s = shown(&a);
+    assert!(s.contains("used by no response"), "{s}");
+    assert!(!s.contains("used by response #1"), "{s}");
+    press(&mut a, "dy");
+    assert_eq!(a.source(), CONF, "the duplicate and its separator are gone");
+    // The first definition is the one in use.
+    press(&mut a, "gd");
+    assert_eq!(a.selected(), Some(BlockRef::Command(1)));
+    assert!(a.notice().is_some_and(|n| n.error), "in use: refused");
+    assert_eq!(a.source(), CONF);
+}
+
+#[test]
+fn the_duplicate_of_a_command_name_can_be_edited_without_renaming_responses() {
+    let mut a = app(&with_duplicate());
+    press(&mut a, "jjj<tab><enter><c-u>other<enter>");
+    let cfg = ossec_ar::model::Config::from_document(&ossec_ar::xml::parse(a.source()));
+    assert_eq!(cfg.commands[3].name(), Some("other"));
+    assert_eq!(cfg.responses[0].command_name(), Some("firewall-drop"));
 }

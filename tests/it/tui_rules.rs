@@ -143,3 +143,91 @@ fn simulator_pane_follows_unsaved_edits_and_undo() {
         shown(&a)
     );
 }
+
+/// A manager config with `n` responses that bind none of the Wazuh rules (no rule
+/// of level 16 is in the sshd or web groups).
+fn unbound(n: usize) -> String {
+    let block = "  <active-response>\n    <command>fd</command>\n    <location>local</location>\n    <level>16</level>\n    <rules_group>sshd|web</rules_group>\n  </active-response>\n";
+    format!(
+        "<ossec_config>\n  <command>\n    <name>fd</name>\n    <executable>firewall-drop</executable>\n  </command>\n{}</ossec_config>\n",
+        block.repeat(n)
+    )
+}
+
+fn with_wazuh_rules(text: &str) -> Option<App> {
+    let corpus = crate::support::corpus()?;
+    let dir = corpus.join("wazuh/ruleset/rules");
+    let found = ossec_ar::rules::files_in_dirs(&[dir], &[]);
+    let loaded = ossec_ar::rules::load(&found.files);
+    Some(App::new(
+        text.to_string(),
+        ossec_ar::tui::Options {
+            path: "ossec.conf".into(),
+            profile: ossec_ar::model::Profile::Wazuh,
+            home: None,
+            theme: ossec_ar::tui::Theme::new(false),
+            size: (160, 30),
+            rules: Some(loaded.rules),
+        },
+    ))
+}
+
+#[test]
+fn ruleset_warnings_count_for_every_response_not_only_the_selected_one() {
+    let Some(a) = with_wazuh_rules(&unbound(50)) else {
+        return;
+    };
+    let n = a
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == "response-binds-nothing")
+        .count();
+    assert_eq!(n, 50);
+    let s = screen(&a, 160, 30);
+    assert!(s.contains("50 warnings"), "{s}");
+    assert!(!s.contains("selected response only"), "{s}");
+}
+
+#[test]
+fn a_file_too_large_for_every_rule_check_says_so() {
+    // 300 responses x 4,500 rules is above the per-edit budget of 1,000,000 bindings.
+    let Some(mut a) = with_wazuh_rules(&unbound(300)) else {
+        return;
+    };
+    press(&mut a, "jj");
+    let n = a
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == "response-binds-nothing")
+        .count();
+    assert_eq!(n, 1, "the selected response only");
+    let s = screen(&a, 160, 30);
+    assert!(s.contains("(rule checks: selected response only)"), "{s}");
+}
+
+#[test]
+fn in_the_group_picker_j_and_k_filter_and_the_hint_says_so() {
+    let mut a = app();
+    press(&mut a, &format!("{TO_R1}jjjjj<enter><c-p>"));
+    assert_eq!(a.mode(), Mode::Pick);
+    let s = shown(&a);
+    assert!(s.contains("Down next; typing filters"), "{s}");
+    // "jk" filters to nothing; Down then Enter on "scan" picks web_scan.
+    press(&mut a, "jk");
+    assert_eq!(a.mode(), Mode::Pick);
+    press(&mut a, "<bs><bs>scan<down><enter>");
+    assert_eq!(a.mode(), Mode::Edit);
+}
+
+#[test]
+fn simulator_pane_a_white_listed_source_ip_runs_nothing_and_undoes_nothing() {
+    let mut a = app();
+    // Response #1 has a timeout of 600; 127.0.0.1 is in the config's white list.
+    press(&mut a, "jjjpe<tab><c-u>127.0.0.1<enter>");
+    let s = shown(&a);
+    assert!(s.contains("runs nowhere"), "{s}");
+    assert!(s.contains("does not run at all"), "{s}");
+    assert!(!s.contains("never undone"), "{s}");
+    assert!(!s.contains("undone (delete) after"), "{s}");
+    assert!(s.contains("white-listed"), "{s}");
+}

@@ -163,3 +163,43 @@ fn findings_follow_the_edits() {
     );
     assert_eq!(d.app.source(), CONF);
 }
+
+#[test]
+fn an_old_error_stays_old_when_a_block_before_it_is_deleted() {
+    let broken = CONF.replace(
+        "<location>server</location>",
+        "<location>nowhere</location>",
+    );
+    let mut d = OnDisk::new(&broken);
+    assert!(d.app.new_errors().is_empty());
+    // Delete the clean response 1: the error of response 2 is now on response 1.
+    d.press("jjjdy");
+    assert!(!d.app.source().contains("<level>10</level>"), "deleted");
+    assert!(d.app.new_errors().is_empty(), "{:?}", d.app.new_errors());
+    d.press("sy");
+    assert_eq!(d.app.mode(), Mode::Browse, "not blocked");
+    assert_eq!(d.on_disk(), d.app.source(), "written");
+}
+
+#[test]
+fn undoing_a_delete_keeps_old_errors_old() {
+    let broken = CONF.replace("<level>10</level>", "<level>99</level>");
+    let mut d = OnDisk::new(&broken);
+    d.press("jjjdy");
+    assert!(!d.app.source().contains("<level>99</level>"), "deleted");
+    d.press("u");
+    assert_eq!(d.app.source(), broken);
+    assert!(d.app.new_errors().is_empty(), "{:?}", d.app.new_errors());
+}
+
+#[test]
+fn enter_in_the_diff_preview_writes_nothing() {
+    let mut d = OnDisk::new(CONF);
+    d.press(&format!("{TO_R1}{LEVEL_12}s<enter>"));
+    assert_eq!(d.on_disk(), CONF, "only y writes");
+    assert_eq!(d.app.mode(), Mode::Preview);
+    d.press("<esc>");
+    assert_eq!(d.app.mode(), Mode::Browse);
+    assert_eq!(d.on_disk(), CONF);
+    assert!(d.app.is_modified());
+}

@@ -111,6 +111,7 @@ fn wizard_steps() {
 #[test]
 fn new_command_form() {
     snap("new_command", CONF, "anotify<tab>");
+    snap("new_command_review", CONF, "anotify<tab>notify.sh<enter>");
 }
 
 #[test]

@@ -103,7 +103,7 @@ impl Popup {
                 .responses
                 .get(n - 1)
                 .map(|r| doc.element(r.element).span.start),
-            Selector::Command(_) => None,
+            Selector::Command(_) | Selector::CommandAt(_) => None,
         };
         let mut seen = Vec::new();
         let mut choices = Vec::new();
@@ -329,7 +329,7 @@ fn location_chosen(sel: Selector, value: &str, ctx: &Ctx<'_>) -> Vec<Msg> {
             .get(n - 1)
             .and_then(|r| r.value("agent_id"))
             .is_some_and(|a| !a.is_empty()),
-        Selector::Command(_) => true,
+        Selector::Command(_) | Selector::CommandAt(_) => true,
     };
     if value == "defined-agent" && !has_agent {
         out.push(Msg::EditField("agent_id"));
@@ -355,15 +355,17 @@ pub(crate) fn delete(selected: Option<BlockRef>, ctx: &Ctx<'_>) -> Vec<Msg> {
         Ok(sel) => sel,
         Err(e) => return vec![Msg::Error(e)],
     };
-    let what = match (&sel, b) {
-        (Selector::Command(name), _) => {
-            let users: Vec<usize> = cfg.users_of(name).map(|r| r.index).collect();
+    let what = match b {
+        BlockRef::Command(n) => {
+            // Only the responses of the first command of a name use it.
+            let name = cfg.commands[n - 1].name().unwrap_or_default();
+            let users = super::form::command_users(cfg, n);
             if !users.is_empty() {
                 return vec![Msg::Error(s::command_in_use(name, &users))];
             }
             s::command_label(name)
         }
-        (_, BlockRef::Response(n)) => {
+        BlockRef::Response(n) => {
             let r = &cfg.responses[n - 1];
             s::response_label(
                 n,
@@ -371,7 +373,6 @@ pub(crate) fn delete(selected: Option<BlockRef>, ctx: &Ctx<'_>) -> Vec<Msg> {
                 r.value("location").unwrap_or("?"),
             )
         }
-        _ => String::new(),
     };
     vec![Msg::Open(Popup::Delete { sel, what })]
 }

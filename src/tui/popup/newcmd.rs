@@ -8,6 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::frame;
+use super::wizard::Review;
+use super::wizard_view::render_review;
 use crate::model::Severity;
 use crate::tui::app::{Ctx, Msg};
 use crate::tui::fields::{self, CheckCtx, Verdict};
@@ -167,12 +169,18 @@ impl TextForm {
     }
 }
 
-/// The command form: name, executable, timeout_allowed, extra_args.
+/// The command form: name, executable, timeout_allowed, extra_args; then the diff
+/// of the block it adds, which `y` (or Enter) inserts.
 #[derive(Debug, Clone)]
 pub(crate) struct CommandForm {
     /// The fields.
     pub(crate) form: TextForm,
+    /// The diff preview, once the fields pass their checks.
+    pub(crate) review: Option<Review>,
 }
+
+/// The row of the yes/no field that Enter toggles.
+const TIMEOUT_ALLOWED: usize = 2;
 
 impl Default for CommandForm {
     fn default() -> Self {
@@ -183,6 +191,7 @@ impl Default for CommandForm {
                 Row::new("timeout_allowed", BlockKind::Command, false, "yes"),
                 Row::new("extra_args", BlockKind::Command, true, ""),
             ]),
+            review: None,
         }
     }
 }
@@ -198,32 +207,75 @@ fn check_ctx<'a>(ctx: &'a Ctx<'_>) -> CheckCtx<'a> {
 }
 
 impl CommandForm {
-    /// Typing, always.
+    /// Typing, then reviewing the diff.
     pub(crate) fn mode(&self) -> Mode {
-        Mode::Edit
+        if self.review.is_some() {
+            Mode::Review
+        } else {
+            Mode::Edit
+        }
     }
 
-    /// Enter adds the command when every field passes its check.
+    /// Enter toggles timeout_allowed; on another field it shows the diff of the new
+    /// block when every field passes its check; there `y` or Enter inserts it and Esc
+    /// goes back to the fields.
     pub(crate) fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
+        if let Some(review) = self.review.as_mut() {
+            return match review.key(a) {
+                Some(false) => {
+                    self.review = None;
+                    Vec::new()
+                }
+                Some(true) => match &review.diff {
+                    Ok(_) => vec![Msg::Close, Msg::ApplyAll(review.ops.clone())],
+                    Err(why) => vec![Msg::Error(why.clone())],
+                },
+                None => Vec::new(),
+            };
+        }
         match self.form.handle(a, k) {
             FormKey::Open => Vec::new(),
             FormKey::Cancel => vec![Msg::Close],
+            FormKey::Submit if self.form.at == TIMEOUT_ALLOWED => {
+                let row = &mut self.form.rows[TIMEOUT_ALLOWED];
+                let next = if row.input.value() == "yes" {
+                    "no"
+                } else {
+                    "yes"
+                };
+                row.input = Input::new(next);
+                Vec::new()
+            }
             FormKey::Submit => match self.form.first_error(&check_ctx(ctx)) {
                 Some((i, _)) => {
                     self.form.at = i;
                     vec![Msg::Error(s::REFUSED.into())]
                 }
-                None => vec![
-                    Msg::Close,
-                    Msg::Apply(EditOp::AddCommand(self.form.pairs())),
-                ],
+                None => {
+                    let ops = vec![EditOp::AddCommand(self.form.pairs())];
+                    self.review = Some(Review::build(ops, ctx));
+                    Vec::new()
+                }
             },
         }
     }
 
-    /// Draws the form (its keys are in the hint bar).
+    /// Draws the form (its keys are in the hint bar), or the diff to insert.
     pub(crate) fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, theme: &Theme) {
-        let inner = frame(f, area, s::NEW_COMMAND_TITLE, 76, 12, theme);
-        self.form.render(f, inner, &check_ctx(ctx), theme);
+        if let Some(review) = &self.review {
+            let inner = frame(f, area, s::NEW_COMMAND_REVIEW_TITLE, 76, 14, theme);
+            render_review(review, f, inner, theme);
+            return;
+        }
+        let inner = frame(f, area, s::NEW_COMMAND_TITLE, 76, 13, theme);
+        let h = self.form.render(f, inner, &check_ctx(ctx), theme);
+        let note = Rect {
+            y: inner.y + h.min(inner.height.saturating_sub(1)),
+            height: 1,
+            ..inner
+        };
+        if h < inner.height {
+            f.render_widget(Line::styled(s::NEW_COMMAND_NOTE, theme.dim()), note);
+        }
     }
 }

@@ -43,6 +43,43 @@ pub(crate) struct Review {
     pub(crate) scroll: usize,
 }
 
+impl Review {
+    /// The edits and their diff, made on a scratch copy of the text as one step.
+    pub(crate) fn build(ops: Vec<EditOp>, ctx: &Ctx<'_>) -> Review {
+        let before = ctx.session.source();
+        let mut scratch = Session::new(before.to_string());
+        let diff = scratch
+            .apply_all(ops.clone())
+            .map_err(|e| e.to_string())
+            .map(|_| {
+                similar::TextDiff::from_lines(before, scratch.source())
+                    .unified_diff()
+                    .context_radius(1)
+                    .header(ctx.label, ctx.label)
+                    .to_string()
+            });
+        Review {
+            ops,
+            diff,
+            scroll: 0,
+        }
+    }
+
+    /// Review-step keys: `Some(true)` inserts, `Some(false)` goes back.
+    pub(crate) fn key(&mut self, a: Option<Action>) -> Option<bool> {
+        match a {
+            Some(Action::Cancel) => return Some(false),
+            Some(Action::Yes) => return Some(true),
+            Some(Action::Up) => self.scroll = self.scroll.saturating_sub(1),
+            Some(Action::Down) => self.scroll += 1,
+            Some(Action::PageUp | Action::Top) => self.scroll = 0,
+            Some(Action::PageDown | Action::Bottom) => self.scroll += 10,
+            _ => {}
+        }
+        None
+    }
+}
+
 /// The wizard's state: every step keeps what was entered, so going back loses nothing.
 #[derive(Debug, Clone)]
 pub(crate) struct Wizard {
@@ -286,21 +323,14 @@ impl Wizard {
         let Some(review) = self.review.as_mut() else {
             return self.go(Step::Timing);
         };
-        match a {
-            Some(Action::Cancel) => return self.go(Step::Timing),
-            Some(Action::Yes) => {
-                return match &review.diff {
-                    Ok(_) => vec![Msg::Close, Msg::ApplyAll(review.ops.clone())],
-                    Err(why) => vec![Msg::Error(why.clone())],
-                };
-            }
-            Some(Action::Up) => review.scroll = review.scroll.saturating_sub(1),
-            Some(Action::Down) => review.scroll += 1,
-            Some(Action::PageUp | Action::Top) => review.scroll = 0,
-            Some(Action::PageDown | Action::Bottom) => review.scroll += 10,
-            _ => {}
+        match review.key(a) {
+            Some(false) => self.go(Step::Timing),
+            Some(true) => match &review.diff {
+                Ok(_) => vec![Msg::Close, Msg::ApplyAll(review.ops.clone())],
+                Err(why) => vec![Msg::Error(why.clone())],
+            },
+            None => Vec::new(),
         }
-        Vec::new()
     }
 
     /// The edits for what was entered, and their diff on a scratch copy of the text.
@@ -329,27 +359,6 @@ impl Wizard {
     }
 
     fn build_review(&self, ctx: &Ctx<'_>) -> Review {
-        let ops = self.ops();
-        let before = ctx.session.source();
-        let mut scratch = Session::new(before.to_string());
-        let mut diff = Ok(());
-        for op in ops.clone() {
-            if let Err(e) = scratch.apply(op) {
-                diff = Err(e.to_string());
-                break;
-            }
-        }
-        let diff = diff.map(|()| {
-            similar::TextDiff::from_lines(before, scratch.source())
-                .unified_diff()
-                .context_radius(1)
-                .header(ctx.label, ctx.label)
-                .to_string()
-        });
-        Review {
-            ops,
-            diff,
-            scroll: 0,
-        }
+        Review::build(self.ops(), ctx)
     }
 }

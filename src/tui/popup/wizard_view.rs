@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::frame;
-use super::wizard::{Step, Wizard};
+use super::wizard::{Review, Step, Wizard};
 use crate::model::Severity;
 use crate::tui::app::Ctx;
 use crate::tui::rules_ui::bound;
@@ -178,41 +178,47 @@ impl Wizard {
     }
 
     fn render_review(&self, f: &mut Frame, area: Rect, theme: &Theme) {
-        let w = area.width as usize;
-        let rows = area.height as usize;
-        let Some(review) = &self.review else { return };
-        let lines: Vec<Line> = match &review.diff {
-            Err(why) => wrap(&escape(why), w)
-                .into_iter()
-                .map(|l| Line::styled(l, theme.severity(Severity::Error)))
-                .collect(),
-            Ok(diff) => {
-                // The file names are in the title already; keep the hunks.
-                let all: Vec<&str> = diff.lines().skip(2).collect();
-                let scroll = review.scroll.min(all.len().saturating_sub(rows));
-                let more = all.len().saturating_sub(scroll + rows);
-                let take = if more > 0 {
-                    rows.saturating_sub(1)
-                } else {
-                    rows
-                };
-                let mut out: Vec<Line> = all
-                    .iter()
-                    .skip(scroll)
-                    .take(take)
-                    .map(|l| diff_line(l, w, theme))
-                    .collect();
-                if more > 0 {
-                    out.push(Line::styled(
-                        s::more_below(all.len() - scroll - take),
-                        theme.key(),
-                    ));
-                }
-                out
-            }
-        };
-        f.render_widget(Paragraph::new(lines), area);
+        if let Some(review) = &self.review {
+            render_review(review, f, area, theme);
+        }
     }
+}
+
+/// The diff of a review step (or why the edits cannot be made), scrolled.
+pub(crate) fn render_review(review: &Review, f: &mut Frame, area: Rect, theme: &Theme) {
+    let w = area.width as usize;
+    let rows = area.height as usize;
+    let lines: Vec<Line> = match &review.diff {
+        Err(why) => wrap(&escape(why), w)
+            .into_iter()
+            .map(|l| Line::styled(l, theme.severity(Severity::Error)))
+            .collect(),
+        Ok(diff) => {
+            // The file names are in the title already; keep the hunks.
+            let all: Vec<&str> = diff.lines().skip(2).collect();
+            let scroll = review.scroll.min(all.len().saturating_sub(rows));
+            let more = all.len().saturating_sub(scroll + rows);
+            let take = if more > 0 {
+                rows.saturating_sub(1)
+            } else {
+                rows
+            };
+            let mut out: Vec<Line> = all
+                .iter()
+                .skip(scroll)
+                .take(take)
+                .map(|l| diff_line(l, w, theme))
+                .collect();
+            if more > 0 {
+                out.push(Line::styled(
+                    s::more_below(all.len() - scroll - take),
+                    theme.key(),
+                ));
+            }
+            out
+        }
+    };
+    f.render_widget(Paragraph::new(lines), area);
 }
 
 /// A diff line, green when added, red when removed.
