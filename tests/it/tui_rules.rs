@@ -190,7 +190,7 @@ fn ruleset_warnings_count_for_every_response_not_only_the_selected_one() {
 
 #[test]
 fn a_file_too_large_for_every_rule_check_says_so() {
-    // 300 responses x 4,500 rules is above the per-edit budget of 1,000,000 bindings.
+    // 300 responses x 4,500 rules is above the per-edit budget of 250,000 bindings.
     let Some(mut a) = with_wazuh_rules(&unbound(300)) else {
         return;
     };
