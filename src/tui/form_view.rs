@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::app::Ctx;
 use super::fields::{FieldSpec, LOCATIONS, Widget};
@@ -43,17 +43,7 @@ impl FormPane {
         let cfg = ctx.session.config();
         let doc = ctx.session.doc();
         let title = b.map_or_else(|| s::NOTHING_SELECTED.to_string(), |b| title(doc, cfg, b));
-        let border = if focused {
-            theme.focused_border()
-        } else {
-            theme.dim()
-        };
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(border)
-            .title(Span::styled(title, theme.title()));
-        let inner = block.inner(area);
-        f.render_widget(block, area);
+        let inner = theme.pane(f, area, title, focused);
         let Some(b) = b else {
             f.render_widget(Paragraph::new(s::EMPTY_FILE_HINT), inner);
             return;

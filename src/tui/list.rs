@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::app::{Ctx, Focus, Msg};
 use super::input::Input;
@@ -270,17 +270,7 @@ impl ListPane {
             (Some(_), _) | (None, false) => s::list_title_filtered(rows.len()),
             (None, true) => s::LIST_TITLE.to_string(),
         };
-        let border = if focused {
-            theme.focused_border()
-        } else {
-            theme.dim()
-        };
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(border)
-            .title(Span::styled(title, theme.title()));
-        let inner = block.inner(area);
-        f.render_widget(block, area);
+        let inner = theme.pane(f, area, title, focused);
         let (filter_rows, body) = if self.typing.is_some() || !self.filter.is_empty() {
             (1, 1)
         } else {

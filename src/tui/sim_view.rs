@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::sim::{SimPane, SimView};
 use super::strings as s;
@@ -28,17 +28,7 @@ impl SimPane {
             Some(n) => s::sim_title(n, has_rules.then_some(v.total)),
             None => s::SIM_TITLE.to_string(),
         };
-        let border = if focused {
-            theme.focused_border()
-        } else {
-            theme.dim()
-        };
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(border)
-            .title(Span::styled(title, theme.title()));
-        let inner = block.inner(area);
-        f.render_widget(block, area);
+        let inner = theme.pane(f, area, title, focused);
         let w = inner.width as usize;
         let mut lines = self.head(has_rules, theme, w);
         if v.index.is_none() || v.inactive.is_some() || !has_rules {

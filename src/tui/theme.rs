@@ -2,7 +2,11 @@
 //! colour too (SPEC §3 `NO_COLOR`, plain Linux console): selection is reversed and
 //! bold with a `>` marker, problems carry `E`/`W` letters, not only red/yellow.
 
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Borders};
 
 use crate::model::Severity;
 
@@ -82,6 +86,23 @@ impl Theme {
     /// The border of the focused pane.
     pub fn focused_border(&self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    /// Draws a bordered pane titled `title` (the border stands out when focused) and
+    /// returns the area inside it.
+    pub fn pane(&self, f: &mut Frame<'_>, area: Rect, title: String, focused: bool) -> Rect {
+        let border = if focused {
+            self.focused_border()
+        } else {
+            self.dim()
+        };
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(border)
+            .title(Span::styled(title, self.title()));
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        inner
     }
 }
 
