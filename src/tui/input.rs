@@ -113,6 +113,34 @@ impl Input {
     }
 }
 
+/// One key while a filter is typed (block list, simulator pane): Enter keeps the
+/// filter, Esc clears it, other keys edit it; `filter` follows the text as typed.
+pub(crate) fn type_filter(
+    typing: &mut Option<Input>,
+    filter: &mut String,
+    a: Option<Action>,
+    k: &crossterm::event::KeyEvent,
+) {
+    let Some(input) = typing.as_mut() else {
+        return;
+    };
+    match (a, k.code) {
+        (Some(Action::Enter), _) => *typing = None,
+        (Some(Action::Cancel), _) => {
+            *typing = None;
+            filter.clear();
+        }
+        (Some(a), _) => {
+            input.apply(a);
+        }
+        (None, crossterm::event::KeyCode::Char(c)) => input.insert(c),
+        _ => {}
+    }
+    if let Some(i) = typing {
+        *filter = i.value().to_string();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

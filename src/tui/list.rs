@@ -4,14 +4,14 @@
 
 use std::collections::HashMap;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::{Ctx, Focus, Msg};
-use super::input::Input;
+use super::input::{Input, type_filter};
 use super::keys::Action;
 use super::strings as s;
 use super::summary;
@@ -225,24 +225,7 @@ impl ListPane {
 
     /// Keys while the filter is typed: it applies as you type.
     pub(crate) fn handle_filter(&mut self, a: Option<Action>, k: &KeyEvent) -> Vec<Msg> {
-        let Some(input) = self.typing.as_mut() else {
-            return Vec::new();
-        };
-        match (a, k.code) {
-            (Some(Action::Enter), _) => self.typing = None,
-            (Some(Action::Cancel), _) => {
-                self.typing = None;
-                self.filter.clear();
-            }
-            (Some(a), _) => {
-                input.apply(a);
-            }
-            (None, KeyCode::Char(c)) => input.insert(c),
-            _ => {}
-        }
-        if let Some(i) = &self.typing {
-            self.filter = i.value().to_string();
-        }
+        type_filter(&mut self.typing, &mut self.filter, a, k);
         Vec::new()
     }
 

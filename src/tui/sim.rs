@@ -5,10 +5,10 @@
 //! edits included; the results are kept until the document, the selection or the
 //! event changes, so drawing never recomputes them.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::app::{Ctx, Focus, Msg};
-use super::input::Input;
+use super::input::{Input, type_filter};
 use super::keys::Action;
 use super::popup::Popup;
 use crate::model::BlockRef;
@@ -90,22 +90,8 @@ pub(crate) struct SimPane {
 impl SimPane {
     /// Keys with the pane focused.
     pub(crate) fn handle(&mut self, a: Option<Action>, k: &KeyEvent) -> Vec<Msg> {
-        if let Some(input) = self.typing.as_mut() {
-            match (a, k.code) {
-                (Some(Action::Enter), _) => self.typing = None,
-                (Some(Action::Cancel), _) => {
-                    self.typing = None;
-                    self.filter.clear();
-                }
-                (Some(a), _) => {
-                    input.apply(a);
-                }
-                (None, KeyCode::Char(c)) => input.insert(c),
-                _ => {}
-            }
-            if let Some(i) = &self.typing {
-                self.filter = i.value().to_string();
-            }
+        if self.typing.is_some() {
+            type_filter(&mut self.typing, &mut self.filter, a, k);
             self.at = 0;
             return Vec::new();
         }
