@@ -211,60 +211,22 @@ fn assert_backup_is_hidden(dir: &Path) {
     );
 }
 
-#[test]
-fn sigterm_restores_the_terminal_and_writes_nothing() {
-    let Some(corpus) = corpus() else { return };
-    if !tmux_available() {
-        return;
-    }
-    let original = std::fs::read_to_string(corpus.join("real/czaraf__wazuh__ossec.conf"))
-        .expect("corpus file");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("ossec.conf");
-    std::fs::write(&file, &original).expect("copy");
-    let pid_file = dir.path().join("pid");
-
-    let tmux = Tmux::start(80, 24);
-    tmux.type_text("clear; echo BEFORE-MARKER");
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("BEFORE-MARKER");
-    let bin = env!("CARGO_BIN_EXE_ossec-ar");
-    // The shell's own pid becomes the editor's through exec.
-    tmux.type_text(&format!(
-        "sh -c 'echo $$ > {}; exec {bin} --ossec-home {} {}'",
-        pid_file.display(),
-        dir.path().join("no-home").display(),
-        file.display()
-    ));
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("Responses (4)");
-    // An unsaved change, then SIGTERM.
-    tmux.type_text("jjjj");
-    tmux.keys(&["Tab", "Enter"]);
-    tmux.wait_for(" modified ");
-    let pid = std::fs::read_to_string(&pid_file).expect("pid");
-    let killed = Command::new("kill")
-        .args(["-TERM", pid.trim()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let after = tmux.wait_for("stopped by a signal");
-    assert!(
-        after.contains("BEFORE-MARKER"),
-        "the shell's screen is back:\n{after}"
-    );
-    assert!(!after.contains("Responses ("), "{after}");
-    assert_eq!(std::fs::read_to_string(&file).expect("read"), original);
+/// A copy of a corpus file open in the editor, in tmux, with one unsaved change.
+struct Modified {
+    tmux: Tmux,
+    _dir: tempfile::TempDir,
+    file: std::path::PathBuf,
+    original: String,
+    /// The editor's process id.
+    pid: String,
 }
 
-/// Regression: when the terminal went away (tmux killed, SSH dropped), the editor
-/// kept running at high CPU inside crossterm's `poll` and ignored SIGTERM. It must
-/// exit on the hangup and leave the file untouched.
-#[test]
-fn lost_terminal_ends_the_editor() {
-    let Some(corpus) = corpus() else { return };
+/// Opens a copy of czaraf's file with one unsaved change; `before` runs in the shell
+/// first. `None` when the corpus or tmux is missing (the reason is printed).
+fn editor_with_a_change(before: Option<&str>) -> Option<Modified> {
+    let corpus = corpus()?;
     if !tmux_available() {
-        return;
+        return None;
     }
     let original = std::fs::read_to_string(corpus.join("real/czaraf__wazuh__ossec.conf"))
         .expect("corpus file");
@@ -273,7 +235,12 @@ fn lost_terminal_ends_the_editor() {
     std::fs::write(&file, &original).expect("copy");
     let pid_file = dir.path().join("pid");
     let tmux = Tmux::start(80, 24);
+    if let Some(cmd) = before {
+        tmux.type_text(cmd);
+        tmux.keys(&["Enter"]);
+    }
     let bin = env!("CARGO_BIN_EXE_ossec-ar");
+    // The shell's own pid becomes the editor's through exec.
     tmux.type_text(&format!(
         "sh -c 'echo $$ > {}; exec {bin} --ossec-home {} {}'",
         pid_file.display(),
@@ -289,7 +256,44 @@ fn lost_terminal_ends_the_editor() {
         .expect("pid")
         .trim()
         .to_string();
-    tmux.cmd(&["kill-server"]);
+    Some(Modified {
+        tmux,
+        _dir: dir,
+        file,
+        original,
+        pid,
+    })
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_writes_nothing() {
+    let Some(m) = editor_with_a_change(Some("clear; echo BEFORE-MARKER")) else {
+        return;
+    };
+    let killed = Command::new("kill")
+        .args(["-TERM", &m.pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let after = m.tmux.wait_for("stopped by a signal");
+    assert!(
+        after.contains("BEFORE-MARKER"),
+        "the shell's screen is back:\n{after}"
+    );
+    assert!(!after.contains("Responses ("), "{after}");
+    assert_eq!(std::fs::read_to_string(&m.file).expect("read"), m.original);
+}
+
+/// Regression: when the terminal went away (tmux killed, SSH dropped), the editor
+/// kept running at high CPU inside crossterm's `poll` and ignored SIGTERM. It must
+/// exit on the hangup and leave the file untouched.
+#[test]
+fn lost_terminal_ends_the_editor() {
+    let Some(m) = editor_with_a_change(None) else {
+        return;
+    };
+    let pid = m.pid.clone();
+    m.tmux.cmd(&["kill-server"]);
     let alive =
         || std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "));
     let start = Instant::now();
@@ -300,5 +304,5 @@ fn lost_terminal_ends_the_editor() {
         let _ = Command::new("kill").args(["-9", &pid]).status();
         panic!("the editor outlived its terminal by 5 s");
     }
-    assert_eq!(std::fs::read_to_string(&file).expect("read"), original);
+    assert_eq!(std::fs::read_to_string(&m.file).expect("read"), m.original);
 }
