@@ -5,9 +5,11 @@
 //! `simulate` → `session` → `cli`, `tui`; `save` uses `xml` and `validate`; `load`
 //! (reading a config and finding its rules) serves both front ends.
 
+pub mod analysis;
 pub mod cli;
 pub mod load;
 pub mod model;
+pub mod pattern;
 pub mod rules;
 pub mod save;
 pub mod session;
