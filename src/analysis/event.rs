@@ -141,6 +141,15 @@ pub struct DecodedBy {
     pub name: String,
     /// The parent's name, for a child decoder.
     pub parent: Option<String>,
+    /// The decoder id rules compare for `decoded_as` (1-based position of the name in
+    /// the sorted set of distinct decoder names; a renamed child has its parent's).
+    pub id: u32,
+    /// The decoder's `fts` field names (empty: no `fts`), for a rule's `if_fts`.
+    pub fts: Vec<String>,
+    /// The decoder's `ftscomment`, reported in the output.
+    pub ftscomment: Option<String>,
+    /// The decoder has `<accumulate>`, reported in the output.
+    pub accumulate: bool,
 }
 
 /// One event.

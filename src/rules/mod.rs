@@ -8,6 +8,7 @@
 //! load (the daemon would refuse to start; the simulator reports and goes on).
 
 mod file;
+pub mod lists;
 mod sources;
 
 use std::collections::HashMap;
