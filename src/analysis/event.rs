@@ -179,6 +179,9 @@ pub struct Event {
     pub fields: [Option<Vec<u8>>; 14],
     /// The dynamic fields, in the order they were set; duplicates allowed.
     pub dynamic: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The rule id an `OSSECAlert_Decoder` read from an OSSEC alert: rule matching is
+    /// skipped and this rule is the result (no `firedtimes`).
+    pub generated_rule: Option<u32>,
 }
 
 impl Event {
