@@ -5,3 +5,6 @@
 pub mod event;
 
 pub use event::{Category, DecodedBy, Event, StaticField};
+pub mod json;
+pub mod output;
+pub mod ruletest;

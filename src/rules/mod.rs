@@ -9,6 +9,7 @@
 
 mod file;
 pub mod lists;
+mod ruleset;
 mod sources;
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use crate::model::Severity;
 
+pub use ruleset::{RulesetFiles, ruleset_of, ruleset_of_dirs};
 pub use sources::{RuleFiles, excludes_of, files_from_config, files_in_dirs};
 
 /// Where a rule was read: an index into [`RuleSet::files`] and a 1-based line.

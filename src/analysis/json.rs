@@ -1,0 +1,123 @@
+//! An ordered JSON value for the logtest output: Wazuh builds its reply with cJSON,
+//! whose objects keep insertion order, and `serde_json`'s map sorts keys unless a
+//! crate-wide feature changes every other output of the program. This small type
+//! keeps the daemon's order for this one output.
+
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+/// A JSON value whose objects keep insertion order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    /// A string.
+    Str(String),
+    /// An integer.
+    Int(i64),
+    /// A boolean.
+    Bool(bool),
+    /// An array.
+    Arr(Vec<Json>),
+    /// An object, in insertion order.
+    Obj(Vec<(String, Json)>),
+    /// A value parsed from the event (`W_JSON_AddField` inserts a value that starts
+    /// with `[` and parses as JSON as JSON).
+    Raw(serde_json::Value),
+}
+
+impl Json {
+    /// An empty object.
+    pub fn obj() -> Json {
+        Json::Obj(Vec::new())
+    }
+
+    /// Appends `key` to an object (no effect on other values).
+    pub fn push(&mut self, key: &str, value: Json) {
+        if let Json::Obj(items) = self {
+            items.push((key.to_string(), value));
+        }
+    }
+
+    /// The value of `key` in an object.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Obj(items) => items.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The value of `key` in an object, mutable.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Json> {
+        match self {
+            Json::Obj(items) => items.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// Whether this is an object with no members.
+    pub fn is_empty_obj(&self) -> bool {
+        matches!(self, Json::Obj(items) if items.is_empty())
+    }
+
+    /// The value as `serde_json` sees it (objects lose their order).
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl Serialize for Json {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Json::Str(v) => s.serialize_str(v),
+            Json::Int(v) => s.serialize_i64(*v),
+            Json::Bool(v) => s.serialize_bool(*v),
+            Json::Raw(v) => v.serialize(s),
+            Json::Arr(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Json::Obj(items) => {
+                let mut map = s.serialize_map(Some(items.len()))?;
+                for (k, v) in items {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// Bytes of an event as text: valid UTF-8 as is, every other byte as `\xNN` (the
+/// daemon prints raw bytes; JSON and terminals need text).
+pub fn text(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_keep_insertion_order() {
+        let mut o = Json::obj();
+        o.push("b", Json::Int(1));
+        o.push("a", Json::Str("x".into()));
+        assert_eq!(
+            serde_json::to_string(&o).ok().as_deref(),
+            Some(r#"{"b":1,"a":"x"}"#)
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_escaped() {
+        assert_eq!(text(b"caf\xe9 ok \xc3\xa9"), "caf\\xE9 ok \u{e9}");
+    }
+}
