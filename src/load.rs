@@ -68,6 +68,62 @@ pub fn rule_files(dirs: &[PathBuf], home: Option<&Path>, doc: &Document) -> Opti
     }
 }
 
+/// The files of the analysis engine (SPEC §8): the given decoder and rule
+/// directories and lists when any is given, else the config's `<ruleset>` under a
+/// readable `home`; `None` when neither is there.
+pub fn engine_files(
+    decoder_dirs: &[PathBuf],
+    rule_dirs: &[PathBuf],
+    lists: &[PathBuf],
+    home: Option<&Path>,
+    doc: &Document,
+) -> Option<rules::RulesetFiles> {
+    if !decoder_dirs.is_empty() || !rule_dirs.is_empty() || !lists.is_empty() {
+        Some(rules::ruleset_of_dirs(decoder_dirs, rule_dirs, lists))
+    } else {
+        home.map(|h| rules::ruleset_of(doc, h))
+    }
+}
+
+/// The decoder and rule files of a ruleset read as text, in load order; a file that
+/// cannot be read is a problem (the daemon would not start) and is left out.
+#[derive(Debug, Clone, Default)]
+pub struct RulesetTexts {
+    /// Decoder files and their text.
+    pub decoders: Vec<(PathBuf, String)>,
+    /// Rule files and their text.
+    pub rules: Vec<(PathBuf, String)>,
+    /// Files that could not be read, and the problems of finding them.
+    pub problems: Vec<rules::Problem>,
+}
+
+/// Reads the decoder and rule files of `files`.
+pub fn read_ruleset(files: &rules::RulesetFiles) -> RulesetTexts {
+    let mut out = RulesetTexts {
+        problems: files.problems.clone(),
+        ..RulesetTexts::default()
+    };
+    let mut read = |paths: &[PathBuf], into: &mut Vec<(PathBuf, String)>| {
+        for p in paths {
+            match read_text(p) {
+                Ok(text) => into.push((p.clone(), text)),
+                Err(e) => out.problems.push(rules::Problem {
+                    file: p.clone(),
+                    position: None,
+                    severity: crate::model::Severity::Error,
+                    message: format!("{e} (analysisd would not start)"),
+                }),
+            }
+        }
+    };
+    let (mut decoders, mut rules) = (Vec::new(), Vec::new());
+    read(&files.decoders, &mut decoders);
+    read(&files.rules, &mut rules);
+    out.decoders = decoders;
+    out.rules = rules;
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

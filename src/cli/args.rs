@@ -91,6 +91,11 @@ pub enum Cmd {
     /// Dry run: the rules that trigger each response, what one rule firing does
     /// (--rule), or how often each response would have run (--alerts).
     Simulate(SimulateArgs),
+    /// Log lines through the offline analysis engine, as wazuh-logtest shows them,
+    /// with the responses of the config that each alert would run.
+    Logtest(LogtestArgs),
+    /// Wazuh's ruleset test files (.ini, or folders of them), judged as runtests.py.
+    Ruletest(RuletestArgs),
     /// Long help for a diagnostic code (without CODE: every code).
     Explain {
         /// The diagnostic code.
@@ -215,4 +220,55 @@ pub struct SimulateArgs {
     /// Version of the target agents (below 4.2 they get the legacy argument string).
     #[arg(long, value_name = "V", requires = "rule")]
     pub agent_version: Option<String>,
+}
+
+/// Where the analysis engine's decoders, rules and lists come from (SPEC §8): by
+/// default the config's `<ruleset>` under --ossec-home; any of --rules,
+/// --decoders, --list replaces it.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct EngineArgs {
+    /// Decoder directory to load (repeatable).
+    #[arg(long = "decoders", value_name = "DIR")]
+    pub decoders: Vec<PathBuf>,
+    /// CDB list to load (repeatable): its text source, or PATH.cdb when only that exists.
+    #[arg(long = "list", value_name = "PATH")]
+    pub lists: Vec<PathBuf>,
+}
+
+/// `logtest [FILE]` (SPEC §8).
+#[derive(Debug, clap::Args)]
+pub struct LogtestArgs {
+    /// The config whose responses are shown and whose <ruleset> is read
+    /// (default: etc/ossec.conf under --ossec-home).
+    pub file: Option<PathBuf>,
+    /// The location the events come from.
+    #[arg(long, value_name = "LOC", default_value = "stdin")]
+    pub location: String,
+    /// The log format (accepted for wazuh-logtest compatibility; analysisd ignores it
+    /// in logtest).
+    #[arg(long, value_name = "FORMAT", default_value = "syslog")]
+    pub log_format: String,
+    /// The agent the events come from, for the responses (default 000, the manager).
+    #[arg(long, value_name = "ID")]
+    pub agent: Option<String>,
+    /// Also list the rules tried and why each did not match (logtest's rules debug).
+    #[arg(short = 'v', long = "verbose")]
+    pub verbose: bool,
+    /// Ruleset options.
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+/// `ruletest PATH...` (SPEC §8).
+#[derive(Debug, clap::Args)]
+pub struct RuletestArgs {
+    /// Test files (.ini) or folders of them.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The config whose <ruleset> is read (default: etc/ossec.conf under --ossec-home).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ruleset options.
+    #[command(flatten)]
+    pub engine: EngineArgs,
 }

@@ -6,7 +6,10 @@
 mod args;
 mod check;
 mod edit;
+mod engine;
+mod logtest;
 mod output;
+mod ruletest;
 mod simulate;
 
 use std::io::Write;
@@ -15,7 +18,10 @@ use clap::Parser;
 
 use crate::session::EditOp;
 
-pub use args::{AddWhat, Args, Cmd, Common, EditArgs, Format, SimulateArgs};
+pub use args::{
+    AddWhat, Args, Cmd, Common, EditArgs, EngineArgs, Format, LogtestArgs, RuletestArgs,
+    SimulateArgs,
+};
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
@@ -105,6 +111,8 @@ fn run(args: Args) -> anyhow::Result<i32> {
         },
         Some(Cmd::Rm { file, sel, edit }) => edit::rm(common, file, sel, edit),
         Some(Cmd::Simulate(sim)) => simulate::simulate(common, sim),
+        Some(Cmd::Logtest(lt)) => logtest::logtest(common, lt),
+        Some(Cmd::Ruletest(rt)) => ruletest::ruletest(common, rt),
         Some(Cmd::Demo) => editor(common, None),
         Some(Cmd::Edit(words)) => match words.as_slice() {
             [file] => editor(common, Some(std::path::Path::new(file))),

@@ -1,0 +1,185 @@
+//! One logtest session: the loaded ruleset and the state that lines of one session
+//! share (docs/analysis.md "Sessions"; Wazuh `src/analysisd/logtest.c`
+//! `w_logtest_process_log`): pre-decoding, decoding, rule matching, in that order.
+//! Pure: the caller gives each line its time.
+
+use std::path::PathBuf;
+
+use super::decode::{DecodeState, decode};
+use super::event::Event;
+use super::output::{RuleView, Stamp, output};
+use super::predecode::predecode;
+use super::json::Json;
+use super::rulematch::{Fired, TraceStep, evaluate};
+use super::ruletree::{self, RuleTree};
+use super::state::RuleState;
+use crate::rules::Problem;
+use crate::rules::decoders::{self, DecoderSet};
+use crate::rules::lists::Lists;
+
+/// The settings of `<global>`/`<alerts>` that change what logtest reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The manager's short host name (`hostname` when the line has none).
+    pub manager: String,
+    /// `<log_alert_level>` (3): the lowest level that makes an alert.
+    pub log_alert_level: u8,
+    /// `<email_alert_level>` (12): the lowest level that sends an e-mail.
+    pub email_alert_level: u8,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            manager: "localhost".to_string(),
+            log_alert_level: 3,
+            email_alert_level: 12,
+        }
+    }
+}
+
+/// A loaded ruleset: decoders, rules, lists, and the problems met loading them.
+pub struct Ruleset {
+    /// The decoder tree.
+    pub decoders: DecoderSet,
+    /// The rule tree.
+    pub rules: RuleTree,
+    /// The CDB lists.
+    pub lists: Lists,
+    /// Problems in decoder, rule and list files, in load order.
+    pub problems: Vec<Problem>,
+    /// What logtest reports depends on these.
+    pub settings: Settings,
+}
+
+impl Ruleset {
+    /// Builds the ruleset from file texts in load order (decoders, then lists, then
+    /// rules, as `w_logtest_initialize_session` does).
+    pub fn build(
+        decoder_files: &[(PathBuf, String)],
+        rule_files: &[(PathBuf, String)],
+        lists: &[(String, PathBuf)],
+        settings: Settings,
+    ) -> Ruleset {
+        let (decoders, mut problems) = decoders::load(decoder_files);
+        let (lists, list_problems) = Lists::load(lists);
+        problems.extend(list_problems);
+        let id_of = |name: &str| decoders.id_of(name);
+        let (rules, rule_problems) = ruletree::build(rule_files, &lists, &id_of);
+        problems.extend(rule_problems);
+        Ruleset {
+            decoders,
+            rules,
+            lists,
+            problems,
+            settings,
+        }
+    }
+}
+
+/// What one line gave.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The event after decoding.
+    pub event: Event,
+    /// The rule it fired, if any.
+    pub fired: Option<Fired>,
+    /// logtest's `alert`: the event was stored and its level reaches
+    /// `log_alert_level`.
+    pub alert: bool,
+    /// The rules tried, when asked for.
+    pub trace: Vec<TraceStep>,
+}
+
+/// One session.
+pub struct Session<'r> {
+    ruleset: &'r Ruleset,
+    decode: DecodeState,
+    state: RuleState,
+}
+
+impl<'r> Session<'r> {
+    /// A fresh session (no correlation state).
+    pub fn new(ruleset: &'r Ruleset) -> Session<'r> {
+        Session {
+            ruleset,
+            decode: DecodeState::default(),
+            state: RuleState::new(&ruleset.rules),
+        }
+    }
+
+    /// Runs one line received from `location` at `time` (seconds since the epoch).
+    pub fn process(&mut self, location: &[u8], line: &[u8], time: i64, trace: bool) -> Outcome {
+        let rs = self.ruleset;
+        let mut event = predecode(location, line, rs.settings.manager.as_bytes());
+        event.time = time;
+        decode(&rs.decoders, &mut self.decode, &mut event);
+        let mut steps = Vec::new();
+        let fired = evaluate(
+            &rs.rules,
+            &rs.lists,
+            &mut self.state,
+            &event,
+            trace.then_some(&mut steps),
+        );
+        let alert = fired.as_ref().is_some_and(|f| {
+            let level = rs.rules.rule(f.rule).level;
+            !f.suppressed && level > 0 && rs.settings.log_alert_level <= level
+        });
+        Outcome {
+            event,
+            fired,
+            alert,
+            trace: steps,
+        }
+    }
+
+    /// The ruleset of this session.
+    pub fn ruleset(&self) -> &'r Ruleset {
+        self.ruleset
+    }
+}
+
+impl Ruleset {
+    /// What the output shows of the rule an outcome fired.
+    pub fn rule_view(&self, fired: &Fired) -> RuleView<'_> {
+        let r = self.rules.rule(fired.rule);
+        RuleView {
+            id: r.id,
+            level: r.level,
+            description: &r.description,
+            group: &r.group,
+            cve: r.cve.as_deref(),
+            info: r.info.as_deref(),
+            frequency: r.frequency_reported(),
+            firedtimes: (!r.options.no_counter).then_some(fired.firedtimes),
+            mail: r.mails(self.settings.email_alert_level),
+            no_full_log: r.options.no_full_log,
+        }
+    }
+
+    /// The logtest `output` object of an outcome.
+    pub fn output(&self, outcome: &Outcome, stamp: &Stamp) -> Json {
+        let view = outcome.fired.as_ref().map(|f| self.rule_view(f));
+        output(&outcome.event, view.as_ref(), stamp)
+    }
+
+    /// `[rule id, level, decoder name]` as `wazuh-logtest -U` reads them from a reply
+    /// (`""` when absent).
+    pub fn triple(&self, outcome: &Outcome) -> [String; 3] {
+        let (id, level) = match &outcome.fired {
+            Some(f) => {
+                let r = self.rules.rule(f.rule);
+                (r.id.to_string(), r.level.to_string())
+            }
+            None => (String::new(), String::new()),
+        };
+        let decoder = outcome
+            .event
+            .decoder
+            .as_ref()
+            .map(|d| d.name.clone())
+            .unwrap_or_default();
+        [id, level, decoder]
+    }
+}
