@@ -188,3 +188,90 @@ fn problem(dir: &str, home: &Path, message: String) -> Problem {
         message,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(home: &Path, rel: &str) {
+        let p = home.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, "").expect("write");
+    }
+
+    fn rel(home: &Path, paths: &[PathBuf]) -> Vec<String> {
+        paths
+            .iter()
+            .map(|p| p.strip_prefix(home).expect("under home").display().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn files_of_every_directory_sorted_by_bare_name_with_excludes() {
+        let home = tempfile::tempdir().expect("tmp");
+        let h = home.path();
+        for f in [
+            "ruleset/rules/0010-rules_config.xml",
+            "ruleset/rules/0215-policy_rules.xml",
+            "ruleset/rules/0095-sshd_rules.xml",
+            "ruleset/rules/README",
+            "etc/rules/local_rules.xml",
+            "etc/rules/0000-first_rules.xml",
+            "ruleset/decoders/0310-ssh_decoders.xml",
+            "etc/decoders/local_decoder.xml",
+            "extra/my.xml",
+        ] {
+            touch(h, f);
+        }
+        let doc = crate::xml::parse(
+            "<ossec_config><ruleset>\
+             <decoder_dir>ruleset/decoders</decoder_dir>\
+             <rule_dir>ruleset/rules</rule_dir>\
+             <rule_exclude>0215-policy_rules.xml</rule_exclude>\
+             <list>etc/lists/audit-keys</list>\
+             <list>malicious-ip.cdb</list>\
+             <decoder_dir>etc/decoders</decoder_dir>\
+             <rule_dir>etc/rules</rule_dir>\
+             <rule_include>extra/my.xml</rule_include>\
+             </ruleset></ossec_config>",
+        );
+        let got = ruleset_of(&doc, h);
+        assert_eq!(
+            rel(h, &got.rules),
+            [
+                "etc/rules/0000-first_rules.xml",
+                "ruleset/rules/0010-rules_config.xml",
+                "ruleset/rules/0095-sshd_rules.xml",
+                "etc/rules/local_rules.xml",
+                "extra/my.xml",
+            ]
+        );
+        assert_eq!(
+            rel(h, &got.decoders),
+            ["ruleset/decoders/0310-ssh_decoders.xml", "etc/decoders/local_decoder.xml"]
+        );
+        let lists: Vec<&str> = got.lists.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(lists, ["etc/lists/audit-keys", "ruleset/rules/malicious-ip"]);
+        assert_eq!(got.lists[0].1, h.join("etc/lists/audit-keys"));
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+    }
+
+    #[test]
+    fn without_directories_the_defaults_are_read_and_patterns_apply() {
+        let home = tempfile::tempdir().expect("tmp");
+        let h = home.path();
+        for f in ["ruleset/rules/a_rules.xml", "ruleset/decoders/a_decoders.xml", "etc/rules/b.xml", "etc/rules/b.txt"] {
+            touch(h, f);
+        }
+        let doc = crate::xml::parse("<ossec_config><ruleset/></ossec_config>");
+        let got = ruleset_of(&doc, h);
+        assert_eq!(rel(h, &got.rules), ["ruleset/rules/a_rules.xml"]);
+        assert_eq!(rel(h, &got.decoders), ["ruleset/decoders/a_decoders.xml"]);
+        let doc = crate::xml::parse(
+            "<ossec_config><ruleset><rule_dir pattern=\".txt$\">etc/rules</rule_dir><decoder_dir>missing</decoder_dir></ruleset></ossec_config>",
+        );
+        let got = ruleset_of(&doc, h);
+        assert_eq!(rel(h, &got.rules), ["etc/rules/b.txt"]);
+        assert_eq!(got.problems.len(), 1, "the missing directory");
+    }
+}

@@ -44,6 +44,10 @@ const DEMO_CONFIG: &str = include_str!("../../assets/demo/ossec.conf");
 /// The demo rules, built in too, under their file names (load order is by name).
 const DEMO_RULES: &[(&str, &str)] = &[
     (
+        "0010-demo-rules_config.xml",
+        include_str!("../../assets/demo/rules/0010-demo-rules_config.xml"),
+    ),
+    (
         "0015-demo-ossec_rules.xml",
         include_str!("../../assets/demo/rules/0015-demo-ossec_rules.xml"),
     ),

@@ -8,6 +8,7 @@ mod corpus;
 mod dialect;
 mod edit;
 mod edit_corpus;
+mod engine_cli;
 mod engine_suite;
 mod rules;
 mod save;
