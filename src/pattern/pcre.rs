@@ -32,7 +32,7 @@ impl Pcre {
         let regex = RegexBuilder::new()
             .build(&limited)
             .map_err(|e| PatternError {
-                message: format!("Syntax error on regex: '{pattern}': {e}"),
+                message: e.to_string(),
             })?;
         Ok(Pcre { regex })
     }
