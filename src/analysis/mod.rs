@@ -2,6 +2,10 @@
 //! `wazuh-analysisd` and `wazuh-logtest` do it, with no manager. Pure: the clock is
 //! injected, nothing here reads files or the terminal.
 
+pub mod accumulate;
+pub mod decode;
 pub mod event;
+mod plugins;
 
+pub use decode::{DecodeState, decode};
 pub use event::{Category, DecodedBy, Event, StaticField};

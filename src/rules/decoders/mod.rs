@@ -15,7 +15,7 @@ use crate::pattern::Expression;
 use crate::rules::Problem;
 
 pub use read::{JsonArray, JsonNull};
-pub(crate) use read::{ORDER_SIZE, str_break};
+pub(crate) use read::ORDER_SIZE;
 
 /// An `offset` attribute (`AFTER_PARENT`, `AFTER_PREMATCH`, `AFTER_PREVREGEX` in
 /// `decoder.h`).
