@@ -68,13 +68,6 @@ fn c_str(bytes: &[u8]) -> &[u8] {
     &bytes[..end]
 }
 
-/// Where decoding continues after a match ending at `end` of `subject` (which starts
-/// at `base` in the log): the byte after the engine's pointer, unless that pointer is
-/// at the end (`if (*pmatch != '\0') pmatch++`).
-fn after(base: usize, subject: &[u8], end: usize) -> usize {
-    base + if end < subject.len() { end + 1 } else { subject.len() }
-}
-
 /// Step 1: the roots in order; returns the `decoder_info` index.
 fn decode_roots(
     set: &DecoderSet,
@@ -97,7 +90,7 @@ fn decode_roots(
             let Some(m) = prematch.exec(log) else {
                 continue;
             };
-            pmatch = Some(after(0, log, m.end));
+            pmatch = Some(m.next);
         }
         let mut walk = Walk {
             set,
@@ -160,7 +153,7 @@ impl Walk<'_> {
             };
             if let Some(base) = base.filter(|&b| b <= log.len()) {
                 if let Some(m) = prematch.exec(&log[base..]) {
-                    let cmatch = after(base, &log[base..], m.end);
+                    let cmatch = base + m.next;
                     self.info = list[i];
                     self.after_parent = self.pmatch;
                     self.cmatch = Some(cmatch);
@@ -210,7 +203,7 @@ impl Walk<'_> {
                     }
                     return;
                 };
-                regex_prev = Some(after(base, &log[base..], m.end));
+                regex_prev = Some(base + m.next);
                 if event.dynamic.len() >= ORDER_SIZE {
                     return;
                 }

@@ -8,4 +8,7 @@ pub mod event;
 mod plugins;
 
 pub use decode::{DecodeState, decode};
+
+#[cfg(test)]
+mod tests_decode;
 pub use event::{Category, DecodedBy, Event, StaticField};
