@@ -17,8 +17,11 @@ pub struct DecodeState {
     /// Decoder types changed by the SonicWall and OSSEC-alert plugins: they write the
     /// shared decoder's `type`, so the change lasts for the session.
     pub type_changes: HashMap<usize, Category>,
-    /// The rule ids that exist, for `OSSECAlert_Decoder`'s lookup; `None` takes any id.
-    pub rule_ids: Option<std::collections::HashSet<u32>>,
+    /// The rule ids `OSSECAlert_Decoder` can find. Empty for logtest: its session
+    /// hash is created but never filled (`logtest.c` creates `g_rules_hash`,
+    /// `AddHash_Rule` in `rules.c` fills `Config.g_rules_hash`), so no alert finds its
+    /// rule there. The daemon would hold every loaded rule id.
+    pub alert_rules: std::collections::HashSet<u32>,
 }
 
 impl DecodeState {

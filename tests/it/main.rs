@@ -6,6 +6,7 @@ mod cli_check;
 mod cli_edit;
 mod corpus;
 mod dialect;
+mod decoders;
 mod edit;
 mod edit_corpus;
 mod rules;

@@ -41,7 +41,7 @@ pub(crate) fn run(
             state
                 .type_changes
                 .insert(info, super::event::Category::OssecAlert);
-            ossec_alert::decode(event, state.rule_ids.as_ref());
+            ossec_alert::decode(event, &state.alert_rules);
         }
     }
 }

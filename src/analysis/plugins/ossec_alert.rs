@@ -8,19 +8,19 @@ use super::{c_str, find};
 use crate::analysis::event::{Event, StaticField};
 
 /// The rules hash key is the id printed with `%d`: only that spelling finds a rule.
-fn rule_id(text: &[u8], rules: Option<&HashSet<u32>>) -> Option<u32> {
+fn rule_id(text: &[u8], rules: &HashSet<u32>) -> Option<u32> {
     let id: u32 = std::str::from_utf8(text).ok()?.parse().ok()?;
     if id.to_string().as_bytes() != text {
         return None;
     }
-    rules.is_none_or(|r| r.contains(&id)).then_some(id)
+    rules.contains(&id).then_some(id)
 }
 
 /// `Alert Level: …; Rule: <id> …; Location: X; [srcip: …;] [user: …;] rest`:
 /// location becomes `old|X` (254 bytes at most) and the hostname too, srcip and
 /// dstuser are read, `full_log` and `log` become the rest (4094 bytes at most), and
 /// the rule is the result. The steps done before a mismatch stay done.
-pub(super) fn decode(event: &mut Event, rules: Option<&HashSet<u32>>) {
+pub(super) fn decode(event: &mut Event, rules: &HashSet<u32>) {
     let log = c_str(&event.log).to_vec();
     if !log.starts_with(b"Alert Level:") && !log.starts_with(b"ossec: Alert Level") {
         return;
@@ -81,7 +81,7 @@ mod tests {
             ..Event::default()
         };
         let rules: HashSet<u32> = [5716].into();
-        decode(&mut e, Some(&rules));
+        decode(&mut e, &rules);
         assert_eq!(e.generated_rule, Some(5716));
         assert_eq!(e.location, b"stdin|(agent) 1.2.3.4->/var/log/secure".to_vec());
         assert_eq!(e.hostname, e.location);
@@ -91,6 +91,22 @@ mod tests {
         assert_eq!(e.full_log, e.log);
     }
 
+    /// Oracle (logtest): `ossec: Alert Level: 5; Rule: 5716 …` is decoded by
+    /// ossec-alert with no rule, location `stdin`, no data: the session hash is empty.
+    #[test]
+    fn logtest_finds_no_rule() {
+        let line = b"Alert Level: 5; Rule: 5716 - SSHD authentication failed.; Location: (agent) 1.2.3.4->/var/log/secure; srcip: 9.9.9.9; user: root;  Jan  1 sshd: failed".to_vec();
+        let mut e = Event {
+            location: b"stdin".to_vec(),
+            log: line.clone(),
+            ..Event::default()
+        };
+        decode(&mut e, &HashSet::new());
+        assert_eq!((e.generated_rule, e.log, e.location), (None, line, b"stdin".to_vec()));
+        assert_eq!(e.get(StaticField::SrcIp), None);
+    }
+
+    /// A leading zero is not the `%d` spelling of the id.
     #[test]
     fn unknown_rule_changes_nothing() {
         let line = b"Alert Level: 5; Rule: 0123 - x; Location: y; rest".to_vec();
@@ -98,7 +114,7 @@ mod tests {
             log: line.clone(),
             ..Event::default()
         };
-        decode(&mut e, None);
+        decode(&mut e, &[123].into());
         assert_eq!(e.generated_rule, None);
         assert_eq!(e.log, line);
         assert!(e.location.is_empty());
