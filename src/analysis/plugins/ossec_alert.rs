@@ -102,8 +102,8 @@ mod tests {
             ..Event::default()
         };
         decode(&mut e, &HashSet::new());
-        assert_eq!((e.generated_rule, e.log, e.location), (None, line, b"stdin".to_vec()));
         assert_eq!(e.get(StaticField::SrcIp), None);
+        assert_eq!((e.generated_rule, e.log, e.location), (None, line, b"stdin".to_vec()));
     }
 
     /// A leading zero is not the `%d` spelling of the id.
