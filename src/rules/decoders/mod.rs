@@ -7,6 +7,9 @@ mod check;
 mod read;
 mod tree;
 
+#[cfg(test)]
+mod tests;
+
 use std::path::{Path, PathBuf};
 
 use crate::analysis::{Category, StaticField};
