@@ -154,15 +154,15 @@ impl Walk<'_> {
                 Offset::AfterParent => self.pmatch,
                 _ => Some(0),
             };
-            if let Some(base) = base.filter(|&b| b <= log.len()) {
-                if let Some(m) = prematch.exec(&log[base..]) {
-                    let cmatch = base + m.next;
-                    self.info = list[i];
-                    self.after_parent = self.pmatch;
-                    self.cmatch = Some(cmatch);
-                    self.after_prematch = Some(cmatch);
-                    return Some(i);
-                }
+            let found = base
+                .filter(|&b| b <= log.len())
+                .and_then(|b| prematch.exec(&log[b..]).map(|m| b + m.next));
+            if let Some(cmatch) = found {
+                self.info = list[i];
+                self.after_parent = self.pmatch;
+                self.cmatch = Some(cmatch);
+                self.after_prematch = Some(cmatch);
+                return Some(i);
             }
             if d.get_next {
                 // Skip the rest of this same-name group.
@@ -178,7 +178,13 @@ impl Walk<'_> {
 
     /// Step 3 from `list[i]`: a plugin, or a regex whose captures go to `order`; then
     /// on to the next sibling while `get_next`.
-    fn regex_phase(&mut self, state: &mut DecodeState, event: &mut Event, list: &[usize], mut i: usize) {
+    fn regex_phase(
+        &mut self,
+        state: &mut DecodeState,
+        event: &mut Event,
+        list: &[usize],
+        mut i: usize,
+    ) {
         let mut regex_prev: Option<usize> = None;
         while let Some(&index) = list.get(i) {
             let d = self.set.decoder(index);

@@ -9,7 +9,8 @@ use crate::rules::decoders::{self, DecoderSet};
 const ORACLE_DECODERS: &str = include_str!("../../tests/fixtures/decoders_oracle.xml");
 
 fn set() -> DecoderSet {
-    let (set, problems) = decoders::load(&[("zz_decoders_test.xml".into(), ORACLE_DECODERS.to_string())]);
+    let (set, problems) =
+        decoders::load(&[("zz_decoders_test.xml".into(), ORACLE_DECODERS.to_string())]);
     assert!(problems.is_empty(), "{problems:?}");
     set
 }
@@ -28,24 +29,44 @@ fn event(program: Option<&str>, log: &str) -> Event {
 
 /// The decoder block and the data of the logtest output: (name, parent), then
 /// every non-empty field as `key=value`, statics first.
-fn run(set: &DecoderSet, state: &mut DecodeState, program: Option<&str>, log: &str) -> (Option<(String, Option<String>)>, Vec<String>, Event) {
+fn run(
+    set: &DecoderSet,
+    state: &mut DecodeState,
+    program: Option<&str>,
+    log: &str,
+) -> (Reported, Vec<String>, Event) {
     let mut e = event(program, log);
     decode(set, state, &mut e);
-    let name = e.decoder.as_ref().map(|d| (d.name.clone(), d.parent.clone()));
+    let name = e
+        .decoder
+        .as_ref()
+        .map(|d| (d.name.clone(), d.parent.clone()));
     let mut data: Vec<String> = StaticField::ALL
         .iter()
-        .filter_map(|f| e.get(*f).map(|v| format!("{}={}", f.name(), String::from_utf8_lossy(v))))
+        .filter_map(|f| {
+            e.get(*f)
+                .map(|v| format!("{}={}", f.name(), String::from_utf8_lossy(v)))
+        })
         .collect();
     data.extend(
         e.dynamic
             .iter()
             .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{}={}", String::from_utf8_lossy(k), String::from_utf8_lossy(v))),
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    String::from_utf8_lossy(k),
+                    String::from_utf8_lossy(v)
+                )
+            }),
     );
     (name, data, e)
 }
 
-fn named(name: &str, parent: Option<&str>) -> Option<(String, Option<String>)> {
+/// The reported decoder name and parent.
+type Reported = Option<(String, Option<String>)>;
+
+fn named(name: &str, parent: Option<&str>) -> Reported {
     Some((name.to_string(), parent.map(str::to_string)))
 }
 
@@ -124,7 +145,12 @@ fn program_name_root_and_after_regex_sibling() {
 #[test]
 fn program_name_events_never_try_the_other_list() {
     let s = set();
-    let (d, _, _) = run(&s, &mut DecodeState::default(), Some("other"), "ZZJSON {\"a\":1}");
+    let (d, _, _) = run(
+        &s,
+        &mut DecodeState::default(),
+        Some("other"),
+        "ZZJSON {\"a\":1}",
+    );
     assert_eq!(d, None);
 }
 
@@ -157,7 +183,8 @@ fn child_type_is_not_inherited_and_static_fields_overwrite() {
 
 /// The dynamic field `name` after decoding `line`.
 fn field(e: &Event, name: &str) -> Option<String> {
-    e.dynamic(name.as_bytes()).map(|v| String::from_utf8_lossy(v).into_owned())
+    e.dynamic(name.as_bytes())
+        .map(|v| String::from_utf8_lossy(v).into_owned())
 }
 
 /// Oracle (rule description `$(a)`, which prints the field as stored): arrays are
@@ -165,12 +192,15 @@ fn field(e: &Event, name: &str) -> Option<String> {
 #[test]
 fn json_arrays_are_cjson_print_text() {
     let s = set();
-    let line = r#"ZZJSON {"a":["x","y",1,1.5,null,true,[1,2],{"k":"v","n":{}},{}],"b":[],"c":[[]]}"#;
+    let line =
+        r#"ZZJSON {"a":["x","y",1,1.5,null,true,[1,2],{"k":"v","n":{}},{}],"b":[],"c":[[]]}"#;
     let (d, _, e) = run(&s, &mut DecodeState::default(), None, line);
     assert_eq!(d, named("zzdec_json", None));
     assert_eq!(
         field(&e, "a").as_deref(),
-        Some("[\"x\", \"y\", 1, 1.5, null, true, [1, 2], {\n\t\t\"k\":\t\"v\",\n\t\t\"n\":\t{\n\t\t}\n\t}, {\n\t}]")
+        Some(
+            "[\"x\", \"y\", 1, 1.5, null, true, [1, 2], {\n\t\t\"k\":\t\"v\",\n\t\t\"n\":\t{\n\t\t}\n\t}, {\n\t}]"
+        )
     );
     assert_eq!(field(&e, "b").as_deref(), Some("[]"));
     assert_eq!(field(&e, "c").as_deref(), Some("[[]]"));
@@ -186,7 +216,9 @@ fn json_array_numbers_and_strings_print_as_cjson() {
     let (_, _, e) = run(&s, &mut DecodeState::default(), None, line);
     assert_eq!(
         field(&e, "a").as_deref(),
-        Some("[0.1, 1e+20, 3000000000, -0, 1, 123456789012, null, -2147483648, 2147483647, 2147483648, 0.3, 1e-07, \"q\\\"\\\\/\\b\\f\\n\\r\\t\\u0001é😀\", -1.5e+300]")
+        Some(
+            "[0.1, 1e+20, 3000000000, -0, 1, 123456789012, null, -2147483648, 2147483647, 2147483648, 0.3, 1e-07, \"q\\\"\\\\/\\b\\f\\n\\r\\t\\u0001é😀\", -1.5e+300]"
+        )
     );
     assert_eq!(field(&e, "b").as_deref(), Some("1.500000"));
     assert_eq!(field(&e, "c").as_deref(), Some("3000000000.000000"));
@@ -198,9 +230,26 @@ fn json_array_numbers_and_strings_print_as_cjson() {
 fn json_scalar_numbers_use_percent_i_or_percent_f() {
     let s = set();
     let mut st = DecodeState::default();
-    let (_, _, e) = run(&s, &mut st, None, r#"ZZJSON {"a":1e400,"b":-0.0,"c":2147483647.5}"#);
-    assert_eq!((field(&e, "a"), field(&e, "b"), field(&e, "c")), (Some("inf".into()), Some("0".into()), Some("2147483647.500000".into())));
-    let (_, _, e) = run(&s, &mut st, None, r#"ZZJSON {"a":2147483648,"b":-2147483649,"c":1e300}"#);
+    let (_, _, e) = run(
+        &s,
+        &mut st,
+        None,
+        r#"ZZJSON {"a":1e400,"b":-0.0,"c":2147483647.5}"#,
+    );
+    assert_eq!(
+        (field(&e, "a"), field(&e, "b"), field(&e, "c")),
+        (
+            Some("inf".into()),
+            Some("0".into()),
+            Some("2147483647.500000".into())
+        )
+    );
+    let (_, _, e) = run(
+        &s,
+        &mut st,
+        None,
+        r#"ZZJSON {"a":2147483648,"b":-2147483649,"c":1e300}"#,
+    );
     assert_eq!(field(&e, "a").as_deref(), Some("2147483648.000000"));
     assert_eq!(field(&e, "b").as_deref(), Some("-2147483649.000000"));
     assert_eq!(
@@ -214,9 +263,17 @@ fn json_scalar_numbers_use_percent_i_or_percent_f() {
 #[test]
 fn json_nul_escapes_null_and_trailing_text() {
     let s = set();
-    let (d, _, e) = run(&s, &mut DecodeState::default(), None, r#"ZZJSON {"a":"\u00zz","b":"x\u0000y","c":null} trailing"#);
+    let (d, _, e) = run(
+        &s,
+        &mut DecodeState::default(),
+        None,
+        r#"ZZJSON {"a":"\u00zz","b":"x\u0000y","c":null} trailing"#,
+    );
     assert_eq!(d, named("zzdec_json", None));
-    assert_eq!((field(&e, "a"), field(&e, "b"), field(&e, "c")), (Some(String::new()), Some("x".into()), Some("null".into())));
+    assert_eq!(
+        (field(&e, "a"), field(&e, "b"), field(&e, "c")),
+        (Some(String::new()), Some("x".into()), Some("null".into()))
+    );
 }
 
 /// Oracle (decoder with csv arrays and discarded nulls): `[1,[2],3]` → `1,3`,
@@ -225,11 +282,19 @@ fn json_nul_escapes_null_and_trailing_text() {
 fn json_csv_arrays_and_discarded_nulls() {
     let s = set();
     let mut st = DecodeState::default();
-    let (d, _, e) = run(&s, &mut st, None, r#"ZZJCSV {"a":[1,[2],3],"b":[1,[2]],"c":[null,"s",true,false,1.5,{}]}"#);
+    let (d, _, e) = run(
+        &s,
+        &mut st,
+        None,
+        r#"ZZJCSV {"a":[1,[2],3],"b":[1,[2]],"c":[null,"s",true,false,1.5,{}]}"#,
+    );
     assert_eq!(d, named("zzdec_jcsv", None));
     assert_eq!(field(&e, "a").as_deref(), Some("1,3"));
     assert_eq!(field(&e, "b").as_deref(), Some("1,"));
-    assert_eq!(field(&e, "c").as_deref(), Some("null,s,true,false,1.500000,"));
+    assert_eq!(
+        field(&e, "c").as_deref(),
+        Some("null,s,true,false,1.500000,")
+    );
     let (_, data, e) = run(&s, &mut st, None, r#"ZZJCSV {"a":[],"b":null,"c":[[1]]}"#);
     assert!(data.is_empty() && e.dynamic.is_empty(), "{data:?}");
 }

@@ -40,7 +40,10 @@ fn corpus_set() -> Option<DecoderSet> {
     let corpus = corpus()?;
     let files = corpus_decoder_files(&corpus);
     let (set, problems) = decoders::load(&files);
-    let errors: Vec<_> = problems.iter().filter(|p| p.severity == Severity::Error).collect();
+    let errors: Vec<_> = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     Some(set)
 }
@@ -80,7 +83,8 @@ fn flat_data(e: &Event) -> Vec<(String, String)> {
 #[test]
 fn real_lines_decode_as_the_oracle_does() {
     let Some(set) = corpus_set() else { return };
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decoders_corpus_lines.json");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decoders_corpus_lines.json");
     let cases: Vec<serde_json::Value> =
         serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
     assert_eq!(cases.len(), 21);
@@ -103,7 +107,12 @@ fn real_lines_decode_as_the_oracle_does() {
             .as_array()
             .expect("data")
             .iter()
-            .map(|kv| (kv[0].as_str().unwrap_or("").to_string(), kv[1].as_str().unwrap_or("").to_string()))
+            .map(|kv| {
+                (
+                    kv[0].as_str().unwrap_or("").to_string(),
+                    kv[1].as_str().unwrap_or("").to_string(),
+                )
+            })
             .collect();
         let location = String::from_utf8_lossy(&e.location).into_owned();
         assert_eq!(Some(location), s("location"), "{line}");

@@ -30,7 +30,11 @@ const NESTING_LIMIT: usize = 1000;
 /// whatever follows it is ignored. `None` when the text is not JSON.
 pub(super) fn parse(input: &[u8]) -> Option<Value> {
     let input = super::c_str(input);
-    let mut p = Parser { s: input, pos: 0, depth: 0 };
+    let mut p = Parser {
+        s: input,
+        pos: 0,
+        depth: 0,
+    };
     if input.starts_with(b"\xEF\xBB\xBF") {
         p.pos = 3;
     }
@@ -57,7 +61,11 @@ impl Parser<'_> {
 
     fn value(&mut self) -> Option<Value> {
         let rest = &self.s[self.pos.min(self.s.len())..];
-        for (word, v) in [(&b"null"[..], Value::Null), (b"false", Value::False), (b"true", Value::True)] {
+        for (word, v) in [
+            (&b"null"[..], Value::Null),
+            (b"false", Value::False),
+            (b"true", Value::True),
+        ] {
             if rest.starts_with(word) {
                 self.pos += word.len();
                 return Some(v);
@@ -362,7 +370,11 @@ fn print_number(d: f64) -> String {
 /// C's `%1.<precision>g`.
 pub(super) fn format_g(x: f64, precision: usize) -> String {
     if x == 0.0 {
-        return if x.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if x.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     let sci = format!("{:.*e}", precision - 1, x);
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));

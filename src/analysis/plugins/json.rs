@@ -28,7 +28,12 @@ pub(super) fn decode(info: &Decoder, event: &mut Event, offsets: Offsets) {
 }
 
 /// `readJSON` over the members of an object; `parent` is the dotted key so far.
-fn read_object(info: &Decoder, items: &[(Vec<u8>, Value)], parent: Option<&[u8]>, event: &mut Event) {
+fn read_object(
+    info: &Decoder,
+    items: &[(Vec<u8>, Value)],
+    parent: Option<&[u8]>,
+    event: &mut Event,
+) {
     for (name, value) in items {
         let key = match parent {
             Some(p) => [p, b".", name].concat(),
@@ -82,7 +87,11 @@ fn csv(list: &[Value]) -> Vec<u8> {
         let (text, z) = match item {
             Value::String(s) => (s.clone(), s.len()),
             Value::Number(d, i) => {
-                let full = if f64::from(*i) == *d { i.to_string() } else { format!("{d:.6}") };
+                let full = if f64::from(*i) == *d {
+                    i.to_string()
+                } else {
+                    format!("{d:.6}")
+                };
                 let z = full.len();
                 let mut t = full.into_bytes();
                 t.truncate(63);

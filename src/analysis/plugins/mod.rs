@@ -54,5 +54,8 @@ pub(crate) fn c_str(bytes: &[u8]) -> &[u8] {
 
 /// `strchr`: the offset of the first `byte` at or after `from`.
 fn find(s: &[u8], from: usize, byte: u8) -> Option<usize> {
-    s.get(from..)?.iter().position(|&b| b == byte).map(|p| from + p)
+    s.get(from..)?
+        .iter()
+        .position(|&b| b == byte)
+        .map(|p| from + p)
 }

@@ -25,22 +25,34 @@ pub(super) fn decode(event: &mut Event, rules: &HashSet<u32>) {
     if !log.starts_with(b"Alert Level:") && !log.starts_with(b"ossec: Alert Level") {
         return;
     }
-    let Some(semi) = find(&log, 0, b';') else { return };
-    let Some(colon) = find(&log, semi + 1, b':') else { return };
+    let Some(semi) = find(&log, 0, b';') else {
+        return;
+    };
+    let Some(colon) = find(&log, semi + 1, b':') else {
+        return;
+    };
     let mut t = colon + 1;
     if log.get(t) != Some(&b' ') {
         return;
     }
     t += 1;
-    let Some(space) = find(&log, t, b' ') else { return };
-    let Some(rule) = rule_id(&log[t..space], rules) else { return };
-    let Some(semi) = find(&log, space, b';') else { return };
+    let Some(space) = find(&log, t, b' ') else {
+        return;
+    };
+    let Some(rule) = rule_id(&log[t..space], rules) else {
+        return;
+    };
+    let Some(semi) = find(&log, space, b';') else {
+        return;
+    };
     t = semi + 1;
     if !log[t..].starts_with(b" Location: ") {
         return;
     }
     t += 11;
-    let Some(end) = find(&log, t, b';') else { return };
+    let Some(end) = find(&log, t, b';') else {
+        return;
+    };
     let mut location = [&event.location[..], b"|", &log[t..end]].concat();
     location.truncate(254);
     event.hostname = location.clone();
@@ -48,7 +60,9 @@ pub(super) fn decode(event: &mut Event, rules: &HashSet<u32>) {
     t = end + 1;
     while log.get(t) == Some(&b' ') && log.get(t + 1).is_some_and(|&b| b != b' ') {
         t += 1;
-        let Some(end) = find(&log, t, b';') else { return };
+        let Some(end) = find(&log, t, b';') else {
+            return;
+        };
         let item = &log[t..end];
         if let Some(ip) = item.strip_prefix(b"srcip: ") {
             event.set(StaticField::SrcIp, ip.to_vec());
@@ -83,7 +97,10 @@ mod tests {
         let rules: HashSet<u32> = [5716].into();
         decode(&mut e, &rules);
         assert_eq!(e.generated_rule, Some(5716));
-        assert_eq!(e.location, b"stdin|(agent) 1.2.3.4->/var/log/secure".to_vec());
+        assert_eq!(
+            e.location,
+            b"stdin|(agent) 1.2.3.4->/var/log/secure".to_vec()
+        );
         assert_eq!(e.hostname, e.location);
         assert_eq!(e.get(StaticField::SrcIp), Some(&b"9.9.9.9"[..]));
         assert_eq!(e.get(StaticField::DstUser), Some(&b"root"[..]));
@@ -103,7 +120,10 @@ mod tests {
         };
         decode(&mut e, &HashSet::new());
         assert_eq!(e.get(StaticField::SrcIp), None);
-        assert_eq!((e.generated_rule, e.log, e.location), (None, line, b"stdin".to_vec()));
+        assert_eq!(
+            (e.generated_rule, e.log, e.location),
+            (None, line, b"stdin".to_vec())
+        );
     }
 
     /// A leading zero is not the `%d` spelling of the id.

@@ -31,7 +31,9 @@ fn set_addr(event: &mut Event, s: &[u8], ip: StaticField, port: StaticField) {
 /// a mismatch stays.
 pub(super) fn decode(event: &mut Event) {
     let log = c_str(&event.log).to_vec();
-    let Some(paren) = find(&log, 0, b')') else { return };
+    let Some(paren) = find(&log, 0, b')') else {
+        return;
+    };
     let mut t = paren + 1;
     if log.get(t) != Some(&b' ') {
         return;
@@ -43,21 +45,37 @@ pub(super) fn decode(event: &mut Event) {
         _ => return,
     };
     event.set(StaticField::Action, action.to_vec());
-    let Some(colon) = find(&log, t, b':') else { return };
+    let Some(colon) = find(&log, t, b':') else {
+        return;
+    };
     t = colon + 1;
     if log.get(t) != Some(&b' ') {
         return;
     }
     t += 1;
-    let Some(space) = find(&log, t, b' ') else { return };
-    set_addr(event, &log[t..space], StaticField::SrcIp, StaticField::SrcPort);
+    let Some(space) = find(&log, t, b' ') else {
+        return;
+    };
+    set_addr(
+        event,
+        &log[t..space],
+        StaticField::SrcIp,
+        StaticField::SrcPort,
+    );
     let mut a = space + 1;
     if log.get(a) != Some(&b'>') || log.get(a + 1) != Some(&b' ') {
         return;
     }
     a += 2;
-    let Some(colon) = find(&log, a, b':') else { return };
-    set_addr(event, &log[a..colon], StaticField::DstIp, StaticField::DstPort);
+    let Some(colon) = find(&log, a, b':') else {
+        return;
+    };
+    set_addr(
+        event,
+        &log[a..colon],
+        StaticField::DstIp,
+        StaticField::DstPort,
+    );
     let protocol: &[u8] = match log[colon + 1..].iter().find(|&&b| b != b' ') {
         None => return,
         Some(b'u') => b"UDP",

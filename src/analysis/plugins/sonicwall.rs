@@ -26,9 +26,11 @@ pub(super) fn decode(event: &mut Event) -> Category {
     let Some(m) = exec(PRIORITY_ID, &log) else {
         return Category::Syslog;
     };
-    let (Some(status), Some(cat), Some(id)) =
-        (capture(&log, &m, 0), capture(&log, &m, 1), capture(&log, &m, 2))
-    else {
+    let (Some(status), Some(cat), Some(id)) = (
+        capture(&log, &m, 0),
+        capture(&log, &m, 1),
+        capture(&log, &m, 2),
+    ) else {
         return Category::Syslog;
     };
     event.set(StaticField::Status, status);
@@ -40,7 +42,9 @@ pub(super) fn decode(event: &mut Event) -> Category {
         return Category::Syslog;
     };
     let caps: Vec<Option<Vec<u8>>> = (0..4).map(|i| capture(rest, &m2, i)).collect();
-    let [Some(sip), Some(sport), Some(dip), Some(dport)] = <[_; 4]>::try_from(caps).unwrap_or_default() else {
+    let [Some(sip), Some(sport), Some(dip), Some(dport)] =
+        <[_; 4]>::try_from(caps).unwrap_or_default()
+    else {
         return Category::Syslog;
     };
     event.set(StaticField::SrcIp, sip);
@@ -83,7 +87,9 @@ fn classify(event: &mut Event, category: &[u8], id: &[u8], rest: Option<&[u8]>) 
 fn proxy(event: &mut Event, rest: Option<&[u8]>) {
     let Some(rest) = rest else { return };
     let Some(m) = exec(PROXY, rest) else { return };
-    let Some(result) = capture(rest, &m, 0) else { return };
+    let Some(result) = capture(rest, &m, 0) else {
+        return;
+    };
     event.set(StaticField::Id, result);
     if let (Some(name), Some(arg)) = (capture(rest, &m, 1), capture(rest, &m, 2)) {
         event.set(StaticField::Url, [name, arg].concat());

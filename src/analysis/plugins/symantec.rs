@@ -24,7 +24,9 @@ fn set_first(event: &mut Event, field: StaticField, value: Vec<u8>) {
 /// `3=`/`2=` the id as 9 raw bytes from the key. The first value of each wins.
 pub(super) fn decode(event: &mut Event) {
     let log = c_str(&event.log).to_vec();
-    let Some(comma) = find(&log, 0, b',') else { return };
+    let Some(comma) = find(&log, 0, b',') else {
+        return;
+    };
     let mut t = Some(comma + 1);
     while let Some(mut pos) = t {
         let rest = &log[pos..];

@@ -21,7 +21,9 @@ pub(super) fn validate(spec: &mut Spec) -> Result<(), String> {
     }
     let has_parent = spec.parent.is_some();
     match spec.regex_offset {
-        Offset::AfterParent if !has_parent => return fail("regex offset after_parent needs a parent"),
+        Offset::AfterParent if !has_parent => {
+            return fail("regex offset after_parent needs a parent");
+        }
         Offset::AfterPrematch if !has_parent => spec.regex_offset = Offset::AfterParent,
         Offset::AfterPrematch if spec.prematch.is_none() => {
             return fail("regex offset after_prematch needs a prematch");
@@ -38,7 +40,9 @@ pub(super) fn validate(spec: &mut Spec) -> Result<(), String> {
         _ => return fail("a prematch offset can only be after_parent"),
     }
     match spec.plugin_offset {
-        Offset::AfterParent if !has_parent => return fail("plugin offset after_parent needs a parent"),
+        Offset::AfterParent if !has_parent => {
+            return fail("plugin offset after_parent needs a parent");
+        }
         Offset::AfterPrematch if spec.prematch.is_none() => {
             return fail("plugin offset after_prematch needs a prematch");
         }

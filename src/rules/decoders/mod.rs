@@ -17,8 +17,8 @@ use crate::model::Severity;
 use crate::pattern::Expression;
 use crate::rules::Problem;
 
-pub use read::{JsonArray, JsonNull};
 pub(crate) use read::ORDER_SIZE;
+pub use read::{JsonArray, JsonNull};
 
 /// An `offset` attribute (`AFTER_PARENT`, `AFTER_PREMATCH`, `AFTER_PREVREGEX` in
 /// `decoder.h`).
@@ -228,7 +228,12 @@ pub fn load(files: &[(PathBuf, String)]) -> (DecoderSet, Vec<Problem>) {
     (set, problems)
 }
 
-fn problem(path: &Path, position: Option<(usize, usize)>, severity: Severity, message: String) -> Problem {
+fn problem(
+    path: &Path,
+    position: Option<(usize, usize)>,
+    severity: Severity,
+    message: String,
+) -> Problem {
     Problem {
         file: path.to_path_buf(),
         position,

@@ -91,7 +91,10 @@ pub(super) fn read(text: &str, local_decoder: bool) -> Read {
     let doc = xml::parse(text);
     let mut out = Read::default();
     if let Some(e) = doc.errors().first() {
-        out.error(Some(doc.line_col(e.offset)), format!("XMLERR: {}", e.message));
+        out.error(
+            Some(doc.line_col(e.offset)),
+            format!("XMLERR: {}", e.message),
+        );
         return out;
     }
     if text.is_empty() && !local_decoder {
@@ -145,7 +148,10 @@ impl Cx<'_> {
     /// An element's content with the variables defined before it applied.
     fn content(&self, id: ElementId) -> Result<String, String> {
         let at = self.doc.element(id).span.start;
-        Ok(self.vars.expand_strict(&self.doc.value(id), at)?.into_owned())
+        Ok(self
+            .vars
+            .expand_strict(&self.doc.value(id), at)?
+            .into_owned())
     }
 
     /// An attribute's value (exact name, as `w_get_attr_val_by_name`), variables applied.
@@ -167,27 +173,35 @@ fn read_decoder(cx: &Cx<'_>, root: ElementId, out: &mut Read) -> Result<Spec, St
     let doc = cx.doc;
     let element = doc.name(root);
     if !element.eq_ignore_ascii_case("decoder") {
-        return Err(format!("Invalid element '{element}' (only <decoder> roots)"));
+        return Err(format!(
+            "Invalid element '{element}' (only <decoder> roots)"
+        ));
     }
     let attrs = &doc.element(root).attrs;
     let at = doc.element(root).span.start;
     let attr_name = |i: usize| attrs.get(i).map(|a| doc.text(&a.name));
     if !attr_name(0).is_some_and(|n| n.eq_ignore_ascii_case("name")) {
-        return Err(format!("Invalid element '{element}': the first attribute must be name"));
+        return Err(format!(
+            "Invalid element '{element}': the first attribute must be name"
+        ));
     }
     if attr_name(1).is_some_and(|n| !n.eq_ignore_ascii_case("status")) || attrs.len() > 2 {
-        return Err(format!("Invalid element '{element}': only name and status attributes"));
+        return Err(format!(
+            "Invalid element '{element}': only name and status attributes"
+        ));
     }
-    let name = cx.vars.expand_strict(doc.text(&attrs[0].value), at)?.into_owned();
+    let name = cx
+        .vars
+        .expand_strict(doc.text(&attrs[0].value), at)?
+        .into_owned();
     let mut spec = Spec {
         name,
         line: position(doc, root).0,
         ..Spec::default()
     };
     for child in doc.element(root).children() {
-        let warn = |out: &mut Read, m: String| {
-            out.push(Some(position(doc, child)), Severity::Warning, m)
-        };
+        let warn =
+            |out: &mut Read, m: String| out.push(Some(position(doc, child)), Severity::Warning, m);
         read_option(cx, child, &mut spec, &mut |m| warn(out, m))?;
     }
     super::check::validate(&mut spec)?;
@@ -196,11 +210,7 @@ fn read_decoder(cx: &Cx<'_>, root: ElementId, out: &mut Read) -> Result<Spec, St
 
 /// Appends `text` to a repeated option (`_loadmemory`): more than 1023 bytes in all
 /// logs an error and drops the whole value (the daemon goes on).
-fn concat(
-    slot: &mut Option<String>,
-    text: &str,
-    warn: &mut dyn FnMut(String),
-) {
+fn concat(slot: &mut Option<String>, text: &str, warn: &mut dyn FnMut(String)) {
     let total = slot.as_ref().map_or(0, |s| s.len()) + text.len();
     if total >= OPTION_MAX {
         warn(format!(
@@ -247,7 +257,9 @@ fn read_option(
                 JsonNull::String
             }
             _ => {
-                warn(format!("invalid json_null_field '{content}': the default 'string' is used"));
+                warn(format!(
+                    "invalid json_null_field '{content}': the default 'string' is used"
+                ));
                 JsonNull::String
             }
         };
@@ -256,7 +268,9 @@ fn read_option(
             "csv" => JsonArray::Csv,
             "array" => JsonArray::Array,
             _ => {
-                warn(format!("invalid json_array_structure '{content}': the default 'array' is used"));
+                warn(format!(
+                    "invalid json_array_structure '{content}': the default 'array' is used"
+                ));
                 JsonArray::Array
             }
         };
@@ -270,7 +284,10 @@ fn read_option(
     } else if is("fts") {
         read_fts(&content, spec)?;
     } else {
-        return Err(format!("Invalid element '{element}' for decoder '{}'", spec.name));
+        return Err(format!(
+            "Invalid element '{element}' for decoder '{}'",
+            spec.name
+        ));
     }
     Ok(())
 }
@@ -356,10 +373,16 @@ fn read_plugin(cx: &Cx<'_>, id: ElementId, content: &str, spec: &mut Spec) -> Re
     if let Some(p) = Plugin::from_name(content) {
         spec.plugin = Some(p);
     } else if spec.plugin.is_none() {
-        return Err(format!("Invalid decoder option: plugin_decoder '{content}'"));
+        return Err(format!(
+            "Invalid decoder option: plugin_decoder '{content}'"
+        ));
     }
-    spec.plugin_offset = offset_attr(cx, id)?
-        .map_err(|()| format!("invalid offset of <plugin_decoder> in decoder '{}'", spec.name))?;
+    spec.plugin_offset = offset_attr(cx, id)?.map_err(|()| {
+        format!(
+            "invalid offset of <plugin_decoder> in decoder '{}'",
+            spec.name
+        )
+    })?;
     Ok(())
 }
 
@@ -409,7 +432,9 @@ fn read_order(value: &str, decoder: &str) -> Result<Vec<OrderField>, String> {
         .into_iter()
         .map(|w| {
             if w.is_empty() {
-                return Err(format!("Wrong field '' in the order of decoder '{decoder}'"));
+                return Err(format!(
+                    "Wrong field '' in the order of decoder '{decoder}'"
+                ));
             }
             Ok(match StaticField::from_order_word(w.as_bytes()) {
                 Some(f) => OrderField::Static(f),
@@ -421,8 +446,17 @@ fn read_order(value: &str, decoder: &str) -> Result<Vec<OrderField>, String> {
 
 /// The static names `fts` accepts (`decode-xml.c`).
 const FTS_STATIC: [&str; 11] = [
-    "dstuser", "user", "srcuser", "srcip", "dstip", "id", "location", "data", "extra_data",
-    "system_name", "name",
+    "dstuser",
+    "user",
+    "srcuser",
+    "srcip",
+    "dstip",
+    "id",
+    "location",
+    "data",
+    "extra_data",
+    "system_name",
+    "name",
 ];
 
 /// `<fts>`: a dynamic name must be one of the order's dynamic fields that come

@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use super::*;
 
 fn load_all(files: &[(&str, &str)]) -> (DecoderSet, Vec<Problem>) {
-    let files: Vec<(PathBuf, String)> =
-        files.iter().map(|(n, t)| (PathBuf::from(n), t.to_string())).collect();
+    let files: Vec<(PathBuf, String)> = files
+        .iter()
+        .map(|(n, t)| (PathBuf::from(n), t.to_string()))
+        .collect();
     load(&files)
 }
 
@@ -15,7 +17,10 @@ fn load_all(files: &[(&str, &str)]) -> (DecoderSet, Vec<Problem>) {
 /// out while a following good file loaded.
 fn refused(bad: &str) -> String {
     let (set, problems) = load_all(&[("a.xml", bad), ("b.xml", GOOD)]);
-    let errors: Vec<&Problem> = problems.iter().filter(|p| p.severity == Severity::Error).collect();
+    let errors: Vec<&Problem> = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .collect();
     assert_eq!(errors.len(), 1, "{problems:?}");
     assert!(errors[0].file.ends_with("a.xml"));
     assert_eq!(set.len(), 1, "only the good file's decoder");
@@ -44,7 +49,10 @@ fn with_root(child: &str) -> String {
 #[test]
 fn roots_must_be_decoders() {
     refused("<rule name=\"x\"><prematch>a</prematch></rule>");
-    let (set, p) = load_all(&[("a.xml", "<DECODER name=\"x\"><prematch>a</prematch></DECODER>")]);
+    let (set, p) = load_all(&[(
+        "a.xml",
+        "<DECODER name=\"x\"><prematch>a</prematch></DECODER>",
+    )]);
     assert_eq!((set.len(), p.len()), (1, 0));
 }
 
@@ -54,7 +62,9 @@ fn name_then_status_attributes_only() {
     refused("<decoder id=\"x\"><prematch>a</prematch></decoder>");
     refused("<decoder name=\"x\" foo=\"1\"><prematch>a</prematch></decoder>");
     refused("<decoder name=\"x\" status=\"1\" foo=\"2\"><prematch>a</prematch></decoder>");
-    assert!(warnings("<decoder name=\"x\" status=\"off\"><prematch>a</prematch></decoder>").is_empty());
+    assert!(
+        warnings("<decoder name=\"x\" status=\"off\"><prematch>a</prematch></decoder>").is_empty()
+    );
 }
 
 /// ReadDecodeXML: "Invalid element"; option names are case-insensitive except
@@ -64,7 +74,10 @@ fn unknown_options_are_errors_and_type_is_case_sensitive() {
     refused("<decoder name=\"x\"><prematch>a</prematch><foo>1</foo></decoder>");
     refused("<decoder name=\"x\"><prematch>a</prematch><Type>ids</Type></decoder>");
     refused("<decoder name=\"x\"><prematch>a</prematch><type>IDS</type></decoder>");
-    let (set, _) = load_all(&[("a.xml", "<decoder name=\"x\"><PREMATCH>a</PREMATCH><type>ids</type></decoder>")]);
+    let (set, _) = load_all(&[(
+        "a.xml",
+        "<decoder name=\"x\"><PREMATCH>a</PREMATCH><type>ids</type></decoder>",
+    )]);
     assert_eq!(set.decoder(0).category, Category::Ids);
 }
 
@@ -72,7 +85,10 @@ fn unknown_options_are_errors_and_type_is_case_sensitive() {
 #[test]
 fn a_root_needs_prematch_or_program_name() {
     refused("<decoder name=\"x\"><type>ids</type></decoder>");
-    let (set, _) = load_all(&[("a.xml", "<decoder name=\"x\"><program_name>sshd</program_name></decoder>")]);
+    let (set, _) = load_all(&[(
+        "a.xml",
+        "<decoder name=\"x\"><program_name>sshd</program_name></decoder>",
+    )]);
     assert_eq!((set.pn_roots().len(), set.nopn_roots().len()), (1, 0));
 }
 
@@ -87,21 +103,40 @@ fn regex_and_order_go_together_and_fts_needs_a_regex() {
 /// ReadDecodeXML offset checks, and `_OS_AddOSDecoder` for after_regex.
 #[test]
 fn offsets_need_what_they_are_after() {
-    refused("<decoder name=\"x\"><prematch>a</prematch><regex offset=\"after_parent\">(a)</regex><order>a</order></decoder>");
-    refused(&with_root("<decoder name=\"c\"><parent>p</parent><regex offset=\"after_prematch\">(a)</regex><order>a</order></decoder>"));
-    refused(&with_root("<decoder name=\"c\"><parent>p</parent><regex offset=\"after_regex\">(a)</regex><order>a</order></decoder>"));
-    refused(&with_root("<decoder name=\"c\"><parent>p</parent><prematch offset=\"after_prematch\">a</prematch></decoder>"));
+    refused(
+        "<decoder name=\"x\"><prematch>a</prematch><regex offset=\"after_parent\">(a)</regex><order>a</order></decoder>",
+    );
+    refused(&with_root(
+        "<decoder name=\"c\"><parent>p</parent><regex offset=\"after_prematch\">(a)</regex><order>a</order></decoder>",
+    ));
+    refused(&with_root(
+        "<decoder name=\"c\"><parent>p</parent><regex offset=\"after_regex\">(a)</regex><order>a</order></decoder>",
+    ));
+    refused(&with_root(
+        "<decoder name=\"c\"><parent>p</parent><prematch offset=\"after_prematch\">a</prematch></decoder>",
+    ));
     refused("<decoder name=\"x\"><prematch offset=\"after_parent\">a</prematch></decoder>");
-    refused("<decoder name=\"x\"><prematch>a</prematch><plugin_decoder offset=\"after_parent\">JSON_Decoder</plugin_decoder></decoder>");
-    refused("<decoder name=\"x\"><program_name>a</program_name><plugin_decoder offset=\"after_prematch\">JSON_Decoder</plugin_decoder></decoder>");
-    refused("<decoder name=\"x\"><prematch>a</prematch><plugin_decoder offset=\"later\">JSON_Decoder</plugin_decoder></decoder>");
-    refused(&with_root("<decoder name=\"c\"><parent>p</parent><regex>(a)</regex><regex offset=\"after_parent\">(b)</regex><order>a,b</order></decoder>"));
+    refused(
+        "<decoder name=\"x\"><prematch>a</prematch><plugin_decoder offset=\"after_parent\">JSON_Decoder</plugin_decoder></decoder>",
+    );
+    refused(
+        "<decoder name=\"x\"><program_name>a</program_name><plugin_decoder offset=\"after_prematch\">JSON_Decoder</plugin_decoder></decoder>",
+    );
+    refused(
+        "<decoder name=\"x\"><prematch>a</prematch><plugin_decoder offset=\"later\">JSON_Decoder</plugin_decoder></decoder>",
+    );
+    refused(&with_root(
+        "<decoder name=\"c\"><parent>p</parent><regex>(a)</regex><regex offset=\"after_parent\">(b)</regex><order>a,b</order></decoder>",
+    ));
 }
 
 /// ReadDecodeXML: a root's after_prematch regex becomes after_parent.
 #[test]
 fn a_root_after_prematch_regex_is_after_parent() {
-    let (set, p) = load_all(&[("a.xml", "<decoder name=\"x\"><prematch>a</prematch><regex offset=\"after_prematch\">(b)</regex><order>b</order></decoder>")]);
+    let (set, p) = load_all(&[(
+        "a.xml",
+        "<decoder name=\"x\"><prematch>a</prematch><regex offset=\"after_prematch\">(b)</regex><order>b</order></decoder>",
+    )]);
     assert!(p.is_empty(), "{p:?}");
     assert_eq!(set.decoder(0).regex_offset, Offset::AfterParent);
 }
@@ -109,18 +144,31 @@ fn a_root_after_prematch_regex_is_after_parent() {
 /// ReadDecodeXML: INV_DECOPTION, DECODE_ADD.
 #[test]
 fn plugins_are_known_and_exclude_regex() {
-    refused("<decoder name=\"x\"><prematch>a</prematch><plugin_decoder>Nope</plugin_decoder></decoder>");
-    refused("<decoder name=\"x\"><prematch>a</prematch><plugin_decoder>JSON_Decoder</plugin_decoder><regex>(a)</regex><order>a</order></decoder>");
+    refused(
+        "<decoder name=\"x\"><prematch>a</prematch><plugin_decoder>Nope</plugin_decoder></decoder>",
+    );
+    refused(
+        "<decoder name=\"x\"><prematch>a</prematch><plugin_decoder>JSON_Decoder</plugin_decoder><regex>(a)</regex><order>a</order></decoder>",
+    );
 }
 
 /// ReadDecodeXML order checks: 256 commas, an empty word.
 #[test]
 fn order_limits() {
     let many = vec!["f"; 257].join(",");
-    refused(&format!("<decoder name=\"x\"><prematch>a</prematch><regex>(a)</regex><order>{many}</order></decoder>"));
-    refused("<decoder name=\"x\"><prematch>a</prematch><regex>(a)</regex><order>a,,b</order></decoder>");
+    refused(&format!(
+        "<decoder name=\"x\"><prematch>a</prematch><regex>(a)</regex><order>{many}</order></decoder>"
+    ));
+    refused(
+        "<decoder name=\"x\"><prematch>a</prematch><regex>(a)</regex><order>a,,b</order></decoder>",
+    );
     let ok = vec!["f"; 256].join(",");
-    let (set, _) = load_all(&[("a.xml", &format!("<decoder name=\"x\"><prematch>a</prematch><regex>(a)</regex><order>{ok}</order></decoder>"))]);
+    let (set, _) = load_all(&[(
+        "a.xml",
+        &format!(
+            "<decoder name=\"x\"><prematch>a</prematch><regex>(a)</regex><order>{ok}</order></decoder>"
+        ),
+    )]);
     assert_eq!(set.decoder(0).order.len(), 256);
 }
 
@@ -129,7 +177,11 @@ fn order_limits() {
 /// at the first static field of the order. `Dyn, user, dyn` is accepted.
 #[test]
 fn fts_dynamic_names_must_come_before_the_first_static_order_field() {
-    let body = |order: &str| format!("{ROOT}<decoder name=\"c\"><parent>p</parent><regex>(a)(b)(c)</regex><order>{order}</order><fts>user, dyn</fts></decoder>");
+    let body = |order: &str| {
+        format!(
+            "{ROOT}<decoder name=\"c\"><parent>p</parent><regex>(a)(b)(c)</regex><order>{order}</order><fts>user, dyn</fts></decoder>"
+        )
+    };
     refused(&body("user, Dyn, dyn"));
     let (set, p) = load_all(&[("a.xml", &body("Dyn, user, dyn"))]);
     assert!(p.is_empty(), "{p:?}");
@@ -139,11 +191,19 @@ fn fts_dynamic_names_must_come_before_the_first_static_order_field() {
 /// OS_AddOSDecoder / _OS_AddOSDecoder: PPLUGIN_INV, PDUP_INV, PDUPFTS_INV, DUP_INV.
 #[test]
 fn children_and_same_name_groups() {
-    refused("<decoder name=\"c\"><parent>nobody</parent><regex>(a)</regex><order>a</order></decoder>");
+    refused(
+        "<decoder name=\"c\"><parent>nobody</parent><regex>(a)</regex><order>a</order></decoder>",
+    );
     let sib = "<decoder name=\"c\"><parent>p</parent><regex>(a)</regex><order>a</order></decoder>";
-    refused(&with_root(&format!("{sib}<decoder name=\"c\"><parent>p</parent><prematch>x</prematch><regex>(a)</regex><order>a</order></decoder>")));
-    refused(&with_root(&format!("{sib}<decoder name=\"c\"><parent>p</parent><regex>(a)</regex><order>a</order><fts>srcip</fts></decoder>")));
-    refused(&with_root(&format!("{sib}<decoder name=\"c\"><parent>p</parent><type>ids</type></decoder>")));
+    refused(&with_root(&format!(
+        "{sib}<decoder name=\"c\"><parent>p</parent><prematch>x</prematch><regex>(a)</regex><order>a</order></decoder>"
+    )));
+    refused(&with_root(&format!(
+        "{sib}<decoder name=\"c\"><parent>p</parent><regex>(a)</regex><order>a</order><fts>srcip</fts></decoder>"
+    )));
+    refused(&with_root(&format!(
+        "{sib}<decoder name=\"c\"><parent>p</parent><type>ids</type></decoder>"
+    )));
     let (set, p) = load_all(&[("a.xml", &with_root(&format!("{sib}{sib}")))]);
     assert!(p.is_empty());
     assert!(set.decoder(1).get_next && !set.decoder(2).get_next);
@@ -160,10 +220,18 @@ fn patterns_must_compile() {
 /// text of 2 bytes or less; an unknown one is an error once a variable exists.
 #[test]
 fn variables() {
-    let (set, p) = load_all(&[("a.xml", "<var name=\"N\">dec</var><var name=\"PRE\">^abc</var><decoder name=\"$N\"><prematch>$PRE|x</prematch></decoder><decoder name=\"$n.y\"><prematch>b</prematch></decoder>")]);
+    let (set, p) = load_all(&[(
+        "a.xml",
+        "<var name=\"N\">dec</var><var name=\"PRE\">^abc</var><decoder name=\"$N\"><prematch>$PRE|x</prematch></decoder><decoder name=\"$n.y\"><prematch>b</prematch></decoder>",
+    )]);
     assert!(p.is_empty(), "{p:?}");
     assert_eq!(set.decoder(0).name, "$N");
-    assert!(set.decoder(0).prematch.as_ref().is_some_and(|e| e.is_match(b"abc")));
+    assert!(
+        set.decoder(0)
+            .prematch
+            .as_ref()
+            .is_some_and(|e| e.is_match(b"abc"))
+    );
     assert_eq!(set.decoder(1).name, "dec.y");
     refused("<var name=\"N\">dec</var><decoder name=\"x\"><prematch>$NOPE</prematch></decoder>");
 }
@@ -179,18 +247,30 @@ fn empty_files() {
 /// ReadDecodeXML: bad regex offset or type attributes and deprecated values warn.
 #[test]
 fn warnings_do_not_refuse() {
-    let w = warnings("<decoder name=\"x\"><prematch type=\"osmatch\">a</prematch><regex offset=\"bad\">(a)</regex><order>a</order><json_null_field>empty</json_null_field><json_array_structure>x</json_array_structure></decoder>");
+    let w = warnings(
+        "<decoder name=\"x\"><prematch type=\"osmatch\">a</prematch><regex offset=\"bad\">(a)</regex><order>a</order><json_null_field>empty</json_null_field><json_array_structure>x</json_array_structure></decoder>",
+    );
     assert_eq!(w.len(), 4, "{w:?}");
 }
 
 /// _loadmemory: repeated options are concatenated; 1024 bytes or more drop the value.
 #[test]
 fn repeated_options_concatenate_up_to_1023_bytes() {
-    let (set, _) = load_all(&[("a.xml", "<decoder name=\"x\"><prematch>^a</prematch><prematch>b</prematch><ftscomment>c1</ftscomment><ftscomment>c2</ftscomment></decoder>")]);
+    let (set, _) = load_all(&[(
+        "a.xml",
+        "<decoder name=\"x\"><prematch>^a</prematch><prematch>b</prematch><ftscomment>c1</ftscomment><ftscomment>c2</ftscomment></decoder>",
+    )]);
     assert_eq!(set.decoder(0).ftscomment.as_deref(), Some("c1c2"));
-    assert!(set.decoder(0).prematch.as_ref().is_some_and(|e| e.is_match(b"ab")));
+    assert!(
+        set.decoder(0)
+            .prematch
+            .as_ref()
+            .is_some_and(|e| e.is_match(b"ab"))
+    );
     let long = "x".repeat(1020);
-    let w = warnings(&format!("<decoder name=\"x\"><prematch>a</prematch><ftscomment>{long}</ftscomment><ftscomment>yyyy</ftscomment></decoder>"));
+    let w = warnings(&format!(
+        "<decoder name=\"x\"><prematch>a</prematch><ftscomment>{long}</ftscomment><ftscomment>yyyy</ftscomment></decoder>"
+    ));
     assert_eq!(w.len(), 1);
 }
 
@@ -203,7 +283,10 @@ fn option_values() {
     assert!(p.is_empty(), "{p:?}");
     let d = set.decoder(0);
     assert!(!d.use_own_name && d.accumulate);
-    assert_eq!((d.json_null, d.json_array), (JsonNull::Discard, JsonArray::Csv));
+    assert_eq!(
+        (d.json_null, d.json_array),
+        (JsonNull::Discard, JsonArray::Csv)
+    );
     assert_eq!(
         d.order,
         [
@@ -232,6 +315,9 @@ fn tree_and_ids() {
     assert_eq!(set.id_of("own"), Some(5));
     assert_eq!(set.id_of("p"), Some(6));
     assert_eq!((set.decoder(2).name.as_str(), set.decoder(2).id), ("p", 6));
-    assert_eq!((set.decoder(3).name.as_str(), set.decoder(3).id), ("own", 5));
+    assert_eq!(
+        (set.decoder(3).name.as_str(), set.decoder(3).id),
+        ("own", 5)
+    );
     assert_eq!(set.id_of("windows_eventchannel"), Some(19));
 }

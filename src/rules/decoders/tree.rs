@@ -7,7 +7,11 @@ use crate::pattern::Expression;
 
 /// Adds the decoders of one file in order; on the first error the set is put back
 /// as it was before the file and the error (line, message) returned.
-pub(super) fn add_file(set: &mut DecoderSet, file: usize, specs: Vec<Spec>) -> Result<(), (usize, String)> {
+pub(super) fn add_file(
+    set: &mut DecoderSet,
+    file: usize,
+    specs: Vec<Spec>,
+) -> Result<(), (usize, String)> {
     let saved = (set.decoders.len(), set.pn.clone(), set.nopn.clone());
     let saved_next: Vec<bool> = set.decoders.iter().map(|d| d.get_next).collect();
     for spec in specs {
@@ -90,7 +94,11 @@ fn add(set: &mut DecoderSet, decoder: Decoder) -> Result<(), String> {
     };
     let mut added = false;
     for in_pn_list in [true, false] {
-        let count = if in_pn_list { set.pn.len() } else { set.nopn.len() };
+        let count = if in_pn_list {
+            set.pn.len()
+        } else {
+            set.nopn.len()
+        };
         for r in 0..count {
             let list = if in_pn_list { &set.pn } else { &set.nopn };
             if set.decoders[list[r].decoder].own_name != parent {
@@ -98,7 +106,11 @@ fn add(set: &mut DecoderSet, decoder: Decoder) -> Result<(), String> {
             }
             let children = list[r].children.clone();
             add_child(&mut set.decoders, &children, index)?;
-            let list = if in_pn_list { &mut set.pn } else { &mut set.nopn };
+            let list = if in_pn_list {
+                &mut set.pn
+            } else {
+                &mut set.nopn
+            };
             list[r].children.push(index);
             added = true;
         }
@@ -106,7 +118,9 @@ fn add(set: &mut DecoderSet, decoder: Decoder) -> Result<(), String> {
     if added {
         Ok(())
     } else {
-        Err(format!("parent decoder '{parent}' not found (it must be a root loaded before)"))
+        Err(format!(
+            "parent decoder '{parent}' not found (it must be a root loaded before)"
+        ))
     }
 }
 
@@ -126,15 +140,21 @@ fn add_child(decoders: &mut [Decoder], children: &[usize], new: usize) -> Result
             offset_ok = true;
         }
         if decoders[new].prematch.is_some() {
-            return Err(format!("decoder '{name}': a later same-name child cannot have a prematch"));
+            return Err(format!(
+                "decoder '{name}': a later same-name child cannot have a prematch"
+            ));
         }
         if !decoders[new].fts.is_empty() {
-            return Err(format!("decoder '{name}': a later same-name child cannot have fts"));
+            return Err(format!(
+                "decoder '{name}': a later same-name child cannot have fts"
+            ));
         }
         if (sibling.regex.is_some() || sibling.plugin.is_some()) && new_matches {
             decoders[c].get_next = true;
         } else {
-            return Err(format!("decoder '{name}': duplicate child without regex or plugin"));
+            return Err(format!(
+                "decoder '{name}': duplicate child without regex or plugin"
+            ));
         }
     }
     if !offset_ok && decoders[new].regex_offset == Offset::AfterRegex {
