@@ -298,3 +298,196 @@ fn json_csv_arrays_and_discarded_nulls() {
     let (_, data, e) = run(&s, &mut st, None, r#"ZZJCSV {"a":[],"b":null,"c":[[1]]}"#);
     assert!(data.is_empty() && e.dynamic.is_empty(), "{data:?}");
 }
+
+/// Oracle, one session (rule ids give the type: 20101 ids, 4100 firewall, 35000
+/// squid, none syslog): the SonicWall plugin's fields and the type it gives its
+/// decoder by category and message id.
+#[test]
+fn sonicwall_plugin_fields_and_types() {
+    let s = set();
+    let mut st = DecodeState::default();
+    let cases: [(&str, &[&str], Category); 5] = [
+        (
+            "ZZSONIC pri=1 c=32 m=30 msg=\"x\" n=7 src=2.2.2.2:36701:WAN dst=1.1.1.1:50000:WAN proto=tcp/50000",
+            &[
+                "srcip=2.2.2.2",
+                "dstip=1.1.1.1",
+                "srcport=36701",
+                "dstport=50000",
+                "protocol=tcp",
+                "id=30",
+                "status=1",
+            ],
+            Category::Ids,
+        ),
+        (
+            "ZZSONIC pri=6 c=262144 m=98 msg=\"Connection Opened\" n=23419 src=2.2.2.2:36701:WAN dst=1.1.1.1:50000:WAN proto=tcp/50000",
+            &[
+                "srcip=2.2.2.2",
+                "dstip=1.1.1.1",
+                "srcport=36701",
+                "dstport=50000",
+                "protocol=tcp",
+                "action=pass",
+                "id=98",
+                "status=6",
+            ],
+            Category::Firewall,
+        ),
+        (
+            "ZZSONIC pri=6 c=1 m=97 n=1 src=2.2.2.2:36701:WAN dst=1.1.1.1:80:WAN proto=tcp/http result=200 dstname=example.com arg=/index.html",
+            &[
+                "srcip=2.2.2.2",
+                "dstip=1.1.1.1",
+                "srcport=36701",
+                "dstport=80",
+                "protocol=tcp",
+                "id=200",
+                "status=6",
+                "url=example.com/index.html",
+            ],
+            Category::Squid,
+        ),
+        (
+            "ZZSONIC pri=6 c=1 m=537 n=1 src=2.2.2.2:36701:WAN dst=1.1.1.1:80:WAN protoxx",
+            &[
+                "srcip=2.2.2.2",
+                "dstip=1.1.1.1",
+                "srcport=36701",
+                "dstport=80",
+                "action=close",
+                "id=537",
+                "status=6",
+            ],
+            Category::Firewall,
+        ),
+        (
+            "ZZSONIC pri=6 c=1 m=5 x",
+            &["id=5", "status=6"],
+            Category::Syslog,
+        ),
+    ];
+    for (line, want, category) in cases {
+        let (d, mut data, e) = run(&s, &mut st, None, line);
+        assert_eq!(d, named("zzdec_sonic", None));
+        let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+        data.sort();
+        want.sort();
+        assert_eq!(data, want, "{line}");
+        assert_eq!(e.category, category, "{line}");
+    }
+}
+
+/// Oracle, one session: the accumulator lends srcip and dstuser between events of
+/// the same id, not to another id, and keeps a value the event has.
+#[test]
+fn accumulate_lends_fields_between_events_of_one_id() {
+    let s = set();
+    let mut st = DecodeState::default();
+    let lines: [(&str, &[&str]); 4] = [
+        (
+            "ZZACC 7 ip=1.1.1.1 u=;",
+            &["srcip=1.1.1.1", "dstuser=", "id=7"],
+        ),
+        (
+            "ZZACC 7 ip= u=bob;",
+            &["srcip=1.1.1.1", "dstuser=bob", "id=7"],
+        ),
+        ("ZZACC 8 ip= u=;", &["srcip=", "dstuser=", "id=8"]),
+        (
+            "ZZACC 7 ip=3.3.3.3 u=;",
+            &["srcip=3.3.3.3", "dstuser=bob", "id=7"],
+        ),
+    ];
+    for (line, want) in lines {
+        let (d, data, e) = run(&s, &mut st, None, line);
+        assert_eq!(d, named("zzdec_acc", None));
+        assert!(e.decoder.as_ref().is_some_and(|d| d.accumulate));
+        assert_eq!(data, *want, "{line}");
+    }
+}
+
+/// Oracle: `user` goes to dstuser while dstuser is unset, a later `dstuser`
+/// overwrites, a later `user` becomes dynamic; `systemname` is the static slot,
+/// `system_name` a dynamic field; static mapping needs the full key (`n.srcip` is
+/// dynamic); the last `srcip` wins.
+#[test]
+fn json_static_mapping() {
+    let s = set();
+    let line = r#"ZZJSON {"user":"a","dstuser":"b","user":"c","systemname":"s","system_name":"t","n":{"srcip":"1.2.3.4"},"srcip":"5.6.7.8","srcip":"9.9.9.9"}"#;
+    let (_, data, _) = run(&s, &mut DecodeState::default(), None, line);
+    assert_eq!(
+        data,
+        [
+            "srcip=9.9.9.9",
+            "dstuser=b",
+            "system_name=s",
+            "user=c",
+            "system_name=t",
+            "n.srcip=1.2.3.4"
+        ]
+    );
+}
+
+mod hostile {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_line() -> impl Strategy<Value = Vec<u8>> {
+        let prefix = prop::sample::select(vec![
+            &b"ZZJSON "[..],
+            b"ZZJCSV ",
+            b"ZZROOT a ",
+            b"ZZROOT b ",
+            b"ZZSONIC pri=1 c=32 m=97 ",
+            b"ZZACC ",
+            b"ZZCAT x",
+            b"",
+        ]);
+        (prefix, prop::collection::vec(any::<u8>(), 0..200))
+            .prop_map(|(p, rest)| [p, &rest[..]].concat())
+    }
+
+    proptest! {
+        /// Any bytes, with or without a program name: decoding never panics.
+        #[test]
+        fn decoding_never_panics(line in any_line(), pn in proptest::option::of("zzprog|other")) {
+            let s = set();
+            let mut st = DecodeState::default();
+            let mut e = event(pn.as_deref(), "");
+            e.log = line;
+            decode(&s, &mut st, &mut e);
+        }
+    }
+
+    /// A 10 MB line, deep JSON nesting and NUL bytes are handled.
+    #[test]
+    fn huge_deep_and_nul_lines() {
+        let s = set();
+        let mut st = DecodeState::default();
+        let mut e = event(None, "");
+        e.log = [&b"ZZJSON "[..], &vec![b'['; 10_000_000]].concat();
+        decode(&s, &mut st, &mut e);
+        assert!(e.dynamic.is_empty());
+        e.log = format!("ZZJSON {{\"a\":{}1{}}}", "[".repeat(999), "]".repeat(999)).into_bytes();
+        e.dynamic.clear();
+        decode(&s, &mut st, &mut e);
+        assert_eq!(e.dynamic.len(), 1);
+        e.log = b"ZZJSON {\"a\":1}\0{\"b\":2}".to_vec();
+        e.dynamic.clear();
+        decode(&s, &mut st, &mut e);
+        assert_eq!(field(&e, "a").as_deref(), Some("1"));
+        assert_eq!(e.dynamic.len(), 1);
+    }
+
+    /// json_decoder.c `fillData`: no dynamic field past 256.
+    #[test]
+    fn json_keeps_at_most_256_dynamic_fields() {
+        let s = set();
+        let body: Vec<String> = (0..300).map(|i| format!("\"k{i}\":{i}")).collect();
+        let mut e = event(None, &format!("ZZJSON {{{}}}", body.join(",")));
+        decode(&s, &mut DecodeState::default(), &mut e);
+        assert_eq!(e.dynamic.len(), 256);
+        assert_eq!(field(&e, "k255").as_deref(), Some("255"));
+    }
+}
