@@ -110,8 +110,13 @@ pub enum Category {
     Windows,
     /// `host-information`.
     HostInformation,
-    /// `ossec` (OSSEC_ALERT).
+    /// `ossec` (`OSSEC_RL`, 11): a decoder `type` and a rule `category`.
     Ossec,
+    /// `OSSEC_ALERT` (12), set only by `OSSECAlert_Decoder`
+    /// (`src/analysisd/decoders/plugins/ossecalert_decoder.c`): no rule has this
+    /// category, and without a generated rule the rule phase stops at once
+    /// (`logtest.c`, `w_logtest_rulesmatching_phase`).
+    OssecAlert,
 }
 
 impl Category {

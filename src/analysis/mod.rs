@@ -2,8 +2,15 @@
 //! `wazuh-analysisd` and `wazuh-logtest` do it, with no manager. Pure: the clock is
 //! injected, nothing here reads files or the terminal.
 
+pub mod accumulate;
+pub mod decode;
 pub mod event;
+mod plugins;
 
+pub use decode::{DecodeState, decode};
+
+#[cfg(test)]
+mod tests_decode;
 pub use event::{Category, DecodedBy, Event, StaticField};
 pub mod json;
 pub mod output;

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use super::vars::Vars;
 use super::{Origin, Rule};
 use crate::model::Severity;
 use crate::xml::{self, Document, ElementId};
@@ -68,55 +69,6 @@ impl Cx<'_> {
             Cow::Borrowed(_) => v,
             Cow::Owned(o) => o,
         }
-    }
-}
-
-/// The `<var name="X">value</var>` definitions of a file (`OS_ApplyVariables`,
-/// reference §7.1): `$X` in element text and attribute values is replaced by the
-/// value; names compare case-insensitively and the first definition wins.
-struct Vars(Vec<(String, String)>);
-
-impl Vars {
-    fn of(doc: &Document) -> Vars {
-        let defs = doc
-            .elements()
-            .filter(|(id, _)| doc.name(*id).eq_ignore_ascii_case("var"))
-            .filter_map(|(id, e)| {
-                let name = e
-                    .attrs
-                    .iter()
-                    .find(|a| doc.text(&a.name).eq_ignore_ascii_case("name"))?;
-                Some((doc.text(&name.value).to_string(), doc.value(id)))
-            })
-            .collect();
-        Vars(defs)
-    }
-
-    /// Replaces each `$NAME` (ended by `$`, `.`, `|`, `,`, a space or the end) that
-    /// names a variable. Unknown names are left as written: the daemon's newer reader
-    /// keeps `$(field)` placeholders of descriptions.
-    fn apply<'a>(&self, s: &'a str) -> Cow<'a, str> {
-        if self.0.is_empty() || s.len() <= 2 || !s.contains('$') {
-            return Cow::Borrowed(s);
-        }
-        let mut out = String::with_capacity(s.len());
-        let mut rest = s;
-        while let Some(at) = rest.find('$') {
-            out.push_str(&rest[..at]);
-            let after = &rest[at + 1..];
-            let len = after.find(['$', '.', '|', ',', ' ']).unwrap_or(after.len());
-            let name = &after[..len];
-            match self.0.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
-                Some((_, value)) if !name.is_empty() => out.push_str(value),
-                _ => {
-                    out.push('$');
-                    out.push_str(name);
-                }
-            }
-            rest = &after[len..];
-        }
-        out.push_str(rest);
-        Cow::Owned(out)
     }
 }
 

@@ -7,10 +7,12 @@
 //! files are collected as [`Problem`]s with file, line and column; they never stop the
 //! load (the daemon would refuse to start; the simulator reports and goes on).
 
+pub mod decoders;
 mod file;
 pub mod lists;
 mod ruleset;
 mod sources;
+mod vars;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

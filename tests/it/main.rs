@@ -5,6 +5,7 @@ mod check_corpus;
 mod cli_check;
 mod cli_edit;
 mod corpus;
+mod decoders;
 mod dialect;
 mod edit;
 mod edit_corpus;

@@ -1,0 +1,249 @@
+//! Decoding an event (`DecodeEvent`, `src/analysisd/decoders/decoder.c`;
+//! docs/analysis-decoders.md "Matching"): one root list, the first root that passes is
+//! final, then its children, then the regex phase over a same-name group.
+
+use std::collections::HashMap;
+
+use super::accumulate::Accumulator;
+use super::event::{Category, DecodedBy, Event};
+use super::plugins::{self, Offsets};
+use crate::rules::decoders::{Decoder, DecoderSet, ORDER_SIZE, Offset, OrderField, Root};
+
+/// What a logtest session keeps between events for the decoders.
+#[derive(Debug, Default)]
+pub struct DecodeState {
+    /// The accumulator store (`acm_store`, one per session).
+    pub accumulator: Accumulator,
+    /// Decoder types changed by the SonicWall and OSSEC-alert plugins: they write the
+    /// shared decoder's `type`, so the change lasts for the session.
+    pub type_changes: HashMap<usize, Category>,
+    /// The rule ids `OSSECAlert_Decoder` can find. Empty for logtest: its session
+    /// hash is created but never filled (`logtest.c` creates `g_rules_hash`,
+    /// `AddHash_Rule` in `rules.c` fills `Config.g_rules_hash`), so no alert finds its
+    /// rule there. The daemon would hold every loaded rule id.
+    pub alert_rules: std::collections::HashSet<u32>,
+}
+
+impl DecodeState {
+    /// The current type of a decoder.
+    pub(crate) fn category(&self, set: &DecoderSet, index: usize) -> Category {
+        self.type_changes
+            .get(&index)
+            .copied()
+            .unwrap_or(set.decoder(index).category)
+    }
+}
+
+/// Decodes `event` (its `log`, `program_name`) with `set`: fills `decoder`,
+/// `category`, the fields, and runs the accumulator when the decoder has
+/// `<accumulate>`.
+pub fn decode(set: &DecoderSet, state: &mut DecodeState, event: &mut Event) {
+    let roots = if event.program_name.is_some() {
+        set.pn_roots()
+    } else {
+        set.nopn_roots()
+    };
+    event.decoder = None;
+    event.category = Category::Syslog;
+    let Some(info) = decode_roots(set, state, event, roots) else {
+        return;
+    };
+    let d = set.decoder(info);
+    event.decoder = Some(DecodedBy {
+        index: info,
+        name: d.name.clone(),
+        parent: d.parent.clone(),
+        id: d.id,
+        fts: d.fts.clone(),
+        ftscomment: d.ftscomment.clone(),
+        accumulate: d.accumulate,
+    });
+    event.category = state.category(set, info);
+    if d.accumulate {
+        let name = d.name.clone();
+        state.accumulator.accumulate(event, &name);
+    }
+}
+
+/// The C string the daemon sees: a log is cut at its first NUL byte.
+fn c_str(bytes: &[u8]) -> &[u8] {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    &bytes[..end]
+}
+
+/// Step 1: the roots in order; returns the `decoder_info` index.
+fn decode_roots(
+    set: &DecoderSet,
+    state: &mut DecodeState,
+    event: &mut Event,
+    roots: &[Root],
+) -> Option<usize> {
+    for root in roots {
+        let d = set.decoder(root.decoder);
+        let mut pmatch = None;
+        if let Some(pn) = &event.program_name {
+            let pn = c_str(pn);
+            if !d.program_name.as_ref().is_some_and(|e| e.is_match(pn)) {
+                continue;
+            }
+            pmatch = Some(0);
+        }
+        if let Some(prematch) = &d.prematch {
+            let log = c_str(&event.log);
+            let Some(m) = prematch.exec(log) else {
+                continue;
+            };
+            pmatch = Some(m.next);
+        }
+        let mut walk = Walk {
+            set,
+            info: root.decoder,
+            pmatch,
+            cmatch: None,
+            after_parent: None,
+            after_prematch: pmatch,
+        };
+        walk.children_then_regex(state, event, root);
+        return Some(walk.info);
+    }
+    None
+}
+
+/// The pointers of one decoding (`pmatch`, `cmatch`, `log_after_parent`).
+struct Walk<'s> {
+    set: &'s DecoderSet,
+    /// `decoder_info`.
+    info: usize,
+    pmatch: Option<usize>,
+    cmatch: Option<usize>,
+    after_parent: Option<usize>,
+    /// `log_after_prematch`: the root's pmatch, then the matching child's.
+    after_prematch: Option<usize>,
+}
+
+impl Walk<'_> {
+    /// Step 2 (children) then step 3 (regex phase).
+    fn children_then_regex(&mut self, state: &mut DecodeState, event: &mut Event, root: &Root) {
+        let root_only = [root.decoder];
+        let list: &[usize] = if root.children.is_empty() {
+            &root_only
+        } else {
+            &root.children
+        };
+        let start = if root.children.is_empty() {
+            Some(0)
+        } else {
+            self.pick_child(event, list)
+        };
+        if let Some(start) = start {
+            self.regex_phase(state, event, list, start);
+        }
+    }
+
+    /// The first child taken: a matching prematch, or no prematch at all.
+    fn pick_child(&mut self, event: &Event, list: &[usize]) -> Option<usize> {
+        let log = c_str(&event.log);
+        let mut i = 0;
+        while i < list.len() {
+            let d = self.set.decoder(list[i]);
+            let Some(prematch) = &d.prematch else {
+                self.cmatch = self.pmatch;
+                return Some(i);
+            };
+            let base = match d.prematch_offset {
+                Offset::AfterParent => self.pmatch,
+                _ => Some(0),
+            };
+            let found = base
+                .filter(|&b| b <= log.len())
+                .and_then(|b| prematch.exec(&log[b..]).map(|m| b + m.next));
+            if let Some(cmatch) = found {
+                self.info = list[i];
+                self.after_parent = self.pmatch;
+                self.cmatch = Some(cmatch);
+                self.after_prematch = Some(cmatch);
+                return Some(i);
+            }
+            if d.get_next {
+                // Skip the rest of this same-name group.
+                i += 1;
+                while i < list.len() && self.set.decoder(list[i]).get_next {
+                    i += 1;
+                }
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// Step 3 from `list[i]`: a plugin, or a regex whose captures go to `order`; then
+    /// on to the next sibling while `get_next`.
+    fn regex_phase(
+        &mut self,
+        state: &mut DecodeState,
+        event: &mut Event,
+        list: &[usize],
+        mut i: usize,
+    ) {
+        let mut regex_prev: Option<usize> = None;
+        while let Some(&index) = list.get(i) {
+            let d = self.set.decoder(index);
+            if let Some(plugin) = d.plugin {
+                let offsets = Offsets {
+                    after_parent: self.after_parent,
+                    after_prematch: self.after_prematch,
+                };
+                plugins::run(plugin, self.set, self.info, state, event, offsets);
+            } else if let Some(regex) = &d.regex {
+                let base = match d.regex_offset {
+                    Offset::AfterParent => self.pmatch,
+                    Offset::AfterPrematch => self.cmatch,
+                    Offset::AfterRegex => regex_prev.or(self.cmatch),
+                    Offset::None => Some(0),
+                };
+                let log = c_str(&event.log);
+                let found = base
+                    .filter(|&b| b <= log.len())
+                    .and_then(|b| regex.exec(&log[b..]).map(|m| (b, m)));
+                let Some((base, m)) = found else {
+                    if d.get_next {
+                        i += 1;
+                        continue;
+                    }
+                    return;
+                };
+                regex_prev = Some(base + m.next);
+                if event.dynamic.len() >= ORDER_SIZE {
+                    return;
+                }
+                let values: Vec<Vec<u8>> = m
+                    .captures
+                    .iter()
+                    .map(|r| log[base + r.start..base + r.end].to_vec())
+                    .collect();
+                assign(d, event, values);
+            } else {
+                return;
+            }
+            if !d.get_next {
+                return;
+            }
+            i += 1;
+        }
+    }
+}
+
+/// Capture *i* goes to `order[i]`; extra captures are dropped, and no dynamic field
+/// is added past `decoder_order_size`.
+fn assign(d: &Decoder, event: &mut Event, values: Vec<Vec<u8>>) {
+    for (field, value) in d.order.iter().zip(values) {
+        match field {
+            OrderField::Static(f) => event.set(*f, value),
+            OrderField::Dynamic(name) => {
+                if event.dynamic.len() < ORDER_SIZE {
+                    event.dynamic.push((name.as_bytes().to_vec(), value));
+                }
+            }
+        }
+    }
+}
