@@ -5,3 +5,7 @@
 pub mod event;
 
 pub use event::{Category, DecodedBy, Event, StaticField};
+pub(crate) mod context;
+pub mod rulematch;
+pub mod ruletree;
+pub mod state;

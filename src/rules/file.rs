@@ -74,10 +74,10 @@ impl Cx<'_> {
 /// The `<var name="X">value</var>` definitions of a file (`OS_ApplyVariables`,
 /// reference §7.1): `$X` in element text and attribute values is replaced by the
 /// value; names compare case-insensitively and the first definition wins.
-struct Vars(Vec<(String, String)>);
+pub(super) struct Vars(Vec<(String, String)>);
 
 impl Vars {
-    fn of(doc: &Document) -> Vars {
+    pub(super) fn of(doc: &Document) -> Vars {
         let defs = doc
             .elements()
             .filter(|(id, _)| doc.name(*id).eq_ignore_ascii_case("var"))
@@ -95,7 +95,7 @@ impl Vars {
     /// Replaces each `$NAME` (ended by `$`, `.`, `|`, `,`, a space or the end) that
     /// names a variable. Unknown names are left as written: the daemon's newer reader
     /// keeps `$(field)` placeholders of descriptions.
-    fn apply<'a>(&self, s: &'a str) -> Cow<'a, str> {
+    pub(super) fn apply<'a>(&self, s: &'a str) -> Cow<'a, str> {
         if self.0.is_empty() || s.len() <= 2 || !s.contains('$') {
             return Cow::Borrowed(s);
         }

@@ -7,6 +7,7 @@
 //! files are collected as [`Problem`]s with file, line and column; they never stop the
 //! load (the daemon would refuse to start; the simulator reports and goes on).
 
+pub mod def;
 mod file;
 pub mod lists;
 mod sources;
