@@ -1,20 +1,60 @@
-//! The pattern engines of the daemons, a leaf layer (docs/analysis.md "Patterns"):
-//! OSRegex with the daemon's own matching algorithm, OSMatch, PCRE2 through the
-//! `pcre2` crate, `OS_WordMatch`, and IP lists. Subjects are bytes.
+//! The pattern engines of the daemons, a leaf layer (docs/analysis-patterns.md):
+//! OS_Regex with the daemon's own matching algorithm, OS_Match, PCRE2 through the
+//! `pcre2` crate, `OS_WordMatch`, and IP lists. Subjects are bytes; a subject or a
+//! pattern ends at its first NUL byte, as the daemon's C strings do.
 //!
-//! INTERFACE STUB: the bodies are filled in by the pattern work; the signatures are the
-//! contract the decoders and rules code against.
+//! Every engine sits behind the [`Matcher`] trait; an [`Expression`] holds one of
+//! them, chosen by the `type=` attribute of the XML (`src/shared/expression.c`).
+
+mod iplist;
+mod osmatch;
+mod osregex;
+mod pcre;
+
+#[cfg(test)]
+mod tests_osmatch;
+#[cfg(test)]
+mod tests_osregex;
+#[cfg(test)]
+mod tests_pcre_ip;
 
 use std::ops::Range;
+
+pub use iplist::IpList;
 
 /// A successful match.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Match {
     /// Offset of the pointer the daemon's engine returns (OS_Regex's `r`, PCRE2's last
-    /// matched byte). Decoder offsets continue at `end + 1` (clamped to the subject).
+    /// matched byte). It is one *before* the subject when a leading `\X*` took nothing
+    /// (OS_Regex) or the match is empty at offset 0 (PCRE2); `end` is then 0 and
+    /// [`Match::next`] is 0. Decoders continue at [`Match::next`].
     pub end: usize,
+    /// Where a decoder continues after this match (`pmatch`/`cmatch`/`regex_prev` in
+    /// `src/analysisd/decoders/decoder.c`): `end + 1`, or `end` when that is already the
+    /// end of the subject, or 0 when the pointer is one before the subject.
+    pub next: usize,
     /// Captures in order (byte ranges of the subject; an empty range is `""`).
     pub captures: Vec<Range<usize>>,
+}
+
+impl Match {
+    /// Builds a match from the daemon's signed end pointer.
+    fn from_pointer(r: isize, len: usize, captures: Vec<Range<usize>>) -> Match {
+        let end = usize::try_from(r).unwrap_or(0);
+        let next = if r < 0 {
+            0
+        } else if end < len {
+            end + 1
+        } else {
+            end
+        };
+        Match {
+            end,
+            next,
+            captures,
+        }
+    }
 }
 
 /// Which engine an expression uses (`type=` attribute).
@@ -38,54 +78,123 @@ pub struct PatternError {
     pub message: String,
 }
 
+/// One compiled pattern of any engine; `Expression` only dispatches to it
+/// (ripgrep's `grep-matcher` idea: the caller never knows which engine runs).
+pub trait Matcher: std::fmt::Debug + Send + Sync {
+    /// Matches `subject`: the end pointer and the captures, or `None`.
+    fn find(&self, subject: &[u8]) -> Option<Match>;
+
+    /// Whether `subject` matches (no captures are built).
+    fn is_match(&self, subject: &[u8]) -> bool {
+        self.find(subject).is_some()
+    }
+}
+
+impl Matcher for osregex::OsRegex {
+    fn find(&self, subject: &[u8]) -> Option<Match> {
+        let len = subject_len(subject);
+        self.exec(subject)
+            .map(|(r, caps)| Match::from_pointer(r, len, caps))
+    }
+}
+
+impl Matcher for osmatch::OsMatch {
+    fn find(&self, subject: &[u8]) -> Option<Match> {
+        // `w_expression_match` leaves the end pointer unset for OS_Match.
+        osmatch::OsMatch::is_match(self, subject).then(|| Match::from_pointer(0, 0, Vec::new()))
+    }
+}
+
+impl Matcher for pcre::Pcre {
+    fn find(&self, subject: &[u8]) -> Option<Match> {
+        let len = subject_len(subject);
+        self.exec(subject)
+            .map(|(r, caps)| Match::from_pointer(r, len, caps))
+    }
+}
+
+/// `strcmp(pattern, subject) == 0`.
+#[derive(Debug, Clone)]
+struct Exact(Vec<u8>);
+
+impl Matcher for Exact {
+    fn find(&self, subject: &[u8]) -> Option<Match> {
+        let subject = &subject[..subject_len(subject)];
+        (subject == self.0.as_slice()).then(|| Match::from_pointer(0, 0, Vec::new()))
+    }
+}
+
+/// The length of a subject as a C string.
+fn subject_len(subject: &[u8]) -> usize {
+    memchr::memchr(0, subject).unwrap_or(subject.len())
+}
+
 /// A compiled expression of any engine.
 #[derive(Debug)]
 pub struct Expression {
-    _engine: Engine,
+    engine: Engine,
+    matcher: Box<dyn Matcher>,
 }
 
 impl Expression {
-    /// Compiles `pattern` for `engine`.
+    /// Compiles `pattern` for `engine`, with captures (OS_Regex's
+    /// `OS_RETURN_SUBSTRING`, which only a decoder's `<regex>` uses).
     pub fn compile(engine: Engine, pattern: &str) -> Result<Expression, PatternError> {
-        let _ = pattern;
-        Ok(Expression { _engine: engine })
+        Self::build(engine, pattern, true)
+    }
+
+    /// Compiles `pattern` for `engine` without captures (flags 0: every rule option,
+    /// decoder `<prematch>` and `<program_name>`). For OS_Regex this changes how a
+    /// match that reaches the end of the subject is judged (docs/analysis-patterns.md).
+    pub fn compile_without_captures(
+        engine: Engine,
+        pattern: &str,
+    ) -> Result<Expression, PatternError> {
+        Self::build(engine, pattern, false)
+    }
+
+    fn build(engine: Engine, pattern: &str, captures: bool) -> Result<Expression, PatternError> {
+        let matcher: Box<dyn Matcher> = match engine {
+            Engine::OsRegex => Box::new(osregex::OsRegex::compile(pattern.as_bytes(), captures)?),
+            Engine::OsMatch => Box::new(osmatch::OsMatch::compile(pattern.as_bytes())?),
+            Engine::Pcre2 => Box::new(pcre::Pcre::compile(pattern)?),
+            Engine::String => {
+                let p = pattern.as_bytes();
+                Box::new(Exact(p[..subject_len(p)].to_vec()))
+            }
+        };
+        Ok(Expression { engine, matcher })
+    }
+
+    /// The engine this expression runs.
+    pub fn engine(&self) -> Engine {
+        self.engine
     }
 
     /// Matches `subject`; captures for OSRegex and PCRE2, none for the others.
     pub fn exec(&self, subject: &[u8]) -> Option<Match> {
-        let _ = subject;
-        unimplemented!("pattern stub")
+        self.matcher.find(subject)
     }
 
     /// Whether `subject` matches.
     pub fn is_match(&self, subject: &[u8]) -> bool {
-        self.exec(subject).is_some()
+        self.matcher.is_match(subject)
     }
 }
 
 /// `OS_WordMatch`: `|`-separated parts, each a case-insensitive substring (or, with a
 /// leading `^`, prefix) test.
 pub fn word_match(pattern: &str, subject: &[u8]) -> bool {
-    let _ = (pattern, subject);
-    unimplemented!("pattern stub")
+    osmatch::word_match(pattern.as_bytes(), subject)
 }
 
-/// An IP list of a rule's `<srcip>`/`<dstip>` (`OS_IsValidIP`, `OS_IPFoundList`).
-#[derive(Debug, Clone, Default)]
-pub struct IpList {
-    _entries: Vec<String>,
+/// Whether an OS_Regex pattern compiles (`OSRegex_Compile`), and why not.
+pub fn os_regex_check(pattern: &str) -> Result<(), PatternError> {
+    osregex::OsRegex::compile(pattern.as_bytes(), false).map(|_| ())
 }
 
-impl IpList {
-    /// Adds one `<srcip>` value (a leading `!` is dropped, as the daemon does).
-    pub fn push(&mut self, value: &str) -> Result<(), PatternError> {
-        self._entries.push(value.to_string());
-        Ok(())
-    }
-
-    /// Whether the event's value parses as an IP inside one of the entries.
-    pub fn contains(&self, value: &[u8]) -> bool {
-        let _ = value;
-        unimplemented!("pattern stub")
-    }
+/// Whether an OS_Regex pattern has an alternative that matches every subject (an
+/// empty one without `$`).
+pub fn os_regex_matches_everything(pattern: &str) -> bool {
+    osregex::OsRegex::compile(pattern.as_bytes(), false).is_ok_and(|r| r.matches_everything())
 }

@@ -1,0 +1,520 @@
+//! OS_Regex, ported from `src/os_regex/os_regex_compile.c` (`OSRegex_Compile`) and
+//! `src/os_regex/os_regex_execute.c` (`OSRegex_Execute_ex`, `_OS_Regex`) statement by
+//! statement (docs/analysis-patterns.md "OS_Regex"). It is not a backtracking engine:
+//! a quantified class stops as soon as the next pattern element takes the current
+//! byte, up to four resume points are kept, and a failed attempt restarts at most
+//! once from a remembered position. The compiled form is the daemon's own: each
+//! escape becomes `\` plus a class code (1..=15), `)` becomes the same marker byte
+//! as `(`, everything else is lower-cased ASCII.
+
+use super::PatternError;
+
+/// `OS_PATTERN_MAXSIZE` (`src/os_regex/os_regex.h`).
+pub(crate) const MAX_PATTERN: usize = 20480;
+
+/// The marker byte both parentheses become (`prts()` in `os_regex_internal.h`).
+const MARK: u8 = b'(';
+const BACKSLASH: u8 = b'\\';
+
+/// A step budget per execution: `_OS_Regex` restarts a failed attempt after the first
+/// byte it consumed, which is quadratic on hostile input (`a\w+b` over `aaa…a `). The
+/// daemon caps events at 64 KiB; we cap the work instead (docs/analysis-patterns.md
+/// "Bounded time"). No real log line comes near it.
+const BUDGET_BASE: u64 = 1 << 22;
+const BUDGET_PER_BYTE: u64 = 64;
+
+/// A compiled OS_Regex.
+#[derive(Debug, Clone)]
+pub(crate) struct OsRegex {
+    subs: Vec<Sub>,
+    /// `prts_closure` is allocated: captures were asked for and the pattern has a `)`.
+    closure: bool,
+}
+
+/// One `|` alternative (`reg->patterns[i]` with `reg->flags[i]`).
+#[derive(Debug, Clone)]
+struct Sub {
+    pat: Vec<u8>,
+    begin: bool,
+    end: bool,
+    /// For each byte of `pat` that is a marker, its index among the markers.
+    marker_no: Vec<usize>,
+    markers: usize,
+}
+
+/// The class code an escape letter gets (`OSRegex_Compile`'s switch).
+fn escape_code(c: u8) -> Option<u8> {
+    Some(match c {
+        b'd' => 1,
+        b'w' => 2,
+        b's' => 3,
+        b'p' => 4,
+        b'(' => 5,
+        b')' => 6,
+        b'\\' => 7,
+        b'D' => 8,
+        b'W' => 9,
+        b'S' => 10,
+        b'.' => 11,
+        b't' => 12,
+        b'$' => 13,
+        b'|' => 14,
+        b'<' => 15,
+        _ => return None,
+    })
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'@' | b'_')
+}
+
+/// `Regex(code, byte)`: the `regexmap` tables of `os_regex_maps.c` (entries equal to 1).
+fn class_has(code: u8, b: u8) -> bool {
+    match code {
+        1 => b.is_ascii_digit(),
+        2 => is_word(b),
+        3 => b == b' ',
+        4 => b"!\"#$%&'()*+,-.:;<=>?[]{|}".contains(&b),
+        5 => b == b'(',
+        6 => b == b')',
+        7 => b == b'\\',
+        8 => !b.is_ascii_digit(),
+        9 => !is_word(b),
+        10 => b != b' ',
+        11 => true,
+        12 => b == b'\t',
+        13 => b == b'$',
+        14 => b == b'|',
+        15 => b == b'<',
+        _ => false,
+    }
+}
+
+fn is_plus(b: u8) -> bool {
+    b == b'+' || b == b'*'
+}
+
+/// A compile error: the reason only; callers add the file and the pattern.
+fn error(why: &str) -> PatternError {
+    PatternError {
+        message: why.to_string(),
+    }
+}
+
+impl OsRegex {
+    /// `OSRegex_Compile(pattern, reg, captures ? OS_RETURN_SUBSTRING : 0)`; always
+    /// case-insensitive (analysisd never passes `OS_CASE_SENSITIVE`).
+    pub(crate) fn compile(pattern: &[u8], captures: bool) -> Result<OsRegex, PatternError> {
+        // A C string ends at its first NUL.
+        let pattern = &pattern[..memchr::memchr(0, pattern).unwrap_or(pattern.len())];
+        if pattern.len() > MAX_PATTERN {
+            return Err(error("the pattern is longer than 20480 bytes"));
+        }
+        let (work, closes) = translate(pattern)?;
+        let subs = work.split(|&b| b == b'|').map(make_sub).collect();
+        Ok(OsRegex {
+            subs,
+            closure: captures && closes > 0,
+        })
+    }
+
+    /// `OSRegex_Execute`: the first alternative that matches gives the end pointer
+    /// (`r`, one before the subject for a leading `\X*` that took nothing) and, in
+    /// capture mode, its captures.
+    pub(crate) fn exec(&self, subject: &[u8]) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
+        let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
+        let mut budget = BUDGET_BASE.saturating_add(BUDGET_PER_BYTE * subject.len() as u64);
+        for sub in &self.subs {
+            let mut caps = vec![None; sub.markers];
+            let mut run = Run {
+                sub,
+                s: subject,
+                closure: self.closure,
+                caps: &mut caps,
+                budget: &mut budget,
+            };
+            if let Some(r) = run.run() {
+                return collect(&caps).map(|c| (r, c));
+            }
+            if budget == 0 {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// Whether some alternative is empty and unanchored at the end, so it matches every
+    /// subject (`^` alone does too; `$` and `^$` match only an empty one).
+    pub(crate) fn matches_everything(&self) -> bool {
+        self.subs.iter().any(|s| s.pat.is_empty() && !s.end)
+    }
+}
+
+/// The first loop of `OSRegex_Compile`: escapes to codes, `)` to the marker, ASCII
+/// lower case, and the parenthesis checks. Returns the work string and the number of
+/// `)` seen (`prts_size`).
+fn translate(pattern: &[u8]) -> Result<(Vec<u8>, usize), PatternError> {
+    let mut out = Vec::with_capacity(pattern.len());
+    let (mut depth, mut closes, mut i) = (0i32, 0usize, 0usize);
+    while i < pattern.len() {
+        let mut b = pattern[i];
+        if b == BACKSLASH {
+            let next = pattern.get(i + 1).copied().unwrap_or(0);
+            let code = escape_code(next).ok_or_else(|| match next {
+                0 => error("it ends with a backslash"),
+                _ => error(&format!(
+                    "'\\{}' is not an OSRegex escape",
+                    char::from(next)
+                )),
+            })?;
+            out.extend_from_slice(&[BACKSLASH, code]);
+            i += 2;
+            continue;
+        } else if b == b'(' {
+            depth += 1;
+        } else if b == b')' {
+            b = MARK;
+            depth -= 1;
+            closes += 1;
+        }
+        if depth > 1 {
+            return Err(error("parentheses nested more than one level"));
+        }
+        if depth < 0 {
+            return Err(error("')' without '('"));
+        }
+        b = b.to_ascii_lowercase();
+        if b == b'|' && depth != 0 {
+            return Err(error("'|' inside parentheses"));
+        }
+        out.push(b);
+        i += 1;
+    }
+    if depth != 0 {
+        return Err(error("'(' without ')'"));
+    }
+    Ok((out, closes))
+}
+
+/// One alternative: a leading `^` sets BEGIN, then a last `$` sets END.
+fn make_sub(mut part: &[u8]) -> Sub {
+    let begin = part.first() == Some(&b'^');
+    if begin {
+        part = &part[1..];
+    }
+    let end = part.last() == Some(&b'$');
+    if end {
+        part = &part[..part.len() - 1];
+    }
+    let mut marker_no = vec![0; part.len()];
+    let mut markers = 0;
+    for (i, &b) in part.iter().enumerate() {
+        if b == MARK {
+            marker_no[i] = markers;
+            markers += 1;
+        }
+    }
+    Sub {
+        pat: part.to_vec(),
+        begin,
+        end,
+        marker_no,
+        markers,
+    }
+}
+
+/// The captures of a match: pairs of marker positions up to the first unset one. A
+/// pair that runs backwards makes `OSRegex_Execute` fail (its length wraps around).
+fn collect(caps: &[Option<isize>]) -> Option<Vec<std::ops::Range<usize>>> {
+    let mut out = Vec::new();
+    for pair in caps.chunks(2) {
+        let (Some(a), Some(&Some(b))) = (pair[0], pair.get(1)) else {
+            break;
+        };
+        let (Ok(a), Ok(b)) = (usize::try_from(a), usize::try_from(b)) else {
+            return None;
+        };
+        if b < a {
+            return None;
+        }
+        out.push(a..b);
+    }
+    Some(out)
+}
+
+/// The state of one `_OS_Regex` call.
+struct Run<'a> {
+    sub: &'a Sub,
+    s: &'a [u8],
+    closure: bool,
+    caps: &'a mut [Option<isize>],
+    budget: &'a mut u64,
+}
+
+/// What one turn of the main loop decides.
+enum Turn {
+    /// `continue`: go to the next byte (`++st`).
+    Next,
+    /// Fall through to the error handling.
+    Mismatch,
+    /// `return r_code`.
+    Return(Option<isize>),
+}
+
+/// The mutable variables of `_OS_Regex`.
+struct State {
+    pt: usize,
+    st: isize,
+    r: Option<isize>,
+    matched: bool,
+    st_error: Option<isize>,
+    stack: [Option<(usize, isize)>; 4],
+}
+
+impl Run<'_> {
+    /// The pattern byte at `i`, NUL past the end.
+    fn p(&self, i: usize) -> u8 {
+        self.sub.pat.get(i).copied().unwrap_or(0)
+    }
+
+    /// The subject byte at `i`, NUL past the end.
+    fn s(&self, i: isize) -> u8 {
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| self.s.get(i).copied())
+            .unwrap_or(0)
+    }
+
+    /// Records the position of the marker at pattern offset `pt`.
+    fn mark(&mut self, pt: usize, at: isize) {
+        if self.closure && self.p(pt) == MARK {
+            let k = self.sub.marker_no[pt];
+            self.caps[k] = Some(at);
+        }
+    }
+
+    /// `_OS_Regex`.
+    fn run(&mut self) -> Option<isize> {
+        let mut v = State {
+            pt: 0,
+            st: 0,
+            r: Some(0),
+            matched: false,
+            st_error: None,
+            stack: [None; 4],
+        };
+        while self.s(v.st) != 0 {
+            if *self.budget == 0 {
+                return None;
+            }
+            *self.budget -= 1;
+            match self.turn(&mut v) {
+                Turn::Next => {}
+                Turn::Return(r) => return r,
+                Turn::Mismatch => {
+                    if let Some(r) = self.mismatch(&mut v) {
+                        return r;
+                    }
+                }
+            }
+            v.st += 1;
+        }
+        self.finish(v)
+    }
+
+    /// The body of the main loop up to the error handling.
+    fn turn(&mut self, v: &mut State) -> Turn {
+        let end = self.sub.end;
+        match self.p(v.pt) {
+            0 if !end => return Turn::Return(v.r),
+            MARK => {
+                self.mark(v.pt, v.st);
+                v.pt += 1;
+                if self.p(v.pt) == 0 && !end {
+                    return Turn::Return(v.r);
+                }
+            }
+            _ => {}
+        }
+        let c = self.s(v.st);
+        if self.p(v.pt) == BACKSLASH {
+            if class_has(self.p(v.pt + 1), c) {
+                return self.class_hit(v);
+            }
+            return self.class_miss(v);
+        }
+        if self.p(v.pt) == c.to_ascii_lowercase() {
+            v.pt += 1;
+            v.st_error.get_or_insert(v.st);
+            v.r = Some(v.st);
+            return Turn::Next;
+        }
+        Turn::Mismatch
+    }
+
+    /// The current byte is in the class of the escape at `pt`.
+    fn class_hit(&mut self, v: &mut State) -> Turn {
+        let mut np = v.pt + 2;
+        if !is_plus(self.p(np)) {
+            v.pt = np;
+            v.st_error.get_or_insert(v.st);
+            v.r = Some(v.st);
+            return Turn::Next;
+        }
+        if self.p(np) == b'*' {
+            v.matched = true;
+        }
+        if v.matched {
+            np += 1;
+            if let Some(()) = self.lookahead(v, np) {
+                return Turn::Next;
+            }
+        } else {
+            np += 1;
+            if self.closure && self.p(np) == MARK {
+                let at = if self.s(v.st + 1) == 0 {
+                    v.st + 1
+                } else {
+                    v.st
+                };
+                self.mark(np, at);
+            }
+            v.matched = true;
+        }
+        v.r = Some(v.st);
+        Turn::Next
+    }
+
+    /// A running quantifier looks at the element after it (`ok_here`). Returns
+    /// `Some(())` for the early `continue` that leaves `r` alone.
+    fn lookahead(&mut self, v: &mut State, mut np: usize) -> Option<()> {
+        let c = self.s(v.st);
+        let mut ok: i32 = -1;
+        if self.p(np) == MARK {
+            np += 1;
+        }
+        if self.p(np) == 0 {
+            ok = 1;
+        } else if self.p(np) == BACKSLASH {
+            if class_has(self.p(np + 1), c) {
+                ok = if is_plus(self.p(np + 2)) { 0 } else { 2 };
+            }
+        } else if self.p(np) == c.to_ascii_lowercase() {
+            v.matched = false;
+            ok = 1;
+        }
+        if ok < 0 {
+            return None;
+        }
+        if self.p(np - 1) == MARK {
+            let at = if v.matched && ok == 1 { v.st + 1 } else { v.st };
+            self.mark(np - 1, at);
+        }
+        if self.p(np) == 0 {
+            return Some(());
+        }
+        np += ok as usize;
+        if let Some(slot) = v.stack.iter_mut().find(|s| s.is_none()) {
+            *slot = Some((v.pt, v.st));
+        }
+        v.pt = np;
+        None
+    }
+
+    /// The current byte is not in the class of the escape at `pt`.
+    fn class_miss(&mut self, v: &mut State) -> Turn {
+        let (q, after) = (self.p(v.pt + 2), self.p(v.pt + 3));
+        if (q == 0 || after == 0) && v.matched && v.r.is_some() {
+            v.r = Some(v.st);
+            if !self.sub.end {
+                return Turn::Return(v.r);
+            }
+        } else if q == b'+' && v.matched {
+            v.pt += 3;
+            v.st -= 1;
+            v.matched = false;
+            return Turn::Next;
+        } else if q == b'*' {
+            v.pt += 3;
+            v.st -= 1;
+            v.r = Some(v.st);
+            v.matched = false;
+            return Turn::Next;
+        }
+        v.matched = false;
+        Turn::Mismatch
+    }
+
+    /// The error handling: resume from the stack, give up (`^`), or restart.
+    /// `Some(r)` returns from `_OS_Regex`.
+    fn mismatch(&mut self, v: &mut State) -> Option<Option<isize>> {
+        if let Some(slot) = v.stack.iter_mut().rev().find(|s| s.is_some()) {
+            if let Some((pt, st)) = slot.take() {
+                v.pt = pt;
+                v.st = st;
+            }
+            return None;
+        }
+        if self.sub.begin {
+            return Some(None);
+        }
+        if let Some(e) = v.st_error.take() {
+            v.st = e;
+        }
+        v.pt = 0;
+        v.r = None;
+        None
+    }
+
+    /// `ENDOFFILE`: skips one marker, then tests for the pattern's end.
+    fn eof(&self, pt: &mut usize) -> bool {
+        if self.p(*pt) == MARK {
+            *pt += 1;
+        }
+        self.p(*pt) == 0
+    }
+
+    /// After the subject: the last marker, then the three success tests of the
+    /// "Clean up" expression, with `pt` moving forward between them as in C.
+    fn finish(&mut self, v: State) -> Option<isize> {
+        let mut pt = v.pt;
+        if self.closure {
+            while self.p(pt) != MARK && self.p(pt) != 0 {
+                if self.p(pt) == BACKSLASH && self.p(pt + 2) == b'*' {
+                    pt += 3;
+                } else {
+                    break;
+                }
+            }
+            self.mark(pt, v.st);
+        }
+        let ok = self.eof(&mut pt) || self.ends_plus(&mut pt, v.matched) || self.ends_star(&mut pt);
+        if ok { v.r } else { None }
+    }
+
+    /// `\X+` (while running), then the end or a `\X*` and the end.
+    fn ends_plus(&self, pt: &mut usize, matched: bool) -> bool {
+        if self.p(*pt) != BACKSLASH || !matched {
+            return false;
+        }
+        *pt += 2;
+        if !is_plus(self.p(*pt)) {
+            return false;
+        }
+        *pt += 1;
+        self.eof(pt) || self.ends_star(pt)
+    }
+
+    /// `\X*`, then the end.
+    fn ends_star(&self, pt: &mut usize) -> bool {
+        if self.p(*pt) != BACKSLASH {
+            return false;
+        }
+        *pt += 2;
+        if self.p(*pt) != b'*' {
+            return false;
+        }
+        *pt += 1;
+        self.eof(pt)
+    }
+}

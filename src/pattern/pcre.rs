@@ -1,0 +1,53 @@
+//! PCRE2 as `src/shared/expression.c` uses it (`w_expression_compile` with options 0,
+//! `w_expression_match`, `w_expression_PCRE2_fill_regex_match`); docs/analysis-patterns.md
+//! "PCRE2". Case-sensitive, byte mode (no UTF), no JIT, searched from offset 0.
+
+use std::ops::Range;
+
+use pcre2::bytes::{CaptureLocations, Regex, RegexBuilder};
+
+use super::PatternError;
+
+/// The match limit: PCRE2's own default (`MATCH_LIMIT`, 10 000 000), which is what the
+/// daemon runs with. Written into the pattern so it holds whatever the linked PCRE2
+/// was built with; hitting it is "no match", as `rc <= 0` is in the daemon.
+pub(crate) const MATCH_LIMIT: u32 = 10_000_000;
+
+/// A compiled PCRE2 pattern.
+#[derive(Debug, Clone)]
+pub(crate) struct Pcre {
+    regex: Regex,
+}
+
+impl Pcre {
+    /// `pcre2_compile(pattern, PCRE2_ZERO_TERMINATED, 0, …)`.
+    pub(crate) fn compile(pattern: &str) -> Result<Pcre, PatternError> {
+        Self::compile_limited(pattern, MATCH_LIMIT)
+    }
+
+    /// Compiles with a given match limit (tests use a small one).
+    pub(crate) fn compile_limited(pattern: &str, limit: u32) -> Result<Pcre, PatternError> {
+        let pattern = pattern.split('\0').next().unwrap_or_default();
+        let limited = format!("(*LIMIT_MATCH={limit}){pattern}");
+        let regex = RegexBuilder::new()
+            .build(&limited)
+            .map_err(|e| PatternError {
+                message: e.to_string(),
+            })?;
+        Ok(Pcre { regex })
+    }
+
+    /// `w_expression_match` for PCRE2: the end pointer is the last matched byte
+    /// (`ovector[1] - 1`), the captures are groups 1 to the last one set; a group in
+    /// between that took no part is `""`. Errors (the match limit) are no match.
+    pub(crate) fn exec(&self, subject: &[u8]) -> Option<(isize, Vec<Range<usize>>)> {
+        let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
+        let mut locs: CaptureLocations = self.regex.capture_locations();
+        let m = self.regex.captures_read(&mut locs, subject).ok()??;
+        let last_set = (1..locs.len()).rev().find(|&i| locs.get(i).is_some());
+        let captures = (1..=last_set.unwrap_or(0))
+            .map(|i| locs.get(i).map_or(0..0, |(a, b)| a..b))
+            .collect();
+        Some((m.end() as isize - 1, captures))
+    }
+}

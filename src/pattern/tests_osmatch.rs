@@ -1,0 +1,100 @@
+//! OS_Match and OS_WordMatch vectors: the reference's OS_Match vectors (checked there
+//! against the C code) and answers of `src/os_regex/*.c` v4.14.7 compiled into a small
+//! driver (docs/analysis-patterns.md "How this was checked").
+
+use super::{Engine, Expression, word_match};
+
+#[test]
+fn os_match_vectors() {
+    let table: &[(&str, &str, bool)] = &[
+        ("Failed password", "sshd: FAILED PASSWORD for x", true),
+        ("def$", "abcDEF", true),
+        ("!abc", "xabcx", false),
+        ("!abc", "xyz", true),
+        ("a.c", "abc", false),
+        ("a.c", "xa.cx", true),
+        ("a||b", "zzz", true),
+        ("^$", "", true),
+        ("^$", "x", false),
+        ("^", "x", true),
+        ("$", "x", true),
+        ("x|", "q", true),
+        ("|x", "q", true),
+        ("^abc$", "ABC", true),
+        ("^abc$", "abcd", false),
+        ("^ab", "abc", true),
+        ("^ab", "xab", false),
+        ("bc$", "abc", true),
+        ("bc$", "bcx", false),
+        ("a\\d", "a\\d", true),
+        ("a\\d", "a1", false),
+        ("!", "x", false),
+        ("!", "", false),
+        ("a|b|c", "xxc", true),
+        ("^x|y$", "ay", true),
+        ("^x|y$", "ya", false),
+        ("abcdef", "abc", false),
+        ("ssh", "", false),
+    ];
+    for (pattern, subject, want) in table {
+        let m = Expression::compile(Engine::OsMatch, pattern).expect("compiles");
+        assert_eq!(
+            m.is_match(subject.as_bytes()),
+            *want,
+            "{pattern:?} on {subject:?}"
+        );
+    }
+}
+
+#[test]
+fn os_match_over_the_limit_does_not_compile() {
+    assert!(Expression::compile(Engine::OsMatch, &"a".repeat(20480)).is_ok());
+    assert!(Expression::compile(Engine::OsMatch, &"a".repeat(20481)).is_err());
+}
+
+#[test]
+fn os_match_stops_at_a_nul_byte() {
+    let m = Expression::compile(Engine::OsMatch, "def").expect("compiles");
+    assert!(!m.is_match(b"abc\0def"));
+}
+
+#[test]
+fn word_match_vectors() {
+    let table: &[(&str, &str, bool)] = &[
+        (
+            "authentication_failed",
+            "syslog,win_authentication_failed,",
+            true,
+        ),
+        ("authentication_failed", "syslog,sshd,", false),
+        ("^syslog", "syslog,sshd", true),
+        ("^sshd", "syslog,sshd", false),
+        ("sshd|web", "syslog,WEB,", true),
+        ("a||b", "x", false),
+        ("a||b", "xb", true),
+        ("a|", "x", true),
+        ("|a", "x", false),
+        ("x", "", false),
+        ("^", "x", true),
+        ("a|^", "zz", true),
+        ("x|y", "aY", true),
+        // An empty pattern matches nothing.
+        ("", "x", false),
+    ];
+    for (pattern, subject, want) in table {
+        assert_eq!(
+            word_match(pattern, subject.as_bytes()),
+            *want,
+            "{pattern:?} on {subject:?}"
+        );
+    }
+}
+
+#[test]
+fn string_engine_is_byte_equality() {
+    let e = Expression::compile(Engine::String, "Accept").expect("compiles");
+    assert!(e.is_match(b"Accept"));
+    assert!(!e.is_match(b"accept"));
+    assert!(!e.is_match(b"Accepted"));
+    assert!(e.is_match(b"Accept\0junk"));
+}

@@ -1,0 +1,204 @@
+//! OS_Regex vectors. Expected values: the Appendix-A and §3.5 vectors of the
+//! project's analysis reference (verified there by running the 4.14.7 C code), and
+//! further cases produced by compiling `src/os_regex/*.c` of v4.14.7 unchanged into a
+//! small driver (docs/analysis-patterns.md "How this was checked"). "end -1" is the
+//! pointer one before the subject.
+
+use super::osregex::OsRegex;
+use super::{Engine, Expression};
+
+/// The driver's output format: `end N ["cap",…]`, `nomatch`, or `error`.
+fn run(pattern: &str, subject: &str) -> String {
+    let re = match OsRegex::compile(pattern.as_bytes(), true) {
+        Ok(re) => re,
+        Err(_) => return "error".to_string(),
+    };
+    match re.exec(subject.as_bytes()) {
+        None => "nomatch".to_string(),
+        Some((r, caps)) => {
+            let caps: Vec<String> = caps
+                .iter()
+                .map(|c| format!("{:?}", &subject[c.clone()]))
+                .collect();
+            format!("end {r} [{}]", caps.join(","))
+        }
+    }
+}
+
+fn check(table: &[(&str, &str, &str)]) {
+    for (pattern, subject, want) in table {
+        let want = if want.starts_with("error") {
+            "error"
+        } else {
+            want
+        };
+        assert_eq!(run(pattern, subject), want, "{pattern:?} on {subject:?}");
+    }
+}
+
+#[test]
+fn appendix_a_vectors() {
+    check(&[
+        (
+            "^(\\S+) (\\S+) (\\S+)$",
+            "a b c",
+            "end 4 [\"a\",\"b\",\"c\"]",
+        ),
+        (
+            "user (\\S+) from (\\S+)",
+            "Failed password for user root from 1.2.3.4 port 22",
+            "end 35 [\"root\",\"1.2.3.4\"]",
+        ),
+        (
+            "TTL=(\\d+) ID=(\\d+)",
+            "LEN=60 TOS=0x00 TTL=64 ID=123 DF",
+            "end 26 [\"64\",\"123\"]",
+        ),
+        ("^\\S+ \\S+ (\\S+)", "aa bb cc dd", "end 6 [\"cc\"]"),
+        ("(\\S+)", "abc def", "end 0 [\"abc\"]"),
+        ("(\\S+) ", "abc def", "end 3 [\"abc\"]"),
+        ("\\d+", "ab123cd", "end 5 []"),
+        ("a\\d*", "a123b", "end 4 []"),
+        ("(\\w*)b", "aab", "end 2 [\"aa\"]"),
+        ("(\\.+) (\\S+)$", "a b c", "end 4 [\"a b\",\"c\"]"),
+        (
+            "^(\\S+) (\\S+) (\\.+)$",
+            "Dec 10 a b c",
+            "end 7 [\"Dec\",\"10\",\"a b c\"]",
+        ),
+        ("(\\S+)$", "abc def", "end 4 [\"def\"]"),
+        ("^(\\S+)$", "abc def", "nomatch"),
+        ("^\\d+:\\d+", "12a 34:56", "nomatch"),
+        ("\\d+:\\d+", "12a 34:56", "end 7 []"),
+        ("user=(\\S*) ", "user= x", "end 5 [\"\"]"),
+        ("user=(\\S+) ", "user= x", "nomatch"),
+        ("ab$", "abab", "end 3 []"),
+        ("x|ab$", "abab", "end 3 []"),
+        ("a\\<", "a<", "end 1 []"),
+        ("(\\S+)", "", "nomatch"),
+        ("(\\S*)", "", "end 0 []"),
+        ("", "", "end 0 []"),
+    ]);
+}
+
+#[test]
+fn differences_from_backtracking() {
+    check(&[
+        ("(\\w+)x", "aaaxbbx", "end 3 [\"aaa\"]"),
+        ("x(\\w+)y", "xaybyc", "end 2 [\"a\"]"),
+        ("(\\S+)@(\\S+)", "a@b@c", "end 2 [\"a\",\"b@c\"]"),
+        ("(\\d+)(\\d)", "12345", "nomatch"),
+        ("(a)(b)", "ab", "nomatch"),
+        ("(\\d+)\\.(\\d+)", "123.45", "end 1 [\"1\",\"3\"]"),
+        ("(\\w+)-(\\w+)", "a-b-c", "end 2 [\"a\",\"b-c\"]"),
+        ("\\s+", "a\tb", "nomatch"),
+        ("(\\S+):(\\d+)$", "host:a:80", "end 7 [\"host:a\",\"80\"]"),
+        ("x=(\\S+)", "x=abc def", "end 2 [\"abc\"]"),
+    ]);
+}
+
+#[test]
+fn more_vectors_from_the_c_code() {
+    check(&[
+        ("$", "abc", "nomatch"),
+        ("$", "", "end 0 []"),
+        ("^$", "", "end 0 []"),
+        ("^$", "x", "nomatch"),
+        ("^", "abc", "end 0 []"),
+        ("abc$", "xabc", "end 3 []"),
+        ("\\d*", "abc", "end -1 []"),
+        ("(\\d*)", "abc", "end -1 [\"\"]"),
+        ("a\\s*(\\d*)", "a", "end 0 []"),
+        ("a\\d*\\d*", "a", "nomatch"),
+        ("a+b", "a+b", "end 2 []"),
+        ("a+b", "aab", "nomatch"),
+        ("a.c", "abc", "nomatch"),
+        ("a.c", "a.c", "end 2 []"),
+        ("ABC", "xabcx", "end 3 []"),
+        ("\\p+", "a!?b", "end 3 []"),
+        ("\\w+@\\w+", "x me@host.example y", "end 9 []"),
+        ("\\t", "a\tb", "end 1 []"),
+        ("\\(x\\)", "(x)", "end 2 []"),
+        ("\\\\", "a\\b", "end 1 []"),
+        ("\\$5", "cost$5", "end 5 []"),
+        ("a\\|b", "xa|b", "end 3 []"),
+        (")(", "x)(y", "error 7"),
+        ("()", "x(y", "end 1 []"),
+        ("(\\d+)|(\\w+)", "abc", "end 0 [\"abc\"]"),
+        ("^(\\d+)|x(\\w+)", "xab", "end 1 [\"ab\"]"),
+        ("\\D+(\\d+)", "abc123", "end 3 [\"123\"]"),
+        ("\\W(\\w+)", "ab cd", "end 3 [\"cd\"]"),
+        ("\\S+\\s+\\S+", "aa   bb", "end 5 []"),
+        (
+            "(\\w+)\\s*=\\s*(\\w+)",
+            "key = value",
+            "end 6 [\"key\",\"value\"]",
+        ),
+        ("^\\w+\\s+(\\d+)", "Dec   9 x", "end 6 [\"9\"]"),
+        (
+            "src=(\\S+):(\\d+)",
+            "src=10.0.0.1:443 dst",
+            "end 13 [\"10.0.0.1\",\"443\"]",
+        ),
+        ("(\\S+) \\S+$", "a b c d", "end 6 [\"c\"]"),
+        ("\\.*x", "abcx", "end 3 []"),
+        ("a\\.*", "a", "end 0 []"),
+        ("\\d+\\.\\d+\\.\\d+\\.\\d+", "ip 10.20.30.40 x", "end 8 []"),
+    ]);
+}
+
+#[test]
+fn compile_errors_as_the_daemon_gives_them() {
+    for bad in [
+        "a\\>", "a\\n", "(a(b))", "a(b|c)", "a)", "a(", "a\\", ")(", "\\z",
+    ] {
+        assert!(OsRegex::compile(bad.as_bytes(), true).is_err(), "{bad}");
+        assert!(Expression::compile(Engine::OsRegex, bad).is_err(), "{bad}");
+    }
+    let at_limit = "a".repeat(20480);
+    assert!(Expression::compile(Engine::OsRegex, &at_limit).is_ok());
+    let over = "a".repeat(20481);
+    let err = Expression::compile(Engine::OsRegex, &over).err();
+    assert!(err.is_some_and(|e| e.message.contains("20480")));
+    // A `|` outside parentheses is fine.
+    assert_eq!(run("a|(b)", "x"), "nomatch");
+}
+
+/// Differential check against the C driver (docs/analysis-patterns.md "How this was
+/// checked"): `OSREGEX_CASES` holds `pattern<TAB>subject` lines, `OSREGEX_EXPECTED`
+/// the driver's answers; `OSREGEX_NOCAPTURE=1` compiles without captures.
+#[test]
+#[ignore = "needs the C driver's output files"]
+fn differential_against_the_c_driver() {
+    let cases = std::fs::read_to_string(std::env::var("OSREGEX_CASES").expect("cases"))
+        .expect("read cases");
+    let expected = std::fs::read_to_string(std::env::var("OSREGEX_EXPECTED").expect("exp"))
+        .expect("read expected");
+    let captures = std::env::var("OSREGEX_NOCAPTURE").is_err();
+    let mut bad = 0;
+    for (line, want) in cases.lines().zip(expected.lines()) {
+        let Some((p, s)) = line.split_once('\t') else {
+            continue;
+        };
+        let got = match OsRegex::compile(p.as_bytes(), captures) {
+            Err(_) => "error".to_string(),
+            Ok(re) => match re.exec(s.as_bytes()) {
+                None => "nomatch".to_string(),
+                Some((r, caps)) => {
+                    let caps: Vec<String> = caps
+                        .iter()
+                        .map(|c| format!("{:?}", &s[c.clone()]))
+                        .collect();
+                    format!("end {r} [{}]", caps.join(","))
+                }
+            },
+        };
+        if got != want {
+            bad += 1;
+            if bad <= 30 {
+                eprintln!("{p:?} on {s:?}: C {want}, Rust {got}");
+            }
+        }
+    }
+    assert_eq!(bad, 0, "{bad} differences");
+}

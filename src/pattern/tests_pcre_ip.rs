@@ -1,0 +1,114 @@
+//! PCRE2 and IP-list tests (docs/analysis-patterns.md "PCRE2", "IP lists").
+
+use super::pcre::Pcre;
+use super::{Engine, Expression, IpList};
+
+fn caps<'a>(subject: &'a str, m: &super::Match) -> Vec<&'a str> {
+    m.captures.iter().map(|r| &subject[r.clone()]).collect()
+}
+
+#[test]
+fn pcre2_is_case_sensitive_and_reports_the_last_matched_byte() {
+    let e = Expression::compile(Engine::Pcre2, r"user (\w+) from (\S+)").expect("compiles");
+    let s = "Failed password for user root from 1.2.3.4 port 22";
+    let m = e.exec(s.as_bytes()).expect("matches");
+    assert_eq!(caps(s, &m), ["root", "1.2.3.4"]);
+    assert_eq!(m.end, 41);
+    assert_eq!(m.next, 42);
+    assert!(!e.is_match(b"Failed password for USER root from 1.2.3.4"));
+}
+
+#[test]
+fn pcre2_trailing_unset_groups_are_dropped_middle_ones_are_empty() {
+    let e = Expression::compile(Engine::Pcre2, r"(a)(x)?(b)(y)?").expect("compiles");
+    let m = e.exec(b"ab").expect("matches");
+    assert_eq!(caps("ab", &m), ["a", "", "b"]);
+}
+
+#[test]
+fn pcre2_empty_match_at_the_start_points_before_the_subject() {
+    let e = Expression::compile(Engine::Pcre2, "^").expect("compiles");
+    let m = e.exec(b"abc").expect("matches");
+    assert_eq!((m.end, m.next), (0, 0));
+}
+
+#[test]
+fn pcre2_is_bytes_not_utf8() {
+    let e = Expression::compile(Engine::Pcre2, "^.{2}$").expect("compiles");
+    assert!(e.is_match("é".as_bytes()));
+    assert!(e.is_match(b"\xff\xfe"));
+}
+
+#[test]
+fn pcre2_match_limit_is_no_match() {
+    let hostile = format!("{}b", "a".repeat(40));
+    let small = Pcre::compile_limited(r"^(a+)+$", 10_000).expect("compiles");
+    assert!(small.exec(hostile.as_bytes()).is_none());
+    // With the daemon's limit the same search also ends, with no match.
+    let e = Expression::compile(Engine::Pcre2, r"^(a+)+$").expect("compiles");
+    assert!(!e.is_match(hostile.as_bytes()));
+    assert!(e.is_match(b"aaaa"));
+}
+
+#[test]
+fn pcre2_compile_error() {
+    assert!(Expression::compile(Engine::Pcre2, "a(b").is_err());
+}
+
+fn list(entries: &[&str]) -> IpList {
+    let mut l = IpList::default();
+    for e in entries {
+        l.push(e).expect("valid entry");
+    }
+    l
+}
+
+#[test]
+fn ip_list_v4_cidr_and_mask() {
+    let l = list(&["10.0.0.0/8", "192.168.1.0/255.255.255.0", "1.2.3.4"]);
+    assert!(l.contains(b"10.200.3.4"));
+    assert!(l.contains(b"192.168.1.77"));
+    assert!(!l.contains(b"192.168.2.1"));
+    assert!(l.contains(b"1.2.3.4"));
+    assert!(!l.contains(b"1.2.3.5"));
+    assert!(!l.contains(b"not an ip"));
+    assert!(!l.contains(b"1.2.3.4 "));
+    assert!(!l.contains(b"01.2.3.4"));
+}
+
+#[test]
+fn ip_list_drops_a_leading_bang() {
+    let l = list(&["!1.2.3.4"]);
+    assert!(l.contains(b"1.2.3.4"));
+    assert!(!l.contains(b"1.2.3.5"));
+}
+
+#[test]
+fn ip_list_v6_and_any() {
+    let l = list(&["2001:db8::/32", "::1"]);
+    assert!(l.contains(b"2001:db8:1::5"));
+    assert!(l.contains(b"::1"));
+    assert!(!l.contains(b"2001:db9::1"));
+    assert!(!l.contains(b"10.0.0.1"));
+    let any = list(&["any"]);
+    assert!(any.contains(b"fe80::1"));
+}
+
+#[test]
+fn ip_list_rejects_what_os_isvalidip_rejects() {
+    let mut l = IpList::default();
+    for bad in [
+        "1.2.3",
+        "256.1.1.1",
+        "1.2.3.4/33",
+        "01.2.3.4",
+        "host",
+        "",
+        "1.2.3.4/",
+    ] {
+        assert!(l.push(bad).is_err(), "{bad}");
+    }
+    assert!(l.push("::ffff:1.2.3.4").is_ok());
+    assert!(l.push("0.0.0.0/0").is_ok());
+    assert!(l.contains(b"8.8.8.8"));
+}
