@@ -159,4 +159,4 @@ impl RuleTree {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

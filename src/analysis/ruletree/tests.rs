@@ -82,7 +82,10 @@ fn if_sid_children_take_the_parent_category_and_trailing_separator_adds_the_root
     assert_eq!(children(&t, 2), vec![102, 100]);
     assert_eq!(children(&t, 100), vec![101, 102]);
     let r101 = t.by_id(101).expect("101");
-    assert_eq!(t.rule(r101).category, crate::analysis::event::Category::Firewall);
+    assert_eq!(
+        t.rule(r101).category,
+        crate::analysis::event::Category::Firewall
+    );
     assert_eq!(ids(&t, &t.parents(r101)), vec![2, 100]);
     assert_eq!(t.node_count(), 3 + 4);
 }
@@ -99,10 +102,19 @@ fn if_sid_missing_ids_warn_and_a_rule_without_any_parent_is_dropped() {
     assert!(t.by_id(102).is_none());
     assert!(t.by_id(103).is_none());
     let msgs: Vec<&str> = p.iter().map(|p| p.message.as_str()).collect();
-    assert!(msgs[0].starts_with("(7617): Signature ID '999'"), "{msgs:?}");
-    assert!(msgs[1].starts_with("(7617): Signature ID '998'"), "{msgs:?}");
+    assert!(
+        msgs[0].starts_with("(7617): Signature ID '999'"),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs[1].starts_with("(7617): Signature ID '998'"),
+        "{msgs:?}"
+    );
     assert!(msgs[2].starts_with("(7619)"), "{msgs:?}");
-    assert!(msgs[3].starts_with("(7618): Invalid 'if_sid' value: '1|100'"), "{msgs:?}");
+    assert!(
+        msgs[3].starts_with("(7618): Invalid 'if_sid' value: '1|100'"),
+        "{msgs:?}"
+    );
     assert!(p.iter().all(|p| p.severity == Severity::Warning));
 }
 
@@ -116,14 +128,19 @@ fn if_level_hangs_under_every_rule_at_or_above_it_level_zero_included() {
     assert!(p.is_empty(), "{p:?}");
     let r = t.by_id(102).expect("102");
     // Roots 1, 2, 3 are level 0 (9900), rule 101 is 700; rule 100 (300) is not.
-    let parents: Vec<u32> = t.all_parents(r).iter().map(|p| t.rule(p.expect("parent")).id).collect();
+    let parents: Vec<u32> = t
+        .all_parents(r)
+        .iter()
+        .map(|p| t.rule(p.expect("parent")).id)
+        .collect();
     assert_eq!(parents, vec![1, 101, 2, 3]);
 }
 
 #[test]
 fn a_rule_without_parent_options_goes_under_the_first_root_of_its_category() {
     let (t, _) = tree_of(&[&group(&[
-        r#"<rule id="100" level="3"><category>ids</category><description>d</description></rule>"#.to_string(),
+        r#"<rule id="100" level="3"><category>ids</category><description>d</description></rule>"#
+            .to_string(),
     ])]);
     assert_eq!(children(&t, 3), vec![100]);
     assert!(children(&t, 1).is_empty());
@@ -134,7 +151,10 @@ fn duplicate_ids_are_skipped_with_a_warning() {
     let (t, p) = tree_of(&[&group(&[rule(100, 3, ""), rule(100, 9, "")])]);
     assert_eq!(t.rule(t.by_id(100).expect("100")).level, 3);
     assert_eq!(p.len(), 1);
-    assert!(p[0].message.starts_with("(7612): Rule ID '100' is duplicated"));
+    assert!(
+        p[0].message
+            .starts_with("(7612): Rule ID '100' is duplicated")
+    );
 }
 
 #[test]
@@ -181,9 +201,16 @@ fn if_matched_sid_defaults_if_sid_and_needs_an_earlier_rule() {
     assert_eq!(t.rule(r).if_sid.as_deref(), Some("100"));
     assert_eq!(t.rule(r).frequency, 6);
     assert_eq!(t.output_frequency(r), Some(8));
-    assert_eq!(t.links[r].search, Search::Sids(t.links[t.by_id(100).expect("100")].sid_list));
+    assert_eq!(
+        t.links[r].search,
+        Search::Sids(t.links[t.by_id(100).expect("100")].sid_list)
+    );
     assert!(t.by_id(102).is_none());
-    assert!(p[0].message.starts_with("(7620): Signature ID '105' was not found"), "{p:?}");
+    assert!(
+        p[0].message
+            .starts_with("(7620): Signature ID '105' was not found"),
+        "{p:?}"
+    );
 }
 
 #[test]

@@ -423,7 +423,7 @@ fn read_field(cx: &mut Cx<'_>, el: ElementId, content: &str, def: &mut RuleDef) 
     }
     let eng = engine(cx, el, Engine::OsRegex, def.id);
     let neg = negate(cx, el, def.id);
-    match Expression::compile(eng, content) {
+    match Expression::compile_without_captures(eng, content) {
         Ok(expr) => {
             def.fields.push(FieldCond {
                 name,
@@ -508,7 +508,7 @@ fn read_list(
         } else if a.eq_ignore_ascii_case("field") {
             field = Some(list_field(&v));
         } else if a.eq_ignore_ascii_case("check_value") {
-            match Expression::compile(Engine::OsMatch, &v) {
+            match Expression::compile_without_captures(Engine::OsMatch, &v) {
                 Ok(e) => check_value = Some(e),
                 Err(e) => {
                     cx.error(el, invalid);

@@ -159,7 +159,7 @@ pub(super) fn finish(cx: &mut Cx<'_>, at: ElementId, mut def: RuleDef, mut p: Pe
 fn compile_all(cx: &mut Cx<'_>, at: ElementId, def: &mut RuleDef, p: Pending) -> bool {
     for (opt, (key, name)) in p.text.into_iter().zip(TEXTS) {
         let Some(text) = opt.text else { continue };
-        let Ok(expr) = Expression::compile(opt.engine, &text) else {
+        let Ok(expr) = Expression::compile_without_captures(opt.engine, &text) else {
             cx.error(
                 at,
                 format!("(5107): Syntax error on tag '{name}' in rule {}", def.id),
@@ -172,7 +172,7 @@ fn compile_all(cx: &mut Cx<'_>, at: ElementId, def: &mut RuleDef, p: Pending) ->
         });
     }
     if let Some(g) = p.if_matched_group {
-        match Expression::compile(Engine::OsMatch, &g) {
+        match Expression::compile_without_captures(Engine::OsMatch, &g) {
             Ok(e) => def.ctx.if_matched_group = Some(e),
             Err(e) => {
                 cx.error(at, format!("(1450): Syntax error on regex: '{g}': {e}."));
@@ -182,7 +182,7 @@ fn compile_all(cx: &mut Cx<'_>, at: ElementId, def: &mut RuleDef, p: Pending) ->
         def.ctx.if_matched_group_raw = Some(g);
     }
     if let Some(r) = p.if_matched_regex {
-        match Expression::compile(Engine::OsRegex, &r) {
+        match Expression::compile_without_captures(Engine::OsRegex, &r) {
             Ok(e) => def.ctx.if_matched_regex = Some(e),
             Err(e) => {
                 cx.error(at, format!("(1450): Syntax error on regex: '{r}': {e}."));
