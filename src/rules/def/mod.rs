@@ -429,3 +429,6 @@ pub struct RuleEnv<'a> {
     /// The configured CDB lists.
     pub lists: &'a Lists,
 }
+
+#[cfg(test)]
+mod tests;
