@@ -8,6 +8,7 @@ mod corpus;
 mod dialect;
 mod edit;
 mod edit_corpus;
+mod rule_tree;
 mod rules;
 mod save;
 mod simulate;
