@@ -41,7 +41,10 @@ impl Lists {
     /// Loads the configured lists: each is (the path as written in `<list>`, the file
     /// it names on disk). Problems are reported, the rest is loaded.
     pub fn load(configured: &[(String, PathBuf)]) -> (Lists, Vec<Problem>) {
-        let lists = configured.iter().map(|(p, _)| List { path: p.clone() }).collect();
+        let lists = configured
+            .iter()
+            .map(|(p, _)| List { path: p.clone() })
+            .collect();
         (Lists { lists }, Vec::new())
     }
 

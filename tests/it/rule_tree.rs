@@ -65,7 +65,9 @@ fn rule_files(ruleset: &Path) -> Vec<(PathBuf, String)> {
 fn decoder_names(ruleset: &Path) -> Vec<String> {
     let mut names: Vec<String> = INTERNAL_DECODERS.iter().map(|s| s.to_string()).collect();
     let mut dirs = xml_files(&ruleset.join("decoders"), |n| n.ends_with(".xml"));
-    dirs.extend(xml_files(&ruleset.join("testing/ruleset"), |n| n.ends_with("decoders.xml")));
+    dirs.extend(xml_files(&ruleset.join("testing/ruleset"), |n| {
+        n.ends_with("decoders.xml")
+    }));
     for p in dirs {
         let text = std::fs::read_to_string(&p).expect("read decoder file");
         for piece in text.split("<decoder name=\"").skip(1) {
@@ -138,6 +140,12 @@ fn corpus_rules_build_like_the_oracle() {
         ],
         "{problems:#?}"
     );
-    assert_eq!(problems.iter().filter(|p| p.message.starts_with("(7612)")).count(), 68);
+    assert_eq!(
+        problems
+            .iter()
+            .filter(|p| p.message.starts_with("(7612)"))
+            .count(),
+        68
+    );
     assert_eq!(tree.node_count(), 17045);
 }

@@ -541,3 +541,101 @@ fn trace_names_the_first_failing_option() {
         .collect();
     assert_eq!(steps, vec![(1, None), (100, Some("regex"))]);
 }
+
+/// A rule file run through the oracle (Wazuh 4.14.7 logtest, lines
+/// `Dec 25 20:45:02 zzhost zzrt: <log>`, one session per group of lines); the
+/// expected ids and levels are its answers.
+const ORACLE_RULES: &str = r#"<group name="zzrt,">
+  <rule id="990001" level="3">
+    <match>zzrt_a</match>
+    <description>zzrt a</description>
+  </rule>
+  <rule id="990002" level="4">
+    <if_sid>990001,</if_sid>
+    <match>zzrt_b</match>
+    <description>zzrt b trailing separator</description>
+  </rule>
+  <rule id="990010" level="5">
+    <match>zzrt_c</match>
+    <description>zzrt c</description>
+  </rule>
+  <rule id="990012" level="9">
+    <if_sid>990010</if_sid>
+    <match>zzrt_c</match>
+    <description>zzrt c level 9</description>
+  </rule>
+  <rule id="990011" level="0">
+    <if_sid>990010</if_sid>
+    <match>zzrt_c</match>
+    <description>zzrt c level 0</description>
+  </rule>
+  <rule id="990020" level="0" accuracy="0">
+    <match>zzrt_d</match>
+    <description>zzrt d accuracy 0</description>
+  </rule>
+  <rule id="990030" level="3">
+    <match>zzrt_e</match>
+    <check_diff />
+    <description>zzrt e diff</description>
+  </rule>
+  <rule id="990040" level="3" ignore="60">
+    <match>zzrt_f</match>
+    <description>zzrt f ignore</description>
+  </rule>
+  <rule id="990050" level="6">
+    <if_level>12</if_level>
+    <match>zzrt_g</match>
+    <description>zzrt g if_level</description>
+  </rule>
+  <rule id="990060" level="3" noalert="1">
+    <match>zzrt_h</match>
+    <description>zzrt h noalert</description>
+  </rule>
+  <rule id="990061" level="5">
+    <if_sid>990060</if_sid>
+    <match>zzrt_hchild</match>
+    <description>zzrt h child</description>
+  </rule>
+  <rule id="990070" level="4">
+    <match>zzrt_i</match>
+    <description>zzrt i</description>
+  </rule>
+  <rule id="990071" level="8" frequency="3" timeframe="100">
+    <if_matched_sid>990070</if_matched_sid>
+    <description>zzrt i freq 3</description>
+  </rule>
+</group>"#;
+
+#[test]
+fn oracle_confirmed_tree_quirks() {
+    let (t, p) = tree_of(&[ORACLE_RULES]);
+    assert!(p.is_empty(), "{p:?}");
+    let run_levels = |logs: &[&str]| -> Vec<Option<(u32, u32)>> {
+        let mut s = RuleState::new(&t);
+        logs.iter()
+            .map(|l| {
+                let f = evaluate(&t, &Lists::default(), &mut s, &ev(l), None)?;
+                Some((t.rule(f.rule).id, t.rule(f.rule).level))
+            })
+            .collect()
+    };
+    // "990001," also hangs the rule under root 1.
+    assert_eq!(run_levels(&["zzrt_b"]), vec![Some((990002, 4))]);
+    // The level-0 sibling, loaded after the level-9 one, is tried first.
+    assert_eq!(run_levels(&["zzrt_c"]), vec![Some((990011, 0))]);
+    // accuracy="0" with level 0: sorted as 99 and never set back, so level 99.
+    assert_eq!(run_levels(&["zzrt_d"]), vec![Some((990020, 99))]);
+    let d = t.rule(t.by_id(990020).expect("rule"));
+    assert!(!d.mail(12), "mail is judged on the level as written (0)");
+    assert_eq!(
+        run_levels(&["zzrt_e 1", "zzrt_e 1", "zzrt_e 2"]),
+        vec![None, None, Some((990030, 3))]
+    );
+    assert_eq!(run_levels(&["zzrt_g"]), vec![Some((990050, 6))]);
+    assert_eq!(
+        run_levels(&["zzrt_h", "zzrt_h zzrt_hchild"]),
+        vec![None, Some((990061, 5))]
+    );
+    let i = Some((990070, 4));
+    assert_eq!(run_levels(&["zzrt_i"; 4]), vec![i, i, Some((990071, 8)), i]);
+}

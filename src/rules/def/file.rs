@@ -274,6 +274,7 @@ fn read_rule(cx: &mut Cx<'_>, id: ElementId, group: &str, env: &RuleEnv<'_>) -> 
     let mut def = RuleDef::new(rule_id, (cx.path.to_path_buf(), line));
     def.sort_level = sort_level(level, a.accuracy);
     def.level = final_level(def.sort_level);
+    def.written_level = level;
     def.maxsize = a.maxsize;
     def.frequency = a.frequency;
     def.timeframe = a.timeframe.unwrap_or(super::DEFAULT_TIMEFRAME);

@@ -239,6 +239,8 @@ pub struct RuleDef {
     pub id: u32,
     /// The level after `_setlevels` (what the output prints).
     pub level: u32,
+    /// The `level` attribute as written (what `mail` is judged on).
+    pub written_level: u32,
     /// The scaled level that orders siblings while loading (0→99, ×100 unless
     /// `accuracy="0"`); see docs/analysis-rules.md "Tree".
     pub sort_level: u32,
@@ -349,12 +351,7 @@ impl RuleDef {
     pub fn mail(&self, email_alert_level: u32) -> bool {
         self.options
             .email
-            .unwrap_or(email_alert_level <= self.raw_level())
-    }
-
-    /// The `level` attribute as written (before scaling).
-    pub fn raw_level(&self) -> u32 {
-        self.level
+            .unwrap_or(email_alert_level <= self.written_level)
     }
 
     /// A fresh definition with the attributes read and everything else empty.
@@ -362,6 +359,7 @@ impl RuleDef {
         RuleDef {
             id,
             level: 0,
+            written_level: 0,
             sort_level: 0,
             maxsize: 0,
             frequency: 0,
