@@ -15,3 +15,12 @@ pub use event::{Category, DecodedBy, Event, StaticField};
 pub mod json;
 pub mod output;
 pub mod ruletest;
+pub(crate) mod context;
+pub mod rulematch;
+pub mod ruletree;
+pub mod state;
+pub mod predecode;
+pub mod session;
+
+pub use output::Stamp;
+pub use session::{Outcome, Ruleset, Session, Settings};

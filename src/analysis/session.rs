@@ -23,9 +23,9 @@ pub struct Settings {
     /// The manager's short host name (`hostname` when the line has none).
     pub manager: String,
     /// `<log_alert_level>` (3): the lowest level that makes an alert.
-    pub log_alert_level: u8,
+    pub log_alert_level: u32,
     /// `<email_alert_level>` (12): the lowest level that sends an e-mail.
-    pub email_alert_level: u8,
+    pub email_alert_level: u32,
 }
 
 impl Default for Settings {
@@ -146,14 +146,16 @@ impl Ruleset {
         let r = self.rules.rule(fired.rule);
         RuleView {
             id: r.id,
-            level: r.level,
-            description: &r.description,
+            level: u8::try_from(r.level).unwrap_or(u8::MAX),
+            description: r.description.as_deref().unwrap_or(""),
             group: &r.group,
             cve: r.cve.as_deref(),
             info: r.info.as_deref(),
-            frequency: r.frequency_reported(),
-            firedtimes: (!r.options.no_counter).then_some(fired.firedtimes),
-            mail: r.mails(self.settings.email_alert_level),
+            // `frequency` is printed for rules with a context search, stored − 2.
+            frequency: r.ctx.context.then_some(r.frequency + 2),
+            // A rule named by an OSSEC alert has no count (`r_firedtimes` is -1).
+            firedtimes: (!r.options.no_counter && fired.firedtimes > 0).then_some(fired.firedtimes),
+            mail: r.mail(self.settings.email_alert_level),
             no_full_log: r.options.no_full_log,
         }
     }
@@ -162,6 +164,21 @@ impl Ruleset {
     pub fn output(&self, outcome: &Outcome, stamp: &Stamp) -> Json {
         let view = outcome.fired.as_ref().map(|f| self.rule_view(f));
         output(&outcome.event, view.as_ref(), stamp)
+    }
+
+    /// The rules tried, as logtest's rules debug words them (`RULES_DEBUG_MSG_*` in
+    /// `src/analysisd/rules.h`), with the option that failed first.
+    pub fn trace_lines(&self, outcome: &Outcome) -> Vec<String> {
+        let mut out = Vec::new();
+        for step in &outcome.trace {
+            let r = self.rules.rule(step.rule);
+            out.push(format!("Trying rule: {} - {}", r.id, r.description.as_deref().unwrap_or("")));
+            match step.failed {
+                None => out.push(format!("*Rule {} matched", r.id)),
+                Some(option) => out.push(format!("*Not matched: <{option}>")),
+            }
+        }
+        out
     }
 
     /// `[rule id, level, decoder name]` as `wazuh-logtest -U` reads them from a reply

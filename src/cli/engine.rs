@@ -69,7 +69,7 @@ fn settings(doc: &Document) -> Settings {
             .flat_map(|r| doc.children_named(r, "alerts"))
             .flat_map(|a| doc.children_named(a, name))
             .last()
-            .and_then(|e| doc.value(e).trim().parse::<u8>().ok())
+            .and_then(|e| doc.value(e).trim().parse::<u32>().ok())
     };
     if let Some(l) = level("log_alert_level") {
         s.log_alert_level = l;

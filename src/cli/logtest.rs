@@ -110,7 +110,7 @@ fn json_event(out: &mut impl Write, ruleset: &Ruleset, outcome: &Outcome, stamp:
     o.push("alert", Json::Bool(outcome.alert));
     o.push("responses", Json::Raw(serde_json::to_value(runs)?));
     if !outcome.trace.is_empty() {
-        let trace = outcome.trace.iter().map(|t| Json::Str(t.to_string())).collect();
+        let trace = ruleset.trace_lines(outcome).into_iter().map(Json::Str).collect();
         o.push("rules_debug", Json::Arr(trace));
     }
     writeln!(out, "{}", serde_json::to_string(&o)?)?;
@@ -124,7 +124,7 @@ fn text_event(out: &mut impl Write, ruleset: &Ruleset, outcome: &Outcome, stamp:
     let o = ruleset.output(outcome, stamp);
     writeln!(out, "**Phase 1: Completed pre-decoding.")?;
     if let Some(Json::Str(full)) = o.get("full_log") {
-        writeln!(out, "\tfull event: '{}'", escape_controls(full))?;
+        writeln!(out, "\tfull event: '{}'", escape_controls(full.as_str()))?;
     }
     if let Some(p) = o.get("predecoder") {
         phase(out, p, &["timestamp", "hostname", "program_name"], "")?;
@@ -141,8 +141,7 @@ fn text_event(out: &mut impl Write, ruleset: &Ruleset, outcome: &Outcome, stamp:
     }
     if !outcome.trace.is_empty() {
         writeln!(out, "\n**Rule debugging:")?;
-        for t in &outcome.trace {
-            let s = t.to_string();
+        for s in ruleset.trace_lines(outcome) {
             let tabs = if s.starts_with('*') { "\t\t" } else { "\t" };
             writeln!(out, "{tabs}{}", escape_controls(&s))?;
         }

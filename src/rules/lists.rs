@@ -41,8 +41,11 @@ impl Lists {
     /// Loads the configured lists: each is (the path as written in `<list>`, the file
     /// it names on disk). Problems are reported, the rest is loaded.
     pub fn load(configured: &[(String, PathBuf)]) -> (Lists, Vec<Problem>) {
-        let _ = configured;
-        (Lists::default(), Vec::new())
+        let lists = configured
+            .iter()
+            .map(|(p, _)| List { path: p.clone() })
+            .collect();
+        (Lists { lists }, Vec::new())
     }
 
     /// The list a rule's `<list>` text names (byte-equal to a configured path, or that

@@ -8,6 +8,7 @@
 //! load (the daemon would refuse to start; the simulator reports and goes on).
 
 pub mod decoders;
+pub mod def;
 mod file;
 pub mod lists;
 mod ruleset;

@@ -11,6 +11,7 @@ mod edit;
 mod edit_corpus;
 mod engine_cli;
 mod engine_suite;
+mod rule_tree;
 mod rules;
 mod save;
 mod simulate;
