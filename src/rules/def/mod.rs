@@ -7,8 +7,10 @@
 //! decoders or lists it cannot see.
 
 mod attrs;
+mod context_opts;
 mod daytime;
 mod file;
+mod list_opt;
 mod options;
 mod post;
 
