@@ -1,5 +1,5 @@
 //! Load errors and warnings, with the daemon's messages (`Rules_OP_ReadRules`,
-//! `getattributes`, `OS_AddChild`; docs/analysis-rules.md "Problems").
+//! `getattributes`, `OS_AddChild`; docs/analysis-rules.md "Options").
 
 use crate::analysis::ruletree::tests::tree_of;
 use crate::model::Severity;
