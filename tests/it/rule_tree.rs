@@ -203,13 +203,21 @@ fn decoded_events_fire_like_the_oracle(
         "Failed password for root from 1.2.3.4 port 22 ssh2",
         "sshd",
         sshd,
-        &[(F::SrcIp, "1.2.3.4"), (F::SrcPort, "22"), (F::DstUser, "root")],
+        &[
+            (F::SrcIp, "1.2.3.4"),
+            (F::SrcPort, "22"),
+            (F::DstUser, "root"),
+        ],
     );
     let accepted = event(
         "Accepted password for bob from 1.2.3.4 port 22 ssh2",
         "sshd",
         sshd,
-        &[(F::SrcIp, "1.2.3.4"), (F::SrcPort, "22"), (F::DstUser, "bob")],
+        &[
+            (F::SrcIp, "1.2.3.4"),
+            (F::SrcPort, "22"),
+            (F::DstUser, "bob"),
+        ],
     );
     assert_eq!(run(&[accepted]), vec![(5715, 3)]);
     // 5763 (frequency 8, if_matched_sid 5760) on the 8th failure, not the 9th.
@@ -219,11 +227,20 @@ fn decoded_events_fire_like_the_oracle(
     let mut sudo = event(
         "  bob : TTY=pts/0 ; PWD=/home/bob ; USER=root ; COMMAND=/bin/ls",
         "sudo",
-        ("sudo", decoder_id("sudo").expect("sudo"), &["name", "srcuser", "location"]),
+        (
+            "sudo",
+            decoder_id("sudo").expect("sudo"),
+            &["name", "srcuser", "location"],
+        ),
         &[(F::SrcUser, "bob"), (F::DstUser, "root")],
     );
-    for (k, v) in [("tty", "pts/0"), ("pwd", "/home/bob"), ("command", "/bin/ls")] {
-        sudo.dynamic.push((k.as_bytes().to_vec(), v.as_bytes().to_vec()));
+    for (k, v) in [
+        ("tty", "pts/0"),
+        ("pwd", "/home/bob"),
+        ("command", "/bin/ls"),
+    ] {
+        sudo.dynamic
+            .push((k.as_bytes().to_vec(), v.as_bytes().to_vec()));
     }
     // if_fts: first time 5403, then 5402.
     assert_eq!(run(&[sudo.clone(), sudo]), vec![(5403, 4), (5402, 3)]);

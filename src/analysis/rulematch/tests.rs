@@ -639,3 +639,16 @@ fn oracle_confirmed_tree_quirks() {
     let i = Some((990070, 4));
     assert_eq!(run_levels(&["zzrt_i"; 4]), vec![i, i, Some((990071, 8)), i]);
 }
+
+#[test]
+fn overwrite_that_adds_context_keeps_the_old_absent_search() {
+    // The old rule had no search function; OS_AddRuleInfo copies `context` but not
+    // `event_search`, so the new if_matched_sid is never searched.
+    let (t, p) = tree_of(&[
+        r#"<group name="g,"><rule id="100" level="3"><match>a</match><description>d</description></rule><rule id="101" level="5"><if_sid>100</if_sid><match>b</match><description>d</description></rule></group>"#,
+        r#"<group name="g,"><rule id="101" level="6" overwrite="yes"><if_matched_sid>100</if_matched_sid><match>b</match><description>d</description></rule></group>"#,
+    ]);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(run(&t, &[ev("ab")]), vec![Some(101)]);
+    assert_eq!(t.rule(t.by_id(101).expect("101")).level, 6);
+}

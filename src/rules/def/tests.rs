@@ -298,6 +298,10 @@ fn file_level_errors_leave_no_rule_of_the_file() {
     for (file, message) in [
         ("<group name=\"g,\"><rule id=\"101\" level=\"3\">", "XMLERR"),
         (
+            "<!-- every rule commented out -->\n",
+            "(1202): Configuration error",
+        ),
+        (
             "<group name=\"g,\"></group>",
             "Group 'g,' without any rule.",
         ),
