@@ -70,6 +70,7 @@ pub fn evaluate(
             path: vec![rule],
         });
     }
+    state.fit(tree);
     let mut ev = Eval {
         tree,
         lists,

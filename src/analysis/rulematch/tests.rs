@@ -652,3 +652,28 @@ fn overwrite_that_adds_context_keeps_the_old_absent_search() {
     assert_eq!(run(&t, &[ev("ab")]), vec![Some(101)]);
     assert_eq!(t.rule(t.by_id(101).expect("101")).level, 6);
 }
+
+#[test]
+fn hostile_events_and_a_foreign_state_do_not_panic() {
+    let t = frequency_tree();
+    let mut s = RuleState::new(&RuleTree::default());
+    let mut big = vec![b'f'; 2_000_000];
+    big.extend_from_slice(b"ail\0fail\xff\xfe");
+    let e = Event {
+        log: big.clone(),
+        full_log: big,
+        ..ev("")
+    };
+    for _ in 0..3 {
+        let _ = evaluate(&t, &Lists::default(), &mut s, &e, None);
+    }
+    let nul_first = Event {
+        log: b"\0fail".to_vec(),
+        ..ev("")
+    };
+    // A C string ends at the NUL: "fail" is not seen.
+    assert_eq!(
+        evaluate(&t, &Lists::default(), &mut s, &nul_first, None),
+        None
+    );
+}
