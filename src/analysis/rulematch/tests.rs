@@ -677,3 +677,39 @@ fn hostile_events_and_a_foreign_state_do_not_panic() {
         None
     );
 }
+
+#[test]
+fn a_rule_in_two_places_stores_each_event_twice_in_an_if_matched_group_list() {
+    // Oracle: 990103 hangs under 990101 and 990102 (if_group), so OS_MarkGroup gives
+    // it 990104's list twice; frequency="4" then fires on the 3rd event, not the 4th.
+    let (t, p) = tree_of(&[concat!(
+        r#"<group name="zzrt,">"#,
+        r#"<rule id="990101" level="3"><match>zzrt_m</match><group>zzrtA,</group><description>m</description></rule>"#,
+        r#"<rule id="990102" level="3"><match>zzrt_n</match><group>zzrtA,</group><description>n</description></rule>"#,
+        r#"<rule id="990103" level="4"><if_group>zzrtA</if_group><match>zzrt_p</match><group>zzrtB,</group><description>p</description></rule>"#,
+        r#"<rule id="990104" level="9" frequency="4" timeframe="300"><if_matched_group>zzrtB</if_matched_group><description>f</description></rule>"#,
+        r#"</group>"#,
+    )]);
+    assert!(p.is_empty(), "{p:?}");
+    let got = run(
+        &t,
+        &[
+            ev("zzrt_m zzrt_p"),
+            ev("zzrt_m zzrt_p"),
+            ev("zzrt_m zzrt_p"),
+            ev("zzrt_m zzrt_p"),
+            ev("zzrt_m zzrt_p"),
+        ],
+    );
+    let (p3, g4) = (Some(990103), Some(990104));
+    assert_eq!(got, vec![p3, p3, g4, p3, p3]);
+    let r = t.by_id(990104).expect("rule");
+    let mut s = RuleState::new(&t);
+    for _ in 0..2 {
+        evaluate(&t, &Lists::default(), &mut s, &ev("zzrt_m zzrt_p"), None);
+    }
+    let f = evaluate(&t, &Lists::default(), &mut s, &ev("zzrt_m zzrt_p"), None).expect("fires");
+    assert_eq!(f.rule, r);
+    let path: Vec<u32> = f.path.iter().map(|&i| t.rule(i).id).collect();
+    assert_eq!(path, vec![1, 990101, 990103, 990104]);
+}
