@@ -6,7 +6,7 @@ mod checks;
 
 use super::context::{self, Current};
 use super::event::Event;
-use super::ruletree::RuleTree;
+use super::ruletree::{RuleTree, Search};
 use super::state::RuleState;
 use crate::rules::lists::Lists;
 
@@ -70,6 +70,7 @@ pub fn evaluate(
             path: vec![rule],
         });
     }
+    state.fit(tree);
     let mut ev = Eval {
         tree,
         lists,
@@ -123,7 +124,9 @@ impl Eval<'_> {
     /// The context search of a rule, if it has one.
     fn context(&mut self, rule: usize) -> bool {
         let links = &self.tree.links[rule];
-        if !links.context || self.tree.rule(rule).ctx.check_diff {
+        // No search function (a rule that became a context rule by overwrite keeps
+        // the old, absent one): nothing to check.
+        if !links.context || self.tree.rule(rule).ctx.check_diff || links.search == Search::None {
             return true;
         }
         let mut previous = std::mem::take(&mut self.previous);

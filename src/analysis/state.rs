@@ -47,6 +47,18 @@ impl RuleState {
         }
     }
 
+    /// Grows the per-rule and per-list tables to a tree (a state made for a
+    /// smaller tree must not make evaluation panic).
+    pub(crate) fn fit(&mut self, tree: &RuleTree) {
+        if self.firedtimes.len() < tree.len() {
+            self.firedtimes.resize(tree.len(), 0);
+            self.time_ignored.resize(tree.len(), 0);
+        }
+        if self.lists.len() < tree.list_count {
+            self.lists.resize(tree.list_count, VecDeque::new());
+        }
+    }
+
     /// How many times a rule fired in this session.
     pub fn firedtimes(&self, rule: usize) -> u32 {
         self.firedtimes.get(rule).copied().unwrap_or(0)

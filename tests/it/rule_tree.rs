@@ -4,7 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use ossec_ar::analysis::ruletree;
+use ossec_ar::analysis::event::{DecodedBy, Event, StaticField as F};
+use ossec_ar::analysis::rulematch::evaluate;
+use ossec_ar::analysis::ruletree::{self, RuleTree};
+use ossec_ar::analysis::state::RuleState;
 use ossec_ar::model::Severity;
 use ossec_ar::rules::lists::Lists;
 
@@ -148,4 +151,97 @@ fn corpus_rules_build_like_the_oracle() {
         68
     );
     assert_eq!(tree.node_count(), 17045);
+    decoded_events_fire_like_the_oracle(&tree, &lists, &decoder_id);
+}
+
+/// An event as the oracle decoded it (its `predecoder`, `decoder` and `data`).
+fn event(log: &str, program: &str, decoder: (&str, u32, &[&str]), fields: &[(F, &str)]) -> Event {
+    let mut e = Event {
+        location: b"stdin".to_vec(),
+        full_log: log.as_bytes().to_vec(),
+        log: log.as_bytes().to_vec(),
+        program_name: Some(program.as_bytes().to_vec()),
+        hostname: b"myhost".to_vec(),
+        agent_id: "000".to_string(),
+        time: 1_700_000_000,
+        decoder: Some(DecodedBy {
+            index: 0,
+            name: decoder.0.to_string(),
+            parent: Some(decoder.0.to_string()),
+            id: decoder.1,
+            fts: decoder.2.iter().map(|s| s.to_string()).collect(),
+            ftscomment: None,
+            accumulate: false,
+        }),
+        ..Event::default()
+    };
+    for (f, v) in fields {
+        e.set(*f, v.as_bytes().to_vec());
+    }
+    e
+}
+
+/// Oracle answers (`--format triple`, one session per list) for lines
+/// `Dec 25 20:45:0x myhost <program>[pid]: <log>`, rebuilt as decoded events.
+fn decoded_events_fire_like_the_oracle(
+    tree: &RuleTree,
+    lists: &Lists,
+    decoder_id: &dyn Fn(&str) -> Option<u32>,
+) {
+    let run = |events: &[Event]| -> Vec<(u32, u32)> {
+        let mut s = RuleState::new(tree);
+        events
+            .iter()
+            .map(|e| {
+                let f = evaluate(tree, lists, &mut s, e, None).expect("a rule");
+                (tree.rule(f.rule).id, tree.rule(f.rule).level)
+            })
+            .collect()
+    };
+    let sshd = ("sshd", decoder_id("sshd").expect("sshd"), &[][..]);
+    let failed = event(
+        "Failed password for root from 1.2.3.4 port 22 ssh2",
+        "sshd",
+        sshd,
+        &[
+            (F::SrcIp, "1.2.3.4"),
+            (F::SrcPort, "22"),
+            (F::DstUser, "root"),
+        ],
+    );
+    let accepted = event(
+        "Accepted password for bob from 1.2.3.4 port 22 ssh2",
+        "sshd",
+        sshd,
+        &[
+            (F::SrcIp, "1.2.3.4"),
+            (F::SrcPort, "22"),
+            (F::DstUser, "bob"),
+        ],
+    );
+    assert_eq!(run(&[accepted]), vec![(5715, 3)]);
+    // 5763 (frequency 8, if_matched_sid 5760) on the 8th failure, not the 9th.
+    let mut want = vec![(5760, 5); 7];
+    want.extend([(5763, 10), (5760, 5)]);
+    assert_eq!(run(&vec![failed; 9]), want);
+    let mut sudo = event(
+        "  bob : TTY=pts/0 ; PWD=/home/bob ; USER=root ; COMMAND=/bin/ls",
+        "sudo",
+        (
+            "sudo",
+            decoder_id("sudo").expect("sudo"),
+            &["name", "srcuser", "location"],
+        ),
+        &[(F::SrcUser, "bob"), (F::DstUser, "root")],
+    );
+    for (k, v) in [
+        ("tty", "pts/0"),
+        ("pwd", "/home/bob"),
+        ("command", "/bin/ls"),
+    ] {
+        sudo.dynamic
+            .push((k.as_bytes().to_vec(), v.as_bytes().to_vec()));
+    }
+    // if_fts: first time 5403, then 5402.
+    assert_eq!(run(&[sudo.clone(), sudo]), vec![(5403, 4), (5402, 3)]);
 }

@@ -639,3 +639,77 @@ fn oracle_confirmed_tree_quirks() {
     let i = Some((990070, 4));
     assert_eq!(run_levels(&["zzrt_i"; 4]), vec![i, i, Some((990071, 8)), i]);
 }
+
+#[test]
+fn overwrite_that_adds_context_keeps_the_old_absent_search() {
+    // The old rule had no search function; OS_AddRuleInfo copies `context` but not
+    // `event_search`, so the new if_matched_sid is never searched.
+    let (t, p) = tree_of(&[
+        r#"<group name="g,"><rule id="100" level="3"><match>a</match><description>d</description></rule><rule id="101" level="5"><if_sid>100</if_sid><match>b</match><description>d</description></rule></group>"#,
+        r#"<group name="g,"><rule id="101" level="6" overwrite="yes"><if_matched_sid>100</if_matched_sid><match>b</match><description>d</description></rule></group>"#,
+    ]);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(run(&t, &[ev("ab")]), vec![Some(101)]);
+    assert_eq!(t.rule(t.by_id(101).expect("101")).level, 6);
+}
+
+#[test]
+fn hostile_events_and_a_foreign_state_do_not_panic() {
+    let t = frequency_tree();
+    let mut s = RuleState::new(&RuleTree::default());
+    let mut big = vec![b'f'; 2_000_000];
+    big.extend_from_slice(b"ail\0fail\xff\xfe");
+    let e = Event {
+        log: big.clone(),
+        full_log: big,
+        ..ev("")
+    };
+    for _ in 0..3 {
+        let _ = evaluate(&t, &Lists::default(), &mut s, &e, None);
+    }
+    let nul_first = Event {
+        log: b"\0fail".to_vec(),
+        ..ev("")
+    };
+    // A C string ends at the NUL: "fail" is not seen.
+    assert_eq!(
+        evaluate(&t, &Lists::default(), &mut s, &nul_first, None),
+        None
+    );
+}
+
+#[test]
+fn a_rule_in_two_places_stores_each_event_twice_in_an_if_matched_group_list() {
+    // Oracle: 990103 hangs under 990101 and 990102 (if_group), so OS_MarkGroup gives
+    // it 990104's list twice; frequency="4" then fires on the 3rd event, not the 4th.
+    let (t, p) = tree_of(&[concat!(
+        r#"<group name="zzrt,">"#,
+        r#"<rule id="990101" level="3"><match>zzrt_m</match><group>zzrtA,</group><description>m</description></rule>"#,
+        r#"<rule id="990102" level="3"><match>zzrt_n</match><group>zzrtA,</group><description>n</description></rule>"#,
+        r#"<rule id="990103" level="4"><if_group>zzrtA</if_group><match>zzrt_p</match><group>zzrtB,</group><description>p</description></rule>"#,
+        r#"<rule id="990104" level="9" frequency="4" timeframe="300"><if_matched_group>zzrtB</if_matched_group><description>f</description></rule>"#,
+        r#"</group>"#,
+    )]);
+    assert!(p.is_empty(), "{p:?}");
+    let got = run(
+        &t,
+        &[
+            ev("zzrt_m zzrt_p"),
+            ev("zzrt_m zzrt_p"),
+            ev("zzrt_m zzrt_p"),
+            ev("zzrt_m zzrt_p"),
+            ev("zzrt_m zzrt_p"),
+        ],
+    );
+    let (p3, g4) = (Some(990103), Some(990104));
+    assert_eq!(got, vec![p3, p3, g4, p3, p3]);
+    let r = t.by_id(990104).expect("rule");
+    let mut s = RuleState::new(&t);
+    for _ in 0..2 {
+        evaluate(&t, &Lists::default(), &mut s, &ev("zzrt_m zzrt_p"), None);
+    }
+    let f = evaluate(&t, &Lists::default(), &mut s, &ev("zzrt_m zzrt_p"), None).expect("fires");
+    assert_eq!(f.rule, r);
+    let path: Vec<u32> = f.path.iter().map(|&i| t.rule(i).id).collect();
+    assert_eq!(path, vec![1, 990101, 990103, 990104]);
+}

@@ -79,7 +79,9 @@ impl RuleTree {
                 message,
             })
         };
+        // Ids below 10 are always added as roots, even with overwrite (rules.c).
         if def.overwrite
+            && def.id >= 10
             && let Some(i) = self.by_id(def.id)
         {
             self.overwrite(i, def, &mut warn);
@@ -105,7 +107,8 @@ impl RuleTree {
             self.links.pop();
             return;
         }
-        self.by_id.insert(id, index);
+        // The hash keeps the first rule of an id (AddHash_Rule).
+        self.by_id.entry(id).or_insert(index);
         self.set_search(index);
     }
 

@@ -1,6 +1,6 @@
 //! `<time>` and `<weekday>` of a rule (`src/shared/validate_op.c`: `OS_IsValidTime`,
-//! `OS_IsonTime`, `OS_IsValidDay`, `OS_IsonDay`; docs/analysis-rules.md "Time and
-//! weekday"). Ported byte for byte, including what the daemon accepts by accident.
+//! `OS_IsonTime`, `OS_IsValidDay`, `OS_IsonDay`; docs/analysis-rules.md
+//! "Options"). Ported byte for byte, including what the daemon accepts by accident.
 
 /// The days a `<weekday>` names (index 0 = Sunday) and whether it is negated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -130,6 +130,21 @@ impl FileRules {
             out.done = true;
             return out;
         }
+        let has_root = out
+            .doc
+            .roots()
+            .any(|r| !out.doc.name(r).eq_ignore_ascii_case("var"));
+        if !text.is_empty() && !has_root {
+            // A file with no element at all (only comments, say) is refused.
+            problems.push(Problem {
+                file: path.to_path_buf(),
+                position: None,
+                severity: Severity::Error,
+                message: format!("(1202): Configuration error at '{}'.", path.display()),
+            });
+            out.done = true;
+            return out;
+        }
         out.done = !out.check_roots(problems);
         if !out.done {
             out.items = out.collect_items();

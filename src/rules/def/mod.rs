@@ -1,4 +1,4 @@
-//! Full rule definitions (docs/analysis-rules.md "Reading a rule"): every option and
+//! Full rule definitions (docs/analysis-rules.md "Reading a file", "Options"): every option and
 //! attribute of a `<rule>`, read the way `Rules_OP_ReadRules` does
 //! (`src/analysisd/rules.c`), with its patterns compiled, ready for the rule tree
 //! (`crate::analysis::ruletree`) and the matcher (`crate::analysis::rulematch`).
@@ -7,8 +7,10 @@
 //! decoders or lists it cannot see.
 
 mod attrs;
+mod context_opts;
 mod daytime;
 mod file;
+mod list_opt;
 mod options;
 mod post;
 

@@ -5,12 +5,11 @@
 use super::file::Cx;
 use super::post::{Pending, Text, finish};
 use super::{
-    CompiledRule, FieldCond, InfoDetail, InfoKind, IpCond, ListCond, ListField, MAX_FIELDS,
-    RuleDef, RuleEnv, Step, daytime, field_bits as fb,
+    CompiledRule, FieldCond, InfoDetail, InfoKind, IpCond, MAX_FIELDS, RuleDef, RuleEnv, Step,
+    daytime,
 };
-use crate::analysis::event::{Category, StaticField};
+use crate::analysis::event::Category;
 use crate::pattern::{Engine, Expression, IpList};
-use crate::rules::lists::Lookup;
 use crate::xml::ElementId;
 
 /// What one option did.
@@ -124,10 +123,24 @@ fn read_option(
         slot.engine = eng;
         return Flow::Next;
     }
-    if let Some(flow) = read_context(cx, el, &name, &lower, &content, def, p) {
+    if let Some(flow) = super::context_opts::read_context(cx, el, &name, &lower, &content, def, p) {
         return flow;
     }
-    match lower.as_str() {
+    read_plain(cx, el, &name, &lower, &content, def, env)
+}
+
+/// Every option that is neither a text pattern nor a context option.
+fn read_plain(
+    cx: &mut Cx<'_>,
+    el: ElementId,
+    name: &str,
+    lower: &str,
+    content: &str,
+    def: &mut RuleDef,
+    env: &RuleEnv<'_>,
+) -> Flow {
+    let content = content.to_string();
+    match lower {
         "decoded_as" => match (env.decoder_id)(&content) {
             Some(id) => def.decoded_as = Some(id),
             None => {
@@ -176,9 +189,9 @@ fn read_option(
             let piece = content.replacen('\n', " ", 1);
             load(cx, el, &mut def.description, &piece);
         }
-        "srcip" | "dstip" => return read_ip(cx, el, &lower, &content, def),
+        "srcip" | "dstip" => return read_ip(cx, el, lower, &content, def),
         "field" => return read_field(cx, el, &content, def),
-        "list" => return read_list(cx, el, &content, def, env),
+        "list" => return super::list_opt::read_list(cx, el, &content, def, env),
         "compiled_rule" => match CompiledRule::parse(&content) {
             Some(c) => def.compiled = Some(c),
             None => {
@@ -209,7 +222,7 @@ fn read_option(
         }
         "if_group" => load(cx, el, &mut def.if_group, &content),
         "options" => return read_flag(cx, el, &content, def),
-        "ignore" | "check_if_ignored" => return read_ignore(cx, el, &lower, &content, def),
+        "ignore" | "check_if_ignored" => return read_ignore(cx, el, lower, &content, def),
         "mitre" => super::post::read_mitre(cx, el, def),
         _ => {
             cx.error(
@@ -249,107 +262,6 @@ fn info_kind(cx: &mut Cx<'_>, el: ElementId) -> InfoKind {
             InfoKind::Invalid
         }
     }
-}
-
-/// The context options and the `same_*`/`different_*` family. Some of these names
-/// are compared case-sensitively by the daemon (`strcmp`), the others not.
-fn read_context(
-    cx: &mut Cx<'_>,
-    el: ElementId,
-    name: &str,
-    lower: &str,
-    content: &str,
-    def: &mut RuleDef,
-    p: &mut Pending,
-) -> Option<Flow> {
-    let c = &mut def.ctx;
-    match lower {
-        "if_matched_regex" => {
-            c.context = true;
-            load(cx, el, &mut p.if_matched_regex, content);
-        }
-        "if_matched_group" => {
-            c.context = true;
-            load(cx, el, &mut p.if_matched_group, content);
-        }
-        "if_matched_sid" => {
-            c.context = true;
-            if !super::attrs::is_num(content) {
-                cx.warn(el, format!("(7615): Invalid 'if_matched_sid' value: '{content}'. Rule '{}' will be ignored.", def.id));
-                return Some(Flow::Skip);
-            }
-            c.if_matched_sid = super::attrs::atoi(content).min(u64::from(u32::MAX)) as u32;
-        }
-        "check_diff" => {
-            c.context = true;
-            c.check_diff = true;
-        }
-        "global_frequency" => c.global_frequency = true,
-        "if_fts" => def.if_fts = true,
-        "same_field" => c.same_fields.push(content.to_string()),
-        "not_same_field" | "different_field" => c.different_fields.push(content.to_string()),
-        "same_agent" | "not_same_agent" => cx.warn(
-            el,
-            format!(
-                "Detected a deprecated field option for rule, {lower} is not longer available."
-            ),
-        ),
-        _ => {
-            let (same, bit) = same_bit(name, lower)?;
-            if same {
-                c.same |= bit;
-            } else {
-                c.different |= bit;
-            }
-        }
-    }
-    Some(Flow::Next)
-}
-
-/// The bit of a `same_*` (true) or `different_*` (false) option.
-fn same_bit(name: &str, lower: &str) -> Option<(bool, u32)> {
-    // Compared with strcasecmp in rules.c.
-    let any_case = match lower {
-        "same_source_ip" | "same_srcip" => Some((true, fb::SRCIP)),
-        "same_dstip" => Some((true, fb::DSTIP)),
-        "same_src_port" | "same_srcport" => Some((true, fb::SRCPORT)),
-        "same_dst_port" | "same_dstport" => Some((true, fb::DSTPORT)),
-        "same_protocol" => Some((true, fb::PROTOCOL)),
-        "same_action" => Some((true, fb::ACTION)),
-        "same_location" => Some((true, fb::LOCATION)),
-        "same_srcuser" => Some((true, fb::SRCUSER)),
-        "same_user" => Some((true, fb::USER)),
-        "different_dstip" => Some((false, fb::DSTIP)),
-        "different_src_port" | "different_srcport" => Some((false, fb::SRCPORT)),
-        "different_dst_port" | "different_dstport" => Some((false, fb::DSTPORT)),
-        "different_srcuser" => Some((false, fb::SRCUSER)),
-        "different_user" | "not_same_user" => Some((false, fb::USER)),
-        "different_location" => Some((false, fb::LOCATION)),
-        _ => None,
-    };
-    // Compared with strcmp in rules.c: only the lowercase spelling counts.
-    any_case.or(match name {
-        "same_id" => Some((true, fb::ID)),
-        "same_url" => Some((true, fb::URL)),
-        "same_data" => Some((true, fb::DATA)),
-        "same_extra_data" => Some((true, fb::EXTRADATA)),
-        "same_status" => Some((true, fb::STATUS)),
-        "same_system_name" => Some((true, fb::SYSTEMNAME)),
-        "same_srcgeoip" => Some((true, fb::SRCGEOIP)),
-        "same_dstgeoip" => Some((true, fb::DSTGEOIP)),
-        "different_srcip" | "not_same_source_ip" => Some((false, fb::SRCIP)),
-        "different_protocol" => Some((false, fb::PROTOCOL)),
-        "different_action" => Some((false, fb::ACTION)),
-        "different_id" | "not_same_id" => Some((false, fb::ID)),
-        "different_url" => Some((false, fb::URL)),
-        "different_data" => Some((false, fb::DATA)),
-        "different_extra_data" => Some((false, fb::EXTRADATA)),
-        "different_status" => Some((false, fb::STATUS)),
-        "different_system_name" => Some((false, fb::SYSTEMNAME)),
-        "different_srcgeoip" => Some((false, fb::SRCGEOIP)),
-        "different_dstgeoip" => Some((false, fb::DSTGEOIP)),
-        _ => None,
-    })
 }
 
 fn read_ip(cx: &mut Cx<'_>, el: ElementId, which: &str, content: &str, def: &mut RuleDef) -> Flow {
@@ -439,112 +351,6 @@ fn read_field(cx: &mut Cx<'_>, el: ElementId, content: &str, def: &mut RuleDef) 
             Flow::Fail
         }
     }
-}
-
-fn list_lookup(value: &str) -> Option<Lookup> {
-    Some(match value.to_ascii_lowercase().as_str() {
-        "match_key" => Lookup::MatchKey,
-        "not_match_key" => Lookup::NotMatchKey,
-        "match_key_value" => Lookup::MatchKeyValue,
-        "address_match_key" => Lookup::AddressMatchKey,
-        "not_address_match_key" => Lookup::NotAddressMatchKey,
-        "address_match_key_value" => Lookup::AddressMatchKeyValue,
-        _ => return None,
-    })
-}
-
-fn list_field(value: &str) -> ListField {
-    let s = |f| ListField::Static(f);
-    match value.to_ascii_lowercase().as_str() {
-        "srcip" => s(StaticField::SrcIp),
-        "srcport" => s(StaticField::SrcPort),
-        "dstip" => s(StaticField::DstIp),
-        "dstport" => s(StaticField::DstPort),
-        "user" => ListField::User,
-        "url" => s(StaticField::Url),
-        "id" => s(StaticField::Id),
-        "hostname" => ListField::Hostname,
-        "program_name" => ListField::ProgramName,
-        "status" => s(StaticField::Status),
-        "action" => s(StaticField::Action),
-        "protocol" => s(StaticField::Protocol),
-        "system_name" => s(StaticField::SystemName),
-        "data" => s(StaticField::Data),
-        "extra_data" => s(StaticField::ExtraData),
-        _ => {
-            let trimmed = value.trim_start_matches(' ');
-            let end = trimmed.find(' ').unwrap_or(trimmed.len());
-            ListField::Dynamic(trimmed[..end].to_string())
-        }
-    }
-}
-
-fn read_list(
-    cx: &mut Cx<'_>,
-    el: ElementId,
-    content: &str,
-    def: &mut RuleDef,
-    env: &RuleEnv<'_>,
-) -> Flow {
-    let attrs = cx.attrs(el);
-    let invalid = format!("(1274): Invalid configuration. Element 'list': {content}.");
-    if attrs.is_empty() {
-        cx.error(
-            el,
-            "List must have a correctly formatted field attribute".to_string(),
-        );
-        cx.error(el, invalid);
-        return Flow::Fail;
-    }
-    let (mut lookup, mut field, mut check_value) = (Lookup::MatchKey, None, None);
-    for (a, v) in attrs {
-        if a.eq_ignore_ascii_case("lookup") {
-            let Some(l) = list_lookup(&v) else {
-                cx.error(el, invalid);
-                cx.error(el, format!("List match lookup=\"{v}\" is not valid."));
-                return Flow::Fail;
-            };
-            lookup = l;
-        } else if a.eq_ignore_ascii_case("field") {
-            field = Some(list_field(&v));
-        } else if a.eq_ignore_ascii_case("check_value") {
-            match Expression::compile_without_captures(Engine::OsMatch, &v) {
-                Ok(e) => check_value = Some(e),
-                Err(e) => {
-                    cx.error(el, invalid);
-                    cx.error(el, format!("(1450): Syntax error on regex: '{v}': {e}."));
-                    return Flow::Fail;
-                }
-            }
-        } else {
-            cx.error(el, format!("List field=\"{v}\" is not valid"));
-            cx.error(el, invalid);
-            return Flow::Fail;
-        }
-    }
-    let Some(field) = field else {
-        cx.error(el, "List requires the field=\"\" attribute".to_string());
-        cx.error(el, invalid);
-        return Flow::Fail;
-    };
-    let Some(list) = env.lists.find(content) else {
-        cx.warn(
-            el,
-            format!(
-                "(7616): List '{content}' could not be loaded. Rule '{}' will be ignored.",
-                def.id
-            ),
-        );
-        return Flow::Skip;
-    };
-    def.lists.push(ListCond {
-        field,
-        list,
-        path: content.to_string(),
-        lookup,
-        check_value,
-    });
-    Flow::Next
 }
 
 fn read_flag(cx: &mut Cx<'_>, el: ElementId, content: &str, def: &mut RuleDef) -> Flow {

@@ -1,5 +1,5 @@
 //! What `Rules_OP_ReadRules` does after the options of a rule are read
-//! (`src/analysisd/rules.c`; docs/analysis-rules.md "After the options"): the
+//! (`src/analysisd/rules.c`; docs/analysis-rules.md "Options"): the
 //! `if_sid` syntax check, the required description, context checks, the
 //! `if_matched_*` defaults, and the compilation of every text option.
 

@@ -1,5 +1,5 @@
 //! Load errors and warnings, with the daemon's messages (`Rules_OP_ReadRules`,
-//! `getattributes`, `OS_AddChild`; docs/analysis-rules.md "Problems").
+//! `getattributes`, `OS_AddChild`; docs/analysis-rules.md "Options").
 
 use crate::analysis::ruletree::tests::tree_of;
 use crate::model::Severity;
@@ -297,6 +297,10 @@ fn warnings_that_keep_the_rule() {
 fn file_level_errors_leave_no_rule_of_the_file() {
     for (file, message) in [
         ("<group name=\"g,\"><rule id=\"101\" level=\"3\">", "XMLERR"),
+        (
+            "<!-- every rule commented out -->\n",
+            "(1202): Configuration error",
+        ),
         (
             "<group name=\"g,\"></group>",
             "Group 'g,' without any rule.",
