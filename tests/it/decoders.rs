@@ -124,77 +124,68 @@ fn real_lines_decode_as_the_oracle_does() {
     }
 }
 
-/// A wider check, run by hand: `DECODERS_ORACLE=lines.txt:answers.jsonl cargo test
-/// --test it decoders::against_oracle_answers -- --ignored`, where the answers are the
-/// oracle's `--fresh --format json` replies to the lines. Only lines whose
-/// pre-decoding is plain (no header, or a program name followed by `: `) are compared.
+/// Every line of the ruleset tests (`tests/*.ini`, 1,387 distinct) was sent to the
+/// oracle in one logtest session; the 1,180 whose pre-decoding is plain (no header, or
+/// a program name then `: `, with a Solaris `[ID …]` tag dropped) are the fixture:
+/// program name, log, and the oracle's decoder name, parent, data and location.
+/// They are decoded in order with one session state, as the oracle did.
 #[test]
-#[ignore = "needs oracle answers recorded by hand"]
-fn against_oracle_answers() {
+fn ruleset_test_lines_decode_as_the_oracle_does() {
+    use std::io::Read;
     let Some(set) = corpus_set() else { return };
-    let spec = std::env::var("DECODERS_ORACLE").expect("DECODERS_ORACLE=lines:answers");
-    let (lines, answers) = spec.split_once(':').expect("lines:answers");
-    let lines = std::fs::read(lines).expect("lines");
-    let answers = std::fs::read_to_string(answers).expect("answers");
-    let (mut compared, mut failed) = (0, 0);
-    for (line, answer) in lines.split(|&b| b == b'\n').zip(answers.lines()) {
-        let o: serde_json::Value = serde_json::from_str(answer).expect("json");
-        let pn = o["predecoder"]["program_name"].as_str();
-        let log = match (pn, o.get("predecoder")) {
-            (None, None) => line.to_vec(),
-            (Some(pn), _) => {
-                let text = String::from_utf8_lossy(line).into_owned();
-                let Some(at) = [format!("{pn}: "), format!("{pn}[")]
-                    .iter()
-                    .filter_map(|n| text.find(n.as_str()))
-                    .min()
-                else {
-                    continue;
-                };
-                let rest = &text[at + pn.len()..];
-                let Some(colon) = rest.find(": ").filter(|&c| c == 0 || rest.starts_with('[')) else {
-                    continue;
-                };
-                rest[colon + 2..].as_bytes().to_vec()
-            }
-            _ => continue,
-        };
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decoders_ruleset_lines.json.gz");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).expect("fixture"))
+        .read_to_string(&mut text)
+        .expect("gzip");
+    let cases: Vec<serde_json::Value> = serde_json::from_str(&text).expect("json");
+    assert_eq!(cases.len(), 1180);
+    let mut state = DecodeState::default();
+    let mut failed = Vec::new();
+    for case in &cases {
+        let s = |k: &str| case[k].as_str().map(str::to_string);
+        let line = s("log").expect("log");
         let mut e = Event {
-            log,
-            program_name: pn.map(|p| p.as_bytes().to_vec()),
+            log: line.clone().into_bytes(),
+            program_name: s("program_name").map(String::into_bytes),
             hostname: b"vm".to_vec(),
             location: b"stdin".to_vec(),
             ..Event::default()
         };
-        decode(&set, &mut DecodeState::default(), &mut e);
-        compared += 1;
-        let want_name = o["decoder"]["name"].as_str().map(str::to_string);
-        let got_name = e.decoder.as_ref().map(|d| d.name.clone());
-        let mut want = Vec::new();
-        flatten(&o["data"], "", &mut want);
-        want.sort();
+        decode(&set, &mut state, &mut e);
+        let by = e.decoder.as_ref();
+        let mut want: Vec<(String, String)> = case["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .map(|kv| {
+                (
+                    kv[0].as_str().unwrap_or("").to_string(),
+                    kv[1].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
         let mut got = flat_data(&e);
+        want.sort();
         got.sort();
-        if want_name != got_name || !same_data(&got, &want) {
-            failed += 1;
-            eprintln!("{}\n  want {want_name:?} {want:?}\n  got  {got_name:?} {got:?}", String::from_utf8_lossy(line));
+        if by.map(|d| d.name.clone()) != s("decoder")
+            || by.and_then(|d| d.parent.clone()) != s("parent")
+            || !same_data(&got, &want)
+        {
+            failed.push(format!(
+                "{line}\n  want {:?} {want:?}\n  got  {:?} {got:?}",
+                s("decoder"),
+                by.map(|d| &d.name)
+            ));
         }
     }
-    eprintln!("{compared} compared, {failed} differ");
-    assert_eq!(failed, 0);
-}
-
-fn flatten(v: &serde_json::Value, prefix: &str, out: &mut Vec<(String, String)>) {
-    match v {
-        serde_json::Value::Object(m) => {
-            for (k, v) in m {
-                flatten(v, &format!("{prefix}{k}."), out);
-            }
-        }
-        serde_json::Value::Null if prefix.is_empty() => {}
-        serde_json::Value::String(s) => out.push((prefix.trim_end_matches('.').to_string(), s.clone())),
-        other => out.push((prefix.trim_end_matches('.').to_string(), other.to_string())),
-    }
+    assert!(
+        failed.is_empty(),
+        "{} differ:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
 }
 
 /// Values inserted as JSON by the output (arrays) compare by their parsed form.
