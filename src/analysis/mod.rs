@@ -3,5 +3,6 @@
 //! injected, nothing here reads files or the terminal.
 
 pub mod event;
+pub mod predecode;
 
 pub use event::{Category, DecodedBy, Event, StaticField};
