@@ -6,9 +6,10 @@ pub mod accumulate;
 pub mod decode;
 pub mod event;
 mod plugins;
-
-pub use decode::{DecodeState, decode};
+pub mod predecode;
 
 #[cfg(test)]
 mod tests_decode;
+
+pub use decode::{DecodeState, decode};
 pub use event::{Category, DecodedBy, Event, StaticField};

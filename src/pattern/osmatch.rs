@@ -36,10 +36,7 @@ impl OsMatch {
         let pattern = &pattern[..memchr::memchr(0, pattern).unwrap_or(pattern.len())];
         if pattern.len() > MAX_PATTERN {
             return Err(PatternError {
-                message: format!(
-                    "Syntax error on regex: '{}': the pattern is longer than 20480 bytes",
-                    String::from_utf8_lossy(pattern)
-                ),
+                message: "the pattern is longer than 20480 bytes".to_string(),
             });
         }
         let (negate, body) = match pattern.split_first() {

@@ -20,8 +20,8 @@ const BACKSLASH: u8 = b'\\';
 /// byte it consumed, which is quadratic on hostile input (`a\w+b` over `aaa…a `). The
 /// daemon caps events at 64 KiB; we cap the work instead (docs/analysis-patterns.md
 /// "Bounded time"). No real log line comes near it.
-const BUDGET_BASE: u64 = 1 << 22;
-const BUDGET_PER_BYTE: u64 = 64;
+const BUDGET_BASE: u64 = 1 << 20;
+const BUDGET_PER_BYTE: u64 = 32;
 
 /// A compiled OS_Regex.
 #[derive(Debug, Clone)]
@@ -94,12 +94,10 @@ fn is_plus(b: u8) -> bool {
     b == b'+' || b == b'*'
 }
 
-fn error(pattern: &[u8], why: &str) -> PatternError {
+/// A compile error: the reason only; callers add the file and the pattern.
+fn error(why: &str) -> PatternError {
     PatternError {
-        message: format!(
-            "Syntax error on regex: '{}': {why}",
-            String::from_utf8_lossy(pattern)
-        ),
+        message: why.to_string(),
     }
 }
 
@@ -110,7 +108,7 @@ impl OsRegex {
         // A C string ends at its first NUL.
         let pattern = &pattern[..memchr::memchr(0, pattern).unwrap_or(pattern.len())];
         if pattern.len() > MAX_PATTERN {
-            return Err(error(pattern, "the pattern is longer than 20480 bytes"));
+            return Err(error("the pattern is longer than 20480 bytes"));
         }
         let (work, closes) = translate(pattern)?;
         let subs = work.split(|&b| b == b'|').map(make_sub).collect();
@@ -162,9 +160,12 @@ fn translate(pattern: &[u8]) -> Result<(Vec<u8>, usize), PatternError> {
         let mut b = pattern[i];
         if b == BACKSLASH {
             let next = pattern.get(i + 1).copied().unwrap_or(0);
-            let code = escape_code(next).ok_or_else(|| {
-                let why = format!("'\\{}' is not an OS_Regex escape", char::from(next));
-                error(pattern, if next == 0 { "it ends with '\\'" } else { &why })
+            let code = escape_code(next).ok_or_else(|| match next {
+                0 => error("it ends with a backslash"),
+                _ => error(&format!(
+                    "'\\{}' is not an OSRegex escape",
+                    char::from(next)
+                )),
             })?;
             out.extend_from_slice(&[BACKSLASH, code]);
             i += 2;
@@ -176,18 +177,21 @@ fn translate(pattern: &[u8]) -> Result<(Vec<u8>, usize), PatternError> {
             depth -= 1;
             closes += 1;
         }
-        if depth != 0 && depth != 1 {
-            return Err(error(pattern, "parentheses nested or unbalanced"));
+        if depth > 1 {
+            return Err(error("parentheses nested more than one level"));
+        }
+        if depth < 0 {
+            return Err(error("')' without '('"));
         }
         b = b.to_ascii_lowercase();
         if b == b'|' && depth != 0 {
-            return Err(error(pattern, "'|' inside parentheses"));
+            return Err(error("'|' inside parentheses"));
         }
         out.push(b);
         i += 1;
     }
     if depth != 0 {
-        return Err(error(pattern, "'(' without ')'"));
+        return Err(error("'(' without ')'"));
     }
     Ok((out, closes))
 }

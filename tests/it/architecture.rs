@@ -39,13 +39,26 @@ fn xml_imports_no_higher_layer() {
     assert_no_import(
         "xml",
         &[
-            "model", "validate", "rules", "simulate", "session", "save", "cli", "tui",
+            "pattern", "model", "validate", "rules", "simulate", "session", "save", "cli", "tui",
         ],
     );
 }
 
 #[test]
-fn model_imports_only_xml() {
+fn pattern_imports_nothing_of_the_crate() {
+    // The engines are a leaf: `model`, `rules` and `analysis` use them, never the
+    // other way round.
+    assert_no_import(
+        "pattern",
+        &[
+            "xml", "model", "validate", "rules", "simulate", "session", "save", "cli", "tui",
+            "analysis", "load",
+        ],
+    );
+}
+
+#[test]
+fn model_imports_only_xml_and_pattern() {
     assert_no_import(
         "model",
         &[
@@ -80,7 +93,7 @@ fn load_serves_the_front_ends_and_imports_neither() {
 fn every_layer_checked_here_exists() {
     // A renamed layer would make its check pass vacuously.
     for dir in [
-        "xml", "model", "validate", "rules", "simulate", "session", "save", "load.rs",
+        "xml", "pattern", "model", "validate", "rules", "simulate", "session", "save", "load.rs",
     ] {
         assert!(!sources_under(dir).is_empty(), "src/{dir} has no sources");
     }
