@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use ossec_ar::analysis::predecode::predecode;
 use ossec_ar::analysis::{DecodeState, Event, StaticField, decode};
 use ossec_ar::model::Severity;
 use ossec_ar::rules::decoders::{self, DecoderSet};
@@ -125,10 +126,9 @@ fn real_lines_decode_as_the_oracle_does() {
 }
 
 /// Every line of the ruleset tests (`tests/*.ini`, 1,387 distinct) was sent to the
-/// oracle in one logtest session; the 1,180 whose pre-decoding is plain (no header, or
-/// a program name then `: `, with a Solaris `[ID …]` tag dropped) are the fixture:
-/// program name, log, and the oracle's decoder name, parent, data and location.
-/// They are decoded in order with one session state, as the oracle did.
+/// oracle in one logtest session: each line with the oracle's decoder name, parent,
+/// data and location is the fixture. They are pre-decoded and decoded in order with
+/// one session state, as the oracle did (manager `vm`).
 #[test]
 fn ruleset_test_lines_decode_as_the_oracle_does() {
     use std::io::Read;
@@ -140,19 +140,13 @@ fn ruleset_test_lines_decode_as_the_oracle_does() {
         .read_to_string(&mut text)
         .expect("gzip");
     let cases: Vec<serde_json::Value> = serde_json::from_str(&text).expect("json");
-    assert_eq!(cases.len(), 1180);
+    assert_eq!(cases.len(), 1387);
     let mut state = DecodeState::default();
     let mut failed = Vec::new();
     for case in &cases {
         let s = |k: &str| case[k].as_str().map(str::to_string);
-        let line = s("log").expect("log");
-        let mut e = Event {
-            log: line.clone().into_bytes(),
-            program_name: s("program_name").map(String::into_bytes),
-            hostname: b"vm".to_vec(),
-            location: b"stdin".to_vec(),
-            ..Event::default()
-        };
+        let line = s("line").expect("line");
+        let mut e = predecode(b"stdin", line.as_bytes(), b"vm");
         decode(&set, &mut state, &mut e);
         let by = e.decoder.as_ref();
         let mut want: Vec<(String, String)> = case["data"]
@@ -171,6 +165,7 @@ fn ruleset_test_lines_decode_as_the_oracle_does() {
         got.sort();
         if by.map(|d| d.name.clone()) != s("decoder")
             || by.and_then(|d| d.parent.clone()) != s("parent")
+            || Some(String::from_utf8_lossy(&e.location).into_owned()) != s("location")
             || !same_data(&got, &want)
         {
             failed.push(format!(
