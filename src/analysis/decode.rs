@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::accumulate::Accumulator;
 use super::event::{Category, DecodedBy, Event};
-use super::plugins::{self, Offsets};
+use super::plugins::{self, Offsets, c_str};
 use crate::rules::decoders::{Decoder, DecoderSet, ORDER_SIZE, Offset, OrderField, Root};
 
 /// What a logtest session keeps between events for the decoders.
@@ -63,12 +63,6 @@ pub fn decode(set: &DecoderSet, state: &mut DecodeState, event: &mut Event) {
         let name = d.name.clone();
         state.accumulator.accumulate(event, &name);
     }
-}
-
-/// The C string the daemon sees: a log is cut at its first NUL byte.
-fn c_str(bytes: &[u8]) -> &[u8] {
-    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    &bytes[..end]
 }
 
 /// Step 1: the roots in order; returns the `decoder_info` index.

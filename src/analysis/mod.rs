@@ -6,11 +6,12 @@ pub mod accumulate;
 pub mod decode;
 pub mod event;
 mod plugins;
-
-pub use decode::{DecodeState, decode};
+pub mod predecode;
 
 #[cfg(test)]
 mod tests_decode;
+
+pub use decode::{DecodeState, decode};
 pub use event::{Category, DecodedBy, Event, StaticField};
 pub mod json;
 pub mod output;

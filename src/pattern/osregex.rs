@@ -20,8 +20,8 @@ const BACKSLASH: u8 = b'\\';
 /// byte it consumed, which is quadratic on hostile input (`a\w+b` over `aaa…a `). The
 /// daemon caps events at 64 KiB; we cap the work instead (docs/analysis-patterns.md
 /// "Bounded time"). No real log line comes near it.
-const BUDGET_BASE: u64 = 1 << 22;
-const BUDGET_PER_BYTE: u64 = 64;
+const BUDGET_BASE: u64 = 1 << 20;
+const BUDGET_PER_BYTE: u64 = 32;
 
 /// A compiled OS_Regex.
 #[derive(Debug, Clone)]

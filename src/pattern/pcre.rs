@@ -13,6 +13,11 @@ use super::PatternError;
 /// was built with; hitting it is "no match", as `rc <= 0` is in the daemon.
 pub(crate) const MATCH_LIMIT: u32 = 10_000_000;
 
+/// `OS_MAXSTR`: no subject in the daemon is longer (logtest refuses bigger requests,
+/// the queue cuts at it), so a longer one is cut here. The match limit does not bound
+/// time on its own: a possessive run counts as one step (`(\w+)\s` over `aaa…`).
+pub(crate) const MAX_SUBJECT: usize = 65536;
+
 /// A compiled PCRE2 pattern.
 #[derive(Debug, Clone)]
 pub(crate) struct Pcre {
@@ -42,6 +47,7 @@ impl Pcre {
     /// between that took no part is `""`. Errors (the match limit) are no match.
     pub(crate) fn exec(&self, subject: &[u8]) -> Option<(isize, Vec<Range<usize>>)> {
         let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
+        let subject = &subject[..subject.len().min(MAX_SUBJECT)];
         let mut locs: CaptureLocations = self.regex.capture_locations();
         let m = self.regex.captures_read(&mut locs, subject).ok()??;
         let last_set = (1..locs.len()).rev().find(|&i| locs.get(i).is_some());

@@ -202,3 +202,36 @@ fn differential_against_the_c_driver() {
     }
     assert_eq!(bad, 0, "{bad} differences");
 }
+
+/// Hostile sizes: a 10 MB line and a 10 MB run of `a` under patterns with several
+/// quantified classes return (no timing asserted; `benches/pattern.rs` shows the
+/// growth is linear).
+#[test]
+fn ten_megabyte_subjects_return() {
+    let ten = 10 * 1024 * 1024;
+    let all_a = vec![b'a'; ten];
+    let mut mixed = Vec::with_capacity(ten);
+    while mixed.len() < ten {
+        mixed.extend_from_slice(b"Dec 10 01:02:03 host sshd[123]: Failed password for x ");
+    }
+    // Several quantified classes; `benches/pattern.rs` runs more shapes in release.
+    let e = Expression::compile(Engine::OsRegex, r"(\d+)\s+(\w+)\s*\p*x$").expect("compiles");
+    assert!(e.exec(&all_a).is_none());
+    assert!(e.exec(&mixed).is_none());
+    let m = Expression::compile(Engine::OsMatch, "aaaaaaaab|x$|^y|sshd[").expect("compiles");
+    assert!(!m.is_match(&all_a));
+    assert!(m.is_match(&mixed));
+}
+
+/// The step budget: `a\w+b` over `aaa…a ` restarts after every `a` (quadratic in the
+/// daemon); the budget ends the search with no match.
+#[test]
+fn the_quadratic_restart_is_cut_by_the_budget() {
+    let mut subject = vec![b'a'; 128 * 1024];
+    subject.push(b' ');
+    let e = Expression::compile(Engine::OsRegex, r"a\w+b").expect("compiles");
+    assert!(e.exec(&subject).is_none());
+    // A short line of the same shape is answered as the daemon does.
+    assert_eq!(run(r"a\w+b", "aaaa ab"), "nomatch");
+    assert_eq!(run(r"a\w+b", "aaaa axb"), "end 7 []");
+}

@@ -112,3 +112,16 @@ fn ip_list_rejects_what_os_isvalidip_rejects() {
     assert!(l.push("0.0.0.0/0").is_ok());
     assert!(l.contains(b"8.8.8.8"));
 }
+
+#[test]
+fn pcre2_subjects_are_cut_at_os_maxstr() {
+    // `(\w+)\s+(\d+)x` over 10 MB of `a` is quadratic under any match limit; the
+    // daemon never sees a subject over 65536 bytes, so neither does this engine.
+    let e = Expression::compile(Engine::Pcre2, r"(\w+)\s+(\d+)x").expect("compiles");
+    assert!(!e.is_match(&vec![b'a'; 10 * 1024 * 1024]));
+    let mut s = vec![b'a'; 65536];
+    s.extend_from_slice(b" 1x");
+    assert!(!e.is_match(&s));
+    let e = Expression::compile(Engine::Pcre2, "^a+$").expect("compiles");
+    assert!(e.is_match(&s));
+}

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use ossec_ar::analysis::predecode::predecode;
 use ossec_ar::analysis::{DecodeState, Event, StaticField, decode};
 use ossec_ar::model::Severity;
 use ossec_ar::rules::decoders::{self, DecoderSet};
@@ -122,4 +123,73 @@ fn real_lines_decode_as_the_oracle_does() {
         want_sorted.sort();
         assert_eq!(got, want_sorted, "{line}");
     }
+}
+
+/// Every line of the ruleset tests (`tests/*.ini`, 1,387 distinct) was sent to the
+/// oracle in one logtest session: each line with the oracle's decoder name, parent,
+/// data and location is the fixture. They are pre-decoded and decoded in order with
+/// one session state, as the oracle did (manager `vm`).
+#[test]
+fn ruleset_test_lines_decode_as_the_oracle_does() {
+    use std::io::Read;
+    let Some(set) = corpus_set() else { return };
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decoders_ruleset_lines.json.gz");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).expect("fixture"))
+        .read_to_string(&mut text)
+        .expect("gzip");
+    let cases: Vec<serde_json::Value> = serde_json::from_str(&text).expect("json");
+    assert_eq!(cases.len(), 1387);
+    let mut state = DecodeState::default();
+    let mut failed = Vec::new();
+    for case in &cases {
+        let s = |k: &str| case[k].as_str().map(str::to_string);
+        let line = s("line").expect("line");
+        let mut e = predecode(b"stdin", line.as_bytes(), b"vm");
+        decode(&set, &mut state, &mut e);
+        let by = e.decoder.as_ref();
+        let mut want: Vec<(String, String)> = case["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .map(|kv| {
+                (
+                    kv[0].as_str().unwrap_or("").to_string(),
+                    kv[1].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        let mut got = flat_data(&e);
+        want.sort();
+        got.sort();
+        if by.map(|d| d.name.clone()) != s("decoder")
+            || by.and_then(|d| d.parent.clone()) != s("parent")
+            || Some(String::from_utf8_lossy(&e.location).into_owned()) != s("location")
+            || !same_data(&got, &want)
+        {
+            failed.push(format!(
+                "{line}\n  want {:?} {want:?}\n  got  {:?} {got:?}",
+                s("decoder"),
+                by.map(|d| &d.name)
+            ));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} differ:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
+/// Values inserted as JSON by the output (arrays) compare by their parsed form.
+fn same_data(got: &[(String, String)], want: &[(String, String)]) -> bool {
+    got.len() == want.len()
+        && got.iter().zip(want).all(|((gk, gv), (wk, wv))| {
+            gk == wk
+                && (gv == wv
+                    || serde_json::from_str::<serde_json::Value>(gv).ok()
+                        == serde_json::from_str::<serde_json::Value>(wv).ok())
+        })
 }

@@ -16,36 +16,34 @@ fn rule_id(text: &[u8], rules: &HashSet<u32>) -> Option<u32> {
     rules.contains(&id).then_some(id)
 }
 
+/// The header up to the rule id: the rule found and the offset after its id.
+fn rule_of(log: &[u8], rules: &HashSet<u32>) -> Option<(u32, usize)> {
+    if !log.starts_with(b"Alert Level:") && !log.starts_with(b"ossec: Alert Level") {
+        return None;
+    }
+    let semi = find(log, 0, b';')?;
+    let colon = find(log, semi + 1, b':')?;
+    let t = colon + 1;
+    if log.get(t) != Some(&b' ') {
+        return None;
+    }
+    let space = find(log, t + 1, b' ')?;
+    Some((rule_id(&log[t + 1..space], rules)?, space))
+}
+
 /// `Alert Level: …; Rule: <id> …; Location: X; [srcip: …;] [user: …;] rest`:
 /// location becomes `old|X` (254 bytes at most) and the hostname too, srcip and
 /// dstuser are read, `full_log` and `log` become the rest (4094 bytes at most), and
 /// the rule is the result. The steps done before a mismatch stay done.
 pub(super) fn decode(event: &mut Event, rules: &HashSet<u32>) {
     let log = c_str(&event.log).to_vec();
-    if !log.starts_with(b"Alert Level:") && !log.starts_with(b"ossec: Alert Level") {
-        return;
-    }
-    let Some(semi) = find(&log, 0, b';') else {
-        return;
-    };
-    let Some(colon) = find(&log, semi + 1, b':') else {
-        return;
-    };
-    let mut t = colon + 1;
-    if log.get(t) != Some(&b' ') {
-        return;
-    }
-    t += 1;
-    let Some(space) = find(&log, t, b' ') else {
-        return;
-    };
-    let Some(rule) = rule_id(&log[t..space], rules) else {
+    let Some((rule, space)) = rule_of(&log, rules) else {
         return;
     };
     let Some(semi) = find(&log, space, b';') else {
         return;
     };
-    t = semi + 1;
+    let mut t = semi + 1;
     if !log[t..].starts_with(b" Location: ") {
         return;
     }

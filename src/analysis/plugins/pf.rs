@@ -62,12 +62,16 @@ pub(super) fn decode(event: &mut Event) {
         StaticField::SrcIp,
         StaticField::SrcPort,
     );
-    let mut a = space + 1;
+    destination(event, &log, space + 1);
+}
+
+/// After the source: `> `, the destination up to `:`, then the protocol.
+fn destination(event: &mut Event, log: &[u8], a: usize) {
     if log.get(a) != Some(&b'>') || log.get(a + 1) != Some(&b' ') {
         return;
     }
-    a += 2;
-    let Some(colon) = find(&log, a, b':') else {
+    let a = a + 2;
+    let Some(colon) = find(log, a, b':') else {
         return;
     };
     set_addr(

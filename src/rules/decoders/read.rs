@@ -248,32 +248,8 @@ fn read_option(
         spec.use_own_name |= content == "true";
     } else if is("plugin_decoder") {
         read_plugin(cx, id, &content, spec)?;
-    } else if is("json_null_field") {
-        spec.json_null = match content.to_ascii_lowercase().as_str() {
-            "discard" => JsonNull::Discard,
-            "string" => JsonNull::String,
-            "empty" => {
-                warn("json_null_field 'empty' is deprecated: treated as 'string'".into());
-                JsonNull::String
-            }
-            _ => {
-                warn(format!(
-                    "invalid json_null_field '{content}': the default 'string' is used"
-                ));
-                JsonNull::String
-            }
-        };
-    } else if is("json_array_structure") {
-        spec.json_array = match content.to_ascii_lowercase().as_str() {
-            "csv" => JsonArray::Csv,
-            "array" => JsonArray::Array,
-            _ => {
-                warn(format!(
-                    "invalid json_array_structure '{content}': the default 'array' is used"
-                ));
-                JsonArray::Array
-            }
-        };
+    } else if is("json_null_field") || is("json_array_structure") {
+        read_json_flag(&element.to_ascii_lowercase(), &content, spec, warn);
     } else if element == "type" {
         spec.category = Category::parse(&content)
             .ok_or_else(|| format!("Invalid decoder type '{content}'."))?;
@@ -290,6 +266,38 @@ fn read_option(
         ));
     }
     Ok(())
+}
+
+/// `json_null_field` / `json_array_structure` (values compared without case).
+fn read_json_flag(which: &str, content: &str, spec: &mut Spec, warn: &mut dyn FnMut(String)) {
+    let value = content.to_ascii_lowercase();
+    if which == "json_null_field" {
+        spec.json_null = match value.as_str() {
+            "discard" => JsonNull::Discard,
+            "string" => JsonNull::String,
+            "empty" => {
+                warn("json_null_field 'empty' is deprecated: treated as 'string'".into());
+                JsonNull::String
+            }
+            _ => {
+                warn(format!(
+                    "invalid json_null_field '{content}': the default 'string' is used"
+                ));
+                JsonNull::String
+            }
+        };
+        return;
+    }
+    spec.json_array = match value.as_str() {
+        "csv" => JsonArray::Csv,
+        "array" => JsonArray::Array,
+        _ => {
+            warn(format!(
+                "invalid json_array_structure '{content}': the default 'array' is used"
+            ));
+            JsonArray::Array
+        }
+    };
 }
 
 /// The `offset` attribute (`w_get_attr_offset`): `Err(())` for an unknown value.
