@@ -253,3 +253,87 @@ fn hostile_text_does_not_panic() {
         Some(200_000 - 3 * 65534)
     );
 }
+
+/// The oracle's answers (wazuh-analysisd 4.14.7 with the shipped lists): a rule per
+/// lookup kind on a decoded field, fired or not.
+#[test]
+fn oracle_answers_for_the_corpus_lists() {
+    let Some(dir) = corpus_lists() else { return };
+    let configured = vec![
+        ("etc/lists/audit-keys".to_string(), dir.join("audit-keys")),
+        (
+            "etc/lists/malicious-ioc/malicious-ip".to_string(),
+            dir.join("malicious-ioc/malicious-ip"),
+        ),
+    ];
+    let (lists, problems) = Lists::load(&configured);
+    assert!(problems.is_empty(), "{problems:?}");
+    let audit = lists
+        .find("etc/lists/audit-keys.cdb")
+        .expect("audit by .cdb name");
+    let ip = lists
+        .find("etc/lists/malicious-ioc/malicious-ip")
+        .expect("ip");
+    assert_eq!(lists.find("etc/lists/audit-keys "), None);
+    let write = osmatch("write");
+    let table: &[(usize, Lookup, Option<&Expression>, &str, bool)] = &[
+        (audit, Lookup::MatchKey, None, "audit-wazuh-w", true),
+        (audit, Lookup::MatchKey, None, "audit-wazuh-W", false),
+        (audit, Lookup::NotMatchKey, None, "xyz", true),
+        (audit, Lookup::NotMatchKey, None, "audit-wazuh-w", false),
+        (
+            audit,
+            Lookup::MatchKeyValue,
+            Some(&write),
+            "audit-wazuh-w",
+            true,
+        ),
+        (
+            audit,
+            Lookup::MatchKeyValue,
+            Some(&write),
+            "audit-wazuh-r",
+            false,
+        ),
+        (audit, Lookup::MatchKeyValue, None, "audit-wazuh-w", false),
+        (ip, Lookup::AddressMatchKey, None, "196.251.85.62", true),
+        (ip, Lookup::AddressMatchKey, None, "196.251.85.6", false),
+        (ip, Lookup::NotAddressMatchKey, None, "1.2.3.4", true),
+        (ip, Lookup::NotAddressMatchKey, None, "196.251.85.62", false),
+        (
+            audit,
+            Lookup::AddressMatchKeyValue,
+            Some(&write),
+            "audit-wazuh-w",
+            false,
+        ),
+        (
+            audit,
+            Lookup::AddressMatchKeyValue,
+            Some(&write),
+            "audit-wazuh-r",
+            true,
+        ),
+        (
+            audit,
+            Lookup::AddressMatchKeyValue,
+            Some(&write),
+            "nokey",
+            true,
+        ),
+        (
+            audit,
+            Lookup::AddressMatchKeyValue,
+            None,
+            "audit-wazuh-w",
+            true,
+        ),
+    ];
+    for (list, lookup, check, key, want) in table {
+        assert_eq!(
+            lists.lookup(*list, *lookup, key.as_bytes(), *check),
+            *want,
+            "{lookup:?} {key}"
+        );
+    }
+}
