@@ -83,6 +83,17 @@ pub fn try_predecode(
     Ok(ev)
 }
 
+/// Whether the byte before `log` in the daemon's buffer is a NUL: the copy starts
+/// right after `full_log`'s terminator, and pre-decoding writes NULs before the parts
+/// it skips. A decoder whose pattern points one before `log` (`Match::before_start`)
+/// keeps that pointer when this is true, so the next input is `""`
+/// (`src/analysisd/decoders/decoder.c`, "Next character"; docs/analysis-predecode.md).
+pub fn log_follows_nul(message: &[u8]) -> bool {
+    let mut c = Clean::new(c_str(message));
+    c.headers();
+    c.log == 0 || c.at(c.log - 1) == 0
+}
+
 /// `predecoder.hostname` of the logtest output (`src/analysisd/format/json_extended.c`):
 /// the ERE `^[A-Z][a-z][a-z] [ 0123][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] ([^ ]+)`
 /// on `full_log`, matched by hand.

@@ -36,6 +36,12 @@ pub struct Match {
     pub next: usize,
     /// Captures in order (byte ranges of the subject; an empty range is `""`).
     pub captures: Vec<Range<usize>>,
+    /// The daemon's pointer is one before the subject. The decoder then tests the
+    /// byte there: when the subject is the event's `log` and that byte is a NUL in
+    /// the daemon's buffer (`analysis::predecode::log_follows_nul`), the pointer
+    /// stays and the next input is `""` instead of the subject (checked on the
+    /// oracle; docs/analysis-patterns.md "End pointer").
+    pub before_start: bool,
 }
 
 impl Match {
@@ -53,6 +59,7 @@ impl Match {
             end,
             next,
             captures,
+            before_start: r < 0,
         }
     }
 }

@@ -235,3 +235,63 @@ fn the_quadratic_restart_is_cut_by_the_budget() {
     assert_eq!(run(r"a\w+b", "aaaa ab"), "nomatch");
     assert_eq!(run(r"a\w+b", "aaaa axb"), "end 7 []");
 }
+
+/// Answers of the oracle (wazuh-analysisd 4.14.7) for a decoder per vector: a child
+/// with the OS_Regex and `order c1,c2,c3`, then an `after_regex` sibling with PCRE2
+/// `^(.*)$` into `rest`, on `Dec 29 10:00:01 h NAME: SUBJECT`. Empty values are not
+/// shown by logtest, so `""` stands for "empty or absent".
+#[test]
+fn oracle_decoder_captures_and_continuation() {
+    let table: &[(&str, &str, [&str; 3], &str)] = &[
+        (r#"(\S+)"#, "abc def", ["abc", "", ""], "bc def"),
+        (r#"\d+"#, "ab123cd", ["", "", ""], "d"),
+        (r#"x=(\S+)"#, "x=abc def", ["abc", "", ""], "bc def"),
+        (r#"(\d+)\.(\d+)"#, "123.45", ["1", "3", ""], "3.45"),
+        (r#"(\w+)x"#, "aaaxbbx", ["aaa", "", ""], "bbx"),
+        (r#"(\S+):(\d+)$"#, "host:a:80", ["host:a", "80", ""], "0"),
+        (r#"user=(\S*) "#, "user= x", ["", "", ""], "x"),
+        (r#"(\d+)(\d)"#, "12345", ["", "", ""], "12345"),
+        (
+            r#"\d+\.\d+\.\d+\.\d+"#,
+            "ip 10.20.30.40 x",
+            ["", "", ""],
+            "30.40 x",
+        ),
+        (r#"(\S+)@(\S+)"#, "a@b@c", ["a", "b@c", ""], "@c"),
+        (r#"x(\w+)y"#, "xaybyc", ["a", "", ""], "byc"),
+        (r#"(\w+)-(\w+)"#, "a-b-c", ["a", "b-c", ""], "-c"),
+        (
+            r#"^(\S+) (\S+) (\.+)$"#,
+            "Dec 10 a b c",
+            ["Dec", "10", "a b c"],
+            " b c",
+        ),
+        (r#"\s+"#, "a\tb", ["", "", ""], "a\tb"),
+        (r#"a\d*"#, "a123b", ["", "", ""], ""),
+        (r#"(\S+) "#, "abc def", ["abc", "", ""], "def"),
+        (
+            r#"TTL=(\d+) ID=(\d+)"#,
+            "LEN=60 TOS=0x00 TTL=64 ID=123 DF",
+            ["64", "123", ""],
+            "23 DF",
+        ),
+        (r#"(\.+) (\S+)$"#, "a b c", ["a b", "c", ""], ""),
+        (r#"\d*"#, "abc", ["", "", ""], "abc"),
+    ];
+    for (pattern, subject, caps, rest) in table {
+        let e = Expression::compile(Engine::OsRegex, pattern).expect("compiles");
+        let s = subject.as_bytes();
+        let (got_caps, next) = match e.exec(s) {
+            Some(m) => {
+                let c: Vec<&[u8]> = m.captures.iter().map(|r| &s[r.clone()]).collect();
+                (c, m.next)
+            }
+            None => (Vec::new(), 0),
+        };
+        for (k, want) in caps.iter().enumerate() {
+            let got = got_caps.get(k).copied().unwrap_or_default();
+            assert_eq!(got, want.as_bytes(), "{pattern:?} capture {k}");
+        }
+        assert_eq!(&s[next..], rest.as_bytes(), "{pattern:?} rest");
+    }
+}

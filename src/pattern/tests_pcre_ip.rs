@@ -125,3 +125,45 @@ fn pcre2_subjects_are_cut_at_os_maxstr() {
     let e = Expression::compile(Engine::Pcre2, "^a+$").expect("compiles");
     assert!(e.is_match(&s));
 }
+
+/// The oracle's answers for PCRE2 decoder regexes (same set-up as the OS_Regex
+/// oracle test: `order c1,c2,c3`, then `after_regex` PCRE2 `^(.*)$` into `rest`;
+/// empty values are not shown by logtest).
+#[test]
+fn oracle_pcre2_decoder_answers() {
+    let table: &[(&str, &str, [&str; 3], &str)] = &[
+        (r"(a)(x)?(b)(y)?", "ab", ["a", "", "b"], ""),
+        (
+            r"user (\w+) from (\S+)",
+            "user root from 1.2.3.4 port 22",
+            ["root", "1.2.3.4", ""],
+            " port 22",
+        ),
+        ("^", "abc", ["", "", ""], "abc"),
+        ("(?i)ABC", "xabcx", ["", "", ""], "x"),
+        ("abc", "ABC", ["", "", ""], "ABC"),
+        (r"(\d+)", "é123", ["123", "", ""], ""),
+        ("(x)|(y)", "y", ["", "y", ""], ""),
+        ("(a)(b)?", "ab", ["a", "b", ""], ""),
+        ("(a)|b", "b", ["", "", ""], ""),
+    ];
+    for (pattern, subject, caps, rest) in table {
+        let e = Expression::compile(Engine::Pcre2, pattern).expect("compiles");
+        let s = subject.as_bytes();
+        let (got, next) = match e.exec(s) {
+            Some(m) => (m.captures.iter().map(|r| &s[r.clone()]).collect(), m.next),
+            None => (Vec::new(), 0),
+        };
+        for (k, want) in caps.iter().enumerate() {
+            assert_eq!(
+                got.get(k).copied().unwrap_or_default(),
+                want.as_bytes(),
+                "{pattern} {k}"
+            );
+        }
+        assert_eq!(&s[next..], rest.as_bytes(), "{pattern} rest");
+    }
+    // `(a)|b` on "b": group 1 took no part and is the last one, so it is dropped.
+    let e = Expression::compile(Engine::Pcre2, "(a)|b").expect("compiles");
+    assert!(e.exec(b"b").is_some_and(|m| m.captures.is_empty()));
+}

@@ -1,11 +1,17 @@
 //! CDB lists (docs/analysis-lists.md): the text sources (`key:value` lines), or the
-//! compiled `.cdb` when only that exists, and the lookups rules make.
-//!
-//! INTERFACE STUB: filled in by the lists work; the signatures are the contract.
+//! compiled `.cdb` when the daemon would use it, and the lookups rules make
+//! (`src/analysisd/lists.c`, `lists_make.c`, `lists_list.c`).
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use super::Problem;
+use crate::model::Severity;
+use crate::pattern::Expression;
+
+mod cdb;
+#[cfg(test)]
+mod tests;
 
 /// The lookup of a rule's `<list lookup="…">`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +35,11 @@ pub enum Lookup {
 pub struct List {
     /// The path as configured in `<list>`.
     pub path: String,
+    /// The name rules compare with (`txt_filename`): the configured path with
+    /// `ruleset/rules/` in front when it has no `/`, cut at its first `.cdb`.
+    pub name: String,
+    /// Key to value; the first line of a key wins.
+    entries: HashMap<Vec<u8>, Vec<u8>>,
 }
 
 /// The configured lists of a ruleset.
@@ -37,38 +48,192 @@ pub struct Lists {
     lists: Vec<List>,
 }
 
+/// The names `Lists_OP_LoadList` gives a configured path: (text, cdb).
+pub fn list_names(configured: &str) -> (String, String) {
+    let mut name = if configured.contains('/') {
+        configured.to_string()
+    } else {
+        format!("ruleset/rules/{configured}")
+    };
+    if let Some(at) = name.find(".cdb") {
+        name.truncate(at);
+    }
+    let cdb = format!("{name}.cdb");
+    (name, cdb)
+}
+
 impl Lists {
     /// Loads the configured lists: each is (the path as written in `<list>`, the file
     /// it names on disk). Problems are reported, the rest is loaded.
     pub fn load(configured: &[(String, PathBuf)]) -> (Lists, Vec<Problem>) {
-        let lists = configured
-            .iter()
-            .map(|(p, _)| List { path: p.clone() })
-            .collect();
-        (Lists { lists }, Vec::new())
+        let mut lists = Lists::default();
+        let mut problems = Vec::new();
+        for (path, file) in configured {
+            match read_list(file) {
+                Ok(entries) => lists.lists.push(List {
+                    path: path.clone(),
+                    name: list_names(path).0,
+                    entries,
+                }),
+                Err(message) => problems.push(Problem {
+                    file: file.clone(),
+                    position: None,
+                    severity: Severity::Warning,
+                    message,
+                }),
+            }
+        }
+        (lists, problems)
     }
 
-    /// The list a rule's `<list>` text names (byte-equal to a configured path, or that
-    /// path plus `.cdb`), as an index.
+    /// The list a rule's `<list>` text names (`OS_FindList`: byte-equal to a loaded
+    /// list's name or that name plus `.cdb`), as an index; the first one wins.
     pub fn find(&self, rule_path: &str) -> Option<usize> {
-        self.lists.iter().position(|l| l.path == rule_path)
+        self.lists.iter().position(|l| {
+            rule_path == l.name
+                || rule_path
+                    .strip_suffix(".cdb")
+                    .is_some_and(|stem| stem == l.name)
+        })
     }
 
-    /// Runs a lookup of `key` in list `index`; `check_value` is the rule's
-    /// `check_value` (an OSMatch pattern), when given.
+    /// The loaded lists, in configuration order.
+    pub fn lists(&self) -> &[List] {
+        &self.lists
+    }
+
+    /// Runs a lookup of `key` in list `index` (`OS_DBSearch`); `check_value` is the
+    /// rule's `check_value` (an OSMatch pattern), when given.
     pub fn lookup(
         &self,
         index: usize,
         lookup: Lookup,
         key: &[u8],
-        check_value: Option<&crate::pattern::Expression>,
+        check_value: Option<&Expression>,
     ) -> bool {
-        // Stub: every list is empty until the lists work lands (an empty list's
-        // answers, `address_match_key_value` inverted as in the daemon).
-        let _ = (index, key, check_value);
-        matches!(
-            lookup,
-            Lookup::NotMatchKey | Lookup::NotAddressMatchKey | Lookup::AddressMatchKeyValue
-        )
+        let Some(list) = self.lists.get(index) else {
+            return false;
+        };
+        // The key is a C string.
+        let key = &key[..memchr::memchr(0, key).unwrap_or(key.len())];
+        let value_matches = |v: &[u8]| check_value.is_some_and(|m| m.is_match(v));
+        match lookup {
+            Lookup::MatchKey => list.entries.contains_key(key),
+            Lookup::NotMatchKey => !list.entries.contains_key(key),
+            Lookup::MatchKeyValue => list.entries.get(key).is_some_and(|v| value_matches(v)),
+            Lookup::AddressMatchKey => list.address(key).is_some(),
+            Lookup::NotAddressMatchKey => list.address(key).is_none(),
+            // `OS_DBSearchKeyAddressValue(…) == 0`: true unless found *and* matching.
+            Lookup::AddressMatchKeyValue => !list.address(key).is_some_and(value_matches),
+        }
     }
+}
+
+impl List {
+    /// `OS_DBSeachKeyAddress`: the key itself, then every prefix that ends in `.`,
+    /// longest first. Returns the value found.
+    fn address(&self, key: &[u8]) -> Option<&[u8]> {
+        if let Some(v) = self.entries.get(key) {
+            return Some(v);
+        }
+        (1..=key.len())
+            .rev()
+            .filter(|&n| key[n - 1] == b'.')
+            .find_map(|n| self.entries.get(&key[..n]))
+            .map(Vec::as_slice)
+    }
+}
+
+/// Reads one list as the daemon would use it: the text file must exist; its cdb is
+/// used instead when that is newer (the daemon only rebuilds an older one).
+fn read_list(file: &Path) -> Result<HashMap<Vec<u8>, Vec<u8>>, String> {
+    let text_path = text_path(file);
+    let cdb_path = PathBuf::from(format!("{}.cdb", text_path.display()));
+    let text = std::fs::read(&text_path).map_err(|e| {
+        format!(
+            "Could not open file '{}' due to [({}) - {e}]: the list is not loaded",
+            text_path.display(),
+            e.raw_os_error().unwrap_or(0)
+        )
+    })?;
+    // `File_DateofChange` compares whole seconds.
+    let modified = |p: &Path| {
+        let t = std::fs::metadata(p).and_then(|m| m.modified()).ok()?;
+        t.duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .map(|d| d.as_secs())
+    };
+    if let (Some(t), Some(c)) = (modified(&text_path), modified(&cdb_path))
+        && c >= t
+        && let Ok(data) = std::fs::read(&cdb_path)
+        && let Some(records) = cdb::records(&data)
+    {
+        return Ok(first_wins(records));
+    }
+    Ok(first_wins(parse_text(&text)))
+}
+
+/// The file name cut at its first `.cdb` (`Lists_OP_LoadList`).
+fn text_path(file: &Path) -> PathBuf {
+    let s = file.to_string_lossy();
+    match s.find(".cdb") {
+        Some(at) => PathBuf::from(&s[..at]),
+        None => file.to_path_buf(),
+    }
+}
+
+fn first_wins(records: Vec<(Vec<u8>, Vec<u8>)>) -> HashMap<Vec<u8>, Vec<u8>> {
+    let mut map = HashMap::with_capacity(records.len());
+    for (k, v) in records {
+        map.entry(k).or_insert(v);
+    }
+    map
+}
+
+/// `fgets(str, OS_MAXSTR - 1, …)`: lines of at most 65534 bytes (a longer one is read
+/// in pieces).
+const LINE_CHUNK: usize = 65534;
+
+/// The text format (`Lists_OP_MakeCDB`), line by line, in file order.
+pub(crate) fn parse_text(text: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let nl = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+        let take = nl.min(LINE_CHUNK);
+        let (line, tail) = rest.split_at(take);
+        rest = tail;
+        if let Some(record) = parse_line(line) {
+            out.push(record);
+        }
+    }
+    out
+}
+
+/// One line: cut at the first CR and the first LF (and a NUL ends it, as a C string);
+/// then the quoted-key, `:` and quoted-value rules.
+fn parse_line(line: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let end = line
+        .iter()
+        .position(|&b| b == b'\r' || b == b'\n' || b == 0)
+        .unwrap_or(line.len());
+    let line = &line[..end];
+    let colon = memchr::memchr(b':', line);
+    let quote = memchr::memchr(b'"', line);
+    let (key, after_key) = match (quote, colon) {
+        (Some(q), Some(c)) if c > q => {
+            let close = q + 1 + memchr::memchr(b'"', &line[q + 1..])?;
+            (&line[q + 1..close], close + 1)
+        }
+        _ => (&[][..], 0),
+    };
+    let quoted_key = after_key > 0;
+    let colon = after_key + memchr::memchr(b':', &line[after_key..])?;
+    let key = if quoted_key { key } else { &line[..colon] };
+    let mut value = &line[colon + 1..];
+    if let Some(q) = memchr::memchr(b'"', value) {
+        let close = q + 1 + memchr::memchr(b'"', &value[q + 1..])?;
+        value = &value[q + 1..close];
+    }
+    Some((key.to_vec(), value.to_vec()))
 }
