@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use super::decode::{DecodeState, decode};
 use super::event::Event;
+use super::json::Json;
 use super::output::{RuleView, Stamp, output};
 use super::predecode::predecode;
-use super::json::Json;
 use super::rulematch::{Fired, TraceStep, evaluate};
 use super::ruletree::{self, RuleTree};
 use super::state::RuleState;
@@ -172,7 +172,11 @@ impl Ruleset {
         let mut out = Vec::new();
         for step in &outcome.trace {
             let r = self.rules.rule(step.rule);
-            out.push(format!("Trying rule: {} - {}", r.id, r.description.as_deref().unwrap_or("")));
+            out.push(format!(
+                "Trying rule: {} - {}",
+                r.id,
+                r.description.as_deref().unwrap_or("")
+            ));
             match step.failed {
                 None => out.push(format!("*Rule {} matched", r.id)),
                 Some(option) => out.push(format!("*Not matched: <{option}>")),

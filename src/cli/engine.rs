@@ -17,7 +17,10 @@ const MAX_PROBLEMS_SHOWN: usize = 20;
 
 /// The config the engine reads: the file given, else `etc/ossec.conf` under
 /// `--ossec-home` when it exists; its path and parsed document.
-pub(super) fn config(common: &Common, file: Option<&Path>) -> Result<Option<(PathBuf, Document)>, Failure> {
+pub(super) fn config(
+    common: &Common,
+    file: Option<&Path>,
+) -> Result<Option<(PathBuf, Document)>, Failure> {
     let path = match file {
         Some(f) => f.to_path_buf(),
         None => {
@@ -33,7 +36,11 @@ pub(super) fn config(common: &Common, file: Option<&Path>) -> Result<Option<(Pat
 }
 
 /// The ruleset of the options and config, loaded; problems reported on stderr.
-pub(super) fn ruleset(common: &Common, engine: &EngineArgs, doc: Option<&Document>) -> Result<(Ruleset, Vec<PathBuf>), Failure> {
+pub(super) fn ruleset(
+    common: &Common,
+    engine: &EngineArgs,
+    doc: Option<&Document>,
+) -> Result<(Ruleset, Vec<PathBuf>), Failure> {
     let empty = xml::parse("");
     let doc = doc.unwrap_or(&empty);
     let home = load::readable_dir(&common.ossec_home);
@@ -51,7 +58,10 @@ pub(super) fn ruleset(common: &Common, engine: &EngineArgs, doc: Option<&Documen
     problems.append(&mut ruleset.problems);
     report(&problems);
     if texts.decoders.is_empty() && texts.rules.is_empty() {
-        let _ = writeln!(std::io::stderr(), "ossec-ar: warning: the ruleset is empty: no decoder and no rule was read");
+        let _ = writeln!(
+            std::io::stderr(),
+            "ossec-ar: warning: the ruleset is empty: no decoder and no rule was read"
+        );
     }
     ruleset.problems = problems;
     Ok((ruleset, files.rules))
@@ -87,7 +97,11 @@ fn short_hostname() -> String {
         .unwrap_or_default();
     let full = full.trim();
     let short = full.split('.').next().unwrap_or("");
-    if short.is_empty() { "localhost".to_string() } else { short.to_string() }
+    if short.is_empty() {
+        "localhost".to_string()
+    } else {
+        short.to_string()
+    }
 }
 
 /// The manager's full host name (`agent.name`, `manager.name` in the output).
@@ -102,10 +116,17 @@ pub(super) fn hostname() -> String {
 fn report(problems: &[crate::rules::Problem]) {
     let mut err = std::io::stderr().lock();
     for p in problems.iter().take(MAX_PROBLEMS_SHOWN) {
-        let _ = writeln!(err, "ossec-ar: ruleset: {}", escape_controls(&p.to_string()));
+        let _ = writeln!(
+            err,
+            "ossec-ar: ruleset: {}",
+            escape_controls(&p.to_string())
+        );
     }
     if problems.len() > MAX_PROBLEMS_SHOWN {
-        let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
+        let errors = problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count();
         let _ = writeln!(
             err,
             "ossec-ar: ruleset: … and {} more problems ({errors} errors in all)",

@@ -5,10 +5,10 @@
 use std::io::{BufRead, Write};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::EXIT_OK;
 use super::args::{Common, Format, LogtestArgs};
 use super::engine;
 use super::output::{self, escape_controls};
-use super::EXIT_OK;
 use crate::analysis::json::Json;
 use crate::analysis::{Outcome, Ruleset, Session, Stamp, StaticField};
 use crate::model::Config;
@@ -22,9 +22,12 @@ const MAX_LINE: usize = 1 << 20;
 /// `logtest`.
 pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32> {
     let config = engine::config(common, args.file.as_deref())?;
-    let (ruleset, rule_files) = engine::ruleset(common, &args.engine, config.as_ref().map(|(_, d)| d))?;
+    let (ruleset, rule_files) =
+        engine::ruleset(common, &args.engine, config.as_ref().map(|(_, d)| d))?;
     let binding = rules::load(&rule_files).rules;
-    let lowered = config.as_ref().map(|(_, doc)| (Config::from_document(doc), doc));
+    let lowered = config
+        .as_ref()
+        .map(|(_, doc)| (Config::from_document(doc), doc));
     let sim = lowered
         .as_ref()
         .map(|(c, doc)| Simulator::new(c, doc, &binding, output::profile(common)));
@@ -38,8 +41,15 @@ pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32
         if line.is_empty() {
             continue;
         }
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-        let outcome = session.process(args.location.as_bytes(), &line, now.as_secs() as i64, args.verbose);
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let outcome = session.process(
+            args.location.as_bytes(),
+            &line,
+            now.as_secs() as i64,
+            args.verbose,
+        );
         counter += 1;
         let stamp = Stamp {
             timestamp: timestamp(now.as_secs() as i64, now.subsec_millis()),
@@ -83,7 +93,12 @@ fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<bo
 
 /// The responses an alert runs: a rule with a level that was not suppressed by
 /// `ignore` (analysisd runs none for level 0 or a suppressed alert).
-fn responses(ruleset: &Ruleset, sim: Option<&Simulator<'_>>, outcome: &Outcome, agent: Option<&str>) -> Vec<Execution> {
+fn responses(
+    ruleset: &Ruleset,
+    sim: Option<&Simulator<'_>>,
+    outcome: &Outcome,
+    agent: Option<&str>,
+) -> Vec<Execution> {
     let (Some(sim), Some(fired)) = (sim, &outcome.fired) else {
         return Vec::new();
     };
@@ -91,7 +106,12 @@ fn responses(ruleset: &Ruleset, sim: Option<&Simulator<'_>>, outcome: &Outcome, 
     if fired.suppressed || rule.level == 0 {
         return Vec::new();
     }
-    let field = |f| outcome.event.get(f).map(|v| String::from_utf8_lossy(v).into_owned());
+    let field = |f| {
+        outcome
+            .event
+            .get(f)
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+    };
     let event = simulate::Event {
         rule: rule.id,
         agent: agent.map(str::to_string),
@@ -105,12 +125,22 @@ fn responses(ruleset: &Ruleset, sim: Option<&Simulator<'_>>, outcome: &Outcome, 
     sim.fire(&event, &options).fired
 }
 
-fn json_event(out: &mut impl Write, ruleset: &Ruleset, outcome: &Outcome, stamp: &Stamp, runs: &[Execution]) -> anyhow::Result<()> {
+fn json_event(
+    out: &mut impl Write,
+    ruleset: &Ruleset,
+    outcome: &Outcome,
+    stamp: &Stamp,
+    runs: &[Execution],
+) -> anyhow::Result<()> {
     let mut o = ruleset.output(outcome, stamp);
     o.push("alert", Json::Bool(outcome.alert));
     o.push("responses", Json::Raw(serde_json::to_value(runs)?));
     if !outcome.trace.is_empty() {
-        let trace = ruleset.trace_lines(outcome).into_iter().map(Json::Str).collect();
+        let trace = ruleset
+            .trace_lines(outcome)
+            .into_iter()
+            .map(Json::Str)
+            .collect();
         o.push("rules_debug", Json::Arr(trace));
     }
     writeln!(out, "{}", serde_json::to_string(&o)?)?;
@@ -120,7 +150,13 @@ fn json_event(out: &mut impl Write, ruleset: &Ruleset, outcome: &Outcome, stamp:
 /// The three phases as `wazuh-logtest` prints them (`show_ossec_logtest_like`):
 /// fields named first, then the others sorted, nested objects flattened with dots,
 /// values quoted as Python prints them; then the responses.
-fn text_event(out: &mut impl Write, ruleset: &Ruleset, outcome: &Outcome, stamp: &Stamp, runs: &[Execution]) -> anyhow::Result<()> {
+fn text_event(
+    out: &mut impl Write,
+    ruleset: &Ruleset,
+    outcome: &Outcome,
+    stamp: &Stamp,
+    runs: &[Execution],
+) -> anyhow::Result<()> {
     let o = ruleset.output(outcome, stamp);
     writeln!(out, "**Phase 1: Completed pre-decoding.")?;
     if let Some(Json::Str(full)) = o.get("full_log") {
@@ -148,14 +184,27 @@ fn text_event(out: &mut impl Write, ruleset: &Ruleset, outcome: &Outcome, stamp:
     }
     if let Some(rule) = o.get("rule") {
         writeln!(out, "\n**Phase 3: Completed filtering (rules).")?;
-        phase(out, rule, &["id", "level", "description", "groups", "firedtimes"], "")?;
+        phase(
+            out,
+            rule,
+            &["id", "level", "description", "groups", "firedtimes"],
+            "",
+        )?;
     }
     if outcome.alert {
         writeln!(out, "**Alert to be generated.")?;
     }
     for x in runs {
-        let on = if x.runs_on.is_empty() { "nowhere".to_string() } else { x.runs_on.join(", ") };
-        writeln!(out, "**Active response #{} {} (command {}) runs on {on}", x.index, x.name, x.command)?;
+        let on = if x.runs_on.is_empty() {
+            "nowhere".to_string()
+        } else {
+            x.runs_on.join(", ")
+        };
+        writeln!(
+            out,
+            "**Active response #{} {} (command {}) runs on {on}",
+            x.index, x.name, x.command
+        )?;
         for n in &x.notes {
             writeln!(out, "\t{}", escape_controls(n))?;
         }
@@ -171,13 +220,20 @@ fn phase(out: &mut impl Write, obj: &Json, first: &[&str], prefix: &str) -> std:
             writeln!(out, "\t{prefix}{name}: '{}'", escape_controls(&py(v)))?;
         }
     }
-    let mut rest: Vec<_> = items.iter().filter(|(k, _)| !first.contains(&k.as_str())).collect();
+    let mut rest: Vec<_> = items
+        .iter()
+        .filter(|(k, _)| !first.contains(&k.as_str()))
+        .collect();
     rest.sort_by(|a, b| a.0.cmp(&b.0));
     for (k, v) in rest {
         match v {
             Json::Obj(_) => phase(out, v, &[], &format!("{prefix}{k}."))?,
             Json::Raw(serde_json::Value::Object(m)) => {
-                let nested = Json::Obj(m.iter().map(|(k, v)| (k.clone(), Json::Raw(v.clone()))).collect());
+                let nested = Json::Obj(
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), Json::Raw(v.clone())))
+                        .collect(),
+                );
                 phase(out, &nested, &[], &format!("{prefix}{k}."))?;
             }
             _ => writeln!(out, "\t{prefix}{k}: '{}'", escape_controls(&py(v)))?,
@@ -192,7 +248,10 @@ fn py(v: &Json) -> String {
         Json::Str(s) => s.clone(),
         Json::Int(n) => n.to_string(),
         Json::Bool(b) => if *b { "True" } else { "False" }.to_string(),
-        Json::Arr(items) => format!("[{}]", items.iter().map(py_item).collect::<Vec<_>>().join(", ")),
+        Json::Arr(items) => format!(
+            "[{}]",
+            items.iter().map(py_item).collect::<Vec<_>>().join(", ")
+        ),
         Json::Obj(_) | Json::Raw(_) => py_raw(&v.to_value()),
     }
 }
@@ -260,7 +319,10 @@ mod tests {
     #[test]
     fn timestamps_are_utc_dates() {
         assert_eq!(timestamp(0, 0), "1970-01-01T00:00:00.000+0000");
-        assert_eq!(timestamp(1_796_288_701, 192), "2026-12-03T09:05:01.192+0000");
+        assert_eq!(
+            timestamp(1_796_288_701, 192),
+            "2026-12-03T09:05:01.192+0000"
+        );
         assert_eq!(timestamp(951_782_400, 5), "2000-02-29T00:00:00.005+0000");
     }
 
@@ -279,7 +341,10 @@ mod tests {
 
     #[test]
     fn values_print_as_python_does() {
-        assert_eq!(py(&Json::Arr(vec![Json::Str("a".into()), Json::Int(1)])), "['a', 1]");
+        assert_eq!(
+            py(&Json::Arr(vec![Json::Str("a".into()), Json::Int(1)])),
+            "['a', 1]"
+        );
         assert_eq!(py(&Json::Bool(false)), "False");
     }
 }

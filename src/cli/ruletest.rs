@@ -40,7 +40,11 @@ pub(super) fn ruletest(common: &Common, args: &RuletestArgs) -> anyhow::Result<i
         for case in &cases {
             let got = run_case(&ruleset, case);
             let ok = ruletest::passed(case, &got);
-            if ok { p += 1 } else { f += 1 }
+            if ok {
+                p += 1
+            } else {
+                f += 1
+            }
             report(&mut out, common.format, file, case, got, ok)?;
         }
         passed += p;
@@ -48,7 +52,11 @@ pub(super) fn ruletest(common: &Common, args: &RuletestArgs) -> anyhow::Result<i
         table.push((file.display().to_string(), p, f));
     }
     match common.format {
-        Format::Json => writeln!(out, "{}", serde_json::json!({"passed": passed, "failed": failed}))?,
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::json!({"passed": passed, "failed": failed})
+        )?,
         Format::Text => {
             for (file, p, f) in &table {
                 writeln!(out, "{file}: {p} passed, {f} failed")?;
@@ -65,7 +73,8 @@ fn test_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let rd = std::fs::read_dir(p).map_err(|e| Failure::usage(format!("cannot read {}: {e}", p.display())))?;
+            let rd = std::fs::read_dir(p)
+                .map_err(|e| Failure::usage(format!("cannot read {}: {e}", p.display())))?;
             let mut found: Vec<PathBuf> = rd
                 .flatten()
                 .map(|e| e.path())
@@ -84,7 +93,9 @@ fn test_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
 /// Runs a case's lines in a fresh session, all in the same second (as the suite
 /// does), and returns `[rule, level, decoder]` of the last line.
 fn run_case(ruleset: &Ruleset, case: &Case) -> [String; 3] {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
     let mut session = Session::new(ruleset);
     let mut got = [String::new(), String::new(), String::new()];
     for line in case.lines.iter().filter(|l| !l.is_empty()) {
@@ -94,7 +105,14 @@ fn run_case(ruleset: &Ruleset, case: &Case) -> [String; 3] {
     got
 }
 
-fn report(out: &mut impl Write, format: Format, file: &Path, case: &Case, got: [String; 3], ok: bool) -> anyhow::Result<()> {
+fn report(
+    out: &mut impl Write,
+    format: Format,
+    file: &Path,
+    case: &Case,
+    got: [String; 3],
+    ok: bool,
+) -> anyhow::Result<()> {
     match format {
         Format::Json => {
             let v = Verdict {
@@ -108,10 +126,24 @@ fn report(out: &mut impl Write, format: Format, file: &Path, case: &Case, got: [
             writeln!(out, "{}", serde_json::to_string(&v)?)?;
         }
         Format::Text if !ok => {
-            writeln!(out, "FAILED {}: [{}] {}", file.display(), escape_controls(&case.section), case.key)?;
+            writeln!(
+                out,
+                "FAILED {}: [{}] {}",
+                file.display(),
+                escape_controls(&case.section),
+                case.key
+            )?;
             writeln!(out, "  {}", differing_phase(&case.expected, &got))?;
-            writeln!(out, "  expected rule {:?} level {:?} decoder {:?}", case.expected[0], case.expected[1], case.expected[2])?;
-            writeln!(out, "  got      rule {:?} level {:?} decoder {:?}", got[0], got[1], got[2])?;
+            writeln!(
+                out,
+                "  expected rule {:?} level {:?} decoder {:?}",
+                case.expected[0], case.expected[1], case.expected[2]
+            )?;
+            writeln!(
+                out,
+                "  got      rule {:?} level {:?} decoder {:?}",
+                got[0], got[1], got[2]
+            )?;
             if let Some(last) = case.lines.iter().rev().find(|l| !l.is_empty()) {
                 writeln!(out, "  last line: {}", escape_controls(last))?;
             }
@@ -126,7 +158,10 @@ fn differing_phase(expected: &[String; 3], got: &[String; 3]) -> String {
     if got[2].is_empty() && !expected[2].is_empty() {
         "decoding: the log was not decoded".to_string()
     } else if got[2] != expected[2] {
-        format!("decoding: decoded by {:?}, expected {:?}", got[2], expected[2])
+        format!(
+            "decoding: decoded by {:?}, expected {:?}",
+            got[2], expected[2]
+        )
     } else if got[0] != expected[0] {
         format!("rules: hit rule {:?}, expected {:?}", got[0], expected[0])
     } else if got[1] != expected[1] {

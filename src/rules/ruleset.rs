@@ -202,7 +202,12 @@ mod tests {
     fn rel(home: &Path, paths: &[PathBuf]) -> Vec<String> {
         paths
             .iter()
-            .map(|p| p.strip_prefix(home).expect("under home").display().to_string())
+            .map(|p| {
+                p.strip_prefix(home)
+                    .expect("under home")
+                    .display()
+                    .to_string()
+            })
             .collect()
     }
 
@@ -248,10 +253,16 @@ mod tests {
         );
         assert_eq!(
             rel(h, &got.decoders),
-            ["ruleset/decoders/0310-ssh_decoders.xml", "etc/decoders/local_decoder.xml"]
+            [
+                "ruleset/decoders/0310-ssh_decoders.xml",
+                "etc/decoders/local_decoder.xml"
+            ]
         );
         let lists: Vec<&str> = got.lists.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(lists, ["etc/lists/audit-keys", "ruleset/rules/malicious-ip"]);
+        assert_eq!(
+            lists,
+            ["etc/lists/audit-keys", "ruleset/rules/malicious-ip"]
+        );
         assert_eq!(got.lists[0].1, h.join("etc/lists/audit-keys"));
         assert!(got.problems.is_empty(), "{:?}", got.problems);
     }
@@ -260,7 +271,12 @@ mod tests {
     fn without_directories_the_defaults_are_read_and_patterns_apply() {
         let home = tempfile::tempdir().expect("tmp");
         let h = home.path();
-        for f in ["ruleset/rules/a_rules.xml", "ruleset/decoders/a_decoders.xml", "etc/rules/b.xml", "etc/rules/b.txt"] {
+        for f in [
+            "ruleset/rules/a_rules.xml",
+            "ruleset/decoders/a_decoders.xml",
+            "etc/rules/b.xml",
+            "etc/rules/b.txt",
+        ] {
             touch(h, f);
         }
         let doc = crate::xml::parse("<ossec_config><ruleset/></ossec_config>");

@@ -54,14 +54,22 @@ fn json_lines(out: &Output) -> Vec<serde_json::Value> {
 }
 
 fn failed_password(i: u32) -> String {
-    format!("Dec 29 10:00:0{} bastion sshd[42]: Failed password for invalid user admin{i} from 203.0.113.5 port 4242 ssh2", i % 10)
+    format!(
+        "Dec 29 10:00:0{} bastion sshd[42]: Failed password for invalid user admin{i} from 203.0.113.5 port 4242 ssh2",
+        i % 10
+    )
 }
 
 #[test]
 fn the_demo_brute_force_runs_the_demo_response_with_its_command() {
     let input: String = (1..=8).map(|i| failed_password(i) + "\n").collect();
     let out = demo_logtest(&["--format", "json"], input.as_bytes());
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let events = json_lines(&out);
     assert_eq!(events.len(), 8);
     // Lines 1..7: rule 5710 (level 5), no response bound to it.
@@ -69,19 +77,26 @@ fn the_demo_brute_force_runs_the_demo_response_with_its_command() {
         assert_eq!(e["rule"]["id"], "5710");
         assert_eq!(e["responses"], serde_json::json!([]));
     }
-    // Line 8: the demo's frequency="8" rule 5712 fires (8 events in all) and the
-    // first response of the demo config (firewall-drop, location local) runs.
+    // Line 8: the demo's frequency="8" rule 5712 fires (8 events in all). Two
+    // responses of the demo config are bound to it: #1 (firewall-drop, rules_id
+    // 5712) and #3 (disable-account, rules_group authentication_failures).
     let last = &events[7];
     assert_eq!(last["rule"]["id"], "5712");
     assert_eq!(last["rule"]["level"], 10);
     assert_eq!(last["rule"]["frequency"], 8);
     assert_eq!(last["alert"], true);
     let runs = last["responses"].as_array().expect("responses");
-    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(runs.len(), 2, "{runs:?}");
     assert_eq!(runs[0]["command"], "firewall-drop");
     assert_eq!(runs[0]["name"], "firewall-drop600");
     assert_eq!(runs[0]["index"], 1);
     assert_eq!(runs[0]["runs_on"], serde_json::json!(["000"]));
+    assert_eq!(
+        runs[0]["message"]["parameters"]["alert"]["data"]["srcip"],
+        "203.0.113.5"
+    );
+    assert_eq!(runs[1]["command"], "disable-account");
+    assert_eq!(runs[1]["index"], 3);
 }
 
 #[test]
@@ -103,8 +118,15 @@ fn the_json_shape_follows_wazuhs_logtest_output() {
     assert_eq!(e["rule"]["level"], 5);
     assert_eq!(e["rule"]["firedtimes"], 1);
     assert_eq!(e["rule"]["mail"], false);
-    assert_eq!(e["rule"]["groups"], serde_json::json!(["syslog", "sshd", "authentication_failed", "invalid_login"]));
-    assert!(e["rule"]["description"].as_str().is_some_and(|d| !d.is_empty()));
+    assert_eq!(
+        e["rule"]["groups"],
+        serde_json::json!(["syslog", "sshd", "authentication_failed", "invalid_login"])
+    );
+    assert!(
+        e["rule"]["description"]
+            .as_str()
+            .is_some_and(|d| !d.is_empty())
+    );
     assert_eq!(e["full_log"], failed_password(1));
     assert_eq!(e["location"], "stdin");
     assert_eq!(e["agent"]["id"], "000");
@@ -164,8 +186,11 @@ fn a_broken_ruleset_is_reported_with_file_and_line_and_the_engine_goes_on() {
         "<decoder name=\"good\">\n  <prematch>^good </prematch>\n</decoder>\n",
     )
     .expect("write");
-    std::fs::write(decoders.join("b_decoders.xml"), "<decoder name=\"bad\">\n  <prematch>^x\\></prematch>\n</decoder>\n")
-        .expect("write");
+    std::fs::write(
+        decoders.join("b_decoders.xml"),
+        "<decoder name=\"bad\">\n  <prematch>^x\\></prematch>\n</decoder>\n",
+    )
+    .expect("write");
     std::fs::write(
         rules.join("a_rules.xml"),
         "<group name=\"g,\">\n<rule id=\"1\" level=\"0\" noalert=\"1\">\n<category>syslog</category>\n<description>root</description>\n</rule>\n\
@@ -173,8 +198,11 @@ fn a_broken_ruleset_is_reported_with_file_and_line_and_the_engine_goes_on() {
          <rule id=\"101\" level=\"3\">\n<if_sid>99999</if_sid>\n<description>orphan</description>\n</rule>\n</group>\n",
     )
     .expect("write");
-    std::fs::write(rules.join("b_rules.xml"), "<group name=\"g,\">\n<rule id=\"200\" level=\"3\">\n<description>x</description>\n")
-        .expect("write");
+    std::fs::write(
+        rules.join("b_rules.xml"),
+        "<group name=\"g,\">\n<rule id=\"200\" level=\"3\">\n<description>x</description>\n",
+    )
+    .expect("write");
     let out = logtest(
         &[
             "--rules",
@@ -188,7 +216,8 @@ fn a_broken_ruleset_is_reported_with_file_and_line_and_the_engine_goes_on() {
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("b_decoders.xml:2"), "{err}");
+    assert!(err.contains("b_decoders.xml:1:1: error"), "{err}");
+    assert!(err.contains("'\\>' is not an OSRegex escape"), "{err}");
     assert!(err.contains("b_rules.xml"), "{err}");
     assert!(err.contains("99999"), "{err}");
     let e = &json_lines(&out)[0];
@@ -200,7 +229,10 @@ fn a_broken_ruleset_is_reported_with_file_and_line_and_the_engine_goes_on() {
 fn an_empty_ruleset_decodes_nothing_and_says_so() {
     let dir = tempfile::tempdir().expect("tmp");
     let d = dir.path().to_str().expect("utf-8");
-    let out = logtest(&["--rules", d, "--decoders", d, "--format", "json"], b"Dec 29 10:00:01 h sshd[1]: x\n");
+    let out = logtest(
+        &["--rules", d, "--decoders", d, "--format", "json"],
+        b"Dec 29 10:00:01 h sshd[1]: x\n",
+    );
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("empty"));
     let e = &json_lines(&out)[0];

@@ -50,11 +50,23 @@ pub(crate) fn test_manager_home(corpus: &Path) -> tempfile::TempDir {
             symlink(&f, h.join("ruleset/rules").join(name)).expect("link");
         }
     }
-    symlink(rs.join("local/local_rules.xml"), h.join("etc/rules/local_rules.xml")).expect("link");
-    symlink(rs.join("local/local_decoder.xml"), h.join("etc/decoders/local_decoder.xml")).expect("link");
+    symlink(
+        rs.join("local/local_rules.xml"),
+        h.join("etc/rules/local_rules.xml"),
+    )
+    .expect("link");
+    symlink(
+        rs.join("local/local_decoder.xml"),
+        h.join("etc/decoders/local_decoder.xml"),
+    )
+    .expect("link");
     for f in files(&rs.join("testing/ruleset")) {
         let name = f.file_name().expect("name").to_string_lossy().into_owned();
-        let dir = if name.ends_with("rules.xml") { "etc/rules" } else { "etc/decoders" };
+        let dir = if name.ends_with("rules.xml") {
+            "etc/rules"
+        } else {
+            "etc/decoders"
+        };
         symlink(&f, h.join(dir).join(&name)).expect("link");
     }
     home
@@ -85,20 +97,29 @@ fn patch_60000(text: &str) -> String {
 
 #[test]
 fn the_rule_60000_patch_is_what_runtests_does() {
-    let Some(corpus) = crate::support::corpus() else { return };
-    let text = std::fs::read_to_string(corpus.join("wazuh/ruleset/rules/0575-win-base_rules.xml")).expect("read");
+    let Some(corpus) = crate::support::corpus() else {
+        return;
+    };
+    let text = std::fs::read_to_string(corpus.join("wazuh/ruleset/rules/0575-win-base_rules.xml"))
+        .expect("read");
     let patched = patch_60000(&text);
     let rule = &patched[patched.find("id=\"60000\"").expect("60000")..];
     let rule = &rule[..rule.find("</rule>").expect("end")];
     assert!(rule.contains("<decoded_as>json</decoded_as>"));
     assert!(!rule.contains("category"));
     assert!(!rule.contains("windows_eventchannel"));
-    assert_eq!(patched.len(), text.len() - "<category>ossec</category>".len() - "windows_eventchannel".len() + "json".len());
+    assert_eq!(
+        patched.len(),
+        text.len() - "<category>ossec</category>".len() - "windows_eventchannel".len()
+            + "json".len()
+    );
 }
 
 #[test]
 fn every_case_of_wazuhs_ruleset_test_suite_passes() {
-    let Some(corpus) = crate::support::corpus() else { return };
+    let Some(corpus) = crate::support::corpus() else {
+        return;
+    };
     let home = test_manager_home(&corpus);
     let tests = corpus.join("wazuh/ruleset/testing/tests");
     let out = Command::new(env!("CARGO_BIN_EXE_ossec-ar"))
@@ -118,7 +139,12 @@ fn every_case_of_wazuhs_ruleset_test_suite_passes() {
     let failures: Vec<String> = lines
         .iter()
         .filter(|v| v["passed"] == false)
-        .map(|v| format!("{} [{}] {}: expected {} got {}", v["file"], v["section"], v["key"], v["expected"], v["got"]))
+        .map(|v| {
+            format!(
+                "{} [{}] {}: expected {} got {}",
+                v["file"], v["section"], v["key"], v["expected"], v["got"]
+            )
+        })
         .collect();
     let total = lines.last().expect("summary line");
     assert!(

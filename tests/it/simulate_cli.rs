@@ -51,8 +51,8 @@ fn binding_json_has_the_shape_of_spec_2_3() {
     let v = json(&run(&[
         "simulate", &conf, "--rules", &rules, "--format", "json",
     ]));
-    // 21 rules in assets/demo/rules (5 + 6 + 5 + 3 + 2, counted by hand).
-    assert_eq!(v["rules_loaded"], 21);
+    // 28 rules in assets/demo/rules (7 roots + 5 + 6 + 5 + 3 + 2, counted by hand).
+    assert_eq!(v["rules_loaded"], 28);
     let r = &v["responses"];
     assert_eq!(r.as_array().map(Vec::len), Some(5));
     assert_eq!(
@@ -122,7 +122,7 @@ fn unknown_rule_and_bad_arguments_fail_with_clear_errors() {
     let o = run(&["simulate", &conf, "--rules", &rules, "--rule", "424242"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&o.stderr).contains("rule 424242 is not in the 21 loaded rules")
+        String::from_utf8_lossy(&o.stderr).contains("rule 424242 is not in the 28 loaded rules")
     );
     let o = run(&[
         "simulate",
