@@ -185,9 +185,13 @@ fn differential_against_the_c_driver() {
             Ok(re) => match re.exec(s.as_bytes()) {
                 None => "nomatch".to_string(),
                 Some((r, caps)) => {
+                    // The driver prints bytes raw, escaping only `"` and `\`.
                     let caps: Vec<String> = caps
                         .iter()
-                        .map(|c| format!("{:?}", &s[c.clone()]))
+                        .map(|c| {
+                            let raw = s[c.clone()].replace('\\', "\\\\").replace('"', "\\\"");
+                            format!("\"{raw}\"")
+                        })
                         .collect();
                     format!("end {r} [{}]", caps.join(","))
                 }
