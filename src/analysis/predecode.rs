@@ -8,6 +8,8 @@ use super::event::Event;
 mod syslog;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_oracle;
 
 /// The longest request `wazuh-logtest` accepts (`OS_MAXSTR - 1` in
 /// `src/analysisd/logtest.c`, `w_logtest_clients_handler`): a longer one gets an

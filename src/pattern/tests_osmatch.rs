@@ -98,3 +98,36 @@ fn string_engine_is_byte_equality() {
     assert!(!e.is_match(b"Accepted"));
     assert!(e.is_match(b"Accept\0junk"));
 }
+
+/// Differential check against `src/os_regex` compiled into a driver
+/// (docs/analysis-patterns.md "How this was checked"): `OSMATCH_CASES` holds
+/// `pattern<TAB>subject` lines, `OSMATCH_EXPECTED` the driver's `0`/`1`/`error`
+/// answers, `OSMATCH_MODE` is `m` (OS_Match) or `w` (OS_WordMatch).
+#[test]
+#[ignore = "needs the C driver's output files"]
+fn differential_against_the_c_driver() {
+    let read = |v: &str| std::fs::read_to_string(std::env::var(v).expect(v)).expect("read");
+    let (cases, expected) = (read("OSMATCH_CASES"), read("OSMATCH_EXPECTED"));
+    let word = std::env::var("OSMATCH_MODE").as_deref() == Ok("w");
+    let mut bad = 0;
+    for (line, want) in cases.lines().zip(expected.lines()) {
+        let Some((p, s)) = line.split_once('\t') else {
+            continue;
+        };
+        let got = if word {
+            u8::from(word_match(p, s.as_bytes())).to_string()
+        } else {
+            match Expression::compile(Engine::OsMatch, p) {
+                Ok(m) => u8::from(m.is_match(s.as_bytes())).to_string(),
+                Err(_) => "error".to_string(),
+            }
+        };
+        if got != want {
+            bad += 1;
+            if bad <= 30 {
+                eprintln!("{p:?} on {s:?}: C {want}, Rust {got}");
+            }
+        }
+    }
+    assert_eq!(bad, 0, "{bad} differences");
+}

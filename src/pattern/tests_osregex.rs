@@ -185,9 +185,13 @@ fn differential_against_the_c_driver() {
             Ok(re) => match re.exec(s.as_bytes()) {
                 None => "nomatch".to_string(),
                 Some((r, caps)) => {
+                    // The driver prints bytes raw, escaping only `"` and `\`.
                     let caps: Vec<String> = caps
                         .iter()
-                        .map(|c| format!("{:?}", &s[c.clone()]))
+                        .map(|c| {
+                            let raw = s[c.clone()].replace('\\', "\\\\").replace('"', "\\\"");
+                            format!("\"{raw}\"")
+                        })
                         .collect();
                     format!("end {r} [{}]", caps.join(","))
                 }
@@ -224,13 +228,17 @@ fn ten_megabyte_subjects_return() {
 }
 
 /// The step budget: `a\w+b` over `aaa…a ` restarts after every `a` (quadratic in the
-/// daemon); the budget ends the search with no match.
+/// daemon); a small budget ends the search with no match, a sufficient one answers as
+/// the daemon does.
 #[test]
 fn the_quadratic_restart_is_cut_by_the_budget() {
-    let mut subject = vec![b'a'; 128 * 1024];
+    let mut subject = vec![b'a'; 4096];
     subject.push(b' ');
-    let e = Expression::compile(Engine::OsRegex, r"a\w+b").expect("compiles");
-    assert!(e.exec(&subject).is_none());
+    let re = OsRegex::compile(br"a\w+b", false).expect("compiles");
+    assert!(re.exec_budget(&subject, 100_000).is_none());
+    subject.extend_from_slice(b"axb");
+    assert!(re.exec_budget(&subject, 100_000).is_none());
+    assert!(re.exec(&subject).is_some());
     // A short line of the same shape is answered as the daemon does.
     assert_eq!(run(r"a\w+b", "aaaa ab"), "nomatch");
     assert_eq!(run(r"a\w+b", "aaaa axb"), "end 7 []");
@@ -294,4 +302,71 @@ fn oracle_decoder_captures_and_continuation() {
         }
         assert_eq!(&s[next..], rest.as_bytes(), "{pattern:?} rest");
     }
+}
+
+/// Headroom of the step budget on real data: every OS_Regex `<regex>`/`<prematch>` of
+/// the shipped decoders over every `log` line of the ruleset tests. Prints the worst
+/// turns per byte (a dev check; run with `--ignored --nocapture`).
+#[test]
+#[ignore = "slow corpus sweep"]
+fn budget_headroom_on_the_corpus() {
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/wazuh/ruleset");
+    let mut patterns = Vec::new();
+    for dir in ["decoders", "testing/ruleset"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            for tag in [
+                "<regex>",
+                "<prematch>",
+                "<regex offset=\"after_parent\">",
+                "<regex offset=\"after_prematch\">",
+                "<regex offset=\"after_regex\">",
+                "<prematch offset=\"after_parent\">",
+            ] {
+                for piece in text.split(tag).skip(1) {
+                    if let Some(end) = piece.find("</") {
+                        patterns.push(piece[..end].to_string());
+                    }
+                }
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(root.join("testing/tests")) {
+        for e in entries.flatten() {
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            for l in text.lines() {
+                if let Some((k, v)) = l.split_once('=')
+                    && k.trim().starts_with("log")
+                {
+                    lines.push(v.trim().to_string());
+                }
+            }
+        }
+    }
+    let (mut worst, mut at) = (0f64, String::new());
+    let mut total = 0u64;
+    for p in &patterns {
+        let Ok(re) = OsRegex::compile(p.as_bytes(), true) else {
+            continue;
+        };
+        for l in &lines {
+            let t = re.turns(l.as_bytes());
+            total += t;
+            let per = t as f64 / (l.len() + 1) as f64;
+            if per > worst {
+                worst = per;
+                at = format!("{p:?} on {l:?}");
+            }
+        }
+    }
+    eprintln!(
+        "{} patterns x {} lines, {total} turns; worst {worst:.2} turns/byte: {at}",
+        patterns.len(),
+        lines.len()
+    );
 }

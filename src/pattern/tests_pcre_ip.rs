@@ -167,3 +167,27 @@ fn oracle_pcre2_decoder_answers() {
     let e = Expression::compile(Engine::Pcre2, "(a)|b").expect("compiles");
     assert!(e.exec(b"b").is_some_and(|m| m.captures.is_empty()));
 }
+
+/// The oracle's answers for `<srcip>` lists (rules on a decoded `srcip`); only
+/// same-family pairs, since the daemon dereferences NULL across families.
+#[test]
+fn oracle_ip_list_answers() {
+    let v4 = list(&["10.0.0.0/8", "192.168.1.0/255.255.255.0", "!1.2.3.4"]);
+    for (value, want) in [
+        ("10.200.3.4", true),
+        ("11.0.0.1", false),
+        ("192.168.1.77", true),
+        ("192.168.2.1", false),
+        ("1.2.3.4", true),
+        ("1.2.3.5", false),
+        ("01.2.3.4", false),
+        ("host", false),
+    ] {
+        assert_eq!(v4.contains(value.as_bytes()), want, "{value}");
+    }
+    let v6 = list(&["2001:db8::/32"]);
+    assert!(v6.contains(b"2001:db8:1::5"));
+    assert!(!v6.contains(b"2001:db9::1"));
+    assert!(!v6.contains(b"::ffff:10.0.0.1"));
+    assert!(list(&["2001:db8::/32", "any"]).contains(b"fe80::1"));
+}

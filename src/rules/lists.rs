@@ -69,7 +69,7 @@ impl Lists {
         let mut lists = Lists::default();
         let mut problems = Vec::new();
         for (path, file) in configured {
-            match read_list(file) {
+            match read_list(path, file) {
                 Ok(entries) => lists.lists.push(List {
                     path: path.clone(),
                     name: list_names(path).0,
@@ -146,8 +146,8 @@ impl List {
 
 /// Reads one list as the daemon would use it: the text file must exist; its cdb is
 /// used instead when that is newer (the daemon only rebuilds an older one).
-fn read_list(file: &Path) -> Result<HashMap<Vec<u8>, Vec<u8>>, String> {
-    let text_path = text_path(file);
+fn read_list(configured: &str, file: &Path) -> Result<HashMap<Vec<u8>, Vec<u8>>, String> {
+    let text_path = text_path(configured, file);
     let cdb_path = PathBuf::from(format!("{}.cdb", text_path.display()));
     let text = std::fs::read(&text_path).map_err(|e| {
         format!(
@@ -173,11 +173,15 @@ fn read_list(file: &Path) -> Result<HashMap<Vec<u8>, Vec<u8>>, String> {
     Ok(first_wins(parse_text(&text)))
 }
 
-/// The file name cut at its first `.cdb` (`Lists_OP_LoadList`).
-fn text_path(file: &Path) -> PathBuf {
+/// The text file: the daemon cuts the configured path at its first `.cdb`
+/// (`Lists_OP_LoadList`); the same tail comes off the file on disk.
+fn text_path(configured: &str, file: &Path) -> PathBuf {
+    let Some(at) = configured.find(".cdb") else {
+        return file.to_path_buf();
+    };
     let s = file.to_string_lossy();
-    match s.find(".cdb") {
-        Some(at) => PathBuf::from(&s[..at]),
+    match s.strip_suffix(&configured[at..]) {
+        Some(stem) => PathBuf::from(stem),
         None => file.to_path_buf(),
     }
 }

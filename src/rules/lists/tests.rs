@@ -180,14 +180,14 @@ fn a_newer_cdb_is_read_instead_of_the_text() {
     assert_eq!(cdb::find(&data, b"a"), Some(&b"from-cdb"[..]));
     assert_eq!(cdb::find(&data, b"b"), Some(&b"2"[..]));
     assert_eq!(cdb::find(&data, b"c"), None);
-    let cdb_file = write(dir.path(), "k.cdb", &data);
+    write(dir.path(), "k.cdb", &data);
     let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
     std::fs::File::options()
         .write(true)
         .open(&text)
         .and_then(|f| f.set_modified(old))
         .expect("set mtime");
-    let (lists, _) = Lists::load(&[("etc/lists/k".to_string(), cdb_file)]);
+    let (lists, _) = Lists::load(&[("etc/lists/k".to_string(), text)]);
     let m = osmatch("^from-cdb$");
     assert!(lists.lookup(0, Lookup::MatchKeyValue, b"a", Some(&m)));
     assert!(lists.lookup(0, Lookup::MatchKey, b"b", None));
@@ -336,4 +336,15 @@ fn oracle_answers_for_the_corpus_lists() {
             "{lookup:?} {key}"
         );
     }
+}
+
+#[test]
+fn a_configured_cdb_path_reads_the_text_beside_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "k", b"a:1\n");
+    let (lists, problems) =
+        Lists::load(&[("etc/lists/k.cdb".to_string(), dir.path().join("k.cdb"))]);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(lists.find("etc/lists/k"), Some(0));
+    assert!(lists.lookup(0, Lookup::MatchKey, b"a", None));
 }
