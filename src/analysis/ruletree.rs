@@ -159,4 +159,6 @@ impl RuleTree {
 }
 
 #[cfg(test)]
+mod def_tests;
+#[cfg(test)]
 pub(crate) mod tests;

@@ -9,6 +9,7 @@
 
 pub mod decoders;
 pub mod def;
+pub mod fields;
 mod file;
 pub mod lists;
 mod ruleset;

@@ -68,6 +68,23 @@ fn model_imports_only_xml_and_pattern() {
 }
 
 #[test]
+fn rules_are_read_below_the_engine() {
+    // Decoder and rule definitions are data the engine runs; they never reach up
+    // into it (SPEC §8: pattern, rules, analysis, then simulate).
+    assert_no_import("rules", &["analysis", "simulate"]);
+}
+
+#[test]
+fn the_engine_is_pure_and_below_simulate() {
+    assert_no_import(
+        "analysis",
+        &[
+            "simulate", "session", "save", "load", "cli", "tui", "validate",
+        ],
+    );
+}
+
+#[test]
 fn library_layers_do_not_import_front_ends() {
     for dir in ["validate", "rules", "simulate"] {
         assert_no_import(dir, &["session", "cli", "tui"]);
@@ -93,7 +110,8 @@ fn load_serves_the_front_ends_and_imports_neither() {
 fn every_layer_checked_here_exists() {
     // A renamed layer would make its check pass vacuously.
     for dir in [
-        "xml", "pattern", "model", "validate", "rules", "simulate", "session", "save", "load.rs",
+        "xml", "pattern", "model", "validate", "rules", "analysis", "simulate", "session", "save",
+        "load.rs",
     ] {
         assert!(!sources_under(dir).is_empty(), "src/{dir} has no sources");
     }

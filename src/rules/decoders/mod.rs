@@ -12,10 +12,10 @@ mod tests;
 
 use std::path::{Path, PathBuf};
 
-use crate::analysis::{Category, StaticField};
 use crate::model::Severity;
 use crate::pattern::Expression;
 use crate::rules::Problem;
+use crate::rules::fields::{Category, StaticField};
 
 pub(crate) use read::ORDER_SIZE;
 pub use read::{JsonArray, JsonNull};

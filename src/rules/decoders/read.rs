@@ -4,9 +4,9 @@
 //! error (the daemon stops at the first error of a file).
 
 use super::{Offset, OrderField, Plugin};
-use crate::analysis::{Category, StaticField};
 use crate::model::Severity;
 use crate::pattern::Engine;
+use crate::rules::fields::{Category, StaticField};
 use crate::rules::vars::Vars;
 use crate::xml::{self, Document, ElementId};
 

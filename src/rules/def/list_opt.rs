@@ -5,8 +5,8 @@
 use super::file::Cx;
 use super::options::Flow;
 use super::{ListCond, ListField, RuleDef, RuleEnv};
-use crate::analysis::event::StaticField;
 use crate::pattern::{Engine, Expression};
+use crate::rules::fields::StaticField;
 use crate::rules::lists::Lookup;
 use crate::xml::ElementId;
 

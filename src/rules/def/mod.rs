@@ -1,7 +1,7 @@
 //! Full rule definitions (docs/analysis-rules.md "Reading a file", "Options"): every option and
 //! attribute of a `<rule>`, read the way `Rules_OP_ReadRules` does
 //! (`src/analysisd/rules.c`), with its patterns compiled, ready for the rule tree
-//! (`crate::analysis::ruletree`) and the matcher (`crate::analysis::rulematch`).
+//! (`analysis::ruletree`) and the matcher (`analysis::rulematch`).
 //!
 //! The binding loader (`super::load`) still reads its own subset: it must not fail on
 //! decoders or lists it cannot see.
@@ -16,7 +16,7 @@ mod post;
 
 use std::path::PathBuf;
 
-use crate::analysis::event::{Category, StaticField};
+use super::fields::{Category, StaticField};
 use crate::pattern::{Expression, IpList};
 use crate::rules::lists::{Lists, Lookup};
 
@@ -429,6 +429,3 @@ pub struct RuleEnv<'a> {
     /// The configured CDB lists.
     pub lists: &'a Lists,
 }
-
-#[cfg(test)]
-mod tests;

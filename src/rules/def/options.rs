@@ -8,8 +8,8 @@ use super::{
     CompiledRule, FieldCond, InfoDetail, InfoKind, IpCond, MAX_FIELDS, RuleDef, RuleEnv, Step,
     daytime,
 };
-use crate::analysis::event::Category;
 use crate::pattern::{Engine, Expression, IpList};
+use crate::rules::fields::Category;
 use crate::xml::ElementId;
 
 /// What one option did.
