@@ -252,95 +252,41 @@ fn is_valid_if_sid(s: &str) -> bool {
             .all(|b| b.is_ascii_digit() || b == b',' || b == b' ')
 }
 
-/// `OS_StrIsNum`: every byte a digit; the empty string passes.
-fn all_digits(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// The attributes, checked as `getattributes` does; `None` when one is fatal.
+/// The attributes, checked as `getattributes` does (the one reading of them, shared
+/// with the engine's rule definitions); `None` when one is fatal.
 fn read_attrs(
     cx: &Cx<'_>,
     id: ElementId,
     position: (usize, usize),
     out: &mut Read,
 ) -> Option<Attrs> {
-    let mut attrs = Attrs::default();
-    for a in &cx.doc.element(id).attrs {
-        let name = cx.doc.text(&a.name);
-        let value = cx.vars.apply(cx.doc.text(&a.value));
-        let value = value.as_ref();
-        if let Err(message) = read_attr(&mut attrs, name, value) {
+    let pairs: Vec<(String, String)> = cx
+        .doc
+        .element(id)
+        .attrs
+        .iter()
+        .map(|a| {
+            let value = cx.vars.apply(cx.doc.text(&a.value)).into_owned();
+            (cx.doc.text(&a.name).to_string(), value)
+        })
+        .collect();
+    match super::def::read_attributes(&pairs) {
+        Err(message) => {
             out.error(Some(position), message);
-            return None;
+            None
         }
-        if name.eq_ignore_ascii_case("noalert") && value != "0" && value != "1" {
-            out.push(
-                Some(position),
-                Severity::Warning,
-                "Invalid value for attribute 'noalert'".to_string(),
-            );
+        Ok(a) => {
+            for w in a.warnings {
+                out.push(Some(position), Severity::Warning, w);
+            }
+            Some(Attrs {
+                id: a.id,
+                level: a.level.and_then(|l| u8::try_from(l).ok()),
+                accuracy: Some(a.accuracy),
+                overwrite: a.overwrite,
+            })
         }
     }
-    Some(attrs)
-}
-
-fn read_attr(attrs: &mut Attrs, name: &str, value: &str) -> Result<(), String> {
-    let lower = name.to_ascii_lowercase();
-    match lower.as_str() {
-        "id" => {
-            if !(all_digits(value) && value.len() <= 6) {
-                return Err(format!(
-                    "rules_op: Invalid rule id: {value}. Must be integer (max 6 digits)"
-                ));
-            }
-            // sscanf("%6d") leaves the id unset on an empty value.
-            attrs.id = value.parse().ok();
-        }
-        "level" if all_digits(value) => {
-            let n = atoi_u64(value);
-            if n > 16 {
-                return Err(format!(
-                    "rules_op: Invalid level: {n}. Must be an integer between 0 and 16."
-                ));
-            }
-            attrs.level = Some(n as u8);
-        }
-        // A non-numeric level is silently ignored, then "no level" stops the rule.
-        "level" => {}
-        "accuracy" if all_digits(value) => {
-            attrs.accuracy = value.get(..4.min(value.len())).and_then(|v| v.parse().ok())
-        }
-        "frequency" if all_digits(value) && (2..=9999).contains(&atoi_u64(value)) => {}
-        "maxsize" | "timeframe" | "ignore" if all_digits(value) => {}
-        "accuracy" | "frequency" | "maxsize" | "timeframe" | "ignore" => {
-            return Err(format!(
-                "rules_op: Invalid {lower}: {value}. Must be integer"
-            ));
-        }
-        "noalert" => {}
-        "overwrite" => match value {
-            "yes" => attrs.overwrite = true,
-            "no" => attrs.overwrite = false,
-            _ => {
-                return Err(format!(
-                    "rules_op: Invalid overwrite: {value}. Can only by 'yes' or 'no'."
-                ));
-            }
-        },
-        _ => {
-            return Err(format!(
-                "rules_op: Invalid attribute \"{name}\". Only id, level, maxsize, accuracy, noalert, ignore, frequency and timeframe are allowed."
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// `atoi` on a string already known to be digits (saturating).
-fn atoi_u64(s: &str) -> u64 {
-    s.bytes().fold(0u64, |n, b| {
-        n.saturating_mul(10).saturating_add(u64::from(b - b'0'))
-    })
 }
 
 #[cfg(test)]

@@ -3,19 +3,19 @@
 
 /// The attributes as read; `None` where absent.
 #[derive(Debug, Default)]
-pub(super) struct Attrs {
-    pub(super) id: Option<u32>,
-    pub(super) level: Option<u32>,
+pub(in crate::rules) struct Attrs {
+    pub(in crate::rules) id: Option<u32>,
+    pub(in crate::rules) level: Option<u32>,
     pub(super) maxsize: u32,
     pub(super) timeframe: Option<u32>,
     /// Stored value: the attribute minus 2.
     pub(super) frequency: u32,
-    pub(super) accuracy: u32,
+    pub(in crate::rules) accuracy: u32,
     pub(super) noalert: bool,
     pub(super) ignore_time: u32,
-    pub(super) overwrite: bool,
+    pub(in crate::rules) overwrite: bool,
     /// Warnings met (the rule is still read).
-    pub(super) warnings: Vec<String>,
+    pub(in crate::rules) warnings: Vec<String>,
 }
 
 /// `OS_StrIsNum`: every byte a digit (the empty string passes).
@@ -45,7 +45,7 @@ pub(super) fn atoi(value: &str) -> u64 {
 
 /// Reads every attribute; `Err(message)` is fatal for the file ("Invalid attribute
 /// for rule.").
-pub(super) fn read(attrs: &[(String, String)]) -> Result<Attrs, String> {
+pub(in crate::rules) fn read(attrs: &[(String, String)]) -> Result<Attrs, String> {
     let mut out = Attrs {
         accuracy: 1,
         ..Attrs::default()

@@ -7,6 +7,7 @@
 //! decoders or lists it cannot see.
 
 mod attrs;
+pub(super) use attrs::read as read_attributes;
 mod context_opts;
 mod daytime;
 mod file;
