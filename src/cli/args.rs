@@ -100,7 +100,9 @@ pub enum Cmd {
     Set {
         /// The configuration file.
         file: PathBuf,
-        /// The block: response:N, command:NAME or command#N (the N-th command).
+        /// The block: response:N, command:NAME, command#N (the N-th command),
+        /// response[FIELD=VALUE,...] or command[FIELD=VALUE,...] (every listed field as
+        /// written; quote a value holding ',' or ']' in "...").
         #[arg(value_name = "SEL")]
         sel: String,
         /// The fields to set.
@@ -114,7 +116,9 @@ pub enum Cmd {
     Unset {
         /// The configuration file.
         file: PathBuf,
-        /// The block: response:N, command:NAME or command#N (the N-th command).
+        /// The block: response:N, command:NAME, command#N (the N-th command),
+        /// response[FIELD=VALUE,...] or command[FIELD=VALUE,...] (every listed field as
+        /// written; quote a value holding ',' or ']' in "...").
         #[arg(value_name = "SEL")]
         sel: String,
         /// The fields to remove.
@@ -134,7 +138,9 @@ pub enum Cmd {
     Rm {
         /// The configuration file.
         file: PathBuf,
-        /// The block: response:N, command:NAME or command#N (the N-th command).
+        /// The block: response:N, command:NAME, command#N (the N-th command),
+        /// response[FIELD=VALUE,...] or command[FIELD=VALUE,...] (every listed field as
+        /// written; quote a value holding ',' or ']' in "...").
         #[arg(value_name = "SEL")]
         sel: String,
         /// Edit options.
@@ -156,6 +162,9 @@ pub enum AddWhat {
         /// Edit options.
         #[command(flatten)]
         edit: EditArgs,
+        /// Change nothing (exit 0, "changed": false) when a command of this name exists.
+        #[arg(long)]
+        if_absent: bool,
     },
     /// An <active-response>, after the last one (or at the end of its command's root).
     Response {
@@ -167,6 +176,11 @@ pub enum AddWhat {
         /// Edit options.
         #[command(flatten)]
         edit: EditArgs,
+        /// Change nothing (exit 0, "changed": false) when a response with the same
+        /// identity exists: command, location, agent_id, level, rules_group, rules_id as
+        /// analysisd reads them.
+        #[arg(long)]
+        if_absent: bool,
     },
 }
 
@@ -189,6 +203,10 @@ pub struct EditArgs {
     /// restore the previous content when it fails.
     #[arg(long, value_name = "CMD")]
     pub verify: Option<String>,
+    /// With a content selector (response[...], command[...]): edit every block it
+    /// matches (without it, a selector that matches several blocks is refused).
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// `simulate FILE [--rule ID | --alerts FILE] [--agent ID] [--srcip IP] [--user NAME]

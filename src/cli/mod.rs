@@ -96,12 +96,18 @@ fn run(args: Args) -> anyhow::Result<i32> {
             edit,
         }) => edit::unset(common, file, sel, fields, edit),
         Some(Cmd::Add { what }) => match what {
-            AddWhat::Command { file, fields, edit } => {
-                edit::add(common, file, fields, edit, EditOp::AddCommand)
-            }
-            AddWhat::Response { file, fields, edit } => {
-                edit::add(common, file, fields, edit, EditOp::AddResponse)
-            }
+            AddWhat::Command {
+                file,
+                fields,
+                edit,
+                if_absent,
+            } => edit::add(common, file, fields, edit, EditOp::AddCommand, *if_absent),
+            AddWhat::Response {
+                file,
+                fields,
+                edit,
+                if_absent,
+            } => edit::add(common, file, fields, edit, EditOp::AddResponse, *if_absent),
         },
         Some(Cmd::Rm { file, sel, edit }) => edit::rm(common, file, sel, edit),
         Some(Cmd::Simulate(sim)) => simulate::simulate(common, sim),

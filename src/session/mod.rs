@@ -8,6 +8,7 @@
 mod apply;
 mod check;
 mod op;
+mod select;
 mod shift;
 
 use std::rc::Rc;
@@ -17,6 +18,7 @@ use crate::xml::{self, Document};
 
 pub use check::{BlockKind, FieldProblem, defined_agent_problem, field_problem, unset_problem};
 pub use op::{Change, EditError, EditOp, Selector};
+pub use select::{Kind, Pattern};
 pub use shift::{Shift, new_errors, new_findings, renumber};
 
 /// One undo step: the splice sets of one [`EditOp`], in the order applied.
@@ -227,6 +229,19 @@ impl Session {
         after: &'a [Diagnostic],
     ) -> Vec<&'a Diagnostic> {
         shift::new_findings(before, after, &self.path)
+    }
+
+    /// The selectors of the blocks `sel` names, one per block, by position
+    /// (`response:N`, `command#N`): a content selector may name none or several;
+    /// the others name one (or refuse as [`Session::apply`] would).
+    pub fn select(&self, sel: &Selector) -> Result<Vec<Selector>, EditError> {
+        apply::select(&self.doc, &self.config, sel)
+    }
+
+    /// The block already there that the `add` of `op` would duplicate (same command
+    /// name; same response identity as analysisd reads it under `profile`).
+    pub fn existing(&self, op: &EditOp, profile: crate::model::Profile) -> Option<Selector> {
+        select::existing(&self.config, op, profile)
     }
 
     /// The form-field problems of `op`'s values (SPEC §3 table), checked against the

@@ -48,6 +48,15 @@ impl App {
                 BlockRef::Command(c.map_or(1, |c| c.index))
             }
             Selector::CommandAt(n) => BlockRef::Command(*n),
+            Selector::Match(_) => match self
+                .session
+                .select(sel)
+                .ok()
+                .and_then(|v| v.first().cloned())
+            {
+                Some(one @ (Selector::Response(_) | Selector::CommandAt(_))) => self.block_of(&one),
+                _ => BlockRef::Command(1),
+            },
         }
     }
 

@@ -4,6 +4,7 @@ mod architecture;
 mod check_corpus;
 mod cli_check;
 mod cli_edit;
+mod cli_idem;
 mod corpus;
 mod dialect;
 mod edit;

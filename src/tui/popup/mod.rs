@@ -103,7 +103,7 @@ impl Popup {
                 .responses
                 .get(n - 1)
                 .map(|r| doc.element(r.element).span.start),
-            Selector::Command(_) | Selector::CommandAt(_) => None,
+            Selector::Command(_) | Selector::CommandAt(_) | Selector::Match(_) => None,
         };
         let mut seen = Vec::new();
         let mut choices = Vec::new();
@@ -329,7 +329,7 @@ fn location_chosen(sel: Selector, value: &str, ctx: &Ctx<'_>) -> Vec<Msg> {
             .get(n - 1)
             .and_then(|r| r.value("agent_id"))
             .is_some_and(|a| !a.is_empty()),
-        Selector::Command(_) | Selector::CommandAt(_) => true,
+        Selector::Command(_) | Selector::CommandAt(_) | Selector::Match(_) => true,
     };
     if value == "defined-agent" && !has_agent {
         out.push(Msg::EditField("agent_id"));
