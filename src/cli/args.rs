@@ -147,6 +147,19 @@ pub enum Cmd {
         #[command(flatten)]
         edit: EditArgs,
     },
+    /// Make the file hold a desired state (JSON: {"commands": [...], "responses":
+    /// [...]}, each block with "state": "present" or "absent" and the fields of
+    /// `list --format json`): a present block found by identity gets its fields set,
+    /// one not found is added, an absent one removed. Running it twice changes nothing.
+    Apply {
+        /// The configuration file.
+        file: PathBuf,
+        /// The desired state (a JSON file, or - for stdin).
+        state: PathBuf,
+        /// Edit options.
+        #[command(flatten)]
+        edit: EditArgs,
+    },
 }
 
 /// `add command` / `add response`.
@@ -187,8 +200,8 @@ pub enum AddWhat {
 /// Options of the edit commands (SPEC §2).
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct EditArgs {
-    /// Write nothing; report what would change.
-    #[arg(long)]
+    /// Write nothing; report what would change (--check, as in Ansible, is the same).
+    #[arg(long, visible_alias = "check")]
     pub dry_run: bool,
     /// Print a unified diff of the change.
     #[arg(long)]

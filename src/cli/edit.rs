@@ -130,7 +130,7 @@ fn shown(sel: &Selector) -> String {
 }
 
 /// What an edit command will do, decided on the file as read.
-enum Plan {
+pub(super) enum Plan {
     /// These edits, in order.
     Ops(Vec<EditOp>),
     /// Nothing (the file already is as asked); the reason, for stderr.
@@ -190,7 +190,7 @@ fn assignment(a: &str) -> Result<(String, String), Failure> {
 }
 
 /// Refusals are exit 1; mistakes in the command line are exit 2 (SPEC §2).
-fn edit_failure(e: EditError) -> Failure {
+pub(super) fn edit_failure(e: EditError) -> Failure {
     match e {
         EditError::BadSelector(_)
         | EditError::UnknownField { .. }
@@ -245,7 +245,7 @@ fn new_block_problems(
 }
 
 /// Loads the file, asks `plan` what to do on it, applies, validates and saves.
-fn run(
+pub(super) fn run(
     common: &Common,
     file: &Path,
     edit: &EditArgs,

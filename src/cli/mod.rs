@@ -3,6 +3,7 @@
 //! Exit codes: 0 success (or warnings only), 1 errors found / edit refused, 2 I/O or
 //! usage error. A closed pipe (`| head`) is not an error.
 
+mod apply;
 mod args;
 mod check;
 mod edit;
@@ -111,6 +112,7 @@ fn run(args: Args) -> anyhow::Result<i32> {
         },
         Some(Cmd::Rm { file, sel, edit }) => edit::rm(common, file, sel, edit),
         Some(Cmd::Simulate(sim)) => simulate::simulate(common, sim),
+        Some(Cmd::Apply { file, state, edit }) => apply::apply(common, file, state, edit),
         Some(Cmd::Demo) => editor(common, None),
         Some(Cmd::Edit(words)) => match words.as_slice() {
             [file] => editor(common, Some(std::path::Path::new(file))),

@@ -2,6 +2,7 @@
 
 mod architecture;
 mod check_corpus;
+mod cli_apply;
 mod cli_check;
 mod cli_edit;
 mod cli_idem;
