@@ -160,6 +160,18 @@ pub enum Cmd {
         #[command(flatten)]
         edit: EditArgs,
     },
+    /// Put a hidden backup back (through the same safe save): generation N, 1 (the
+    /// default) being the newest, .NAME.ossec-ar.bak; then .bak.2, .bak.3.
+    Restore {
+        /// The configuration file.
+        file: PathBuf,
+        /// Which generation (1 = newest).
+        #[arg(value_name = "N", default_value_t = 1)]
+        generation: usize,
+        /// Edit options.
+        #[command(flatten)]
+        edit: EditArgs,
+    },
 }
 
 /// `add command` / `add response`.
@@ -220,6 +232,10 @@ pub struct EditArgs {
     /// matches (without it, a selector that matches several blocks is refused).
     #[arg(long)]
     pub all: bool,
+    /// How many generations of hidden backups to keep (.NAME.ossec-ar.bak, .bak.2, …,
+    /// newest first); 0 keeps none.
+    #[arg(long, value_name = "N", default_value_t = crate::save::DEFAULT_BACKUPS)]
+    pub backups: usize,
 }
 
 /// `simulate FILE [--rule ID | --alerts FILE] [--agent ID] [--srcip IP] [--user NAME]

@@ -410,6 +410,7 @@ impl Report<'_> {
         let opts = SaveOptions {
             no_backup: edit.no_backup,
             verify: edit.verify.clone(),
+            backups: edit.backups,
         };
         save::save(self.file, loaded.doc.source(), self.session.source(), &opts).map_err(
             |e| match e {

@@ -8,6 +8,7 @@ mod args;
 mod check;
 mod edit;
 mod output;
+mod restore;
 mod simulate;
 
 use std::io::Write;
@@ -113,6 +114,11 @@ fn run(args: Args) -> anyhow::Result<i32> {
         Some(Cmd::Rm { file, sel, edit }) => edit::rm(common, file, sel, edit),
         Some(Cmd::Simulate(sim)) => simulate::simulate(common, sim),
         Some(Cmd::Apply { file, state, edit }) => apply::apply(common, file, state, edit),
+        Some(Cmd::Restore {
+            file,
+            generation,
+            edit,
+        }) => restore::restore(common, file, *generation, edit),
         Some(Cmd::Demo) => editor(common, None),
         Some(Cmd::Edit(words)) => match words.as_slice() {
             [file] => editor(common, Some(std::path::Path::new(file))),

@@ -20,13 +20,29 @@ use std::path::{Path, PathBuf};
 use temp::{HiddenTemp, crash_point, sync_dir};
 
 /// How to save.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SaveOptions {
     /// Do not keep the previous content as `.NAME.ossec-ar.bak`.
     pub no_backup: bool,
     /// A shell command run after the write (e.g. `/var/ossec/bin/wazuh-analysisd -t`);
     /// when it fails, the previous content is put back.
     pub verify: Option<String>,
+    /// How many generations of backups to keep (`.NAME.ossec-ar.bak` the newest, then
+    /// `.bak.2`, `.bak.3`…); 0 keeps none, like `no_backup`.
+    pub backups: usize,
+}
+
+/// Backup generations kept unless asked otherwise.
+pub const DEFAULT_BACKUPS: usize = 3;
+
+impl Default for SaveOptions {
+    fn default() -> SaveOptions {
+        SaveOptions {
+            no_backup: false,
+            verify: None,
+            backups: DEFAULT_BACKUPS,
+        }
+    }
 }
 
 /// What a save did.
@@ -188,15 +204,16 @@ pub fn save(
     if on_disk != expected_original.as_bytes() {
         return Err(SaveError::ChangedOnDisk { path: target });
     }
-    let backup = match opts.no_backup {
+    let no_backup = opts.no_backup || opts.backups == 0;
+    let backup = match no_backup {
         true => None,
-        false => Some(write_backup(&orig, &on_disk)?),
+        false => Some(write_backup(&orig, &on_disk, opts.backups)?),
     };
     crash_point("backup");
-    let in_place = replace(&orig, new_text.as_bytes(), opts.no_backup)?;
+    let in_place = replace(&orig, new_text.as_bytes(), no_backup)?;
     crash_point("replaced");
     let verify_output = match &opts.verify {
-        Some(cmd) => Some(verify(cmd, &orig, &on_disk, opts.no_backup)?),
+        Some(cmd) => Some(verify(cmd, &orig, &on_disk, no_backup)?),
         None => None,
     };
     Ok(SaveOutcome {
@@ -239,10 +256,38 @@ pub fn backup_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.ossec-ar.bak"))
 }
 
+/// The hidden backup of generation `n` (1: the newest, `.NAME.ossec-ar.bak`; then
+/// `.NAME.ossec-ar.bak.2`, …).
+pub fn backup_generation(target: &Path, n: usize) -> PathBuf {
+    let newest = backup_path(target);
+    if n <= 1 {
+        return newest;
+    }
+    let mut name = newest.into_os_string();
+    name.push(format!(".{n}"));
+    PathBuf::from(name)
+}
+
 /// Writes the previous content to the hidden backup, atomically, with the original's
-/// owner and mode.
-fn write_backup(orig: &Original, bytes: &[u8]) -> Result<PathBuf, SaveError> {
-    let path = backup_path(&orig.target);
+/// owner and mode, after moving the older generations one step down (`.bak` to
+/// `.bak.2`, …) and dropping those beyond `keep`.
+fn write_backup(orig: &Original, bytes: &[u8], keep: usize) -> Result<PathBuf, SaveError> {
+    let generation = |n| backup_generation(&orig.target, n);
+    // Generations beyond `keep` (left by a run that kept more): the oldest go first.
+    let mut extra = keep;
+    while generation(extra + 1).exists() {
+        extra += 1;
+    }
+    for n in (keep..=extra).rev().filter(|n| *n >= 1) {
+        let _ = fs::remove_file(generation(n));
+    }
+    for n in (1..keep).rev() {
+        let from = generation(n);
+        if from.exists() {
+            fs::rename(&from, generation(n + 1)).map_err(io_err("rotate the backup", &from))?;
+        }
+    }
+    let path = generation(1);
     write_hidden_copy(orig, bytes, &path)?;
     Ok(path)
 }

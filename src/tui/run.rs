@@ -197,6 +197,7 @@ fn write(path: &Path, expected: &str, text: &str, backup: bool) -> SaveResult {
     let opts = SaveOptions {
         no_backup: !backup,
         verify: None,
+        ..SaveOptions::default()
     };
     match save::save(path, expected, text, &opts) {
         Ok(outcome) => SaveResult::Saved {

@@ -181,3 +181,61 @@ fn add_command_if_absent_goes_by_name() {
         "without --if-absent a taken name is refused"
     );
 }
+
+/// The hidden backup of generation `n` beside the case's file.
+fn generation(c: &Case, n: usize) -> std::path::PathBuf {
+    let base = c.dir.path().join(".ossec.conf.ossec-ar.bak");
+    match n {
+        1 => base,
+        n => std::path::PathBuf::from(format!("{}.{n}", base.display())),
+    }
+}
+
+#[test]
+fn three_saves_leave_three_generations_and_restore_brings_the_first_back() {
+    let c = Case::new();
+    let first = c.text();
+    let mut contents = vec![first.clone()];
+    for t in ["1", "2", "3", "4"] {
+        let o = c.run(&["set"], &["response:1", &format!("timeout={t}")]);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        contents.push(c.text());
+    }
+    // Four saves, three kept: .bak is the content before the last save.
+    for n in 1..=3 {
+        let kept = std::fs::read_to_string(generation(&c, n)).expect("generation");
+        assert_eq!(kept, contents[4 - n], "generation {n}");
+    }
+    assert!(!generation(&c, 4).exists(), "only three are kept");
+    assert_eq!(crate::save::visible(c.dir.path()), ["ossec.conf"]);
+    let o = c.run(&["restore"], &["3"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(c.text(), contents[1], "generation 3 byte for byte");
+    // The restore is a save too: what it replaced is now the newest backup.
+    assert_eq!(
+        std::fs::read_to_string(generation(&c, 1)).expect("read"),
+        contents[4]
+    );
+    let o = c.run(&["restore"], &["9"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("no backup 9 of ossec.conf"), "{}", err(&o));
+    let o = c.run(&["set"], &["response:1", "timeout=5", "--backups", "1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(generation(&c, 1).exists() && !generation(&c, 2).exists());
+}
+
+#[test]
+fn restore_of_the_newest_backup_undoes_the_last_edit() {
+    let c = Case::new();
+    let o = c.run(&["set"], &["response:1", "timeout=60"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let o = c.run(&["restore"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(c.text(), fixture());
+    let stamp = c.stamp();
+    // The newest backup now holds the edit; restoring the same content again is no change.
+    let o = c.run(&["restore"], &["2", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(json(&o)["changed"], false);
+    assert_eq!(c.stamp(), stamp);
+}

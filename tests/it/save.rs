@@ -103,6 +103,7 @@ fn no_backup_leaves_only_the_file() {
     let o = SaveOptions {
         no_backup: true,
         verify: None,
+        ..SaveOptions::default()
     };
     let out = save(&p, OLD, NEW, &o).expect("save");
     assert_eq!(out.backup, None);
@@ -169,12 +170,14 @@ fn verify_sees_the_new_file_and_a_failure_puts_the_old_one_back() {
     let ok = SaveOptions {
         no_backup: false,
         verify: Some(check),
+        ..SaveOptions::default()
     };
     let out = save(&p, OLD, NEW, &ok).expect("verified");
     assert_eq!(out.verify_output.as_deref(), Some("checked\n"));
     let fail = SaveOptions {
         no_backup: true,
         verify: Some("echo 'analysisd: Configuration error' >&2; exit 3".into()),
+        ..SaveOptions::default()
     };
     let e = save(&p, NEW, OLD, &fail).expect_err("verify fails");
     let SaveError::VerifyFailed { output, .. } = &e else {
@@ -350,6 +353,7 @@ fn a_bind_mounted_file_is_rewritten_in_place_after_a_backup() {
     let no_backup = SaveOptions {
         no_backup: true,
         verify: None,
+        ..SaveOptions::default()
     };
     save(&p, NEW, OLD, &no_backup).expect("save");
     assert_eq!(fs::read_to_string(&outside).expect("read"), OLD);
@@ -439,6 +443,7 @@ fn a_full_disk_during_an_in_place_rewrite_puts_the_previous_content_back() {
     let no_backup = SaveOptions {
         no_backup: true,
         verify: None,
+        ..SaveOptions::default()
     };
     for (opts, files) in [(opts(), 2), (no_backup, 2)] {
         let e = save(&p, &old, &new, &opts).expect_err("no room for the new content");
