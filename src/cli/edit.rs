@@ -251,6 +251,12 @@ pub(super) fn run(
     edit: &EditArgs,
     plan: impl FnOnce(&Session, Profile) -> Result<Plan, Failure>,
 ) -> anyhow::Result<i32> {
+    // Held from the read to the write: no other ossec-ar edits in between. A dry run
+    // writes nothing and needs none.
+    let _lock = match edit.dry_run {
+        true => None,
+        false => output::edit_lock(file).or_else(|f| refused(common, f))?,
+    };
     let loaded = output::load(common, file)?;
     let original = Session::new(loaded.doc.source().to_string());
     let mut session = original.clone();
@@ -261,12 +267,7 @@ pub(super) fn run(
     let applied = match planned {
         Ok(Ok(a)) => a,
         Ok(Err(why)) => return unchanged(common, file, &loaded, Some(&why)),
-        Err(f) => {
-            if common.format == Format::Json && f.code != super::EXIT_USAGE {
-                print_json(json!({"changed": false, "written": false, "refused": f.message}))?;
-            }
-            return Err(f.into());
-        }
+        Err(f) => return refused(common, f),
     };
     if !session.is_modified() {
         return unchanged(common, file, &loaded, None);
@@ -291,6 +292,14 @@ pub(super) fn run(
         renamed: &applied.renamed,
     };
     report.finish(common, &loaded, edit)
+}
+
+/// Ends with a refusal (or a usage error), which JSON output reports on stdout too.
+fn refused<T>(common: &Common, f: Failure) -> anyhow::Result<T> {
+    if common.format == Format::Json && f.code != super::EXIT_USAGE {
+        print_json(json!({"changed": false, "written": false, "refused": f.message}))?;
+    }
+    Err(f.into())
 }
 
 /// Nothing to write: the file is left alone (not even opened for writing).

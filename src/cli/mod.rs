@@ -159,7 +159,11 @@ fn editor(common: &Common, file: Option<&std::path::Path>) -> anyhow::Result<i32
         );
     }
     let ended = match file {
-        Some(_) => crate::tui::run(&opts)?,
+        Some(f) => {
+            // One editor per file, for the whole session (released when it ends).
+            let _lock = output::edit_lock(f)?;
+            crate::tui::run(&opts)?
+        }
         None => {
             let (ended, dir) = crate::tui::demo(&opts)?;
             println!(

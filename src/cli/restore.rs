@@ -21,6 +21,10 @@ pub(super) fn restore(
     if generation == 0 {
         return Err(Failure::usage("backup generations count from 1 (the newest)").into());
     }
+    let _lock = match edit.dry_run {
+        true => None,
+        false => super::output::edit_lock(file)?,
+    };
     let current = super::output::read_text(file)?;
     let target = std::fs::canonicalize(file)
         .map_err(|e| Failure::usage(format!("cannot resolve {}: {e}", file.display())))?;

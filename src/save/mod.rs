@@ -1,5 +1,5 @@
 //! The safe save of SPEC §4 (reference `ecosystem.md` §5.2): nothing written when
-//! nothing changed; an advisory lock; refuse when the file changed since it was read;
+//! nothing changed; the editor's lock (`lock`, a file of our own); refuse when the file changed since it was read;
 //! a hidden backup; a hidden temporary file created exclusively with mode 0600,
 //! written and synced, given the original's owner and mode, renamed over the real
 //! target of a symlink, then the directory synced; an in-place rewrite after the
@@ -10,6 +10,7 @@
 //! Never creates a visible file beside the target: Wazuh's remoted pushes every
 //! non-hidden file of `etc/shared/<group>/` to agents.
 
+pub mod lock;
 mod temp;
 
 use std::fs::{self, File};
@@ -70,11 +71,13 @@ pub enum SaveError {
         /// The file.
         path: PathBuf,
     },
-    /// Another ossec-ar holds the lock.
-    #[error("{} is being saved by another ossec-ar; try again later", path.display())]
+    /// Another ossec-ar holds the lock of the file (`lock`).
+    #[error("{why}")]
     Busy {
         /// The file.
         path: PathBuf,
+        /// Who holds it and what to do, as [`lock::LockError`] says it.
+        why: String,
     },
     /// A directory, a device…
     #[error("{} is not a regular file", path.display())]
@@ -192,11 +195,17 @@ pub fn save(
     let target = fs::canonicalize(path).map_err(io_err("resolve", path))?;
     let mut file = File::open(&target).map_err(io_err("open", &target))?;
     let orig = original(&file, &target)?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => return Err(SaveError::Busy { path: target }),
-        Err(fs::TryLockError::Error(e)) => return Err(io_err("lock", &target)(e)),
-    }
+    // Our own lock file, never a lock on the target that other programs would meet.
+    let _lock = match lock::held_here(&target) {
+        true => None,
+        false => lock::acquire(&target).map_err(|e| match e {
+            lock::LockError::Held { .. } => SaveError::Busy {
+                path: target.clone(),
+                why: e.to_string(),
+            },
+            lock::LockError::Io { source, .. } => io_err("lock", &target)(source),
+        })?,
+    };
     crash_point("locked");
     let mut on_disk = Vec::new();
     file.read_to_end(&mut on_disk)

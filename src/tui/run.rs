@@ -99,6 +99,8 @@ fn watch_signals(stop: Arc<AtomicBool>) -> anyhow::Result<()> {
             stop.store(true, Ordering::Relaxed);
             std::thread::sleep(Duration::from_millis(750));
             leave();
+            // exit() runs no destructors: the editor's lock file goes by hand.
+            super::save::lock::release_all();
             // Not eprintln!: it panics when the terminal is gone, which would end
             // this thread instead of the process.
             let _ = writeln!(std::io::stderr(), "{}", super::strings::STOPPED_BY_SIGNAL);

@@ -239,3 +239,43 @@ fn restore_of_the_newest_backup_undoes_the_last_edit() {
     assert_eq!(json(&o)["changed"], false);
     assert_eq!(c.stamp(), stamp);
 }
+
+#[test]
+fn an_edit_while_another_ossec_ar_edits_is_refused_with_the_holder() {
+    let c = Case::new();
+    let target = std::fs::canonicalize(&c.path).expect("resolve");
+    let lock = ossec_ar::save::lock::acquire(&target)
+        .expect("free")
+        .expect("lock file made");
+    let me = std::process::id();
+    for (cmd, args) in [
+        (&["set"][..], &["response:1", "timeout=60"][..]),
+        (&["rm"][..], &["command:unused"][..]),
+        (&["add", "command"][..], &["name=x", "executable=x"][..]),
+        (&["restore"][..], &[][..]),
+    ] {
+        let o = c.run(cmd, args);
+        assert_eq!(o.status.code(), Some(1), "{cmd:?}: {}", err(&o));
+        let e = err(&o);
+        assert!(
+            e.contains("is being edited by another ossec-ar (pid ")
+                && e.contains(&format!("(kill {me})")),
+            "{e}"
+        );
+    }
+    assert_eq!(c.text(), fixture());
+    // Reading is never blocked, nor is a dry run.
+    assert_eq!(c.run(&["list"], &[]).status.code(), Some(0));
+    assert!(c.run(&["check"], &[]).status.code().is_some_and(|c| c < 2));
+    let o = c.run(&["set"], &["response:1", "timeout=60", "--dry-run"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    drop(lock);
+    let o = c.run(&["set"], &["response:1", "timeout=60"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let hidden: Vec<String> = std::fs::read_dir(c.dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".lock"))
+        .collect();
+    assert_eq!(hidden, Vec::<String>::new(), "no lock file left behind");
+}

@@ -153,12 +153,37 @@ fn a_second_saver_finds_the_file_busy() {
     let d = tempfile::tempdir().expect("tempdir");
     let p = d.path().join("ossec.conf");
     fs::write(&p, OLD).expect("write");
-    let held = fs::File::open(&p).expect("open");
+    let target = fs::canonicalize(&p).expect("resolve");
+    // Another ossec-ar: its lock file, locked through another open file.
+    let held = fs::File::create(ossec_ar::save::lock::lock_path(&target)).expect("create");
     held.lock().expect("lock");
     let e = save(&p, OLD, NEW, &opts()).expect_err("busy");
     assert!(matches!(e, SaveError::Busy { .. }), "{e}");
+    assert!(
+        e.to_string()
+            .contains("is being edited by another ossec-ar"),
+        "{e}"
+    );
     drop(held);
     assert_eq!(fs::read_to_string(&p).expect("read"), OLD);
+}
+
+/// The lock is a file of our own: a program that locks ossec.conf itself neither
+/// blocks a save nor is blocked by one, and no lock file is left after the save.
+#[test]
+fn a_lock_on_the_file_itself_is_not_ours() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let p = d.path().join("ossec.conf");
+    fs::write(&p, OLD).expect("write");
+    let other = fs::File::open(&p).expect("open");
+    other.lock().expect("another program's lock");
+    save(&p, OLD, NEW, &opts()).expect("saved all the same");
+    assert_eq!(fs::read_to_string(&p).expect("read"), NEW);
+    let names: Vec<String> = fs::read_dir(d.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.ends_with(".lock")), "{names:?}");
 }
 
 #[test]
