@@ -147,10 +147,13 @@ pub enum Cmd {
         #[command(flatten)]
         edit: EditArgs,
     },
-    /// Make the file hold a desired state (JSON: {"commands": [...], "responses":
-    /// [...]}, each block with "state": "present" or "absent" and the fields of
-    /// `list --format json`): a present block found by identity gets its fields set,
-    /// one not found is added, an absent one removed. Running it twice changes nothing.
+    /// Make the file hold a desired state; running it twice changes nothing.
+    ///
+    /// STATE is JSON: {"commands": [...], "responses": [...]}, each block with
+    /// "state": "present" (default) or "absent" and the fields of `list --format json`.
+    /// A present block found by identity (a command by name; a response by command,
+    /// location, agent_id, level, rules_group, rules_id) gets its fields set (null
+    /// removes one), one not found is added, an absent one removed.
     Apply {
         /// The configuration file.
         file: PathBuf,
@@ -160,8 +163,10 @@ pub enum Cmd {
         #[command(flatten)]
         edit: EditArgs,
     },
-    /// Put a hidden backup back (through the same safe save): generation N, 1 (the
-    /// default) being the newest, .NAME.ossec-ar.bak; then .bak.2, .bak.3.
+    /// Put a hidden backup back, through the same safe save.
+    ///
+    /// Generation N: 1 (the default) is the newest, .NAME.ossec-ar.bak; then .bak.2,
+    /// .bak.3.
     Restore {
         /// The configuration file.
         file: PathBuf,
