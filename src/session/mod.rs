@@ -7,6 +7,7 @@
 
 mod apply;
 mod check;
+pub mod merge;
 mod op;
 mod select;
 mod shift;
@@ -198,6 +199,20 @@ impl Session {
             .context_radius(3)
             .header(label, label)
             .to_string()
+    }
+
+    /// Re-applies the edits made since the text was read (or last saved) onto
+    /// `theirs`, what the file holds now that someone else changed it: a three-way
+    /// merge by lines ([`merge::merge`]). Afterwards `theirs` is the original, so the
+    /// diff is against it; the undo history is dropped, as its splices are positions in
+    /// the old text. On conflicts nothing changes.
+    pub fn rebase(&mut self, theirs: String) -> Result<(), Vec<merge::Conflict>> {
+        let merged = merge::merge(&self.original, self.source(), &theirs)?;
+        self.original = theirs;
+        self.set_doc(xml::parse(&merged));
+        self.undo.clear();
+        self.redo.clear();
+        Ok(())
     }
 
     /// After a save: the text on disk becomes the original (the history is kept).

@@ -29,6 +29,8 @@ pub enum Event {
     Saved(SaveResult),
     /// The file as re-read for [`Effect::Reload`], or why it could not be.
     Reloaded(Result<String, String>),
+    /// The file as re-read for [`Effect::Merge`], or why it could not be.
+    Merged(Result<String, String>),
 }
 
 /// How a save ended.
@@ -66,6 +68,8 @@ pub enum Effect {
     },
     /// Re-read the file, dropping the edits.
     Reload,
+    /// Re-read the file, to replay the edits onto it.
+    Merge,
 }
 
 /// Which pane has the keys when no popup is open.
@@ -301,6 +305,7 @@ impl App {
             }
             Event::Saved(r) => self.saved(r),
             Event::Reloaded(r) => self.reloaded(r),
+            Event::Merged(r) => self.merged(r),
         };
         let effects = self.process(msgs);
         // The line of file-level findings takes a row of the list.

@@ -193,6 +193,30 @@ impl App {
         }
     }
 
+    /// Replays the edits onto the file as re-read; on success the findings of their
+    /// version become the base (only errors the edits add block) and the diff opens.
+    pub(super) fn merged(&mut self, r: Result<String, String>) -> Vec<Msg> {
+        let theirs = match r {
+            Ok(t) => t,
+            Err(why) => return vec![Msg::Close, Msg::Error(why)],
+        };
+        let mut merged = self.session.clone();
+        if let Err(conflicts) = merged.rebase(theirs.clone()) {
+            return vec![Msg::Error(s::merge_conflicts(&conflicts))];
+        }
+        // Their version's findings, computed the way the current ones are.
+        self.session = Session::new(theirs);
+        self.revision += 1;
+        self.refresh();
+        self.base_diags = self.diags.clone();
+        self.session = merged;
+        self.revision += 1;
+        self.refresh();
+        let mut out = vec![Msg::Close, Msg::Info(s::MERGED.into())];
+        out.extend(self.start_save());
+        out
+    }
+
     pub(super) fn reloaded(&mut self, r: Result<String, String>) -> Vec<Msg> {
         match r {
             Ok(text) => {

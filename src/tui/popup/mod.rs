@@ -205,6 +205,7 @@ impl Popup {
             Popup::Preview(p) => p.handle(a, ctx),
             Popup::External => match a {
                 Some(Action::Reload) => vec![Msg::Effect(Effect::Reload)],
+                Some(Action::Merge) => vec![Msg::Effect(Effect::Merge)],
                 Some(Action::WriteAnyway) => vec![Msg::Effect(Effect::SaveOverwrite {
                     text: ctx.session.source().to_string(),
                 })],
