@@ -380,7 +380,7 @@ fn unset(txn: &mut Txn, sel: &Selector, field: &str) -> Result<Change, EditError
     }
     Ok(Change {
         changed: true,
-        shift: Some(block.shift(true)),
+        shift: None,
         ..Change::default()
     })
 }

@@ -366,6 +366,21 @@ mod tests {
         assert_eq!(s.source(), SRC, "one undo takes both back");
     }
 
+    /// Regression: removing a field was recorded as removing its block, so findings
+    /// after it were matched with the wrong block (SPEC §7 "only errors the edit adds").
+    #[test]
+    fn unset_moves_no_block_numbers() {
+        let mut s = Session::new(SRC.into());
+        let c = s
+            .apply(EditOp::Unset {
+                sel: "response:1".parse().expect("sel"),
+                field: "location".into(),
+            })
+            .expect("unset");
+        assert!(c.changed && c.shift.is_none());
+        assert!(s.shifts().is_empty());
+    }
+
     #[test]
     fn diff_and_mark_saved() {
         let mut s = Session::new(SRC.into());
