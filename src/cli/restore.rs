@@ -3,7 +3,7 @@
 //! backup in turn and the restore itself can be undone the same way.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
@@ -26,6 +26,28 @@ pub(super) fn restore(
         false => super::output::edit_lock(file)?,
     };
     let current = super::output::read_text(file)?;
+    let (from, old) = read_generation(file, generation)?;
+    let opts = SaveOptions {
+        no_backup: edit.no_backup,
+        verify: edit.verify.clone(),
+        backups: edit.backups,
+    };
+    let outcome = match edit.dry_run {
+        true => None,
+        false => Some(save::save(file, &current, &old, &opts).map_err(failure)?),
+    };
+    let done = Done {
+        changed: old != current,
+        written: outcome.as_ref().is_some_and(|o| o.written),
+        from,
+        backup: outcome.and_then(|o| o.backup),
+    };
+    done.print(common, file)?;
+    Ok(EXIT_OK)
+}
+
+/// The path and text of backup `generation` of `file`.
+fn read_generation(file: &Path, generation: usize) -> Result<(PathBuf, String), Failure> {
     let target = std::fs::canonicalize(file)
         .map_err(|e| Failure::usage(format!("cannot resolve {}: {e}", file.display())))?;
     let from = save::backup_generation(&target, generation);
@@ -38,46 +60,45 @@ pub(super) fn restore(
     })?;
     let old = String::from_utf8(old)
         .map_err(|_| Failure::usage(format!("{} is not UTF-8 text", from.display())))?;
-    let opts = SaveOptions {
-        no_backup: edit.no_backup,
-        verify: edit.verify.clone(),
-        backups: edit.backups,
-    };
-    let outcome = if edit.dry_run {
-        None
-    } else {
-        Some(
-            save::save(file, &current, &old, &opts).map_err(|e| match e {
-                SaveError::ChangedOnDisk { .. }
-                | SaveError::Busy { .. }
-                | SaveError::VerifyFailed { .. } => Failure::refused(format!("refused: {e}")),
-                _ => Failure::usage(e.to_string()),
-            })?,
-        )
-    };
-    let changed = old != current;
-    let written = outcome.as_ref().is_some_and(|o| o.written);
-    let backup = outcome
-        .and_then(|o| o.backup)
-        .map(|b| b.display().to_string());
-    match common.format {
-        Format::Json => writeln!(
-            std::io::stdout().lock(),
-            "{}",
-            json!({"changed": changed, "written": written, "restored_from": from.display().to_string(), "backup": backup})
-        )?,
-        Format::Text if !changed => {
-            eprintln!("{}: already holds {}", file.display(), from.display())
-        }
-        Format::Text => {
-            let kept = backup.map_or(String::new(), |b| format!(" (previous content in {b})"));
-            let how = if written {
-                "restored"
-            } else {
-                "would restore (dry run: nothing written)"
-            };
-            eprintln!("{}: {how} from {}{kept}", file.display(), from.display());
-        }
+    Ok((from, old))
+}
+
+/// Refusals (another writer, a failed verify) are exit 1, the rest exit 2.
+fn failure(e: SaveError) -> Failure {
+    match e {
+        SaveError::ChangedOnDisk { .. }
+        | SaveError::Busy { .. }
+        | SaveError::VerifyFailed { .. } => Failure::refused(format!("refused: {e}")),
+        _ => Failure::usage(e.to_string()),
     }
-    Ok(EXIT_OK)
+}
+
+/// What a restore did.
+struct Done {
+    changed: bool,
+    written: bool,
+    from: PathBuf,
+    backup: Option<PathBuf>,
+}
+
+impl Done {
+    fn print(&self, common: &Common, file: &Path) -> std::io::Result<()> {
+        let from = self.from.display();
+        let backup = self.backup.as_ref().map(|b| b.display().to_string());
+        if common.format == Format::Json {
+            let v = json!({"changed": self.changed, "written": self.written,
+                           "restored_from": from.to_string(), "backup": backup});
+            return writeln!(std::io::stdout().lock(), "{v}");
+        }
+        let name = file.display();
+        if !self.changed {
+            eprintln!("{name}: already holds {from}");
+        } else if self.written {
+            let kept = backup.map_or(String::new(), |b| format!(" (previous content in {b})"));
+            eprintln!("{name}: restored from {from}{kept}");
+        } else {
+            eprintln!("{name}: would restore from {from} (dry run: nothing written)");
+        }
+        Ok(())
+    }
 }

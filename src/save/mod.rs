@@ -195,17 +195,7 @@ pub fn save(
     let target = fs::canonicalize(path).map_err(io_err("resolve", path))?;
     let mut file = File::open(&target).map_err(io_err("open", &target))?;
     let orig = original(&file, &target)?;
-    // Our own lock file, never a lock on the target that other programs would meet.
-    let _lock = match lock::held_here(&target) {
-        true => None,
-        false => lock::acquire(&target).map_err(|e| match e {
-            lock::LockError::Held { .. } => SaveError::Busy {
-                path: target.clone(),
-                why: e.to_string(),
-            },
-            lock::LockError::Io { source, .. } => io_err("lock", &target)(source),
-        })?,
-    };
+    let _lock = take_lock(&target)?;
     crash_point("locked");
     let mut on_disk = Vec::new();
     file.read_to_end(&mut on_disk)
@@ -231,6 +221,22 @@ pub fn save(
         backup,
         in_place,
         verify_output,
+    })
+}
+
+/// The editor's lock of `target` for the time of the save, unless this process holds
+/// it already (the editor saving): our own lock file, never a lock on the target that
+/// other programs would meet.
+fn take_lock(target: &Path) -> Result<Option<lock::EditLock>, SaveError> {
+    if lock::held_here(target) {
+        return Ok(None);
+    }
+    lock::acquire(target).map_err(|e| match e {
+        lock::LockError::Held { .. } => SaveError::Busy {
+            path: target.to_path_buf(),
+            why: e.to_string(),
+        },
+        lock::LockError::Io { source, .. } => io_err("lock", target)(source),
     })
 }
 
