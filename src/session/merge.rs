@@ -65,26 +65,53 @@ fn clash(a: &Change<'_>, b: &Change<'_>) -> bool {
     overlap || same_point || inside(a, b) || inside(b, a)
 }
 
+/// The lines of `text`, each with its line end (a missing final one stays missing).
+fn lines(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n').collect()
+}
+
+/// Whose version wins where both changed the same lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The session's edits.
+    Ours,
+    /// What the file holds now.
+    Theirs,
+}
+
 /// `theirs` with our changes (from `base` to `ours`) replayed onto it; the conflicts
 /// when some of ours clash with theirs.
 pub fn merge(base: &str, ours: &str, theirs: &str) -> Result<String, Vec<Conflict>> {
-    let base_lines: Vec<&str> = base.split_inclusive('\n').collect();
-    let ours_c = changes(&base_lines, &ours.split_inclusive('\n').collect::<Vec<_>>());
-    let theirs_c = changes(
-        &base_lines,
-        &theirs.split_inclusive('\n').collect::<Vec<_>>(),
-    );
+    merge_resolving(base, ours, theirs, None)
+}
+
+/// Like [`merge`]; with `winner`, where both changed the same lines that side's
+/// change is taken and the other's dropped, so there is no conflict.
+pub fn merge_resolving(
+    base: &str,
+    ours: &str,
+    theirs: &str,
+    winner: Option<Side>,
+) -> Result<String, Vec<Conflict>> {
+    let base_lines = lines(base);
+    let ours_c = changes(&base_lines, &lines(ours));
+    let theirs_c = changes(&base_lines, &lines(theirs));
+    let beaten = |t: &Change<'_>| ours_c.iter().any(|o| clash(o, t) && o != t);
+    let mut all: Vec<&Change<'_>> = match winner {
+        Some(Side::Ours) => theirs_c.iter().filter(|t| !beaten(t)).collect(),
+        _ => theirs_c.iter().collect(),
+    };
     let mut conflicts = Vec::new();
-    let mut all: Vec<&Change<'_>> = theirs_c.iter().collect();
     for o in &ours_c {
-        match theirs_c.iter().find(|t| clash(o, t)) {
-            Some(t) if t == o => {}
-            Some(t) => conflicts.push(Conflict {
+        match (theirs_c.iter().find(|t| clash(o, t)), winner) {
+            (Some(t), _) if t == o => {}
+            (None, _) | (Some(_), Some(Side::Ours)) => all.push(o),
+            (Some(_), Some(Side::Theirs)) => {}
+            (Some(t), None) => conflicts.push(Conflict {
                 line: o.start.min(t.start) + 1,
                 ours: o.lines.concat(),
                 theirs: t.lines.concat(),
             }),
-            None => all.push(o),
         }
     }
     if !conflicts.is_empty() {
@@ -131,6 +158,19 @@ mod tests {
                 ours: "mine\n".into(),
                 theirs: "theirs\n".into()
             }]
+        );
+    }
+
+    #[test]
+    fn a_winner_resolves_the_clash_and_keeps_the_rest() {
+        let (ours, theirs) = ("a\nmine\nc\nd\ne\n", "a\ntheirs\nc\nd\nE\n");
+        assert_eq!(
+            merge_resolving(BASE, ours, theirs, Some(Side::Ours)),
+            Ok("a\nmine\nc\nd\nE\n".into())
+        );
+        assert_eq!(
+            merge_resolving(BASE, ours, theirs, Some(Side::Theirs)),
+            Ok(theirs.into())
         );
     }
 

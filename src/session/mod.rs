@@ -206,8 +206,13 @@ impl Session {
     /// merge by lines ([`merge::merge`]). Afterwards `theirs` is the original, so the
     /// diff is against it; the undo history is dropped, as its splices are positions in
     /// the old text. On conflicts nothing changes.
-    pub fn rebase(&mut self, theirs: String) -> Result<(), Vec<merge::Conflict>> {
-        let merged = merge::merge(&self.original, self.source(), &theirs)?;
+    /// With `winner`, lines both changed take that side's version.
+    pub fn rebase(
+        &mut self,
+        theirs: String,
+        winner: Option<merge::Side>,
+    ) -> Result<(), Vec<merge::Conflict>> {
+        let merged = merge::merge_resolving(&self.original, self.source(), &theirs, winner)?;
         self.original = theirs;
         self.set_doc(xml::parse(&merged));
         self.undo.clear();

@@ -4,6 +4,7 @@
 
 use super::app::{App, Effect, Msg, Notice, SaveResult};
 use super::popup::Popup;
+use super::session::merge::Side;
 use super::session::{EditOp, Selector, Session};
 use super::strings as s;
 use crate::model::{BlockRef, Config, Diagnostic};
@@ -195,13 +196,13 @@ impl App {
 
     /// Replays the edits onto the file as re-read; on success the findings of their
     /// version become the base (only errors the edits add block) and the diff opens.
-    pub(super) fn merged(&mut self, r: Result<String, String>) -> Vec<Msg> {
+    pub(super) fn merged(&mut self, r: Result<String, String>, winner: Option<Side>) -> Vec<Msg> {
         let theirs = match r {
             Ok(t) => t,
             Err(why) => return vec![Msg::Close, Msg::Error(why)],
         };
         let mut merged = self.session.clone();
-        if let Err(conflicts) = merged.rebase(theirs.clone()) {
+        if let Err(conflicts) = merged.rebase(theirs.clone(), winner) {
             return vec![Msg::Error(s::merge_conflicts(&conflicts))];
         }
         // Their version's findings, computed the way the current ones are.

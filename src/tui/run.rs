@@ -189,7 +189,10 @@ pub fn perform(app: &mut App, effects: Vec<Effect>, opts: &RunOptions) -> bool {
             Effect::Reload => {
                 Event::Reloaded(load::read_text(&opts.path).map_err(|e| e.to_string()))
             }
-            Effect::Merge => Event::Merged(load::read_text(&opts.path).map_err(|e| e.to_string())),
+            Effect::Merge(winner) => Event::Merged(
+                load::read_text(&opts.path).map_err(|e| e.to_string()),
+                winner,
+            ),
         };
         queue.extend(app.handle(event));
     }

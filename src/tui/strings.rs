@@ -191,7 +191,7 @@ pub(crate) const MERGED: &str =
 pub(crate) fn merge_conflicts(conflicts: &[crate::session::merge::Conflict]) -> String {
     let list: Vec<String> = conflicts.iter().map(ToString::to_string).collect();
     format!(
-        "cannot merge: both changed the same lines ({}); reload or write anyway",
+        "cannot merge: both changed the same lines ({}); o keeps yours there, t theirs",
         list.join("; ")
     )
 }

@@ -255,3 +255,28 @@ fn a_merge_of_the_same_line_changed_both_ways_is_refused() {
     assert_eq!(d.on_disk(), theirs());
     assert!(d.app.is_modified(), "the edits are kept");
 }
+
+#[test]
+fn a_conflict_resolved_with_yours_or_theirs_keeps_the_other_changes() {
+    let server = "<location>server</location>\n";
+    // They also gave response #2 a level: the same place, another value.
+    let theirs = theirs().replace(server, &format!("{server}    <level>7</level>\n"));
+    for (key, level) in [("o", "5"), ("t", "7")] {
+        let mut d = OnDisk::new(CONF);
+        d.press(R2_LEVEL_5);
+        std::fs::write(&d.path, &theirs).expect("someone else writes");
+        d.press("sym");
+        assert_eq!(d.app.mode(), Mode::External, "{key}: the conflict is shown");
+        d.press(key);
+        let expected = theirs.replace("<level>7</level>", &format!("<level>{level}</level>"));
+        if expected == theirs {
+            // Theirs everywhere: nothing of ours is left to write.
+            assert_eq!(d.app.mode(), Mode::Browse, "{key}");
+            assert!(!d.app.is_modified());
+        } else {
+            assert_eq!(d.app.mode(), Mode::Preview, "{key}");
+            d.press("y");
+        }
+        assert_eq!(d.on_disk(), expected, "{key}: their other changes are kept");
+    }
+}

@@ -25,6 +25,7 @@ use super::fields::LOCATIONS;
 use super::form::selector;
 use super::keys::{self, Action, Mode};
 use super::rules_ui;
+use super::session::merge::Side;
 use super::session::{BlockKind, EditOp, Selector};
 use super::sim::SimEvent;
 use super::strings as s;
@@ -205,7 +206,11 @@ impl Popup {
             Popup::Preview(p) => p.handle(a, ctx),
             Popup::External => match a {
                 Some(Action::Reload) => vec![Msg::Effect(Effect::Reload)],
-                Some(Action::Merge) => vec![Msg::Effect(Effect::Merge)],
+                Some(Action::Merge) => vec![Msg::Effect(Effect::Merge(None))],
+                Some(Action::MergeOurs) => vec![Msg::Effect(Effect::Merge(Some(Side::Ours)))],
+                Some(Action::MergeTheirs) => {
+                    vec![Msg::Effect(Effect::Merge(Some(Side::Theirs)))]
+                }
                 Some(Action::WriteAnyway) => vec![Msg::Effect(Effect::SaveOverwrite {
                     text: ctx.session.source().to_string(),
                 })],
