@@ -105,7 +105,9 @@ pub enum Cmd {
     Set {
         /// The configuration file.
         file: PathBuf,
-        /// The block: response:N, command:NAME or command#N (the N-th command).
+        /// The block: response:N, command:NAME, command#N (the N-th command),
+        /// response[FIELD=VALUE,...] or command[FIELD=VALUE,...] (every listed field as
+        /// written; quote a value holding ',' or ']' in "...").
         #[arg(value_name = "SEL")]
         sel: String,
         /// The fields to set.
@@ -119,7 +121,9 @@ pub enum Cmd {
     Unset {
         /// The configuration file.
         file: PathBuf,
-        /// The block: response:N, command:NAME or command#N (the N-th command).
+        /// The block: response:N, command:NAME, command#N (the N-th command),
+        /// response[FIELD=VALUE,...] or command[FIELD=VALUE,...] (every listed field as
+        /// written; quote a value holding ',' or ']' in "...").
         #[arg(value_name = "SEL")]
         sel: String,
         /// The fields to remove.
@@ -139,9 +143,41 @@ pub enum Cmd {
     Rm {
         /// The configuration file.
         file: PathBuf,
-        /// The block: response:N, command:NAME or command#N (the N-th command).
+        /// The block: response:N, command:NAME, command#N (the N-th command),
+        /// response[FIELD=VALUE,...] or command[FIELD=VALUE,...] (every listed field as
+        /// written; quote a value holding ',' or ']' in "...").
         #[arg(value_name = "SEL")]
         sel: String,
+        /// Edit options.
+        #[command(flatten)]
+        edit: EditArgs,
+    },
+    /// Make the file hold a desired state; running it twice changes nothing.
+    ///
+    /// STATE is JSON: {"commands": [...], "responses": [...]}, each block with
+    /// "state": "present" (default) or "absent" and the fields of `list --format json`.
+    /// A present block found by identity (a command by name; a response by command,
+    /// location, agent_id, level, rules_group, rules_id) gets its fields set (null
+    /// removes one), one not found is added, an absent one removed.
+    Apply {
+        /// The configuration file.
+        file: PathBuf,
+        /// The desired state (a JSON file, or - for stdin).
+        state: PathBuf,
+        /// Edit options.
+        #[command(flatten)]
+        edit: EditArgs,
+    },
+    /// Put a hidden backup back, through the same safe save.
+    ///
+    /// Generation N: 1 (the default) is the newest, .NAME.ossec-ar.bak; then .bak.2,
+    /// .bak.3.
+    Restore {
+        /// The configuration file.
+        file: PathBuf,
+        /// Which generation (1 = newest).
+        #[arg(value_name = "N", default_value_t = 1)]
+        generation: usize,
         /// Edit options.
         #[command(flatten)]
         edit: EditArgs,
@@ -161,6 +197,9 @@ pub enum AddWhat {
         /// Edit options.
         #[command(flatten)]
         edit: EditArgs,
+        /// Change nothing (exit 0, "changed": false) when a command of this name exists.
+        #[arg(long)]
+        if_absent: bool,
     },
     /// An <active-response>, after the last one (or at the end of its command's root).
     Response {
@@ -172,14 +211,19 @@ pub enum AddWhat {
         /// Edit options.
         #[command(flatten)]
         edit: EditArgs,
+        /// Change nothing (exit 0, "changed": false) when a response with the same
+        /// identity exists: command, location, agent_id, level, rules_group, rules_id as
+        /// analysisd reads them.
+        #[arg(long)]
+        if_absent: bool,
     },
 }
 
 /// Options of the edit commands (SPEC §2).
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct EditArgs {
-    /// Write nothing; report what would change.
-    #[arg(long)]
+    /// Write nothing; report what would change (--check, as in Ansible, is the same).
+    #[arg(long, visible_alias = "check")]
     pub dry_run: bool,
     /// Print a unified diff of the change.
     #[arg(long)]
@@ -194,6 +238,14 @@ pub struct EditArgs {
     /// restore the previous content when it fails.
     #[arg(long, value_name = "CMD")]
     pub verify: Option<String>,
+    /// With a content selector (response[...], command[...]): edit every block it
+    /// matches (without it, a selector that matches several blocks is refused).
+    #[arg(long)]
+    pub all: bool,
+    /// How many generations of hidden backups to keep (.NAME.ossec-ar.bak, .bak.2, …,
+    /// newest first); 0 keeps none.
+    #[arg(long, value_name = "N", default_value_t = crate::save::DEFAULT_BACKUPS)]
+    pub backups: usize,
 }
 
 /// `simulate FILE [--rule ID | --alerts FILE] [--agent ID] [--srcip IP] [--user NAME]

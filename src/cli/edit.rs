@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::args::{Common, EditArgs, Format};
 use super::output::{self, Loaded};
 use super::{EXIT_OK, Failure};
-use crate::model::{Diagnostic, Severity};
+use crate::model::{Diagnostic, Profile, Severity};
 use crate::save::{self, SaveError, SaveOptions};
 use crate::session::{EditError, EditOp, FieldProblem, Selector, Session};
 use crate::validate;
@@ -26,21 +26,23 @@ pub(super) fn set(
     edit: &EditArgs,
 ) -> anyhow::Result<i32> {
     let sel = selector(sel)?;
-    let mut ops = assignments
+    let assignments = assignments
         .iter()
-        .map(|a| {
-            let (field, value) = assignment(a)?;
-            Ok(EditOp::Set {
-                sel: sel.clone(),
-                field,
-                value,
-            })
-        })
+        .map(|a| assignment(a))
         .collect::<Result<Vec<_>, Failure>>()?;
-    // `command:NAME` selects by name: a rename must come after the other fields, or
-    // they would look for a command that no longer exists.
-    ops.sort_by_key(|op| matches!(op, EditOp::Set { field, .. } if field == "name"));
-    run(common, file, ops, edit)
+    run(common, file, edit, |session, _| {
+        let mut ops = Vec::new();
+        for target in targets(session, &sel, edit.all)? {
+            for (field, value) in &assignments {
+                ops.push(EditOp::Set {
+                    sel: target.clone(),
+                    field: field.clone(),
+                    value: value.clone(),
+                });
+            }
+        }
+        Ok(Plan::Ops(ops))
+    })
 }
 
 /// `unset FILE SEL FIELD...`
@@ -52,39 +54,128 @@ pub(super) fn unset(
     edit: &EditArgs,
 ) -> anyhow::Result<i32> {
     let sel = selector(sel)?;
-    let ops = fields
-        .iter()
-        .map(|f| EditOp::Unset {
-            sel: sel.clone(),
-            field: f.clone(),
-        })
-        .collect();
-    run(common, file, ops, edit)
+    run(common, file, edit, |session, _| {
+        let mut ops = Vec::new();
+        for target in targets(session, &sel, edit.all)? {
+            ops.extend(fields.iter().map(|f| EditOp::Unset {
+                sel: target.clone(),
+                field: f.clone(),
+            }));
+        }
+        Ok(Plan::Ops(ops))
+    })
 }
 
 /// `add command|response FILE FIELD=VALUE...`: `op` builds the operation
-/// (`EditOp::AddCommand` or `EditOp::AddResponse`) from the fields in order.
+/// (`EditOp::AddCommand` or `EditOp::AddResponse`) from the fields in order. With
+/// `if_absent`, nothing changes when a block with the same identity exists.
 pub(super) fn add(
     common: &Common,
     file: &Path,
     fields: &[String],
     edit: &EditArgs,
     op: fn(Vec<(String, String)>) -> EditOp,
+    if_absent: bool,
 ) -> anyhow::Result<i32> {
-    let fields = fields
+    let fields: Vec<(String, String)> = fields
         .iter()
         .map(|a| assignment(a))
         .collect::<Result<_, _>>()?;
-    run(common, file, vec![op(fields)], edit)
+    run(common, file, edit, |session, profile| {
+        let op = op(fields);
+        if if_absent && let Some(sel) = session.existing(&op, profile) {
+            return Ok(Plan::Nothing(format!(
+                "{} already exists: nothing to add",
+                shown(&sel)
+            )));
+        }
+        Ok(Plan::Ops(vec![op]))
+    })
 }
 
-/// `rm FILE SEL`
+/// `rm FILE SEL`: a content or name selector that matches nothing has nothing to
+/// remove (exit 0), so that running the same `rm` twice succeeds twice.
 pub(super) fn rm(common: &Common, file: &Path, sel: &str, edit: &EditArgs) -> anyhow::Result<i32> {
-    let op = EditOp::Remove {
-        sel: selector(sel)?,
-        force: edit.force,
-    };
-    run(common, file, vec![op], edit)
+    let sel = selector(sel)?;
+    run(common, file, edit, |session, _| {
+        let by_content = matches!(sel, Selector::Match(_) | Selector::Command(_));
+        let mut found = match session.select(&sel) {
+            Err(EditError::NoMatch { .. }) if by_content => Vec::new(),
+            other => several(&sel, other, edit.all)?,
+        };
+        if found.is_empty() {
+            return Ok(Plan::Nothing("nothing to remove".to_string()));
+        }
+        // Last first: removing a block renumbers the blocks after it.
+        found.reverse();
+        Ok(Plan::Ops(
+            found
+                .into_iter()
+                .map(|sel| EditOp::Remove {
+                    sel,
+                    force: edit.force,
+                })
+                .collect(),
+        ))
+    })
+}
+
+/// A block by position as messages show it: `response #2`, `command #1`.
+fn shown(sel: &Selector) -> String {
+    match sel {
+        Selector::Response(i) => format!("response #{i}"),
+        Selector::CommandAt(i) => format!("command #{i}"),
+        other => other.to_string(),
+    }
+}
+
+/// What an edit command will do, decided on the file as read.
+pub(super) enum Plan {
+    /// These edits, in order.
+    Ops(Vec<EditOp>),
+    /// Nothing (the file already is as asked); the reason, for stderr.
+    Nothing(String),
+}
+
+/// The blocks `sel` names, by position: one, or with `all` every block a content
+/// selector matches; none is a refusal.
+fn targets(session: &Session, sel: &Selector, all: bool) -> Result<Vec<Selector>, Failure> {
+    let found = several(sel, session.select(sel), all)?;
+    if found.is_empty() {
+        return Err(edit_failure(EditError::NoMatch {
+            sel: sel.clone(),
+            found: "no block has these values".to_string(),
+        }));
+    }
+    Ok(found)
+}
+
+/// Refuses a selection of several blocks unless `all`.
+fn several(
+    sel: &Selector,
+    found: Result<Vec<Selector>, EditError>,
+    all: bool,
+) -> Result<Vec<Selector>, Failure> {
+    let found = found.map_err(edit_failure)?;
+    if found.len() > 1 && !all {
+        let indexes = found
+            .iter()
+            .map(|s| match s {
+                Selector::Response(i) | Selector::CommandAt(i) => *i,
+                _ => 0,
+            })
+            .collect();
+        let kind = match found.first() {
+            Some(Selector::Response(_)) => "response",
+            _ => "command",
+        };
+        return Err(edit_failure(EditError::Several {
+            sel: sel.clone(),
+            kind,
+            indexes,
+        }));
+    }
+    Ok(found)
 }
 
 fn selector(s: &str) -> Result<Selector, Failure> {
@@ -99,7 +190,7 @@ fn assignment(a: &str) -> Result<(String, String), Failure> {
 }
 
 /// Refusals are exit 1; mistakes in the command line are exit 2 (SPEC §2).
-fn edit_failure(e: EditError) -> Failure {
+pub(super) fn edit_failure(e: EditError) -> Failure {
     match e {
         EditError::BadSelector(_)
         | EditError::UnknownField { .. }
@@ -153,21 +244,33 @@ fn new_block_problems(
     out
 }
 
-fn run(common: &Common, file: &Path, ops: Vec<EditOp>, edit: &EditArgs) -> anyhow::Result<i32> {
+/// Loads the file, asks `plan` what to do on it, applies, validates and saves.
+pub(super) fn run(
+    common: &Common,
+    file: &Path,
+    edit: &EditArgs,
+    plan: impl FnOnce(&Session, Profile) -> Result<Plan, Failure>,
+) -> anyhow::Result<i32> {
+    // Held from the read to the write: no other ossec-ar edits in between. A dry run
+    // writes nothing and needs none.
+    let _lock = match edit.dry_run {
+        true => None,
+        false => output::edit_lock(file).or_else(|f| refused(common, f))?,
+    };
     let loaded = output::load(common, file)?;
     let original = Session::new(loaded.doc.source().to_string());
     let mut session = original.clone();
-    let applied = match apply_all(&mut session, ops) {
-        Ok(a) => a,
-        Err(f) => {
-            if common.format == Format::Json && f.code != super::EXIT_USAGE {
-                print_json(json!({"changed": false, "written": false, "refused": f.message}))?;
-            }
-            return Err(f.into());
-        }
+    let planned = plan(&original, loaded.profile).and_then(|p| match p {
+        Plan::Ops(ops) => apply_all(&mut session, ops).map(Ok),
+        Plan::Nothing(why) => Ok(Err(why)),
+    });
+    let applied = match planned {
+        Ok(Ok(a)) => a,
+        Ok(Err(why)) => return unchanged(common, file, &loaded, Some(&why)),
+        Err(f) => return refused(common, f),
     };
     if !session.is_modified() {
-        return unchanged(common, file, &loaded);
+        return unchanged(common, file, &loaded, None);
     }
     let mut problems = applied.problems;
     problems.extend(new_block_problems(&original, &session, &applied.touched));
@@ -191,7 +294,21 @@ fn run(common: &Common, file: &Path, ops: Vec<EditOp>, edit: &EditArgs) -> anyho
     report.finish(common, &loaded, edit)
 }
 
-fn unchanged(common: &Common, file: &Path, loaded: &Loaded) -> anyhow::Result<i32> {
+/// Ends with a refusal (or a usage error), which JSON output reports on stdout too.
+fn refused<T>(common: &Common, f: Failure) -> anyhow::Result<T> {
+    if common.format == Format::Json && f.code != super::EXIT_USAGE {
+        print_json(json!({"changed": false, "written": false, "refused": f.message}))?;
+    }
+    Err(f.into())
+}
+
+/// Nothing to write: the file is left alone (not even opened for writing).
+fn unchanged(
+    common: &Common,
+    file: &Path,
+    loaded: &Loaded,
+    why: Option<&str>,
+) -> anyhow::Result<i32> {
     match common.format {
         Format::Json => {
             let diags: Vec<Value> = loaded
@@ -203,7 +320,7 @@ fn unchanged(common: &Common, file: &Path, loaded: &Loaded) -> anyhow::Result<i3
                 json!({"changed": false, "written": false, "diff": "", "diagnostics": diags}),
             )?;
         }
-        Format::Text => eprintln!("{}: nothing to change", file.display()),
+        Format::Text => eprintln!("{}: {}", file.display(), why.unwrap_or("nothing to change")),
     }
     Ok(EXIT_OK)
 }
@@ -302,6 +419,7 @@ impl Report<'_> {
         let opts = SaveOptions {
             no_backup: edit.no_backup,
             verify: edit.verify.clone(),
+            backups: edit.backups,
         };
         save::save(self.file, loaded.doc.source(), self.session.source(), &opts).map_err(
             |e| match e {

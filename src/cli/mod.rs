@@ -3,6 +3,7 @@
 //! Exit codes: 0 success (or warnings only), 1 errors found / edit refused, 2 I/O or
 //! usage error. A closed pipe (`| head`) is not an error.
 
+mod apply;
 mod args;
 mod check;
 mod edit;
@@ -10,6 +11,7 @@ mod engine;
 mod logtest;
 mod output;
 mod ruletest;
+mod restore;
 mod simulate;
 
 use std::io::Write;
@@ -102,17 +104,29 @@ fn run(args: Args) -> anyhow::Result<i32> {
             edit,
         }) => edit::unset(common, file, sel, fields, edit),
         Some(Cmd::Add { what }) => match what {
-            AddWhat::Command { file, fields, edit } => {
-                edit::add(common, file, fields, edit, EditOp::AddCommand)
-            }
-            AddWhat::Response { file, fields, edit } => {
-                edit::add(common, file, fields, edit, EditOp::AddResponse)
-            }
+            AddWhat::Command {
+                file,
+                fields,
+                edit,
+                if_absent,
+            } => edit::add(common, file, fields, edit, EditOp::AddCommand, *if_absent),
+            AddWhat::Response {
+                file,
+                fields,
+                edit,
+                if_absent,
+            } => edit::add(common, file, fields, edit, EditOp::AddResponse, *if_absent),
         },
         Some(Cmd::Rm { file, sel, edit }) => edit::rm(common, file, sel, edit),
         Some(Cmd::Simulate(sim)) => simulate::simulate(common, sim),
         Some(Cmd::Logtest(lt)) => logtest::logtest(common, lt),
         Some(Cmd::Ruletest(rt)) => ruletest::ruletest(common, rt),
+        Some(Cmd::Apply { file, state, edit }) => apply::apply(common, file, state, edit),
+        Some(Cmd::Restore {
+            file,
+            generation,
+            edit,
+        }) => restore::restore(common, file, *generation, edit),
         Some(Cmd::Demo) => editor(common, None),
         Some(Cmd::Edit(words)) => match words.as_slice() {
             [file] => editor(common, Some(std::path::Path::new(file))),
@@ -153,7 +167,11 @@ fn editor(common: &Common, file: Option<&std::path::Path>) -> anyhow::Result<i32
         );
     }
     let ended = match file {
-        Some(_) => crate::tui::run(&opts)?,
+        Some(f) => {
+            // One editor per file, for the whole session (released when it ends).
+            let _lock = output::edit_lock(f)?;
+            crate::tui::run(&opts)?
+        }
         None => {
             let (ended, dir) = crate::tui::demo(&opts)?;
             println!(

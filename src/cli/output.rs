@@ -41,6 +41,21 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
     crate::load::read_text(path).map_err(|e| Failure::usage(e.to_string()))
 }
 
+/// Takes the editor's lock of `file` (a separate hidden lock file, `save::lock`) for
+/// a read-modify-write or an editing session: another ossec-ar editing the file is a
+/// refusal (exit 1) that says who and what to do. `None` when there is no lock to take
+/// (the file cannot be resolved, which reading then reports, or no lock file can be
+/// made beside it).
+pub(crate) fn edit_lock(file: &Path) -> Result<Option<crate::save::lock::EditLock>, Failure> {
+    let Ok(target) = std::fs::canonicalize(file) else {
+        return Ok(None);
+    };
+    crate::save::lock::acquire(&target).map_err(|e| match e {
+        crate::save::lock::LockError::Held { .. } => Failure::refused(format!("refused: {e}")),
+        crate::save::lock::LockError::Io { .. } => Failure::usage(e.to_string()),
+    })
+}
+
 /// Reads, parses and lowers `path` with the common options.
 pub(crate) fn load(common: &Common, path: &Path) -> Result<Loaded, Failure> {
     let text = read_text(path)?;

@@ -285,6 +285,59 @@ fn defined_before(config: &Config, doc: &Document, r: &Response, name: &str) -> 
     })
 }
 
+/// What tells one response from another for analysisd: two blocks with the same
+/// identity are bound to the same command, sent to the same place and triggered by the
+/// same rules, so the daemon runs both (`add --if-absent`, `apply` and the
+/// `duplicate-response` check use it; reference `wazuh-semantics.md` §3.2–§3.3).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Identity {
+    /// The command name (Wazuh counts an empty one as missing).
+    pub command: Option<String>,
+    /// The location flags the four substring searches set.
+    pub location: u8,
+    /// The agent routed to, as `atoi` reads it; only for a `defined-agent` location,
+    /// since no other location reads it.
+    pub agent_id: Option<i64>,
+    /// The level (0: not set, missing or empty), or the text error 1235 refuses.
+    pub level: Result<u8, String>,
+    /// The group string as written (matched as it stands).
+    pub rules_group: Option<String>,
+    /// The rule ids the scanner reads, sorted and each once (the daemon only asks
+    /// whether a rule's id is among them).
+    pub rules_id: Vec<i64>,
+}
+
+/// The identity of a response whose field values `get` gives by element name (a
+/// block of the file, or the fields of a block about to be added).
+pub fn identity<'a>(profile: Profile, get: impl Fn(&str) -> Option<&'a str>) -> Identity {
+    let given = |name: &str| get(name).filter(|v| profile == Profile::Ossec || !v.is_empty());
+    let location = Location::read(given("location").unwrap_or_default());
+    let level = get("level").unwrap_or_default();
+    let mut rules_id = crate::model::rules_id_numbers(get("rules_id").unwrap_or_default());
+    rules_id.sort_unstable();
+    rules_id.dedup();
+    Identity {
+        command: given("command").map(str::to_string),
+        location: location.bits(),
+        agent_id: location
+            .has(Location::SPECIFIC_AGENT)
+            .then(|| get("agent_id").map(crate::model::atoi))
+            .flatten(),
+        level: crate::model::Level::parse(level)
+            .map(|l| l.get())
+            .ok_or_else(|| level.to_string()),
+        rules_group: get("rules_group").map(str::to_string),
+        rules_id,
+    }
+}
+
+impl Response {
+    /// This block's [`Identity`] under `profile`.
+    pub fn identity(&self, profile: Profile) -> Identity {
+        identity(profile, |name| self.value(name))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,5 +465,36 @@ mod tests {
         let cfg = Config::from_document(&doc);
         assert_eq!(cfg.reader(cfg.commands[0].placement), Reader::Analysisd);
         assert_eq!(cfg.reader(cfg.responses[0].placement), Reader::Nobody);
+    }
+}
+
+#[cfg(test)]
+mod identity_tests {
+    use super::*;
+    use crate::xml::parse;
+
+    fn ids(blocks: &str) -> Vec<Identity> {
+        let doc = parse(&format!("<ossec_config>{blocks}</ossec_config>"));
+        let cfg = Config::from_document(&doc);
+        cfg.responses
+            .iter()
+            .map(|r| r.identity(Profile::Wazuh))
+            .collect()
+    }
+
+    #[test]
+    fn identity_is_what_the_daemon_reads_not_the_spelling() {
+        let got = ids(
+            "<active-response><command>fw</command><location>local</location><rules_id>5712,5720</rules_id><timeout>60</timeout></active-response>\
+             <active-response><command>fw</command><location>Local</location><rules_id>5720, 5712</rules_id><level>0</level><agent_id>7</agent_id></active-response>\
+             <active-response><command>fw</command><location>local</location><rules_id>5712</rules_id></active-response>\
+             <active-response><command>fw</command><location>defined-agent</location><agent_id>007</agent_id></active-response>\
+             <active-response><command>fw</command><location>defined-agent</location><agent_id>8</agent_id></active-response>",
+        );
+        assert_eq!(got[0], got[1], "case, order, level 0, an unread agent_id");
+        assert_ne!(got[0], got[2]);
+        assert_eq!(got[3].agent_id, Some(7));
+        assert_ne!(got[3], got[4]);
+        assert_eq!(got[0].level, Ok(0));
     }
 }

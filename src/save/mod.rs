@@ -1,5 +1,5 @@
 //! The safe save of SPEC §4 (reference `ecosystem.md` §5.2): nothing written when
-//! nothing changed; an advisory lock; refuse when the file changed since it was read;
+//! nothing changed; the editor's lock (`lock`, a file of our own); refuse when the file changed since it was read;
 //! a hidden backup; a hidden temporary file created exclusively with mode 0600,
 //! written and synced, given the original's owner and mode, renamed over the real
 //! target of a symlink, then the directory synced; an in-place rewrite after the
@@ -10,6 +10,7 @@
 //! Never creates a visible file beside the target: Wazuh's remoted pushes every
 //! non-hidden file of `etc/shared/<group>/` to agents.
 
+pub mod lock;
 mod temp;
 
 use std::fs::{self, File};
@@ -20,13 +21,29 @@ use std::path::{Path, PathBuf};
 use temp::{HiddenTemp, crash_point, sync_dir};
 
 /// How to save.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SaveOptions {
     /// Do not keep the previous content as `.NAME.ossec-ar.bak`.
     pub no_backup: bool,
     /// A shell command run after the write (e.g. `/var/ossec/bin/wazuh-analysisd -t`);
     /// when it fails, the previous content is put back.
     pub verify: Option<String>,
+    /// How many generations of backups to keep (`.NAME.ossec-ar.bak` the newest, then
+    /// `.bak.2`, `.bak.3`…); 0 keeps none, like `no_backup`.
+    pub backups: usize,
+}
+
+/// Backup generations kept unless asked otherwise.
+pub const DEFAULT_BACKUPS: usize = 3;
+
+impl Default for SaveOptions {
+    fn default() -> SaveOptions {
+        SaveOptions {
+            no_backup: false,
+            verify: None,
+            backups: DEFAULT_BACKUPS,
+        }
+    }
 }
 
 /// What a save did.
@@ -54,11 +71,13 @@ pub enum SaveError {
         /// The file.
         path: PathBuf,
     },
-    /// Another ossec-ar holds the lock.
-    #[error("{} is being saved by another ossec-ar; try again later", path.display())]
+    /// Another ossec-ar holds the lock of the file (`lock`).
+    #[error("{why}")]
     Busy {
         /// The file.
         path: PathBuf,
+        /// Who holds it and what to do, as [`lock::LockError`] says it.
+        why: String,
     },
     /// A directory, a device…
     #[error("{} is not a regular file", path.display())]
@@ -176,11 +195,7 @@ pub fn save(
     let target = fs::canonicalize(path).map_err(io_err("resolve", path))?;
     let mut file = File::open(&target).map_err(io_err("open", &target))?;
     let orig = original(&file, &target)?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => return Err(SaveError::Busy { path: target }),
-        Err(fs::TryLockError::Error(e)) => return Err(io_err("lock", &target)(e)),
-    }
+    let _lock = take_lock(&target)?;
     crash_point("locked");
     let mut on_disk = Vec::new();
     file.read_to_end(&mut on_disk)
@@ -188,15 +203,16 @@ pub fn save(
     if on_disk != expected_original.as_bytes() {
         return Err(SaveError::ChangedOnDisk { path: target });
     }
-    let backup = match opts.no_backup {
+    let no_backup = opts.no_backup || opts.backups == 0;
+    let backup = match no_backup {
         true => None,
-        false => Some(write_backup(&orig, &on_disk)?),
+        false => Some(write_backup(&orig, &on_disk, opts.backups)?),
     };
     crash_point("backup");
-    let in_place = replace(&orig, new_text.as_bytes(), opts.no_backup)?;
+    let in_place = replace(&orig, new_text.as_bytes(), no_backup)?;
     crash_point("replaced");
     let verify_output = match &opts.verify {
-        Some(cmd) => Some(verify(cmd, &orig, &on_disk, opts.no_backup)?),
+        Some(cmd) => Some(verify(cmd, &orig, &on_disk, no_backup)?),
         None => None,
     };
     Ok(SaveOutcome {
@@ -205,6 +221,22 @@ pub fn save(
         backup,
         in_place,
         verify_output,
+    })
+}
+
+/// The editor's lock of `target` for the time of the save, unless this process holds
+/// it already (the editor saving): our own lock file, never a lock on the target that
+/// other programs would meet.
+fn take_lock(target: &Path) -> Result<Option<lock::EditLock>, SaveError> {
+    if lock::held_here(target) {
+        return Ok(None);
+    }
+    lock::acquire(target).map_err(|e| match e {
+        lock::LockError::Held { .. } => SaveError::Busy {
+            path: target.to_path_buf(),
+            why: e.to_string(),
+        },
+        lock::LockError::Io { source, .. } => io_err("lock", target)(source),
     })
 }
 
@@ -239,10 +271,38 @@ pub fn backup_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.ossec-ar.bak"))
 }
 
+/// The hidden backup of generation `n` (1: the newest, `.NAME.ossec-ar.bak`; then
+/// `.NAME.ossec-ar.bak.2`, …).
+pub fn backup_generation(target: &Path, n: usize) -> PathBuf {
+    let newest = backup_path(target);
+    if n <= 1 {
+        return newest;
+    }
+    let mut name = newest.into_os_string();
+    name.push(format!(".{n}"));
+    PathBuf::from(name)
+}
+
 /// Writes the previous content to the hidden backup, atomically, with the original's
-/// owner and mode.
-fn write_backup(orig: &Original, bytes: &[u8]) -> Result<PathBuf, SaveError> {
-    let path = backup_path(&orig.target);
+/// owner and mode, after moving the older generations one step down (`.bak` to
+/// `.bak.2`, …) and dropping those beyond `keep`.
+fn write_backup(orig: &Original, bytes: &[u8], keep: usize) -> Result<PathBuf, SaveError> {
+    let generation = |n| backup_generation(&orig.target, n);
+    // Generations beyond `keep` (left by a run that kept more): the oldest go first.
+    let mut extra = keep;
+    while generation(extra + 1).exists() {
+        extra += 1;
+    }
+    for n in (keep..=extra).rev().filter(|n| *n >= 1) {
+        let _ = fs::remove_file(generation(n));
+    }
+    for n in (1..keep).rev() {
+        let from = generation(n);
+        if from.exists() {
+            fs::rename(&from, generation(n + 1)).map_err(io_err("rotate the backup", &from))?;
+        }
+    }
+    let path = generation(1);
     write_hidden_copy(orig, bytes, &path)?;
     Ok(path)
 }

@@ -11,6 +11,7 @@ use crate::xml::{self, Document, ElementId, Splice};
 
 use super::check::BlockKind;
 use super::op::{Change, EditError, EditOp, Selector};
+use super::select::Kind;
 use super::shift::Shift;
 
 /// One applied splice set and the splices that undo it.
@@ -147,6 +148,29 @@ pub(super) fn kind_of(sel: &Selector) -> BlockKind {
     match sel {
         Selector::Response(_) => BlockKind::Response,
         Selector::Command(_) | Selector::CommandAt(_) => BlockKind::Command,
+        Selector::Match(p) => p.kind.block_kind(),
+    }
+}
+
+/// The blocks `sel` names, by position; a content selector may name none or several.
+pub(super) fn select(
+    doc: &Document,
+    cfg: &Config,
+    sel: &Selector,
+) -> Result<Vec<Selector>, EditError> {
+    match sel {
+        Selector::Match(p) => Ok(match p.kind {
+            Kind::Response => p.matches(cfg).into_iter().map(Selector::Response).collect(),
+            Kind::Command => p
+                .matches(cfg)
+                .into_iter()
+                .map(Selector::CommandAt)
+                .collect(),
+        }),
+        _ => Ok(vec![match resolve(doc, cfg, sel)? {
+            Block::Command(i) => Selector::CommandAt(i),
+            Block::Response(i) => Selector::Response(i),
+        }]),
     }
 }
 
@@ -171,6 +195,25 @@ fn resolve(doc: &Document, cfg: &Config, sel: &Selector) -> Result<Block, EditEr
             sel: sel.clone(),
             found: plural(cfg.commands.len(), "command"),
         }),
+        Selector::Match(p) => {
+            let found = p.matches(cfg);
+            let block = |i| match p.kind {
+                Kind::Response => Block::Response(i),
+                Kind::Command => Block::Command(i),
+            };
+            match found.as_slice() {
+                [one] => Ok(block(*one)),
+                [] => Err(EditError::NoMatch {
+                    sel: sel.clone(),
+                    found: "no block has these values".to_string(),
+                }),
+                _ => Err(EditError::Several {
+                    sel: sel.clone(),
+                    kind: block(1).kind(),
+                    indexes: found,
+                }),
+            }
+        }
         Selector::Command(name) => {
             let found: Vec<_> = cfg
                 .commands
@@ -337,7 +380,7 @@ fn unset(txn: &mut Txn, sel: &Selector, field: &str) -> Result<Change, EditError
     }
     Ok(Change {
         changed: true,
-        shift: Some(block.shift(true)),
+        shift: None,
         ..Change::default()
     })
 }

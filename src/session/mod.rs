@@ -7,7 +7,9 @@
 
 mod apply;
 mod check;
+pub mod merge;
 mod op;
+mod select;
 mod shift;
 
 use std::rc::Rc;
@@ -17,6 +19,7 @@ use crate::xml::{self, Document};
 
 pub use check::{BlockKind, FieldProblem, defined_agent_problem, field_problem, unset_problem};
 pub use op::{Change, EditError, EditOp, Selector};
+pub use select::{Kind, Pattern};
 pub use shift::{Shift, new_errors, new_findings, renumber};
 
 /// One undo step: the splice sets of one [`EditOp`], in the order applied.
@@ -198,6 +201,25 @@ impl Session {
             .to_string()
     }
 
+    /// Re-applies the edits made since the text was read (or last saved) onto
+    /// `theirs`, what the file holds now that someone else changed it: a three-way
+    /// merge by lines ([`merge::merge`]). Afterwards `theirs` is the original, so the
+    /// diff is against it; the undo history is dropped, as its splices are positions in
+    /// the old text. On conflicts nothing changes.
+    /// With `winner`, lines both changed take that side's version.
+    pub fn rebase(
+        &mut self,
+        theirs: String,
+        winner: Option<merge::Side>,
+    ) -> Result<(), Vec<merge::Conflict>> {
+        let merged = merge::merge_resolving(&self.original, self.source(), &theirs, winner)?;
+        self.original = theirs;
+        self.set_doc(xml::parse(&merged));
+        self.undo.clear();
+        self.redo.clear();
+        Ok(())
+    }
+
     /// After a save: the text on disk becomes the original (the history is kept).
     pub fn mark_saved(&mut self, text_on_disk: String) {
         self.original = text_on_disk;
@@ -227,6 +249,19 @@ impl Session {
         after: &'a [Diagnostic],
     ) -> Vec<&'a Diagnostic> {
         shift::new_findings(before, after, &self.path)
+    }
+
+    /// The selectors of the blocks `sel` names, one per block, by position
+    /// (`response:N`, `command#N`): a content selector may name none or several;
+    /// the others name one (or refuse as [`Session::apply`] would).
+    pub fn select(&self, sel: &Selector) -> Result<Vec<Selector>, EditError> {
+        apply::select(&self.doc, &self.config, sel)
+    }
+
+    /// The block already there that the `add` of `op` would duplicate (same command
+    /// name; same response identity as analysisd reads it under `profile`).
+    pub fn existing(&self, op: &EditOp, profile: crate::model::Profile) -> Option<Selector> {
+        select::existing(&self.config, op, profile)
     }
 
     /// The form-field problems of `op`'s values (SPEC §3 table), checked against the
@@ -334,6 +369,21 @@ mod tests {
         assert!(s.source().contains("<name>new</name>"));
         assert!(s.undo());
         assert_eq!(s.source(), SRC, "one undo takes both back");
+    }
+
+    /// Regression: removing a field was recorded as removing its block, so findings
+    /// after it were matched with the wrong block (SPEC §7 "only errors the edit adds").
+    #[test]
+    fn unset_moves_no_block_numbers() {
+        let mut s = Session::new(SRC.into());
+        let c = s
+            .apply(EditOp::Unset {
+                sel: "response:1".parse().expect("sel"),
+                field: "location".into(),
+            })
+            .expect("unset");
+        assert!(c.changed && c.shift.is_none());
+        assert!(s.shifts().is_empty());
     }
 
     #[test]

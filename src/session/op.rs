@@ -14,12 +14,18 @@ pub enum Selector {
     /// `command#N`: the N-th `<command>`, 1-based, in document order (reaches either
     /// of two commands with the same name).
     CommandAt(usize),
+    /// `response[FIELD=VALUE,...]` or `command[FIELD=VALUE,...]`: the blocks whose
+    /// every listed field reads exactly as given (several only with `--all`).
+    Match(super::select::Pattern),
 }
 
 impl FromStr for Selector {
     type Err = EditError;
 
     fn from_str(s: &str) -> Result<Selector, EditError> {
+        if let Some(p) = super::select::Pattern::parse(s) {
+            return p.map(Selector::Match);
+        }
         let bad = || EditError::BadSelector(s.to_string());
         if let Some(n) = s.strip_prefix("command#") {
             return match n.parse::<usize>() {
@@ -44,6 +50,7 @@ impl fmt::Display for Selector {
             Selector::Response(n) => write!(f, "response:{n}"),
             Selector::Command(name) => write!(f, "command:{name}"),
             Selector::CommandAt(n) => write!(f, "command#{n}"),
+            Selector::Match(p) => write!(f, "{p}"),
         }
     }
 }
@@ -98,7 +105,9 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
     /// Not `response:N` or `command:NAME`.
-    #[error("invalid selector '{0}': expected response:N (N from 1), command:NAME or command#N")]
+    #[error(
+        "invalid selector '{0}': expected response:N (N from 1), command:NAME, command#N, response[FIELD=VALUE,...] or command[FIELD=VALUE,...]"
+    )]
     BadSelector(String),
     /// The selector names no block.
     #[error("no block matches '{sel}': {found}")]
@@ -107,6 +116,20 @@ pub enum EditError {
         sel: Selector,
         /// What the file has instead.
         found: String,
+    },
+    /// A content selector that matches several blocks, without `--all`.
+    #[error(
+        "'{sel}' matches {} blocks ({kind} {}); name one, or pass --all",
+        indexes.len(),
+        join(indexes)
+    )]
+    Several {
+        /// The selector.
+        sel: Selector,
+        /// `command` or `response`.
+        kind: &'static str,
+        /// The 1-based indexes of the blocks it matches.
+        indexes: Vec<usize>,
     },
     /// `command:NAME` with NAME defined more than once.
     #[error(

@@ -10,6 +10,7 @@ use super::form::FormPane;
 use super::keys::{self, Action, Mode};
 use super::list::ListPane;
 use super::popup::Popup;
+use super::session::merge::Side;
 use super::session::{EditOp, Session};
 use super::sim::{SimEvent, SimPane};
 use super::theme::Theme;
@@ -29,6 +30,9 @@ pub enum Event {
     Saved(SaveResult),
     /// The file as re-read for [`Effect::Reload`], or why it could not be.
     Reloaded(Result<String, String>),
+    /// The file as re-read for [`Effect::Merge`] (or why it could not be), and the
+    /// side that wins where both changed the same lines.
+    Merged(Result<String, String>, Option<Side>),
 }
 
 /// How a save ended.
@@ -66,6 +70,9 @@ pub enum Effect {
     },
     /// Re-read the file, dropping the edits.
     Reload,
+    /// Re-read the file, to replay the edits onto it; where both changed the same
+    /// lines, this side wins (`None`: such lines are a conflict, nothing is merged).
+    Merge(Option<Side>),
 }
 
 /// Which pane has the keys when no popup is open.
@@ -301,6 +308,7 @@ impl App {
             }
             Event::Saved(r) => self.saved(r),
             Event::Reloaded(r) => self.reloaded(r),
+            Event::Merged(r, winner) => self.merged(r, winner),
         };
         let effects = self.process(msgs);
         // The line of file-level findings takes a row of the list.

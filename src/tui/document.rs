@@ -4,6 +4,7 @@
 
 use super::app::{App, Effect, Msg, Notice, SaveResult};
 use super::popup::Popup;
+use super::session::merge::Side;
 use super::session::{EditOp, Selector, Session};
 use super::strings as s;
 use crate::model::{BlockRef, Config, Diagnostic};
@@ -48,6 +49,15 @@ impl App {
                 BlockRef::Command(c.map_or(1, |c| c.index))
             }
             Selector::CommandAt(n) => BlockRef::Command(*n),
+            Selector::Match(_) => match self
+                .session
+                .select(sel)
+                .ok()
+                .and_then(|v| v.first().cloned())
+            {
+                Some(one @ (Selector::Response(_) | Selector::CommandAt(_))) => self.block_of(&one),
+                _ => BlockRef::Command(1),
+            },
         }
     }
 
@@ -182,6 +192,30 @@ impl App {
                 vec![Msg::Close, Msg::Error(s::save_failed(&why))]
             }
         }
+    }
+
+    /// Replays the edits onto the file as re-read; on success the findings of their
+    /// version become the base (only errors the edits add block) and the diff opens.
+    pub(super) fn merged(&mut self, r: Result<String, String>, winner: Option<Side>) -> Vec<Msg> {
+        let theirs = match r {
+            Ok(t) => t,
+            Err(why) => return vec![Msg::Close, Msg::Error(why)],
+        };
+        let mut merged = self.session.clone();
+        if let Err(conflicts) = merged.rebase(theirs.clone(), winner) {
+            return vec![Msg::Error(s::merge_conflicts(&conflicts))];
+        }
+        // Their version's findings, computed the way the current ones are.
+        self.session = Session::new(theirs);
+        self.revision += 1;
+        self.refresh();
+        self.base_diags = self.diags.clone();
+        self.session = merged;
+        self.revision += 1;
+        self.refresh();
+        let mut out = vec![Msg::Close, Msg::Info(s::MERGED.into())];
+        out.extend(self.start_save());
+        out
     }
 
     pub(super) fn reloaded(&mut self, r: Result<String, String>) -> Vec<Msg> {

@@ -79,6 +79,12 @@ pub enum Action {
     Reload,
     /// Write over a file that changed on disk.
     WriteAnyway,
+    /// Replay the edits onto a file that changed on disk.
+    Merge,
+    /// Merge, keeping ours where both changed the same lines.
+    MergeOurs,
+    /// Merge, keeping theirs where both changed the same lines.
+    MergeTheirs,
     /// Pick a group or a rule id from the loaded rules.
     PickRules,
     /// Change the simulator's event (agent, source IP, user).
@@ -262,6 +268,9 @@ pub static KEYMAP: &[Binding] = &[
     b(&[QuitPrompt], &[ch('d')], Action::Discard, "discard the changes and quit", Some("discard")),
     b(&[QuitPrompt], &[ch('c'), code(KeyCode::Esc)], Action::Cancel, "cancel: keep editing", Some("cancel")),
     b(&[External], &[ch('r')], Action::Reload, "reload the file from disk (drops your changes)", Some("reload")),
+    b(&[External], &[ch('m')], Action::Merge, "merge: your edits onto the file as it is now", Some("merge")),
+    b(&[External], &[ch('o')], Action::MergeOurs, "merge, keeping yours where both changed a line", None),
+    b(&[External], &[ch('t')], Action::MergeTheirs, "merge, keeping theirs where both changed a line", None),
     b(&[External], &[ch('w')], Action::WriteAnyway, "write over the file on disk", Some("write anyway")),
 ];
 

@@ -99,6 +99,8 @@ fn watch_signals(stop: Arc<AtomicBool>) -> anyhow::Result<()> {
             stop.store(true, Ordering::Relaxed);
             std::thread::sleep(Duration::from_millis(750));
             leave();
+            // exit() runs no destructors: the editor's lock file goes by hand.
+            super::save::lock::release_all();
             // Not eprintln!: it panics when the terminal is gone, which would end
             // this thread instead of the process.
             let _ = writeln!(std::io::stderr(), "{}", super::strings::STOPPED_BY_SIGNAL);
@@ -187,6 +189,10 @@ pub fn perform(app: &mut App, effects: Vec<Effect>, opts: &RunOptions) -> bool {
             Effect::Reload => {
                 Event::Reloaded(load::read_text(&opts.path).map_err(|e| e.to_string()))
             }
+            Effect::Merge(winner) => Event::Merged(
+                load::read_text(&opts.path).map_err(|e| e.to_string()),
+                winner,
+            ),
         };
         queue.extend(app.handle(event));
     }
@@ -197,6 +203,7 @@ fn write(path: &Path, expected: &str, text: &str, backup: bool) -> SaveResult {
     let opts = SaveOptions {
         no_backup: !backup,
         verify: None,
+        ..SaveOptions::default()
     };
     match save::save(path, expected, text, &opts) {
         Ok(outcome) => SaveResult::Saved {

@@ -10,6 +10,7 @@ use crate::xml::Document;
 mod agent;
 mod command;
 mod dialect;
+mod duplicate;
 mod execd;
 mod location;
 mod naming;
@@ -117,6 +118,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule> {
         location::RULES,
         trigger::RULES,
         naming::RULES,
+        duplicate::RULES,
         execd::RULES,
         agent::RULES,
         ossec::RULES,

@@ -9,17 +9,17 @@ use std::process::{Command, Output};
 use crate::save::{fixture, visible};
 
 /// A copy of the fixture in a fresh directory.
-struct Case {
-    dir: tempfile::TempDir,
-    path: PathBuf,
+pub(crate) struct Case {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) path: PathBuf,
 }
 
 impl Case {
-    fn new() -> Case {
+    pub(crate) fn new() -> Case {
         Case::with(&fixture())
     }
 
-    fn with(text: &str) -> Case {
+    pub(crate) fn with(text: &str) -> Case {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("ossec.conf");
         fs::write(&path, text).expect("write");
@@ -28,7 +28,7 @@ impl Case {
 
     /// Runs `ossec-ar CMD FILE ARGS...` in the case's directory (so the file is shown as
     /// `ossec.conf`).
-    fn run(&self, cmd: &[&str], args: &[&str]) -> Output {
+    pub(crate) fn run(&self, cmd: &[&str], args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_ossec-ar"))
             .current_dir(self.dir.path())
             .args(cmd)
@@ -39,27 +39,27 @@ impl Case {
             .expect("run ossec-ar")
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         fs::read_to_string(&self.path).expect("read")
     }
 
     /// Inode and modification time: equal means the file was not touched.
-    fn stamp(&self) -> (u64, i64, i64) {
+    pub(crate) fn stamp(&self) -> (u64, i64, i64) {
         let m = fs::metadata(&self.path).expect("stat");
         (m.ino(), m.mtime(), m.mtime_nsec())
     }
 }
 
-fn out(o: &Output) -> String {
+pub(crate) fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn err(o: &Output) -> String {
+pub(crate) fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// The fixture with `from` replaced by `to`, exactly once.
-fn fixture_with(from: &str, to: &str) -> String {
+pub(crate) fn fixture_with(from: &str, to: &str) -> String {
     let f = fixture();
     assert_eq!(f.matches(from).count(), 1, "{from:?}");
     f.replacen(from, to, 1)
@@ -190,7 +190,7 @@ fn usage_errors_exit_2_and_refusals_exit_1() {
             vec!["set"],
             vec!["resp:1", "level=3"],
             2,
-            "ossec-ar: invalid selector 'resp:1': expected response:N (N from 1), command:NAME or command#N\n",
+            "ossec-ar: invalid selector 'resp:1': expected response:N (N from 1), command:NAME, command#N, response[FIELD=VALUE,...] or command[FIELD=VALUE,...]\n",
         ),
         (
             vec!["set"],

@@ -93,7 +93,7 @@ fn block(s: &Session, a: usize) -> Option<Selector> {
 fn field_of(sel: &Selector, b: usize) -> String {
     match sel {
         Selector::Response(_) => RESPONSE_FIELDS[b % RESPONSE_FIELDS.len()].to_string(),
-        Selector::Command(_) | Selector::CommandAt(_) => {
+        Selector::Command(_) | Selector::CommandAt(_) | Selector::Match(_) => {
             COMMAND_FIELDS[b % COMMAND_FIELDS.len()].to_string()
         }
     }
@@ -204,6 +204,7 @@ fn edited_element(s: &Session, sel: &Selector, field: &str) -> Option<std::ops::
             .find(|(n, _)| *n == field)?
             .1?
             .clone(),
+        Selector::Match(_) => return None,
     };
     (f.all.len() == 1).then(|| {
         let el = s.doc().element(f.element);

@@ -2,8 +2,10 @@
 
 mod architecture;
 mod check_corpus;
+mod cli_apply;
 mod cli_check;
 mod cli_edit;
+mod cli_idem;
 mod corpus;
 mod decoders;
 mod dialect;

@@ -103,6 +103,7 @@ fn no_backup_leaves_only_the_file() {
     let o = SaveOptions {
         no_backup: true,
         verify: None,
+        ..SaveOptions::default()
     };
     let out = save(&p, OLD, NEW, &o).expect("save");
     assert_eq!(out.backup, None);
@@ -152,12 +153,37 @@ fn a_second_saver_finds_the_file_busy() {
     let d = tempfile::tempdir().expect("tempdir");
     let p = d.path().join("ossec.conf");
     fs::write(&p, OLD).expect("write");
-    let held = fs::File::open(&p).expect("open");
+    let target = fs::canonicalize(&p).expect("resolve");
+    // Another ossec-ar: its lock file, locked through another open file.
+    let held = fs::File::create(ossec_ar::save::lock::lock_path(&target)).expect("create");
     held.lock().expect("lock");
     let e = save(&p, OLD, NEW, &opts()).expect_err("busy");
     assert!(matches!(e, SaveError::Busy { .. }), "{e}");
+    assert!(
+        e.to_string()
+            .contains("is being edited by another ossec-ar"),
+        "{e}"
+    );
     drop(held);
     assert_eq!(fs::read_to_string(&p).expect("read"), OLD);
+}
+
+/// The lock is a file of our own: a program that locks ossec.conf itself neither
+/// blocks a save nor is blocked by one, and no lock file is left after the save.
+#[test]
+fn a_lock_on_the_file_itself_is_not_ours() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let p = d.path().join("ossec.conf");
+    fs::write(&p, OLD).expect("write");
+    let other = fs::File::open(&p).expect("open");
+    other.lock().expect("another program's lock");
+    save(&p, OLD, NEW, &opts()).expect("saved all the same");
+    assert_eq!(fs::read_to_string(&p).expect("read"), NEW);
+    let names: Vec<String> = fs::read_dir(d.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.ends_with(".lock")), "{names:?}");
 }
 
 #[test]
@@ -169,12 +195,14 @@ fn verify_sees_the_new_file_and_a_failure_puts_the_old_one_back() {
     let ok = SaveOptions {
         no_backup: false,
         verify: Some(check),
+        ..SaveOptions::default()
     };
     let out = save(&p, OLD, NEW, &ok).expect("verified");
     assert_eq!(out.verify_output.as_deref(), Some("checked\n"));
     let fail = SaveOptions {
         no_backup: true,
         verify: Some("echo 'analysisd: Configuration error' >&2; exit 3".into()),
+        ..SaveOptions::default()
     };
     let e = save(&p, NEW, OLD, &fail).expect_err("verify fails");
     let SaveError::VerifyFailed { output, .. } = &e else {
@@ -350,6 +378,7 @@ fn a_bind_mounted_file_is_rewritten_in_place_after_a_backup() {
     let no_backup = SaveOptions {
         no_backup: true,
         verify: None,
+        ..SaveOptions::default()
     };
     save(&p, NEW, OLD, &no_backup).expect("save");
     assert_eq!(fs::read_to_string(&outside).expect("read"), OLD);
@@ -439,6 +468,7 @@ fn a_full_disk_during_an_in_place_rewrite_puts_the_previous_content_back() {
     let no_backup = SaveOptions {
         no_backup: true,
         verify: None,
+        ..SaveOptions::default()
     };
     for (opts, files) in [(opts(), 2), (no_backup, 2)] {
         let e = save(&p, &old, &new, &opts).expect_err("no room for the new content");

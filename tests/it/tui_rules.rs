@@ -147,10 +147,18 @@ fn simulator_pane_follows_unsaved_edits_and_undo() {
 /// A manager config with `n` responses that bind none of the Wazuh rules (no rule
 /// of level 16 is in the sshd or web groups).
 fn unbound(n: usize) -> String {
-    let block = "  <active-response>\n    <command>fd</command>\n    <location>local</location>\n    <level>16</level>\n    <rules_group>sshd|web</rules_group>\n  </active-response>\n";
+    // Each group string differs (`|web` repeated), so that no two blocks are the same
+    // response (which `duplicate-response` would warn about).
+    let blocks: String = (0..n)
+        .map(|i| {
+            format!(
+                "  <active-response>\n    <command>fd</command>\n    <location>local</location>\n    <level>16</level>\n    <rules_group>sshd|web{}</rules_group>\n  </active-response>\n",
+                "|web".repeat(i)
+            )
+        })
+        .collect();
     format!(
-        "<ossec_config>\n  <command>\n    <name>fd</name>\n    <executable>firewall-drop</executable>\n  </command>\n{}</ossec_config>\n",
-        block.repeat(n)
+        "<ossec_config>\n  <command>\n    <name>fd</name>\n    <executable>firewall-drop</executable>\n  </command>\n{blocks}</ossec_config>\n"
     )
 }
 

@@ -203,3 +203,80 @@ fn enter_in_the_diff_preview_writes_nothing() {
     assert_eq!(d.on_disk(), CONF);
     assert!(d.app.is_modified());
 }
+
+/// Response #2's level, set through the form (it has none: the field is inserted).
+const R2_LEVEL_5: &str = "jjjj<tab>jjjj<enter><c-u>5<enter>";
+
+/// What another program writes meanwhile: response #1's level, and a new command.
+fn theirs() -> String {
+    let new_cmd = "  <command>\n    <name>host-deny</name>\n    <executable>host-deny</executable>\n  </command>\n\n";
+    let anchor = "  <active-response>\n    <command>firewall-drop";
+    assert_eq!(CONF.matches(anchor).count(), 1);
+    CONF.replace("<level>10</level>", "<level>11</level>")
+        .replace(anchor, &format!("{new_cmd}{anchor}"))
+}
+
+#[test]
+fn file_changed_on_disk_merge_keeps_both_changes_and_nothing_else_moves() {
+    let mut d = OnDisk::new(CONF);
+    d.press(R2_LEVEL_5);
+    let ours = "<location>server</location>\n    <level>5</level>\n";
+    assert!(d.app.source().contains(ours), "{}", d.app.source());
+    std::fs::write(&d.path, theirs()).expect("someone else writes");
+    d.press("sy");
+    assert_eq!(d.app.mode(), Mode::External);
+    assert_eq!(d.on_disk(), theirs(), "not overwritten without asking");
+    d.press("m");
+    assert_eq!(
+        d.app.mode(),
+        Mode::Preview,
+        "the diff, against their version"
+    );
+    assert_eq!(d.on_disk(), theirs(), "nothing written before y");
+    d.press("y");
+    let expected = theirs().replace("<location>server</location>\n", ours);
+    assert_eq!(d.on_disk(), expected, "both changes, nothing else");
+    assert!(!d.app.is_modified());
+}
+
+#[test]
+fn a_merge_of_the_same_line_changed_both_ways_is_refused() {
+    let mut d = OnDisk::new(CONF);
+    d.press(&format!("{TO_R1}{LEVEL_12}"));
+    std::fs::write(&d.path, theirs()).expect("someone else writes");
+    d.press("sym");
+    assert_eq!(d.app.mode(), Mode::External, "still asking");
+    let notice = d.app.notice().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(
+        notice.starts_with("cannot merge: both changed the same lines (line ")
+            && notice.contains("yours \"<level>12</level>\", theirs \"<level>11</level>\""),
+        "{notice}"
+    );
+    assert_eq!(d.on_disk(), theirs());
+    assert!(d.app.is_modified(), "the edits are kept");
+}
+
+#[test]
+fn a_conflict_resolved_with_yours_or_theirs_keeps_the_other_changes() {
+    let server = "<location>server</location>\n";
+    // They also gave response #2 a level: the same place, another value.
+    let theirs = theirs().replace(server, &format!("{server}    <level>7</level>\n"));
+    for (key, level) in [("o", "5"), ("t", "7")] {
+        let mut d = OnDisk::new(CONF);
+        d.press(R2_LEVEL_5);
+        std::fs::write(&d.path, &theirs).expect("someone else writes");
+        d.press("sym");
+        assert_eq!(d.app.mode(), Mode::External, "{key}: the conflict is shown");
+        d.press(key);
+        let expected = theirs.replace("<level>7</level>", &format!("<level>{level}</level>"));
+        if expected == theirs {
+            // Theirs everywhere: nothing of ours is left to write.
+            assert_eq!(d.app.mode(), Mode::Browse, "{key}");
+            assert!(!d.app.is_modified());
+        } else {
+            assert_eq!(d.app.mode(), Mode::Preview, "{key}");
+            d.press("y");
+        }
+        assert_eq!(d.on_disk(), expected, "{key}: their other changes are kept");
+    }
+}

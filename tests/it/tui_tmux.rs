@@ -198,6 +198,24 @@ fn edit_timeout_and_location_save_quit_in_a_real_terminal() {
         "nothing else changed, CRLF kept"
     );
     assert_backup_is_hidden(dir.path());
+    assert_no_lock_left(dir.path());
+}
+
+/// The editor's lock files in `dir`.
+fn locks(dir: &Path) -> Vec<String> {
+    crate::tui_harness::list_dir(dir)
+        .into_iter()
+        .filter(|n| n.ends_with(".ossec-ar.lock"))
+        .collect()
+}
+
+/// Waits (up to 5 s: the process may still be ending) until no lock file is left.
+fn assert_no_lock_left(dir: &Path) {
+    let start = Instant::now();
+    while !locks(dir).is_empty() && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(locks(dir), Vec::<String>::new(), "lock file left behind");
 }
 
 /// The previous content is kept as a hidden file; nothing visible is left beside it.
@@ -214,7 +232,7 @@ fn assert_backup_is_hidden(dir: &Path) {
 /// A copy of a corpus file open in the editor, in tmux, with one unsaved change.
 struct Modified {
     tmux: Tmux,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     file: std::path::PathBuf,
     original: String,
     /// The editor's process id.
@@ -258,7 +276,7 @@ fn editor_with_a_change(before: Option<&str>) -> Option<Modified> {
         .to_string();
     Some(Modified {
         tmux,
-        _dir: dir,
+        dir,
         file,
         original,
         pid,
@@ -282,6 +300,73 @@ fn sigterm_restores_the_terminal_and_writes_nothing() {
     );
     assert!(!after.contains("Responses ("), "{after}");
     assert_eq!(std::fs::read_to_string(&m.file).expect("read"), m.original);
+    assert_no_lock_left(m.dir.path());
+}
+
+/// Runs the binary on `file` without a terminal (a second editor, or a CLI edit).
+fn second(cmd: &[&str], file: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ossec-ar"))
+        .args(["--ossec-home", "/nonexistent"])
+        .args(cmd)
+        .arg(file)
+        .args(args)
+        .output()
+        .expect("run ossec-ar")
+}
+
+#[test]
+fn a_second_editor_sees_the_holder_and_a_killed_holders_lock_is_taken_over() {
+    let Some(m) = editor_with_a_change(None) else {
+        return;
+    };
+    assert_eq!(locks(m.dir.path()), [".ossec.conf.ossec-ar.lock"]);
+    let holder = format!("(pid {}, user ", m.pid);
+    // A second editor, then a CLI edit.
+    for o in [
+        second(&[], &m.file, &[]),
+        second(
+            &["set"],
+            &m.file,
+            &["response:1", "timeout=5", "--no-backup"],
+        ),
+    ] {
+        let e = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(1), "{e}");
+        assert!(
+            e.contains("is being edited by another ossec-ar") && e.contains(&holder),
+            "{e}"
+        );
+    }
+    // check and list read on.
+    assert_eq!(second(&["list"], &m.file, &[]).status.code(), Some(0));
+    let killed = Command::new("kill")
+        .args(["-9", &m.pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let start = Instant::now();
+    // Gone means reaped by its shell: a killed thread group shows as a zombie before
+    // its last thread has closed the files (and so released the lock).
+    let alive = || Path::new(&format!("/proc/{}", m.pid)).exists();
+    while alive() && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!alive(), "editor {} survived kill -9", m.pid);
+    // kill -9 leaves the file behind; its lock died with the process.
+    assert_eq!(locks(m.dir.path()), [".ossec.conf.ossec-ar.lock"]);
+    let o = second(
+        &["set"],
+        &m.file,
+        &["response:1", "timeout=5", "--no-backup"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_ne!(std::fs::read_to_string(&m.file).expect("read"), m.original);
+    assert_no_lock_left(m.dir.path());
 }
 
 /// Regression: when the terminal went away (tmux killed, SSH dropped), the editor

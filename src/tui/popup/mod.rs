@@ -25,6 +25,7 @@ use super::fields::LOCATIONS;
 use super::form::selector;
 use super::keys::{self, Action, Mode};
 use super::rules_ui;
+use super::session::merge::Side;
 use super::session::{BlockKind, EditOp, Selector};
 use super::sim::SimEvent;
 use super::strings as s;
@@ -103,7 +104,7 @@ impl Popup {
                 .responses
                 .get(n - 1)
                 .map(|r| doc.element(r.element).span.start),
-            Selector::Command(_) | Selector::CommandAt(_) => None,
+            Selector::Command(_) | Selector::CommandAt(_) | Selector::Match(_) => None,
         };
         let mut seen = Vec::new();
         let mut choices = Vec::new();
@@ -205,6 +206,11 @@ impl Popup {
             Popup::Preview(p) => p.handle(a, ctx),
             Popup::External => match a {
                 Some(Action::Reload) => vec![Msg::Effect(Effect::Reload)],
+                Some(Action::Merge) => vec![Msg::Effect(Effect::Merge(None))],
+                Some(Action::MergeOurs) => vec![Msg::Effect(Effect::Merge(Some(Side::Ours)))],
+                Some(Action::MergeTheirs) => {
+                    vec![Msg::Effect(Effect::Merge(Some(Side::Theirs)))]
+                }
                 Some(Action::WriteAnyway) => vec![Msg::Effect(Effect::SaveOverwrite {
                     text: ctx.session.source().to_string(),
                 })],
@@ -329,7 +335,7 @@ fn location_chosen(sel: Selector, value: &str, ctx: &Ctx<'_>) -> Vec<Msg> {
             .get(n - 1)
             .and_then(|r| r.value("agent_id"))
             .is_some_and(|a| !a.is_empty()),
-        Selector::Command(_) | Selector::CommandAt(_) => true,
+        Selector::Command(_) | Selector::CommandAt(_) | Selector::Match(_) => true,
     };
     if value == "defined-agent" && !has_agent {
         out.push(Msg::EditField("agent_id"));
