@@ -5,6 +5,7 @@
 
 mod args;
 mod check;
+mod dist;
 mod edit;
 mod output;
 mod simulate;
@@ -105,6 +106,8 @@ fn run(args: Args) -> anyhow::Result<i32> {
         },
         Some(Cmd::Rm { file, sel, edit }) => edit::rm(common, file, sel, edit),
         Some(Cmd::Simulate(sim)) => simulate::simulate(common, sim),
+        Some(Cmd::Completions { shell }) => dist::completions(*shell),
+        Some(Cmd::Manpage) => dist::manpage(),
         Some(Cmd::Demo) => editor(common, None),
         Some(Cmd::Edit(words)) => match words.as_slice() {
             [file] => editor(common, Some(std::path::Path::new(file))),
