@@ -110,7 +110,10 @@ fn bash_completion_is_valid_bash_and_knows_every_subcommand() {
         assert!(script.contains(word.as_str()), "{word} not completed");
     }
     assert!(script.contains("--dry-run") && script.contains("--ossec-home"));
-    assert!(script.contains("complete -F _ossec__ar"), "no complete line");
+    assert!(
+        script.contains("complete -F _ossec__ar"),
+        "no complete line"
+    );
 }
 
 #[test]
