@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// Editor, validator and dry-run simulator for the <command> and <active-response>
 /// blocks of Wazuh and OSSEC ossec.conf files.
 #[derive(Debug, Parser)]
-#[command(name = "ossec-ar", version, about)]
+#[command(name = "ossec-ar", version = env!("OSSEC_AR_VERSION"), about)]
 pub struct Args {
     /// What to do; without a command, the TUI editor opens FILE
     /// (`ossec-ar [FILE]`, default /var/ossec/etc/ossec.conf).
@@ -182,6 +182,15 @@ pub enum Cmd {
         #[command(flatten)]
         edit: EditArgs,
     },
+    /// Print a completion script for SHELL to stdout (the packages install them).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout; scripts/release packages it as ossec-ar(1).
+    #[command(hide = true)]
+    Manpage,
 }
 
 /// `add command` / `add response`.

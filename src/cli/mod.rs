@@ -6,6 +6,7 @@
 mod apply;
 mod args;
 mod check;
+mod dist;
 mod edit;
 mod engine;
 mod logtest;
@@ -127,6 +128,8 @@ fn run(args: Args) -> anyhow::Result<i32> {
             generation,
             edit,
         }) => restore::restore(common, file, *generation, edit),
+        Some(Cmd::Completions { shell }) => dist::completions(*shell),
+        Some(Cmd::Manpage) => dist::manpage(),
         Some(Cmd::Demo) => editor(common, None),
         Some(Cmd::Edit(words)) => match words.as_slice() {
             [file] => editor(common, Some(std::path::Path::new(file))),

@@ -4,6 +4,7 @@ mod architecture;
 mod check_corpus;
 mod cli_apply;
 mod cli_check;
+mod cli_dist;
 mod cli_edit;
 mod cli_idem;
 mod corpus;
