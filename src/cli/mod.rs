@@ -7,6 +7,7 @@ mod args;
 mod check;
 mod edit;
 mod engine;
+mod logs;
 mod logtest;
 mod output;
 mod ruletest;
