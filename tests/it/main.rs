@@ -10,6 +10,7 @@ mod dialect;
 mod edit;
 mod edit_corpus;
 mod engine_cli;
+mod engine_logs;
 mod engine_suite;
 mod rule_tree;
 mod rules;
