@@ -4,9 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crossterm::event::{KeyEvent, KeyEventKind};
+use std::sync::Arc;
+
+use crossterm::event::{KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::form::FormPane;
+use super::jobs::{Job, JobEvent};
 use super::keys::{self, Action, Mode};
 use super::list::ListPane;
 use super::popup::Popup;
@@ -14,6 +17,7 @@ use super::session::{EditOp, Session};
 use super::sim::{SimEvent, SimPane};
 use super::theme::Theme;
 use super::{strings as s, ui};
+use crate::analysis::Ruleset;
 use crate::model::{BlockRef, Diagnostic, Profile};
 use crate::rules::RuleSet;
 
@@ -29,6 +33,10 @@ pub enum Event {
     Saved(SaveResult),
     /// The file as re-read for [`Effect::Reload`], or why it could not be.
     Reloaded(Result<String, String>),
+    /// A background job's progress or end.
+    Job(JobEvent),
+    /// Text pasted (bracketed paste).
+    Paste(String),
 }
 
 /// How a save ended.
@@ -66,6 +74,13 @@ pub enum Effect {
     },
     /// Re-read the file, dropping the edits.
     Reload,
+    /// Replay a log file in the background (`L`).
+    StartLogs {
+        /// The log file.
+        path: PathBuf,
+    },
+    /// Stop the background job.
+    CancelJob,
 }
 
 /// Which pane has the keys when no popup is open.
@@ -141,6 +156,10 @@ pub(crate) struct Ctx<'a> {
     pub(crate) profile: Profile,
     pub(crate) home: Option<&'a Path>,
     pub(crate) label: &'a str,
+    /// The analysis engine's decoders and rules, for `l` and `L`.
+    pub(crate) engine: Option<&'a Ruleset>,
+    /// The time the editor started (the clock of `l`: docs/logs.md "Time").
+    pub(crate) now: i64,
 }
 
 /// A [`Ctx`] borrowing only the fields it needs, so a component can be borrowed
@@ -154,6 +173,8 @@ macro_rules! ctx {
             profile: $app.profile,
             home: $app.home.as_deref(),
             label: &$app.label,
+            engine: $app.engine.as_deref(),
+            now: $app.now,
         }
     };
 }
@@ -187,6 +208,12 @@ pub struct App {
     /// Counts the document's changes (edits, undo, redo, reload): the simulator
     /// recomputes only when it moved.
     pub(crate) revision: u64,
+    /// The analysis engine, when decoders were found.
+    pub(crate) engine: Option<Arc<Ruleset>>,
+    /// The time the editor started.
+    pub(crate) now: i64,
+    /// The background job running, if any.
+    pub(crate) job: Option<Job>,
 }
 
 /// How the app is opened.
@@ -235,11 +262,26 @@ impl App {
             quit_after_save: false,
             sim: None,
             revision: 0,
+            engine: None,
+            now: 0,
+            job: None,
         };
         app.refresh();
         app.base_diags = app.diags.clone();
         app.list.select_first(app.session.config());
         app
+    }
+
+    /// Gives the simulator pane the analysis engine (`l`, `L`) and the time the
+    /// editor started (the clock of `l`; docs/logs.md "Time").
+    pub fn set_engine(&mut self, engine: Option<Arc<Ruleset>>, now: i64) {
+        self.engine = engine;
+        self.now = now;
+    }
+
+    /// Is a background job running?
+    pub fn job_running(&self) -> bool {
+        self.job.is_some()
     }
 
     /// The document being edited.
@@ -269,7 +311,10 @@ impl App {
 
     /// Who has the keys now.
     pub fn mode(&self) -> Mode {
-        let sim_typing = self.sim.as_ref().is_some_and(|s| s.typing.is_some());
+        let sim_typing = self
+            .sim
+            .as_ref()
+            .is_some_and(|s| s.typing.is_some() || s.prompt.is_some());
         match &self.popup {
             Some(p) => p.mode(),
             None if self.form.editing() || self.list.typing() || sim_typing => Mode::Edit,
@@ -301,6 +346,16 @@ impl App {
             }
             Event::Saved(r) => self.saved(r),
             Event::Reloaded(r) => self.reloaded(r),
+            Event::Job(e) => {
+                if let Some(sim) = self.sim.as_mut() {
+                    sim.job_event(e);
+                }
+                Vec::new()
+            }
+            Event::Paste(text) => {
+                self.notice = None;
+                self.paste(&text)
+            }
         };
         let effects = self.process(msgs);
         // The line of file-level findings takes a row of the list.
@@ -346,14 +401,29 @@ impl App {
                 action,
                 Some(Action::Undo | Action::Redo | Action::Save | Action::Help | Action::Simulate)
             );
-            if sim.typing.is_some() || !global {
-                return sim.handle(action, &k);
+            if sim.typing.is_some() || sim.prompt.is_some() || !global {
+                return sim.handle(action, &k, self.engine.is_some(), self.job.is_some());
             }
         }
         match action {
             Some(a) => self.browse(a),
             None => Vec::new(),
         }
+    }
+
+    /// Pasted text: into the simulator's prompt at once, else typed key by key as
+    /// a terminal without bracketed paste would (line ends dropped).
+    fn paste(&mut self, text: &str) -> Vec<Msg> {
+        if let Some(sim) = self.sim.as_mut().filter(|s| s.prompt.is_some()) {
+            sim.paste(text);
+            return Vec::new();
+        }
+        let mut msgs = Vec::new();
+        for c in text.chars().filter(|c| !matches!(c, '\n' | '\r')) {
+            let k = KeyEvent::new(crossterm::event::KeyCode::Char(c), KeyModifiers::NONE);
+            msgs.extend(self.key(k));
+        }
+        msgs
     }
 
     /// Below 80x24 only quitting works: nothing else can be shown. With changes, the
