@@ -205,6 +205,8 @@ pub struct App {
     pub(crate) quit_after_save: bool,
     /// The simulator pane, when open.
     pub(crate) sim: Option<SimPane>,
+    /// The closed pane's session and results (`l`, `L`), given back when it opens.
+    pub(crate) sim_kept: Option<SimPane>,
     /// Counts the document's changes (edits, undo, redo, reload): the simulator
     /// recomputes only when it moved.
     pub(crate) revision: u64,
@@ -261,6 +263,7 @@ impl App {
             notice: None,
             quit_after_save: false,
             sim: None,
+            sim_kept: None,
             revision: 0,
             engine: None,
             now: 0,
@@ -347,7 +350,7 @@ impl App {
             Event::Saved(r) => self.saved(r),
             Event::Reloaded(r) => self.reloaded(r),
             Event::Job(e) => {
-                if let Some(sim) = self.sim.as_mut() {
+                if let Some(sim) = self.sim.as_mut().or(self.sim_kept.as_mut()) {
                     sim.job_event(e);
                 }
                 Vec::new()
@@ -476,11 +479,16 @@ impl App {
 
     /// `p`: the pane takes the form's place (and the keys); `p` again gives it back.
     fn toggle_simulator(&mut self) -> Vec<Msg> {
-        if self.sim.take().is_some() {
+        if let Some(old) = self.sim.take() {
+            self.sim_kept = Some(old);
             self.focus = Focus::List;
             return Vec::new();
         }
-        self.sim = Some(SimPane::default());
+        let mut pane = SimPane::default();
+        if let Some(old) = self.sim_kept.take() {
+            pane.keep_session(old);
+        }
+        self.sim = Some(pane);
         self.focus = Focus::Sim;
         match (&self.rules, self.list.selected) {
             (None, _) => vec![Msg::Info(s::RULE_COUNTS_NEED_RULES.into())],

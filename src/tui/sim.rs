@@ -199,6 +199,15 @@ impl SimPane {
         Vec::new()
     }
 
+    /// Takes over the session and results of a pane that was closed (`l`'s events,
+    /// `L`'s replay), so that closing the pane to edit keeps them.
+    pub(crate) fn keep_session(&mut self, old: SimPane) {
+        self.history = old.history;
+        self.asked = old.asked;
+        self.logs = old.logs;
+        self.shown = old.shown;
+    }
+
     /// One key in the prompt of `l` or `L`.
     fn type_prompt(&mut self, a: Option<Action>, k: &KeyEvent) -> Vec<Msg> {
         let Some((prompt, input)) = self.prompt.as_mut() else {

@@ -68,7 +68,10 @@ fn logs_lines(
     let c = match &logs.result {
         None => {
             let (lines, pct) = logs.progress;
-            return vec![line(s::logs_progress(&logs.path, lines, pct), theme.key())];
+            return vec![
+                line(logs.path.clone(), theme.dim()),
+                line(s::logs_progress(lines, pct), theme.key()),
+            ];
         }
         Some(Err(why)) => {
             return vec![line(s::logs_failed(why), theme.severity(Severity::Warning))];

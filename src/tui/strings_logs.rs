@@ -79,9 +79,9 @@ pub(crate) fn probe_other_runs(index: usize, name: &str, on: &[String]) -> Strin
     format!("  #{index} {name} runs on {}", targets(on))
 }
 
-/// The replay's progress line.
-pub(crate) fn logs_progress(path: &str, lines: u64, percent: u64) -> String {
-    format!("replaying {path}: {lines} lines, {percent}% (Esc cancels)")
+/// The replay's progress line (under the file's name).
+pub(crate) fn logs_progress(lines: u64, percent: u64) -> String {
+    format!("replaying: {lines} lines, {percent}% read (Esc cancels)")
 }
 
 /// The replay's totals.

@@ -25,6 +25,7 @@ mod tui_cli;
 mod tui_corpus;
 mod tui_harness;
 mod tui_keys;
+mod tui_logs;
 mod tui_rules;
 mod tui_save;
 mod tui_snapshots;
