@@ -48,8 +48,11 @@ impl SimPane {
                 Tone::Yes => theme.ok(),
                 Tone::No => theme.severity(Severity::Warning),
             };
-            for l in wrap(&escape(text), w).into_iter().take(4) {
-                out.push(Line::styled(l, style));
+            // Wrapped lines keep the indent of the first.
+            let body = text.trim_start();
+            let indent = " ".repeat(text.len() - body.len());
+            for l in wrap(&escape(body), w.saturating_sub(indent.len())).into_iter().take(4) {
+                out.push(Line::styled(format!("{indent}{l}"), style));
             }
         }
         out.push(Line::styled(truncate(s::PROBE_KEYS, w), theme.dim()));
@@ -84,6 +87,9 @@ fn logs_lines(
     ];
     if let Some(i) = index {
         selected(c, i, &mut out, theme, w);
+    }
+    if !c.rules.is_empty() {
+        out.push(line(s::LOGS_TOP_RULES.to_string(), theme.title()));
     }
     for r in c.rules.iter().take(TOP_RULES) {
         out.push(line(

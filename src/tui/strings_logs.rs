@@ -28,7 +28,9 @@ pub(crate) const NO_ENGINE: &str =
 /// `l` with an empty line.
 pub(crate) const EMPTY_EVENT: &str = "an empty line is not an event";
 /// The hint under a result.
-pub(crate) const PROBE_KEYS: &str = "l: another event   L: a log file   Esc: back to the rules";
+pub(crate) const PROBE_KEYS: &str = "l another event  L a log file  Esc the rules";
+/// Above the rules of the alerts.
+pub(crate) const LOGS_TOP_RULES: &str = "rules that fired most";
 /// A replay was cancelled.
 pub(crate) const LOGS_CANCELLED: &str = "log replay cancelled";
 
@@ -52,7 +54,7 @@ pub(crate) fn probe_alert(alert: bool, firedtimes: u32) -> String {
     } else {
         "no alert (level below log_alert_level)"
     };
-    format!("  {stored}; fired {firedtimes} times in this session")
+    format!("  {stored} (firedtimes {firedtimes} in this session)")
 }
 
 fn targets(on: &[String]) -> String {
@@ -91,7 +93,8 @@ pub(crate) fn logs_totals(lines: u64, undecoded: u64, alerts: u64) -> String {
 
 /// The selected response's count.
 pub(crate) fn logs_count(index: usize, name: &str, count: u64) -> String {
-    format!("#{index} {name} would have run {count} times")
+    let runs = if count == 1 { "run" } else { "runs" };
+    format!("#{index} {name}: {count} {runs} in this log")
 }
 
 /// The selected response is not one the daemon loads.
