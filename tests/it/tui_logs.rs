@@ -211,3 +211,17 @@ fn snapshots_of_l_and_big_l() {
         insta::assert_snapshot!(format!("big_l_counts_{w}x{h}"), screen(&a, w, h));
     }
 }
+
+#[test]
+fn help_lists_l_and_big_l() {
+    let mut a = demo_app((120, 40));
+    press(&mut a, R1_PANE);
+    press(&mut a, "?");
+    let mut seen = String::new();
+    for _ in 0..20 {
+        seen.push_str(&screen(&a, 120, 40));
+        press(&mut a, "<pgdn>");
+    }
+    assert!(seen.contains("run a log line through the decoders and rules"), "{seen}");
+    assert!(seen.contains("replay a log file (plain or .gz) in the background"), "{seen}");
+}
