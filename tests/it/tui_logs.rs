@@ -59,7 +59,7 @@ pub(crate) fn demo_app(size: (u16, u16)) -> App {
 }
 
 /// Response #1 of the demo selected (five commands come first), its pane open.
-const R1_PANE: &str = "jjjjjp";
+pub(crate) const R1_PANE: &str = "jjjjjp";
 
 const FAILED: &str =
     "Dec 29 10:00:01 bastion sshd[42]: Failed password for root from 203.0.113.5 port 4242 ssh2";
@@ -110,7 +110,7 @@ fn a_pasted_line_of_100_kb_is_one_event() {
 }
 
 /// Presses keys, carrying out effects (L starts a job), on an app not on disk.
-fn press_run(app: &mut App, script: &str) {
+pub(crate) fn press_run(app: &mut App, script: &str) {
     let opts = RunOptions {
         path: PathBuf::from("/nonexistent/ossec.conf"),
         profile: Profile::Wazuh,
