@@ -225,3 +225,39 @@ fn help_lists_l_and_big_l() {
     assert!(seen.contains("run a log line through the decoders and rules"), "{seen}");
     assert!(seen.contains("replay a log file (plain or .gz) in the background"), "{seen}");
 }
+
+/// The real binary in tmux: the demo, `p` on response #1, `l`, a line pasted
+/// (bracketed paste), Enter: the decoder and the rule show.
+#[test]
+fn tmux_demo_p_l_paste_enter() {
+    use crate::tui_tmux::{Tmux, tmux_available};
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tmux = Tmux::start(120, 40);
+    tmux.type_text("clear; echo BEFORE-MARKER");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("BEFORE-MARKER");
+    let bin = env!("CARGO_BIN_EXE_ossec-ar");
+    tmux.type_text(&format!(
+        "TMPDIR={} {bin} --ossec-home {} demo",
+        dir.path().display(),
+        dir.path().join("no-home").display()
+    ));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Responses (5)");
+    tmux.type_text("jjjjjp");
+    tmux.wait_for("simulator: response #1");
+    tmux.type_text("l");
+    tmux.wait_for("event: ");
+    tmux.cmd(&["set-buffer", "--", FAILED]);
+    tmux.cmd(&["paste-buffer", "-p", "-t", "e2e"]);
+    tmux.keys(&["Enter"]);
+    let s = tmux.wait_for("decoder sshd");
+    assert!(s.contains("rule 5716 (level 5)"), "{s}");
+    assert!(s.contains("#1 (selected) does not run"), "{s}");
+    tmux.type_text("q");
+    let after = tmux.wait_for("The demo copy is in");
+    assert!(after.contains("sample.log"), "{after}");
+}
