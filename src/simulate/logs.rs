@@ -249,10 +249,10 @@ pub fn replay_logs(
             for event in batch? {
                 let outcome = session.evaluate(event, false);
                 tally.add(ruleset, sim, &outcome);
-                if tally.lines % PROGRESS_EVERY == 0 {
-                    if let Some(p) = progress.as_mut() {
-                        p(tally.lines);
-                    }
+                if tally.lines.is_multiple_of(PROGRESS_EVERY)
+                    && let Some(p) = progress.as_mut()
+                {
+                    p(tally.lines);
                 }
             }
         }

@@ -54,9 +54,7 @@ impl History {
         b.truncate(MAX_EVENT);
         self.bytes += b.len();
         self.lines.push_back(b);
-        while self.lines.len() > HISTORY
-            || (self.bytes > HISTORY_BYTES && self.lines.len() > 1)
-        {
+        while self.lines.len() > HISTORY || (self.bytes > HISTORY_BYTES && self.lines.len() > 1) {
             if let Some(old) = self.lines.pop_front() {
                 self.bytes -= old.len();
             }
@@ -120,7 +118,10 @@ fn predecoded(o: &Outcome, out: &mut Vec<(Tone, String)>) {
     let mut any = false;
     for (name, v) in [
         ("timestamp", e.timestamp.as_deref()),
-        ("hostname", Some(e.hostname.as_slice()).filter(|h| !h.is_empty())),
+        (
+            "hostname",
+            Some(e.hostname.as_slice()).filter(|h| !h.is_empty()),
+        ),
         ("program_name", e.program_name.as_deref()),
     ] {
         if let Some(v) = v {
@@ -202,7 +203,10 @@ fn ran(engine: &Ruleset, o: &Outcome, who: &Responders<'_>, out: &mut Vec<(Tone,
         .filter(|x| Some(x.index) != who.selected && !x.runs_on.is_empty())
         .collect();
     for x in &others {
-        out.push((Tone::Plain, s::probe_other_runs(x.index, &x.name, &x.runs_on)));
+        out.push((
+            Tone::Plain,
+            s::probe_other_runs(x.index, &x.name, &x.runs_on),
+        ));
     }
     if who.selected.is_none() && others.is_empty() {
         out.push((Tone::Dim, s::PROBE_NONE_RUNS.into()));

@@ -12,10 +12,10 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::app::{Ctx, Effect, Focus, Msg};
 use super::input::{Input, type_filter};
 use super::jobs::JobEvent;
-use super::probe::{self, History, MAX_EVENT, Responders, Tone};
-use super::strings as s;
 use super::keys::Action;
 use super::popup::Popup;
+use super::probe::{self, History, MAX_EVENT, Responders, Tone};
+use super::strings as s;
 use crate::model::BlockRef;
 use crate::simulate::{self, Block, Event, Execution, Options, Responses, Simulator};
 
@@ -262,7 +262,9 @@ impl SimPane {
         let Some((_, input)) = self.prompt.as_mut() else {
             return;
         };
-        let one = text.trim_end_matches(['\n', '\r']).replace(['\n', '\r'], " ");
+        let one = text
+            .trim_end_matches(['\n', '\r'])
+            .replace(['\n', '\r'], " ");
         let room = MAX_EVENT.saturating_sub(input.value().len());
         let mut end = one.len().min(room);
         while !one.is_char_boundary(end) {

@@ -5,7 +5,7 @@
 use ratatui::text::{Line, Span};
 
 use super::probe::Tone;
-use super::sim::{LogsView, Prompt, SimPane, Shown};
+use super::sim::{LogsView, Prompt, Shown, SimPane};
 use super::strings as s;
 use super::text::{escape, truncate, wrap};
 use super::theme::Theme;
@@ -51,7 +51,10 @@ impl SimPane {
             // Wrapped lines keep the indent of the first.
             let body = text.trim_start();
             let indent = " ".repeat(text.len() - body.len());
-            for l in wrap(&escape(body), w.saturating_sub(indent.len())).into_iter().take(4) {
+            for l in wrap(&escape(body), w.saturating_sub(indent.len()))
+                .into_iter()
+                .take(4)
+            {
                 out.push(Line::styled(format!("{indent}{l}"), style));
             }
         }
@@ -104,7 +107,10 @@ fn logs_lines(
 fn selected(c: &LogCounts, index: usize, out: &mut Vec<Line<'static>>, theme: &Theme, w: usize) {
     let line = |text: String, style| Line::styled(truncate(&escape(&text), w), style);
     let Some(e) = c.executions.iter().find(|e| e.index == index) else {
-        out.push(line(s::logs_not_loaded(index), theme.severity(Severity::Warning)));
+        out.push(line(
+            s::logs_not_loaded(index),
+            theme.severity(Severity::Warning),
+        ));
         return;
     };
     let style = if e.count > 0 { theme.ok() } else { theme.dim() };

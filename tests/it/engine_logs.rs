@@ -54,6 +54,9 @@ fn logs(conf: &Path, log: &Path, engine: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).expect("one JSON object")
 }
 
+/// One response's counts: name, count, by agent, by source IP.
+type Run = (String, u64, BTreeMap<String, u64>, BTreeMap<String, u64>);
+
 /// The same counts made from `logtest --format json` replies, one per line: the
 /// responses listed that run somewhere, the alerts' rules, the empty decoders.
 fn independent(conf: &Path, log: &Path, engine: &[&str]) -> Value {
@@ -71,8 +74,7 @@ fn independent(conf: &Path, log: &Path, engine: &[&str]) -> Value {
     let mut undecoded = 0;
     let mut alerts = 0;
     let mut rules: BTreeMap<String, (Value, u64)> = BTreeMap::new();
-    let mut runs: BTreeMap<u64, (String, u64, BTreeMap<String, u64>, BTreeMap<String, u64>)> =
-        BTreeMap::new();
+    let mut runs: BTreeMap<u64, Run> = BTreeMap::new();
     for text in String::from_utf8_lossy(&out.stdout).lines() {
         let o: Value = serde_json::from_str(text).expect("JSON line");
         lines += 1;

@@ -39,10 +39,20 @@ pub(crate) fn demo_app(size: (u16, u16)) -> App {
     let rule_files = files(&d.join("rules"));
     let named: Vec<(String, String)> = rule_files
         .iter()
-        .map(|(p, t)| (p.file_name().expect("name").to_string_lossy().into_owned(), t.clone()))
+        .map(|(p, t)| {
+            (
+                p.file_name().expect("name").to_string_lossy().into_owned(),
+                t.clone(),
+            )
+        })
         .collect();
     let binding = ossec_ar::rules::load_texts(named.iter().map(|(n, t)| (n.as_str(), t.as_str())));
-    let engine = Ruleset::build(&files(&d.join("decoders")), &rule_files, &[], Settings::default());
+    let engine = Ruleset::build(
+        &files(&d.join("decoders")),
+        &rule_files,
+        &[],
+        Settings::default(),
+    );
     let mut app = App::new(
         text,
         Options {
@@ -74,9 +84,15 @@ fn l_shows_the_decoder_the_rule_and_whether_the_response_runs_with_unsaved_edits
     let s = screen(&a, 120, 40);
     assert!(s.contains("decoder sshd"), "{s}");
     assert!(s.contains("dstuser: root"), "{s}");
-    assert!(s.contains("rule 5716 (level 5): SSH: wrong password."), "{s}");
+    assert!(
+        s.contains("rule 5716 (level 5): SSH: wrong password."),
+        "{s}"
+    );
     assert!(s.contains("under rule 5700 (level 0)"), "{s}");
-    assert!(s.contains("#1 (selected) does not run for this event"), "{s}");
+    assert!(
+        s.contains("#1 (selected) does not run for this event"),
+        "{s}"
+    );
     // Bind #1 to 5716 without saving: close the pane, edit rules_id, open it again;
     // the same line now runs it.
     press(&mut a, "p<tab>jjjjjj<enter><c-u>5716<enter>");
@@ -199,7 +215,10 @@ fn snapshots_of_l_and_big_l() {
         let mut a = demo_app((w, h));
         press(&mut a, R1_PANE);
         press(&mut a, "l");
-        press(&mut a, "Dec 29 10:00:01 bastion sshd[42]: Failed password for invalid user admin from 198.51.100.23 port 4242");
+        press(
+            &mut a,
+            "Dec 29 10:00:01 bastion sshd[42]: Failed password for invalid user admin from 198.51.100.23 port 4242",
+        );
         insta::assert_snapshot!(format!("l_prompt_{w}x{h}"), screen(&a, w, h));
         press(&mut a, "<enter>");
         insta::assert_snapshot!(format!("l_result_{w}x{h}"), screen(&a, w, h));
@@ -222,8 +241,14 @@ fn help_lists_l_and_big_l() {
         seen.push_str(&screen(&a, 120, 40));
         press(&mut a, "<pgdn>");
     }
-    assert!(seen.contains("run a log line through the decoders and rules"), "{seen}");
-    assert!(seen.contains("replay a log file (plain or .gz) in the background"), "{seen}");
+    assert!(
+        seen.contains("run a log line through the decoders and rules"),
+        "{seen}"
+    );
+    assert!(
+        seen.contains("replay a log file (plain or .gz) in the background"),
+        "{seen}"
+    );
 }
 
 /// The real binary in tmux: the demo, `p` on response #1, `l`, a line pasted
