@@ -416,3 +416,85 @@ impl Tally {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Settings;
+    use crate::analysis::predecode::predecode;
+    use crate::model::{Config, Profile};
+    use std::path::Path;
+
+    fn demo(dir: &str) -> Vec<(PathBuf, String)> {
+        let d = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("assets/demo")
+            .join(dir);
+        let mut v: Vec<PathBuf> = std::fs::read_dir(&d)
+            .map(|r| r.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        v.sort();
+        v.into_iter()
+            .map(|p| {
+                let t = std::fs::read_to_string(&p).unwrap_or_default();
+                (p, t)
+            })
+            .collect()
+    }
+
+    /// The two-thread replay against one session in one thread, line by line, with
+    /// the same times: the same alerts, rule for rule (more lines than a batch, so
+    /// the decoding thread runs ahead of matching).
+    #[test]
+    fn decoding_ahead_in_a_thread_changes_nothing() {
+        let ruleset = Ruleset::build(&demo("decoders"), &demo("rules"), &[], Settings::default());
+        let sample = include_str!("../../assets/demo/sample.log").repeat(100);
+        let doc = crate::xml::parse(include_str!("../../assets/demo/ossec.conf"));
+        let config = Config::from_document(&doc);
+        let named: Vec<(String, String)> = demo("rules")
+            .into_iter()
+            .map(|(p, t)| (p.display().to_string(), t))
+            .collect();
+        let rules = crate::rules::load_texts(named.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+        let sim = Simulator::new(&config, &doc, &rules.rules, Profile::Wazuh);
+        let opts = LogOptions {
+            location: b"x",
+            now: 1_798_540_200,
+            cancel: None,
+            progress: None,
+        };
+        let got = replay_logs(sample.as_bytes(), &ruleset, &sim, opts).expect("replay");
+        let mut session = Session::new(&ruleset);
+        let mut clock = Clock::new(1_798_540_200);
+        let mut alerts = 0;
+        for line in sample.lines() {
+            let ts = predecode(b"x", line.as_bytes(), b"localhost").timestamp;
+            let t = clock.time(ts.as_deref());
+            alerts += u64::from(session.process(b"x", line.as_bytes(), t, false).alert);
+        }
+        assert_eq!(got.lines, 2700);
+        assert_eq!(got.alerts, alerts);
+        // The copies share their timestamps: at least the first brute force runs
+        // firewall-drop.
+        assert!(got.executions[0].count >= 1, "{:?}", got.executions[0]);
+    }
+
+    #[test]
+    fn a_cancelled_replay_says_so() {
+        let ruleset = Ruleset::build(&demo("decoders"), &demo("rules"), &[], Settings::default());
+        let doc = crate::xml::parse("");
+        let config = Config::from_document(&doc);
+        let rules = crate::rules::RuleSet::default();
+        let sim = Simulator::new(&config, &doc, &rules, Profile::Wazuh);
+        let cancel = AtomicBool::new(true);
+        let text = "Dec 29 10:00:01 h sshd[1]: Failed password for root from 1.2.3.4 port 1 ssh2\n"
+            .repeat(5000);
+        let opts = LogOptions {
+            location: b"x",
+            now: 0,
+            cancel: Some(&cancel),
+            progress: None,
+        };
+        let got = replay_logs(text.as_bytes(), &ruleset, &sim, opts);
+        assert!(matches!(got, Err(LogsError::Cancelled)), "{got:?}");
+    }
+}
