@@ -91,10 +91,44 @@ pub struct Outcome {
     pub trace: Vec<TraceStep>,
 }
 
+/// The decoding half of a session: pre-decoding and decoding, whose only state is
+/// the decoders' (the accumulator, the plugins' type changes). It can run in another
+/// thread than rule matching, a line ahead, with the same results
+/// (docs/analysis.md "Sessions").
+pub struct Decoding<'r> {
+    ruleset: &'r Ruleset,
+    state: DecodeState,
+}
+
+impl<'r> Decoding<'r> {
+    /// A fresh decoding state.
+    pub fn new(ruleset: &'r Ruleset) -> Decoding<'r> {
+        Decoding {
+            ruleset,
+            state: DecodeState::default(),
+        }
+    }
+
+    /// Pre-decodes a line received from `location`; `time` (seconds since the epoch)
+    /// may depend on the pre-decoded timestamp, so it is asked for in between.
+    pub fn event(
+        &mut self,
+        location: &[u8],
+        line: &[u8],
+        time: impl FnOnce(&Event) -> i64,
+    ) -> Event {
+        let rs = self.ruleset;
+        let mut event = predecode(location, line, rs.settings.manager.as_bytes());
+        event.time = time(&event);
+        decode(&rs.decoders, &mut self.state, &mut event);
+        event
+    }
+}
+
 /// One session.
 pub struct Session<'r> {
     ruleset: &'r Ruleset,
-    decode: DecodeState,
+    decode: Decoding<'r>,
     state: RuleState,
 }
 
@@ -103,17 +137,21 @@ impl<'r> Session<'r> {
     pub fn new(ruleset: &'r Ruleset) -> Session<'r> {
         Session {
             ruleset,
-            decode: DecodeState::default(),
+            decode: Decoding::new(ruleset),
             state: RuleState::new(&ruleset.rules),
         }
     }
 
     /// Runs one line received from `location` at `time` (seconds since the epoch).
     pub fn process(&mut self, location: &[u8], line: &[u8], time: i64, trace: bool) -> Outcome {
+        let event = self.decode.event(location, line, |_| time);
+        self.evaluate(event, trace)
+    }
+
+    /// Matches the rules against an event decoded by this session's [`Decoding`] or
+    /// by another one that saw the same lines in the same order.
+    pub fn evaluate(&mut self, event: Event, trace: bool) -> Outcome {
         let rs = self.ruleset;
-        let mut event = predecode(location, line, rs.settings.manager.as_bytes());
-        event.time = time;
-        decode(&rs.decoders, &mut self.decode, &mut event);
         let mut steps = Vec::new();
         let fired = evaluate(
             &rs.rules,

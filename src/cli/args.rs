@@ -281,6 +281,12 @@ pub struct SimulateArgs {
     /// Version of the target agents (below 4.2 they get the legacy argument string).
     #[arg(long, value_name = "V", requires = "rule")]
     pub agent_version: Option<String>,
+    /// Log mode: a raw log (plain or gzip) replayed through the analysis engine.
+    #[arg(long, value_name = "LOGFILE", conflicts_with_all = ["rule", "alerts"])]
+    pub logs: Option<PathBuf>,
+    /// Ruleset options (log mode).
+    #[command(flatten)]
+    pub engine: EngineArgs,
 }
 
 /// Where the analysis engine's decoders, rules and lists come from (SPEC §8): by

@@ -10,7 +10,7 @@ use super::args::{Common, Format, LogtestArgs};
 use super::engine;
 use super::output::{self, escape_controls};
 use crate::analysis::json::Json;
-use crate::analysis::{Outcome, Ruleset, Session, Stamp, StaticField};
+use crate::analysis::{Outcome, Ruleset, Session, Stamp};
 use crate::model::Config;
 use crate::rules;
 use crate::simulate::{self, Execution, Simulator};
@@ -91,38 +91,15 @@ fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<bo
     }
 }
 
-/// The responses an alert runs: a rule with a level that was not suppressed by
-/// `ignore` (analysisd runs none for level 0 or a suppressed alert).
+/// The responses an alert runs (the same as `simulate --logs` counts).
 fn responses(
     ruleset: &Ruleset,
     sim: Option<&Simulator<'_>>,
     outcome: &Outcome,
     agent: Option<&str>,
 ) -> Vec<Execution> {
-    let (Some(sim), Some(fired)) = (sim, &outcome.fired) else {
-        return Vec::new();
-    };
-    let rule = ruleset.rules.rule(fired.rule);
-    if fired.suppressed || rule.level == 0 {
-        return Vec::new();
-    }
-    let field = |f| {
-        outcome
-            .event
-            .get(f)
-            .map(|v| String::from_utf8_lossy(v).into_owned())
-    };
-    let event = simulate::Event {
-        rule: rule.id,
-        agent: agent.map(str::to_string),
-        srcip: field(StaticField::SrcIp),
-        user: field(StaticField::DstUser),
-    };
-    let options = simulate::Options {
-        profile: sim.responses.profile,
-        ..simulate::Options::default()
-    };
-    sim.fire(&event, &options).fired
+    sim.map(|sim| simulate::logs::responses(ruleset, sim, outcome, agent))
+        .unwrap_or_default()
 }
 
 fn json_event(

@@ -9,6 +9,7 @@ mod check;
 mod dist;
 mod edit;
 mod engine;
+mod logs;
 mod logtest;
 mod output;
 mod ruletest;
@@ -156,6 +157,7 @@ fn editor(common: &Common, file: Option<&std::path::Path>) -> anyhow::Result<i32
         color: output::use_color(common.color),
         backup: true,
         rules: common.rules.clone(),
+        decoders: Vec::new(),
     };
     if let Some(f) = file.filter(|f| !f.exists()) {
         // `ossec-ar chek` reaches here too: a bare word may be a mistyped command.
@@ -178,8 +180,9 @@ fn editor(common: &Common, file: Option<&std::path::Path>) -> anyhow::Result<i32
         None => {
             let (ended, dir) = crate::tui::demo(&opts)?;
             println!(
-                "The demo copy is in {} (remove it with: rm -r {})",
+                "The demo copy is in {} with a sample log for l and L in the simulator, {} (remove it with: rm -r {})",
                 dir.join("etc/ossec.conf").display(),
+                dir.join("sample.log").display(),
                 dir.display()
             );
             ended

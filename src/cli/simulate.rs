@@ -33,6 +33,9 @@ pub(super) fn simulate(common: &Common, args: &SimulateArgs) -> anyhow::Result<i
             escape_controls(&e.message)
         );
     }
+    if let Some(log) = &args.logs {
+        return super::logs::logs_mode(common, args, &loaded, log);
+    }
     let rules = load_rules(common, &loaded, true)?
         .ok_or_else(|| Failure::usage("no rules: give --rules DIR"))?;
     let sim = Simulator::new(&loaded.config, &loaded.doc, &rules, loaded.profile);

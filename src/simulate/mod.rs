@@ -17,7 +17,8 @@
 //! - [`Trigger`]: the binding predicate itself (with [`crate::model::rules_id_numbers`], the daemon's
 //!   reading of `rules_id`).
 //! - [`Simulator`]: the same, read once (responses, white list, repeated offenders),
-//!   for many events; [`replay`] streams an alerts.json through it.
+//!   for many events; [`replay`] streams an alerts.json through it, and
+//!   [`logs::replay_logs`] a raw log through the analysis engine and it.
 //! - [`diagnostics`]: ruleset-aware findings for `check --rules`, with their
 //!   `explain` texts.
 
@@ -25,6 +26,8 @@ mod bind;
 pub mod diagnostics;
 mod execution;
 mod fire;
+pub mod logs;
+pub mod logtime;
 mod message;
 mod offenders;
 mod replay;

@@ -4,9 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crossterm::event::{KeyEvent, KeyEventKind};
+use std::sync::Arc;
+
+use crossterm::event::{KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::form::FormPane;
+use super::jobs::{Job, JobEvent};
 use super::keys::{self, Action, Mode};
 use super::list::ListPane;
 use super::popup::Popup;
@@ -15,6 +18,7 @@ use super::session::{EditOp, Session};
 use super::sim::{SimEvent, SimPane};
 use super::theme::Theme;
 use super::{strings as s, ui};
+use crate::analysis::Ruleset;
 use crate::model::{BlockRef, Diagnostic, Profile};
 use crate::rules::RuleSet;
 
@@ -33,6 +37,10 @@ pub enum Event {
     /// The file as re-read for [`Effect::Merge`] (or why it could not be), and the
     /// side that wins where both changed the same lines.
     Merged(Result<String, String>, Option<Side>),
+    /// A background job's progress or end.
+    Job(JobEvent),
+    /// Text pasted (bracketed paste).
+    Paste(String),
 }
 
 /// How a save ended.
@@ -73,6 +81,13 @@ pub enum Effect {
     /// Re-read the file, to replay the edits onto it; where both changed the same
     /// lines, this side wins (`None`: such lines are a conflict, nothing is merged).
     Merge(Option<Side>),
+    /// Replay a log file in the background (`L`).
+    StartLogs {
+        /// The log file.
+        path: PathBuf,
+    },
+    /// Stop the background job.
+    CancelJob,
 }
 
 /// Which pane has the keys when no popup is open.
@@ -148,6 +163,10 @@ pub(crate) struct Ctx<'a> {
     pub(crate) profile: Profile,
     pub(crate) home: Option<&'a Path>,
     pub(crate) label: &'a str,
+    /// The analysis engine's decoders and rules, for `l` and `L`.
+    pub(crate) engine: Option<&'a Ruleset>,
+    /// The time the editor started (the clock of `l`: docs/logs.md "Time").
+    pub(crate) now: i64,
 }
 
 /// A [`Ctx`] borrowing only the fields it needs, so a component can be borrowed
@@ -161,6 +180,8 @@ macro_rules! ctx {
             profile: $app.profile,
             home: $app.home.as_deref(),
             label: &$app.label,
+            engine: $app.engine.as_deref(),
+            now: $app.now,
         }
     };
 }
@@ -191,9 +212,17 @@ pub struct App {
     pub(crate) quit_after_save: bool,
     /// The simulator pane, when open.
     pub(crate) sim: Option<SimPane>,
+    /// The closed pane's session and results (`l`, `L`), given back when it opens.
+    pub(crate) sim_kept: Option<SimPane>,
     /// Counts the document's changes (edits, undo, redo, reload): the simulator
     /// recomputes only when it moved.
     pub(crate) revision: u64,
+    /// The analysis engine, when decoders were found.
+    pub(crate) engine: Option<Arc<Ruleset>>,
+    /// The time the editor started.
+    pub(crate) now: i64,
+    /// The background job running, if any.
+    pub(crate) job: Option<Job>,
 }
 
 /// How the app is opened.
@@ -241,12 +270,28 @@ impl App {
             notice: None,
             quit_after_save: false,
             sim: None,
+            sim_kept: None,
             revision: 0,
+            engine: None,
+            now: 0,
+            job: None,
         };
         app.refresh();
         app.base_diags = app.diags.clone();
         app.list.select_first(app.session.config());
         app
+    }
+
+    /// Gives the simulator pane the analysis engine (`l`, `L`) and the time the
+    /// editor started (the clock of `l`; docs/logs.md "Time").
+    pub fn set_engine(&mut self, engine: Option<Arc<Ruleset>>, now: i64) {
+        self.engine = engine;
+        self.now = now;
+    }
+
+    /// Is a background job running?
+    pub fn job_running(&self) -> bool {
+        self.job.is_some()
     }
 
     /// The document being edited.
@@ -276,7 +321,10 @@ impl App {
 
     /// Who has the keys now.
     pub fn mode(&self) -> Mode {
-        let sim_typing = self.sim.as_ref().is_some_and(|s| s.typing.is_some());
+        let sim_typing = self
+            .sim
+            .as_ref()
+            .is_some_and(|s| s.typing.is_some() || s.prompt.is_some());
         match &self.popup {
             Some(p) => p.mode(),
             None if self.form.editing() || self.list.typing() || sim_typing => Mode::Edit,
@@ -309,6 +357,16 @@ impl App {
             Event::Saved(r) => self.saved(r),
             Event::Reloaded(r) => self.reloaded(r),
             Event::Merged(r, winner) => self.merged(r, winner),
+            Event::Job(e) => {
+                if let Some(sim) = self.sim.as_mut().or(self.sim_kept.as_mut()) {
+                    sim.job_event(e);
+                }
+                Vec::new()
+            }
+            Event::Paste(text) => {
+                self.notice = None;
+                self.paste(&text)
+            }
         };
         let effects = self.process(msgs);
         // The line of file-level findings takes a row of the list.
@@ -354,14 +412,29 @@ impl App {
                 action,
                 Some(Action::Undo | Action::Redo | Action::Save | Action::Help | Action::Simulate)
             );
-            if sim.typing.is_some() || !global {
-                return sim.handle(action, &k);
+            if sim.typing.is_some() || sim.prompt.is_some() || !global {
+                return sim.handle(action, &k, self.engine.is_some(), self.job.is_some());
             }
         }
         match action {
             Some(a) => self.browse(a),
             None => Vec::new(),
         }
+    }
+
+    /// Pasted text: into the simulator's prompt at once, else typed key by key as
+    /// a terminal without bracketed paste would (line ends dropped).
+    fn paste(&mut self, text: &str) -> Vec<Msg> {
+        if let Some(sim) = self.sim.as_mut().filter(|s| s.prompt.is_some()) {
+            sim.paste(text);
+            return Vec::new();
+        }
+        let mut msgs = Vec::new();
+        for c in text.chars().filter(|c| !matches!(c, '\n' | '\r')) {
+            let k = KeyEvent::new(crossterm::event::KeyCode::Char(c), KeyModifiers::NONE);
+            msgs.extend(self.key(k));
+        }
+        msgs
     }
 
     /// Below 80x24 only quitting works: nothing else can be shown. With changes, the
@@ -414,11 +487,16 @@ impl App {
 
     /// `p`: the pane takes the form's place (and the keys); `p` again gives it back.
     fn toggle_simulator(&mut self) -> Vec<Msg> {
-        if self.sim.take().is_some() {
+        if let Some(old) = self.sim.take() {
+            self.sim_kept = Some(old);
             self.focus = Focus::List;
             return Vec::new();
         }
-        self.sim = Some(SimPane::default());
+        let mut pane = SimPane::default();
+        if let Some(old) = self.sim_kept.take() {
+            pane.keep_session(old);
+        }
+        self.sim = Some(pane);
         self.focus = Focus::Sim;
         match (&self.rules, self.list.selected) {
             (None, _) => vec![Msg::Info(s::RULE_COUNTS_NEED_RULES.into())],

@@ -45,6 +45,14 @@ impl Input {
         self.cursor += 1;
     }
 
+    /// Types a whole text at the cursor at once (a paste: one copy, not one per
+    /// character).
+    pub(crate) fn insert_str(&mut self, text: &str) {
+        let at = self.byte_at(self.cursor);
+        self.value.insert_str(at, text);
+        self.cursor += text.chars().count();
+    }
+
     /// Applies an editing action; returns false when the action is not an editing one.
     pub(crate) fn apply(&mut self, action: Action) -> bool {
         let len = self.value.chars().count();

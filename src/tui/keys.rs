@@ -89,6 +89,10 @@ pub enum Action {
     PickRules,
     /// Change the simulator's event (agent, source IP, user).
     EditEvent,
+    /// Run one log line through the analysis engine (`l`).
+    Probe,
+    /// Replay a log file through the engine in the background (`L`).
+    ReplayLog,
 }
 
 /// Which part of the screen has the keys: a binding applies only in its modes.
@@ -240,8 +244,10 @@ pub static KEYMAP: &[Binding] = &[
     b(GLOBAL, &[ch('p')], Action::Simulate, "open or close the simulator pane (the selected response's rules and what they do)", Some("sim")),
     b(GLOBAL, &[ch('/')], Action::Filter, "filter the list, or the simulator's rules (Esc clears)", Some("filter")),
     b(&[Sim], &[ch('e')], Action::EditEvent, "change the event: agent, source IP, user", Some("event")),
+    b(&[Sim], &[ch('l')], Action::Probe, "run a log line through the decoders and rules: what fires, which responses run", Some("line")),
+    b(&[Sim], &[ch('L')], Action::ReplayLog, "replay a log file (plain or .gz) in the background: how often this response runs; Esc cancels", Some("log")),
     b(&[Sim], &[code(KeyCode::Tab), code(KeyCode::BackTab)], Action::NextPane, "back to the list", None),
-    b(&[Sim], &[code(KeyCode::Esc)], Action::Cancel, "back to the list (p closes the pane)", Some("list")),
+    b(&[Sim], &[code(KeyCode::Esc)], Action::Cancel, "cancel the replay, close the result, else back to the list (p closes the pane)", Some("list")),
     b(GLOBAL, &[ch('s'), ctrl('s')], Action::Save, "save: shows the diff first", Some("save")),
     b(GLOBAL, &[ch('?'), code(KeyCode::F(1))], Action::Help, "this help", Some("help")),
     b(&[Help], &[ch('?'), code(KeyCode::F(1))], Action::Help, "close this help", None),

@@ -15,14 +15,18 @@ mod fields;
 mod form;
 mod form_view;
 mod input;
+mod jobs;
 pub mod keys;
 mod list;
 mod popup;
+mod probe;
 mod rules_ui;
 mod run;
 mod sim;
+mod sim_logs_view;
 mod sim_view;
 mod strings;
+mod strings_logs;
 mod summary;
 mod text;
 mod theme;
@@ -32,6 +36,7 @@ use std::path::PathBuf;
 
 pub use app::{App, Effect, Event, Focus, Notice, Options, SaveResult};
 pub use backend::Quiet;
+pub use jobs::{JobEvent, pump};
 pub use run::{Ended, RunOptions, perform, run};
 pub(crate) use strings::STOPPED_BY_SIGNAL;
 pub use theme::Theme;
@@ -69,6 +74,12 @@ const DEMO_RULES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The demo decoders (sshd, web access logs, active-response log), built in.
+const DEMO_DECODERS: &str = include_str!("../../assets/demo/decoders/0010-demo-decoders.xml");
+
+/// A short log for `l` and `L` in the demo (docs/logs.md): sshd and nginx lines.
+pub const DEMO_SAMPLE_LOG: &str = include_str!("../../assets/demo/sample.log");
+
 /// `ossec-ar demo`: the editor on a copy of the demo config and rules in a new
 /// temporary directory, which is kept (and named) on exit so the result can be
 /// looked at.
@@ -85,12 +96,18 @@ pub fn demo(opts: &RunOptions) -> anyhow::Result<(Ended, PathBuf)> {
     for (name, text) in DEMO_RULES {
         std::fs::write(rules.join(name), text)?;
     }
+    let decoders = dir.path().join("decoders");
+    std::fs::create_dir_all(&decoders)?;
+    std::fs::write(decoders.join("0010-demo-decoders.xml"), DEMO_DECODERS)?;
+    std::fs::write(dir.path().join("sample.log"), DEMO_SAMPLE_LOG)?;
     let opts = RunOptions {
         path,
         rules: vec![rules],
+        decoders: vec![decoders],
         ..opts.clone()
     };
-    let ended = run(&opts)?;
+    let greeting = strings::demo_greeting(&dir.path().join("sample.log").display().to_string());
+    let ended = run::run_with(&opts, Some(greeting))?;
     Ok((ended, dir.keep()))
 }
 

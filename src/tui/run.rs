@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 use crossterm::event::{self, Event as CtEvent};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
@@ -22,6 +23,7 @@ use super::backend::Quiet;
 use super::save::{self, SaveError, SaveOptions};
 use super::theme::Theme;
 use super::ui;
+use crate::analysis::{Ruleset, Settings};
 use crate::load;
 use crate::model::Profile;
 use crate::rules::{self, RuleSet};
@@ -43,6 +45,9 @@ pub struct RunOptions {
     pub backup: bool,
     /// Rule directories (`--rules`); empty: the config's `<ruleset>` under `home`.
     pub rules: Vec<PathBuf>,
+    /// Decoder directories for `l` and `L` (the demo's); with `rules`, they replace
+    /// the config's `<ruleset>` as `logtest --decoders` does.
+    pub decoders: Vec<PathBuf>,
 }
 
 /// How the editor ended.
@@ -56,6 +61,11 @@ pub enum Ended {
 
 /// Opens the editor on `opts.path` and runs until the user quits.
 pub fn run(opts: &RunOptions) -> anyhow::Result<Ended> {
+    run_with(opts, None)
+}
+
+/// [`run`], with a first notice in the status line.
+pub(crate) fn run_with(opts: &RunOptions, greeting: Option<String>) -> anyhow::Result<Ended> {
     let text = load::read_text(&opts.path)?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("{}", super::strings::NOT_A_TERMINAL);
@@ -63,6 +73,7 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<Ended> {
     let stop = Arc::new(AtomicBool::new(false));
     watch_signals(Arc::clone(&stop))?;
     let rules = load_rules(&text, opts);
+    let engine = load_engine(&text, opts);
     let mut term = enter()?;
     let size = term
         .size()
@@ -79,6 +90,13 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<Ended> {
             rules,
         },
     );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    app.set_engine(engine, now);
+    if let Some(text) = greeting {
+        app.notice = Some(super::app::Notice { text, error: false });
+    }
     let ended = event_loop(&mut term, &mut app, &stop, opts);
     leave();
     ended
@@ -120,7 +138,12 @@ fn enter() -> anyhow::Result<Term> {
         hook(info);
     }));
     enable_raw_mode().context("cannot switch the terminal to raw mode")?;
-    execute!(std::io::stdout(), EnterAlternateScreen, cursor::Hide)?;
+    execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        cursor::Hide,
+        EnableBracketedPaste
+    )?;
     let backend = CrosstermBackend::new(BufWriter::with_capacity(1 << 16, std::io::stdout()));
     Ok(Terminal::new(Quiet::new(backend))?)
 }
@@ -129,7 +152,12 @@ fn enter() -> anyhow::Result<Term> {
 pub(crate) fn leave() {
     let _ = disable_raw_mode();
     let mut out = std::io::stdout();
-    let _ = execute!(out, LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        out,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
     let _ = out.flush();
 }
 
@@ -145,7 +173,12 @@ fn event_loop(
             return Ok(Ended::Signal);
         }
         // Wake up now and then only to see the signal flag; nothing is drawn then.
-        if !event::poll(Duration::from_millis(250))? {
+        // While a background job runs, more often, to show its progress.
+        let wait = if app.job_running() { 50 } else { 250 };
+        if !event::poll(Duration::from_millis(wait))? {
+            if super::jobs::pump(app) {
+                term.draw(|f| ui::render(app, f))?;
+            }
             continue;
         }
         // Handle every event already waiting before drawing once (key repeat, paste).
@@ -160,6 +193,7 @@ fn event_loop(
                 break;
             }
         }
+        super::jobs::pump(app);
         term.draw(|f| ui::render(app, f))?;
     }
 }
@@ -168,6 +202,7 @@ fn translate(ev: CtEvent) -> Option<Event> {
     match ev {
         CtEvent::Key(k) => Some(Event::Key(k)),
         CtEvent::Resize(w, h) => Some(Event::Resize(w, h)),
+        CtEvent::Paste(text) => Some(Event::Paste(text)),
         _ => None,
     }
 }
@@ -193,10 +228,39 @@ pub fn perform(app: &mut App, effects: Vec<Effect>, opts: &RunOptions) -> bool {
                 load::read_text(&opts.path).map_err(|e| e.to_string()),
                 winner,
             ),
+            Effect::StartLogs { path } => {
+                start_logs(app, path);
+                continue;
+            }
+            Effect::CancelJob => {
+                if let Some(job) = &app.job {
+                    job.cancel();
+                }
+                continue;
+            }
         };
         queue.extend(app.handle(event));
     }
     false
+}
+
+/// Starts `L`'s replay on the document as it stands (no job without an engine).
+fn start_logs(app: &mut App, path: PathBuf) {
+    let Some(engine) = app.engine.clone() else {
+        return;
+    };
+    if let Some(old) = app.job.take() {
+        old.cancel();
+    }
+    let job = super::jobs::LogJob {
+        path,
+        text: app.source().to_string(),
+        engine,
+        rules: app.rules.clone().unwrap_or_default(),
+        profile: app.profile,
+        now: app.now,
+    };
+    app.job = Some(super::jobs::start(job));
 }
 
 fn write(path: &Path, expected: &str, text: &str, backup: bool) -> SaveResult {
@@ -223,4 +287,29 @@ fn load_rules(text: &str, opts: &RunOptions) -> Option<RuleSet> {
     let found = load::rule_files(&opts.rules, opts.home.as_deref(), &doc)?;
     let loaded = rules::load(&found.files);
     (!loaded.rules.is_empty()).then_some(loaded.rules)
+}
+
+/// The analysis engine for `l` and `L`: `decoders` with `rules` (the demo), else the
+/// config's `<ruleset>` under a readable home, as `logtest` finds it; `None`
+/// without decoders. Problems do not stop the editor: `ossec-ar logtest` reports
+/// them.
+fn load_engine(text: &str, opts: &RunOptions) -> Option<Arc<Ruleset>> {
+    let doc = crate::xml::parse(text);
+    let rules = if opts.decoders.is_empty() {
+        &[][..]
+    } else {
+        &opts.rules[..]
+    };
+    let files = load::engine_files(&opts.decoders, rules, &[], opts.home.as_deref(), &doc)?;
+    if files.decoders.is_empty() {
+        return None;
+    }
+    let texts = load::read_ruleset(&files);
+    let ruleset = Ruleset::build(
+        &texts.decoders,
+        &texts.rules,
+        &files.lists,
+        Settings::default(),
+    );
+    Some(Arc::new(ruleset))
 }

@@ -5,12 +5,17 @@
 //! edits included; the results are kept until the document, the selection or the
 //! event changes, so drawing never recomputes them.
 
-use crossterm::event::KeyEvent;
+use std::path::PathBuf;
 
-use super::app::{Ctx, Focus, Msg};
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::app::{Ctx, Effect, Focus, Msg};
 use super::input::{Input, type_filter};
+use super::jobs::JobEvent;
 use super::keys::Action;
 use super::popup::Popup;
+use super::probe::{self, History, MAX_EVENT, Responders, Tone};
+use super::strings as s;
 use crate::model::BlockRef;
 use crate::simulate::{self, Block, Event, Execution, Options, Responses, Simulator};
 
@@ -85,11 +90,84 @@ pub(crate) struct SimPane {
     bind_key: Option<(u64, Option<BlockRef>, String)>,
     /// The rule and event fired mode was computed for.
     fire_key: Option<(u32, SimEvent)>,
+    /// The one-line input of `l` or `L`, when open.
+    pub(crate) prompt: Option<(Prompt, Input)>,
+    /// The events given with `l` (the pane's session).
+    pub(crate) history: History,
+    /// How many events `l` was given: with the revision and the selection, what
+    /// the probe was computed for.
+    asked: u64,
+    probe_key: Option<(u64, Option<BlockRef>, u64)>,
+    /// What `l` shows.
+    pub(crate) probe: Vec<(Tone, String)>,
+    /// What `L` shows.
+    pub(crate) logs: Option<LogsView>,
+    /// Which result takes the place of the rules, if any.
+    pub(crate) shown: Option<Shown>,
+}
+
+/// What the one-line input asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Prompt {
+    /// An event (`l`).
+    Event,
+    /// A log file (`L`).
+    Log,
+}
+
+/// The result shown in the pane instead of the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shown {
+    /// `l`'s.
+    Probe,
+    /// `L`'s.
+    Logs,
+}
+
+/// `L`'s replay: running, or ended.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LogsView {
+    /// The file, as typed.
+    pub(crate) path: String,
+    /// Lines matched so far and percent of the file read.
+    pub(crate) progress: (u64, u64),
+    /// The counts, or why there are none; `None` while it runs.
+    pub(crate) result: Option<Result<crate::simulate::logs::LogCounts, String>>,
 }
 
 impl SimPane {
-    /// Keys with the pane focused.
-    pub(crate) fn handle(&mut self, a: Option<Action>, k: &KeyEvent) -> Vec<Msg> {
+    /// Keys with the pane focused; `engine`: decoders are loaded; `job`: a replay
+    /// runs.
+    pub(crate) fn handle(
+        &mut self,
+        a: Option<Action>,
+        k: &KeyEvent,
+        engine: bool,
+        job: bool,
+    ) -> Vec<Msg> {
+        if self.prompt.is_some() {
+            return self.type_prompt(a, k);
+        }
+        match a {
+            Some(Action::Probe | Action::ReplayLog) if !engine => {
+                return vec![Msg::Error(s::NO_ENGINE.into())];
+            }
+            Some(Action::Probe) => {
+                self.prompt = Some((Prompt::Event, Input::new("")));
+                return Vec::new();
+            }
+            Some(Action::ReplayLog) if !job => {
+                let last = self.logs.as_ref().map_or("", |l| l.path.as_str());
+                self.prompt = Some((Prompt::Log, Input::new(last)));
+                return Vec::new();
+            }
+            Some(Action::Cancel) if job => return vec![Msg::Effect(Effect::CancelJob)],
+            Some(Action::Cancel) if self.shown.is_some() => {
+                self.shown = None;
+                return Vec::new();
+            }
+            _ => {}
+        }
         if self.typing.is_some() {
             type_filter(&mut self.typing, &mut self.filter, a, k);
             self.at = 0;
@@ -121,10 +199,119 @@ impl SimPane {
         Vec::new()
     }
 
+    /// Takes over the session and results of a pane that was closed (`l`'s events,
+    /// `L`'s replay), so that closing the pane to edit keeps them.
+    pub(crate) fn keep_session(&mut self, old: SimPane) {
+        self.history = old.history;
+        self.asked = old.asked;
+        self.logs = old.logs;
+        self.shown = old.shown;
+    }
+
+    /// One key in the prompt of `l` or `L`.
+    fn type_prompt(&mut self, a: Option<Action>, k: &KeyEvent) -> Vec<Msg> {
+        let Some((prompt, input)) = self.prompt.as_mut() else {
+            return Vec::new();
+        };
+        match (a, k.code) {
+            (Some(Action::Enter), _) => {
+                let (prompt, value) = (*prompt, input.value().to_string());
+                self.prompt = None;
+                return self.submit(prompt, value);
+            }
+            (Some(Action::Cancel), _) => self.prompt = None,
+            (Some(a), _) => {
+                input.apply(a);
+            }
+            (None, KeyCode::Char(c)) if input.value().len() < MAX_EVENT => input.insert(c),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Enter in the prompt.
+    fn submit(&mut self, prompt: Prompt, value: String) -> Vec<Msg> {
+        if value.trim().is_empty() {
+            return match prompt {
+                Prompt::Event => vec![Msg::Error(s::EMPTY_EVENT.into())],
+                Prompt::Log => Vec::new(),
+            };
+        }
+        match prompt {
+            Prompt::Event => {
+                self.history.push(&value);
+                self.asked += 1;
+                self.shown = Some(Shown::Probe);
+                Vec::new()
+            }
+            Prompt::Log => {
+                let path = PathBuf::from(value.trim());
+                self.logs = Some(LogsView {
+                    path: value.trim().to_string(),
+                    ..LogsView::default()
+                });
+                self.shown = Some(Shown::Logs);
+                vec![Msg::Effect(Effect::StartLogs { path })]
+            }
+        }
+    }
+
+    /// Pasted text into the prompt: line ends at the end dropped, others made
+    /// spaces (one event is one line); cut at [`MAX_EVENT`] bytes.
+    pub(crate) fn paste(&mut self, text: &str) {
+        let Some((_, input)) = self.prompt.as_mut() else {
+            return;
+        };
+        let one = text
+            .trim_end_matches(['\n', '\r'])
+            .replace(['\n', '\r'], " ");
+        let room = MAX_EVENT.saturating_sub(input.value().len());
+        let mut end = one.len().min(room);
+        while !one.is_char_boundary(end) {
+            end -= 1;
+        }
+        input.insert_str(&one[..end]);
+    }
+
+    /// A message of the replay.
+    pub(crate) fn job_event(&mut self, e: JobEvent) {
+        let Some(logs) = self.logs.as_mut() else {
+            return;
+        };
+        match e {
+            JobEvent::Progress { lines, percent } => logs.progress = (lines, percent),
+            JobEvent::Done(r) => logs.result = Some(r),
+        }
+    }
+
+    /// Recomputes `l`'s result when the document, the selection or the events
+    /// changed (unsaved edits change what runs).
+    fn update_probe(&mut self, ctx: &Ctx<'_>, revision: u64, selected: Option<BlockRef>) {
+        let key = (revision, selected, self.asked);
+        let Some(engine) = ctx.engine else { return };
+        if self.history.len() == 0 || self.probe_key == Some(key) {
+            return;
+        }
+        let index = match selected {
+            Some(BlockRef::Response(i)) => Some(i),
+            _ => None,
+        };
+        let who = Responders {
+            doc: ctx.session.doc(),
+            config: ctx.session.config(),
+            rules: ctx.rules,
+            profile: ctx.profile,
+            selected: index,
+        };
+        self.probe = probe::probe(engine, &self.history, ctx.now, &who);
+        self.probe_key = Some(key);
+    }
+
     /// Brings the results up to date with the document (`revision` counts its
     /// changes), the selection, the filter and the event; only what depends on
     /// something that changed is recomputed.
     pub(crate) fn update(&mut self, ctx: &Ctx<'_>, revision: u64, selected: Option<BlockRef>) {
+        self.update_probe(ctx, revision, selected);
         let bind_key = (revision, selected, self.filter.clone());
         if self.bind_key.as_ref() != Some(&bind_key) {
             self.view = bind(ctx, selected, &self.filter);

@@ -31,6 +31,16 @@ impl SimPane {
         let inner = theme.pane(f, area, title, focused);
         let w = inner.width as usize;
         let mut lines = self.head(has_rules, theme, w);
+        if let Some((line, col)) = self.prompt_line(theme, w) {
+            let y = inner.y + u16::try_from(lines.len()).unwrap_or(0);
+            lines.push(line);
+            f.set_cursor_position((inner.x + u16::try_from(col).unwrap_or(0), y));
+        }
+        if let Some(result) = self.result_lines(theme, w) {
+            lines.extend(result);
+            f.render_widget(Paragraph::new(lines), inner);
+            return;
+        }
         if v.index.is_none() || v.inactive.is_some() || !has_rules {
             f.render_widget(Paragraph::new(lines), inner);
             return;

@@ -1,6 +1,8 @@
 //! Every user-visible text of the editor, in one place (STYLE habit 7). Messages
 //! name what the daemon would do, with the reference section in the comment.
 
+pub(crate) use super::strings_logs::*;
+
 // Field help, one line each (shown under the form for the focused field).
 
 /// `<command><name>`.

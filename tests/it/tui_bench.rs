@@ -284,3 +284,53 @@ fn an_unchanged_frame_writes_nothing_to_the_terminal() {
     let moved = out.bytes() - first;
     assert!(moved > 0 && moved < first / 4, "{moved} bytes for one move");
 }
+
+/// A frame while `L` replays 1,000,000 lines in the background (docs/logs.md "In the
+/// editor"): keys keep coming (one every 10 ms), each handled and drawn, the job's
+/// progress pumped between them. Target: every frame <= 16 ms.
+#[test]
+#[ignore = "a benchmark: run by scripts/bench-tui in release"]
+fn bench_tui_during_a_log_replay() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = dir.path().join("million.log");
+    let sample = ossec_ar::tui::DEMO_SAMPLE_LOG;
+    let n = sample.lines().count();
+    let mut text = String::with_capacity(130 << 20);
+    for i in 0..1_000_000 {
+        text.push_str(sample.lines().nth(i % n).unwrap_or(""));
+        text.push('\n');
+    }
+    std::fs::write(&log, text).expect("write");
+    let size = (120, 40);
+    let mut app = crate::tui_logs::demo_app(size);
+    let (mut term, _) = terminal(size.0, size.1);
+    crate::tui_logs::press_run(&mut app, crate::tui_logs::R1_PANE);
+    crate::tui_logs::press_run(&mut app, &format!("L{}<enter>", log.display()));
+    let start = Instant::now();
+    let mut frames = Vec::new();
+    let keys = parse_keys("jk");
+    let mut i = 0;
+    while app.job_running() && start.elapsed() < Duration::from_secs(300) {
+        std::thread::sleep(Duration::from_millis(10));
+        let t = Instant::now();
+        ossec_ar::tui::pump(&mut app);
+        let _ = app.handle(Event::Key(keys[i % 2]));
+        term.draw(|f| ossec_ar::tui::ui::render(&app, f))
+            .expect("draw");
+        frames.push(t.elapsed());
+        i += 1;
+    }
+    ossec_ar::tui::pump(&mut app);
+    let total = start.elapsed();
+    let screen = crate::tui_harness::screen(&app, size.0, size.1);
+    assert!(screen.contains("1000000 lines"), "{screen}");
+    let (m, x) = stats(frames.clone());
+    println!(
+        "frame during L on 1,000,000 lines: {} frames, median {}, max {}; the replay took {:.1} s ({:.0} lines/s)",
+        frames.len(),
+        ms(m),
+        ms(x),
+        total.as_secs_f64(),
+        1e6 / total.as_secs_f64()
+    );
+}

@@ -199,6 +199,7 @@ impl OnDisk {
             color: false,
             backup: false,
             rules: Vec::new(),
+            decoders: Vec::new(),
         };
         let app = App::new(
             text.to_string(),

@@ -13,12 +13,12 @@ use similar::{ChangeTag, TextDiff};
 use crate::support::corpus;
 
 /// A tmux server of our own (its own socket), killed when dropped.
-struct Tmux {
+pub(crate) struct Tmux {
     socket: String,
 }
 
 impl Tmux {
-    fn start(w: u16, h: u16) -> Tmux {
+    pub(crate) fn start(w: u16, h: u16) -> Tmux {
         // One server per test: tests run in parallel.
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
@@ -44,7 +44,7 @@ impl Tmux {
         t
     }
 
-    fn cmd(&self, args: &[&str]) -> Output {
+    pub(crate) fn cmd(&self, args: &[&str]) -> Output {
         Command::new("tmux")
             .args(["-L", &self.socket, "-f", "/dev/null"])
             .args(args)
@@ -54,12 +54,12 @@ impl Tmux {
     }
 
     /// Types text literally.
-    fn type_text(&self, text: &str) {
+    pub(crate) fn type_text(&self, text: &str) {
         self.cmd(&["send-keys", "-t", "e2e", "-l", text]);
     }
 
     /// Presses named keys (`Enter`, `Tab`, `C-u`…).
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", "e2e"];
         args.extend_from_slice(keys);
         self.cmd(&args);
@@ -70,7 +70,7 @@ impl Tmux {
     }
 
     /// Waits until the screen contains `text`; the screen so far on timeout.
-    fn wait_for(&self, text: &str) -> String {
+    pub(crate) fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
@@ -92,7 +92,7 @@ impl Drop for Tmux {
     }
 }
 
-fn tmux_available() -> bool {
+pub(crate) fn tmux_available() -> bool {
     let found = Command::new("tmux")
         .arg("-V")
         .output()
