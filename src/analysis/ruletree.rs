@@ -63,6 +63,12 @@ pub struct RuleTree {
     pub(crate) nodes: Vec<Node>,
     pub(crate) roots: Vec<usize>,
     pub(crate) by_id: HashMap<u32, usize>,
+    /// Every node of every rule id, detached ones included (loading only: the
+    /// `if_sid` lookup of `build.rs`).
+    pub(crate) nodes_of_id: HashMap<u32, Vec<usize>>,
+    /// Loading walks the whole tree for `if_sid` as `_AddtoRule` does, instead of
+    /// using `nodes_of_id` (tests compare both).
+    pub(crate) walk_for_sid: bool,
     /// Number of event lists the rules use (`if_matched_sid`/`if_matched_group`).
     pub(crate) list_count: usize,
     /// The largest stored `frequency` of any rule read (`_max_freq`).
@@ -77,7 +83,18 @@ pub fn build(
     lists: &Lists,
     decoder_id: &dyn Fn(&str) -> Option<u32>,
 ) -> (RuleTree, Vec<Problem>) {
-    build::build(files, lists, decoder_id)
+    build::build(files, lists, decoder_id, false)
+}
+
+/// [`build`] walking the whole tree for every `if_sid` id, as the daemon does (the
+/// reference the indexed lookup is tested against).
+#[cfg(test)]
+pub(crate) fn build_walking(
+    files: &[(PathBuf, String)],
+    lists: &Lists,
+    decoder_id: &dyn Fn(&str) -> Option<u32>,
+) -> (RuleTree, Vec<Problem>) {
+    build::build(files, lists, decoder_id, true)
 }
 
 impl RuleTree {
@@ -160,3 +177,5 @@ impl RuleTree {
 
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod tests_index;
