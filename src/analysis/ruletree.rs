@@ -66,9 +66,13 @@ pub struct RuleTree {
     /// Every node of every rule id, detached ones included (loading only: the
     /// `if_sid` lookup of `build.rs`).
     pub(crate) nodes_of_id: HashMap<u32, Vec<usize>>,
-    /// Loading walks the whole tree for `if_sid` as `_AddtoRule` does, instead of
-    /// using `nodes_of_id` (tests compare both).
-    pub(crate) walk_for_sid: bool,
+    /// Loading takes no shortcut: it walks the whole tree for `if_sid` as
+    /// `_AddtoRule` does instead of using `nodes_of_id`, and does not use
+    /// `group_cache` (tests compare both).
+    pub(crate) reference: bool,
+    /// `OS_WordMatch(if_group, group)` by pattern, then by rule index (loading only:
+    /// each `if_group` rule walks the whole tree; cleared for a rule overwritten).
+    pub(crate) group_cache: HashMap<String, Vec<Option<bool>>>,
     /// Number of event lists the rules use (`if_matched_sid`/`if_matched_group`).
     pub(crate) list_count: usize,
     /// The largest stored `frequency` of any rule read (`_max_freq`).
@@ -86,8 +90,8 @@ pub fn build(
     build::build(files, lists, decoder_id, false)
 }
 
-/// [`build`] walking the whole tree for every `if_sid` id, as the daemon does (the
-/// reference the indexed lookup is tested against).
+/// [`build`] without shortcuts, walking the whole tree for every `if_sid` id as the
+/// daemon does (the reference the indexed lookup and the cache are tested against).
 #[cfg(test)]
 pub(crate) fn build_walking(
     files: &[(PathBuf, String)],

@@ -34,10 +34,10 @@ pub(super) fn build(
     files: &[(PathBuf, String)],
     lists: &Lists,
     decoder_id: &dyn Fn(&str) -> Option<u32>,
-    walk_for_sid: bool,
+    reference: bool,
 ) -> (RuleTree, Vec<Problem>) {
     let mut tree = RuleTree {
-        walk_for_sid,
+        reference,
         ..RuleTree::default()
     };
     let mut problems = Vec::new();
@@ -129,7 +129,7 @@ impl RuleTree {
                     Key::Sid(sid)
                 };
                 let hit = match key {
-                    Key::Sid(sid) if !self.walk_for_sid => self.add_to_sid(sid, index),
+                    Key::Sid(sid) if !self.reference => self.add_to_sid(sid, index),
                     _ => self.add_to(Place::Roots, key, index),
                 };
                 if hit {
@@ -221,7 +221,7 @@ impl RuleTree {
                     }
                 }
                 Key::Group(g) => {
-                    if !same_rule && word_match(g, self.rules[other].group.as_bytes()) {
+                    if !same_rule && self.group_matches(g, other) {
                         self.insert(Place::Children(node), index, Some(node));
                         found = true;
                     }
@@ -298,6 +298,27 @@ impl RuleTree {
         }
         path.reverse();
         Some(path)
+    }
+
+    /// `OS_WordMatch(pattern, group of rule)`, remembered per rule.
+    fn group_matches(&mut self, pattern: &str, rule: usize) -> bool {
+        if self.reference {
+            return word_match(pattern, self.rules[rule].group.as_bytes());
+        }
+        if let Some(Some(hit)) = self.group_cache.get(pattern).and_then(|v| v.get(rule)) {
+            return *hit;
+        }
+        let hit = word_match(pattern, self.rules[rule].group.as_bytes());
+        if !self.group_cache.contains_key(pattern) {
+            self.group_cache.insert(pattern.to_string(), Vec::new());
+        }
+        if let Some(v) = self.group_cache.get_mut(pattern) {
+            if v.len() <= rule {
+                v.resize(rule + 1, None);
+            }
+            v[rule] = Some(hit);
+        }
+        hit
     }
 
     /// `_OS_AddRule`: a new node goes before the first sibling with a strictly
@@ -427,6 +448,11 @@ impl RuleTree {
         new.ctx.if_matched_group_raw = old.ctx.if_matched_group_raw.take();
         self.links[i].context = new.ctx.context;
         *old = new;
+        for hits in self.group_cache.values_mut() {
+            if let Some(hit) = hits.get_mut(i) {
+                *hit = None;
+            }
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! The indexed `if_sid` lookup of `build.rs` against the daemon's walk over the whole
+//! The indexed `if_sid` lookup and the `if_group` cache of `build.rs` against the daemon's walk over the whole
 //! tree (`_AddtoRule`): both must build the same tree, node for node.
 
 use std::path::{Path, PathBuf};
@@ -39,9 +39,10 @@ fn rule_xml() -> impl Strategy<Value = String> {
         prop::collection::vec(prop::sample::select(vec![1u32, 2, 3, 100, 101, 102, 103, 104, 105, 106, 111]), 0..4),
         prop::sample::select(vec!["", ",", ", "]),
         any::<bool>(),
-        prop::sample::select(vec!["", "<category>firewall</category>", "<if_group>g</if_group>"]),
+        prop::sample::select(vec!["", "<category>firewall</category>", "<if_group>g</if_group>", "<if_group>a|b</if_group>"]),
+        prop::sample::select(vec!["", "<group>a,</group>", "<group>b,x</group>"]),
     )
-        .prop_map(|(id, level, sids, tail, overwrite, other)| {
+        .prop_map(|(id, level, sids, tail, overwrite, other, group)| {
             let over = if overwrite { r#" overwrite="yes""# } else { "" };
             let body = if sids.is_empty() {
                 other.to_string()
@@ -50,7 +51,7 @@ fn rule_xml() -> impl Strategy<Value = String> {
                 format!("<if_sid>{}{tail}</if_sid>", list.join(","))
             };
             format!(
-                r#"<rule id="{id}" level="{level}"{over}>{body}<description>r{id}</description></rule>"#
+                r#"<rule id="{id}" level="{level}"{over}>{body}{group}<description>r{id}</description></rule>"#
             )
         })
 }
