@@ -17,6 +17,8 @@ mod tests_osmatch;
 mod tests_osregex;
 #[cfg(test)]
 mod tests_pcre_ip;
+#[cfg(test)]
+mod tests_prefilter;
 
 use std::ops::Range;
 

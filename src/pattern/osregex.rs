@@ -42,6 +42,9 @@ struct Sub {
     /// For each byte of `pat` that is a marker, its index among the markers.
     marker_no: Vec<usize>,
     markers: usize,
+    /// The longest run of literal bytes every match of this alternative consumes
+    /// (empty when there is none): see [`needle`].
+    needle: Vec<u8>,
 }
 
 /// The class code an escape letter gets (`OSRegex_Compile`'s switch).
@@ -133,9 +136,30 @@ impl OsRegex {
     pub(crate) fn exec_budget(
         &self,
         subject: &[u8],
-        mut budget: u64,
+        budget: u64,
     ) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
         let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
+        if self.cannot_match(subject) {
+            return None;
+        }
+        self.exec_all(subject, budget)
+    }
+
+    /// Whether no alternative can match because each misses a literal run it would
+    /// have to consume. Only the whole pattern is skipped, so the alternatives that
+    /// do run spend the step budget as before.
+    fn cannot_match(&self, subject: &[u8]) -> bool {
+        self.subs
+            .iter()
+            .all(|sub| !sub.needle.is_empty() && !contains_ignore_case(subject, &sub.needle))
+    }
+
+    /// Every alternative in order, without the literal prefilter.
+    fn exec_all(
+        &self,
+        subject: &[u8],
+        mut budget: u64,
+    ) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
         for sub in &self.subs {
             let mut caps = vec![None; sub.markers];
             let mut run = Run {
@@ -153,6 +177,18 @@ impl OsRegex {
             }
         }
         None
+    }
+
+    /// [`OsRegex::exec`] without the literal prefilter (the reference in tests).
+    #[cfg(test)]
+    pub(crate) fn exec_unfiltered(
+        &self,
+        subject: &[u8],
+    ) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
+        let budget =
+            BUDGET_BASE.saturating_add(BUDGET_PER_BYTE.saturating_mul(subject.len() as u64));
+        let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
+        self.exec_all(subject, budget)
     }
 
     /// Loop turns one execution takes (tests measure the budget's headroom).
@@ -248,12 +284,57 @@ fn make_sub(mut part: &[u8]) -> Sub {
         }
     }
     Sub {
+        needle: needle(part),
         pat: part.to_vec(),
         begin,
         end,
         marker_no,
         markers,
     }
+}
+
+/// The longest run of consecutive literal atoms of an alternative (classes and
+/// markers end a run). `_OS_Regex` only moves past a literal by taking a subject byte
+/// equal to it (ASCII case folded), the next literal then compares the next byte,
+/// and a failed comparison goes back before the run; so a match consumes each run
+/// whole, at consecutive subject bytes. One exception: a class that misses while a
+/// quantifier is running returns the match when the pattern ends one byte after that
+/// class (`\w+\d\dx` matches `ab1z`), so a literal that ends the alternative right
+/// after a class is not required (docs/analysis-patterns.md "OS_Regex").
+fn needle(pat: &[u8]) -> Vec<u8> {
+    let n = pat.len();
+    let last_skippable = n >= 3 && pat[n - 3] == BACKSLASH;
+    let (mut best, mut run) = (0..0, 0..0);
+    let mut i = 0;
+    while i < n {
+        if pat[i] == BACKSLASH {
+            i += 2;
+            if is_plus(pat.get(i).copied().unwrap_or(0)) {
+                i += 1;
+            }
+            run = i..i;
+        } else if pat[i] == MARK || (i == n - 1 && last_skippable) {
+            i += 1;
+            run = i..i;
+        } else {
+            i += 1;
+            run.end = i;
+            if run.len() > best.len() {
+                best = run.clone();
+            }
+        }
+    }
+    pat[best].to_vec()
+}
+
+/// Whether `needle` (lower case) occurs in `hay`, ASCII case folded.
+pub(crate) fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(last) = hay.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    let first = needle[0];
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), &hay[..=last])
+        .any(|i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 /// The captures of a match: pairs of marker positions up to the first unset one. A
