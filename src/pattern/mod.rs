@@ -7,6 +7,7 @@
 //! them, chosen by the `type=` attribute of the XML (`src/shared/expression.c`).
 
 mod iplist;
+mod literal;
 mod osmatch;
 mod osregex;
 mod pcre;

@@ -8,13 +8,14 @@
 //! as `(`, everything else is lower-cased ASCII.
 
 use super::PatternError;
+use super::literal::{contains_ignore_case, needle};
 
 /// `OS_PATTERN_MAXSIZE` (`src/os_regex/os_regex.h`).
 pub(crate) const MAX_PATTERN: usize = 20480;
 
 /// The marker byte both parentheses become (`prts()` in `os_regex_internal.h`).
-const MARK: u8 = b'(';
-const BACKSLASH: u8 = b'\\';
+pub(super) const MARK: u8 = b'(';
+pub(super) const BACKSLASH: u8 = b'\\';
 
 /// A step budget per execution: `_OS_Regex` restarts a failed attempt after the first
 /// byte it consumed, which is quadratic (`a\w+b` over `aaa…a `; the shipped
@@ -95,7 +96,7 @@ fn class_has(code: u8, b: u8) -> bool {
     }
 }
 
-fn is_plus(b: u8) -> bool {
+pub(super) fn is_plus(b: u8) -> bool {
     b == b'+' || b == b'*'
 }
 
@@ -291,50 +292,6 @@ fn make_sub(mut part: &[u8]) -> Sub {
         marker_no,
         markers,
     }
-}
-
-/// The longest run of consecutive literal atoms of an alternative (classes and
-/// markers end a run). `_OS_Regex` only moves past a literal by taking a subject byte
-/// equal to it (ASCII case folded), the next literal then compares the next byte,
-/// and a failed comparison goes back before the run; so a match consumes each run
-/// whole, at consecutive subject bytes. One exception: a class that misses while a
-/// quantifier is running returns the match when the pattern ends one byte after that
-/// class (`\w+\d\dx` matches `ab1z`), so a literal that ends the alternative right
-/// after a class is not required (docs/analysis-patterns.md "OS_Regex").
-fn needle(pat: &[u8]) -> Vec<u8> {
-    let n = pat.len();
-    let last_skippable = n >= 3 && pat[n - 3] == BACKSLASH;
-    let (mut best, mut run) = (0..0, 0..0);
-    let mut i = 0;
-    while i < n {
-        if pat[i] == BACKSLASH {
-            i += 2;
-            if is_plus(pat.get(i).copied().unwrap_or(0)) {
-                i += 1;
-            }
-            run = i..i;
-        } else if pat[i] == MARK || (i == n - 1 && last_skippable) {
-            i += 1;
-            run = i..i;
-        } else {
-            i += 1;
-            run.end = i;
-            if run.len() > best.len() {
-                best = run.clone();
-            }
-        }
-    }
-    pat[best].to_vec()
-}
-
-/// Whether `needle` (lower case) occurs in `hay`, ASCII case folded.
-pub(crate) fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
-    let Some(last) = hay.len().checked_sub(needle.len()) else {
-        return false;
-    };
-    let first = needle[0];
-    memchr::memchr2_iter(first, first.to_ascii_uppercase(), &hay[..=last])
-        .any(|i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 /// The captures of a match: pairs of marker positions up to the first unset one. A
