@@ -63,6 +63,16 @@ pub struct RuleTree {
     pub(crate) nodes: Vec<Node>,
     pub(crate) roots: Vec<usize>,
     pub(crate) by_id: HashMap<u32, usize>,
+    /// Every node of every rule id, detached ones included (loading only: the
+    /// `if_sid` lookup of `build.rs`).
+    pub(crate) nodes_of_id: HashMap<u32, Vec<usize>>,
+    /// Loading takes no shortcut: it walks the whole tree for `if_sid` as
+    /// `_AddtoRule` does instead of using `nodes_of_id`, and does not use
+    /// `group_cache` (tests compare both).
+    pub(crate) reference: bool,
+    /// `OS_WordMatch(if_group, group)` by pattern, then by rule index (loading only:
+    /// each `if_group` rule walks the whole tree; cleared for a rule overwritten).
+    pub(crate) group_cache: HashMap<String, Vec<Option<bool>>>,
     /// Number of event lists the rules use (`if_matched_sid`/`if_matched_group`).
     pub(crate) list_count: usize,
     /// The largest stored `frequency` of any rule read (`_max_freq`).
@@ -77,7 +87,18 @@ pub fn build(
     lists: &Lists,
     decoder_id: &dyn Fn(&str) -> Option<u32>,
 ) -> (RuleTree, Vec<Problem>) {
-    build::build(files, lists, decoder_id)
+    build::build(files, lists, decoder_id, false)
+}
+
+/// [`build`] without shortcuts, walking the whole tree for every `if_sid` id as the
+/// daemon does (the reference the indexed lookup and the cache are tested against).
+#[cfg(test)]
+pub(crate) fn build_walking(
+    files: &[(PathBuf, String)],
+    lists: &Lists,
+    decoder_id: &dyn Fn(&str) -> Option<u32>,
+) -> (RuleTree, Vec<Problem>) {
+    build::build(files, lists, decoder_id, true)
 }
 
 impl RuleTree {
@@ -162,3 +183,5 @@ impl RuleTree {
 mod def_tests;
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod tests_index;

@@ -33,8 +33,10 @@ pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32
         .map(|(c, doc)| Simulator::new(c, doc, &binding, output::profile(common)));
     let host = engine::hostname();
     let mut session = Session::new(&ruleset);
-    let mut input = std::io::stdin().lock();
-    let mut out = std::io::stdout().lock();
+    let mut input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin().lock());
+    // Buffered, flushed whenever no more input is waiting: an interactive user sees
+    // each answer at once, a file is not written one system call per event.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut line = Vec::new();
     let mut counter = 0u64;
     while read_line(&mut input, &mut line)? {
@@ -61,8 +63,11 @@ pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32
             Format::Json => json_event(&mut out, &ruleset, &outcome, &stamp, &runs)?,
             Format::Text => text_event(&mut out, &ruleset, &outcome, &stamp, &runs)?,
         }
-        out.flush()?;
+        if input.buffer().is_empty() {
+            out.flush()?;
+        }
     }
+    out.flush()?;
     Ok(EXIT_OK)
 }
 
@@ -120,7 +125,8 @@ fn json_event(
             .collect();
         o.push("rules_debug", Json::Arr(trace));
     }
-    writeln!(out, "{}", serde_json::to_string(&o)?)?;
+    serde_json::to_writer(&mut *out, &o)?;
+    writeln!(out)?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 //! them, chosen by the `type=` attribute of the XML (`src/shared/expression.c`).
 
 mod iplist;
+mod literal;
 mod osmatch;
 mod osregex;
 mod pcre;
@@ -17,6 +18,8 @@ mod tests_osmatch;
 mod tests_osregex;
 #[cfg(test)]
 mod tests_pcre_ip;
+#[cfg(test)]
+mod tests_prefilter;
 
 use std::ops::Range;
 

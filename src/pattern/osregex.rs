@@ -8,13 +8,14 @@
 //! as `(`, everything else is lower-cased ASCII.
 
 use super::PatternError;
+use super::literal::{contains_ignore_case, needle};
 
 /// `OS_PATTERN_MAXSIZE` (`src/os_regex/os_regex.h`).
 pub(crate) const MAX_PATTERN: usize = 20480;
 
 /// The marker byte both parentheses become (`prts()` in `os_regex_internal.h`).
-const MARK: u8 = b'(';
-const BACKSLASH: u8 = b'\\';
+pub(super) const MARK: u8 = b'(';
+pub(super) const BACKSLASH: u8 = b'\\';
 
 /// A step budget per execution: `_OS_Regex` restarts a failed attempt after the first
 /// byte it consumed, which is quadratic (`a\w+b` over `aaa…a `; the shipped
@@ -42,6 +43,9 @@ struct Sub {
     /// For each byte of `pat` that is a marker, its index among the markers.
     marker_no: Vec<usize>,
     markers: usize,
+    /// The longest run of literal bytes every match of this alternative consumes
+    /// (empty when there is none): see [`needle`].
+    needle: Vec<u8>,
 }
 
 /// The class code an escape letter gets (`OSRegex_Compile`'s switch).
@@ -92,7 +96,7 @@ fn class_has(code: u8, b: u8) -> bool {
     }
 }
 
-fn is_plus(b: u8) -> bool {
+pub(super) fn is_plus(b: u8) -> bool {
     b == b'+' || b == b'*'
 }
 
@@ -133,9 +137,30 @@ impl OsRegex {
     pub(crate) fn exec_budget(
         &self,
         subject: &[u8],
-        mut budget: u64,
+        budget: u64,
     ) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
         let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
+        if self.cannot_match(subject) {
+            return None;
+        }
+        self.exec_all(subject, budget)
+    }
+
+    /// Whether no alternative can match because each misses a literal run it would
+    /// have to consume. Only the whole pattern is skipped, so the alternatives that
+    /// do run spend the step budget as before.
+    fn cannot_match(&self, subject: &[u8]) -> bool {
+        self.subs
+            .iter()
+            .all(|sub| !sub.needle.is_empty() && !contains_ignore_case(subject, &sub.needle))
+    }
+
+    /// Every alternative in order, without the literal prefilter.
+    fn exec_all(
+        &self,
+        subject: &[u8],
+        mut budget: u64,
+    ) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
         for sub in &self.subs {
             let mut caps = vec![None; sub.markers];
             let mut run = Run {
@@ -153,6 +178,18 @@ impl OsRegex {
             }
         }
         None
+    }
+
+    /// [`OsRegex::exec`] without the literal prefilter (the reference in tests).
+    #[cfg(test)]
+    pub(crate) fn exec_unfiltered(
+        &self,
+        subject: &[u8],
+    ) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
+        let budget =
+            BUDGET_BASE.saturating_add(BUDGET_PER_BYTE.saturating_mul(subject.len() as u64));
+        let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
+        self.exec_all(subject, budget)
     }
 
     /// Loop turns one execution takes (tests measure the budget's headroom).
@@ -248,6 +285,7 @@ fn make_sub(mut part: &[u8]) -> Sub {
         }
     }
     Sub {
+        needle: needle(part),
         pat: part.to_vec(),
         begin,
         end,

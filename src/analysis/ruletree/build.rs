@@ -34,8 +34,12 @@ pub(super) fn build(
     files: &[(PathBuf, String)],
     lists: &Lists,
     decoder_id: &dyn Fn(&str) -> Option<u32>,
+    reference: bool,
 ) -> (RuleTree, Vec<Problem>) {
-    let mut tree = RuleTree::default();
+    let mut tree = RuleTree {
+        reference,
+        ..RuleTree::default()
+    };
     let mut problems = Vec::new();
     for (path, text) in files {
         let mut file = FileRules::open(path, text, &mut problems);
@@ -124,7 +128,11 @@ impl RuleTree {
                 } else {
                     Key::Sid(sid)
                 };
-                if self.add_to(Place::Roots, key, index) {
+                let hit = match key {
+                    Key::Sid(sid) if !self.reference => self.add_to_sid(sid, index),
+                    _ => self.add_to(Place::Roots, key, index),
+                };
+                if hit {
                     added = true;
                 } else if matched_sid != 0 {
                     warn(format!(
@@ -213,7 +221,7 @@ impl RuleTree {
                     }
                 }
                 Key::Group(g) => {
-                    if !same_rule && word_match(g, self.rules[other].group.as_bytes()) {
+                    if !same_rule && self.group_matches(g, other) {
                         self.insert(Place::Children(node), index, Some(node));
                         found = true;
                     }
@@ -241,6 +249,78 @@ impl RuleTree {
         found
     }
 
+    /// `_AddtoRule` for one `if_sid` id without walking the tree. The walk stops a
+    /// sibling list at its first node with that id (hanging the rule there) and does
+    /// not descend into it, but goes on in the lists above. So a node with the id is
+    /// hit iff neither it nor any ancestor has an earlier sibling with the id and no
+    /// ancestor has the id. Hits are taken in depth-first order, as the walk meets
+    /// them (the last one sets the category).
+    fn add_to_sid(&mut self, sid: u32, index: usize) -> bool {
+        let Some(candidates) = self.nodes_of_id.get(&sid) else {
+            return false;
+        };
+        let mut hits: Vec<(Vec<usize>, usize)> = candidates
+            .iter()
+            .filter_map(|&n| self.sid_hit_path(n, sid).map(|path| (path, n)))
+            .collect();
+        // No hit is an ancestor of another, so inserting under one moves no other.
+        hits.sort();
+        for &(_, node) in &hits {
+            self.rules[index].category = self.rules[self.nodes[node].rule].category;
+            self.insert(Place::Children(node), index, Some(node));
+        }
+        !hits.is_empty()
+    }
+
+    /// The positions from the roots down to `node` if the `if_sid` walk for `sid`
+    /// hits it (see [`RuleTree::add_to_sid`]); None when it does not or the node
+    /// was removed from the tree.
+    fn sid_hit_path(&self, node: usize, sid: u32) -> Option<Vec<usize>> {
+        let id_of = |n: usize| self.rules[self.nodes[n].rule].id;
+        let mut path = Vec::new();
+        let mut at = node;
+        loop {
+            let parent = self.nodes[at].parent;
+            let list = match parent {
+                Some(p) => &self.nodes[p].children,
+                None => &self.roots,
+            };
+            let pos = list.iter().position(|&n| n == at)?;
+            if list[..pos].iter().any(|&n| id_of(n) == sid) {
+                return None;
+            }
+            path.push(pos);
+            match parent {
+                Some(p) if id_of(p) == sid => return None,
+                Some(p) => at = p,
+                None => break,
+            }
+        }
+        path.reverse();
+        Some(path)
+    }
+
+    /// `OS_WordMatch(pattern, group of rule)`, remembered per rule.
+    fn group_matches(&mut self, pattern: &str, rule: usize) -> bool {
+        if self.reference {
+            return word_match(pattern, self.rules[rule].group.as_bytes());
+        }
+        if let Some(Some(hit)) = self.group_cache.get(pattern).and_then(|v| v.get(rule)) {
+            return *hit;
+        }
+        let hit = word_match(pattern, self.rules[rule].group.as_bytes());
+        if !self.group_cache.contains_key(pattern) {
+            self.group_cache.insert(pattern.to_string(), Vec::new());
+        }
+        if let Some(v) = self.group_cache.get_mut(pattern) {
+            if v.len() <= rule {
+                v.resize(rule + 1, None);
+            }
+            v[rule] = Some(hit);
+        }
+        hit
+    }
+
     /// `_OS_AddRule`: a new node goes before the first sibling with a strictly
     /// lower scaled level.
     fn insert(&mut self, place: Place, index: usize, parent: Option<usize>) {
@@ -250,6 +330,10 @@ impl RuleTree {
             children: Vec::new(),
             parent,
         });
+        self.nodes_of_id
+            .entry(self.rules[index].id)
+            .or_default()
+            .push(node);
         let level = self.rules[index].sort_level;
         let at = self
             .list(place)
@@ -364,6 +448,11 @@ impl RuleTree {
         new.ctx.if_matched_group_raw = old.ctx.if_matched_group_raw.take();
         self.links[i].context = new.ctx.context;
         *old = new;
+        for hits in self.group_cache.values_mut() {
+            if let Some(hit) = hits.get_mut(i) {
+                *hit = None;
+            }
+        }
     }
 }
 

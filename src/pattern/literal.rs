@@ -1,0 +1,48 @@
+//! The literal prefilter of OS_Regex and the in-place case-insensitive search of
+//! OS_Match: fast "no match" answers that never change a result.
+
+use super::osregex::{BACKSLASH, MARK, is_plus};
+
+/// The longest run of consecutive literal atoms of an alternative (classes and
+/// markers end a run). `_OS_Regex` only moves past a literal by taking a subject byte
+/// equal to it (ASCII case folded), the next literal then compares the next byte,
+/// and a failed comparison goes back before the run; so a match consumes each run
+/// whole, at consecutive subject bytes. One exception: a class that misses while a
+/// quantifier is running returns the match when the pattern ends one byte after that
+/// class (`\w+\d\dx` matches `ab1z`), so a literal that ends the alternative right
+/// after a class is not required (docs/analysis-patterns.md "OS_Regex").
+pub(super) fn needle(pat: &[u8]) -> Vec<u8> {
+    let n = pat.len();
+    let last_skippable = n >= 3 && pat[n - 3] == BACKSLASH;
+    let (mut best, mut run) = (0..0, 0..0);
+    let mut i = 0;
+    while i < n {
+        if pat[i] == BACKSLASH {
+            i += 2;
+            if is_plus(pat.get(i).copied().unwrap_or(0)) {
+                i += 1;
+            }
+            run = i..i;
+        } else if pat[i] == MARK || (i == n - 1 && last_skippable) {
+            i += 1;
+            run = i..i;
+        } else {
+            i += 1;
+            run.end = i;
+            if run.len() > best.len() {
+                best = run.clone();
+            }
+        }
+    }
+    pat[best].to_vec()
+}
+
+/// Whether `needle` (lower case) occurs in `hay`, ASCII case folded.
+pub(crate) fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(last) = hay.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    let first = needle[0];
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), &hay[..=last])
+        .any(|i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
