@@ -12,8 +12,8 @@ mod engine;
 mod logs;
 mod logtest;
 mod output;
-mod ruletest;
 mod restore;
+mod ruletest;
 mod simulate;
 
 use std::io::Write;
