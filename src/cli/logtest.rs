@@ -2,7 +2,7 @@
 //! the offline engine; the three phases as `wazuh-logtest` prints them, or one JSON
 //! object per event shaped as logtest's `output`, plus the responses of the config.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::EXIT_OK;
@@ -15,9 +15,9 @@ use crate::model::Config;
 use crate::rules;
 use crate::simulate::{self, Execution, Simulator};
 
-/// The longest line kept; the rest of a longer line is dropped (the daemon cuts
-/// events far shorter: docs/analysis.md "Pre-decoding").
-const MAX_LINE: usize = 1 << 20;
+// Lines are read as `simulate --logs` reads them: without the `\n` (a `\r` stays,
+// as wazuh-logtest sends it), cut at one MiB.
+use crate::simulate::logs::read_line;
 
 /// `logtest`.
 pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32> {
@@ -69,31 +69,6 @@ pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32
     }
     out.flush()?;
     Ok(EXIT_OK)
-}
-
-/// Reads one line without its `\n` (a `\r` stays, as wazuh-logtest sends it);
-/// `false` at the end of input.
-fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<bool> {
-    line.clear();
-    let mut any = false;
-    loop {
-        let buf = input.fill_buf()?;
-        if buf.is_empty() {
-            return Ok(any);
-        }
-        any = true;
-        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
-            Some(i) => (&buf[..i], i + 1),
-            None => (buf, buf.len()),
-        };
-        let room = MAX_LINE.saturating_sub(line.len());
-        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        let ended = done > chunk.len();
-        input.consume(done);
-        if ended {
-            return Ok(true);
-        }
-    }
 }
 
 /// The responses an alert runs (the same as `simulate --logs` counts).
@@ -298,6 +273,7 @@ fn civil(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::simulate::logs::MAX_LINE;
 
     #[test]
     fn timestamps_are_utc_dates() {
