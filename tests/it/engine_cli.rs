@@ -1,9 +1,8 @@
 //! `ossec-ar logtest` and `ruletest` through the binary (SPEC §8): output shapes,
 //! the demo's brute-force response, bad input.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 fn demo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo")
@@ -11,22 +10,9 @@ fn demo() -> PathBuf {
 
 /// `logtest` with `args`, `input` on stdin.
 fn logtest(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ossec-ar"))
-        .arg("logtest")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("wait");
-    writer.join().expect("writer");
-    out
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ossec-ar"));
+    cmd.arg("logtest").args(args);
+    crate::support::output_with_input(&mut cmd, input)
 }
 
 /// `logtest` on the demo config with the demo ruleset.

@@ -65,3 +65,27 @@ pub(crate) fn corpus_data_files(corpus: &Path) -> Vec<PathBuf> {
         })
         .collect()
 }
+
+/// Runs `cmd` with `input` on its standard input (written from a thread, so a large
+/// input cannot dead-lock against a full output pipe) and collects its output.
+pub(crate) fn output_with_input(
+    cmd: &mut std::process::Command,
+    input: &[u8],
+) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("wait");
+    writer.join().expect("writer");
+    out
+}
