@@ -68,7 +68,7 @@ pub fn rule_files(dirs: &[PathBuf], home: Option<&Path>, doc: &Document) -> Opti
     }
 }
 
-/// The files of the analysis engine (SPEC §8): the given decoder and rule
+/// The files of the analysis engine (docs/analysis.md "Which files"): the given decoder and rule
 /// directories and lists when any is given, else the config's `<ruleset>` under a
 /// readable `home`; `None` when neither is there.
 pub fn engine_files(

@@ -1,6 +1,6 @@
 //! `apply FILE STATE.json` (issue 12): a desired state of commands and responses,
 //! each `present` (the default) or `absent`, with the fields of `list --format json`
-//! (SPEC §2.2). A present block found by its identity (a command by name, a response
+//! (README "Commands"). A present block found by its identity (a command by name, a response
 //! by what analysisd reads: `model::analysisd::Identity`) gets its other fields set;
 //! one not found is added; an absent one is removed. One diff, one save; running it
 //! again changes nothing.
@@ -106,7 +106,7 @@ fn wanted(item: &Value, fields: &[&str]) -> Result<Wanted, String> {
             fields.join(", ")
         ));
     }
-    // The canonical order of SPEC §2, whatever the order of the JSON keys: a new
+    // The canonical order of `list`, whatever the order of the JSON keys: a new
     // block's children come out in it.
     for key in fields.iter().map(|f| f.to_string()) {
         match map.get(&key) {

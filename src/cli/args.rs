@@ -289,7 +289,7 @@ pub struct SimulateArgs {
     pub engine: EngineArgs,
 }
 
-/// Where the analysis engine's decoders, rules and lists come from (SPEC §8): by
+/// Where the analysis engine's decoders, rules and lists come from (docs/analysis.md "Which files"): by
 /// default the config's `<ruleset>` under --ossec-home; any of --rules,
 /// --decoders, --list replaces it.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -302,7 +302,7 @@ pub struct EngineArgs {
     pub lists: Vec<PathBuf>,
 }
 
-/// `logtest [FILE]` (SPEC §8).
+/// `logtest [FILE]` (docs/analysis.md).
 #[derive(Debug, clap::Args)]
 pub struct LogtestArgs {
     /// The config whose responses are shown and whose <ruleset> is read
@@ -326,7 +326,7 @@ pub struct LogtestArgs {
     pub engine: EngineArgs,
 }
 
-/// `ruletest PATH...` (SPEC §8).
+/// `ruletest PATH...` (docs/analysis.md "The ruleset test suite").
 #[derive(Debug, clap::Args)]
 pub struct RuletestArgs {
     /// Test files (.ini) or folders of them.

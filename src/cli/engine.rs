@@ -1,4 +1,4 @@
-//! Loading the analysis engine for `logtest` and `ruletest` (SPEC §8): which config,
+//! Loading the analysis engine for `logtest` and `ruletest` (docs/analysis.md): which config,
 //! which ruleset files, the settings of `<alerts>`, problems on stderr.
 
 use std::io::Write;

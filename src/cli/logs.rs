@@ -1,4 +1,4 @@
-//! `simulate FILE --logs LOGFILE[.gz]` (SPEC §8, docs/logs.md): the log through one
+//! `simulate FILE --logs LOGFILE[.gz]` (docs/logs.md): the log through one
 //! session of the engine, the counts as a table or JSON; progress on stderr when it
 //! is a terminal and the file is large.
 

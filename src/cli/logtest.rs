@@ -1,4 +1,4 @@
-//! `logtest [FILE]` (SPEC §8): events on stdin, one per line, through one session of
+//! `logtest [FILE]` (docs/analysis.md): events on stdin, one per line, through one session of
 //! the offline engine; the three phases as `wazuh-logtest` prints them, or one JSON
 //! object per event shaped as logtest's `output`, plus the responses of the config.
 

@@ -1,5 +1,5 @@
 //! `restore FILE [N]`: puts backup generation N (1, the newest, by default) back
-//! through the save pipeline of SPEC §4, so the content it replaces becomes the newest
+//! through the save pipeline (docs/ARCHITECTURE.md), so the content it replaces becomes the newest
 //! backup in turn and the restore itself can be undone the same way.
 
 use std::io::Write;

@@ -1,4 +1,4 @@
-//! `ruletest PATH...` (SPEC §8): Wazuh's ruleset test files run through the offline
+//! `ruletest PATH...` (docs/analysis.md "The ruleset test suite"): Wazuh's ruleset test files run through the offline
 //! engine, each case in a fresh session, judged as `runtests.py` judges it.
 
 use std::io::Write;

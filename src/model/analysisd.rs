@@ -288,7 +288,7 @@ fn defined_before(config: &Config, doc: &Document, r: &Response, name: &str) -> 
 /// What tells one response from another for analysisd: two blocks with the same
 /// identity are bound to the same command, sent to the same place and triggered by the
 /// same rules, so the daemon runs both (`add --if-absent`, `apply` and the
-/// `duplicate-response` check use it; reference `wazuh-semantics.md` §3.2–§3.3).
+/// `duplicate-response` check use it; docs/active-responses.md).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Identity {
     /// The command name (Wazuh counts an empty one as missing).

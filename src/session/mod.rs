@@ -372,7 +372,7 @@ mod tests {
     }
 
     /// Regression: removing a field was recorded as removing its block, so findings
-    /// after it were matched with the wrong block (SPEC §7 "only errors the edit adds").
+    /// after it were matched with the wrong block (an edit is refused only for the errors it adds).
     #[test]
     fn unset_moves_no_block_numbers() {
         let mut s = Session::new(SRC.into());

@@ -1,4 +1,4 @@
-//! `simulate --logs` (SPEC §8, docs/logs.md): a raw log streamed through one session
+//! `simulate --logs` (docs/logs.md): a raw log streamed through one session
 //! of the analysis engine in file order, counting per response how often it would
 //! have run (by agent and by source IP), the rules that fired, and the lines no
 //! decoder read.
@@ -56,7 +56,7 @@ pub struct LogExecution {
     pub by_srcip: BTreeMap<String, u64>,
 }
 
-/// The counts of a log replay (SPEC §8).
+/// The counts of a log replay (docs/logs.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LogCounts {
     /// Lines processed (empty lines are skipped, as logtest skips them).

@@ -1,4 +1,4 @@
-//! Background work of the editor (STYLE habit 14): `L`'s log replay runs in its own
+//! Background work of the editor (docs/ARCHITECTURE.md: long work never runs inside a frame): `L`'s log replay runs in its own
 //! threads and reports progress as messages; the event loop hands them to
 //! [`App::handle`] between keys, so a frame never waits for it (docs/logs.md "In the
 //! editor").

@@ -1,4 +1,4 @@
-//! `l` in the simulator pane (SPEC §8 "In the editor", docs/logs.md): one event
+//! `l` in the simulator pane (docs/logs.md): one event
 //! through the engine in the pane's session, and what it shows: the pre-decoded
 //! fields, the decoder and its fields, the rule with its parents, and the responses
 //! of the document as edited that would run.

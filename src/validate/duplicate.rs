@@ -1,5 +1,5 @@
-//! Two responses analysisd cannot tell apart (reference `wazuh-semantics.md` §3.2,
-//! §3.7): each is bound and triggered on its own, so both run.
+//! Two responses analysisd cannot tell apart (docs/active-responses.md
+//! "Response identity"): each is bound and triggered on its own, so both run.
 
 use std::collections::HashMap;
 
