@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use super::accumulate::Accumulator;
 use super::event::{Category, DecodedBy, Event};
 use super::plugins::{self, Offsets, c_str};
+use crate::pattern::{Prefilter, Present};
 use crate::rules::decoders::{Decoder, DecoderSet, ORDER_SIZE, Offset, OrderField, Root};
 
 /// What a logtest session keeps between events for the decoders.
@@ -38,14 +39,11 @@ impl DecodeState {
 /// `category`, the fields, and runs the accumulator when the decoder has
 /// `<accumulate>`.
 pub fn decode(set: &DecoderSet, state: &mut DecodeState, event: &mut Event) {
-    let roots = if event.program_name.is_some() {
-        set.pn_roots()
-    } else {
-        set.nopn_roots()
-    };
+    let pn = event.program_name.is_some();
+    let roots = if pn { set.pn_roots() } else { set.nopn_roots() };
     event.decoder = None;
     event.category = Category::Syslog;
-    let Some(info) = decode_roots(set, state, event, roots) else {
+    let Some(info) = decode_roots(set, state, event, roots, set.root_filter(pn)) else {
         return;
     };
     let d = set.decoder(info);
@@ -71,8 +69,11 @@ fn decode_roots(
     state: &mut DecodeState,
     event: &mut Event,
     roots: &[Root],
+    filter: &Prefilter,
 ) -> Option<usize> {
-    for root in roots {
+    // Which prematches certainly miss `log`, found in one scan when first needed.
+    let mut present: Option<Present> = None;
+    for (i, root) in roots.iter().enumerate() {
         let d = set.decoder(root.decoder);
         let mut pmatch = None;
         if let Some(pn) = &event.program_name {
@@ -84,6 +85,10 @@ fn decode_roots(
         }
         if let Some(prematch) = &d.prematch {
             let log = c_str(&event.log);
+            let present = present.get_or_insert_with(|| filter.scan(log));
+            if !filter.may_match(i, present) {
+                continue;
+            }
             let Some(m) = prematch.exec(log) else {
                 continue;
             };

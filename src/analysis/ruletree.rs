@@ -73,6 +73,9 @@ pub struct RuleTree {
     /// `OS_WordMatch(if_group, group)` by pattern, then by rule index (loading only:
     /// each `if_group` rule walks the whole tree; cleared for a rule overwritten).
     pub(crate) group_cache: HashMap<String, Vec<Option<bool>>>,
+    /// The `group_cache` entry of the `if_group` being walked, taken out of the map
+    /// so that the walk does not hash the pattern at every node.
+    pub(crate) group_hits: Vec<Option<bool>>,
     /// Number of event lists the rules use (`if_matched_sid`/`if_matched_group`).
     pub(crate) list_count: usize,
     /// The largest stored `frequency` of any rule read (`_max_freq`).

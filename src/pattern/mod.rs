@@ -11,6 +11,7 @@ mod literal;
 mod osmatch;
 mod osregex;
 mod pcre;
+mod prefilter;
 
 #[cfg(test)]
 mod tests_osmatch;
@@ -24,6 +25,7 @@ mod tests_prefilter;
 use std::ops::Range;
 
 pub use iplist::IpList;
+pub use prefilter::{Prefilter, Present};
 
 /// A successful match.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +100,12 @@ pub trait Matcher: std::fmt::Debug + Send + Sync {
     fn is_match(&self, subject: &[u8]) -> bool {
         self.find(subject).is_some()
     }
+
+    /// Literals (lower case) of which every match contains at least one, ASCII case
+    /// folded; None when there is no such set (see [`Prefilter`]).
+    fn required(&self) -> Option<Vec<Vec<u8>>> {
+        None
+    }
 }
 
 impl Matcher for osregex::OsRegex {
@@ -106,12 +114,20 @@ impl Matcher for osregex::OsRegex {
         self.exec(subject)
             .map(|(r, caps)| Match::from_pointer(r, len, caps))
     }
+
+    fn required(&self) -> Option<Vec<Vec<u8>>> {
+        osregex::OsRegex::required(self)
+    }
 }
 
 impl Matcher for osmatch::OsMatch {
     fn find(&self, subject: &[u8]) -> Option<Match> {
         // `w_expression_match` leaves the end pointer unset for OS_Match.
         osmatch::OsMatch::is_match(self, subject).then(|| Match::from_pointer(0, 0, Vec::new()))
+    }
+
+    fn required(&self) -> Option<Vec<Vec<u8>>> {
+        osmatch::OsMatch::required(self)
     }
 }
 

@@ -71,6 +71,23 @@ impl OsMatch {
         self.negate
     }
 
+    /// The literal of every alternative, when the pattern is not negated and each
+    /// alternative has a non-empty one (see `Prefilter`).
+    pub(crate) fn required(&self) -> Option<Vec<Vec<u8>>> {
+        if self.negate {
+            return None;
+        }
+        self.tests
+            .iter()
+            .map(|t| match t {
+                Test::Always => None,
+                Test::Equal(p) | Test::Prefix(p) | Test::Suffix(p) | Test::Contains(p) => {
+                    (!p.is_empty()).then(|| p.clone())
+                }
+            })
+            .collect()
+    }
+
     /// [`OsMatch::is_match`] with a lowered copy of the subject (the reference in
     /// tests).
     #[cfg(test)]

@@ -70,17 +70,43 @@ fn escape_code(c: u8) -> Option<u8> {
     })
 }
 
-fn is_word(b: u8) -> bool {
+const fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'@' | b'_')
 }
 
 /// `Regex(code, byte)`: the `regexmap` tables of `os_regex_maps.c` (entries equal to 1).
-fn class_has(code: u8, b: u8) -> bool {
+const fn class_has_slow(code: u8, b: u8) -> bool {
     match code {
         1 => b.is_ascii_digit(),
         2 => is_word(b),
         3 => b == b' ',
-        4 => b"!\"#$%&'()*+,-.:;<=>?[]{|}".contains(&b),
+        4 => matches!(
+            b,
+            b'!' | b'"'
+                | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b'-'
+                | b'.'
+                | b':'
+                | b';'
+                | b'<'
+                | b'='
+                | b'>'
+                | b'?'
+                | b'['
+                | b']'
+                | b'{'
+                | b'|'
+                | b'}'
+        ),
         5 => b == b'(',
         6 => b == b')',
         7 => b == b'\\',
@@ -94,6 +120,29 @@ fn class_has(code: u8, b: u8) -> bool {
         15 => b == b'<',
         _ => false,
     }
+}
+
+/// [`class_has_slow`] as one table per class code, like the daemon's `regexmap`
+/// (the matcher asks it for every subject byte).
+const CLASSES: [[bool; 256]; 16] = {
+    let mut t = [[false; 256]; 16];
+    let mut code = 0;
+    while code < 16 {
+        let mut b = 0;
+        while b < 256 {
+            t[code][b] = class_has_slow(code as u8, b as u8);
+            b += 1;
+        }
+        code += 1;
+    }
+    t
+};
+
+/// `Regex(code, byte)`.
+fn class_has(code: u8, b: u8) -> bool {
+    CLASSES
+        .get(usize::from(code))
+        .is_some_and(|t| t[usize::from(b)])
 }
 
 pub(super) fn is_plus(b: u8) -> bool {
@@ -140,28 +189,31 @@ impl OsRegex {
         budget: u64,
     ) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
         let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
-        if self.cannot_match(subject) {
-            return None;
-        }
-        self.exec_all(subject, budget)
+        self.exec_subs(subject, budget, true)
     }
 
-    /// Whether no alternative can match because each misses a literal run it would
-    /// have to consume. Only the whole pattern is skipped, so the alternatives that
-    /// do run spend the step budget as before.
-    fn cannot_match(&self, subject: &[u8]) -> bool {
+    /// The needle of every alternative, when each has one (see `Prefilter`): the
+    /// test `exec` makes per alternative, for many patterns at once.
+    pub(crate) fn required(&self) -> Option<Vec<Vec<u8>>> {
         self.subs
             .iter()
-            .all(|sub| !sub.needle.is_empty() && !contains_ignore_case(subject, &sub.needle))
+            .map(|sub| (!sub.needle.is_empty()).then(|| sub.needle.clone()))
+            .collect()
     }
 
-    /// Every alternative in order, without the literal prefilter.
-    fn exec_all(
+    /// Every alternative in order. With `filter`, an alternative whose needle is
+    /// absent is skipped: it cannot match, and skipping it only leaves more of the
+    /// step budget (which the daemon does not have) to the others.
+    fn exec_subs(
         &self,
         subject: &[u8],
         mut budget: u64,
+        filter: bool,
     ) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
         for sub in &self.subs {
+            if filter && !sub.needle.is_empty() && !contains_ignore_case(subject, &sub.needle) {
+                continue;
+            }
             let mut caps = vec![None; sub.markers];
             let mut run = Run {
                 sub,
@@ -189,7 +241,7 @@ impl OsRegex {
         let budget =
             BUDGET_BASE.saturating_add(BUDGET_PER_BYTE.saturating_mul(subject.len() as u64));
         let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
-        self.exec_all(subject, budget)
+        self.exec_subs(subject, budget, false)
     }
 
     /// Loop turns one execution takes (tests measure the budget's headroom).

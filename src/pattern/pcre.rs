@@ -1,8 +1,11 @@
 //! PCRE2 as `src/shared/expression.c` uses it (`w_expression_compile` with options 0,
 //! `w_expression_match`, `w_expression_PCRE2_fill_regex_match`); docs/analysis-patterns.md
-//! "PCRE2". Case-sensitive, byte mode (no UTF), no JIT, searched from offset 0.
+//! "PCRE2". Case-sensitive, byte mode (no UTF), searched from offset 0. The answer
+//! is always the interpreter's, as the daemon runs no JIT; a JIT copy only answers
+//! "no match" early (see [`Pcre::exec`]).
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use pcre2::bytes::{CaptureLocations, Regex, RegexBuilder};
 
@@ -22,6 +25,11 @@ pub(crate) const MAX_SUBJECT: usize = 65536;
 #[derive(Debug, Clone)]
 pub(crate) struct Pcre {
     regex: Regex,
+    /// The same pattern JIT-compiled, built at its first use (most patterns of a
+    /// ruleset never run); None when JIT is not available.
+    jit: OnceLock<Option<Regex>>,
+    /// The pattern as compiled (with its limit), for the JIT copy.
+    source: String,
 }
 
 impl Pcre {
@@ -39,15 +47,39 @@ impl Pcre {
             .map_err(|e| PatternError {
                 message: e.to_string(),
             })?;
-        Ok(Pcre { regex })
+        Ok(Pcre {
+            regex,
+            jit: OnceLock::new(),
+            source: limited,
+        })
+    }
+
+    /// "Certainly no match", from the JIT copy: a JIT search that ends without a
+    /// match proves that none exists (the interpreter then finds none either, or
+    /// stops at its limit: no match both ways). A JIT error (its own limits) or a
+    /// match proves nothing, and the interpreter decides.
+    fn jit_says_no(&self, subject: &[u8]) -> bool {
+        let jit = self
+            .jit
+            .get_or_init(|| RegexBuilder::new().jit(true).build(&self.source).ok());
+        jit.as_ref()
+            .is_some_and(|j| matches!(j.is_match(subject), Ok(false)))
     }
 
     /// `w_expression_match` for PCRE2: the end pointer is the last matched byte
     /// (`ovector[1] - 1`), the captures are groups 1 to the last one set; a group in
     /// between that took no part is `""`. Errors (the match limit) are no match.
+    ///
+    /// The interpreter's search costs quadratic time on long subjects for patterns
+    /// such as `[^%]*%FTD-`, and most searches of a decoder's prematch fail; the
+    /// JIT copy answers those failures, the interpreter everything else, so the
+    /// result, the match limit included, is the daemon's.
     pub(crate) fn exec(&self, subject: &[u8]) -> Option<(isize, Vec<Range<usize>>)> {
         let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
         let subject = &subject[..subject.len().min(MAX_SUBJECT)];
+        if self.jit_says_no(subject) {
+            return None;
+        }
         let mut locs: CaptureLocations = self.regex.capture_locations();
         let m = self.regex.captures_read(&mut locs, subject).ok()??;
         let last_set = (1..locs.len()).rev().find(|&i| locs.get(i).is_some());

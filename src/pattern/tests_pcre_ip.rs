@@ -191,3 +191,26 @@ fn oracle_ip_list_answers() {
     assert!(!v6.contains(b"::ffff:10.0.0.1"));
     assert!(list(&["2001:db8::/32", "any"]).contains(b"fe80::1"));
 }
+
+#[test]
+fn pcre2_jit_precheck_keeps_the_interpreters_limit() {
+    // The interpreter stops at its limit (no match) before reaching the match that
+    // exists; the JIT copy would find it: the answer stays the interpreter's.
+    let subject = format!("{}c{}b", "a".repeat(12), "a".repeat(12));
+    let limited = Pcre::compile_limited(r"(a+)+b", 1_000).expect("compiles");
+    assert!(limited.exec(subject.as_bytes()).is_none());
+    let free = Pcre::compile_limited(r"(a+)+b", 10_000_000).expect("compiles");
+    let (end, caps) = free.exec(subject.as_bytes()).expect("matches");
+    assert_eq!(end, 25);
+    assert_eq!(caps, vec![13..25]);
+}
+
+#[test]
+fn pcre2_quadratic_prematch_answers_no_match_fast() {
+    // A Cisco FTD prematch of the shipped decoders over a 60 kB line without `%`.
+    let e =
+        Expression::compile(Engine::Pcre2, r"[^%]*%FTD-[0-7]-[^:\s]+[:\s].*").expect("compiles");
+    let line = "x-y ".repeat(15_000);
+    assert!(!e.is_match(line.as_bytes()));
+    assert!(e.is_match(format!("{line}%FTD-4-711004: done").as_bytes()));
+}

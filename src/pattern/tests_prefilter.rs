@@ -9,6 +9,7 @@ use proptest::prelude::*;
 
 use super::osmatch::OsMatch;
 use super::osregex::OsRegex;
+use super::{Engine, Expression, Prefilter};
 
 /// Text between `<tag…>` and the next `</`, for the pattern options.
 fn patterns_in(text: &str) -> Vec<String> {
@@ -130,6 +131,29 @@ fn fast_paths_agree_on_the_corpus() {
         compared > 1_000_000 && matched > 10_000,
         "{compared} {matched}"
     );
+    prefilter_agrees(&patterns, &subjects);
+}
+
+/// What one [`Prefilter`] over all `patterns` rules out never matches.
+fn prefilter_agrees(patterns: &[String], subjects: &[&[u8]]) {
+    let mut exprs = Vec::new();
+    for p in patterns {
+        for engine in [Engine::OsRegex, Engine::OsMatch] {
+            exprs.extend(Expression::compile_without_captures(engine, p).ok());
+        }
+    }
+    let filter = Prefilter::new(exprs.iter().map(Some));
+    let mut ruled_out = 0usize;
+    for s in subjects {
+        let present = filter.scan(s);
+        for (i, e) in exprs.iter().enumerate() {
+            if !filter.may_match(i, &present) {
+                assert!(!e.is_match(s), "{i} on {:?}", String::from_utf8_lossy(s));
+                ruled_out += 1;
+            }
+        }
+    }
+    assert!(ruled_out > 100_000, "{ruled_out}");
 }
 
 /// A pattern of random atoms: literals (some upper case), classes with and without
@@ -148,6 +172,27 @@ proptest! {
     fn os_regex_prefilter_agrees(p in pattern(), s in "[aAbBx1 z+$]{0,12}", captures: bool) {
         if let Ok(re) = OsRegex::compile(p.as_bytes(), captures) {
             prop_assert_eq!(re.exec(s.as_bytes()), re.exec_unfiltered(s.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn prefilter_never_rules_out_a_match(
+        ps in prop::collection::vec((pattern(), any::<bool>()), 1..8),
+        s in "[aAbBx1 z+$]{0,12}",
+    ) {
+        let exprs: Vec<Expression> = ps
+            .iter()
+            .filter_map(|(p, regex)| {
+                let engine = if *regex { Engine::OsRegex } else { Engine::OsMatch };
+                Expression::compile_without_captures(engine, p).ok()
+            })
+            .collect();
+        let filter = Prefilter::new(exprs.iter().map(Some));
+        let present = filter.scan(s.as_bytes());
+        for (i, e) in exprs.iter().enumerate() {
+            if !filter.may_match(i, &present) {
+                prop_assert!(!e.is_match(s.as_bytes()));
+            }
         }
     }
 

@@ -176,7 +176,14 @@ impl RuleTree {
             return ok;
         }
         if let Some(group) = def.if_group.clone() {
+            if !self.reference {
+                self.group_hits = self.group_cache.remove(&group).unwrap_or_default();
+            }
             let ok = self.add_to(Place::Roots, Key::Group(&group), index);
+            if !self.reference {
+                let hits = std::mem::take(&mut self.group_hits);
+                self.group_cache.insert(group.clone(), hits);
+            }
             if !ok {
                 warn(format!(
                     "(7610): Group '{group}' was not found. Invalid 'if_group'. Rule '{id}' will be ignored."
@@ -300,24 +307,20 @@ impl RuleTree {
         Some(path)
     }
 
-    /// `OS_WordMatch(pattern, group of rule)`, remembered per rule.
+    /// `OS_WordMatch(pattern, group of rule)`, remembered per rule in `group_hits`
+    /// (the entry of `group_cache` for the pattern being walked).
     fn group_matches(&mut self, pattern: &str, rule: usize) -> bool {
         if self.reference {
             return word_match(pattern, self.rules[rule].group.as_bytes());
         }
-        if let Some(Some(hit)) = self.group_cache.get(pattern).and_then(|v| v.get(rule)) {
+        if let Some(Some(hit)) = self.group_hits.get(rule) {
             return *hit;
         }
         let hit = word_match(pattern, self.rules[rule].group.as_bytes());
-        if !self.group_cache.contains_key(pattern) {
-            self.group_cache.insert(pattern.to_string(), Vec::new());
+        if self.group_hits.len() <= rule {
+            self.group_hits.resize(rule + 1, None);
         }
-        if let Some(v) = self.group_cache.get_mut(pattern) {
-            if v.len() <= rule {
-                v.resize(rule + 1, None);
-            }
-            v[rule] = Some(hit);
-        }
+        self.group_hits[rule] = Some(hit);
         hit
     }
 

@@ -13,7 +13,7 @@ mod tests;
 use std::path::{Path, PathBuf};
 
 use crate::model::Severity;
-use crate::pattern::Expression;
+use crate::pattern::{Expression, Prefilter};
 use crate::rules::Problem;
 use crate::rules::fields::{Category, StaticField};
 
@@ -137,6 +137,9 @@ pub struct DecoderSet {
     decoders: Vec<Decoder>,
     pn: Vec<Root>,
     nopn: Vec<Root>,
+    /// The prematch prefilters of the two root lists, position by position.
+    pn_filter: Prefilter,
+    nopn_filter: Prefilter,
     /// The sorted distinct names (ids are positions + 1).
     names: Vec<String>,
     files: Vec<PathBuf>,
@@ -197,6 +200,16 @@ impl DecoderSet {
         &self.nopn
     }
 
+    /// The prefilter of the roots' `<prematch>` (of `pn_roots` or `nopn_roots`), by
+    /// position in that list: a root it rules out cannot match the event's `log`.
+    pub fn root_filter(&self, pn: bool) -> &Prefilter {
+        if pn {
+            &self.pn_filter
+        } else {
+            &self.nopn_filter
+        }
+    }
+
     /// The files loaded (refused ones included), in load order.
     pub fn files(&self) -> &[PathBuf] {
         &self.files
@@ -225,6 +238,15 @@ pub fn load(files: &[(PathBuf, String)]) -> (DecoderSet, Vec<Problem>) {
         }
     }
     tree::set_ids(&mut set);
+    let filter = |roots: &[Root], set: &DecoderSet| {
+        Prefilter::new(
+            roots
+                .iter()
+                .map(|r| set.decoders[r.decoder].prematch.as_ref()),
+        )
+    };
+    set.pn_filter = filter(&set.pn, &set);
+    set.nopn_filter = filter(&set.nopn, &set);
     (set, problems)
 }
 
