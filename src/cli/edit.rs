@@ -420,11 +420,13 @@ impl Report<'_> {
             no_backup: edit.no_backup,
             verify: edit.verify.clone(),
             backups: edit.backups,
+            force: edit.force,
         };
         save::save(self.file, loaded.doc.source(), self.session.source(), &opts).map_err(
             |e| match e {
                 SaveError::ChangedOnDisk { .. }
                 | SaveError::Busy { .. }
+                | SaveError::ReadOnly { .. }
                 | SaveError::VerifyFailed { .. } => Failure::refused(format!("refused: {e}")),
                 _ => Failure::usage(e.to_string()),
             },
@@ -443,7 +445,10 @@ impl Report<'_> {
         match done {
             None => eprintln!("{name}: would change (dry run: nothing written)"),
             Some(o) => {
-                let how = if o.in_place { " in place" } else { "" };
+                let how = o
+                    .in_place
+                    .as_ref()
+                    .map_or(String::new(), |why| format!(" in place ({why})"));
                 let backup = o.backup.as_ref().map_or(String::new(), |b| {
                     format!(" (previous content in {})", b.display())
                 });

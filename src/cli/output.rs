@@ -45,15 +45,26 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
 /// a read-modify-write or an editing session: another ossec-ar editing the file is a
 /// refusal (exit 1) that says who and what to do. `None` when there is no lock to take
 /// (the file cannot be resolved, which reading then reports, or no lock file can be
-/// made beside it).
+/// made beside it). Holding it, puts back a file that a killed in-place save left
+/// half-written, and says so.
 pub(crate) fn edit_lock(file: &Path) -> Result<Option<crate::save::lock::EditLock>, Failure> {
     let Ok(target) = std::fs::canonicalize(file) else {
         return Ok(None);
     };
-    crate::save::lock::acquire(&target).map_err(|e| match e {
+    let lock = crate::save::lock::acquire(&target).map_err(|e| match e {
         crate::save::lock::LockError::Held { .. } => Failure::refused(format!("refused: {e}")),
         crate::save::lock::LockError::Io { .. } => Failure::usage(e.to_string()),
-    })
+    })?;
+    // Under the lock, before the read: a save killed while rewriting the file in place
+    // left a journal, and the file goes back to its previous content (save::recover).
+    if lock.is_some() {
+        match crate::save::recover(&target) {
+            Ok(Some(done)) => eprintln!("ossec-ar: {done}"),
+            Ok(None) => {}
+            Err(e) => return Err(Failure::usage(e.to_string())),
+        }
+    }
+    Ok(lock)
 }
 
 /// Reads, parses and lowers `path` with the common options.

@@ -73,7 +73,7 @@ fn mode_and_owner_are_kept_and_a_hidden_backup_made() {
     }
     let before = fs::metadata(&p).expect("stat");
     let out = save(&p, OLD, NEW, &opts()).expect("save");
-    assert!(out.written && !out.in_place);
+    assert!(out.written && out.in_place.is_none());
     let after = fs::metadata(&p).expect("stat");
     assert_ne!(before.ino(), after.ino(), "replaced by rename");
     assert_eq!(after.mode() & 0o7777, 0o640);
@@ -367,7 +367,11 @@ fn a_bind_mounted_file_is_rewritten_in_place_after_a_backup() {
     }
     let _undo = Cleanup(format!("umount '{dst}'"));
     let out = save(&p, OLD, NEW, &opts()).expect("save");
-    assert!(out.in_place, "rename over a mount point fails with EBUSY");
+    assert_eq!(
+        out.in_place,
+        Some(ossec_ar::save::InPlace::Mounted),
+        "rename over a mount point fails with EBUSY"
+    );
     assert_eq!(
         fs::read_to_string(&outside).expect("read"),
         NEW,
