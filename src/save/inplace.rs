@@ -8,7 +8,7 @@
 //! the length is set last, the file synced, and only then the journal removed. A kill
 //! at any point leaves either the previous content, or the new one, or a journal; the
 //! next ossec-ar that takes the file's lock finds the journal and puts the previous
-//! content back from it ([`recover`]), saying so.
+//! content back from it (`recover`), saying so.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -152,7 +152,7 @@ impl std::fmt::Display for Recovered {
 /// rewrite was interrupted (its journal is there). Call it holding the file's lock
 /// (`lock::acquire`), before reading the file: no other ossec-ar is saving it then.
 /// `Ok(None)` when there was nothing to do, or the file already held that content.
-pub fn recover(target: &Path) -> Result<Option<Recovered>, SaveError> {
+pub(super) fn recover(target: &Path) -> Result<Option<Recovered>, SaveError> {
     let journal = journal_path(target);
     let previous = match fs::read(&journal) {
         Ok(p) => p,

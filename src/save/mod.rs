@@ -24,7 +24,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 pub use backup::{backup_generation, backup_path};
-pub use inplace::{Recovered, journal_path, recover};
+pub use inplace::{Recovered, journal_path};
 use meta::{Which, Xattrs};
 use temp::{HiddenTemp, crash_point, sync_dir};
 
@@ -330,6 +330,18 @@ fn backup_not_kept(orig: &Original, e: SaveError) -> SaveError {
         },
         other => other,
     }
+}
+
+/// What the next ossec-ar does to `target` (a resolved path) holding its lock, before
+/// reading it: puts back the previous content when an in-place rewrite was
+/// interrupted (its journal is there, `inplace`), and removes the hidden temporary
+/// files that killed saves left. `Ok(Some(_))` when the file was put back, to say so.
+pub fn recover(target: &Path) -> Result<Option<Recovered>, SaveError> {
+    let recovered = inplace::recover(target)?;
+    if let (Some(dir), Some(name)) = (target.parent(), target.file_name()) {
+        temp::remove_stale(dir, &name.to_string_lossy());
+    }
+    Ok(recovered)
 }
 
 /// The editor's lock of `target` for the time of the save, unless this process holds
