@@ -260,7 +260,7 @@ struct Original {
 }
 
 /// Saves `new_text` to `path`, which held `expected_original` when it was read
-/// (SPEC §4).
+/// (docs/ARCHITECTURE.md "Saving").
 pub fn save(
     path: &Path,
     expected_original: &str,

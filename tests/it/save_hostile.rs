@@ -508,3 +508,37 @@ fn a_read_only_file_is_refused_without_force() {
     let mode = fs::metadata(&p).expect("stat").mode() & 0o7777;
     assert_eq!(mode, 0o444, "still read-only");
 }
+
+/// The editor recovers too, and says so in its status line: a hard-linked file (the
+/// in-place path, no root needed) whose save was killed half-way is opened in tmux.
+#[test]
+fn the_editor_puts_back_a_file_a_killed_in_place_save_left_and_says_so() {
+    use crate::tui_tmux::{Tmux, tmux_available};
+    if !tmux_available() {
+        return;
+    }
+    let d = tempfile::tempdir().expect("tempdir");
+    let p = d.path().join("ossec.conf");
+    let (old, _) = padded_old_new();
+    fs::write(&p, &old).expect("write");
+    fs::hard_link(&p, d.path().join("link.conf")).expect("link");
+    let killed = set_timeout(&p, &[], &[("OSSEC_AR_CRASH_AT", "in-place-half")]);
+    assert_eq!(killed.status.code(), None, "killed");
+    assert!(
+        read(&p) != old && journal_path(&p).exists(),
+        "torn, journal left"
+    );
+    let tmux = Tmux::start(200, 24);
+    let bin = env!("CARGO_BIN_EXE_ossec-ar");
+    let home = d.path().join("no-home");
+    tmux.type_text(&format!(
+        "{bin} --ossec-home {} {}",
+        home.display(),
+        p.display()
+    ));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("an earlier save was interrupted while rewriting it in place");
+    assert_eq!(read(&p), old, "put back before the editor read it");
+    assert!(!journal_path(&p).exists());
+    tmux.type_text("q");
+}
