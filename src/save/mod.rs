@@ -281,19 +281,15 @@ pub fn save(
     let orig = original(&file, &target)?;
     let _lock = take_lock(&target)?;
     crash_point("locked");
+    // A journal left by an interrupted in-place rewrite (even one of this editor's
+    // session, whose write-back failed): the file is put back as it was, which the
+    // caller did not read, so the re-read below refuses the save; never is a good
+    // journal overwritten by a new one. The stale temporary files go too.
+    recover(&target)?;
     let mut on_disk = Vec::new();
     file.read_to_end(&mut on_disk)
         .map_err(io_err("re-read", &target))?;
-    if on_disk != expected_original.as_bytes() {
-        return Err(SaveError::ChangedOnDisk { path: target });
-    }
-    if orig.mode & 0o222 == 0 && !opts.force {
-        return Err(SaveError::ReadOnly {
-            path: target,
-            mode: orig.mode,
-        });
-    }
-    temp::remove_stale(&orig.dir, &orig.name);
+    refusal(&orig, &on_disk, expected_original, opts.force)?;
     // Complete before anything is replaced, put in place only once the save succeeded.
     let pending = match opts.no_backup || opts.backups == 0 {
         true => None,
@@ -318,6 +314,23 @@ pub fn save(
         in_place,
         verify_output,
     })
+}
+
+/// Why the file, as re-read under the lock, is not to be replaced: someone else
+/// changed it, or it is read-only and the save is not forced.
+fn refusal(orig: &Original, on_disk: &[u8], expected: &str, force: bool) -> Result<(), SaveError> {
+    if on_disk != expected.as_bytes() {
+        return Err(SaveError::ChangedOnDisk {
+            path: orig.target.clone(),
+        });
+    }
+    if orig.mode & 0o222 == 0 && !force {
+        return Err(SaveError::ReadOnly {
+            path: orig.target.clone(),
+            mode: orig.mode,
+        });
+    }
+    Ok(())
 }
 
 /// A failure to put the backup in place, once the new content is: not "unchanged".
@@ -351,19 +364,13 @@ fn take_lock(target: &Path) -> Result<Option<lock::EditLock>, SaveError> {
     if lock::held_here(target) {
         return Ok(None);
     }
-    let taken = lock::acquire(target).map_err(|e| match e {
+    lock::acquire(target).map_err(|e| match e {
         lock::LockError::Held { .. } => SaveError::Busy {
             path: target.to_path_buf(),
             why: e.to_string(),
         },
         lock::LockError::Io { source, .. } => io_err("lock", target)(source),
-    })?;
-    // A journal left by an interrupted in-place rewrite: the file is put back as it
-    // was, which the caller did not read, so the re-read then refuses the save.
-    if taken.is_some() {
-        recover(target)?;
-    }
-    Ok(taken)
+    })
 }
 
 fn original(file: &File, target: &Path) -> Result<Original, SaveError> {

@@ -542,3 +542,23 @@ fn the_editor_puts_back_a_file_a_killed_in_place_save_left_and_says_so() {
     assert!(!journal_path(&p).exists());
     tmux.type_text("q");
 }
+
+/// In the editor's session (its lock held), a journal left by a save whose write-back
+/// failed is not overwritten by the next save: the file is put back from it, and the
+/// save, which read the incomplete file, is refused as changed on disk.
+#[test]
+fn a_save_in_the_same_session_puts_the_journal_back_before_anything_else() {
+    use ossec_ar::save::{SaveError, SaveOptions, lock, save};
+    let d = tempfile::tempdir().expect("tempdir");
+    let p = d.path().join("ossec.conf");
+    let (old, new) = old_new();
+    let torn = &new[..new.len() / 2];
+    fs::write(&p, torn).expect("an incomplete file");
+    fs::write(journal_path(&p), &old).expect("its journal");
+    let target = fs::canonicalize(&p).expect("resolve");
+    let _held = lock::acquire(&target).expect("lock").expect("a lock file");
+    let e = save(&p, torn, &new, &SaveOptions::default()).expect_err("refused");
+    assert!(matches!(e, SaveError::ChangedOnDisk { .. }), "{e}");
+    assert_eq!(read(&p), old, "put back from the journal");
+    assert!(!journal_path(&p).exists());
+}
