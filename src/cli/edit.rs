@@ -475,9 +475,12 @@ impl Report<'_> {
             .collect();
         let problems: Vec<String> = self.problems.iter().map(ToString::to_string).collect();
         let written = matches!(result, Ok(Some(_)));
-        let backup = match result {
-            Ok(Some(o)) => o.backup.as_ref().map(|b| b.display().to_string()),
-            _ => None,
+        let (backup, in_place) = match result {
+            Ok(Some(o)) => (
+                o.backup.as_ref().map(|b| b.display().to_string()),
+                o.in_place.as_ref().map(ToString::to_string),
+            ),
+            _ => (None, None),
         };
         print_json(json!({
             "changed": result.is_ok(),
@@ -488,6 +491,7 @@ impl Report<'_> {
             "invalid_values": problems,
             "renamed_responses": self.renamed,
             "backup": backup,
+            "in_place": in_place,
             "refused": result.as_ref().err().map(|f| f.message.clone()),
         }))
     }

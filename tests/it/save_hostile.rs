@@ -410,6 +410,15 @@ fn hard_links_are_kept_and_the_save_says_it_was_in_place() {
     assert_eq!(read(&other), new, "the other name sees the new content");
     assert_eq!(read(&backup_path(&p)), old);
     assert!(!journal_path(&p).exists());
+    // Scripts read it from the JSON.
+    let q = p.display().to_string();
+    let out = cli(
+        &["set", &q, "response:1", "timeout=90", "--format", "json"],
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["in_place"], "it has 2 hard links, kept as one file");
+    assert_eq!(fs::metadata(&other).expect("stat").nlink(), 2);
 }
 
 /// A file of root's, 0660 with a group the user is in: the user may write it but not
@@ -561,4 +570,52 @@ fn a_save_in_the_same_session_puts_the_journal_back_before_anything_else() {
     assert!(matches!(e, SaveError::ChangedOnDisk { .. }), "{e}");
     assert_eq!(read(&p), old, "put back from the journal");
     assert!(!journal_path(&p).exists());
+}
+
+/// Real SIGKILLs (not the crash hook) at moments spread over an in-place save of a
+/// large hard-linked file: after the next start's recovery the file is always the
+/// previous or the new content.
+#[test]
+fn sigkill_at_spread_moments_of_in_place_saves_leaves_old_or_new() {
+    use std::time::{Duration, Instant};
+    let d = tempfile::tempdir().expect("tempdir");
+    let p = d.path().join("ossec.conf");
+    let pad = format!("<!-- {} -->\n", "k".repeat(512 << 10));
+    let (old, new) = old_new();
+    let (old, new) = (old + &pad, new + &pad);
+    fs::write(&p, &old).expect("write");
+    fs::hard_link(&p, d.path().join("link.conf")).expect("link");
+    let q = p.display().to_string();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_ossec-ar"))
+            .args(["set", &q, "response:1", "timeout=60", "--no-backup"])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn")
+    };
+    let start = Instant::now();
+    assert!(run().wait().expect("wait").success());
+    let whole = start.elapsed();
+    let mut outcomes = (0, 0);
+    for i in 0..20u32 {
+        fs::write(&p, &old).expect("reset");
+        let mut child = run();
+        std::thread::sleep(whole * i / 16);
+        let _ = child.kill();
+        let _ = child.wait();
+        recover(&p).expect("recover");
+        let now = read(&p);
+        assert!(now == old || now == new, "kill {i}: neither old nor new");
+        if now == new {
+            outcomes.1 += 1;
+        } else {
+            outcomes.0 += 1;
+        }
+        assert!(!journal_path(&p).exists());
+    }
+    eprintln!(
+        "old {} / new {} after 20 kills, a save taking {whole:?}",
+        outcomes.0, outcomes.1
+    );
+    assert!(whole < Duration::from_secs(60));
 }
