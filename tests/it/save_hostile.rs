@@ -99,18 +99,29 @@ fn test_user() -> Option<u32> {
     shell_out(&format!("id -u {USER}")).trim().parse().ok()
 }
 
-/// Runs ossec-ar as the test user (setpriv: no PAM session, the user's groups).
-fn as_user(args: &[&str]) -> Output {
-    Command::new("setpriv")
-        .args([
-            &format!("--reuid={USER}"),
-            &format!("--regid={GROUP}"),
-            "--init-groups",
-            env!("CARGO_BIN_EXE_ossec-ar"),
-        ])
-        .args(args)
-        .output()
-        .expect("run setpriv")
+/// Runs ossec-ar as the test user (setpriv: no PAM session, the user's groups). Where
+/// the user cannot reach the built binary (a checkout under a private directory), a
+/// copy in `dir` (which the user can enter) runs instead.
+fn as_user(dir: &Path, args: &[&str]) -> Output {
+    let run = |bin: &Path, args: &[&str]| {
+        Command::new("setpriv")
+            .args([
+                &format!("--reuid={USER}"),
+                &format!("--regid={GROUP}"),
+                "--init-groups",
+            ])
+            .arg(bin)
+            .args(args)
+            .output()
+            .expect("run setpriv")
+    };
+    let mut bin = PathBuf::from(env!("CARGO_BIN_EXE_ossec-ar"));
+    if !run(&bin, &["--version"]).status.success() {
+        let copy = dir.join("ossec-ar");
+        fs::copy(&bin, &copy).expect("copy the binary");
+        bin = copy;
+    }
+    run(&bin, args)
 }
 
 /// A directory others can enter (tempdir makes 0700).
@@ -238,7 +249,7 @@ fn a_save_that_fails_for_an_unprivileged_user_keeps_the_previous_backup() {
     fs::write(&p, fixture()).expect("write");
     fs::write(backup_path(&p), "previous backup\n").expect("backup");
     let q = p.display().to_string();
-    let out = as_user(&["set", &q, "response:1", "timeout=60"]);
+    let out = as_user(d.path(), &["set", &q, "response:1", "timeout=60"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
@@ -445,7 +456,7 @@ fn a_backup_made_by_a_non_root_user_is_private() {
     std::os::unix::fs::chown(&p, Some(0), Some(gid)).expect("chown");
     fs::set_permissions(&p, fs::Permissions::from_mode(0o660)).expect("chmod");
     let q = p.display().to_string();
-    let out = as_user(&["set", &q, "response:1", "timeout=60"]);
+    let out = as_user(d.path(), &["set", &q, "response:1", "timeout=60"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(
