@@ -308,3 +308,20 @@ fn a_read_only_file_asks_before_it_is_written() {
     assert_eq!(mode & 0o7777, 0o444, "still read-only");
     assert_eq!(d.entries(), vec!["ossec.conf"]);
 }
+
+/// A hard-linked file is rewritten in place, and the status line says so (issue 16,
+/// point 4).
+#[test]
+fn a_hard_linked_file_is_saved_in_place_and_the_editor_says_so() {
+    let mut d = OnDisk::new(CONF);
+    let other = d.dir.path().join("other.conf");
+    std::fs::hard_link(&d.path, &other).expect("link");
+    d.press(&format!("{TO_R1}{LEVEL_12}sy"));
+    assert_eq!(d.on_disk(), edited());
+    assert_eq!(std::fs::read_to_string(&other).expect("read"), edited());
+    let notice = d.app.notice().map(|n| n.text.clone()).unwrap_or_default();
+    assert_eq!(
+        notice,
+        "saved ossec.conf (in place: it has 2 hard links, kept as one file)"
+    );
+}
