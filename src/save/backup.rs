@@ -4,6 +4,7 @@
 //! (docs/ARCHITECTURE.md "Saving"). A save that fails leaves every backup as it was.
 
 use std::fs;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use super::meta::Which;
@@ -38,10 +39,10 @@ pub(super) struct PendingBackup {
     keep: usize,
 }
 
-/// Writes the previous content to a hidden temporary file. Whoever may give the file
-/// the original's owner (root, or the owner itself) gives it that owner, its mode and
-/// all its extended attributes; anyone else keeps it private: owned by whoever saves,
-/// mode 0600, no ACL (the other attributes are kept where permitted).
+/// Writes the previous content to a hidden temporary file. Root gives it the
+/// original's owner, group, mode and all its extended attributes (ACL included);
+/// anyone else keeps it private: owned by whoever saves, mode 0600, no ACL (the other
+/// attributes are kept where permitted), whatever the original's group and mode.
 pub(super) fn prepare(
     orig: &Original,
     bytes: &[u8],
@@ -49,7 +50,9 @@ pub(super) fn prepare(
 ) -> Result<PendingBackup, SaveError> {
     let mut tmp = HiddenTemp::create(&orig.dir, &orig.name)?;
     tmp.write_synced(bytes)?;
-    let owner_kept = tmp.copy_owner(orig.uid, orig.gid).is_ok();
+    // A new file is owned by whoever creates it: uid 0 is root.
+    let root = tmp.file().metadata().is_ok_and(|m| m.uid() == 0);
+    let owner_kept = root && tmp.copy_owner(orig.uid, orig.gid).is_ok();
     let (which, mode) = match owner_kept {
         true => (Which::All, orig.mode),
         false => (Which::NoAcl, 0o600),

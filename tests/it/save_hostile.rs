@@ -472,6 +472,27 @@ fn a_backup_made_by_a_non_root_user_is_private() {
     let bak = fs::metadata(backup_path(&p)).expect("backup");
     assert_eq!((bak.uid(), bak.mode() & 0o7777), (uid, 0o600), "private");
     assert_eq!(read(&backup_path(&p)), old);
+    // The user's own file, 0660 with the group: replaced (the owner can be kept), and
+    // the backup private all the same.
+    let own = etc.join("own.conf");
+    fs::write(&own, &old).expect("write");
+    std::os::unix::fs::chown(&own, Some(uid), Some(gid)).expect("chown");
+    fs::set_permissions(&own, fs::Permissions::from_mode(0o660)).expect("chmod");
+    let q = own.display().to_string();
+    let out = as_user(d.path(), &["set", &q, "response:1", "timeout=60"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("in place"), "{err}");
+    let meta = fs::metadata(&own).expect("stat");
+    assert_eq!(
+        (meta.uid(), meta.gid(), meta.mode() & 0o7777),
+        (uid, gid, 0o660)
+    );
+    let bak = fs::metadata(backup_path(&own)).expect("backup");
+    assert_eq!(
+        (bak.uid(), bak.gid(), bak.mode() & 0o7777),
+        (uid, gid, 0o600)
+    );
 }
 
 #[test]
