@@ -237,7 +237,8 @@ pub struct EditArgs {
     /// Print a unified diff of the change.
     #[arg(long)]
     pub diff: bool,
-    /// Write even if the result has new errors or values that fail their checks.
+    /// Write even if the result has new errors or values that fail their checks, or
+    /// the file is read-only (no write bit, e.g. 0444).
     #[arg(long)]
     pub force: bool,
     /// Do not keep the previous content as the hidden .NAME.ossec-ar.bak.

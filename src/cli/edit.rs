@@ -420,11 +420,13 @@ impl Report<'_> {
             no_backup: edit.no_backup,
             verify: edit.verify.clone(),
             backups: edit.backups,
+            force: edit.force,
         };
         save::save(self.file, loaded.doc.source(), self.session.source(), &opts).map_err(
             |e| match e {
                 SaveError::ChangedOnDisk { .. }
                 | SaveError::Busy { .. }
+                | SaveError::ReadOnly { .. }
                 | SaveError::VerifyFailed { .. } => Failure::refused(format!("refused: {e}")),
                 _ => Failure::usage(e.to_string()),
             },
@@ -443,7 +445,10 @@ impl Report<'_> {
         match done {
             None => eprintln!("{name}: would change (dry run: nothing written)"),
             Some(o) => {
-                let how = if o.in_place { " in place" } else { "" };
+                let how = o
+                    .in_place
+                    .as_ref()
+                    .map_or(String::new(), |why| format!(" in place ({why})"));
                 let backup = o.backup.as_ref().map_or(String::new(), |b| {
                     format!(" (previous content in {})", b.display())
                 });
@@ -470,9 +475,12 @@ impl Report<'_> {
             .collect();
         let problems: Vec<String> = self.problems.iter().map(ToString::to_string).collect();
         let written = matches!(result, Ok(Some(_)));
-        let backup = match result {
-            Ok(Some(o)) => o.backup.as_ref().map(|b| b.display().to_string()),
-            _ => None,
+        let (backup, in_place) = match result {
+            Ok(Some(o)) => (
+                o.backup.as_ref().map(|b| b.display().to_string()),
+                o.in_place.as_ref().map(ToString::to_string),
+            ),
+            _ => (None, None),
         };
         print_json(json!({
             "changed": result.is_ok(),
@@ -483,6 +491,7 @@ impl Report<'_> {
             "invalid_values": problems,
             "renamed_responses": self.renamed,
             "backup": backup,
+            "in_place": in_place,
             "refused": result.as_ref().err().map(|f| f.message.clone()),
         }))
     }

@@ -173,9 +173,10 @@ fn editor(common: &Common, file: Option<&std::path::Path>) -> anyhow::Result<i32
     }
     let ended = match file {
         Some(f) => {
-            // One editor per file, for the whole session (released when it ends).
-            let _lock = output::edit_lock(f)?;
-            crate::tui::run(&opts)?
+            // One editor per file, for the whole session (released when it ends); what
+            // the recovery of a killed save did is the editor's first notice.
+            let (_lock, recovered) = output::edit_lock_recovering(f)?;
+            crate::tui::run_with(&opts, recovered.map(|r| r.to_string()))?
         }
         None => {
             let (ended, dir) = crate::tui::demo(&opts)?;

@@ -45,15 +45,41 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
 /// a read-modify-write or an editing session: another ossec-ar editing the file is a
 /// refusal (exit 1) that says who and what to do. `None` when there is no lock to take
 /// (the file cannot be resolved, which reading then reports, or no lock file can be
-/// made beside it).
+/// made beside it). Holding it, puts back a file that a killed in-place save left
+/// half-written, and says so on stderr.
 pub(crate) fn edit_lock(file: &Path) -> Result<Option<crate::save::lock::EditLock>, Failure> {
+    let (lock, recovered) = edit_lock_recovering(file)?;
+    if let Some(done) = recovered {
+        eprintln!("ossec-ar: {done}");
+    }
+    Ok(lock)
+}
+
+/// [`edit_lock`], returning what the recovery did instead of printing it (the editor
+/// shows it in its status line).
+pub(crate) fn edit_lock_recovering(
+    file: &Path,
+) -> Result<
+    (
+        Option<crate::save::lock::EditLock>,
+        Option<crate::save::Recovered>,
+    ),
+    Failure,
+> {
     let Ok(target) = std::fs::canonicalize(file) else {
-        return Ok(None);
+        return Ok((None, None));
     };
-    crate::save::lock::acquire(&target).map_err(|e| match e {
+    let lock = crate::save::lock::acquire(&target).map_err(|e| match e {
         crate::save::lock::LockError::Held { .. } => Failure::refused(format!("refused: {e}")),
         crate::save::lock::LockError::Io { .. } => Failure::usage(e.to_string()),
-    })
+    })?;
+    // Under the lock, before the read: a save killed while rewriting the file in place
+    // left a journal, and the file goes back to its previous content (save::recover).
+    let recovered = match lock {
+        Some(_) => crate::save::recover(&target).map_err(|e| Failure::usage(e.to_string()))?,
+        None => None,
+    };
+    Ok((lock, recovered))
 }
 
 /// Reads, parses and lowers `path` with the common options.

@@ -31,6 +31,7 @@ pub(super) fn restore(
         no_backup: edit.no_backup,
         verify: edit.verify.clone(),
         backups: edit.backups,
+        force: edit.force,
     };
     let outcome = match edit.dry_run {
         true => None,
@@ -68,6 +69,7 @@ fn failure(e: SaveError) -> Failure {
     match e {
         SaveError::ChangedOnDisk { .. }
         | SaveError::Busy { .. }
+        | SaveError::ReadOnly { .. }
         | SaveError::VerifyFailed { .. } => Failure::refused(format!("refused: {e}")),
         _ => Failure::usage(e.to_string()),
     }

@@ -334,10 +334,19 @@ fn replay_mode(
     if counts.malformed > 0 {
         let _ = writeln!(
             std::io::stderr(),
-            "ossec-ar: warning: {} line{} of {} are not alerts (first at line {})",
+            "ossec-ar: warning: {} {} of {} {} (first at line {})",
             counts.malformed,
-            if counts.malformed == 1 { "" } else { "s" },
+            if counts.malformed == 1 {
+                "line"
+            } else {
+                "lines"
+            },
             alerts.display(),
+            if counts.malformed == 1 {
+                "is not an alert"
+            } else {
+                "are not alerts"
+            },
             counts.first_malformed.unwrap_or(0)
         );
     }

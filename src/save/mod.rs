@@ -1,23 +1,31 @@
-//! The safe save of SPEC §4 (reference `ecosystem.md` §5.2): nothing written when
-//! nothing changed; the editor's lock (`lock`, a file of our own); refuse when the file changed since it was read;
-//! a hidden backup; a hidden temporary file created exclusively with mode 0600,
-//! written and synced, given the original's owner and mode, renamed over the real
-//! target of a symlink, then the directory synced; an in-place rewrite after the
-//! backup when the file cannot be replaced (a bind-mounted file), which writes the
-//! previous content back when it fails half-way; an optional verify
-//! command that restores the previous content when it fails.
+//! The safe save (docs/ARCHITECTURE.md "Saving"): nothing written when nothing
+//! changed; the editor's lock (`lock`, a file of our own); refuse when the file changed
+//! since it was read, and a read-only file unless forced; the hidden temporary files
+//! of killed saves removed; the backup made complete under a temporary name; a hidden
+//! temporary file created exclusively with mode 0600, written and synced, given the
+//! original's owner, extended attributes (ACLs) and mode, renamed over the real target
+//! of a symlink, then the directory synced; a journalled in-place rewrite (`inplace`)
+//! when the file must not be replaced (bind-mounted, hard-linked) or its owner or
+//! attributes cannot be given to a new file; an optional verify command that restores
+//! the previous content when it fails; and only then the backup put in place.
 //!
 //! Never creates a visible file beside the target: Wazuh's remoted pushes every
 //! non-hidden file of `etc/shared/<group>/` to agents.
 
+mod backup;
+mod inplace;
 pub mod lock;
+mod meta;
 mod temp;
 
 use std::fs::{self, File};
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
+pub use backup::{backup_generation, backup_path};
+pub use inplace::{Recovered, journal_path};
+use meta::{Which, Xattrs};
 use temp::{HiddenTemp, crash_point, sync_dir};
 
 /// How to save.
@@ -31,6 +39,9 @@ pub struct SaveOptions {
     /// How many generations of backups to keep (`.NAME.ossec-ar.bak` the newest, then
     /// `.bak.2`, `.bak.3`…); 0 keeps none, like `no_backup`.
     pub backups: usize,
+    /// Replace a read-only file (no write bit, e.g. 0444) all the same, as an
+    /// editor's `:w!` does; without it such a file is refused.
+    pub force: bool,
 }
 
 /// Backup generations kept unless asked otherwise.
@@ -42,6 +53,7 @@ impl Default for SaveOptions {
             no_backup: false,
             verify: None,
             backups: DEFAULT_BACKUPS,
+            force: false,
         }
     }
 }
@@ -55,10 +67,38 @@ pub struct SaveOutcome {
     pub target: PathBuf,
     /// The backup of the previous content, when one was kept.
     pub backup: Option<PathBuf>,
-    /// The file was rewritten in place because it could not be replaced.
-    pub in_place: bool,
+    /// The file was rewritten in place rather than replaced, and why.
+    pub in_place: Option<InPlace>,
     /// What the verify command printed, when one ran.
     pub verify_output: Option<String>,
+}
+
+/// Why a file was rewritten in place (journalled, `inplace`) rather than replaced by a
+/// new file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InPlace {
+    /// It cannot be renamed over (EBUSY, EXDEV): a bind-mounted file.
+    Mounted,
+    /// It has this many names (hard links); a new file would split them.
+    HardLinks(u64),
+    /// This process cannot give a new file the original's owner (not root).
+    Owner,
+    /// This process cannot give a new file this extended attribute (a `security.*`
+    /// label without the privilege, say).
+    Attribute(String),
+}
+
+impl std::fmt::Display for InPlace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InPlace::Mounted => write!(f, "it cannot be replaced (a bind-mounted file)"),
+            InPlace::HardLinks(n) => write!(f, "it has {n} hard links, kept as one file"),
+            InPlace::Owner => write!(f, "its owner cannot be given to a new file"),
+            InPlace::Attribute(why) => {
+                write!(f, "an attribute cannot be given to a new file ({why})")
+            }
+        }
+    }
 }
 
 /// Why a save did not happen (or was undone); the file then holds its previous
@@ -98,6 +138,49 @@ pub enum SaveError {
         #[source]
         source: io::Error,
     },
+    /// The file has no write bit (e.g. 0444) and the save was not forced.
+    #[error(
+        "{} is read-only (mode {mode:04o}); nothing was written (--force writes anyway)",
+        path.display()
+    )]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+        /// Its mode.
+        mode: u32,
+    },
+    /// The new content is in place, but the previous one could not be kept as the
+    /// backup (the older backups are as they were, or moved one generation down).
+    #[error(
+        "wrote {}, but could not keep its previous content as {}: {source}",
+        path.display(),
+        backup.display()
+    )]
+    BackupNotKept {
+        /// The file.
+        path: PathBuf,
+        /// The backup that was to be written.
+        backup: PathBuf,
+        /// The system's error.
+        #[source]
+        source: io::Error,
+    },
+    /// The file was rewritten in place, but its journal could not be removed: the next
+    /// ossec-ar would put the previous content back from it.
+    #[error(
+        "wrote {} in place, but could not remove {}: {source}; remove it, or the next ossec-ar puts the previous content back from it",
+        path.display(),
+        journal.display()
+    )]
+    JournalLeft {
+        /// The file.
+        path: PathBuf,
+        /// The journal.
+        journal: PathBuf,
+        /// The system's error.
+        #[source]
+        source: io::Error,
+    },
     /// A step failed; nothing was changed by it.
     #[error("cannot {action} {}: {source}; the file is unchanged", path.display())]
     Io {
@@ -109,7 +192,7 @@ pub enum SaveError {
         #[source]
         source: io::Error,
     },
-    /// Rewriting in place failed once the file was emptied: its previous content was
+    /// Rewriting in place failed once the file was touched: its previous content was
     /// written back (`restored`), or, failing that too, the file may be incomplete and
     /// `copy` holds a complete earlier content.
     #[error(
@@ -125,8 +208,7 @@ pub enum SaveError {
         source: io::Error,
         /// Was the previous content written back?
         restored: bool,
-        /// The hidden copy taken before the rewrite (the backup, or the temporary copy
-        /// kept when no backup was asked for).
+        /// The hidden copy taken before the rewrite (the journal, `.NAME.ossec-ar.saving`).
         copy: PathBuf,
     },
     /// The verify command failed after the write; the previous content was put back.
@@ -165,7 +247,7 @@ fn io_err(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> SaveEr
     }
 }
 
-/// The target's identity, for the new file.
+/// The target's identity, for the new file and the backup.
 struct Original {
     target: PathBuf,
     dir: PathBuf,
@@ -173,10 +255,12 @@ struct Original {
     mode: u32,
     uid: u32,
     gid: u32,
+    nlink: u64,
+    xattrs: Xattrs,
 }
 
 /// Saves `new_text` to `path`, which held `expected_original` when it was read
-/// (SPEC §4).
+/// (docs/ARCHITECTURE.md "Saving").
 pub fn save(
     path: &Path,
     expected_original: &str,
@@ -188,7 +272,7 @@ pub fn save(
             written: false,
             target: path.to_path_buf(),
             backup: None,
-            in_place: false,
+            in_place: None,
             verify_output: None,
         });
     }
@@ -197,24 +281,32 @@ pub fn save(
     let orig = original(&file, &target)?;
     let _lock = take_lock(&target)?;
     crash_point("locked");
+    // A journal left by an interrupted in-place rewrite (even one of this editor's
+    // session, whose write-back failed): the file is put back as it was, which the
+    // caller did not read, so the re-read below refuses the save; never is a good
+    // journal overwritten by a new one. The stale temporary files go too.
+    recover(&target)?;
     let mut on_disk = Vec::new();
     file.read_to_end(&mut on_disk)
         .map_err(io_err("re-read", &target))?;
-    if on_disk != expected_original.as_bytes() {
-        return Err(SaveError::ChangedOnDisk { path: target });
-    }
-    let no_backup = opts.no_backup || opts.backups == 0;
-    let backup = match no_backup {
+    refusal(&orig, &on_disk, expected_original, opts.force)?;
+    // Complete before anything is replaced, put in place only once the save succeeded.
+    let pending = match opts.no_backup || opts.backups == 0 {
         true => None,
-        false => Some(write_backup(&orig, &on_disk, opts.backups)?),
+        false => Some(backup::prepare(&orig, &on_disk, opts.backups)?),
     };
     crash_point("backup");
-    let in_place = replace(&orig, new_text.as_bytes(), no_backup)?;
+    let in_place = replace(&orig, new_text.as_bytes(), &on_disk)?;
     crash_point("replaced");
     let verify_output = match &opts.verify {
-        Some(cmd) => Some(verify(cmd, &orig, &on_disk, no_backup)?),
+        Some(cmd) => Some(verify(cmd, &orig, &on_disk, new_text.as_bytes())?),
         None => None,
     };
+    let backup = match pending {
+        Some(p) => Some(p.commit(&orig).map_err(|e| backup_not_kept(&orig, e))?),
+        None => None,
+    };
+    crash_point("backup-kept");
     Ok(SaveOutcome {
         written: true,
         target,
@@ -222,6 +314,47 @@ pub fn save(
         in_place,
         verify_output,
     })
+}
+
+/// Why the file, as re-read under the lock, is not to be replaced: someone else
+/// changed it, or it is read-only and the save is not forced.
+fn refusal(orig: &Original, on_disk: &[u8], expected: &str, force: bool) -> Result<(), SaveError> {
+    if on_disk != expected.as_bytes() {
+        return Err(SaveError::ChangedOnDisk {
+            path: orig.target.clone(),
+        });
+    }
+    if orig.mode & 0o222 == 0 && !force {
+        return Err(SaveError::ReadOnly {
+            path: orig.target.clone(),
+            mode: orig.mode,
+        });
+    }
+    Ok(())
+}
+
+/// A failure to put the backup in place, once the new content is: not "unchanged".
+fn backup_not_kept(orig: &Original, e: SaveError) -> SaveError {
+    match e {
+        SaveError::Io { source, .. } => SaveError::BackupNotKept {
+            path: orig.target.clone(),
+            backup: backup_path(&orig.target),
+            source,
+        },
+        other => other,
+    }
+}
+
+/// What the next ossec-ar does to `target` (a resolved path) holding its lock, before
+/// reading it: puts back the previous content when an in-place rewrite was
+/// interrupted (its journal is there, `inplace`), and removes the hidden temporary
+/// files that killed saves left. `Ok(Some(_))` when the file was put back, to say so.
+pub fn recover(target: &Path) -> Result<Option<Recovered>, SaveError> {
+    let recovered = inplace::recover(target)?;
+    if let (Some(dir), Some(name)) = (target.parent(), target.file_name()) {
+        temp::remove_stale(dir, &name.to_string_lossy());
+    }
+    Ok(recovered)
 }
 
 /// The editor's lock of `target` for the time of the save, unless this process holds
@@ -259,185 +392,75 @@ fn original(file: &File, target: &Path) -> Result<Original, SaveError> {
         mode: meta.mode() & 0o7777,
         uid: meta.uid(),
         gid: meta.gid(),
+        nlink: meta.nlink(),
+        xattrs: Xattrs::read(file).map_err(io_err("read the extended attributes of", target))?,
     })
 }
 
-/// The hidden backup path of a file: `.NAME.ossec-ar.bak` beside it.
-pub fn backup_path(target: &Path) -> PathBuf {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    target.with_file_name(format!(".{name}.ossec-ar.bak"))
+/// Puts `bytes` in the target, which holds `previous`: a new file renamed over it, or
+/// a journalled rewrite in place when the file must not or cannot be replaced. Returns
+/// why it was in place.
+fn replace(orig: &Original, bytes: &[u8], previous: &[u8]) -> Result<Option<InPlace>, SaveError> {
+    let why = match orig.nlink {
+        0 | 1 => replace_by_rename(orig, bytes)?,
+        n => Some(InPlace::HardLinks(n)),
+    };
+    if let Some(why) = why {
+        inplace::rewrite_in_place(orig, bytes, previous)?;
+        return Ok(Some(why));
+    }
+    Ok(None)
 }
 
-/// The hidden backup of generation `n` (1: the newest, `.NAME.ossec-ar.bak`; then
-/// `.NAME.ossec-ar.bak.2`, …).
-pub fn backup_generation(target: &Path, n: usize) -> PathBuf {
-    let newest = backup_path(target);
-    if n <= 1 {
-        return newest;
-    }
-    let mut name = newest.into_os_string();
-    name.push(format!(".{n}"));
-    PathBuf::from(name)
-}
-
-/// Writes the previous content to the hidden backup, atomically, with the original's
-/// owner and mode, after moving the older generations one step down (`.bak` to
-/// `.bak.2`, …) and dropping those beyond `keep`.
-fn write_backup(orig: &Original, bytes: &[u8], keep: usize) -> Result<PathBuf, SaveError> {
-    let generation = |n| backup_generation(&orig.target, n);
-    // Generations beyond `keep` (left by a run that kept more): the oldest go first.
-    let mut extra = keep;
-    while generation(extra + 1).exists() {
-        extra += 1;
-    }
-    for n in (keep..=extra).rev().filter(|n| *n >= 1) {
-        let _ = fs::remove_file(generation(n));
-    }
-    for n in (1..keep).rev() {
-        let from = generation(n);
-        if from.exists() {
-            fs::rename(&from, generation(n + 1)).map_err(io_err("rotate the backup", &from))?;
-        }
-    }
-    let path = generation(1);
-    write_hidden_copy(orig, bytes, &path)?;
-    Ok(path)
-}
-
-/// Writes `bytes` to the hidden `path` beside the target, atomically.
-fn write_hidden_copy(orig: &Original, bytes: &[u8], path: &Path) -> Result<(), SaveError> {
-    let mut tmp = HiddenTemp::create(&orig.dir, &orig.name)?;
-    tmp.write_synced(bytes)?;
-    // The owner may not be ours to give (not root): the backup then stays ours, 0600.
-    let _ = tmp.copy_owner(orig.uid, orig.gid);
-    tmp.set_mode(orig.mode)?;
-    tmp.rename_to(path)?;
-    sync_dir(&orig.dir)
-}
-
-/// Puts `bytes` in the target: a new file renamed over it, or, when it cannot be
-/// replaced (bind-mounted: EBUSY/EXDEV) or the owner cannot be kept, an in-place
-/// rewrite after making sure a backup exists. Returns whether it was in place.
-fn replace(orig: &Original, bytes: &[u8], no_backup: bool) -> Result<bool, SaveError> {
+/// A new hidden file with the original's owner, attributes and mode, renamed over the
+/// target. `Some(why)` when the target must be rewritten in place instead: the new
+/// file (removed) could not get the owner or an attribute, or cannot replace the
+/// target (bind-mounted: EBUSY/EXDEV).
+fn replace_by_rename(orig: &Original, bytes: &[u8]) -> Result<Option<InPlace>, SaveError> {
     let mut tmp = HiddenTemp::create(&orig.dir, &orig.name)?;
     crash_point("temp-created");
     tmp.write_synced(bytes)?;
     crash_point("temp-written");
-    let owner_kept = tmp.copy_owner(orig.uid, orig.gid).is_ok();
+    // Owner first (fchown clears set-id bits and file capabilities), then the
+    // attributes (an ACL among them), then the mode, which sets the ACL's mask to
+    // the original's group bits, as they were.
+    if tmp.copy_owner(orig.uid, orig.gid).is_err() {
+        return Ok(Some(InPlace::Owner));
+    }
+    if let Err(why) = orig.xattrs.apply(tmp.file(), Which::All) {
+        return Ok(Some(InPlace::Attribute(why)));
+    }
     tmp.set_mode(orig.mode)?;
-    if owner_kept {
-        crash_point("before-rename");
-        match tmp.rename_to(&orig.target) {
-            Ok(()) => {
-                sync_dir(&orig.dir).map_err(|e| match e {
-                    SaveError::Io { source, .. } => SaveError::NotDurable {
-                        path: orig.target.clone(),
-                        source,
-                    },
-                    other => other,
-                })?;
-                crash_point("renamed");
-                return Ok(false);
-            }
-            Err(SaveError::Io { source, .. })
-                if matches!(
-                    source.kind(),
-                    io::ErrorKind::ResourceBusy | io::ErrorKind::CrossesDevices
-                ) => {}
-            Err(e) => return Err(e),
+    crash_point("before-rename");
+    match tmp.rename_to(&orig.target) {
+        Ok(()) => {}
+        Err(SaveError::Io { source, .. })
+            if matches!(
+                source.kind(),
+                io::ErrorKind::ResourceBusy | io::ErrorKind::CrossesDevices
+            ) =>
+        {
+            return Ok(Some(InPlace::Mounted));
         }
+        Err(e) => return Err(e),
     }
-    drop(tmp);
-    in_place(orig, bytes, no_backup)?;
-    Ok(true)
+    sync_dir(&orig.dir).map_err(|e| match e {
+        SaveError::Io { source, .. } => SaveError::NotDurable {
+            path: orig.target.clone(),
+            source,
+        },
+        other => other,
+    })?;
+    crash_point("renamed");
+    Ok(None)
 }
 
-/// Rewrites the target in place. Not atomic, so a copy of the previous content must
-/// exist first: when the user asked for no backup, a hidden `.NAME.ossec-ar.saving` is
-/// kept for the time of the write (an earlier backup is left alone), and kept after
-/// it when the file could not be made whole again.
-fn in_place(orig: &Original, bytes: &[u8], no_backup: bool) -> Result<(), SaveError> {
-    let previous = fs::read(&orig.target).map_err(io_err("re-read", &orig.target))?;
-    let copy = if no_backup {
-        let safety = orig.dir.join(format!(".{}.ossec-ar.saving", orig.name));
-        write_hidden_copy(orig, &previous, &safety)?;
-        safety
-    } else {
-        backup_path(&orig.target)
-    };
-    let result = rewrite(&orig.target, bytes, &previous, &copy, write_synced);
-    let incomplete = matches!(
-        result,
-        Err(SaveError::RewriteFailed {
-            restored: false,
-            ..
-        })
-    );
-    if no_backup && !incomplete {
-        // Best effort: the file is whole either way, and a hidden copy left behind is
-        // harmless (the next in-place save replaces it).
-        let _ = fs::remove_file(&copy);
-        let _ = sync_dir(&orig.dir);
-    }
-    result
-}
-
-/// How many times the previous content is written back after a failed rewrite.
-const RESTORE_ATTEMPTS: u32 = 3;
-
-/// Truncates `target` and writes `bytes` with `write`; when that fails, writes
-/// `previous` back (retried: a full disk has room again once the file is emptied) and
-/// reports whether it worked. `copy` is named in the error as the way back.
-fn rewrite(
-    target: &Path,
-    bytes: &[u8],
-    previous: &[u8],
-    copy: &Path,
-    write: impl Fn(&mut File, &[u8]) -> io::Result<()>,
-) -> Result<(), SaveError> {
-    // O_TRUNC empties the file only when the open succeeds: an error here changed nothing.
-    let mut f = truncated(target).map_err(io_err("rewrite", target))?;
-    crash_point("in-place-truncated");
-    let Err(source) = write(&mut f, bytes) else {
-        return Ok(());
-    };
-    drop(f);
-    let restored = (0..RESTORE_ATTEMPTS).any(|attempt| {
-        if attempt > 0 {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        truncated(target)
-            .and_then(|mut f| write(&mut f, previous))
-            .is_ok()
-    });
-    Err(SaveError::RewriteFailed {
-        path: target.to_path_buf(),
-        source,
-        restored,
-        copy: copy.to_path_buf(),
-    })
-}
-
-/// The file opened for writing, emptied.
-fn truncated(path: &Path) -> io::Result<File> {
-    fs::OpenOptions::new().write(true).truncate(true).open(path)
-}
-
-/// Writes everything and waits until it is on disk.
-fn write_synced(f: &mut File, bytes: &[u8]) -> io::Result<()> {
-    f.write_all(bytes)?;
-    f.sync_all()
-}
-
-/// Runs the verify command; on failure puts `previous` back and reports.
+/// Runs the verify command; on failure puts `previous` back over `written` and reports.
 fn verify(
     cmd: &str,
     orig: &Original,
     previous: &[u8],
-    no_backup: bool,
+    written: &[u8],
 ) -> Result<String, SaveError> {
     let run = std::process::Command::new("sh")
         .arg("-c")
@@ -455,88 +478,10 @@ fn verify(
     if ok {
         return Ok(output);
     }
-    replace(orig, previous, no_backup)?;
+    replace(orig, previous, written)?;
     Err(SaveError::VerifyFailed {
         command: cmd.to_string(),
         status,
         output,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A writer that fails on `bad` after writing half of it, as a full disk does.
-    fn failing_on(bad: &'static [u8]) -> impl Fn(&mut File, &[u8]) -> io::Result<()> {
-        move |f, bytes| {
-            if bytes == bad {
-                f.write_all(&bytes[..bytes.len() / 2])?;
-                return Err(io::Error::from(io::ErrorKind::StorageFull));
-            }
-            write_synced(f, bytes)
-        }
-    }
-
-    #[test]
-    fn a_failed_rewrite_writes_the_previous_content_back_and_says_so() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let (p, copy) = (d.path().join("ossec.conf"), d.path().join(".copy"));
-        fs::write(&p, "old content\n").expect("write");
-        let e = rewrite(
-            &p,
-            b"new content!\n",
-            b"old content\n",
-            &copy,
-            failing_on(b"new content!\n"),
-        )
-        .expect_err("the write fails");
-        assert_eq!(fs::read_to_string(&p).expect("read"), "old content\n");
-        assert!(matches!(e, SaveError::RewriteFailed { restored: true, .. }));
-        assert_eq!(
-            e.to_string(),
-            format!(
-                "cannot rewrite {} in place: {}; its previous content was written back, so the file is unchanged",
-                p.display(),
-                io::Error::from(io::ErrorKind::StorageFull)
-            )
-        );
-    }
-
-    #[test]
-    fn when_writing_back_fails_too_the_message_says_where_the_copy_is() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let (p, copy) = (d.path().join("ossec.conf"), d.path().join(".copy"));
-        fs::write(&p, "old\n").expect("write");
-        let never = |f: &mut File, b: &[u8]| {
-            f.write_all(&b[..1])?;
-            Err(io::Error::from(io::ErrorKind::StorageFull))
-        };
-        let e = rewrite(&p, b"new\n", b"old\n", &copy, never).expect_err("fails");
-        assert!(matches!(
-            e,
-            SaveError::RewriteFailed {
-                restored: false,
-                ..
-            }
-        ));
-        let msg = e.to_string();
-        assert!(
-            msg.ends_with(&format!(
-                "the file may be incomplete: restore it from {}",
-                copy.display()
-            )),
-            "{msg}"
-        );
-        assert!(!msg.contains("unchanged"), "{msg}");
-    }
-
-    #[test]
-    fn a_rewrite_that_works_leaves_the_new_content() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let p = d.path().join("ossec.conf");
-        fs::write(&p, "a much longer old content\n").expect("write");
-        rewrite(&p, b"new\n", b"unused", &p, write_synced).expect("rewrite");
-        assert_eq!(fs::read_to_string(&p).expect("read"), "new\n");
-    }
 }

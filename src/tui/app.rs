@@ -30,7 +30,8 @@ pub enum Event {
     Key(KeyEvent),
     /// The terminal has a new size (columns, rows).
     Resize(u16, u16),
-    /// What came of [`Effect::Save`] or [`Effect::SaveOverwrite`].
+    /// What came of [`Effect::Save`], [`Effect::SaveOverwrite`] or
+    /// [`Effect::SaveReadOnly`].
     Saved(SaveResult),
     /// The file as re-read for [`Effect::Reload`], or why it could not be.
     Reloaded(Result<String, String>),
@@ -52,7 +53,13 @@ pub enum SaveResult {
         text: String,
         /// The backup kept, if any.
         backup: Option<PathBuf>,
+        /// What to know besides: why it was rewritten in place, or what went wrong
+        /// once the new content was in place (the backup could not be kept…).
+        note: Option<String>,
     },
+    /// The file is read-only (this mode, no write bit): nothing was written; the user
+    /// is asked whether to write all the same.
+    ReadOnly(u32),
     /// The file changed on disk since it was read: nothing was written.
     ChangedOnDisk,
     /// Nothing was written, for this reason.
@@ -66,6 +73,14 @@ pub enum Effect {
     Quit,
     /// Write `text` if the file still holds `expected`.
     Save {
+        /// The new text.
+        text: String,
+        /// What the file held when it was read.
+        expected: String,
+    },
+    /// Write `text` over a read-only file (the user said yes), if it still holds
+    /// `expected`.
+    SaveReadOnly {
         /// The new text.
         text: String,
         /// What the file held when it was read.

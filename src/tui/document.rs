@@ -174,12 +174,12 @@ impl App {
 
     pub(super) fn saved(&mut self, r: SaveResult) -> Vec<Msg> {
         match r {
-            SaveResult::Saved { text, backup } => {
+            SaveResult::Saved { text, backup, note } => {
                 self.session.mark_saved(text);
                 self.base_diags = self.diags.clone();
                 let mut out = vec![
                     Msg::Close,
-                    Msg::Info(s::saved(&self.path, backup.as_deref())),
+                    Msg::Info(s::saved(&self.path, backup.as_deref(), note.as_deref())),
                 ];
                 if self.quit_after_save {
                     out.push(Msg::Effect(Effect::Quit));
@@ -187,6 +187,7 @@ impl App {
                 out
             }
             SaveResult::ChangedOnDisk => vec![Msg::Open(Popup::External)],
+            SaveResult::ReadOnly(mode) => vec![Msg::Open(Popup::ReadOnly { mode })],
             SaveResult::Failed(why) => {
                 self.quit_after_save = false;
                 vec![Msg::Close, Msg::Error(s::save_failed(&why))]

@@ -37,6 +37,7 @@ use std::path::PathBuf;
 pub use app::{App, Effect, Event, Focus, Notice, Options, SaveResult};
 pub use backend::Quiet;
 pub use jobs::{JobEvent, pump};
+pub(crate) use run::run_with;
 pub use run::{Ended, RunOptions, perform, run};
 pub(crate) use strings::STOPPED_BY_SIGNAL;
 pub use theme::Theme;

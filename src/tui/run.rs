@@ -215,11 +215,17 @@ pub fn perform(app: &mut App, effects: Vec<Effect>, opts: &RunOptions) -> bool {
         let event = match e {
             Effect::Quit => return true,
             Effect::Save { text, expected } => {
-                Event::Saved(write(&opts.path, &expected, &text, opts.backup))
+                Event::Saved(write(&opts.path, &expected, &text, opts.backup, false))
+            }
+            Effect::SaveReadOnly { text, expected } => {
+                Event::Saved(write(&opts.path, &expected, &text, opts.backup, true))
             }
             Effect::SaveOverwrite { text } => match std::fs::read_to_string(&opts.path) {
-                Ok(now) => Event::Saved(write(&opts.path, &now, &text, opts.backup)),
-                Err(e) => Event::Saved(SaveResult::Failed(e.to_string())),
+                Ok(now) => Event::Saved(write(&opts.path, &now, &text, opts.backup, false)),
+                Err(e) => Event::Saved(SaveResult::Failed(format!(
+                    "cannot read {}: {e}; the file is unchanged",
+                    opts.path.display()
+                ))),
             },
             Effect::Reload => {
                 Event::Reloaded(load::read_text(&opts.path).map_err(|e| e.to_string()))
@@ -263,18 +269,32 @@ fn start_logs(app: &mut App, path: PathBuf) {
     app.job = Some(super::jobs::start(job));
 }
 
-fn write(path: &Path, expected: &str, text: &str, backup: bool) -> SaveResult {
+/// Saves through the pipeline (`force`: replace a read-only file too). The errors
+/// that come once the new content is in place are a saved file with a note.
+fn write(path: &Path, expected: &str, text: &str, backup: bool, force: bool) -> SaveResult {
     let opts = SaveOptions {
         no_backup: !backup,
         verify: None,
+        force,
         ..SaveOptions::default()
     };
+    let saved = |backup, note| SaveResult::Saved {
+        text: text.to_string(),
+        backup,
+        note,
+    };
     match save::save(path, expected, text, &opts) {
-        Ok(outcome) => SaveResult::Saved {
-            text: text.to_string(),
-            backup: outcome.backup,
-        },
+        Ok(outcome) => saved(
+            outcome.backup,
+            outcome.in_place.map(|why| format!("in place: {why}")),
+        ),
         Err(SaveError::ChangedOnDisk { .. }) => SaveResult::ChangedOnDisk,
+        Err(SaveError::ReadOnly { mode, .. }) => SaveResult::ReadOnly(mode),
+        Err(
+            e @ (SaveError::NotDurable { .. }
+            | SaveError::BackupNotKept { .. }
+            | SaveError::JournalLeft { .. }),
+        ) => saved(None, Some(e.to_string())),
         Err(e) => SaveResult::Failed(e.to_string()),
     }
 }

@@ -404,27 +404,44 @@ pub(crate) fn save_blocked(n: usize) -> String {
     )
 }
 
-/// After a save.
-pub(crate) fn saved(path: &std::path::Path, backup: Option<&std::path::Path>) -> String {
+/// After a save (`note`: why in place, or what went wrong once written).
+pub(crate) fn saved(
+    path: &std::path::Path,
+    backup: Option<&std::path::Path>,
+    note: Option<&str>,
+) -> String {
     let name = |p: &std::path::Path| {
         p.file_name().map_or_else(
             || p.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         )
     };
+    let note = note.map_or(String::new(), |n| format!(" ({n})"));
     match backup {
         Some(b) => format!(
-            "saved {}; the previous version is in {}",
+            "saved {}{note}; the previous version is in {}",
             name(path),
             name(b)
         ),
-        None => format!("saved {}", name(path)),
+        None => format!("saved {}{note}", name(path)),
     }
 }
 
-/// A save that wrote nothing.
+/// A save that did not happen; `why` says what became of the file (the save
+/// pipeline's messages do: "the file is unchanged", or where its previous content is).
 pub(crate) fn save_failed(why: &str) -> String {
-    format!("not saved: {why}; the file is unchanged")
+    format!("not saved: {why}")
+}
+
+/// The title of the read-only question.
+pub(crate) const READ_ONLY_TITLE: &str = "the file is read-only";
+
+/// Saving a file without a write bit (editors ask the same).
+pub(crate) fn read_only_question(mode: u32) -> String {
+    format!(
+        "The file is read-only (mode {mode:04o}); nothing was written. Write it all the same \
+         (its mode stays {mode:04o}), as --force does on the command line?"
+    )
 }
 
 /// The wizard's title.

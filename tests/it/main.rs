@@ -18,6 +18,7 @@ mod engine_suite;
 mod rule_tree;
 mod rules;
 mod save;
+mod save_hostile;
 mod simulate;
 mod simulate_cli;
 mod simulate_fire;

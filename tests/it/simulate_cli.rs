@@ -179,6 +179,31 @@ fn replay_json_has_the_shape_of_spec_2_3() {
     assert_eq!(e[3]["by_agent"], serde_json::json!({"002": 1}));
 }
 
+/// One line that is not an alert is one line that "is not an alert"; two "are not
+/// alerts" (issue 16, point 17).
+#[test]
+fn the_not_an_alert_warning_agrees_with_its_count() {
+    let (conf, rules) = demo();
+    let good = r#"{"rule":{"id":"5712"},"agent":{"id":"001"},"data":{"srcip":"203.0.113.9"}}"#;
+    for (text, want) in [
+        (
+            format!("{good}\nnot json\n"),
+            "warning: 1 line of {} is not an alert (first at line 2)\n",
+        ),
+        (
+            format!("not json\n{good}\n{{\n"),
+            "warning: 2 lines of {} are not alerts (first at line 1)\n",
+        ),
+    ] {
+        let alerts = temp_conf(&text);
+        let path = alerts.path().display().to_string();
+        let o = run(&["simulate", &conf, "--rules", &rules, "--alerts", &path]);
+        assert_eq!(o.status.code(), Some(0));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(stderr.ends_with(&want.replace("{}", &path)), "{stderr}");
+    }
+}
+
 const FINDINGS_CONF: &str = r#"<ossec_config>
   <command>
     <name>fw</name>

@@ -280,3 +280,48 @@ fn a_conflict_resolved_with_yours_or_theirs_keeps_the_other_changes() {
         assert_eq!(d.on_disk(), expected, "{key}: their other changes are kept");
     }
 }
+
+/// A read-only file (0444) is not replaced on `y`: the editor asks, as editors do
+/// (issue 16, point 7); `n` writes nothing, `y` writes and keeps the mode.
+#[test]
+fn a_read_only_file_asks_before_it_is_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut d = OnDisk::new(CONF);
+    let ro = std::fs::Permissions::from_mode(0o444);
+    std::fs::set_permissions(&d.path, ro).expect("chmod");
+    d.press(&format!("{TO_R1}{LEVEL_12}sy"));
+    assert_eq!(d.app.mode(), Mode::Confirm, "asked");
+    assert_eq!(d.on_disk(), CONF, "nothing written before the answer");
+    let shown = crate::tui_harness::screen(&d.app, 100, 30);
+    assert!(shown.contains("read-only (mode 0444)"), "{shown}");
+    d.press("n");
+    assert_eq!(d.app.mode(), Mode::Browse);
+    assert_eq!(d.on_disk(), CONF, "n writes nothing");
+    assert!(d.app.is_modified());
+    d.press("syy");
+    assert_eq!(d.on_disk(), edited(), "y writes all the same");
+    assert!(!d.app.is_modified());
+    let mode = std::fs::metadata(&d.path)
+        .expect("stat")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o7777, 0o444, "still read-only");
+    assert_eq!(d.entries(), vec!["ossec.conf"]);
+}
+
+/// A hard-linked file is rewritten in place, and the status line says so (issue 16,
+/// point 4).
+#[test]
+fn a_hard_linked_file_is_saved_in_place_and_the_editor_says_so() {
+    let mut d = OnDisk::new(CONF);
+    let other = d.dir.path().join("other.conf");
+    std::fs::hard_link(&d.path, &other).expect("link");
+    d.press(&format!("{TO_R1}{LEVEL_12}sy"));
+    assert_eq!(d.on_disk(), edited());
+    assert_eq!(std::fs::read_to_string(&other).expect("read"), edited());
+    let notice = d.app.notice().map(|n| n.text.clone()).unwrap_or_default();
+    assert_eq!(
+        notice,
+        "saved ossec.conf (in place: it has 2 hard links, kept as one file)"
+    );
+}

@@ -66,6 +66,11 @@ pub(crate) enum Popup {
     Preview(Preview),
     /// The file changed on disk since it was read.
     External,
+    /// The file is read-only (this mode): write all the same?
+    ReadOnly {
+        /// Its mode.
+        mode: u32,
+    },
     /// Groups or rule ids of the loaded rules, for the field being typed.
     Rules {
         /// `rules_group` or `rules_id`.
@@ -156,7 +161,7 @@ impl Popup {
             Popup::Help(_) => Mode::Help,
             Popup::Location { .. } => Mode::Menu,
             Popup::Command { .. } | Popup::Rules { .. } => Mode::Pick,
-            Popup::Delete { .. } => Mode::Confirm,
+            Popup::Delete { .. } | Popup::ReadOnly { .. } => Mode::Confirm,
             Popup::QuitPrompt => Mode::QuitPrompt,
             Popup::Preview(p) if !p.errors.is_empty() => Mode::Blocked,
             Popup::Preview(_) => Mode::Preview,
@@ -194,6 +199,14 @@ impl Popup {
                         force: false,
                     }),
                 ],
+                Some(Action::No | Action::Cancel) => vec![Msg::Close],
+                _ => Vec::new(),
+            },
+            Popup::ReadOnly { .. } => match a {
+                Some(Action::Yes) => vec![Msg::Effect(Effect::SaveReadOnly {
+                    text: ctx.session.source().to_string(),
+                    expected: ctx.session.original().to_string(),
+                })],
                 Some(Action::No | Action::Cancel) => vec![Msg::Close],
                 _ => Vec::new(),
             },
@@ -258,6 +271,16 @@ impl Popup {
                     area,
                     s::DELETE_TITLE,
                     &s::delete_question(what),
+                    Mode::Confirm,
+                    theme,
+                );
+            }
+            Popup::ReadOnly { mode } => {
+                question(
+                    f,
+                    area,
+                    s::READ_ONLY_TITLE,
+                    &s::read_only_question(*mode),
                     Mode::Confirm,
                     theme,
                 );
