@@ -5,6 +5,7 @@ pub mod analysisd;
 mod config;
 mod diagnostic;
 pub mod execd;
+pub mod judge;
 pub mod osregex;
 mod values;
 
@@ -14,7 +15,9 @@ pub use config::{
     RootKind,
 };
 pub use diagnostic::{BlockRef, Diagnostic, Severity};
-pub use values::{AgentId, Level, Location, Timeout, atoi, is_plain_number, rules_id_numbers};
+pub use values::{
+    AgentId, Level, Location, Timeout, atoi, atoi_overflows, is_plain_number, rules_id_numbers,
+};
 
 /// Which daemon family's rules apply (`--profile`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]

@@ -6,6 +6,7 @@ use std::fmt;
 
 use super::apply::kind_of;
 use super::{EditOp, Selector, Session};
+use crate::model::judge::{self, ValueFinding};
 use crate::model::{Config, Location, is_plain_number};
 
 /// The kind of block a field belongs to.
@@ -222,17 +223,18 @@ fn agent_problem(value: &str) -> Option<String> {
     } else if value.bytes().all(|b| b == b'0') {
         Some("agent 000 is the manager: use location server (Wazuh drops this block, 1306)".into())
     } else {
-        None
+        judged(judge::number("agent_id", value))
     }
 }
 
+/// A judged value as a refusal: the words of `check`, with its severity and code
+/// (the one definition in `model::judge`).
+fn judged(f: Option<ValueFinding>) -> Option<String> {
+    f.map(|f| format!("{}[{}]: {}", f.severity.as_str(), f.code, f.message))
+}
+
 fn level_problem(value: &str) -> Option<String> {
-    let ok = is_plain_number(value) && value.parse::<u32>().is_ok_and(|n| (1..=16).contains(&n));
-    (!ok).then(|| {
-        "level is a number from 1 to 16, digits only (rule levels stop at 16; Wazuh refuses \
-         anything but digits, 1235)"
-            .to_string()
-    })
+    judged(judge::level(value))
 }
 
 fn group_problem(value: &str) -> Option<String> {
@@ -246,20 +248,22 @@ fn ids_problem(value: &str) -> Option<String> {
         && value
             .split(',')
             .all(|id| is_plain_number(id.trim_matches(' ')));
-    (!ok).then(|| {
-        "rules_id is a list of rule ids separated by commas, like 5712,5720: Wazuh stops \
-         reading at any other character"
-            .to_string()
-    })
+    if !ok {
+        return Some(
+            "rules_id is a list of rule ids separated by commas, like 5712,5720: Wazuh stops \
+             reading at any other character"
+                .to_string(),
+        );
+    }
+    judged(
+        value
+            .split(',')
+            .find_map(|id| judge::number("rules_id", id)),
+    )
 }
 
 fn timeout_problem(value: &str) -> Option<String> {
-    (!is_plain_number(value)).then(|| {
-        format!(
-            "timeout is a number of seconds, digits only: Wazuh would read '{value}' as {}",
-            crate::model::atoi(value)
-        )
-    })
+    judged(judge::timeout(value))
 }
 
 fn offenders_problem(value: &str) -> Option<String> {
@@ -269,11 +273,18 @@ fn offenders_problem(value: &str) -> Option<String> {
     let numbers = parts
         .iter()
         .all(|p| is_plain_number(p) && p.bytes().any(|b| b != b'0'));
-    (!numbers || parts.len() > 5).then(|| {
-        "repeated_offenders is up to 5 numbers of minutes above 0, separated by commas, like \
-         10,30,60 (execd reads at most 5, and stops at the first 0)"
-            .to_string()
-    })
+    if !numbers || parts.len() > 5 {
+        return Some(
+            "repeated_offenders is up to 5 numbers of minutes above 0, separated by commas, \
+             like 10,30,60 (execd reads at most 5, and stops at the first 0)"
+                .to_string(),
+        );
+    }
+    judged(
+        parts
+            .iter()
+            .find_map(|p| judge::number("repeated_offenders", p)),
+    )
 }
 
 #[cfg(test)]
@@ -296,8 +307,12 @@ mod tests {
         use BlockKind::Response as R;
         for (field, value) in [
             ("level", "99"),
-            ("level", "0"),
             ("level", " 5"),
+            ("level", "17"),
+            ("level", "99999999999"),
+            ("timeout", "99999999999"),
+            ("agent_id", "4294967297"),
+            ("rules_id", "5712,4294967296"),
             ("timeout", "abc"),
             ("timeout", "10m"),
             ("location", "nowhere"),
@@ -315,6 +330,8 @@ mod tests {
         }
         for (field, value) in [
             ("level", "16"),
+            ("level", "0"),
+            ("level", ""),
             ("timeout", "0"),
             ("location", "defined-agent"),
             ("agent_id", "003"),
