@@ -25,6 +25,7 @@ pub(super) fn check(common: &Common, file: &Path) -> anyhow::Result<i32> {
                 "file": file.display().to_string(),
                 "profile": loaded.profile,
                 "kind": loaded.config.kind,
+                "layout": loaded.config.layout(),
                 "diagnostics": diags.iter().map(|d| output::diagnostic_json(&loaded.doc, d)).collect::<Vec<_>>(),
             });
             writeln!(out, "{v}")?;
@@ -36,7 +37,7 @@ pub(super) fn check(common: &Common, file: &Path) -> anyhow::Result<i32> {
             }
             writeln!(
                 out,
-                "{}: {}, {}, {} ({} config, {} profile)",
+                "{}: {}, {}, {} ({}, {} profile)",
                 file.display(),
                 plural(errors, "error"),
                 plural(warnings, "warning"),
@@ -62,11 +63,9 @@ fn load(common: &Common, file: &Path) -> Result<Loaded, Failure> {
     })
 }
 
+/// `manager config`, `centralized agent configuration (agent.conf)`, … (issue 13).
 fn kind_word(loaded: &Loaded) -> &'static str {
-    match loaded.config.kind {
-        crate::model::ConfigKind::Manager => "manager",
-        crate::model::ConfigKind::Agent => "agent",
-    }
+    loaded.config.describe()
 }
 
 /// `list FILE`: one line per command and response, diagnostics without source lines.
@@ -79,13 +78,14 @@ pub(super) fn list(common: &Common, file: &Path) -> anyhow::Result<i32> {
         Format::Json => {
             let v = json!({
                 "kind": cfg.kind,
+                "layout": cfg.layout(),
                 "commands": cfg.commands.iter().map(|c| command_json(&loaded, c)).collect::<Vec<_>>(),
                 "responses": cfg.responses.iter().map(|r| response_json(&loaded, r)).collect::<Vec<_>>(),
             });
             writeln!(out, "{v}")?;
         }
         Format::Text => {
-            writeln!(out, "# {} ({} config)", file.display(), kind_word(&loaded))?;
+            writeln!(out, "# {} ({})", file.display(), kind_word(&loaded))?;
             for c in &cfg.commands {
                 writeln!(
                     out,
@@ -113,17 +113,28 @@ fn line_of(loaded: &Loaded, id: crate::xml::ElementId) -> usize {
     loaded.doc.line_col(loaded.doc.element(id).span.start).0
 }
 
+/// `  [agent.conf: agents named 'web01']` for a block inside `<agent_config>`.
+fn target_words(loaded: &Loaded, placement: crate::model::Placement) -> String {
+    loaded
+        .config
+        .target(&loaded.doc, placement)
+        .map_or(String::new(), |t| {
+            format!("  [agent.conf, for {t}: read by no daemon]")
+        })
+}
+
 fn command_line(loaded: &Loaded, c: &Command) -> String {
     let v = |f: &Option<Field>| f.as_ref().map_or("-".to_string(), |f| f.value.clone());
     format!(
-        "command  {:<20} executable={} timeout_allowed={}{}  (line {})",
+        "command  {:<20} executable={} timeout_allowed={}{}  (line {}){}",
         v(&c.name),
         v(&c.executable),
         v(&c.timeout_allowed),
         c.extra_args
             .as_ref()
             .map_or(String::new(), |f| format!(" extra_args={}", f.value)),
-        line_of(loaded, c.element)
+        line_of(loaded, c.element),
+        target_words(loaded, c.placement)
     )
 }
 
@@ -144,7 +155,7 @@ fn response_line(loaded: &Loaded, r: &Response) -> String {
     }
     let state = if r.is_disabled() { " [disabled]" } else { "" };
     format!(
-        "response #{:<3} {} -> {}{} {} timeout={}{}  (line {})",
+        "response #{:<3} {} -> {}{} {} timeout={}{}  (line {}){}",
         r.index,
         v("command"),
         v("location"),
@@ -157,7 +168,8 @@ fn response_line(loaded: &Loaded, r: &Response) -> String {
         },
         v("timeout"),
         state,
-        line_of(loaded, r.element)
+        line_of(loaded, r.element),
+        target_words(loaded, r.placement)
     )
 }
 
@@ -174,14 +186,15 @@ fn settings_line(loaded: &Loaded, r: &Response) -> String {
     .filter_map(|n| r.value(n).map(|v| format!("{n}={v}")))
     .collect();
     format!(
-        "response #{:<3} execd settings: {}  (line {})",
+        "response #{:<3} execd settings: {}  (line {}){}",
         r.index,
         if set.is_empty() {
             "none".to_string()
         } else {
             set.join(" ")
         },
-        line_of(loaded, r.element)
+        line_of(loaded, r.element),
+        target_words(loaded, r.placement)
     )
 }
 
@@ -220,6 +233,7 @@ fn command_json(loaded: &Loaded, c: &Command) -> Value {
         "extra_args": text(c.extra_args.as_ref()),
         "expect": text(c.expect.as_ref()),
         "line": line_of(loaded, c.element),
+        "target": loaded.config.target(&loaded.doc, c.placement),
     })
 }
 
@@ -236,6 +250,7 @@ fn response_json(loaded: &Loaded, r: &Response) -> Value {
         "rules_id": text(r.field("rules_id")),
         "timeout": number(r.field("timeout")),
         "repeated_offenders": text(r.field("repeated_offenders")),
+        "target": loaded.config.target(&loaded.doc, r.placement),
     })
 }
 

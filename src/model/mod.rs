@@ -6,6 +6,7 @@ mod config;
 mod diagnostic;
 pub mod execd;
 pub mod judge;
+mod layout;
 pub mod osregex;
 mod values;
 
@@ -15,6 +16,7 @@ pub use config::{
     RootKind,
 };
 pub use diagnostic::{BlockRef, Diagnostic, Severity};
+pub use layout::Layout;
 pub use values::{
     AgentId, Level, Location, Timeout, atoi, atoi_overflows, is_plain_number, rules_id_numbers,
 };

@@ -7,6 +7,7 @@ mod cli_check;
 mod cli_dist;
 mod cli_edit;
 mod cli_idem;
+mod cli_layout;
 mod cli_values;
 mod corpus;
 mod decoders;
