@@ -395,7 +395,11 @@ impl Report<'_> {
 
     fn print_text(&self, common: &Common, edit: &EditArgs, diff: &str) -> std::io::Result<()> {
         if edit.diff {
-            write!(std::io::stdout().lock(), "{}", printable_diff(diff))?;
+            // The file's own bytes, so that `patch` applies it (docs/bytes.md).
+            let text = printable_diff(diff);
+            std::io::stdout()
+                .lock()
+                .write_all(&crate::xml::bytes::encode(&text))?;
         }
         let mut err = std::io::stderr().lock();
         let color = output::use_color(common.color);
@@ -476,7 +480,7 @@ impl Report<'_> {
         print_json(result_json(EditResult {
             changed: result.is_ok(),
             written: matches!(result, Ok(Some(_))),
-            diff: diff.to_string(),
+            diff: crate::xml::bytes::escape_raw(diff).into_owned(),
             diagnostics: diags,
             new_errors: added,
             invalid_values: problems,

@@ -200,7 +200,8 @@ pub fn save(
     let mut on_disk = Vec::new();
     file.read_to_end(&mut on_disk)
         .map_err(io_err("re-read", &target))?;
-    if on_disk != expected_original.as_bytes() {
+    // Texts stand for the file's bytes (docs/bytes.md): compare and write bytes.
+    if on_disk[..] != *crate::xml::bytes::encode(expected_original) {
         return Err(SaveError::ChangedOnDisk { path: target });
     }
     let no_backup = opts.no_backup || opts.backups == 0;
@@ -209,7 +210,7 @@ pub fn save(
         false => Some(write_backup(&orig, &on_disk, opts.backups)?),
     };
     crash_point("backup");
-    let in_place = replace(&orig, new_text.as_bytes(), no_backup)?;
+    let in_place = replace(&orig, &crate::xml::bytes::encode(new_text), no_backup)?;
     crash_point("replaced");
     let verify_output = match &opts.verify {
         Some(cmd) => Some(verify(cmd, &orig, &on_disk, no_backup)?),

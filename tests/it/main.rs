@@ -3,6 +3,7 @@
 mod architecture;
 mod check_corpus;
 mod cli_apply;
+mod cli_bytes;
 mod cli_check;
 mod cli_dist;
 mod cli_edit;
