@@ -32,10 +32,22 @@ pub struct FieldProblem {
 impl fmt::Display for FieldProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.value {
-            Some(v) => write!(f, "{}={}: {}", self.field, v.escape_debug(), self.message),
+            Some(v) => write!(f, "{}={}: {}", self.field, cut(v), self.message),
             None => write!(f, "{}: {}", self.field, self.message),
         }
     }
+}
+
+/// A value as a refusal echoes it: control characters escaped, and a long one cut
+/// after [`judge::QUOTE_MAX`] characters with its length (a 25,000-byte value would
+/// fill the terminal).
+fn cut(v: &str) -> String {
+    let shown: String = v.chars().take(judge::QUOTE_MAX).collect();
+    let mut out = shown.escape_debug().to_string();
+    if v.chars().nth(judge::QUOTE_MAX).is_some() {
+        out.push_str(&format!("… ({} bytes)", v.len()));
+    }
+    out
 }
 
 /// What is wrong with `value` for `field`, if anything (reference
@@ -197,7 +209,8 @@ fn command_problem(config: &Config, value: &str) -> Option<String> {
         format!("defined: {}", names.join(", "))
     };
     Some(format!(
-        "no command named '{value}' ({defined}): Wazuh refuses the response (1303)"
+        "no command named {} ({defined}): Wazuh refuses the response (1303)",
+        judge::quoted(value)
     ))
 }
 
@@ -208,11 +221,13 @@ fn location_problem(value: &str) -> Option<String> {
     let read = Location::read(value);
     Some(if read.is_empty() {
         format!(
-            "'{value}' matches no location: Wazuh refuses it (1302); use local, server, defined-agent or all"
+            "{} matches no location: Wazuh refuses it (1302); use local, server, defined-agent or all",
+            judge::quoted(value)
         )
     } else {
         format!(
-            "use local, server, defined-agent or all; Wazuh would read '{value}' by substring as {read}"
+            "use local, server, defined-agent or all; Wazuh would read {} by substring as {read}",
+            judge::quoted(value)
         )
     })
 }
@@ -362,6 +377,19 @@ mod tests {
         assert!(!bad(C, "extra_args", "-v x"));
         assert!(unset_problem(C, "executable").is_some());
         assert!(unset_problem(C, "extra_args").is_none());
+    }
+
+    #[test]
+    fn a_long_refused_value_is_cut_in_the_message() {
+        let long = "x".repeat(25_000);
+        let p = FieldProblem {
+            field: "location".into(),
+            value: Some(long.clone()),
+            message: location_problem(&long).expect("refused"),
+        };
+        let shown = p.to_string();
+        assert!(shown.len() < 400, "{} bytes", shown.len());
+        assert!(shown.starts_with(&format!("location={}… (25000 bytes): ", "x".repeat(60))));
     }
 
     #[test]

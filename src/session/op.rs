@@ -165,7 +165,10 @@ pub enum EditError {
         field: &'static str,
     },
     /// A value no bytes can express for Wazuh's reader.
-    #[error("cannot write {field}={value:?}: {reason}")]
+    #[error(
+        "cannot write {field}={}: {reason}",
+        crate::model::judge::quoted(value)
+    )]
     Unrepresentable {
         /// The field.
         field: String,

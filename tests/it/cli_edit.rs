@@ -229,7 +229,7 @@ fn usage_errors_exit_2_and_refusals_exit_1() {
             vec!["set"],
             vec!["response:1", "rules_group=a<b"],
             1,
-            "ossec-ar: refused: cannot write rules_group=\"a<b\": it contains '<', which the reader takes as the start of a tag; write it '\\<' (Wazuh keeps the backslash: the daemon then reads '\\<')\n",
+            "ossec-ar: refused: cannot write rules_group='a<b': it contains '<', which the reader takes as the start of a tag; write it '\\<' (Wazuh keeps the backslash: the daemon then reads '\\<')\n",
         ),
     ] {
         let o = c.run(&cmd, &args);

@@ -186,3 +186,39 @@ fn set_json_has_the_same_keys_whether_changed_unchanged_or_refused() {
         assert_eq!(keys(o), EDIT_KEYS, "{}", out(o));
     }
 }
+
+#[test]
+fn a_refused_25000_byte_value_is_cut_on_stderr() {
+    let c = Case::new();
+    let long = format!("location={}", "x".repeat(25_000));
+    let o = c.run(&["set"], &["response:1", &long]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = err(&o);
+    assert!(e.len() < 1_000, "{} bytes on stderr", e.len());
+    assert!(
+        e.contains(&format!(
+            "location='{}…' (25000 bytes): it is longer than the 20480 bytes",
+            "x".repeat(60)
+        )),
+        "{e}"
+    );
+}
+
+#[test]
+fn twenty_unknown_ids_in_one_rules_id_are_one_warning() {
+    let ids: Vec<String> = (90001..=90020).map(|i| i.to_string()).collect();
+    let c = Case::with(&HOST_DENY.replace(
+        "<rules_id>5712</rules_id>",
+        &format!("<rules_id>5712,{}</rules_id>", ids.join(",")),
+    ));
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/rules");
+    let o = c.run(&["check"], &["--rules", rules.to_str().expect("utf-8")]);
+    let text = out(&o);
+    assert_eq!(text.matches("rules-id-unknown").count(), 1, "{text}");
+    assert!(
+        text.contains(
+            "warning[rules-id-unknown]: rules_id names 20 rules that are not in the 28 loaded rules: 90001, 90002, 90003, 90004, 90005, 90006, 90007, 90008, 90009, 90010, … (+10 more)"
+        ),
+        "{text}"
+    );
+}
