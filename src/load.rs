@@ -150,14 +150,19 @@ mod tests {
             Err(format!("cannot read {}: no such file", missing.display()))
         );
         let binary = dir.path().join("bin.conf");
-        std::fs::write(&binary, b"<a>\xff</a>").expect("write");
+        std::fs::write(&binary, b"<a>\xff\x00</a>").expect("write");
         assert_eq!(
             read_text(&binary),
             Err(ReadError::NotText {
                 path: binary.clone(),
-                at: 3
+                at: 4
             })
         );
+        // Not UTF-8 but no NUL: read, the 0xFF kept for the save (docs/bytes.md).
+        let latin1 = dir.path().join("latin1.conf");
+        std::fs::write(&latin1, b"<a>\xff</a>").expect("write");
+        let t = read_text(&latin1).expect("read");
+        assert_eq!(&*crate::xml::bytes::encode(&t), b"<a>\xff</a>");
         assert!(
             matches!(read_text(dir.path()), Err(ReadError::Io { why, .. }) if why == "is a directory")
         );
