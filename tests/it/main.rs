@@ -37,3 +37,4 @@ mod tui_rules;
 mod tui_save;
 mod tui_snapshots;
 mod tui_tmux;
+mod tui_wording;
