@@ -7,7 +7,7 @@ use std::fmt;
 use super::apply::kind_of;
 use super::{EditOp, Selector, Session};
 use crate::model::judge::{self, ValueFinding};
-use crate::model::{Config, Location, is_plain_number};
+use crate::model::{Config, Location, Severity, is_plain_number};
 
 /// The kind of block a field belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +83,18 @@ pub fn field_problem(
         (BlockKind::Response, "timeout") => timeout_problem(value),
         (BlockKind::Response, "repeated_offenders") => offenders_problem(value),
         _ => None,
+    }
+}
+
+/// The severity `check` gives a problem of [`field_problem`], for a front end's mark:
+/// `warning` for a value the daemon accepts but misreads or never uses (`level` 17,
+/// `timeout` 10m, a number past `int`: messages that start with `warning[`), `error`
+/// for the rest. Both are refused alike until fixed or forced.
+pub fn problem_severity(message: &str) -> Severity {
+    if message.starts_with("warning[") {
+        Severity::Warning
+    } else {
+        Severity::Error
     }
 }
 
@@ -377,6 +389,19 @@ mod tests {
         assert!(!bad(C, "extra_args", "-v x"));
         assert!(unset_problem(C, "executable").is_some());
         assert!(unset_problem(C, "extra_args").is_none());
+    }
+
+    #[test]
+    fn refusals_carry_the_severity_check_gives_them() {
+        let sev = |field, value| {
+            field_problem(&cfg(), BlockKind::Response, field, value, None)
+                .map(|m| problem_severity(&m))
+        };
+        assert_eq!(sev("level", "17"), Some(Severity::Warning));
+        assert_eq!(sev("level", "99"), Some(Severity::Error));
+        assert_eq!(sev("timeout", "10m"), Some(Severity::Warning));
+        assert_eq!(sev("location", "nowhere"), Some(Severity::Error));
+        assert_eq!(sev("level", "12"), None);
     }
 
     #[test]
