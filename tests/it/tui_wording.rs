@@ -34,3 +34,23 @@ fn a_timeout_on_a_command_with_timeout_allowed_no_says_it_does_not_allow_one() {
     );
     assert!(!s.contains("has no timeout_allowed"), "{s}");
 }
+
+#[test]
+fn a_failed_save_says_the_file_is_unchanged_once() {
+    let mut d = crate::tui_harness::OnDisk::new(CONF);
+    d.press(&format!(
+        "{}jjjj<enter><c-u>12<enter>",
+        crate::tui_harness::TO_R1
+    ));
+    // The file is gone: the save cannot resolve it (an I/O error, whose own message
+    // already ends with "the file is unchanged").
+    std::fs::remove_file(&d.path).expect("rm");
+    d.press("sy");
+    let notice = d.app.notice().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(notice.starts_with("not saved: cannot resolve "), "{notice}");
+    assert_eq!(
+        notice.matches("the file is unchanged").count(),
+        1,
+        "{notice}"
+    );
+}
