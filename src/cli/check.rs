@@ -63,7 +63,7 @@ fn load(common: &Common, file: &Path) -> Result<Loaded, Failure> {
     })
 }
 
-/// `manager config`, `centralized agent configuration (agent.conf)`, … (issue 13).
+/// `manager config`, `centralized agent configuration`, … (`Config::describe`).
 fn kind_word(loaded: &Loaded) -> &'static str {
     loaded.config.describe()
 }
@@ -209,7 +209,7 @@ fn yes_no(f: Option<&Field>) -> Value {
 }
 
 /// Integers only when all ASCII digits and read by the daemon as written, otherwise
-/// the raw string (SPEC §7; README "list"): `"10m"`, `" 600"` and `"99999999999"`
+/// the raw string (README, `list --format json`): `"10m"`, `" 600"` and `"99999999999"`
 /// (which atoi reads as 1215752191) stay strings.
 fn number(f: Option<&Field>) -> Value {
     match f.map(|f| f.value.as_str()) {

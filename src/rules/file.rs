@@ -49,7 +49,7 @@ pub(super) fn read(text: &str, file: usize) -> Read {
         file,
     };
     // A decoder file given as rules (`--rules` at a decoders folder): one problem for
-    // the file, not one per <decoder> (issue 13).
+    // the file, not one per <decoder> (rules_op stops at the first).
     let first = doc
         .roots()
         .find(|&r| !doc.name(r).eq_ignore_ascii_case("var"));

@@ -29,7 +29,7 @@ pub struct Event {
 }
 
 /// The agent of the example event when none is given: the CLI's `simulate --rule`
-/// and the editor's simulator pane start from the same event (issue 13).
+/// and the editor's simulator pane start from the same event.
 pub const DEFAULT_AGENT: &str = "001";
 /// The source IP of the example event when none is given: a documentation address
 /// (RFC 5737), so that responses that act on an IP show what they would do.
