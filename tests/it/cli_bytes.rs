@@ -114,3 +114,14 @@ proptest! {
         prop_assert_eq!(fs::read(&path).expect("read"), expected);
     }
 }
+
+#[test]
+fn restore_puts_a_latin1_file_back_byte_for_byte() {
+    let c = latin1_case();
+    let o = c.run(&["set"], &["response:1", "timeout=60"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_ne!(fs::read(&c.path).expect("read"), LATIN1);
+    let o = c.run(&["restore"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(fs::read(&c.path).expect("read"), LATIN1);
+}
