@@ -110,8 +110,7 @@ static NO_ROOT: Rule = Rule {
 <command> or <active-response> at top level): it is empty, or holds only text or \
 comments. The daemons' reader finds no element in it, so they read no option from it, \
 and there is nothing to check. If this should be an ossec.conf, give it a root: \
-<ossec_config> ... </ossec_config> (the editor offers to create one before adding a \
-block).",
+<ossec_config> ... </ossec_config>.",
     check: |ctx, out| {
         if ctx.config.roots.is_empty() && ctx.doc.errors().is_empty() {
             let what = if ctx.doc.source().trim().is_empty() {
