@@ -1,5 +1,5 @@
 //! What both front ends read from disk before they start: a configuration file as
-//! UTF-8 text, the install directory when it is readable, and where the rules come
+//! text (any bytes, docs/bytes.md), the install directory when it is readable, and where the rules come
 //! from (SPEC §2 common options, §2.3, §7 "The machine's own Wazuh"). It sits below
 //! `cli` and `tui` and above `rules` and `xml`; each front end keeps its own policy
 //! (the CLI reports rule problems and may require rules, the editor goes on without).
@@ -21,20 +21,23 @@ pub enum ReadError {
         /// The reason, in words.
         why: String,
     },
-    /// The bytes are not UTF-8, so this is no configuration file.
+    /// Binary data: not UTF-8 and holding a NUL byte, so no configuration file
+    /// (other bytes that are not UTF-8, such as a Latin-1 comment, are read:
+    /// docs/bytes.md).
     #[error(
-        "cannot read {}: not UTF-8 text (invalid byte at offset {at}); is it a configuration file?",
+        "cannot read {}: not a text file (not UTF-8, and a NUL byte at offset {at}); is it a configuration file?",
         path.display()
     )]
     NotText {
         /// The file.
         path: PathBuf,
-        /// Offset of the first invalid byte.
+        /// Offset of the first NUL byte.
         at: usize,
     },
 }
 
-/// Reads a configuration file as UTF-8 text.
+/// Reads a configuration file as text: UTF-8 as it is, any other byte as the
+/// stand-in that `xml::bytes::encode` writes back unchanged (docs/bytes.md).
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
     let bytes = std::fs::read(path).map_err(|e| ReadError::Io {
         path: path.to_path_buf(),
@@ -45,10 +48,20 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
             _ => e.to_string(),
         },
     })?;
-    String::from_utf8(bytes).map_err(|e| ReadError::NotText {
-        path: path.to_path_buf(),
-        at: e.utf8_error().valid_up_to(),
-    })
+    match String::from_utf8(bytes) {
+        Ok(text) if !crate::xml::bytes::has_raw_bytes(&text) => Ok(text),
+        Ok(text) => Ok(crate::xml::bytes::decode(text.as_bytes()).into_owned()),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            match memchr::memchr(0, &bytes) {
+                Some(at) => Err(ReadError::NotText {
+                    path: path.to_path_buf(),
+                    at,
+                }),
+                None => Ok(crate::xml::bytes::decode(&bytes).into_owned()),
+            }
+        }
+    }
 }
 
 /// `dir` when it is a directory that can be listed: checks that read the install
@@ -137,14 +150,19 @@ mod tests {
             Err(format!("cannot read {}: no such file", missing.display()))
         );
         let binary = dir.path().join("bin.conf");
-        std::fs::write(&binary, b"<a>\xff</a>").expect("write");
+        std::fs::write(&binary, b"<a>\xff\x00</a>").expect("write");
         assert_eq!(
             read_text(&binary),
             Err(ReadError::NotText {
                 path: binary.clone(),
-                at: 3
+                at: 4
             })
         );
+        // Not UTF-8 but no NUL: read, the 0xFF kept for the save (docs/bytes.md).
+        let latin1 = dir.path().join("latin1.conf");
+        std::fs::write(&latin1, b"<a>\xff</a>").expect("write");
+        let t = read_text(&latin1).expect("read");
+        assert_eq!(&*crate::xml::bytes::encode(&t), b"<a>\xff</a>");
         assert!(
             matches!(read_text(dir.path()), Err(ReadError::Io { why, .. }) if why == "is a directory")
         );

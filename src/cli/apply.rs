@@ -16,7 +16,7 @@ use crate::model::{COMMAND_FIELDS, Config, Profile, RESPONSE_FIELDS, analysisd};
 use crate::session::{EditError, EditOp, Selector, Session};
 
 /// Keys of the `list` JSON that say where a block is, not what it holds: ignored.
-const POSITION_KEYS: [&str; 2] = ["index", "line"];
+const POSITION_KEYS: [&str; 3] = ["index", "line", "target"];
 
 /// One desired block.
 struct Wanted {

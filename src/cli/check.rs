@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::args::{Common, Format};
 use super::output::{self, Loaded, counts, plural};
 use super::{EXIT_FINDINGS, EXIT_OK, Failure};
-use crate::model::{Command, Field, Response, is_plain_number};
+use crate::model::{Command, Field, Response, atoi_overflows, is_plain_number};
 use crate::{simulate, validate};
 
 /// `check FILE`: diagnostics with source lines; exit 1 when there is an error.
@@ -25,6 +25,7 @@ pub(super) fn check(common: &Common, file: &Path) -> anyhow::Result<i32> {
                 "file": file.display().to_string(),
                 "profile": loaded.profile,
                 "kind": loaded.config.kind,
+                "layout": loaded.config.layout(),
                 "diagnostics": diags.iter().map(|d| output::diagnostic_json(&loaded.doc, d)).collect::<Vec<_>>(),
             });
             writeln!(out, "{v}")?;
@@ -36,7 +37,7 @@ pub(super) fn check(common: &Common, file: &Path) -> anyhow::Result<i32> {
             }
             writeln!(
                 out,
-                "{}: {}, {}, {} ({} config, {} profile)",
+                "{}: {}, {}, {} ({}, {} profile)",
                 file.display(),
                 plural(errors, "error"),
                 plural(warnings, "warning"),
@@ -62,11 +63,9 @@ fn load(common: &Common, file: &Path) -> Result<Loaded, Failure> {
     })
 }
 
+/// `manager config`, `centralized agent configuration`, … (`Config::describe`).
 fn kind_word(loaded: &Loaded) -> &'static str {
-    match loaded.config.kind {
-        crate::model::ConfigKind::Manager => "manager",
-        crate::model::ConfigKind::Agent => "agent",
-    }
+    loaded.config.describe()
 }
 
 /// `list FILE`: one line per command and response, diagnostics without source lines.
@@ -79,13 +78,14 @@ pub(super) fn list(common: &Common, file: &Path) -> anyhow::Result<i32> {
         Format::Json => {
             let v = json!({
                 "kind": cfg.kind,
+                "layout": cfg.layout(),
                 "commands": cfg.commands.iter().map(|c| command_json(&loaded, c)).collect::<Vec<_>>(),
                 "responses": cfg.responses.iter().map(|r| response_json(&loaded, r)).collect::<Vec<_>>(),
             });
             writeln!(out, "{v}")?;
         }
         Format::Text => {
-            writeln!(out, "# {} ({} config)", file.display(), kind_word(&loaded))?;
+            writeln!(out, "# {} ({})", file.display(), kind_word(&loaded))?;
             for c in &cfg.commands {
                 writeln!(
                     out,
@@ -113,17 +113,28 @@ fn line_of(loaded: &Loaded, id: crate::xml::ElementId) -> usize {
     loaded.doc.line_col(loaded.doc.element(id).span.start).0
 }
 
+/// `  [agent.conf: agents named 'web01']` for a block inside `<agent_config>`.
+fn target_words(loaded: &Loaded, placement: crate::model::Placement) -> String {
+    loaded
+        .config
+        .target(&loaded.doc, placement)
+        .map_or(String::new(), |t| {
+            format!("  [agent.conf, for {t}: read by no daemon]")
+        })
+}
+
 fn command_line(loaded: &Loaded, c: &Command) -> String {
     let v = |f: &Option<Field>| f.as_ref().map_or("-".to_string(), |f| f.value.clone());
     format!(
-        "command  {:<20} executable={} timeout_allowed={}{}  (line {})",
+        "command  {:<20} executable={} timeout_allowed={}{}  (line {}){}",
         v(&c.name),
         v(&c.executable),
         v(&c.timeout_allowed),
         c.extra_args
             .as_ref()
             .map_or(String::new(), |f| format!(" extra_args={}", f.value)),
-        line_of(loaded, c.element)
+        line_of(loaded, c.element),
+        target_words(loaded, c.placement)
     )
 }
 
@@ -144,7 +155,7 @@ fn response_line(loaded: &Loaded, r: &Response) -> String {
     }
     let state = if r.is_disabled() { " [disabled]" } else { "" };
     format!(
-        "response #{:<3} {} -> {}{} {} timeout={}{}  (line {})",
+        "response #{:<3} {} -> {}{} {} timeout={}{}  (line {}){}",
         r.index,
         v("command"),
         v("location"),
@@ -157,7 +168,8 @@ fn response_line(loaded: &Loaded, r: &Response) -> String {
         },
         v("timeout"),
         state,
-        line_of(loaded, r.element)
+        line_of(loaded, r.element),
+        target_words(loaded, r.placement)
     )
 }
 
@@ -174,14 +186,15 @@ fn settings_line(loaded: &Loaded, r: &Response) -> String {
     .filter_map(|n| r.value(n).map(|v| format!("{n}={v}")))
     .collect();
     format!(
-        "response #{:<3} execd settings: {}  (line {})",
+        "response #{:<3} execd settings: {}  (line {}){}",
         r.index,
         if set.is_empty() {
             "none".to_string()
         } else {
             set.join(" ")
         },
-        line_of(loaded, r.element)
+        line_of(loaded, r.element),
+        target_words(loaded, r.placement)
     )
 }
 
@@ -195,11 +208,13 @@ fn yes_no(f: Option<&Field>) -> Value {
     }
 }
 
-/// Integers only when all ASCII digits, otherwise the raw string (SPEC §7).
+/// Integers only when all ASCII digits and read by the daemon as written, otherwise
+/// the raw string (README, `list --format json`): `"10m"`, `" 600"` and `"99999999999"`
+/// (which atoi reads as 1215752191) stay strings.
 fn number(f: Option<&Field>) -> Value {
     match f.map(|f| f.value.as_str()) {
         None => Value::Null,
-        Some(s) if is_plain_number(s) => s
+        Some(s) if is_plain_number(s) && !atoi_overflows(s) => s
             .parse::<u64>()
             .map_or_else(|_| Value::String(s.to_string()), Value::from),
         Some(s) => Value::String(s.to_string()),
@@ -218,6 +233,7 @@ fn command_json(loaded: &Loaded, c: &Command) -> Value {
         "extra_args": text(c.extra_args.as_ref()),
         "expect": text(c.expect.as_ref()),
         "line": line_of(loaded, c.element),
+        "target": loaded.config.target(&loaded.doc, c.placement),
     })
 }
 
@@ -234,6 +250,7 @@ fn response_json(loaded: &Loaded, r: &Response) -> Value {
         "rules_id": text(r.field("rules_id")),
         "timeout": number(r.field("timeout")),
         "repeated_offenders": text(r.field("repeated_offenders")),
+        "target": loaded.config.target(&loaded.doc, r.placement),
     })
 }
 
@@ -241,26 +258,18 @@ fn response_json(loaded: &Loaded, r: &Response) -> Value {
 pub(super) fn explain(common: &Common, code: Option<&str>) -> anyhow::Result<i32> {
     let mut out = std::io::stdout().lock();
     let Some(code) = code else {
-        let rules = validate::rules().map(|r| (r.code, r.severity, r.summary));
-        let sim = simulate::diagnostics::CODES
-            .iter()
-            .map(|c| (c.code, c.severity, c.summary));
-        for (code, severity, summary) in rules.chain(sim) {
+        for (code, severity, summary, _) in all_codes() {
             writeln!(out, "{:<28} {:<8} {}", code, severity.as_str(), summary)?;
         }
         return Ok(EXIT_OK);
     };
-    let found = validate::rule(code)
-        .map(|r| (r.code, r.severity, r.summary, r.explain))
-        .or_else(|| {
-            let c = simulate::diagnostics::CODES
-                .iter()
-                .find(|c| c.code == code)?;
-            Some((c.code, c.severity, c.summary, c.explain))
-        });
-    let (code, severity, summary, explain) = found.ok_or_else(|| {
+    if let Some(number) = wazuh_number(code) {
+        return explain_number(common, number);
+    }
+    let (code, severity, summary, explain) = find_code(code).ok_or_else(|| {
         Failure::usage(format!(
-            "unknown code '{code}'; `ossec-ar explain` lists them all"
+            "unknown code '{code}'; `ossec-ar explain` lists them all (Wazuh's message \
+             numbers, like 1235, are accepted too)"
         ))
     })?;
     match common.format {
@@ -277,6 +286,75 @@ pub(super) fn explain(common: &Common, code: Option<&str>) -> anyhow::Result<i32
             summary,
             explain
         )?,
+    }
+    Ok(EXIT_OK)
+}
+
+/// A code with its severity, summary and explanation.
+type Explained = (
+    &'static str,
+    crate::model::Severity,
+    &'static str,
+    &'static str,
+);
+
+/// Every code, validation rules first, then the simulator's.
+fn all_codes() -> impl Iterator<Item = Explained> {
+    let rules = validate::rules().map(|r| (r.code, r.severity, r.summary, r.explain));
+    let sim = simulate::diagnostics::CODES
+        .iter()
+        .map(|c| (c.code, c.severity, c.summary, c.explain));
+    rules.chain(sim)
+}
+
+fn find_code(code: &str) -> Option<Explained> {
+    all_codes().find(|c| c.0 == code)
+}
+
+/// `1235` or `(1235)`: the number of a Wazuh log message, which diagnostics cite.
+fn wazuh_number(code: &str) -> Option<&str> {
+    let n = code.trim_start_matches('(').trim_end_matches(')');
+    (n.len() == 4 && crate::model::is_plain_number(n)).then_some(n)
+}
+
+/// Does `text` cite the message number `n` (as `(1235)`, `1235)` or `(1235:`)?
+fn cites(text: &str, n: &str) -> bool {
+    text.match_indices(n).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + n.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
+/// `explain 1235`: the codes whose explanation cites Wazuh's message number.
+fn explain_number(common: &Common, n: &str) -> anyhow::Result<i32> {
+    let found: Vec<Explained> = all_codes().filter(|c| cites(c.3, n)).collect();
+    if found.is_empty() {
+        return Err(Failure::usage(format!(
+            "no diagnostic cites Wazuh message {n}; `ossec-ar explain` lists the codes"
+        ))
+        .into());
+    }
+    let mut out = std::io::stdout().lock();
+    match common.format {
+        Format::Json => {
+            let codes: Vec<Value> = found
+                .iter()
+                .map(|c| json!({"code": c.0, "severity": c.1, "summary": c.2}))
+                .collect();
+            writeln!(out, "{}", json!({"wazuh_message": n, "codes": codes}))?;
+        }
+        Format::Text => {
+            writeln!(
+                out,
+                "Wazuh message ({n}) is reported under {}:",
+                plural(found.len(), "code")
+            )?;
+            for c in &found {
+                writeln!(out, "  {:<28} {:<8} {}", c.0, c.1.as_str(), c.2)?;
+            }
+            writeln!(out, "\n`ossec-ar explain CODE` tells more about each.")?;
+        }
     }
     Ok(EXIT_OK)
 }

@@ -297,7 +297,10 @@ pub(super) fn run(
 /// Ends with a refusal (or a usage error), which JSON output reports on stdout too.
 fn refused<T>(common: &Common, f: Failure) -> anyhow::Result<T> {
     if common.format == Format::Json && f.code != super::EXIT_USAGE {
-        print_json(json!({"changed": false, "written": false, "refused": f.message}))?;
+        print_json(result_json(EditResult {
+            refused: Some(f.message.clone()),
+            ..EditResult::default()
+        }))?;
     }
     Err(f.into())
 }
@@ -316,9 +319,10 @@ fn unchanged(
                 .iter()
                 .map(|d| output::diagnostic_json(&loaded.doc, d))
                 .collect();
-            print_json(
-                json!({"changed": false, "written": false, "diff": "", "diagnostics": diags}),
-            )?;
+            print_json(result_json(EditResult {
+                diagnostics: diags,
+                ..EditResult::default()
+            }))?;
         }
         Format::Text => eprintln!("{}: {}", file.display(), why.unwrap_or("nothing to change")),
     }
@@ -391,7 +395,11 @@ impl Report<'_> {
 
     fn print_text(&self, common: &Common, edit: &EditArgs, diff: &str) -> std::io::Result<()> {
         if edit.diff {
-            write!(std::io::stdout().lock(), "{}", printable_diff(diff))?;
+            // The file's own bytes, so that `patch` applies it (docs/bytes.md).
+            let text = printable_diff(diff);
+            std::io::stdout()
+                .lock()
+                .write_all(&crate::xml::bytes::encode(&text))?;
         }
         let mut err = std::io::stderr().lock();
         let color = output::use_color(common.color);
@@ -474,25 +482,55 @@ impl Report<'_> {
             .map(|d| output::diagnostic_json(doc, d))
             .collect();
         let problems: Vec<String> = self.problems.iter().map(ToString::to_string).collect();
-        let written = matches!(result, Ok(Some(_)));
-        let (backup, in_place) = match result {
-            Ok(Some(o)) => (
-                o.backup.as_ref().map(|b| b.display().to_string()),
-                o.in_place.as_ref().map(ToString::to_string),
-            ),
-            _ => (None, None),
-        };
-        print_json(json!({
-            "changed": result.is_ok(),
-            "written": written,
-            "diff": diff,
-            "diagnostics": diags,
-            "new_errors": added,
-            "invalid_values": problems,
-            "renamed_responses": self.renamed,
-            "backup": backup,
-            "in_place": in_place,
-            "refused": result.as_ref().err().map(|f| f.message.clone()),
+        print_json(result_json(EditResult {
+            changed: result.is_ok(),
+            written: matches!(result, Ok(Some(_))),
+            diff: crate::xml::bytes::escape_raw(diff).into_owned(),
+            diagnostics: diags,
+            new_errors: added,
+            invalid_values: problems,
+            renamed_responses: self.renamed.to_vec(),
+            backup: match result {
+                Ok(Some(o)) => o.backup.as_ref().map(|b| b.display().to_string()),
+                _ => None,
+            },
+            in_place: match result {
+                Ok(Some(o)) => o.in_place.as_ref().map(ToString::to_string),
+                _ => None,
+            },
+            refused: result.as_ref().err().map(|f| f.message.clone()),
         }))
     }
+}
+
+/// Everything an edit reports in JSON. Every edit prints all of these keys, whether
+/// it changed something, changed nothing or was refused (README "JSON"), so that a
+/// consumer can index them without checking.
+#[derive(Default)]
+struct EditResult {
+    changed: bool,
+    written: bool,
+    diff: String,
+    diagnostics: Vec<Value>,
+    new_errors: Vec<Value>,
+    invalid_values: Vec<String>,
+    renamed_responses: Vec<usize>,
+    backup: Option<String>,
+    in_place: Option<String>,
+    refused: Option<String>,
+}
+
+fn result_json(r: EditResult) -> Value {
+    json!({
+        "changed": r.changed,
+        "written": r.written,
+        "diff": r.diff,
+        "diagnostics": r.diagnostics,
+        "new_errors": r.new_errors,
+        "invalid_values": r.invalid_values,
+        "renamed_responses": r.renamed_responses,
+        "backup": r.backup,
+        "in_place": r.in_place,
+        "refused": r.refused,
+    })
 }

@@ -132,15 +132,39 @@ fn paint(color: bool, code: &str, text: &str) -> String {
     }
 }
 
-/// Replaces control characters so that file contents never drive the terminal.
+/// Replaces control characters so that file contents never drive the terminal, and
+/// shows a byte that is not UTF-8 as `\xNN` (docs/bytes.md).
 pub(crate) fn escape_controls(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '\t' => "\t".to_string(),
             c if c.is_control() => c.escape_default().to_string(),
-            c => c.to_string(),
+            c => match crate::xml::bytes::raw_byte(c) {
+                Some(b) => format!("\\x{b:02X}"),
+                None => c.to_string(),
+            },
         })
         .collect()
+}
+
+/// The blanks under `text` up to file column `col` (1-based, in the file's bytes),
+/// as wide as [`escape_controls`] shows each character.
+fn caret_prefix(text: &str, col: usize) -> String {
+    let mut width = 0;
+    let mut out = String::new();
+    for c in text.chars() {
+        if width + 1 >= col {
+            break;
+        }
+        match (c, crate::xml::bytes::raw_byte(c)) {
+            ('\t', _) => out.push('\t'),
+            (_, Some(_)) => out.push_str("    "),
+            (c, None) if c.is_control() => out.push_str(&" ".repeat(c.escape_default().count())),
+            _ => out.push(' '),
+        }
+        width += crate::xml::bytes::raw_byte(c).map_or(c.len_utf8(), |_| 1);
+    }
+    out
 }
 
 /// `file:line:col: severity[code]: message`, optionally followed by the source line
@@ -168,11 +192,7 @@ pub(crate) fn write_diagnostic(
     )?;
     if with_source {
         let text = doc.line_text(line).trim_start_matches('\u{feff}');
-        let prefix: String = text
-            .char_indices()
-            .take_while(|(i, _)| i + 1 < col)
-            .map(|(_, c)| if c == '\t' { '\t' } else { ' ' })
-            .collect();
+        let prefix = caret_prefix(text, col);
         let gutter = line.to_string().len();
         writeln!(w, "{:gutter$} |", "")?;
         writeln!(w, "{line} | {}", escape_controls(text))?;
@@ -187,7 +207,7 @@ pub(crate) fn diagnostic_json(doc: &Document, d: &Diagnostic) -> Value {
     json!({
         "severity": d.severity,
         "code": d.code,
-        "message": d.message,
+        "message": crate::xml::bytes::escape_raw(&d.message),
         "line": line,
         "column": column,
         "block": d.block,

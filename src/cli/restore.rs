@@ -59,8 +59,8 @@ fn read_generation(file: &Path, generation: usize) -> Result<(PathBuf, String), 
             from.display()
         ))
     })?;
-    let old = String::from_utf8(old)
-        .map_err(|_| Failure::usage(format!("{} is not UTF-8 text", from.display())))?;
+    // Any bytes, as the configuration itself (docs/bytes.md).
+    let old = crate::xml::bytes::decode(&old).into_owned();
     Ok((from, old))
 }
 

@@ -102,6 +102,20 @@ fn load_rules(
 
 fn report_problems(problems: &[rules::Problem]) {
     let mut err = std::io::stderr().lock();
+    let (decoders, problems): (Vec<&rules::Problem>, Vec<&rules::Problem>) = problems
+        .iter()
+        .partition(|p| p.message == rules::DECODER_FILE);
+    if let Some(first) = decoders.first() {
+        let what = match decoders.len() {
+            1 => "1 file is a decoder file, not a rule file".to_string(),
+            n => format!("{n} files are decoder files, not rule files"),
+        };
+        let _ = writeln!(
+            err,
+            "ossec-ar: rules: {what} (e.g. {}): point --rules at a rules folder (decoders go to --decoders of logtest)",
+            escape_controls(&first.file.display().to_string())
+        );
+    }
     for p in problems.iter().take(MAX_PROBLEMS_SHOWN) {
         let _ = writeln!(err, "ossec-ar: rules: {}", escape_controls(&p.to_string()));
     }
@@ -246,12 +260,7 @@ fn fired_mode(
             ))
         })?),
     };
-    let event = Event {
-        rule,
-        agent: args.agent.clone(),
-        srcip: args.srcip.clone(),
-        user: args.user.clone(),
-    };
+    let event = event_of(args, rule)?;
     let options = Options {
         profile: sim.responses.profile,
         agent_version,
@@ -266,10 +275,96 @@ fn fired_mode(
         .into());
     }
     match common.format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string(&fired)?)?,
-        Format::Text => fired_text(out, sim, &fired)?,
+        Format::Json => {
+            let mut v = serde_json::to_value(&fired)?;
+            if let Some(o) = v.as_object_mut() {
+                o.insert("event".into(), event_json(args, &event));
+            }
+            writeln!(out, "{v}")?
+        }
+        Format::Text => {
+            writeln!(out, "{}", event_words(args, &event))?;
+            fired_text(out, sim, &fired)?
+        }
     }
     Ok(EXIT_OK)
+}
+
+/// The event of `--rule`: the options given, checked, else the example event the
+/// editor's simulator pane starts from too (`simulate::DEFAULT_AGENT`, `DEFAULT_SRCIP`).
+fn event_of(args: &SimulateArgs, rule: u32) -> Result<Event, Failure> {
+    let problem = args
+        .agent
+        .as_deref()
+        .and_then(simulate::agent_problem)
+        .map(|p| format!("--agent: {p}"))
+        .or_else(|| {
+            let p = args.srcip.as_deref().and_then(simulate::srcip_problem)?;
+            Some(format!("--srcip: {p}"))
+        });
+    if let Some(p) = problem {
+        return Err(Failure::usage(p));
+    }
+    Ok(Event {
+        rule,
+        agent: Some(
+            args.agent
+                .clone()
+                .unwrap_or_else(|| simulate::DEFAULT_AGENT.into()),
+        ),
+        srcip: Some(
+            args.srcip
+                .clone()
+                .unwrap_or_else(|| simulate::DEFAULT_SRCIP.into()),
+        ),
+        user: args.user.clone(),
+    })
+}
+
+/// The event as JSON: each value and whether it is the default.
+fn event_json(args: &SimulateArgs, e: &Event) -> serde_json::Value {
+    let defaults: Vec<&str> = [
+        args.agent.is_none().then_some("agent"),
+        args.srcip.is_none().then_some("srcip"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    serde_json::json!({
+        "rule": e.rule,
+        "agent": e.agent_id(),
+        "srcip": e.srcip,
+        "user": e.user,
+        "defaults": defaults,
+    })
+}
+
+/// `event: rule 5712 on agent 001, srcip 192.0.2.10, no user (agent and srcip are
+/// the defaults: --agent, --srcip, --user change them)`.
+fn event_words(args: &SimulateArgs, e: &Event) -> String {
+    let mut defaults = Vec::new();
+    if args.agent.is_none() {
+        defaults.push("agent");
+    }
+    if args.srcip.is_none() {
+        defaults.push("srcip");
+    }
+    let note = match defaults.as_slice() {
+        [] => String::new(),
+        [one] => format!(" ({one} is the default: --{one} changes it)"),
+        _ => {
+            " (agent and srcip are the defaults: --agent, --srcip, --user change them)".to_string()
+        }
+    };
+    escape_controls(&format!(
+        "event: rule {} on agent {}, srcip {}, {}{note}",
+        e.rule,
+        e.agent_id(),
+        e.srcip.as_deref().unwrap_or("none"),
+        e.user
+            .as_deref()
+            .map_or("no user".to_string(), |u| format!("user {u}")),
+    ))
 }
 
 fn fired_text(out: &mut impl Write, sim: &Simulator<'_>, fired: &Fired) -> std::io::Result<()> {
@@ -331,6 +426,25 @@ fn replay_mode(
 ) -> anyhow::Result<i32> {
     let reader = simulate::open_alerts(alerts).map_err(|e| Failure::usage(e.to_string()))?;
     let counts = simulate::replay(reader, sim).map_err(|e| Failure::usage(e.to_string()))?;
+    if counts.alerts == 0 {
+        let why = match counts.first_malformed {
+            Some(line) => format!(
+                "{} of its lines {} a Wazuh alert (a JSON object with rule.id), the first at line {line}",
+                counts.malformed,
+                if counts.malformed == 1 {
+                    "is not"
+                } else {
+                    "are not"
+                }
+            ),
+            None => "it is empty".to_string(),
+        };
+        return Err(Failure::usage(format!(
+            "no alert read from {}: {why}; give Wazuh's alerts.json (or .json.gz)",
+            alerts.display()
+        ))
+        .into());
+    }
     if counts.malformed > 0 {
         let _ = writeln!(
             std::io::stderr(),
@@ -359,11 +473,24 @@ fn replay_mode(
 
 fn replay_text(out: &mut impl Write, sim: &Simulator<'_>, r: &Replay) -> std::io::Result<()> {
     header(out, sim)?;
-    writeln!(
-        out,
-        "alerts: {}   unknown rules: {}   skipped by the gates: {}",
-        r.alerts, r.unknown_rules, r.skipped
-    )?;
+    writeln!(out, "alerts: {}", r.alerts)?;
+    if r.unknown_rules > 0 {
+        let ids: Vec<u32> = r.unknown_rule_ids.clone();
+        writeln!(
+            out,
+            "alerts of rules not in the loaded rules: {} (rule ids {})",
+            r.unknown_rules,
+            id_list(&ids)
+        )?;
+    }
+    if r.skipped > 0 {
+        writeln!(
+            out,
+            "alerts whose responses analysisd would not run: {} (the source IP is white-listed, \
+             or the source IP or user holds characters analysisd refuses)",
+            r.skipped
+        )?;
+    }
     for e in &r.executions {
         let by: Vec<String> = e
             .by_agent

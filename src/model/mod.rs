@@ -5,6 +5,8 @@ pub mod analysisd;
 mod config;
 mod diagnostic;
 pub mod execd;
+pub mod judge;
+mod layout;
 pub mod osregex;
 mod values;
 
@@ -14,7 +16,10 @@ pub use config::{
     RootKind,
 };
 pub use diagnostic::{BlockRef, Diagnostic, Severity};
-pub use values::{AgentId, Level, Location, Timeout, atoi, is_plain_number, rules_id_numbers};
+pub use layout::Layout;
+pub use values::{
+    AgentId, Level, Location, Timeout, atoi, atoi_overflows, is_plain_number, rules_id_numbers,
+};
 
 /// Which daemon family's rules apply (`--profile`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]

@@ -2,8 +2,10 @@
 
 use std::fmt;
 
-/// C's `atoi`: leading whitespace skipped, optional sign, digits until anything else;
-/// garbage gives 0 (reference `wazuh-semantics.md` §3.2 `timeout`, §5.6).
+/// C's `atoi` as glibc defines it, `(int) strtol(s, NULL, 10)` (docs/values.md):
+/// leading whitespace skipped, optional sign, digits until anything else; garbage
+/// gives 0. `strtol` clamps to the 64-bit `long` range, then the cast to `int` keeps
+/// the low 32 bits, so `99999999999` reads as 1215752191 and `4294967303` as 7.
 pub fn atoi(s: &str) -> i64 {
     let t = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
     let (neg, digits) = match t.as_bytes().first() {
@@ -11,11 +13,31 @@ pub fn atoi(s: &str) -> i64 {
         Some(b'+') => (false, &t[1..]),
         _ => (false, t),
     };
-    let mut n: i64 = 0;
+    // strtol accumulates in the magnitude and clamps to LONG_MAX / LONG_MIN.
+    let mut n: i128 = 0;
     for b in digits.bytes().take_while(u8::is_ascii_digit) {
-        n = n.saturating_mul(10).saturating_add(i64::from(b - b'0'));
+        n = (n * 10 + i128::from(b - b'0')).min(i128::from(i64::MAX) + 1);
     }
-    if neg { -n } else { n }
+    let long = if neg {
+        (-n).max(i128::from(i64::MIN)) as i64
+    } else {
+        n.min(i128::from(i64::MAX)) as i64
+    };
+    i64::from(long as i32)
+}
+
+/// Does `atoi` lose the written number (more than `int` holds)? `s` is read as the
+/// daemon reads it; an overflow is always worth a warning.
+pub fn atoi_overflows(s: &str) -> bool {
+    let t = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let neg = t.starts_with('-');
+    let t = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let digits = &t[..t.bytes().take_while(u8::is_ascii_digit).count()];
+    let digits = digits.trim_start_matches('0');
+    match digits.parse::<i64>() {
+        Ok(w) if digits.len() <= 11 => (if neg { -w } else { w }) != atoi(s),
+        _ => !digits.is_empty(),
+    }
 }
 
 /// Is `s` non-empty and all ASCII digits (the shape SPEC §7 shows as an integer)?
@@ -62,7 +84,9 @@ impl Level {
             return None;
         }
         let n = if s.is_empty() { 0 } else { atoi(s) };
-        (n <= i64::from(Self::MAX_ACCEPTED)).then_some(Level(n as u8))
+        (0..=i64::from(Self::MAX_ACCEPTED))
+            .contains(&n)
+            .then_some(Level(n as u8))
     }
 
     /// The numeric value; 0 means "not set".
@@ -205,6 +229,25 @@ mod tests {
         assert_eq!(atoi("abc"), 0);
         assert_eq!(atoi("-5"), -5);
         assert_eq!(atoi(""), 0);
+    }
+
+    #[test]
+    fn atoi_keeps_the_low_32_bits_as_glibc_does() {
+        // (int) strtol: 99999999999 = 23 * 2^32 + 1215752191.
+        assert_eq!(atoi("99999999999"), 1_215_752_191);
+        assert_eq!(atoi("4294967303"), 7);
+        assert_eq!(atoi("2147483648"), -2_147_483_648);
+        assert_eq!(atoi("4294967296"), 0);
+        // Beyond LONG_MAX strtol answers LONG_MAX, whose low 32 bits are -1;
+        // LONG_MIN's are 0.
+        assert_eq!(atoi("99999999999999999999999"), -1);
+        assert_eq!(atoi("-99999999999999999999999"), 0);
+        assert!(atoi_overflows("99999999999"));
+        assert!(atoi_overflows("2147483648"));
+        assert!(!atoi_overflows("2147483647"));
+        assert!(!atoi_overflows("-2147483648"));
+        assert!(!atoi_overflows("0000000000000600"));
+        assert!(!atoi_overflows("10m"));
     }
 
     #[test]

@@ -48,6 +48,18 @@ pub(super) fn read(text: &str, file: usize) -> Read {
         doc: &doc,
         file,
     };
+    // A decoder file given as rules (`--rules` at a decoders folder): one problem for
+    // the file, not one per <decoder> (rules_op stops at the first).
+    let first = doc
+        .roots()
+        .find(|&r| !doc.name(r).eq_ignore_ascii_case("var"));
+    if first.is_some_and(|r| doc.name(r).eq_ignore_ascii_case("decoder")) {
+        out.error(
+            first.map(|r| position(&doc, r)),
+            super::DECODER_FILE.to_string(),
+        );
+        return out;
+    }
     for root in doc.roots() {
         read_root(&cx, root, &mut out);
     }

@@ -197,6 +197,10 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
     loader.finish()
 }
 
+/// The problem of a decoder file read as a rule file: rules_op refuses its first
+/// `<decoder>` root (`Invalid root element "decoder"`); front ends group these.
+pub const DECODER_FILE: &str = "a decoder file, not a rule file: analysisd refuses it as rules (rules_op: Invalid root element \"decoder\")";
+
 /// One file read and parsed, or why not.
 type FileResult = Result<file::Read, String>;
 

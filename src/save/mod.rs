@@ -289,6 +289,7 @@ pub fn save(
     let mut on_disk = Vec::new();
     file.read_to_end(&mut on_disk)
         .map_err(io_err("re-read", &target))?;
+    // Texts stand for the file's bytes (docs/bytes.md): compare and write bytes.
     refusal(&orig, &on_disk, expected_original, opts.force)?;
     // Complete before anything is replaced, put in place only once the save succeeded.
     let pending = match opts.no_backup || opts.backups == 0 {
@@ -296,10 +297,11 @@ pub fn save(
         false => Some(backup::prepare(&orig, &on_disk, opts.backups)?),
     };
     crash_point("backup");
-    let in_place = replace(&orig, new_text.as_bytes(), &on_disk)?;
+    let new_bytes = crate::xml::bytes::encode(new_text);
+    let in_place = replace(&orig, &new_bytes, &on_disk)?;
     crash_point("replaced");
     let verify_output = match &opts.verify {
-        Some(cmd) => Some(verify(cmd, &orig, &on_disk, new_text.as_bytes())?),
+        Some(cmd) => Some(verify(cmd, &orig, &on_disk, &new_bytes)?),
         None => None,
     };
     let backup = match pending {
@@ -319,7 +321,7 @@ pub fn save(
 /// Why the file, as re-read under the lock, is not to be replaced: someone else
 /// changed it, or it is read-only and the save is not forced.
 fn refusal(orig: &Original, on_disk: &[u8], expected: &str, force: bool) -> Result<(), SaveError> {
-    if on_disk != expected.as_bytes() {
+    if on_disk[..] != *crate::xml::bytes::encode(expected) {
         return Err(SaveError::ChangedOnDisk {
             path: orig.target.clone(),
         });

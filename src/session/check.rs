@@ -6,7 +6,8 @@ use std::fmt;
 
 use super::apply::kind_of;
 use super::{EditOp, Selector, Session};
-use crate::model::{Config, Location, is_plain_number};
+use crate::model::judge::{self, ValueFinding};
+use crate::model::{Config, Location, Severity, is_plain_number};
 
 /// The kind of block a field belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,10 +32,22 @@ pub struct FieldProblem {
 impl fmt::Display for FieldProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.value {
-            Some(v) => write!(f, "{}={}: {}", self.field, v.escape_debug(), self.message),
+            Some(v) => write!(f, "{}={}: {}", self.field, cut(v), self.message),
             None => write!(f, "{}: {}", self.field, self.message),
         }
     }
+}
+
+/// A value as a refusal echoes it: control characters escaped, and a long one cut
+/// after [`judge::QUOTE_MAX`] characters with its length (a 25,000-byte value would
+/// fill the terminal).
+fn cut(v: &str) -> String {
+    let shown: String = v.chars().take(judge::QUOTE_MAX).collect();
+    let mut out = shown.escape_debug().to_string();
+    if v.chars().nth(judge::QUOTE_MAX).is_some() {
+        out.push_str(&format!("… ({} bytes)", v.len()));
+    }
+    out
 }
 
 /// What is wrong with `value` for `field`, if anything (reference
@@ -70,6 +83,18 @@ pub fn field_problem(
         (BlockKind::Response, "timeout") => timeout_problem(value),
         (BlockKind::Response, "repeated_offenders") => offenders_problem(value),
         _ => None,
+    }
+}
+
+/// The severity `check` gives a problem of [`field_problem`], for a front end's mark:
+/// `warning` for a value the daemon accepts but misreads or never uses (`level` 17,
+/// `timeout` 10m, a number past `int`: messages that start with `warning[`), `error`
+/// for the rest. Both are refused alike until fixed or forced.
+pub fn problem_severity(message: &str) -> Severity {
+    if message.starts_with("warning[") {
+        Severity::Warning
+    } else {
+        Severity::Error
     }
 }
 
@@ -196,7 +221,8 @@ fn command_problem(config: &Config, value: &str) -> Option<String> {
         format!("defined: {}", names.join(", "))
     };
     Some(format!(
-        "no command named '{value}' ({defined}): Wazuh refuses the response (1303)"
+        "no command named {} ({defined}): Wazuh refuses the response (1303)",
+        judge::quoted(value)
     ))
 }
 
@@ -207,11 +233,13 @@ fn location_problem(value: &str) -> Option<String> {
     let read = Location::read(value);
     Some(if read.is_empty() {
         format!(
-            "'{value}' matches no location: Wazuh refuses it (1302); use local, server, defined-agent or all"
+            "{} matches no location: Wazuh refuses it (1302); use local, server, defined-agent or all",
+            judge::quoted(value)
         )
     } else {
         format!(
-            "use local, server, defined-agent or all; Wazuh would read '{value}' by substring as {read}"
+            "use local, server, defined-agent or all; Wazuh would read {} by substring as {read}",
+            judge::quoted(value)
         )
     })
 }
@@ -222,17 +250,18 @@ fn agent_problem(value: &str) -> Option<String> {
     } else if value.bytes().all(|b| b == b'0') {
         Some("agent 000 is the manager: use location server (Wazuh drops this block, 1306)".into())
     } else {
-        None
+        judged(judge::number("agent_id", value))
     }
 }
 
+/// A judged value as a refusal: the words of `check`, with its severity and code
+/// (the one definition in `model::judge`).
+fn judged(f: Option<ValueFinding>) -> Option<String> {
+    f.map(|f| format!("{}[{}]: {}", f.severity.as_str(), f.code, f.message))
+}
+
 fn level_problem(value: &str) -> Option<String> {
-    let ok = is_plain_number(value) && value.parse::<u32>().is_ok_and(|n| (1..=16).contains(&n));
-    (!ok).then(|| {
-        "level is a number from 1 to 16, digits only (rule levels stop at 16; Wazuh refuses \
-         anything but digits, 1235)"
-            .to_string()
-    })
+    judged(judge::level(value))
 }
 
 fn group_problem(value: &str) -> Option<String> {
@@ -246,20 +275,22 @@ fn ids_problem(value: &str) -> Option<String> {
         && value
             .split(',')
             .all(|id| is_plain_number(id.trim_matches(' ')));
-    (!ok).then(|| {
-        "rules_id is a list of rule ids separated by commas, like 5712,5720: Wazuh stops \
-         reading at any other character"
-            .to_string()
-    })
+    if !ok {
+        return Some(
+            "rules_id is a list of rule ids separated by commas, like 5712,5720: Wazuh stops \
+             reading at any other character"
+                .to_string(),
+        );
+    }
+    judged(
+        value
+            .split(',')
+            .find_map(|id| judge::number("rules_id", id)),
+    )
 }
 
 fn timeout_problem(value: &str) -> Option<String> {
-    (!is_plain_number(value)).then(|| {
-        format!(
-            "timeout is a number of seconds, digits only: Wazuh would read '{value}' as {}",
-            crate::model::atoi(value)
-        )
-    })
+    judged(judge::timeout(value))
 }
 
 fn offenders_problem(value: &str) -> Option<String> {
@@ -269,11 +300,18 @@ fn offenders_problem(value: &str) -> Option<String> {
     let numbers = parts
         .iter()
         .all(|p| is_plain_number(p) && p.bytes().any(|b| b != b'0'));
-    (!numbers || parts.len() > 5).then(|| {
-        "repeated_offenders is up to 5 numbers of minutes above 0, separated by commas, like \
-         10,30,60 (execd reads at most 5, and stops at the first 0)"
-            .to_string()
-    })
+    if !numbers || parts.len() > 5 {
+        return Some(
+            "repeated_offenders is up to 5 numbers of minutes above 0, separated by commas, \
+             like 10,30,60 (execd reads at most 5, and stops at the first 0)"
+                .to_string(),
+        );
+    }
+    judged(
+        parts
+            .iter()
+            .find_map(|p| judge::number("repeated_offenders", p)),
+    )
 }
 
 #[cfg(test)]
@@ -296,8 +334,12 @@ mod tests {
         use BlockKind::Response as R;
         for (field, value) in [
             ("level", "99"),
-            ("level", "0"),
             ("level", " 5"),
+            ("level", "17"),
+            ("level", "99999999999"),
+            ("timeout", "99999999999"),
+            ("agent_id", "4294967297"),
+            ("rules_id", "5712,4294967296"),
             ("timeout", "abc"),
             ("timeout", "10m"),
             ("location", "nowhere"),
@@ -315,6 +357,8 @@ mod tests {
         }
         for (field, value) in [
             ("level", "16"),
+            ("level", "0"),
+            ("level", ""),
             ("timeout", "0"),
             ("location", "defined-agent"),
             ("agent_id", "003"),
@@ -345,6 +389,32 @@ mod tests {
         assert!(!bad(C, "extra_args", "-v x"));
         assert!(unset_problem(C, "executable").is_some());
         assert!(unset_problem(C, "extra_args").is_none());
+    }
+
+    #[test]
+    fn refusals_carry_the_severity_check_gives_them() {
+        let sev = |field, value| {
+            field_problem(&cfg(), BlockKind::Response, field, value, None)
+                .map(|m| problem_severity(&m))
+        };
+        assert_eq!(sev("level", "17"), Some(Severity::Warning));
+        assert_eq!(sev("level", "99"), Some(Severity::Error));
+        assert_eq!(sev("timeout", "10m"), Some(Severity::Warning));
+        assert_eq!(sev("location", "nowhere"), Some(Severity::Error));
+        assert_eq!(sev("level", "12"), None);
+    }
+
+    #[test]
+    fn a_long_refused_value_is_cut_in_the_message() {
+        let long = "x".repeat(25_000);
+        let p = FieldProblem {
+            field: "location".into(),
+            value: Some(long.clone()),
+            message: location_problem(&long).expect("refused"),
+        };
+        let shown = p.to_string();
+        assert!(shown.len() < 400, "{} bytes", shown.len());
+        assert!(shown.starts_with(&format!("location={}… (25000 bytes): ", "x".repeat(60))));
     }
 
     #[test]

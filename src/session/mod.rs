@@ -17,7 +17,9 @@ use std::rc::Rc;
 use crate::model::{Config, Diagnostic};
 use crate::xml::{self, Document};
 
-pub use check::{BlockKind, FieldProblem, defined_agent_problem, field_problem, unset_problem};
+pub use check::{
+    BlockKind, FieldProblem, defined_agent_problem, field_problem, problem_severity, unset_problem,
+};
 pub use op::{Change, EditError, EditOp, Selector};
 pub use select::{Kind, Pattern};
 pub use shift::{Shift, new_errors, new_findings, renumber};

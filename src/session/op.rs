@@ -165,7 +165,10 @@ pub enum EditError {
         field: &'static str,
     },
     /// A value no bytes can express for Wazuh's reader.
-    #[error("cannot write {field}={value:?}: {reason}")]
+    #[error(
+        "cannot write {field}={}: {reason}",
+        crate::model::judge::quoted(value)
+    )]
     Unrepresentable {
         /// The field.
         field: String,
@@ -181,8 +184,8 @@ pub enum EditError {
     NameTaken(String, usize),
     /// Removing a command that responses still use.
     #[error(
-        "command '{name}' is used by response {}; change or remove {} first, or force",
-        join(users),
+        "command '{name}' is used by {}; change or remove {} first, or force",
+        responses_words(users),
         if users.len() == 1 { "it" } else { "them" }
     )]
     InUse {
@@ -205,6 +208,17 @@ pub enum EditError {
 fn join(v: &[usize]) -> String {
     let parts: Vec<String> = v.iter().map(ToString::to_string).collect();
     parts.join(", ")
+}
+
+/// "response #1", "responses #1, #4": how messages name responses.
+fn responses_words(v: &[usize]) -> String {
+    let parts: Vec<String> = v.iter().map(|i| format!("#{i}")).collect();
+    let word = if v.len() == 1 {
+        "response"
+    } else {
+        "responses"
+    };
+    format!("{word} {}", parts.join(", "))
 }
 
 #[cfg(test)]
@@ -252,7 +266,7 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "command 'fw' is used by response 1, 4; change or remove them first, or force"
+            "command 'fw' is used by responses #1, #4; change or remove them first, or force"
         );
     }
 }

@@ -192,19 +192,20 @@ impl Cx<'_> {
         let Some(ids) = self.ar.rules_id.as_deref() else {
             return;
         };
-        for id in rules_id_numbers(ids) {
-            let rule = u32::try_from(id).ok().and_then(|i| self.rules.get(i));
-            match rule {
-                None => self.push(
-                    out,
-                    &ID_UNKNOWN,
-                    Some("rules_id"),
-                    format!(
-                        "rules_id names rule {id}, which is not in the {} loaded rules",
-                        self.rules.len()
-                    ),
-                ),
-                Some(rule) if !rule.can_trigger() => self.push(
+        let numbers = rules_id_numbers(ids);
+        let rule_of = |id: i64| u32::try_from(id).ok().and_then(|i| self.rules.get(i));
+        // One finding for all unknown ids: twenty of them are one problem of the field.
+        let unknown: Vec<i64> = numbers
+            .iter()
+            .copied()
+            .filter(|&id| rule_of(id).is_none())
+            .collect();
+        if let Some(message) = unknown_message(&unknown, self.rules.len()) {
+            self.push(out, &ID_UNKNOWN, Some("rules_id"), message);
+        }
+        for id in numbers {
+            if let Some(rule) = rule_of(id).filter(|r| !r.can_trigger()) {
+                self.push(
                     out,
                     &ID_NEVER_FIRES,
                     Some("rules_id"),
@@ -212,8 +213,7 @@ impl Cx<'_> {
                         "rules_id names rule {id}, {}: analysisd never attaches a response to it",
                         never_why(rule)
                     ),
-                ),
-                Some(_) => {}
+                );
             }
         }
     }
@@ -303,6 +303,32 @@ fn is_ar_notification(rule: &Rule) -> bool {
     rule.groups().any(|g| g.trim() == "active_response")
 }
 
+/// How many unknown ids a finding names before a count.
+const MAX_IDS_NAMED: usize = 10;
+
+/// `rules_id names rule 9, which is not in the 28 loaded rules`, or for several:
+/// `rules_id names 20 rules that are not in the 28 loaded rules: 1, 2, … (+10 more)`.
+fn unknown_message(ids: &[i64], loaded: usize) -> Option<String> {
+    match ids {
+        [] => None,
+        [id] => Some(format!(
+            "rules_id names rule {id}, which is not in the {loaded} loaded rules"
+        )),
+        _ => {
+            let named: Vec<String> = ids.iter().take(MAX_IDS_NAMED).map(i64::to_string).collect();
+            let more = match ids.len().saturating_sub(MAX_IDS_NAMED) {
+                0 => String::new(),
+                n => format!(", … (+{n} more)"),
+            };
+            Some(format!(
+                "rules_id names {} rules that are not in the {loaded} loaded rules: {}{more}",
+                ids.len(),
+                named.join(", ")
+            ))
+        }
+    }
+}
+
 fn never_why(rule: &Rule) -> &'static str {
     if rule.no_ar {
         "which has <options>no_ar</options>"
@@ -367,6 +393,19 @@ mod tests {
             ]
         );
         assert!(codes("<rules_id>2,5</rules_id>", false).is_empty());
+    }
+
+    #[test]
+    fn twenty_unknown_ids_are_one_finding() {
+        let ids: Vec<String> = (90001..=90020).map(|i| i.to_string()).collect();
+        let found = codes(&format!("<rules_id>2,{}</rules_id>", ids.join(",")), false);
+        assert_eq!(found, ["rules-id-unknown"]);
+        assert_eq!(
+            unknown_message(&(1..=12).collect::<Vec<i64>>(), 28).as_deref(),
+            Some(
+                "rules_id names 12 rules that are not in the 28 loaded rules: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, … (+2 more)"
+            )
+        );
     }
 
     #[test]

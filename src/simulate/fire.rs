@@ -28,6 +28,34 @@ pub struct Event {
     pub user: Option<String>,
 }
 
+/// The agent of the example event when none is given: the CLI's `simulate --rule`
+/// and the editor's simulator pane start from the same event.
+pub const DEFAULT_AGENT: &str = "001";
+/// The source IP of the example event when none is given: a documentation address
+/// (RFC 5737), so that responses that act on an IP show what they would do.
+pub const DEFAULT_SRCIP: &str = "192.0.2.10";
+
+/// Why an `--agent` is not an agent id, if it is not one: digits only, like `001`
+/// (`000` is the manager).
+pub fn agent_problem(agent: &str) -> Option<String> {
+    (agent.is_empty() || !agent.bytes().all(|b| b.is_ascii_digit())).then(|| {
+        format!(
+            "agent '{}' is not an agent id: digits only, like 001 (000 is the manager)",
+            agent.escape_debug()
+        )
+    })
+}
+
+/// Why a source IP is not one, if it is not: an IPv4 or IPv6 address.
+pub fn srcip_problem(srcip: &str) -> Option<String> {
+    srcip.parse::<std::net::IpAddr>().is_err().then(|| {
+        format!(
+            "'{}' is not an IP address (IPv4 like 192.0.2.10, or IPv6)",
+            srcip.escape_debug()
+        )
+    })
+}
+
 impl Event {
     /// The agent id as analysisd writes it: three digits when numeric, `000` for the
     /// manager.

@@ -37,7 +37,8 @@ mod whitelist;
 
 pub use bind::{Binding, Trigger, bind_responses, count_matches};
 pub use fire::{
-    Event, Execution, Fired, FiredRule, Gate, Options, Route, Simulator, Version, bind, fire,
+    DEFAULT_AGENT, DEFAULT_SRCIP, Event, Execution, Fired, FiredRule, Gate, Options, Route,
+    Simulator, Version, agent_problem, bind, fire, srcip_problem,
 };
 pub use message::{Alert, ArMessage, Expect, Message, shell_escape};
 pub use offenders::timeout_for_hit;

@@ -7,7 +7,7 @@
 //! see `scan`). Counting is spread over a few threads and added up at the end.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -41,16 +41,16 @@ pub struct Replay {
     pub alerts: u64,
     /// Alerts whose rule id is not in the loaded rules.
     pub unknown_rules: u64,
+    /// Those rule ids, ascending (at most 1000 of them).
+    pub unknown_rule_ids: Vec<u32>,
     /// Alerts with bound responses that the gates stopped (crafted user or IP, white
     /// list).
     pub skipped: u64,
     /// One entry per accepted response, in block order.
     pub executions: Vec<ReplayExecution>,
     /// Non-empty lines that are not alerts (not JSON, or no `rule.id`).
-    #[serde(skip)]
     pub malformed: u64,
     /// 1-based line number of the first of them.
-    #[serde(skip)]
     pub first_malformed: Option<u64>,
 }
 
@@ -242,6 +242,9 @@ fn read_chunk(
     Ok(!buf.is_empty())
 }
 
+/// How many distinct unknown rule ids a replay lists (memory stays bounded).
+const MAX_UNKNOWN_IDS: usize = 1000;
+
 /// What the workers share: the simulator and, per rule, its bound responses.
 struct Counter<'s, 'r> {
     sim: &'s Simulator<'r>,
@@ -253,6 +256,7 @@ struct Counter<'s, 'r> {
 struct Partial {
     alerts: u64,
     unknown_rules: u64,
+    unknown_ids: BTreeSet<u32>,
     skipped: u64,
     counts: Vec<u64>,
     by_agent: Vec<HashMap<String, u64>>,
@@ -273,6 +277,7 @@ impl<'s, 'r> Counter<'s, 'r> {
         Partial {
             alerts: 0,
             unknown_rules: 0,
+            unknown_ids: BTreeSet::new(),
             skipped: 0,
             counts: vec![0; self.active.len()],
             by_agent: vec![HashMap::new(); self.active.len()],
@@ -309,6 +314,7 @@ impl<'s, 'r> Counter<'s, 'r> {
         let mut out = Replay {
             alerts: 0,
             unknown_rules: 0,
+            unknown_rule_ids: Vec::new(),
             skipped: 0,
             executions: self
                 .active
@@ -324,7 +330,9 @@ impl<'s, 'r> Counter<'s, 'r> {
             first_malformed: None,
         };
         let mut chunks = Vec::new();
+        let mut unknown = BTreeSet::new();
         for p in parts {
+            unknown.extend(p.unknown_ids);
             out.alerts += p.alerts;
             out.unknown_rules += p.unknown_rules;
             out.skipped += p.skipped;
@@ -341,6 +349,7 @@ impl<'s, 'r> Counter<'s, 'r> {
             }
             chunks.extend(p.chunks);
         }
+        out.unknown_rule_ids = unknown.into_iter().take(MAX_UNKNOWN_IDS).collect();
         chunks.sort_unstable();
         let mut before = 0;
         for (_, lines, bad) in chunks {
@@ -376,6 +385,9 @@ impl Counter<'_, '_> {
         let sim = self.sim;
         if sim.rules.get(id).is_none() {
             part.unknown_rules += 1;
+            if part.unknown_ids.len() < MAX_UNKNOWN_IDS {
+                part.unknown_ids.insert(id);
+            }
             return;
         }
         let Some(list) = self.bound.get(&id) else {

@@ -220,12 +220,9 @@ pub fn perform(app: &mut App, effects: Vec<Effect>, opts: &RunOptions) -> bool {
             Effect::SaveReadOnly { text, expected } => {
                 Event::Saved(write(&opts.path, &expected, &text, opts.backup, true))
             }
-            Effect::SaveOverwrite { text } => match std::fs::read_to_string(&opts.path) {
+            Effect::SaveOverwrite { text } => match load::read_text(&opts.path) {
                 Ok(now) => Event::Saved(write(&opts.path, &now, &text, opts.backup, false)),
-                Err(e) => Event::Saved(SaveResult::Failed(format!(
-                    "cannot read {}: {e}; the file is unchanged",
-                    opts.path.display()
-                ))),
+                Err(e) => Event::Saved(SaveResult::Failed(format!("{e}; the file is unchanged"))),
             },
             Effect::Reload => {
                 Event::Reloaded(load::read_text(&opts.path).map_err(|e| e.to_string()))

@@ -34,8 +34,8 @@ impl Default for SimEvent {
     fn default() -> Self {
         // An example agent and a documentation address (RFC 5737), easy to change.
         SimEvent {
-            agent: "001".into(),
-            srcip: "192.0.2.10".into(),
+            agent: simulate::DEFAULT_AGENT.into(),
+            srcip: simulate::DEFAULT_SRCIP.into(),
             user: String::new(),
         }
     }

@@ -116,7 +116,9 @@ pub(crate) fn executable_missing(bin: &str) -> String {
 
 /// Timeout on a command without timeout_allowed (reference §3.6: 1305).
 pub(crate) fn timeout_not_allowed(command: &str) -> String {
-    format!("command '{command}' has no timeout_allowed: the daemon forces the timeout to 0")
+    format!(
+        "command '{command}' does not allow a timeout (no <timeout_allowed>yes</timeout_allowed>): the daemon forces it to 0"
+    )
 }
 
 // Screen chrome.
@@ -376,8 +378,14 @@ pub(crate) fn renamed(responses: &[usize]) -> String {
 /// Deleting a command in use.
 pub(crate) fn command_in_use(name: &str, users: &[usize]) -> String {
     format!(
-        "command '{name}' is used by responses {}: change or delete them first",
-        list(users)
+        "command '{name}' is used by {} {}: change or delete {} first",
+        if users.len() == 1 {
+            "response"
+        } else {
+            "responses"
+        },
+        list(users),
+        if users.len() == 1 { "it" } else { "them" }
     )
 }
 

@@ -1,13 +1,13 @@
 //! Rules about the file's structure, checked by every daemon (reference
 //! `wazuh-semantics.md` §1, §8, §12.1 "Every daemon").
 
-use super::{Context, Rule};
+use super::Rule;
 use crate::model::{BlockRef, RootKind, Severity};
-use crate::xml::ElementId;
 
 pub(super) static RULES: &[&Rule] = &[
     &XML_SYNTAX,
     &UNKNOWN_ROOT,
+    &NO_ROOT,
     &EMPTY_BLOCK,
     &WODLE_WITHOUT_NAME,
 ];
@@ -53,53 +53,79 @@ a <command> or <active-response> pasted outside a root, makes every daemon stop 
 error at '<file>'.` Move the element inside an <ossec_config> root. A Wazuh 5.x \
 <wazuh_config> file no longer has active-response sections at all.",
     check: |ctx, out| {
-        for root in &ctx.config.roots {
-            let name = ctx.doc.name(root.element);
-            let at = ctx.doc.element(root.element).span.start;
-            match root.kind {
-                RootKind::OssecConfig | RootKind::AgentConfig => {}
-                RootKind::Block => out.push(
-                    at,
-                    block_ref(ctx, root.element),
-                    format!(
-                        "<{name}> outside <ossec_config>: fine in a fragment to paste, but the daemon \
-                         refuses it as a root element (1230)"
-                    ),
-                ),
-                RootKind::Other if name == "wazuh_config" => out.push_as(
-                    Severity::Warning,
-                    at,
-                    None,
-                    "<wazuh_config> is a Wazuh 5.x file: its manager no longer reads \
-                     <command> or <active-response>",
-                ),
-                // `<?xml …?>` and other processing instructions are already reported by
-                // `xml-syntax`, where the daemon stops.
-                RootKind::Other if name.starts_with('?') => {}
-                RootKind::Other => out.push(
-                    at,
-                    None,
-                    format!("invalid root element '{name}': the daemons accept only <ossec_config> (1230)"),
-                ),
+        // The daemon stops at the first root it refuses: one finding per file, at
+        // that root, with no block (so adding a block to a fragment adds no error).
+        let mut refused = ctx.config.roots.iter().filter(|r| match r.kind {
+            RootKind::OssecConfig | RootKind::AgentConfig => false,
+            RootKind::Block => true,
+            // `<?xml …?>` is reported by `xml-syntax`, where the daemon stops.
+            RootKind::Other => !ctx.doc.name(r.element).starts_with('?'),
+        });
+        let Some(first) = refused.next() else { return };
+        let more = refused.count();
+        let name = ctx.doc.name(first.element);
+        let at = ctx.doc.element(first.element).span.start;
+        let after = match more {
+            0 => String::new(),
+            1 => {
+                "; the daemon stops here, so it never reads the 1 top-level element after it".into()
             }
+            n => format!(
+                "; the daemon stops here, so it never reads the {n} top-level elements after it"
+            ),
+        };
+        match first.kind {
+            RootKind::Block => out.push(
+                at,
+                None,
+                format!(
+                    "<{name}> outside <ossec_config>: fine in a fragment to paste, but the daemon \
+                     refuses it as a root element (1230){after}"
+                ),
+            ),
+            _ if name == "wazuh_config" => out.push_as(
+                Severity::Warning,
+                at,
+                None,
+                "<wazuh_config> is a Wazuh 5.x file: its manager no longer reads \
+                 <command> or <active-response>",
+            ),
+            _ => out.push(
+                at,
+                None,
+                format!(
+                    "invalid root element '{name}': the daemons accept only <ossec_config> (1230){after}"
+                ),
+            ),
         }
     },
 };
 
-/// The block a top-level element is, if it is one.
-fn block_ref(ctx: &Context<'_>, id: ElementId) -> Option<BlockRef> {
-    let c = ctx.config;
-    c.commands
-        .iter()
-        .find(|x| x.element == id)
-        .map(|x| BlockRef::Command(x.index))
-        .or_else(|| {
-            c.responses
-                .iter()
-                .find(|x| x.element == id)
-                .map(|x| BlockRef::Response(x.index))
-        })
-}
+/// Nothing a daemon reads: no root and no block (docs/values.md "What kind of file").
+static NO_ROOT: Rule = Rule {
+    code: "no-config-root",
+    severity: Severity::Warning,
+    summary: "no <ossec_config> root: nothing to check",
+    explain: "The file has no <ossec_config> root (and no <agent_config> root, and no \
+<command> or <active-response> at top level): it is empty, or holds only text or \
+comments. The daemons' reader finds no element in it, so they read no option from it, \
+and there is nothing to check. If this should be an ossec.conf, give it a root: \
+<ossec_config> ... </ossec_config>.",
+    check: |ctx, out| {
+        if ctx.config.roots.is_empty() && ctx.doc.errors().is_empty() {
+            let what = if ctx.doc.source().trim().is_empty() {
+                "the file is empty"
+            } else {
+                "the file holds no element"
+            };
+            out.push(
+                0,
+                None,
+                format!("no <ossec_config> root: {what}, so the daemons read nothing from it and there is nothing to check"),
+            );
+        }
+    },
+};
 
 /// A block with no child element is not recognised at all (reference §1): 1230.
 static EMPTY_BLOCK: Rule = Rule {
@@ -172,6 +198,7 @@ name: <wodle name=\"syscollector\">.",
 
 #[cfg(test)]
 mod tests {
+    use crate::model::Severity;
     use crate::validate::testing::fires;
 
     #[test]
@@ -200,6 +227,37 @@ mod tests {
             "<command><name>a</name></command>",
             "<ossec_config><command><name>a</name></command></ossec_config>",
         );
+    }
+
+    #[test]
+    fn invalid_root_once_per_file_where_the_daemon_stops() {
+        let two = "<command><name>a</name><executable>a</executable></command>\n\
+                   <active-response><command>a</command><location>local</location></active-response>\n\
+                   <active-response><command>a</command><location>all</location></active-response>";
+        let d = crate::validate::testing::run("invalid-root", two, crate::model::Profile::Wazuh);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].offset, 0);
+        assert_eq!(d[0].block, None);
+        assert!(
+            d[0].message
+                .ends_with("never reads the 2 top-level elements after it")
+        );
+    }
+
+    #[test]
+    fn no_root_warns_on_empty_and_plain_text_files() {
+        fires("no-config-root", "", "<ossec_config/>");
+        fires(
+            "no-config-root",
+            "hello world\n",
+            "<command><name>a</name></command>",
+        );
+        let d = crate::validate::testing::run(
+            "no-config-root",
+            "hello world\n",
+            crate::model::Profile::Wazuh,
+        );
+        assert_eq!(d[0].severity, Severity::Warning);
     }
 
     #[test]

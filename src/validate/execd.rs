@@ -196,7 +196,8 @@ fn offenders_problem(v: &str, profile: Profile) -> Option<String> {
             ));
         }
         if !t.bytes().all(|b| b.is_ascii_digit()) {
-            return Some(format!("entry {} reads as {n} minutes", shown(p)));
+            let unit = if n == 1 { "minute" } else { "minutes" };
+            return Some(format!("entry {} reads as {n} {unit}", shown(p)));
         }
     }
     None

@@ -14,6 +14,7 @@ mod duplicate;
 mod execd;
 mod location;
 mod naming;
+mod numbers;
 mod options;
 mod ossec;
 mod response;
@@ -117,6 +118,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule> {
         response::RULES,
         location::RULES,
         trigger::RULES,
+        numbers::RULES,
         naming::RULES,
         duplicate::RULES,
         execd::RULES,

@@ -7,7 +7,7 @@ use super::scope::{
 };
 use super::{Context, Rule};
 use crate::model::analysisd::LOCAL_AR;
-use crate::model::{Level, Profile, Response, Severity, atoi, is_plain_number};
+use crate::model::{Profile, Response, Severity, judge};
 
 pub(super) static RULES: &[&Rule] = &[
     &MISSING_RESPONSE_OPTION,
@@ -105,29 +105,25 @@ the name.",
     },
 };
 
-/// `level` is all digits and at most 20, every repeat checked: else 1235 (reference
-/// §3.2 `level`; `ossec-semantics.md` §4).
+/// `level` is all digits and its `atoi` within 0..=20, every repeat checked: else
+/// 1235 (docs/values.md "level"; `src/config/active-response.c`).
 static INVALID_LEVEL: Rule = Rule {
     code: "invalid-level",
     severity: Severity::Error,
-    summary: "<level> not made of digits, or above 20",
+    summary: "<level> not made of digits, or read as a number outside 0 to 20",
     explain: "analysisd checks every <level> of an <active-response>: it must be ASCII \
-digits only (no sign, no space: ` 5` and `-1` fail) and at most 20. Otherwise it logs \
-`(1235): Invalid value for element 'level': <v>.` and refuses to start. An empty \
-<level></level> is accepted and means \"no level\". Rule levels only go up to 16, so \
-use 1 to 16.",
+digits only (no sign, no space: ` 5` and `-1` fail), and the number C's atoi reads from \
+it must be from 0 to 20. Otherwise it logs `(1235): Invalid value for element 'level': \
+<v>.` and refuses to start. atoi keeps only 32 bits, so 99999999999 is read as \
+1215752191 (refused) and 4294967303 as 7 (accepted: a number-overflow warning). An \
+empty <level></level> or 0 is accepted and means \"no level condition\". 17 to 20 are \
+accepted but no rule reaches them (a level-never-matches warning). `set` and the editor \
+refuse the errors and the warnings alike unless --force. Use 1 to 16.",
     check: |ctx, out| {
         for r in manager_responses(ctx) {
             for (id, v) in children(ctx, r.element, "level") {
-                if Level::parse(&v).is_none() {
-                    out.push(
-                        at(ctx, id),
-                        resp_ref(r),
-                        format!(
-                            "level {} is not a number from 0 to 20 written with digits only: analysisd refuses to start (1235)",
-                            shown(&v)
-                        ),
-                    );
+                if let Some(f) = judge::level(&v).filter(|f| f.code == "invalid-level") {
+                    out.push(at(ctx, id), resp_ref(r), f.message);
                 }
             }
         }
@@ -194,30 +190,12 @@ Write the number of seconds with digits only, e.g. 600 for ten minutes.",
                 continue;
             }
             let Some(f) = &r.timeout else { continue };
-            if is_plain_number(&f.value) {
-                continue;
+            if let Some(w) = judge::timeout(&f.value).filter(|w| w.code == "timeout-value") {
+                out.push(at(ctx, f.element), resp_ref(r), w.message);
             }
-            out.push(at(ctx, f.element), resp_ref(r), timeout_message(&f.value));
         }
     },
 };
-
-fn timeout_message(v: &str) -> String {
-    let n = atoi(v);
-    let what = if n < 0 {
-        format!("{n}, a negative timeout: execd undoes the action about a second later")
-    } else if n == 0 {
-        "0: no timeout, the action is never undone".to_string()
-    } else {
-        format!("{n} seconds")
-    };
-    let hint = match v.trim().trim_start_matches(|c: char| c.is_ascii_digit()) {
-        "m" | "min" => format!(" (for {n} minutes write {})", n.saturating_mul(60)),
-        "h" => format!(" (for {n} hours write {})", n.saturating_mul(3600)),
-        _ => String::new(),
-    };
-    format!("timeout {} is read as {what}{hint}", shown(v))
-}
 
 /// A `disabled=yes` block resets the global `ar_flag`, erasing the queue bits of the
 /// enabled blocks before it (reference §3.4 quirk; `ossec-semantics.md` §4).

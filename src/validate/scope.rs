@@ -101,18 +101,7 @@ pub(super) fn children<'a>(
 
 /// A value for a message: quoted, with control characters made visible.
 pub(super) fn shown(v: &str) -> String {
-    let mut s = String::from("'");
-    for ch in v.chars() {
-        match ch {
-            '\n' => s.push_str("\\n"),
-            '\r' => s.push_str("\\r"),
-            '\t' => s.push_str("\\t"),
-            c if c.is_control() => s.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => s.push(c),
-        }
-    }
-    s.push('\'');
-    s
+    crate::model::judge::quoted(v)
 }
 
 /// What analysisd makes of response `r` (which it reads; `model::analysisd`).

@@ -4,7 +4,7 @@
 use super::scope::{at, manager_responses, outcome, resp_ref, shown};
 use super::{Context, Rule};
 use crate::model::osregex::OsRegex;
-use crate::model::{Level, Response, Severity, atoi, rules_id_numbers};
+use crate::model::{Response, Severity, atoi, judge, rules_id_numbers};
 
 pub(super) static RULES: &[&Rule] = &[
     &BINDS_NOTHING,
@@ -75,19 +75,9 @@ such a level, alone or together with <rules_group>, fires only through <rules_id
 a level from 1 to 16.",
     check: |ctx, out| {
         for r in defining(ctx) {
-            let (Some(f), Some(l)) = (&r.level, r.level_value()) else {
-                continue;
-            };
-            if l.get() > Level::MAX_RULE {
-                out.push(
-                    at(ctx, f.element),
-                    resp_ref(r),
-                    format!(
-                        "level {} is above {}, the highest rule level: this condition never matches",
-                        l.get(),
-                        Level::MAX_RULE
-                    ),
-                );
+            let Some(f) = &r.level else { continue };
+            if let Some(w) = judge::level(&f.value).filter(|w| w.code == "level-never-matches") {
+                out.push(at(ctx, f.element), resp_ref(r), w.message);
             }
         }
     },

@@ -86,6 +86,12 @@ pub fn check_text(value: &str) -> Result<(), Unrepresentable> {
     if value.contains('\0') {
         return fail("it contains a NUL byte, where the daemon's reader would stop");
     }
+    if super::bytes::has_raw_bytes(value) {
+        return fail(
+            "it contains a character of U+10FF80 to U+10FFFF, which ossec-ar keeps for the \
+             bytes of a file that are not UTF-8 (docs/bytes.md)",
+        );
+    }
     let bytes = value.as_bytes();
     let mut escaped = false;
     for (i, &c) in bytes.iter().enumerate() {

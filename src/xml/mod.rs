@@ -4,6 +4,7 @@
 //! byte belongs to a token, and applies byte-range splices. Nothing here imports from
 //! the layers above (checked by `tests/it/architecture.rs`).
 
+pub mod bytes;
 pub mod edit;
 mod parse;
 mod tree;

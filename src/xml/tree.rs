@@ -205,7 +205,8 @@ impl Document {
             .map(|a| self.text(&a.value))
     }
 
-    /// 1-based line and column of a byte offset; the column counts bytes, after the
+    /// 1-based line and column of a byte offset; the column counts the file's bytes
+    /// (a stand-in for a byte that is not UTF-8 is one, `super::bytes`), after the
     /// BOM on the first line (SPEC §7).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let line = self.line_starts.partition_point(|&s| s <= offset);
@@ -215,7 +216,11 @@ impl Document {
         } else {
             0
         };
-        (line, (offset - start).saturating_sub(bom) + 1)
+        let width = self
+            .source
+            .get(start..offset)
+            .map_or(offset - start, super::bytes::file_len);
+        (line, width.saturating_sub(bom) + 1)
     }
 
     /// The text of the 1-based line `line`, without its line ending.

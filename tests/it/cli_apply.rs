@@ -87,7 +87,7 @@ fn a_state_that_adds_an_error_is_refused_unless_forced() {
     let o = apply(&c, &state, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        err(&o).contains("command 'firewall-drop' is used by response 1, 2"),
+        err(&o).contains("command 'firewall-drop' is used by responses #1, #2"),
         "{}",
         err(&o)
     );

@@ -141,7 +141,7 @@ fn binary_garbage_is_refused_clearly() {
     let f = temp_file(&garbage);
     let o = run(&["check", &f.path().display().to_string()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("not UTF-8"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not a text file"), "{}", stderr(&o));
 }
 
 #[test]

@@ -119,10 +119,13 @@ fn dry_run_with_diff_prints_the_change_and_writes_nothing() {
 #[test]
 fn values_that_fail_their_check_are_refused_unless_forced() {
     for (assignment, message) in [
-        ("level=99", "level=99: level is a number from 1 to 16"),
+        (
+            "level=99",
+            "level=99: error[invalid-level]: level '99' is outside 0 to 20",
+        ),
         (
             "timeout=abc",
-            "timeout=abc: timeout is a number of seconds, digits only: Wazuh would read 'abc' as 0",
+            "timeout=abc: warning[timeout-value]: timeout 'abc' is read as 0: no timeout",
         ),
         (
             "location=nowhere",
@@ -220,13 +223,13 @@ fn usage_errors_exit_2_and_refusals_exit_1() {
             vec!["rm"],
             vec!["command:firewall-drop"],
             1,
-            "ossec-ar: refused: command 'firewall-drop' is used by response 1, 2; change or remove them first, or force\n",
+            "ossec-ar: refused: command 'firewall-drop' is used by responses #1, #2; change or remove them first, or force\n",
         ),
         (
             vec!["set"],
             vec!["response:1", "rules_group=a<b"],
             1,
-            "ossec-ar: refused: cannot write rules_group=\"a<b\": it contains '<', which the reader takes as the start of a tag; write it '\\<' (Wazuh keeps the backslash: the daemon then reads '\\<')\n",
+            "ossec-ar: refused: cannot write rules_group='a<b': it contains '<', which the reader takes as the start of a tag; write it '\\<' (Wazuh keeps the backslash: the daemon then reads '\\<')\n",
         ),
     ] {
         let o = c.run(&cmd, &args);
@@ -349,7 +352,7 @@ fn json_reports_changed_and_the_diff() {
         "{diff}"
     );
     assert!(v["diagnostics"].is_array());
-    let o = c.run(&["set"], &["response:1", "level=0", "--format", "json"]);
+    let o = c.run(&["set"], &["response:1", "level=17", "--format", "json"]);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("json");
     assert_eq!(

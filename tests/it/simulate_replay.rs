@@ -78,6 +78,7 @@ fn brute_force(text: &str) -> Replay {
     let mut counts = [0u64; 3];
     let mut by: [BTreeMap<String, u64>; 3] = Default::default();
     let (mut alerts, mut unknown, mut skipped, mut malformed) = (0, 0, 0, 0);
+    let mut unknown_ids = std::collections::BTreeSet::new();
     let known = [
         5700, 5710, 5712, 5715, 5720, 31100, 31101, 31106, 31151, 92508, 651, 657, 100016, 100020,
         100030,
@@ -94,6 +95,7 @@ fn brute_force(text: &str) -> Replay {
             .expect("id");
         if !known.contains(&id) {
             unknown += 1;
+            unknown_ids.insert(id);
             continue;
         }
         let responses: &[usize] = match id {
@@ -124,6 +126,7 @@ fn brute_force(text: &str) -> Replay {
     Replay {
         alerts,
         unknown_rules: unknown,
+        unknown_rule_ids: unknown_ids.into_iter().collect(),
         skipped,
         executions: (0..3)
             .map(|r| simulate::ReplayExecution {

@@ -56,7 +56,7 @@ fn level_out_of_range_is_refused_and_esc_restores() {
     assert_eq!(a.source(), CONF, "99 must not reach the document");
     assert_eq!(a.mode(), Mode::Edit, "Enter refused: still editing");
     assert!(
-        shown(&a).contains("level is a number from 1 to 16"),
+        shown(&a).contains("error[invalid-level]: level '99' is outside 0"),
         "{}",
         shown(&a)
     );
@@ -103,7 +103,11 @@ fn timeout_takes_seconds_only() {
     let mut a = app(CONF);
     press(&mut a, &format!("{TO_R1}jjjjjjj<enter><c-u>10m<enter>"));
     assert_eq!(a.source(), CONF);
-    assert!(shown(&a).contains("seconds, digits only"), "{}", shown(&a));
+    assert!(
+        shown(&a).contains("warning[timeout-value]: timeout '10m' is read"),
+        "{}",
+        shown(&a)
+    );
     press(&mut a, "<bs><bs>800<enter>");
     assert_eq!(
         a.source(),
