@@ -88,6 +88,8 @@ pub enum Effect {
     },
     /// Stop the background job.
     CancelJob,
+    /// Give the terminal back and stop the process (Ctrl-z) until it is continued.
+    Suspend,
 }
 
 /// Which pane has the keys when no popup is open.
@@ -383,6 +385,10 @@ impl App {
     }
 
     fn key(&mut self, k: KeyEvent) -> Vec<Msg> {
+        // Ctrl-z from anywhere, whatever the size: nothing is lost, the state stays.
+        if keys::action(Mode::Browse, &k) == Some(Action::Suspend) {
+            return vec![Msg::Effect(Effect::Suspend)];
+        }
         if ui::too_small(self.size) {
             return self.key_when_too_small(&k);
         }

@@ -93,6 +93,8 @@ pub enum Action {
     Probe,
     /// Replay a log file through the engine in the background (`L`).
     ReplayLog,
+    /// Suspend the editor (Ctrl-z): the shell's job control takes over until `fg`.
+    Suspend,
 }
 
 /// Which part of the screen has the keys: a binding applies only in its modes.
@@ -253,6 +255,7 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Help], &[ch('?'), code(KeyCode::F(1))], Action::Help, "close this help", None),
     b(GLOBAL, &[ch('q')], Action::Quit, "quit (asks to save, discard or cancel when modified)", Some("quit")),
     b(ALL_BUT_QUIT, &[ctrl('c')], Action::Quit, "quit (asks when modified)", None),
+    b(ALL_BUT_QUIT, &[ctrl('z')], Action::Suspend, "suspend to the shell (fg comes back)", None),
     b(&[Edit], &[ctrl('p')], Action::PickRules, "in rules_group or rules_id: pick from the loaded rules", None),
     b(&[Edit, Pick], &[code(KeyCode::Left)], Action::Left, "cursor left", None),
     b(&[Edit, Pick], &[code(KeyCode::Right)], Action::Right, "cursor right", None),

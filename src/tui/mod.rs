@@ -8,8 +8,10 @@
 //! messages that only `App` applies. Keys are data ([`keys`]), so are texts
 //! ([`strings`]).
 
+mod ansi;
 mod app;
 mod backend;
+mod caps;
 mod document;
 mod fields;
 mod form;
@@ -35,7 +37,9 @@ pub mod ui;
 use std::path::PathBuf;
 
 pub use app::{App, Effect, Event, Focus, Notice, Options, SaveResult};
+pub use ansi::Ansi;
 pub use backend::Quiet;
+pub use caps::{Caps, Colors};
 pub use jobs::{JobEvent, pump};
 pub use run::{Ended, RunOptions, perform, run};
 pub(crate) use strings::STOPPED_BY_SIGNAL;

@@ -32,4 +32,5 @@ mod tui_logs;
 mod tui_rules;
 mod tui_save;
 mod tui_snapshots;
+mod tui_terminals;
 mod tui_tmux;

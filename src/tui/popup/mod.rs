@@ -396,6 +396,7 @@ pub(crate) fn frame(f: &mut Frame, area: Rect, title: &str, w: u16, h: u16, them
     f.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)
+        .border_set(theme.border_set())
         .border_style(theme.focused_border())
         .title(Span::styled(format!(" {title} "), theme.title()));
     let inner = block.inner(r);
