@@ -99,7 +99,7 @@ pub enum Focus {
     List,
     /// The form of the selected block.
     Form,
-    /// The simulator pane, in the form's place.
+    /// The simulator pane (below the form on tall screens, else in its place).
     Sim,
 }
 
@@ -483,6 +483,12 @@ impl App {
                 self.list.start_filter();
                 Vec::new()
             }
+            // Tab from the list goes to the simulator when open; Enter to the form.
+            Action::NextPane | Action::PrevPane
+                if self.focus == Focus::List && self.sim.is_some() =>
+            {
+                vec![Msg::Focus(Focus::Sim)]
+            }
             _ => match self.focus {
                 Focus::List => self.list.handle(a, &ctx),
                 Focus::Form => self.form.handle(a, self.list.selected, &ctx),
@@ -499,6 +505,7 @@ impl App {
             return Vec::new();
         }
         let mut pane = SimPane::default();
+        // The event, the log session and results stay for the whole editor session.
         if let Some(old) = self.sim_kept.take() {
             pane.keep_session(old);
         }
@@ -532,8 +539,6 @@ impl App {
                     self.list.selected = Some(b);
                     self.form.reset();
                 }
-                // With the simulator open, it is in the form's place.
-                Msg::Focus(Focus::Form) if self.sim.is_some() => self.focus = Focus::Sim,
                 Msg::Focus(f) => self.focus = f,
                 Msg::SetEvent(e) => {
                     if let Some(sim) = self.sim.as_mut() {

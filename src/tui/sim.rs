@@ -32,9 +32,10 @@ pub(crate) struct SimEvent {
 
 impl Default for SimEvent {
     fn default() -> Self {
-        // An example agent and a documentation address (RFC 5737), easy to change.
+        // The manager, as `ossec-ar simulate` assumes without --agent, and a
+        // documentation address (RFC 5737); the pane states both, `e` changes them.
         SimEvent {
-            agent: "001".into(),
+            agent: "000".into(),
             srcip: "192.0.2.10".into(),
             user: String::new(),
         }
@@ -202,6 +203,7 @@ impl SimPane {
     /// Takes over the session and results of a pane that was closed (`l`'s events,
     /// `L`'s replay), so that closing the pane to edit keeps them.
     pub(crate) fn keep_session(&mut self, old: SimPane) {
+        self.event = old.event;
         self.history = old.history;
         self.asked = old.asked;
         self.logs = old.logs;

@@ -524,10 +524,17 @@ pub(crate) fn sim_title(n: usize, total: Option<usize>) -> String {
     }
 }
 
-/// The event line.
+/// The other pane, in the hint bar of the one-pane layout.
+pub(crate) const PANE_FORM: &str = "form";
+/// See [`PANE_FORM`].
+pub(crate) const PANE_SIM: &str = "sim";
+/// See [`PANE_FORM`].
+pub(crate) const PANE_LIST: &str = "list";
+
+/// The event line: the event the pane assumes, stated in full.
 pub(crate) fn event_line(agent: &str, srcip: &str, user: &str) -> String {
     let from = if agent.is_empty() || agent == "000" {
-        "the manager".to_string()
+        "the manager (000)".to_string()
     } else {
         format!("agent {agent}")
     };
@@ -537,7 +544,7 @@ pub(crate) fn event_line(agent: &str, srcip: &str, user: &str) -> String {
     } else {
         format!("user {user}")
     };
-    format!("event from {from}, {ip}, {user} (e)")
+    format!("assumed event from {from}, {ip}, {user} (e changes)")
 }
 
 /// A block that yields no response.

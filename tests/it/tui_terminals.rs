@@ -133,8 +133,9 @@ fn ctrl_z_suspends_to_the_shell_and_fg_brings_the_editor_back() {
     tmux.type_text("clear; fg");
     tmux.keys(&["Enter"]);
     // Redrawn in full, with the change still there.
-    let back = tmux.wait_for("Responses (2)");
-    assert!(back.contains(" modified "), "{back}");
+    tmux.wait_for("Responses (2)");
+    let back = tmux.wait_for(" modified ");
+    assert!(!back.contains("SHELL-IS-BACK"), "{back}");
     // Keys reach the editor again: quit, discarding.
     tmux.type_text("q");
     tmux.wait_for("discard");
