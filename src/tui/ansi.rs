@@ -97,7 +97,9 @@ pub(crate) fn ascii(symbol: &str) -> std::borrow::Cow<'_, str> {
         .map(|c| match c {
             c if c.is_ascii() => c,
             // Box drawing: corners and crossings, then lines.
-            '┌' | '┐' | '└' | '┘' | '├' | '┤' | '┬' | '┴' | '┼' | '╭' | '╮' | '╯' | '╰' => '+',
+            '┌' | '┐' | '└' | '┘' | '├' | '┤' | '┬' | '┴' | '┼' | '╭' | '╮' | '╯' | '╰' => {
+                '+'
+            }
             '─' | '━' | '═' | '╌' => '-',
             '│' | '┃' | '║' | '╎' => '|',
             '·' | '•' => '.',
@@ -219,7 +221,10 @@ mod tests {
     fn colours_are_plain_sgr_codes_never_256_or_rgb() {
         let full = drawn(Caps::FULL, Color::Cyan);
         assert!(full.contains("\x1b[0;36m"), "{full:?}");
-        assert!(!full.contains("38;5;") && !full.contains("38;2;"), "{full:?}");
+        assert!(
+            !full.contains("38;5;") && !full.contains("38;2;"),
+            "{full:?}"
+        );
         let grey = drawn(Caps::FULL, Color::DarkGray);
         assert!(grey.contains("\x1b[0;90m"), "{grey:?}");
         let eight = Caps {

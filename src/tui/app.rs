@@ -211,6 +211,8 @@ pub struct App {
     pub(crate) form: FormPane,
     pub(crate) popup: Option<Popup>,
     pub(crate) notice: Option<Notice>,
+    /// The last notice, kept after the next key for the details overlay (`i`).
+    pub(crate) last_notice: Option<Notice>,
     pub(crate) quit_after_save: bool,
     /// The simulator pane, when open.
     pub(crate) sim: Option<SimPane>,
@@ -270,6 +272,7 @@ impl App {
             form: FormPane::default(),
             popup: None,
             notice: None,
+            last_notice: None,
             quit_after_save: false,
             sim: None,
             sim_kept: None,
@@ -371,6 +374,9 @@ impl App {
             }
         };
         let effects = self.process(msgs);
+        if self.notice.is_some() {
+            self.last_notice.clone_from(&self.notice);
+        }
         // The line of file-level findings takes a row of the list.
         let file_rows = usize::from(!super::list::file_findings(&self.diags).is_empty());
         let height = ui::list_height(self.size).saturating_sub(file_rows);
@@ -416,7 +422,14 @@ impl App {
         if let (Focus::Sim, Some(sim)) = (self.focus, self.sim.as_mut()) {
             let global = matches!(
                 action,
-                Some(Action::Undo | Action::Redo | Action::Save | Action::Help | Action::Simulate)
+                Some(
+                    Action::Undo
+                        | Action::Redo
+                        | Action::Save
+                        | Action::Help
+                        | Action::Details
+                        | Action::Simulate
+                )
             );
             if sim.typing.is_some() || sim.prompt.is_some() || !global {
                 return sim.handle(action, &k, self.engine.is_some(), self.job.is_some());
@@ -476,6 +489,7 @@ impl App {
             Action::Redo => vec![Msg::Redo],
             Action::Save => vec![Msg::Save],
             Action::Help => vec![Msg::Open(Popup::help())],
+            Action::Details => vec![Msg::Open(Popup::Details(super::popup::Details::of(self)))],
             Action::Simulate => self.toggle_simulator(),
             Action::Add => super::popup::add(self.list.selected, &ctx),
             Action::Delete => super::popup::delete(self.list.selected, &ctx),

@@ -175,16 +175,49 @@ impl FormPane {
         let field = field_of(ctx.session.config(), b, spec.name);
         let all = field.map(|f| f.all.as_slice()).unwrap_or(&[]);
         let found = field_diags(ctx.diags, ctx.session.doc(), all);
+        // While the field is typed, its live check replaces what was found of the
+        // value before: those findings are stale (they come back once committed).
+        if self.edit.as_ref().is_some_and(|e| e.spec.name == spec.name) {
+            return found;
+        }
+        // Many findings of one kind (twenty unknown ids) make one line, so that the
+        // fields below stay on screen; all are in the details (`i`).
+        let mut codes: Vec<&str> = Vec::new();
         for &i in &found {
             let d = &ctx.diags[i];
+            if codes.contains(&d.code) {
+                continue;
+            }
+            codes.push(d.code);
+            let alike = found
+                .iter()
+                .filter(|&&j| ctx.diags[j].code == d.code)
+                .count();
+            let text = match alike {
+                0..=2 => d.message.clone(),
+                n => s::and_more_alike(&d.message, n - 1),
+            };
             push_note(
                 lines,
                 d.severity,
                 Some(d.code),
-                &d.message,
+                &text,
                 theme,
                 (note_indent(w), w),
             );
+            if alike == 2
+                && let Some(&j) = found.iter().rev().find(|&&j| ctx.diags[j].code == d.code)
+            {
+                let d = &ctx.diags[j];
+                push_note(
+                    lines,
+                    d.severity,
+                    Some(d.code),
+                    &d.message,
+                    theme,
+                    (note_indent(w), w),
+                );
+            }
         }
         found
     }

@@ -15,7 +15,7 @@ use super::input::{Input, type_filter};
 use super::keys::Action;
 use super::strings as s;
 use super::summary;
-use super::text::{escape, truncate};
+use super::text::{escape, truncate, truncate_with_details};
 use super::theme::{Theme, mark};
 use crate::model::{BlockRef, Config, ConfigKind, Diagnostic, Severity};
 
@@ -376,7 +376,7 @@ fn file_line(
         Span::styled(mark(d.severity), theme.severity(d.severity)),
         Span::raw(" "),
         Span::styled(
-            truncate(&escape(&text), width.saturating_sub(3)),
+            truncate_with_details(&escape(&text), width.saturating_sub(3)),
             theme.severity(d.severity),
         ),
     ])

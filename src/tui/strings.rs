@@ -203,9 +203,24 @@ pub(crate) const PREVIEW_TITLE: &str = "save: the changes to write";
 pub(crate) const NEW_COMMAND_TITLE: &str = "new command";
 /// Under the new command's fields.
 pub(crate) const NEW_COMMAND_NOTE: &str =
-    "  Enter on timeout_allowed: toggle; elsewhere: preview, then y inserts";
-/// The new command's diff preview.
-pub(crate) const NEW_COMMAND_REVIEW_TITLE: &str = "new command: y inserts, Esc goes back";
+    "  Enter on timeout_allowed: toggle; elsewhere: preview, then Enter inserts";
+/// The new command's diff preview: the keys as the footer shows them (Enter first,
+/// `y` works too).
+pub(crate) const NEW_COMMAND_REVIEW_TITLE: &str = "new command: Enter inserts, Esc goes back";
+/// The details overlay (`i`).
+pub(crate) const DETAILS_TITLE: &str = "details: the full text (j/k scroll, Esc closes)";
+/// See [`DETAILS_TITLE`].
+pub(crate) const DETAILS_FILE: &str = "File";
+/// See [`DETAILS_TITLE`].
+pub(crate) const DETAILS_MESSAGE: &str = "Last message";
+/// See [`DETAILS_TITLE`].
+pub(crate) const DETAILS_FILE_FINDINGS: &str = "Findings about the whole file";
+/// See [`DETAILS_TITLE`].
+pub(crate) const DETAILS_NONE: &str = "none";
+/// See [`DETAILS_TITLE`].
+pub(crate) fn details_block(what: &str) -> String {
+    format!("Findings of {what}")
+}
 /// Help overlay title.
 pub(crate) const HELP_TITLE: &str = "keys (j/k scroll, Esc closes)";
 /// Help sections.
@@ -416,7 +431,7 @@ pub(crate) fn saved(path: &std::path::Path, backup: Option<&std::path::Path>) ->
         Some(b) => format!(
             "saved {}; the previous version is in {}",
             name(path),
-            name(b)
+            b.display()
         ),
         None => format!("saved {}", name(path)),
     }
@@ -522,6 +537,11 @@ pub(crate) fn sim_title(n: usize, total: Option<usize>) -> String {
         Some(t) => format!(" simulator: response #{n}, {} ", rules_count(t)),
         None => format!(" simulator: response #{n} "),
     }
+}
+
+/// A field's finding standing for `more` others of the same kind.
+pub(crate) fn and_more_alike(first: &str, more: usize) -> String {
+    format!("{first} (and {more} more like it; i shows all)")
 }
 
 /// The other pane, in the hint bar of the one-pane layout.

@@ -5,8 +5,8 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Span;
 use ratatui::symbols::border;
+use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders};
 
 use super::caps::{Caps, Colors};

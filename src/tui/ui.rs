@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::app::{App, Focus};
 use super::popup::hint_line;
 use super::strings as s;
-use super::text::{escape, truncate, width};
+use super::text::{escape, truncate_with_details, width};
 use crate::model::{ConfigKind, Severity};
 
 /// The smallest usable terminal: one pane at a time (docs/terminals.md "Size").
@@ -204,7 +204,10 @@ fn hints_line(app: &App, w: usize) -> Line<'static> {
             theme.ok()
         };
         return Line::styled(
-            format!(" {}", truncate(&escape(&n.text), w.saturating_sub(1))),
+            format!(
+                " {}",
+                truncate_with_details(&escape(&n.text), w.saturating_sub(1))
+            ),
             style,
         );
     }

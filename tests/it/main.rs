@@ -27,6 +27,7 @@ mod tui_bench;
 mod tui_cli;
 mod tui_corpus;
 mod tui_harness;
+mod tui_issue13;
 mod tui_keys;
 mod tui_logs;
 mod tui_rules;

@@ -77,7 +77,15 @@ fn linux_console_in_the_c_locale_gets_ascii_and_plain_colours() {
     tmux.type_text("?");
     tmux.wait_for("this help");
     let screen = screen_with_escapes(&tmux);
-    for bad in ["\x1b[38;5;", "\x1b[48;5;", "\x1b[38;2;", "\x1b[48;2;", ";38;5;", ";48;5;", ";38;2;"] {
+    for bad in [
+        "\x1b[38;5;",
+        "\x1b[48;5;",
+        "\x1b[38;2;",
+        "\x1b[48;2;",
+        ";38;5;",
+        ";48;5;",
+        ";38;2;",
+    ] {
         assert!(!screen.contains(bad), "{bad:?} on screen:\n{screen:?}");
     }
     // Colours there are, the console's eight: the focused border is cyan (36);
@@ -95,7 +103,11 @@ fn linux_console_in_the_c_locale_gets_ascii_and_plain_colours() {
         .collect();
     assert!(boxes.is_empty(), "box drawing on screen: {boxes:?}");
     assert!(screen.is_ascii(), "{screen}");
-    assert!(tmux.screen().contains("+-"), "ASCII borders:\n{}", tmux.screen());
+    assert!(
+        tmux.screen().contains("+-"),
+        "ASCII borders:\n{}",
+        tmux.screen()
+    );
     tmux.type_text("?");
     wait_until_gone(&tmux, "this help");
     tmux.type_text("q");
@@ -108,7 +120,10 @@ fn vt100_gets_no_colour_at_all() {
         return;
     };
     let screen = screen_with_escapes(&tmux);
-    let colours: Vec<u32> = sgr_params(&screen).into_iter().filter(|&p| is_colour(p)).collect();
+    let colours: Vec<u32> = sgr_params(&screen)
+        .into_iter()
+        .filter(|&p| is_colour(p))
+        .collect();
     assert!(colours.is_empty(), "{colours:?} in {screen:?}");
     assert!(screen.is_ascii(), "{screen}");
     tmux.type_text("q");

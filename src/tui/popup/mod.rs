@@ -1,6 +1,7 @@
 //! Popups: components drawn over the panes that take the keys while open. Each
 //! answers keys with [`Msg`]s; none writes the document itself.
 
+mod details;
 mod help;
 mod menu;
 mod newcmd;
@@ -14,6 +15,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+pub(crate) use details::Details;
 pub(crate) use help::Help;
 pub(crate) use menu::{Choice, Menu, Pick};
 pub(crate) use newcmd::{CommandForm, FormKey, Row, TextForm};
@@ -39,6 +41,8 @@ use crate::rules::RuleSet;
 pub(crate) enum Popup {
     /// The key help.
     Help(Help),
+    /// The full text of what the screen cuts (`i`).
+    Details(Details),
     /// The `location` dropdown of a response.
     Location {
         /// The response.
@@ -153,7 +157,7 @@ impl Popup {
     /// Who has the keys while this popup is open.
     pub(crate) fn mode(&self) -> Mode {
         match self {
-            Popup::Help(_) => Mode::Help,
+            Popup::Help(_) | Popup::Details(_) => Mode::Help,
             Popup::Location { .. } => Mode::Menu,
             Popup::Command { .. } | Popup::Rules { .. } => Mode::Pick,
             Popup::Delete { .. } => Mode::Confirm,
@@ -171,6 +175,7 @@ impl Popup {
     pub(crate) fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
         match self {
             Popup::Help(h) => h.handle(a),
+            Popup::Details(d) => d.handle(a),
             Popup::Location { sel, menu } => match menu.handle(a, k) {
                 Pick::Open => Vec::new(),
                 Pick::Cancelled => vec![Msg::Close],
@@ -238,6 +243,7 @@ impl Popup {
     pub(crate) fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, theme: &Theme) {
         match self {
             Popup::Help(h) => h.render(f, area, theme),
+            Popup::Details(d) => d.render(f, area, theme),
             Popup::Location { menu, .. } => {
                 let inner = frame(f, area, s::LOCATION_TITLE, 70, menu.height() + 2, theme);
                 menu.render(f, inner, theme);
