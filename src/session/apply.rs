@@ -140,6 +140,7 @@ pub(super) fn run(txn: &mut Txn, op: EditOp) -> Result<Change, EditError> {
         EditOp::AddCommand(fields) => add_command(txn, &fields),
         EditOp::AddResponse(fields) => add_response(txn, &fields),
         EditOp::Remove { sel, force } => remove(txn, &sel, force),
+        EditOp::AddRoot => add_root(txn),
     }
 }
 
@@ -506,6 +507,36 @@ fn container_end(cfg: &Config) -> Result<Position, EditError> {
         .find(|r| r.kind == RootKind::Block)
         .map(|r| Position::After(r.element))
         .ok_or(EditError::NoRoot)
+}
+
+/// An empty `<ossec_config>` root after everything else, in the file's line ending;
+/// the text before it is kept byte for byte.
+fn add_root(txn: &mut Txn) -> Result<Change, EditError> {
+    if container_end(&txn.config()).is_ok() {
+        return Ok(Change::default());
+    }
+    let src = txn.doc.source();
+    let nl = if src.contains("\r\n") { "\r\n" } else { "\n" };
+    let sep = if src.is_empty() || src.ends_with('\n') {
+        ""
+    } else {
+        nl
+    };
+    let end = src.len();
+    let text = format!("{sep}<ossec_config>{nl}</ossec_config>{nl}");
+    txn.splice(vec![Splice {
+        range: end..end,
+        text,
+    }])?;
+    if container_end(&txn.config()).is_err() {
+        return Err(EditError::NotReadBack(
+            "the new <ossec_config> root is not read as one".into(),
+        ));
+    }
+    Ok(Change {
+        changed: true,
+        ..Change::default()
+    })
 }
 
 /// Each field of a new block reads back as given.

@@ -132,7 +132,7 @@ pub(super) fn problems(session: &Session, op: &EditOp) -> Vec<FieldProblem> {
             .iter()
             .filter_map(|(f, v)| problem(BlockKind::Response, f, v))
             .collect(),
-        EditOp::Remove { .. } => Vec::new(),
+        EditOp::Remove { .. } | EditOp::AddRoot => Vec::new(),
     }
 }
 

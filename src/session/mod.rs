@@ -400,4 +400,18 @@ mod tests {
         assert!(!s.is_modified());
         assert_eq!(s.diff("x"), "");
     }
+
+    #[test]
+    fn add_root_appends_an_empty_root_once_in_the_files_line_ending() {
+        let mut s = Session::new("hello\r\nworld".into());
+        assert!(s.apply(EditOp::AddRoot).expect("root").changed);
+        assert_eq!(
+            s.source(),
+            "hello\r\nworld\r\n<ossec_config>\r\n</ossec_config>\r\n"
+        );
+        assert!(!s.apply(EditOp::AddRoot).expect("again").changed);
+        let mut s = Session::new(SRC.into());
+        assert!(!s.apply(EditOp::AddRoot).expect("has one").changed);
+        assert_eq!(s.source(), SRC);
+    }
 }

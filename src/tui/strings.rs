@@ -207,6 +207,10 @@ pub(crate) const NEW_COMMAND_NOTE: &str =
 /// The new command's diff preview: the keys as the footer shows them (Enter first,
 /// `y` works too).
 pub(crate) const NEW_COMMAND_REVIEW_TITLE: &str = "new command: Enter inserts, Esc goes back";
+/// Guided creation in a file without a root.
+pub(crate) const ADD_ROOT_TITLE: &str = "no <ossec_config> root";
+/// See [`ADD_ROOT_TITLE`].
+pub(crate) const ADD_ROOT_QUESTION: &str = "This file has no <ossec_config> root, so there is nowhere to add a response: the daemons read blocks only inside one. Add an empty <ossec_config> root at the end of the file (the text before it stays as it is), then create the response?";
 /// The details overlay (`i`).
 pub(crate) const DETAILS_TITLE: &str = "details: the full text (j/k scroll, Esc closes)";
 /// See [`DETAILS_TITLE`].

@@ -163,3 +163,40 @@ fn the_simulators_event_defaults_to_the_manager_and_is_kept_for_the_session() {
     assert!(shown(&a).contains(changed), "{}", shown(&a));
     a.handle(Event::Resize(120, 40));
 }
+
+#[test]
+fn guided_creation_in_a_file_without_a_root_offers_to_add_one_first() {
+    for text in ["", "hello world\n", "hello world"] {
+        let mut a = app(text);
+        press(&mut a, "a");
+        assert_eq!(a.mode(), Mode::Confirm, "{text:?}");
+        let s = shown(&a);
+        assert!(s.contains("no <ossec_config> root"), "{s}");
+        // No: nothing changes.
+        press(&mut a, "n");
+        assert_eq!((a.mode(), a.source()), (Mode::Browse, text));
+        // Yes: the root, then the wizard, which now gets to the end.
+        press(&mut a, "ay");
+        assert_eq!(a.mode(), Mode::Pick, "the wizard's first step");
+        press(&mut a, "host<enter>7<enter><enter><enter>y");
+        assert_eq!(a.mode(), Mode::Browse, "{}", shown(&a));
+        let sep = if text.is_empty() || text.ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        };
+        let start = format!("{text}{sep}<ossec_config>\n");
+        assert!(a.source().starts_with(&start), "{:?}", a.source());
+        assert!(
+            a.source().ends_with("</ossec_config>\n"),
+            "{:?}",
+            a.source()
+        );
+        assert!(
+            a.source().contains("<command>host-deny</command>"),
+            "{}",
+            a.source()
+        );
+        assert!(a.source().contains("<level>7</level>"), "{}", a.source());
+    }
+}

@@ -33,7 +33,7 @@ use super::sim::SimEvent;
 use super::strings as s;
 use super::text::{escape, wrap};
 use super::theme::Theme;
-use crate::model::BlockRef;
+use crate::model::{BlockRef, RootKind};
 use crate::rules::RuleSet;
 
 /// An open popup.
@@ -64,6 +64,8 @@ pub(crate) enum Popup {
         /// How it is described in the question.
         what: String,
     },
+    /// "No <ossec_config> root: add one?", before guided creation.
+    AddRoot,
     /// Quitting with unsaved changes.
     QuitPrompt,
     /// The diff before saving.
@@ -160,7 +162,7 @@ impl Popup {
             Popup::Help(_) | Popup::Details(_) => Mode::Help,
             Popup::Location { .. } => Mode::Menu,
             Popup::Command { .. } | Popup::Rules { .. } => Mode::Pick,
-            Popup::Delete { .. } => Mode::Confirm,
+            Popup::Delete { .. } | Popup::AddRoot => Mode::Confirm,
             Popup::QuitPrompt => Mode::QuitPrompt,
             Popup::Preview(p) if !p.errors.is_empty() => Mode::Blocked,
             Popup::Preview(_) => Mode::Preview,
@@ -198,6 +200,15 @@ impl Popup {
                         sel: sel.clone(),
                         force: false,
                     }),
+                ],
+                Some(Action::No | Action::Cancel) => vec![Msg::Close],
+                _ => Vec::new(),
+            },
+            Popup::AddRoot => match a {
+                Some(Action::Yes) => vec![
+                    Msg::Close,
+                    Msg::Apply(EditOp::AddRoot),
+                    Msg::Open(Popup::Wizard(Box::new(Wizard::new(ctx)))),
                 ],
                 Some(Action::No | Action::Cancel) => vec![Msg::Close],
                 _ => Vec::new(),
@@ -264,6 +275,16 @@ impl Popup {
                     area,
                     s::DELETE_TITLE,
                     &s::delete_question(what),
+                    Mode::Confirm,
+                    theme,
+                );
+            }
+            Popup::AddRoot => {
+                question(
+                    f,
+                    area,
+                    s::ADD_ROOT_TITLE,
+                    s::ADD_ROOT_QUESTION,
                     Mode::Confirm,
                     theme,
                 );
@@ -351,6 +372,11 @@ fn location_chosen(sel: Selector, value: &str, ctx: &Ctx<'_>) -> Vec<Msg> {
 
 /// `a`: guided creation of a response, or of a command in the commands section.
 pub(crate) fn add(selected: Option<BlockRef>, ctx: &Ctx<'_>) -> Vec<Msg> {
+    let roots = &ctx.session.config().roots;
+    if roots.iter().all(|r| r.kind == RootKind::Other) {
+        // Nowhere to add a block (an empty or plain-text file): ask first.
+        return vec![Msg::Open(Popup::AddRoot)];
+    }
     match selected {
         Some(BlockRef::Command(_)) => vec![Msg::Open(Popup::NewCommand(CommandForm::default()))],
         _ => vec![Msg::Open(Popup::Wizard(Box::new(Wizard::new(ctx))))],
