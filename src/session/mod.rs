@@ -17,6 +17,7 @@ use std::rc::Rc;
 use crate::model::{Config, Diagnostic};
 use crate::xml::{self, Document};
 
+pub(crate) use apply::AGENT_RESPONSE_OPTIONS;
 pub use check::{BlockKind, FieldProblem, defined_agent_problem, field_problem, unset_problem};
 pub use op::{Change, EditError, EditOp, Selector};
 pub use select::{Kind, Pattern};

@@ -50,7 +50,8 @@ impl FormPane {
         };
         let w = inner.width as usize;
         let built = self.build(b, ctx, theme, focused, w);
-        let about = &form_of(b)[self.field.min(form_of(b).len() - 1)];
+        let about = &form_of(ctx.session.config(), b)
+            [self.field.min(form_of(ctx.session.config(), b).len() - 1)];
         let about = wrap(about.about, w.saturating_sub(2));
         let rows = (inner.height as usize).saturating_sub(about.len() + 1);
         // Scroll just enough for the focused field and its notes to be visible.
@@ -79,7 +80,7 @@ impl FormPane {
             cursor: None,
         };
         let mut used = Vec::new();
-        for (i, spec) in form_of(b).iter().enumerate() {
+        for (i, spec) in form_of(ctx.session.config(), b).iter().enumerate() {
             let start = built.lines.len();
             self.field_lines(&mut built, (i, spec), b, ctx, (theme, focused, w));
             used.extend(self.field_notes(&mut built.lines, spec, b, ctx, theme, w));
@@ -114,7 +115,7 @@ impl FormPane {
         (theme, focused, w): (&Theme, bool, usize),
     ) {
         let on = i == self.field;
-        let field = field_of(ctx.session.config(), b, spec.name);
+        let field = field_of(ctx.session.doc(), ctx.session.config(), b, spec.name);
         let pointer = if on && focused { ">" } else { " " };
         let label_style = if on && focused {
             theme.selected()
@@ -145,13 +146,13 @@ impl FormPane {
                 let mut spans = vec![label, Span::raw(" ")];
                 spans.extend(value_spans(
                     spec,
-                    field.map(|f| f.value.as_str()),
+                    field.as_ref().map(|f| f.value.as_str()),
                     ctx,
                     b,
                     theme,
                     w,
                 ));
-                if let Some(f) = field.filter(|f| f.all.len() > 1) {
+                if let Some(f) = field.as_ref().filter(|f| f.all.len() > 1) {
                     spans.push(Span::styled(
                         s::repeated(spec.name, f.all.len()),
                         theme.dim(),
@@ -172,8 +173,8 @@ impl FormPane {
         theme: &Theme,
         w: usize,
     ) -> Vec<usize> {
-        let field = field_of(ctx.session.config(), b, spec.name);
-        let all = field.map(|f| f.all.as_slice()).unwrap_or(&[]);
+        let field = field_of(ctx.session.doc(), ctx.session.config(), b, spec.name);
+        let all = field.as_ref().map(|f| f.all.as_slice()).unwrap_or(&[]);
         let found = field_diags(ctx.diags, ctx.session.doc(), all);
         // While the field is typed, its live check replaces what was found of the
         // value before: those findings are stale (they come back once committed).

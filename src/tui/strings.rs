@@ -22,6 +22,16 @@ pub(crate) const ABOUT_EXPECT: &str =
 /// `<disabled>` (reference §3.4).
 pub(crate) const ABOUT_DISABLED: &str =
     "yes: no response from this block (in an agent's file: active response off there)";
+/// An agent's `<disabled>`.
+pub(crate) const ABOUT_AGENT_DISABLED: &str =
+    "yes: this agent runs no active response at all (execd); no: it runs what the manager sends";
+/// An agent's `<repeated_offenders>`.
+pub(crate) const ABOUT_AGENT_REPEATED_OFFENDERS: &str = "minutes this agent adds to the timeout for a repeated source: 2nd, 3rd... time (up to 5 values)";
+/// An agent's `<ca_store>`.
+pub(crate) const ABOUT_CA_STORE: &str = "a certificate (.pem) or folder WPK upgrades are verified with (modulesd; repeat the element for more)";
+/// An agent's `<ca_verification>`.
+pub(crate) const ABOUT_CA_VERIFICATION: &str =
+    "yes/no: verify WPK upgrade packages against ca_store (modulesd; deprecated place)";
 /// `<active-response><command>`.
 pub(crate) const ABOUT_COMMAND: &str = "a <command> defined before this block (Enter: pick one)";
 /// `<location>` (reference §3.3).
@@ -225,6 +235,17 @@ pub(crate) const DETAILS_NONE: &str = "none";
 pub(crate) fn details_block(what: &str) -> String {
     format!("Findings of {what}")
 }
+/// `a` in an agent's ossec.conf.
+pub(crate) const AGENT_FORM_TITLE: &str =
+    "this agent's active-response settings (what execd and modulesd read here)";
+/// See [`AGENT_FORM_TITLE`].
+pub(crate) const AGENT_FORM_NOTE: &str =
+    "  Enter on disabled, ca_verification: toggle; elsewhere: preview, then Enter inserts";
+/// See [`AGENT_FORM_TITLE`].
+pub(crate) const AGENT_REVIEW_TITLE: &str = "agent settings: Enter inserts, Esc goes back";
+/// See [`AGENT_FORM_TITLE`].
+pub(crate) const AGENT_SETTINGS_NEEDED: &str =
+    "fill at least one setting: an empty block says nothing";
 /// Help overlay title.
 pub(crate) const HELP_TITLE: &str = "keys (j/k scroll, Esc closes)";
 /// Help sections.

@@ -200,3 +200,73 @@ fn guided_creation_in_a_file_without_a_root_offers_to_add_one_first() {
         assert!(a.source().contains("<level>7</level>"), "{}", a.source());
     }
 }
+
+/// An agent's ossec.conf: a `<client>` section, one `<active-response>` block.
+const AGENT: &str = "<ossec_config>\n  <client>\n    <server>\n      <address>10.0.0.1</address>\n    </server>\n  </client>\n\n  <active-response>\n    <disabled>no</disabled>\n  </active-response>\n</ossec_config>\n";
+
+#[test]
+fn a_in_an_agent_file_offers_what_the_agent_reads() {
+    let mut a = app(AGENT);
+    press(&mut a, "a");
+    let s = shown(&a);
+    assert!(s.contains("this agent's active-response settings"), "{s}");
+    for field in [
+        "disabled",
+        "repeated_offenders",
+        "ca_store",
+        "ca_verification",
+    ] {
+        assert!(s.contains(field), "{field}: {s}");
+    }
+    assert!(
+        !s.contains("firewall-drop") && !s.contains("rules_group"),
+        "{s}"
+    );
+    // Settings, ca_verification toggled by Enter, then the preview and Enter.
+    press(
+        &mut a,
+        "<tab>10,30<tab>etc/wpk_root.pem<tab><enter><s-tab><enter>",
+    );
+    assert!(
+        shown(&a).contains("agent settings: Enter inserts"),
+        "{}",
+        shown(&a)
+    );
+    press(&mut a, "<enter>");
+    assert_eq!(a.mode(), Mode::Browse, "{}", shown(&a));
+    let added = "  <active-response>\n    <disabled>no</disabled>\n    <repeated_offenders>10,30</repeated_offenders>\n    <ca_store>etc/wpk_root.pem</ca_store>\n    <ca_verification>yes</ca_verification>\n  </active-response>\n";
+    assert!(a.source().contains(added), "{}", a.source());
+    assert!(!a.source().contains("<command>"), "{}", a.source());
+    let codes: Vec<&str> = a.diagnostics().iter().map(|d| d.code).collect();
+    assert!(!codes.contains(&"unread-in-agent-config"), "{codes:?}");
+}
+
+#[test]
+fn an_agents_block_shows_and_edits_the_agent_fields() {
+    let mut a = app(AGENT);
+    press(&mut a, "jj<tab>");
+    let s = shown(&a);
+    assert!(
+        s.contains("ca_store") && s.contains("ca_verification"),
+        "{s}"
+    );
+    assert!(!s.contains("rules_group") && !s.contains("location"), "{s}");
+    // ca_verification is the 4th field: Enter toggles it into the block.
+    press(&mut a, "jjj<enter>");
+    assert!(
+        a.source()
+            .contains("<disabled>no</disabled>\n    <ca_verification>yes</ca_verification>"),
+        "{}",
+        a.source()
+    );
+    press(&mut a, "<enter>");
+    assert!(a.source().contains("<ca_verification>no</ca_verification>"));
+    // ca_store is typed.
+    press(&mut a, "k<enter>/var/ossec/etc/wpk_root.pem<enter>");
+    assert!(
+        a.source()
+            .contains("<ca_store>/var/ossec/etc/wpk_root.pem</ca_store>"),
+        "{}",
+        a.source()
+    );
+}

@@ -33,7 +33,7 @@ use super::sim::SimEvent;
 use super::strings as s;
 use super::text::{escape, wrap};
 use super::theme::Theme;
-use crate::model::{BlockRef, RootKind};
+use crate::model::{BlockRef, ConfigKind, RootKind};
 use crate::rules::RuleSet;
 
 /// An open popup.
@@ -376,6 +376,10 @@ pub(crate) fn add(selected: Option<BlockRef>, ctx: &Ctx<'_>) -> Vec<Msg> {
     if roots.iter().all(|r| r.kind == RootKind::Other) {
         // Nowhere to add a block (an empty or plain-text file): ask first.
         return vec![Msg::Open(Popup::AddRoot)];
+    }
+    if ctx.session.config().kind == ConfigKind::Agent {
+        // An agent reads no command and no response definition: offer its own.
+        return vec![Msg::Open(Popup::NewCommand(CommandForm::agent_settings()))];
     }
     match selected {
         Some(BlockRef::Command(_)) => vec![Msg::Open(Popup::NewCommand(CommandForm::default()))],
