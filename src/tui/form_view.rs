@@ -248,11 +248,12 @@ fn title(doc: &Document, cfg: &Config, b: BlockRef) -> String {
         },
     };
     let line = doc.line_col(doc.element(el).span.start).0;
-    let root = match cfg.roots.len() {
-        0 | 1 => String::new(),
-        _ => format!(" · root {}", placement.root() + 1),
+    let root = match (super::shared::target(doc, cfg, placement), cfg.roots.len()) {
+        (Some(target), _) => format!(" · {target}"),
+        (None, 0 | 1) => String::new(),
+        (None, _) => format!(" · root {}", placement.root() + 1),
     };
-    truncate(&escape(&format!(" {what}{root} · line {line} ")), 60)
+    truncate(&escape(&format!(" {what}{root} · line {line} ")), 80)
 }
 
 /// The findings that point at one of a field's elements (SPEC §7: a field's start

@@ -24,6 +24,7 @@ mod popup;
 mod probe;
 mod rules_ui;
 mod run;
+mod shared;
 mod sim;
 mod sim_logs_view;
 mod sim_view;

@@ -169,6 +169,10 @@ pub(crate) const AGENT_NOT_READ: &str =
 pub(crate) const OTHER_ELEMENTS: &str = "other elements in this block are kept as they are";
 /// Status line: manager file.
 pub(crate) const MANAGER: &str = "manager";
+/// A response block without command in a shared agent.conf, in the list.
+pub(crate) const SHARED_BLOCK: &str = "agent settings in agent.conf";
+/// A shared agent.conf (`<agent_config>` roots), in the status line.
+pub(crate) const CENTRALIZED: &str = "centralized agent config";
 /// Status line: agent file.
 pub(crate) const AGENT: &str = "agent";
 /// Status line: unsaved changes.

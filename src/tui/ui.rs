@@ -135,7 +135,9 @@ fn render_too_small(f: &mut Frame, area: Rect, quitting: bool) {
 /// gives way (from its left) so that the counts always fit.
 fn status_line(app: &App, w: usize) -> Line<'static> {
     let theme = &app.theme;
-    let kind = match app.session.config().kind {
+    let cfg = app.session.config();
+    let kind = match cfg.kind {
+        _ if super::shared::is_centralized(cfg) => s::CENTRALIZED,
         ConfigKind::Manager => s::MANAGER,
         ConfigKind::Agent => s::AGENT,
     };

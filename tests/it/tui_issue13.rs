@@ -270,3 +270,30 @@ fn an_agents_block_shows_and_edits_the_agent_fields() {
         a.source()
     );
 }
+
+#[test]
+fn a_shared_agent_conf_is_labelled_with_each_blocks_target() {
+    let shared = "<agent_config name=\"web01\" os=\"Linux\">\n  <active-response>\n    <disabled>yes</disabled>\n  </active-response>\n</agent_config>\n\n<agent_config profile=\"ubuntu\">\n  <active-response>\n    <repeated_offenders>10</repeated_offenders>\n  </active-response>\n</agent_config>\n";
+    let mut a = app(shared);
+    let s = shown(&a);
+    assert!(s.contains("centralized agent config"), "{s}");
+    assert!(!s.contains(" manager "), "{s}");
+    // The list names each block's agents.
+    assert!(
+        s.contains("agent_config name=\"web01\" os=\"Linux\""),
+        "{s}"
+    );
+    assert!(s.contains("agent_config profile=\"ubuntu\""), "{s}");
+    press(&mut a, "<tab>");
+    let s = shown(&a);
+    assert!(
+        s.contains("response #1 · agent_config name=\"web01\" os=\"Linux\""),
+        "{s}"
+    );
+    press(&mut a, "<esc>j");
+    let s = shown(&a);
+    assert!(
+        s.contains("response #2 · agent_config profile=\"ubuntu\""),
+        "{s}"
+    );
+}
