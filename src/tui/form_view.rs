@@ -302,7 +302,11 @@ fn value_spans(
     let cfg = ctx.session.config();
     let room = w.saturating_sub(LABEL + 3);
     let Some(v) = value else {
-        let absent = if spec.widget == Widget::Toggle {
+        // modulesd verifies WPK packages unless told not to
+        // (src/config/wmodules-agent-upgrade.c).
+        let absent = if spec.name == "ca_verification" {
+            s::DEFAULT_YES
+        } else if spec.widget == Widget::Toggle {
             s::DEFAULT_NO
         } else {
             s::NOT_SET

@@ -150,6 +150,8 @@ pub(crate) const EMPTY_FILE_HINT: &str =
 pub(crate) const NOT_SET: &str = "-";
 /// A yes/no field that is not in the block: the daemon's default.
 pub(crate) const DEFAULT_NO: &str = "-  (not set: no)";
+/// An absent yes/no field whose default is yes.
+pub(crate) const DEFAULT_YES: &str = "-  (not set: yes)";
 /// An agent id that no location reads.
 pub(crate) const AGENT_UNUSED: &str = "unused: location is not defined-agent";
 /// An agent file's settings block, in the list.
