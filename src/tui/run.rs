@@ -98,6 +98,7 @@ pub(crate) fn run_with(opts: &RunOptions, greeting: Option<String>) -> anyhow::R
     app.set_engine(engine, now);
     if let Some(text) = greeting {
         app.notice = Some(super::app::Notice { text, error: false });
+        app.last_notice.clone_from(&app.notice);
     }
     let ended = event_loop(&mut term, &mut app, &stop, opts);
     leave();
