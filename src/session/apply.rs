@@ -39,7 +39,7 @@ impl Txn {
         }
     }
 
-    fn splice(&mut self, splices: Vec<Splice>) -> Result<(), EditError> {
+    pub(super) fn splice(&mut self, splices: Vec<Splice>) -> Result<(), EditError> {
         if splices.is_empty() {
             return Ok(());
         }
@@ -169,7 +169,7 @@ pub(super) fn run(txn: &mut Txn, op: EditOp) -> Result<Change, EditError> {
         EditOp::AddCommand(fields) => add_command(txn, &fields),
         EditOp::AddResponse(fields) => add_response(txn, &fields),
         EditOp::Remove { sel, force } => remove(txn, &sel, force),
-        EditOp::AddRoot => add_root(txn),
+        EditOp::AddRoot => super::root::add_root(txn),
     }
 }
 
@@ -527,7 +527,7 @@ fn add_response(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, Ed
 /// `<ossec_config>` (or `<agent_config>`), or after the blocks of a root-less fragment.
 /// Any other root (a rules file's `<group>`, a 5.x `<wazuh_config>`) holds no blocks
 /// the daemons read (SPEC §7 "Which blocks"), so nothing is added there.
-fn container_end(cfg: &Config) -> Result<Position, EditError> {
+pub(super) fn container_end(cfg: &Config) -> Result<Position, EditError> {
     let first = |kind: RootKind| cfg.roots.iter().find(|r| r.kind == kind);
     if let Some(r) = first(RootKind::OssecConfig).or_else(|| first(RootKind::AgentConfig)) {
         return Ok(Position::End(r.element));
@@ -538,36 +538,6 @@ fn container_end(cfg: &Config) -> Result<Position, EditError> {
         .find(|r| r.kind == RootKind::Block)
         .map(|r| Position::After(r.element))
         .ok_or(EditError::NoRoot)
-}
-
-/// An empty `<ossec_config>` root after everything else, in the file's line ending;
-/// the text before it is kept byte for byte.
-fn add_root(txn: &mut Txn) -> Result<Change, EditError> {
-    if container_end(&txn.config()).is_ok() {
-        return Ok(Change::default());
-    }
-    let src = txn.doc.source();
-    let nl = if src.contains("\r\n") { "\r\n" } else { "\n" };
-    let sep = if src.is_empty() || src.ends_with('\n') {
-        ""
-    } else {
-        nl
-    };
-    let end = src.len();
-    let text = format!("{sep}<ossec_config>{nl}</ossec_config>{nl}");
-    txn.splice(vec![Splice {
-        range: end..end,
-        text,
-    }])?;
-    if container_end(&txn.config()).is_err() {
-        return Err(EditError::NotReadBack(
-            "the new <ossec_config> root is not read as one".into(),
-        ));
-    }
-    Ok(Change {
-        changed: true,
-        ..Change::default()
-    })
 }
 
 /// Each field of a new block reads back as given.

@@ -9,6 +9,7 @@ mod apply;
 mod check;
 pub mod merge;
 mod op;
+mod root;
 mod select;
 mod shift;
 

@@ -17,7 +17,7 @@ use super::session::merge::Side;
 use super::session::{EditOp, Session};
 use super::sim::{SimEvent, SimPane};
 use super::theme::Theme;
-use super::{strings as s, ui};
+use super::ui;
 use crate::analysis::Ruleset;
 use crate::model::{BlockRef, Diagnostic, Profile};
 use crate::rules::RuleSet;
@@ -508,27 +508,6 @@ impl App {
                 Focus::Form => self.form.handle(a, self.list.selected, &ctx),
                 Focus::Sim => Vec::new(),
             },
-        }
-    }
-
-    /// `p`: the pane takes the form's place (and the keys); `p` again gives it back.
-    fn toggle_simulator(&mut self) -> Vec<Msg> {
-        if let Some(old) = self.sim.take() {
-            self.sim_kept = Some(old);
-            self.focus = Focus::List;
-            return Vec::new();
-        }
-        let mut pane = SimPane::default();
-        // The event, the log session and results stay for the whole editor session.
-        if let Some(old) = self.sim_kept.take() {
-            pane.keep_session(old);
-        }
-        self.sim = Some(pane);
-        self.focus = Focus::Sim;
-        match (&self.rules, self.list.selected) {
-            (None, _) => vec![Msg::Info(s::RULE_COUNTS_NEED_RULES.into())],
-            (_, Some(BlockRef::Response(_))) => Vec::new(),
-            _ => vec![Msg::Info(s::SIM_SELECT_RESPONSE.into())],
         }
     }
 

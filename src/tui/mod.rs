@@ -30,6 +30,7 @@ mod sim_logs_view;
 mod sim_view;
 mod strings;
 mod strings_logs;
+mod strings_more;
 mod summary;
 mod text;
 mod theme;

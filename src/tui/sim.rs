@@ -401,3 +401,27 @@ fn fire(ctx: &Ctx<'_>, index: Option<usize>, rule: u32, event: &SimEvent) -> Opt
         .into_iter()
         .find(|x| x.index == index)
 }
+
+impl super::app::App {
+    /// `p`: opens the pane (beside the form, with the keys); `p` again closes it,
+    /// keeping its event and session for the next time.
+    pub(super) fn toggle_simulator(&mut self) -> Vec<Msg> {
+        if let Some(old) = self.sim.take() {
+            self.sim_kept = Some(old);
+            self.focus = Focus::List;
+            return Vec::new();
+        }
+        let mut pane = SimPane::default();
+        // The event, the log session and results stay for the whole editor session.
+        if let Some(old) = self.sim_kept.take() {
+            pane.keep_session(old);
+        }
+        self.sim = Some(pane);
+        self.focus = Focus::Sim;
+        match (&self.rules, self.list.selected) {
+            (None, _) => vec![Msg::Info(s::RULE_COUNTS_NEED_RULES.into())],
+            (_, Some(BlockRef::Response(_))) => Vec::new(),
+            _ => vec![Msg::Info(s::SIM_SELECT_RESPONSE.into())],
+        }
+    }
+}

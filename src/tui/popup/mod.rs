@@ -204,15 +204,7 @@ impl Popup {
                 Some(Action::No | Action::Cancel) => vec![Msg::Close],
                 _ => Vec::new(),
             },
-            Popup::AddRoot => match a {
-                Some(Action::Yes) => vec![
-                    Msg::Close,
-                    Msg::Apply(EditOp::AddRoot),
-                    Msg::Open(Popup::Wizard(Box::new(Wizard::new(ctx)))),
-                ],
-                Some(Action::No | Action::Cancel) => vec![Msg::Close],
-                _ => Vec::new(),
-            },
+            Popup::AddRoot => add_root_answer(a, ctx),
             Popup::QuitPrompt => match a {
                 Some(Action::SaveAndQuit) => vec![Msg::Close, Msg::SaveThenQuit],
                 Some(Action::Discard) => vec![Msg::Effect(Effect::Quit)],
@@ -368,6 +360,19 @@ fn location_chosen(sel: Selector, value: &str, ctx: &Ctx<'_>) -> Vec<Msg> {
         out.push(Msg::EditField("agent_id"));
     }
     out
+}
+
+/// The answer to "no root: add one?": yes adds it, then starts guided creation.
+fn add_root_answer(a: Option<Action>, ctx: &Ctx<'_>) -> Vec<Msg> {
+    match a {
+        Some(Action::Yes) => vec![
+            Msg::Close,
+            Msg::Apply(EditOp::AddRoot),
+            Msg::Open(Popup::Wizard(Box::new(Wizard::new(ctx)))),
+        ],
+        Some(Action::No | Action::Cancel) => vec![Msg::Close],
+        _ => Vec::new(),
+    }
 }
 
 /// `a`: guided creation of a response, or of a command in the commands section.
