@@ -115,18 +115,27 @@ fn linux_console_in_the_c_locale_gets_ascii_and_plain_colours() {
 }
 
 #[test]
-fn vt100_gets_no_colour_at_all() {
-    let Some((tmux, _dir)) = editor("-u NO_COLOR TERM=vt100 LANG=en_US.UTF-8", 100, 30) else {
-        return;
-    };
-    let screen = screen_with_escapes(&tmux);
-    let colours: Vec<u32> = sgr_params(&screen)
-        .into_iter()
-        .filter(|&p| is_colour(p))
-        .collect();
-    assert!(colours.is_empty(), "{colours:?} in {screen:?}");
-    assert!(screen.is_ascii(), "{screen}");
-    tmux.type_text("q");
+fn vt100_and_no_color_get_no_colour_at_all() {
+    for env in [
+        "-u NO_COLOR TERM=vt100 LANG=en_US.UTF-8",
+        "NO_COLOR=1 TERM=xterm-256color LANG=C.UTF-8",
+    ] {
+        let Some((tmux, _dir)) = editor(env, 100, 30) else {
+            return;
+        };
+        let screen = screen_with_escapes(&tmux);
+        let colours: Vec<u32> = sgr_params(&screen)
+            .into_iter()
+            .filter(|&p| is_colour(p))
+            .collect();
+        assert!(colours.is_empty(), "{env}: {colours:?} in {screen:?}");
+        // Selection stays visible without colour: reverse video.
+        assert!(sgr_params(&screen).contains(&7), "{env}: {screen:?}");
+        // Box drawing where the locale is UTF-8 and the terminal not a VT100.
+        let utf8_xterm = env.contains("xterm");
+        assert_eq!(screen.contains('─'), utf8_xterm, "{env}: {screen}");
+        tmux.type_text("q");
+    }
 }
 
 #[test]
