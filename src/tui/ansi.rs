@@ -137,7 +137,11 @@ impl<W: Write> Backend for Ansi<W> {
             if self.caps.unicode {
                 out.write_all(symbol.as_bytes())?;
             } else {
-                out.write_all(ascii(symbol).as_bytes())?;
+                let plain = ascii(symbol);
+                out.write_all(plain.as_bytes())?;
+                // A wide character's second column is not drawn again: fill it.
+                let wide = super::text::width(symbol).saturating_sub(plain.len());
+                out.write_all("?".repeat(wide).as_bytes())?;
             }
         }
         out.write_all(b"\x1b[0m")
@@ -247,5 +251,6 @@ mod tests {
         assert!(out.contains("+----+"), "{out:?}");
         assert!(!out.contains(";36m"), "{out:?}");
         assert_eq!(ascii("a · b…"), "a . b~");
+        assert_eq!(ascii("é漢"), "??");
     }
 }

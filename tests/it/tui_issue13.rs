@@ -297,3 +297,21 @@ fn a_shared_agent_conf_is_labelled_with_each_blocks_target() {
         "{s}"
     );
 }
+
+#[test]
+fn below_80x24_one_pane_at_a_time_and_the_hint_says_how_to_switch() {
+    let mut a = crate::tui_harness::app_sized(CONF, (70, 20));
+    let s = screen(&a, 70, 20);
+    assert!(s.contains("blocks") && s.contains(" Tab form"), "{s}");
+    assert!(!s.contains("Terminal too small"), "{s}");
+    press(&mut a, "jjj<tab>");
+    let s = screen(&a, 70, 20);
+    assert!(s.contains("response #1") && !s.contains("blocks"), "{s}");
+    assert!(s.contains(" Esc list"), "{s}");
+    press(&mut a, "<esc>");
+    assert!(screen(&a, 70, 20).contains("blocks"));
+    // Below 60x15: the message, and q still quits.
+    a.handle(Event::Resize(59, 15));
+    assert!(screen(&a, 59, 15).contains("Terminal too small"));
+    assert_eq!(press(&mut a, "q"), vec![Effect::Quit]);
+}
