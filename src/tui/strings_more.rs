@@ -59,3 +59,6 @@ pub(crate) const PANE_LIST: &str = "list";
 pub(crate) const SHARED_BLOCK: &str = "agent settings in agent.conf";
 /// A shared agent.conf (`<agent_config>` roots), in the status line.
 pub(crate) const CENTRALIZED: &str = "centralized agent config";
+
+/// `a` in an agent's file that has a settings block already.
+pub(crate) const AGENT_EDIT_FIRST: &str = "an agent reads its settings from the first <active-response>: edit them here (a second block would not be read)";

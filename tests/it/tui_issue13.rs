@@ -206,7 +206,12 @@ const AGENT: &str = "<ossec_config>\n  <client>\n    <server>\n      <address>10
 
 #[test]
 fn a_in_an_agent_file_offers_what_the_agent_reads() {
-    let mut a = app(AGENT);
+    // Without a block yet: a new one, of the agent's settings only.
+    let bare = AGENT.replace(
+        "  <active-response>\n    <disabled>no</disabled>\n  </active-response>\n",
+        "",
+    );
+    let mut a = app(&bare);
     press(&mut a, "a");
     let s = shown(&a);
     assert!(s.contains("this agent's active-response settings"), "{s}");
@@ -238,7 +243,24 @@ fn a_in_an_agent_file_offers_what_the_agent_reads() {
     assert!(a.source().contains(added), "{}", a.source());
     assert!(!a.source().contains("<command>"), "{}", a.source());
     let codes: Vec<&str> = a.diagnostics().iter().map(|d| d.code).collect();
-    assert!(!codes.contains(&"unread-in-agent-config"), "{codes:?}");
+    assert!(codes.is_empty(), "{codes:?}");
+}
+
+#[test]
+fn a_in_an_agent_file_with_a_block_goes_to_the_block_execd_reads() {
+    let mut a = app(AGENT);
+    assert!(press(&mut a, "a").is_empty());
+    assert_eq!(a.mode(), Mode::Browse);
+    let s = shown(&a);
+    assert!(
+        s.contains("> disabled"),
+        "the first block's form has the keys:\n{s}"
+    );
+    assert!(
+        s.contains("reads its settings from the first <active-response>"),
+        "{s}"
+    );
+    assert_eq!(a.source(), AGENT, "nothing added");
 }
 
 #[test]

@@ -22,7 +22,7 @@ pub(crate) use newcmd::{CommandForm, FormKey, Row, TextForm};
 pub(crate) use preview::Preview;
 pub(crate) use wizard::Wizard;
 
-use super::app::{Ctx, Effect, Msg};
+use super::app::{Ctx, Effect, Focus, Msg};
 use super::fields::LOCATIONS;
 use super::form::selector;
 use super::keys::{self, Action, Mode};
@@ -33,7 +33,7 @@ use super::sim::SimEvent;
 use super::strings as s;
 use super::text::{escape, wrap};
 use super::theme::Theme;
-use crate::model::{BlockRef, ConfigKind, RootKind};
+use crate::model::{BlockRef, ConfigKind, Placement, RootKind};
 use crate::rules::RuleSet;
 
 /// An open popup.
@@ -382,9 +382,23 @@ pub(crate) fn add(selected: Option<BlockRef>, ctx: &Ctx<'_>) -> Vec<Msg> {
         // Nowhere to add a block (an empty or plain-text file): ask first.
         return vec![Msg::Open(Popup::AddRoot)];
     }
-    if ctx.session.config().kind == ConfigKind::Agent {
-        // An agent reads no command and no response definition: offer its own.
-        return vec![Msg::Open(Popup::NewCommand(CommandForm::agent_settings()))];
+    let cfg = ctx.session.config();
+    if cfg.kind == ConfigKind::Agent {
+        // An agent reads no command and no response definition, only its own
+        // settings, and execd those of the first block of a root: that block's
+        // form when there is one, else a new block (docs/agent-files.md).
+        let first = cfg
+            .responses
+            .iter()
+            .find(|r| matches!(r.placement, Placement::OssecConfig(_)));
+        return match first {
+            Some(r) => vec![
+                Msg::Select(BlockRef::Response(r.index)),
+                Msg::Focus(Focus::Form),
+                Msg::Info(s::AGENT_EDIT_FIRST.into()),
+            ],
+            None => vec![Msg::Open(Popup::NewCommand(CommandForm::agent_settings()))],
+        };
     }
     match selected {
         Some(BlockRef::Command(_)) => vec![Msg::Open(Popup::NewCommand(CommandForm::default()))],
