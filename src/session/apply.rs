@@ -39,7 +39,7 @@ impl Txn {
         }
     }
 
-    fn splice(&mut self, splices: Vec<Splice>) -> Result<(), EditError> {
+    pub(super) fn splice(&mut self, splices: Vec<Splice>) -> Result<(), EditError> {
         if splices.is_empty() {
             return Ok(());
         }
@@ -61,6 +61,25 @@ impl Txn {
     }
 }
 
+/// The options only agents read in an `<active-response>`, beyond SPEC §2's fields:
+/// modulesd's WPK-upgrade certificate settings (docs/agent-files.md).
+pub(crate) const AGENT_RESPONSE_OPTIONS: [&str; 2] = ["ca_store", "ca_verification"];
+
+/// The response fields that can be set: SPEC §2's, then the agents' own.
+const RESPONSE_EDIT_FIELDS: [&str; 11] = [
+    RESPONSE_FIELDS[0],
+    RESPONSE_FIELDS[1],
+    RESPONSE_FIELDS[2],
+    RESPONSE_FIELDS[3],
+    RESPONSE_FIELDS[4],
+    RESPONSE_FIELDS[5],
+    RESPONSE_FIELDS[6],
+    RESPONSE_FIELDS[7],
+    RESPONSE_FIELDS[8],
+    AGENT_RESPONSE_OPTIONS[0],
+    AGENT_RESPONSE_OPTIONS[1],
+];
+
 /// A block by kind and 1-based index: stays valid across splices that do not add or
 /// remove blocks before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +100,7 @@ impl Block {
     fn fields(self) -> &'static [&'static str] {
         match self {
             Block::Command(_) => &COMMAND_FIELDS,
-            Block::Response(_) => &RESPONSE_FIELDS,
+            Block::Response(_) => &RESPONSE_EDIT_FIELDS,
         }
     }
 
@@ -92,8 +111,18 @@ impl Block {
         }
     }
 
-    fn field(self, cfg: &Config, name: &str) -> Option<Field> {
+    fn field(self, doc: &Document, cfg: &Config, name: &str) -> Option<Field> {
         match self {
+            Block::Response(i) if AGENT_RESPONSE_OPTIONS.contains(&name) => {
+                let r = cfg.responses.get(i - 1)?;
+                let all: Vec<ElementId> = doc.children_named(r.element, name).collect();
+                let element = *all.last()?;
+                Some(Field {
+                    element,
+                    value: doc.value(element),
+                    all,
+                })
+            }
             Block::Command(i) => cfg.commands.get(i - 1).and_then(|c| {
                 c.fields()
                     .into_iter()
@@ -140,6 +169,7 @@ pub(super) fn run(txn: &mut Txn, op: EditOp) -> Result<Change, EditError> {
         EditOp::AddCommand(fields) => add_command(txn, &fields),
         EditOp::AddResponse(fields) => add_response(txn, &fields),
         EditOp::Remove { sel, force } => remove(txn, &sel, force),
+        EditOp::AddRoot => super::root::add_root(txn),
     }
 }
 
@@ -290,7 +320,7 @@ fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change
     if let Some(old) = old_name.filter(|o| o != value) {
         renamed = rename_users(txn, &old, value)?;
     }
-    let got = block.field(&txn.config(), field).map(|f| f.value);
+    let got = block.field(&txn.doc, &txn.config(), field).map(|f| f.value);
     if got.as_deref() != Some(value) {
         return Err(EditError::NotReadBack(format!(
             "{field} would read {got:?}, not {value:?}"
@@ -307,7 +337,7 @@ fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change
 /// Sets an existing field's text, or inserts the field where SPEC §2's order puts it.
 fn set_field(txn: &mut Txn, block: Block, field: &str, value: &str) -> Result<(), EditError> {
     let cfg = txn.config();
-    let Some(f) = block.field(&cfg, field) else {
+    let Some(f) = block.field(&txn.doc, &cfg, field) else {
         let el = block.element(&cfg).ok_or_else(gone)?;
         let at = field_position(&txn.doc, el, block.fields(), field);
         let splice = edit::insert(&txn.doc, at, &NewElement::text(field, value))?;
@@ -355,7 +385,7 @@ fn rename_users(txn: &mut Txn, old: &str, new: &str) -> Result<Vec<usize>, EditE
     let users: Vec<usize> = txn.config().users_of(old).map(|r| r.index).collect();
     for &i in &users {
         let f = Block::Response(i)
-            .field(&txn.config(), "command")
+            .field(&txn.doc, &txn.config(), "command")
             .ok_or_else(gone)?;
         let splices = edit::set_text(&txn.doc, f.element, new)?;
         txn.splice(splices)?;
@@ -367,15 +397,17 @@ fn unset(txn: &mut Txn, sel: &Selector, field: &str) -> Result<Change, EditError
     block_of_kind(sel).check_field(field)?;
     let cfg = txn.config();
     let block = resolve(&txn.doc, &cfg, sel)?;
-    let repeats = block.field(&cfg, field).map_or(0, |f| f.all.len());
+    let repeats = block
+        .field(&txn.doc, &cfg, field)
+        .map_or(0, |f| f.all.len());
     for _ in 0..repeats {
-        let Some(f) = block.field(&txn.config(), field) else {
+        let Some(f) = block.field(&txn.doc, &txn.config(), field) else {
             break;
         };
         let splice = edit::remove(&txn.doc, f.element);
         txn.splice(vec![splice])?;
     }
-    if block.field(&txn.config(), field).is_some() {
+    if block.field(&txn.doc, &txn.config(), field).is_some() {
         return Err(EditError::NotReadBack(format!("{field} is still there")));
     }
     Ok(Change {
@@ -495,7 +527,7 @@ fn add_response(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, Ed
 /// `<ossec_config>` (or `<agent_config>`), or after the blocks of a root-less fragment.
 /// Any other root (a rules file's `<group>`, a 5.x `<wazuh_config>`) holds no blocks
 /// the daemons read (SPEC §7 "Which blocks"), so nothing is added there.
-fn container_end(cfg: &Config) -> Result<Position, EditError> {
+pub(super) fn container_end(cfg: &Config) -> Result<Position, EditError> {
     let first = |kind: RootKind| cfg.roots.iter().find(|r| r.kind == kind);
     if let Some(r) = first(RootKind::OssecConfig).or_else(|| first(RootKind::AgentConfig)) {
         return Ok(Position::End(r.element));
@@ -512,7 +544,7 @@ fn container_end(cfg: &Config) -> Result<Position, EditError> {
 fn read_back(txn: &Txn, block: Block, fields: &[(String, String)]) -> Result<(), EditError> {
     let cfg = txn.config();
     for (field, value) in fields {
-        let got = block.field(&cfg, field).map(|f| f.value);
+        let got = block.field(&txn.doc, &cfg, field).map(|f| f.value);
         if got.as_deref() != Some(value.as_str()) {
             return Err(EditError::NotReadBack(format!(
                 "{field} of the new {} would read {got:?}",

@@ -82,6 +82,7 @@ pub fn field_problem(
         (BlockKind::Response, "rules_id") => ids_problem(value),
         (BlockKind::Response, "timeout") => timeout_problem(value),
         (BlockKind::Response, "repeated_offenders") => offenders_problem(value),
+        (BlockKind::Response, "ca_verification") => ca_verification_problem(config, value),
         _ => None,
     }
 }
@@ -102,6 +103,21 @@ pub fn problem_severity(message: &str) -> Severity {
 pub fn unset_problem(kind: BlockKind, field: &str) -> Option<String> {
     (kind == BlockKind::Command && (field == "name" || field == "executable")).then(|| {
         "a command needs a name and an executable: Wazuh refuses it without them (1280)".to_string()
+    })
+}
+
+/// modulesd reads an agent's `ca_verification` as yes or no in any case; analysisd
+/// refuses the element on a manager (src/config/active-response.c,
+/// src/config/wmodules-agent-upgrade.c; docs/agent-files.md).
+fn ca_verification_problem(config: &Config, value: &str) -> Option<String> {
+    if config.kind != crate::model::ConfigKind::Agent {
+        return Some(
+            "ca_verification is an agent setting: in a manager's <active-response> Wazuh refuses the configuration (1230)"
+                .into(),
+        );
+    }
+    (!value.eq_ignore_ascii_case("yes") && !value.eq_ignore_ascii_case("no")).then(|| {
+        "must be yes or no: wazuh-modulesd rejects its configuration otherwise".to_string()
     })
 }
 
@@ -157,7 +173,7 @@ pub(super) fn problems(session: &Session, op: &EditOp) -> Vec<FieldProblem> {
             .iter()
             .filter_map(|(f, v)| problem(BlockKind::Response, f, v))
             .collect(),
-        EditOp::Remove { .. } => Vec::new(),
+        EditOp::Remove { .. } | EditOp::AddRoot => Vec::new(),
     }
 }
 

@@ -9,6 +9,7 @@ mod apply;
 mod check;
 pub mod merge;
 mod op;
+mod root;
 mod select;
 mod shift;
 
@@ -17,6 +18,7 @@ use std::rc::Rc;
 use crate::model::{Config, Diagnostic};
 use crate::xml::{self, Document};
 
+pub(crate) use apply::AGENT_RESPONSE_OPTIONS;
 pub use check::{
     BlockKind, FieldProblem, defined_agent_problem, field_problem, problem_severity, unset_problem,
 };
@@ -401,5 +403,19 @@ mod tests {
         s.mark_saved(now);
         assert!(!s.is_modified());
         assert_eq!(s.diff("x"), "");
+    }
+
+    #[test]
+    fn add_root_appends_an_empty_root_once_in_the_files_line_ending() {
+        let mut s = Session::new("hello\r\nworld".into());
+        assert!(s.apply(EditOp::AddRoot).expect("root").changed);
+        assert_eq!(
+            s.source(),
+            "hello\r\nworld\r\n<ossec_config>\r\n</ossec_config>\r\n"
+        );
+        assert!(!s.apply(EditOp::AddRoot).expect("again").changed);
+        let mut s = Session::new(SRC.into());
+        assert!(!s.apply(EditOp::AddRoot).expect("has one").changed);
+        assert_eq!(s.source(), SRC);
     }
 }

@@ -79,6 +79,9 @@ pub enum EditOp {
     AddCommand(Vec<(String, String)>),
     /// A new `<active-response>` with these fields, in the order given.
     AddResponse(Vec<(String, String)>),
+    /// An empty `<ossec_config>` root at the end of a file that has nowhere to add a
+    /// block (an empty or plain-text file); nothing when it has one.
+    AddRoot,
     /// Remove a block; a command still used by a response only with `force`.
     Remove {
         /// The block.

@@ -28,9 +28,9 @@ pub struct Event {
     pub user: Option<String>,
 }
 
-/// The agent of the example event when none is given: the CLI's `simulate --rule`
+/// The agent of the example event when none is given (the manager): the CLI's `simulate --rule`
 /// and the editor's simulator pane start from the same event.
-pub const DEFAULT_AGENT: &str = "001";
+pub const DEFAULT_AGENT: &str = "000";
 /// The source IP of the example event when none is given: a documentation address
 /// (RFC 5737), so that responses that act on an IP show what they would do.
 pub const DEFAULT_SRCIP: &str = "192.0.2.10";

@@ -17,7 +17,7 @@ use super::session::merge::Side;
 use super::session::{EditOp, Session};
 use super::sim::{SimEvent, SimPane};
 use super::theme::Theme;
-use super::{strings as s, ui};
+use super::ui;
 use crate::analysis::Ruleset;
 use crate::model::{BlockRef, Diagnostic, Profile};
 use crate::rules::RuleSet;
@@ -103,6 +103,8 @@ pub enum Effect {
     },
     /// Stop the background job.
     CancelJob,
+    /// Give the terminal back and stop the process (Ctrl-z) until it is continued.
+    Suspend,
 }
 
 /// Which pane has the keys when no popup is open.
@@ -112,7 +114,7 @@ pub enum Focus {
     List,
     /// The form of the selected block.
     Form,
-    /// The simulator pane, in the form's place.
+    /// The simulator pane (below the form on tall screens, else in its place).
     Sim,
 }
 
@@ -224,6 +226,8 @@ pub struct App {
     pub(crate) form: FormPane,
     pub(crate) popup: Option<Popup>,
     pub(crate) notice: Option<Notice>,
+    /// The last notice, kept after the next key for the details overlay (`i`).
+    pub(crate) last_notice: Option<Notice>,
     pub(crate) quit_after_save: bool,
     /// The simulator pane, when open.
     pub(crate) sim: Option<SimPane>,
@@ -283,6 +287,7 @@ impl App {
             form: FormPane::default(),
             popup: None,
             notice: None,
+            last_notice: None,
             quit_after_save: false,
             sim: None,
             sim_kept: None,
@@ -384,6 +389,9 @@ impl App {
             }
         };
         let effects = self.process(msgs);
+        if self.notice.is_some() {
+            self.last_notice.clone_from(&self.notice);
+        }
         // The line of file-level findings takes a row of the list.
         let file_rows = usize::from(!super::list::file_findings(&self.diags).is_empty());
         let height = ui::list_height(self.size).saturating_sub(file_rows);
@@ -398,6 +406,10 @@ impl App {
     }
 
     fn key(&mut self, k: KeyEvent) -> Vec<Msg> {
+        // Ctrl-z from anywhere, whatever the size: nothing is lost, the state stays.
+        if keys::action(Mode::Browse, &k) == Some(Action::Suspend) {
+            return vec![Msg::Effect(Effect::Suspend)];
+        }
         if ui::too_small(self.size) {
             return self.key_when_too_small(&k);
         }
@@ -425,7 +437,14 @@ impl App {
         if let (Focus::Sim, Some(sim)) = (self.focus, self.sim.as_mut()) {
             let global = matches!(
                 action,
-                Some(Action::Undo | Action::Redo | Action::Save | Action::Help | Action::Simulate)
+                Some(
+                    Action::Undo
+                        | Action::Redo
+                        | Action::Save
+                        | Action::Help
+                        | Action::Details
+                        | Action::Simulate
+                )
             );
             if sim.typing.is_some() || sim.prompt.is_some() || !global {
                 return sim.handle(action, &k, self.engine.is_some(), self.job.is_some());
@@ -485,6 +504,7 @@ impl App {
             Action::Redo => vec![Msg::Redo],
             Action::Save => vec![Msg::Save],
             Action::Help => vec![Msg::Open(Popup::help())],
+            Action::Details => vec![Msg::Open(Popup::Details(super::popup::Details::of(self)))],
             Action::Simulate => self.toggle_simulator(),
             Action::Add => super::popup::add(self.list.selected, &ctx),
             Action::Delete => super::popup::delete(self.list.selected, &ctx),
@@ -492,31 +512,17 @@ impl App {
                 self.list.start_filter();
                 Vec::new()
             }
+            // Tab from the list goes to the simulator when open; Enter to the form.
+            Action::NextPane | Action::PrevPane
+                if self.focus == Focus::List && self.sim.is_some() =>
+            {
+                vec![Msg::Focus(Focus::Sim)]
+            }
             _ => match self.focus {
                 Focus::List => self.list.handle(a, &ctx),
                 Focus::Form => self.form.handle(a, self.list.selected, &ctx),
                 Focus::Sim => Vec::new(),
             },
-        }
-    }
-
-    /// `p`: the pane takes the form's place (and the keys); `p` again gives it back.
-    fn toggle_simulator(&mut self) -> Vec<Msg> {
-        if let Some(old) = self.sim.take() {
-            self.sim_kept = Some(old);
-            self.focus = Focus::List;
-            return Vec::new();
-        }
-        let mut pane = SimPane::default();
-        if let Some(old) = self.sim_kept.take() {
-            pane.keep_session(old);
-        }
-        self.sim = Some(pane);
-        self.focus = Focus::Sim;
-        match (&self.rules, self.list.selected) {
-            (None, _) => vec![Msg::Info(s::RULE_COUNTS_NEED_RULES.into())],
-            (_, Some(BlockRef::Response(_))) => Vec::new(),
-            _ => vec![Msg::Info(s::SIM_SELECT_RESPONSE.into())],
         }
     }
 
@@ -541,8 +547,6 @@ impl App {
                     self.list.selected = Some(b);
                     self.form.reset();
                 }
-                // With the simulator open, it is in the form's place.
-                Msg::Focus(Focus::Form) if self.sim.is_some() => self.focus = Focus::Sim,
                 Msg::Focus(f) => self.focus = f,
                 Msg::SetEvent(e) => {
                     if let Some(sim) = self.sim.as_mut() {

@@ -76,6 +76,25 @@ pub(crate) static RESPONSE_FORM: &[FieldSpec] = &[
     ),
 ];
 
+/// The `<active-response>` form in an agent's own ossec.conf: what execd and
+/// modulesd read there, nothing else (docs/agent-files.md).
+pub(crate) static AGENT_RESPONSE_FORM: &[FieldSpec] = &[
+    f("disabled", Widget::Toggle, true, s::ABOUT_AGENT_DISABLED),
+    f(
+        "repeated_offenders",
+        Widget::Text,
+        true,
+        s::ABOUT_AGENT_REPEATED_OFFENDERS,
+    ),
+    f("ca_store", Widget::Text, true, s::ABOUT_CA_STORE),
+    f(
+        "ca_verification",
+        Widget::Toggle,
+        true,
+        s::ABOUT_CA_VERIFICATION,
+    ),
+];
+
 /// The four locations, each with its one-line meaning (reference §3.3, §5.2).
 pub(crate) static LOCATIONS: &[(&str, &str)] = &[
     ("local", s::LOCATION_LOCAL),

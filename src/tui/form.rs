@@ -10,9 +10,10 @@ use super::input::Input;
 use super::keys::Action;
 use super::popup::Popup;
 use super::rules_ui;
-use super::session::{BlockKind, EditOp, Selector};
+use super::session::{AGENT_RESPONSE_OPTIONS, BlockKind, EditOp, Selector};
 use super::strings as s;
-use crate::model::{BlockRef, Config, Field, Location};
+use crate::model::{BlockRef, Config, ConfigKind, Field, Location};
+use crate::xml::Document;
 
 /// A field being typed into.
 #[derive(Debug, Clone)]
@@ -35,24 +36,37 @@ pub(crate) struct FormPane {
 }
 
 /// The fields of a block's form.
-pub(crate) fn form_of(b: BlockRef) -> &'static [FieldSpec] {
+pub(crate) fn form_of(cfg: &Config, b: BlockRef) -> &'static [FieldSpec] {
     match b {
         BlockRef::Command(_) => fields::COMMAND_FORM,
+        // On an agent, a response block holds what execd and modulesd read there.
+        BlockRef::Response(_) if cfg.kind == ConfigKind::Agent => fields::AGENT_RESPONSE_FORM,
         BlockRef::Response(_) => fields::RESPONSE_FORM,
     }
 }
 
 /// A field of a block, as read.
-pub(crate) fn field_of<'c>(cfg: &'c Config, b: BlockRef, name: &str) -> Option<&'c Field> {
+pub(crate) fn field_of(doc: &Document, cfg: &Config, b: BlockRef, name: &str) -> Option<Field> {
     match b {
+        // The agents' own options are not among the model's fields.
+        BlockRef::Response(n) if AGENT_RESPONSE_OPTIONS.contains(&name) => {
+            let r = cfg.responses.get(n - 1)?;
+            let all: Vec<_> = doc.children_named(r.element, name).collect();
+            let element = *all.last()?;
+            Some(Field {
+                element,
+                value: doc.value(element),
+                all,
+            })
+        }
         BlockRef::Command(n) => cfg
             .commands
             .get(n - 1)?
             .fields()
             .into_iter()
             .find(|(k, _)| *k == name)
-            .and_then(|(_, f)| f),
-        BlockRef::Response(n) => cfg.responses.get(n - 1)?.field(name),
+            .and_then(|(_, f)| f.cloned()),
+        BlockRef::Response(n) => cfg.responses.get(n - 1)?.field(name).cloned(),
     }
 }
 
@@ -138,8 +152,8 @@ impl FormPane {
     }
 
     /// Keeps the focus on an existing field.
-    pub(crate) fn clamp(&mut self, sel: Option<BlockRef>, _cfg: &Config) {
-        let n = sel.map_or(0, |b| form_of(b).len());
+    pub(crate) fn clamp(&mut self, sel: Option<BlockRef>, cfg: &Config) {
+        let n = sel.map_or(0, |b| form_of(cfg, b).len());
         self.field = self.field.min(n.saturating_sub(1));
     }
 
@@ -148,7 +162,7 @@ impl FormPane {
         let Some(b) = sel else {
             return vec![Msg::Focus(Focus::List)];
         };
-        let last = form_of(b).len() - 1;
+        let last = form_of(ctx.session.config(), b).len() - 1;
         match a {
             Action::Up => self.field = self.field.saturating_sub(1),
             Action::Down => self.field = (self.field + 1).min(last),
@@ -169,12 +183,12 @@ impl FormPane {
     /// Enter on a field: toggle, open the dropdown or picker, or start typing.
     fn activate(&mut self, b: BlockRef, ctx: &Ctx<'_>) -> Vec<Msg> {
         let cfg = ctx.session.config();
-        let spec = &form_of(b)[self.field];
+        let spec = &form_of(ctx.session.config(), b)[self.field];
         let sel = match selector(cfg, b) {
             Ok(sel) => sel,
             Err(e) => return vec![Msg::Error(e)],
         };
-        let current = field_of(cfg, b, spec.name).map(|f| f.value.clone());
+        let current = field_of(ctx.session.doc(), cfg, b, spec.name).map(|f| f.value.clone());
         match spec.widget {
             Widget::Toggle => {
                 let value = if current.as_deref() == Some("yes") {
@@ -219,21 +233,30 @@ impl FormPane {
     /// that makes it required).
     pub(crate) fn start_edit_named(&mut self, name: &str, sel: Option<BlockRef>, ctx: &Ctx<'_>) {
         let Some(b) = sel else { return };
-        let Some(i) = form_of(b).iter().position(|f| f.name == name) else {
+        let Some(i) = form_of(ctx.session.config(), b)
+            .iter()
+            .position(|f| f.name == name)
+        else {
             return;
         };
         self.field = i;
-        let current = field_of(ctx.session.config(), b, name).map(|f| f.value.clone());
-        self.start_edit(&form_of(b)[i], current.as_deref().unwrap_or(""), b, ctx);
+        let current =
+            field_of(ctx.session.doc(), ctx.session.config(), b, name).map(|f| f.value.clone());
+        self.start_edit(
+            &form_of(ctx.session.config(), b)[i],
+            current.as_deref().unwrap_or(""),
+            b,
+            ctx,
+        );
     }
 
     fn unset(&mut self, b: BlockRef, ctx: &Ctx<'_>) -> Vec<Msg> {
         let cfg = ctx.session.config();
-        let spec = &form_of(b)[self.field];
+        let spec = &form_of(ctx.session.config(), b)[self.field];
         if !spec.optional {
             return vec![Msg::Error(s::required(spec.name))];
         }
-        if field_of(cfg, b, spec.name).is_none() {
+        if field_of(ctx.session.doc(), cfg, b, spec.name).is_none() {
             return Vec::new();
         }
         match selector(cfg, b) {
@@ -270,7 +293,7 @@ impl FormPane {
                     return vec![Msg::Error(s::REFUSED.into())];
                 }
                 let msgs = self.commit(b, ctx);
-                let last = form_of(b).len() - 1;
+                let last = form_of(ctx.session.config(), b).len() - 1;
                 self.field = match a {
                     Action::NextPane | Action::Down => (self.field + 1).min(last),
                     _ => self.field.saturating_sub(1),
@@ -312,7 +335,7 @@ impl FormPane {
         let cfg = ctx.session.config();
         let value = edit.input.value().to_string();
         let name = edit.spec.name;
-        if field_of(cfg, b, name).is_some_and(|f| f.value == value) {
+        if field_of(ctx.session.doc(), cfg, b, name).is_some_and(|f| f.value == value) {
             self.edit = None;
             return Vec::new();
         }

@@ -50,7 +50,8 @@ impl FormPane {
         };
         let w = inner.width as usize;
         let built = self.build(b, ctx, theme, focused, w);
-        let about = &form_of(b)[self.field.min(form_of(b).len() - 1)];
+        let about = &form_of(ctx.session.config(), b)
+            [self.field.min(form_of(ctx.session.config(), b).len() - 1)];
         let about = wrap(about.about, w.saturating_sub(2));
         let rows = (inner.height as usize).saturating_sub(about.len() + 1);
         // Scroll just enough for the focused field and its notes to be visible.
@@ -79,7 +80,7 @@ impl FormPane {
             cursor: None,
         };
         let mut used = Vec::new();
-        for (i, spec) in form_of(b).iter().enumerate() {
+        for (i, spec) in form_of(ctx.session.config(), b).iter().enumerate() {
             let start = built.lines.len();
             self.field_lines(&mut built, (i, spec), b, ctx, (theme, focused, w));
             used.extend(self.field_notes(&mut built.lines, spec, b, ctx, theme, w));
@@ -114,7 +115,7 @@ impl FormPane {
         (theme, focused, w): (&Theme, bool, usize),
     ) {
         let on = i == self.field;
-        let field = field_of(ctx.session.config(), b, spec.name);
+        let field = field_of(ctx.session.doc(), ctx.session.config(), b, spec.name);
         let pointer = if on && focused { ">" } else { " " };
         let label_style = if on && focused {
             theme.selected()
@@ -145,13 +146,13 @@ impl FormPane {
                 let mut spans = vec![label, Span::raw(" ")];
                 spans.extend(value_spans(
                     spec,
-                    field.map(|f| f.value.as_str()),
+                    field.as_ref().map(|f| f.value.as_str()),
                     ctx,
                     b,
                     theme,
                     w,
                 ));
-                if let Some(f) = field.filter(|f| f.all.len() > 1) {
+                if let Some(f) = field.as_ref().filter(|f| f.all.len() > 1) {
                     spans.push(Span::styled(
                         s::repeated(spec.name, f.all.len()),
                         theme.dim(),
@@ -172,19 +173,52 @@ impl FormPane {
         theme: &Theme,
         w: usize,
     ) -> Vec<usize> {
-        let field = field_of(ctx.session.config(), b, spec.name);
-        let all = field.map(|f| f.all.as_slice()).unwrap_or(&[]);
+        let field = field_of(ctx.session.doc(), ctx.session.config(), b, spec.name);
+        let all = field.as_ref().map(|f| f.all.as_slice()).unwrap_or(&[]);
         let found = field_diags(ctx.diags, ctx.session.doc(), all);
+        // While the field is typed, its live check replaces what was found of the
+        // value before: those findings are stale (they come back once committed).
+        if self.edit.as_ref().is_some_and(|e| e.spec.name == spec.name) {
+            return found;
+        }
+        // Many findings of one kind (twenty unknown ids) make one line, so that the
+        // fields below stay on screen; all are in the details (`i`).
+        let mut codes: Vec<&str> = Vec::new();
         for &i in &found {
             let d = &ctx.diags[i];
+            if codes.contains(&d.code) {
+                continue;
+            }
+            codes.push(d.code);
+            let alike = found
+                .iter()
+                .filter(|&&j| ctx.diags[j].code == d.code)
+                .count();
+            let text = match alike {
+                0..=2 => d.message.clone(),
+                n => s::and_more_alike(&d.message, n - 1),
+            };
             push_note(
                 lines,
                 d.severity,
                 Some(d.code),
-                &d.message,
+                &text,
                 theme,
                 (note_indent(w), w),
             );
+            if alike == 2
+                && let Some(&j) = found.iter().rev().find(|&&j| ctx.diags[j].code == d.code)
+            {
+                let d = &ctx.diags[j];
+                push_note(
+                    lines,
+                    d.severity,
+                    Some(d.code),
+                    &d.message,
+                    theme,
+                    (note_indent(w), w),
+                );
+            }
         }
         found
     }
@@ -214,11 +248,12 @@ fn title(doc: &Document, cfg: &Config, b: BlockRef) -> String {
         },
     };
     let line = doc.line_col(doc.element(el).span.start).0;
-    let root = match cfg.roots.len() {
-        0 | 1 => String::new(),
-        _ => format!(" · root {}", placement.root() + 1),
+    let root = match (super::shared::target(doc, cfg, placement), cfg.roots.len()) {
+        (Some(target), _) => format!(" · {target}"),
+        (None, 0 | 1) => String::new(),
+        (None, _) => format!(" · root {}", placement.root() + 1),
     };
-    truncate(&escape(&format!(" {what}{root} · line {line} ")), 60)
+    truncate(&escape(&format!(" {what}{root} · line {line} ")), 80)
 }
 
 /// The findings that point at one of a field's elements (SPEC §7: a field's start
@@ -267,7 +302,11 @@ fn value_spans(
     let cfg = ctx.session.config();
     let room = w.saturating_sub(LABEL + 3);
     let Some(v) = value else {
-        let absent = if spec.widget == Widget::Toggle {
+        // modulesd verifies WPK packages unless told not to
+        // (src/config/wmodules-agent-upgrade.c).
+        let absent = if spec.name == "ca_verification" {
+            s::DEFAULT_YES
+        } else if spec.widget == Widget::Toggle {
             s::DEFAULT_NO
         } else {
             s::NOT_SET

@@ -93,6 +93,10 @@ pub enum Action {
     Probe,
     /// Replay a log file through the engine in the background (`L`).
     ReplayLog,
+    /// The full text of what the screen cuts: path, last message, findings (`i`).
+    Details,
+    /// Suspend the editor (Ctrl-z): the shell's job control takes over until `fg`.
+    Suspend,
 }
 
 /// Which part of the screen has the keys: a binding applies only in its modes.
@@ -249,10 +253,13 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Sim], &[code(KeyCode::Tab), code(KeyCode::BackTab)], Action::NextPane, "back to the list", None),
     b(&[Sim], &[code(KeyCode::Esc)], Action::Cancel, "cancel the replay, close the result, else back to the list (p closes the pane)", Some("list")),
     b(GLOBAL, &[ch('s'), ctrl('s')], Action::Save, "save: shows the diff first", Some("save")),
+    b(&[Help], &[ch('i')], Action::Details, "close the details", None),
     b(GLOBAL, &[ch('?'), code(KeyCode::F(1))], Action::Help, "this help", Some("help")),
     b(&[Help], &[ch('?'), code(KeyCode::F(1))], Action::Help, "close this help", None),
     b(GLOBAL, &[ch('q')], Action::Quit, "quit (asks to save, discard or cancel when modified)", Some("quit")),
+    b(GLOBAL, &[ch('i')], Action::Details, "details: the full path, last message and findings, uncut", Some("details")),
     b(ALL_BUT_QUIT, &[ctrl('c')], Action::Quit, "quit (asks when modified)", None),
+    b(ALL_BUT_QUIT, &[ctrl('z')], Action::Suspend, "suspend to the shell (fg comes back)", None),
     b(&[Edit], &[ctrl('p')], Action::PickRules, "in rules_group or rules_id: pick from the loaded rules", None),
     b(&[Edit, Pick], &[code(KeyCode::Left)], Action::Left, "cursor left", None),
     b(&[Edit, Pick], &[code(KeyCode::Right)], Action::Right, "cursor right", None),

@@ -15,9 +15,10 @@ use super::input::{Input, type_filter};
 use super::keys::Action;
 use super::strings as s;
 use super::summary;
-use super::text::{escape, truncate};
+use super::text::{escape, truncate, truncate_with_details};
 use super::theme::{Theme, mark};
-use crate::model::{BlockRef, Config, ConfigKind, Diagnostic, Severity};
+use crate::model::{BlockRef, Config, ConfigKind, Diagnostic, Placement, Severity};
+use crate::xml::Document;
 
 /// Selection, scroll and filter of the list.
 #[derive(Debug, Clone, Default)]
@@ -60,6 +61,9 @@ fn response_head(cfg: &Config, i: usize) -> String {
     let r = &cfg.responses[i];
     if is_execd_block(cfg, i) {
         return format!("#{} {}", r.index, s::EXECD_SETTINGS);
+    }
+    if matches!(r.placement, Placement::AgentConfig(_)) && r.command.is_none() {
+        return format!("#{} {}", r.index, s::SHARED_BLOCK);
     }
     let loc = match (r.value("location"), r.value("agent_id")) {
         (Some("defined-agent"), Some(a)) => format!("agent {a}"),
@@ -268,7 +272,7 @@ impl ListPane {
             .iter()
             .skip(self.offset)
             .take(height)
-            .map(|l| self.line(*l, cfg, &marks, theme, width))
+            .map(|l| self.line(*l, (ctx.session.doc(), cfg), &marks, theme, width))
             .collect();
         let mut text = Vec::with_capacity(height + 2);
         if filter_rows == 1 {
@@ -302,7 +306,7 @@ impl ListPane {
     fn line(
         &self,
         l: ListLine,
-        cfg: &Config,
+        (doc, cfg): (&Document, &Config),
         marks: &HashMap<BlockRef, Severity>,
         theme: &Theme,
         width: usize,
@@ -322,7 +326,12 @@ impl ListPane {
                 let text = match (b, part) {
                     (BlockRef::Command(n), _) => command_text(cfg, n - 1),
                     (BlockRef::Response(n), 0) => response_head(cfg, n - 1),
-                    (BlockRef::Response(n), _) => response_tail(cfg, n - 1),
+                    // In a shared agent.conf, the agents the block is meant for.
+                    (BlockRef::Response(n), _) => cfg
+                        .responses
+                        .get(n - 1)
+                        .and_then(|r| super::shared::target(doc, cfg, r.placement))
+                        .map_or_else(|| response_tail(cfg, n - 1), |t| format!("   {t}")),
                 };
                 let body = truncate(&escape(&text), width.saturating_sub(4));
                 let mark_style = marks.get(&b).map_or(theme.dim(), |s| theme.severity(*s));
@@ -376,7 +385,7 @@ fn file_line(
         Span::styled(mark(d.severity), theme.severity(d.severity)),
         Span::raw(" "),
         Span::styled(
-            truncate(&escape(&text), width.saturating_sub(3)),
+            truncate_with_details(&escape(&text), width.saturating_sub(3)),
             theme.severity(d.severity),
         ),
     ])

@@ -8,8 +8,10 @@
 //! messages that only `App` applies. Keys are data ([`keys`]), so are texts
 //! ([`strings`]).
 
+mod ansi;
 mod app;
 mod backend;
+mod caps;
 mod document;
 mod fields;
 mod form;
@@ -22,11 +24,13 @@ mod popup;
 mod probe;
 mod rules_ui;
 mod run;
+mod shared;
 mod sim;
 mod sim_logs_view;
 mod sim_view;
 mod strings;
 mod strings_logs;
+mod strings_more;
 mod summary;
 mod text;
 mod theme;
@@ -34,8 +38,10 @@ pub mod ui;
 
 use std::path::PathBuf;
 
+pub use ansi::Ansi;
 pub use app::{App, Effect, Event, Focus, Notice, Options, SaveResult};
 pub use backend::Quiet;
+pub use caps::{Caps, Colors};
 pub use jobs::{JobEvent, pump};
 pub(crate) use run::run_with;
 pub use run::{Ended, RunOptions, perform, run};

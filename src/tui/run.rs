@@ -16,10 +16,11 @@ use crossterm::terminal::{
 };
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 
+use super::ansi::Ansi;
 use super::app::{App, Effect, Event, Options, SaveResult};
 use super::backend::Quiet;
+use super::caps::Caps;
 use super::save::{self, SaveError, SaveOptions};
 use super::theme::Theme;
 use super::ui;
@@ -28,7 +29,7 @@ use crate::load;
 use crate::model::Profile;
 use crate::rules::{self, RuleSet};
 
-type Term = Terminal<Quiet<CrosstermBackend<BufWriter<Stdout>>>>;
+type Term = Terminal<Quiet<Ansi<BufWriter<Stdout>>>>;
 
 /// What the editor needs to open a file.
 #[derive(Debug, Clone)]
@@ -74,7 +75,8 @@ pub(crate) fn run_with(opts: &RunOptions, greeting: Option<String>) -> anyhow::R
     watch_signals(Arc::clone(&stop))?;
     let rules = load_rules(&text, opts);
     let engine = load_engine(&text, opts);
-    let mut term = enter()?;
+    let caps = Caps::from_env();
+    let mut term = enter(caps)?;
     let size = term
         .size()
         .map(|s| (s.width, s.height))
@@ -85,7 +87,7 @@ pub(crate) fn run_with(opts: &RunOptions, greeting: Option<String>) -> anyhow::R
             path: opts.path.clone(),
             profile: opts.profile,
             home: opts.home.clone(),
-            theme: Theme::new(opts.color),
+            theme: Theme::for_terminal(opts.color, caps),
             size,
             rules,
         },
@@ -96,6 +98,7 @@ pub(crate) fn run_with(opts: &RunOptions, greeting: Option<String>) -> anyhow::R
     app.set_engine(engine, now);
     if let Some(text) = greeting {
         app.notice = Some(super::app::Notice { text, error: false });
+        app.last_notice.clone_from(&app.notice);
     }
     let ended = event_loop(&mut term, &mut app, &stop, opts);
     leave();
@@ -131,7 +134,7 @@ fn watch_signals(stop: Arc<AtomicBool>) -> anyhow::Result<()> {
 
 /// Raw mode, alternate screen, and a panic hook that undoes both first. No mouse
 /// capture: the terminal's own select-to-copy keeps working (ecosystem §2.3).
-fn enter() -> anyhow::Result<Term> {
+fn enter(caps: Caps) -> anyhow::Result<Term> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         leave();
@@ -144,8 +147,29 @@ fn enter() -> anyhow::Result<Term> {
         cursor::Hide,
         EnableBracketedPaste
     )?;
-    let backend = CrosstermBackend::new(BufWriter::with_capacity(1 << 16, std::io::stdout()));
+    let backend = Ansi::new(BufWriter::with_capacity(1 << 16, std::io::stdout()), caps);
     Ok(Terminal::new(Quiet::new(backend))?)
+}
+
+/// Ctrl-z: gives the terminal back, stops the process as the shell's job control
+/// expects (SIGTSTP to itself), and once continued (`fg`) takes the terminal again
+/// and redraws everything, at the size the terminal has now.
+fn suspend(term: &mut Term, app: &mut App) -> anyhow::Result<()> {
+    leave();
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP).context("suspend")?;
+    // Continued: the shell may have left the terminal in any state.
+    enable_raw_mode().context("cannot switch the terminal to raw mode")?;
+    execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        cursor::Hide,
+        EnableBracketedPaste
+    )?;
+    term.clear()?;
+    if let Ok(size) = term.size() {
+        app.handle(Event::Resize(size.width, size.height));
+    }
+    Ok(())
 }
 
 /// Gives the terminal back as it was; safe to call twice.
@@ -185,6 +209,9 @@ fn event_loop(
         loop {
             if let Some(ev) = translate(event::read()?) {
                 let effects = app.handle(ev);
+                if effects.contains(&Effect::Suspend) {
+                    suspend(term, app)?;
+                }
                 if perform(app, effects, opts) {
                     return Ok(Ended::Quit);
                 }
@@ -235,6 +262,8 @@ pub fn perform(app: &mut App, effects: Vec<Effect>, opts: &RunOptions) -> bool {
                 start_logs(app, path);
                 continue;
             }
+            // Done by the event loop, which holds the terminal.
+            Effect::Suspend => continue,
             Effect::CancelJob => {
                 if let Some(job) = &app.job {
                     job.cancel();

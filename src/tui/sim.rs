@@ -32,7 +32,8 @@ pub(crate) struct SimEvent {
 
 impl Default for SimEvent {
     fn default() -> Self {
-        // An example agent and a documentation address (RFC 5737), easy to change.
+        // The manager, as `ossec-ar simulate` assumes without --agent, and a
+        // documentation address (RFC 5737); the pane states both, `e` changes them.
         SimEvent {
             agent: simulate::DEFAULT_AGENT.into(),
             srcip: simulate::DEFAULT_SRCIP.into(),
@@ -202,6 +203,7 @@ impl SimPane {
     /// Takes over the session and results of a pane that was closed (`l`'s events,
     /// `L`'s replay), so that closing the pane to edit keeps them.
     pub(crate) fn keep_session(&mut self, old: SimPane) {
+        self.event = old.event;
         self.history = old.history;
         self.asked = old.asked;
         self.logs = old.logs;
@@ -398,4 +400,28 @@ fn fire(ctx: &Ctx<'_>, index: Option<usize>, rule: u32, event: &SimEvent) -> Opt
         .fired
         .into_iter()
         .find(|x| x.index == index)
+}
+
+impl super::app::App {
+    /// `p`: opens the pane (beside the form, with the keys); `p` again closes it,
+    /// keeping its event and session for the next time.
+    pub(super) fn toggle_simulator(&mut self) -> Vec<Msg> {
+        if let Some(old) = self.sim.take() {
+            self.sim_kept = Some(old);
+            self.focus = Focus::List;
+            return Vec::new();
+        }
+        let mut pane = SimPane::default();
+        // The event, the log session and results stay for the whole editor session.
+        if let Some(old) = self.sim_kept.take() {
+            pane.keep_session(old);
+        }
+        self.sim = Some(pane);
+        self.focus = Focus::Sim;
+        match (&self.rules, self.list.selected) {
+            (None, _) => vec![Msg::Info(s::RULE_COUNTS_NEED_RULES.into())],
+            (_, Some(BlockRef::Response(_))) => Vec::new(),
+            _ => vec![Msg::Info(s::SIM_SELECT_RESPONSE.into())],
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! name what the daemon would do, with the reference section in the comment.
 
 pub(crate) use super::strings_logs::*;
+pub(crate) use super::strings_more::*;
 
 // Field help, one line each (shown under the form for the focused field).
 
@@ -142,6 +143,8 @@ pub(crate) const EMPTY_FILE_HINT: &str =
 pub(crate) const NOT_SET: &str = "-";
 /// A yes/no field that is not in the block: the daemon's default.
 pub(crate) const DEFAULT_NO: &str = "-  (not set: no)";
+/// An absent yes/no field whose default is yes.
+pub(crate) const DEFAULT_YES: &str = "-  (not set: yes)";
 /// An agent id that no location reads.
 pub(crate) const AGENT_UNUSED: &str = "unused: location is not defined-agent";
 /// An agent file's settings block, in the list.
@@ -205,9 +208,10 @@ pub(crate) const PREVIEW_TITLE: &str = "save: the changes to write";
 pub(crate) const NEW_COMMAND_TITLE: &str = "new command";
 /// Under the new command's fields.
 pub(crate) const NEW_COMMAND_NOTE: &str =
-    "  Enter on timeout_allowed: toggle; elsewhere: preview, then y inserts";
-/// The new command's diff preview.
-pub(crate) const NEW_COMMAND_REVIEW_TITLE: &str = "new command: y inserts, Esc goes back";
+    "  Enter on timeout_allowed: toggle; elsewhere: preview, then Enter inserts";
+/// The new command's diff preview: the keys as the footer shows them (Enter first,
+/// `y` works too).
+pub(crate) const NEW_COMMAND_REVIEW_TITLE: &str = "new command: Enter inserts, Esc goes back";
 /// Help overlay title.
 pub(crate) const HELP_TITLE: &str = "keys (j/k scroll, Esc closes)";
 /// Help sections.
@@ -429,7 +433,7 @@ pub(crate) fn saved(
         Some(b) => format!(
             "saved {}{note}; the previous version is in {}",
             name(path),
-            name(b)
+            b.display()
         ),
         None => format!("saved {}{note}", name(path)),
     }
@@ -549,10 +553,10 @@ pub(crate) fn sim_title(n: usize, total: Option<usize>) -> String {
     }
 }
 
-/// The event line.
+/// The event line: the event the pane assumes, stated in full.
 pub(crate) fn event_line(agent: &str, srcip: &str, user: &str) -> String {
     let from = if agent.is_empty() || agent == "000" {
-        "the manager".to_string()
+        "the manager (000)".to_string()
     } else {
         format!("agent {agent}")
     };
@@ -562,7 +566,7 @@ pub(crate) fn event_line(agent: &str, srcip: &str, user: &str) -> String {
     } else {
         format!("user {user}")
     };
-    format!("event from {from}, {ip}, {user} (e)")
+    format!("assumed event from {from}, {ip}, {user} (e changes)")
 }
 
 /// A block that yields no response.

@@ -87,6 +87,16 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
     out
 }
 
+/// Cuts `s` to `max` columns like [`truncate`], saying at the end which key shows
+/// the whole text (`i`, the details overlay) when something was cut.
+pub(crate) fn truncate_with_details(s: &str, max: usize) -> String {
+    const MORE: &str = " (i)";
+    if width(s) <= max || max < MORE.len() + 12 {
+        return truncate(s, max);
+    }
+    format!("{}{MORE}", truncate(s, max - MORE.len()))
+}
+
 /// Greedy word wrap to `max` columns; a word longer than a line is cut.
 pub(crate) fn wrap(s: &str, max: usize) -> Vec<String> {
     let max = max.max(8);

@@ -5,21 +5,61 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols::border;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders};
 
+use super::caps::{Caps, Colors};
 use crate::model::Severity;
 
-/// The look: colour or monochrome.
+/// Pane borders drawn with ASCII only, for terminals without UTF-8 (docs/terminals.md).
+pub(crate) const ASCII_BORDER: border::Set<'static> = border::Set {
+    top_left: "+",
+    top_right: "+",
+    bottom_left: "+",
+    bottom_right: "+",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "-",
+    horizontal_bottom: "-",
+};
+
+/// The look: colour or monochrome, box drawing or ASCII.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     color: bool,
+    /// Has the terminal the bright colours (grey among them)?
+    bright: bool,
+    ascii: bool,
 }
 
 impl Theme {
-    /// Colour when `color` is true, otherwise only bold/reverse/dim.
+    /// Colour when `color` is true, otherwise only bold/reverse/dim; box drawing.
     pub fn new(color: bool) -> Theme {
-        Theme { color }
+        Theme {
+            color,
+            bright: true,
+            ascii: false,
+        }
+    }
+
+    /// For a terminal with these abilities: colour only when wanted (`color`) and
+    /// the terminal has some, ASCII borders without UTF-8.
+    pub fn for_terminal(color: bool, caps: Caps) -> Theme {
+        Theme {
+            color: color && caps.colors != Colors::None,
+            bright: caps.colors == Colors::Sixteen,
+            ascii: !caps.unicode,
+        }
+    }
+
+    /// The border characters of panes and popups.
+    pub fn border_set(&self) -> border::Set<'static> {
+        if self.ascii {
+            ASCII_BORDER
+        } else {
+            border::PLAIN
+        }
     }
 
     /// `NO_COLOR` set (to anything non-empty) means monochrome.
@@ -47,7 +87,8 @@ impl Theme {
 
     /// Labels and secondary text.
     pub fn dim(&self) -> Style {
-        if self.color {
+        // Grey is a bright colour: the Linux console has none, and shows dim.
+        if self.color && self.bright {
             Style::new().fg(Color::DarkGray)
         } else {
             Style::new().add_modifier(Modifier::DIM)
@@ -98,6 +139,7 @@ impl Theme {
         };
         let block = Block::default()
             .borders(Borders::ALL)
+            .border_set(self.border_set())
             .border_style(border)
             .title(Span::styled(title, self.title()));
         let inner = block.inner(area);

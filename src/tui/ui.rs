@@ -9,15 +9,27 @@ use ratatui::widgets::Paragraph;
 use super::app::{App, Focus};
 use super::popup::hint_line;
 use super::strings as s;
-use super::text::{escape, truncate, width};
+use super::text::{escape, truncate_with_details, width};
 use crate::model::{ConfigKind, Severity};
 
-/// The smallest usable terminal (SPEC §3).
-pub const MIN_SIZE: (u16, u16) = (80, 24);
+/// The smallest usable terminal: one pane at a time (docs/terminals.md "Size").
+pub const MIN_SIZE: (u16, u16) = (60, 15);
+
+/// The smallest terminal with the list and the form side by side (SPEC §3).
+pub const TWO_PANES: (u16, u16) = (80, 24);
+
+/// Rows of the panes from which the form and the simulator are shown together, one
+/// above the other.
+const STACKED_ROWS: u16 = 34;
 
 /// Is the terminal below the minimum?
 pub fn too_small(size: (u16, u16)) -> bool {
     size.0 < MIN_SIZE.0 || size.1 < MIN_SIZE.1
+}
+
+/// Is only one pane shown (the list, or the form / simulator), Tab switching?
+pub fn one_pane(size: (u16, u16)) -> bool {
+    !too_small(size) && (size.0 < TWO_PANES.0 || size.1 < TWO_PANES.1)
 }
 
 /// Rows the list shows at this terminal size (the list's scroll depends on it).
@@ -45,28 +57,20 @@ pub fn render(app: &App, f: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(area);
-    let [left, right] = panes(main);
     let ctx = app.ctx();
     let theme = &app.theme;
     let typing = app.popup.is_none();
-    app.list
-        .render(f, left, &ctx, theme, app.focus == Focus::List && typing);
-    match &app.sim {
-        Some(sim) => sim.render(
-            f,
-            right,
-            app.rules.is_some(),
-            theme,
-            app.focus == Focus::Sim && typing,
-        ),
-        None => app.form.render(
-            f,
-            right,
-            app.list.selected,
-            &ctx,
-            theme,
-            app.focus == Focus::Form && typing,
-        ),
+    let right = if one_pane((area.width, area.height)) {
+        (app.focus != Focus::List).then_some(main)
+    } else {
+        let [left, right] = panes(main);
+        app.list
+            .render(f, left, &ctx, theme, app.focus == Focus::List && typing);
+        Some(right)
+    };
+    match right {
+        Some(right) => render_right(app, f, right, typing),
+        None => app.list.render(f, main, &ctx, theme, typing),
     }
     f.render_widget(
         Paragraph::new(status_line(app, status.width as usize)),
@@ -75,6 +79,33 @@ pub fn render(app: &App, f: &mut Frame) {
     f.render_widget(Paragraph::new(hints_line(app, hints.width as usize)), hints);
     if let Some(p) = &app.popup {
         p.render(f, main, &ctx, theme);
+    }
+}
+
+/// The form of the selected block and the simulator, when open: one above the other
+/// when there is room, else the one the focus is on (the simulator for the list).
+fn render_right(app: &App, f: &mut Frame, area: Rect, typing: bool) {
+    let ctx = app.ctx();
+    let theme = &app.theme;
+    let form = |f: &mut Frame, r: Rect| {
+        let focused = app.focus == Focus::Form && typing;
+        app.form
+            .render(f, r, app.list.selected, &ctx, theme, focused);
+    };
+    let sim = |f: &mut Frame, r: Rect, sim: &super::sim::SimPane| {
+        let focused = app.focus == Focus::Sim && typing;
+        sim.render(f, r, app.rules.is_some(), theme, focused);
+    };
+    match &app.sim {
+        Some(s) if area.height >= STACKED_ROWS => {
+            let [top, bottom] =
+                Layout::vertical([Constraint::Percentage(45), Constraint::Min(0)]).areas(area);
+            form(f, top);
+            sim(f, bottom, s);
+        }
+        Some(_) if app.focus == Focus::Form => form(f, area),
+        Some(s) => sim(f, area, s),
+        None => form(f, area),
     }
 }
 
@@ -104,7 +135,9 @@ fn render_too_small(f: &mut Frame, area: Rect, quitting: bool) {
 /// gives way (from its left) so that the counts always fit.
 fn status_line(app: &App, w: usize) -> Line<'static> {
     let theme = &app.theme;
-    let kind = match app.session.config().kind {
+    let cfg = app.session.config();
+    let kind = match cfg.kind {
+        _ if super::shared::is_centralized(cfg) => s::CENTRALIZED,
         ConfigKind::Manager => s::MANAGER,
         ConfigKind::Agent => s::AGENT,
     };
@@ -173,11 +206,28 @@ fn hints_line(app: &App, w: usize) -> Line<'static> {
             theme.ok()
         };
         return Line::styled(
-            format!(" {}", truncate(&escape(&n.text), w.saturating_sub(1))),
+            format!(
+                " {}",
+                truncate_with_details(&escape(&n.text), w.saturating_sub(1))
+            ),
             style,
         );
     }
     let mut line = hint_line(app.mode(), theme);
+    if one_pane(app.size) && app.mode() == super::keys::Mode::Browse {
+        // One pane at a time: say how to reach the other first.
+        let (key, word) = match (app.focus, app.sim.is_some()) {
+            (Focus::List, false) => ("Tab", s::PANE_FORM),
+            (Focus::List, true) => ("Tab", s::PANE_SIM),
+            _ => ("Esc", s::PANE_LIST),
+        };
+        let mut first = vec![
+            Span::styled(key, theme.key()),
+            Span::raw(format!(" {word}  ")),
+        ];
+        first.append(&mut line.spans);
+        line.spans = first;
+    }
     // Drop hints from the right until the line fits.
     while width(
         &line

@@ -199,7 +199,7 @@ fn usage_errors_exit_2_and_refusals_exit_1() {
             vec!["set"],
             vec!["response:1", "colour=red"],
             2,
-            "ossec-ar: unknown field 'colour' for a response; fields: disabled, command, location, agent_id, level, rules_group, rules_id, timeout, repeated_offenders\n",
+            "ossec-ar: unknown field 'colour' for a response; fields: disabled, command, location, agent_id, level, rules_group, rules_id, timeout, repeated_offenders, ca_store, ca_verification\n",
         ),
         (
             vec!["set"],

@@ -39,13 +39,13 @@ fn fired_mode_states_the_default_event_which_the_editor_shares() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stdout(&o).starts_with(
-            "event: rule 5712 on agent 001, srcip 192.0.2.10, no user (agent and srcip are the defaults: --agent, --srcip, --user change them)\n"
+            "event: rule 5712 on agent 000, srcip 192.0.2.10, no user (agent and srcip are the defaults: --agent, --srcip, --user change them)\n"
         ),
         "{}",
         stdout(&o)
     );
     // The same values as the editor's simulator pane starts from.
-    assert_eq!(ossec_ar::simulate::DEFAULT_AGENT, "001");
+    assert_eq!(ossec_ar::simulate::DEFAULT_AGENT, "000");
     assert_eq!(ossec_ar::simulate::DEFAULT_SRCIP, "192.0.2.10");
     let o = run(&[
         "simulate", &conf, "--rules", &rules, "--rule", "5712", "--agent", "7", "--format", "json",

@@ -9,14 +9,13 @@ use std::time::{Duration, Instant};
 
 use ossec_ar::model::Profile;
 use ossec_ar::rules::RuleSet;
-use ossec_ar::tui::{App, Event, Options, Quiet, Theme};
-use ratatui::backend::CrosstermBackend;
+use ossec_ar::tui::{Ansi, App, Caps, Event, Options, Quiet, Theme};
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use crate::tui_harness::parse_keys;
 
-type Term = Terminal<Quiet<CrosstermBackend<Counter>>>;
+type Term = Terminal<Quiet<Ansi<Counter>>>;
 
 /// Counts the bytes a terminal would receive.
 #[derive(Clone, Default)]
@@ -43,7 +42,7 @@ impl Counter {
 /// as for a real one.
 fn terminal(w: u16, h: u16) -> (Term, Counter) {
     let counter = Counter::default();
-    let backend = Quiet::new(CrosstermBackend::new(counter.clone()));
+    let backend = Quiet::new(Ansi::new(counter.clone(), Caps::FULL));
     let viewport = Viewport::Fixed(Rect::new(0, 0, w, h));
     let term = Terminal::with_options(backend, TerminalOptions { viewport }).expect("terminal");
     (term, counter)

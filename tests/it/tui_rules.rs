@@ -110,17 +110,16 @@ fn simulator_pane_lists_the_rules_and_fires_the_highlighted_one() {
     let s = shown(&a);
     assert!(s.contains("simulator: response #1, 2 rules"), "{s}");
     assert!(s.contains("when rule 5712 fires"), "{s}");
-    assert!(s.contains("runs on: 001"), "{s}");
+    // The event assumed is stated: from the manager, as `simulate` assumes; local
+    // runs on the manager.
+    assert!(s.contains("assumed event from the manager (000)"), "{s}");
+    assert!(s.contains("runs on: the manager (000)"), "{s}");
     assert!(s.contains("\"command\": \"firewall-drop600\""), "{s}");
     press(&mut a, "j");
     assert!(shown(&a).contains("when rule 31151 fires"));
-    // The event from the manager: local runs on the manager.
-    press(&mut a, "e<c-u><enter>");
-    assert!(
-        shown(&a).contains("runs on: the manager (000)"),
-        "{}",
-        shown(&a)
-    );
+    // From agent 001: local runs there.
+    press(&mut a, "e<c-u>001<enter>");
+    assert!(shown(&a).contains("runs on: 001"), "{}", shown(&a));
     press(&mut a, "/ssh<enter>");
     assert!(!shown(&a).contains("31151"), "{}", shown(&a));
     press(&mut a, "p");

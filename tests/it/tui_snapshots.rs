@@ -116,8 +116,19 @@ fn new_command_form() {
 
 #[test]
 fn terminal_too_small() {
-    let a = app_sized(CONF, (79, 23));
-    insta::assert_snapshot!("too_small_79x23", screen(&a, 79, 23));
+    let a = app_sized(CONF, (59, 14));
+    insta::assert_snapshot!("too_small_59x14", screen(&a, 59, 14));
+}
+
+/// From 60x15 to 80x24 one pane at a time: the list, Tab the form (issue 13).
+#[test]
+fn one_pane_below_80x24() {
+    for (w, h) in [(60, 15), (79, 23)] {
+        let mut a = app_sized(CONF, (w, h));
+        insta::assert_snapshot!(format!("one_pane_list_{w}x{h}"), screen(&a, w, h));
+        press(&mut a, "jjj<tab>");
+        insta::assert_snapshot!(format!("one_pane_form_{w}x{h}"), screen(&a, w, h));
+    }
 }
 
 #[test]

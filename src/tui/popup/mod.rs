@@ -1,6 +1,7 @@
 //! Popups: components drawn over the panes that take the keys while open. Each
 //! answers keys with [`Msg`]s; none writes the document itself.
 
+mod details;
 mod help;
 mod menu;
 mod newcmd;
@@ -14,13 +15,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+pub(crate) use details::Details;
 pub(crate) use help::Help;
 pub(crate) use menu::{Choice, Menu, Pick};
 pub(crate) use newcmd::{CommandForm, FormKey, Row, TextForm};
 pub(crate) use preview::Preview;
 pub(crate) use wizard::Wizard;
 
-use super::app::{Ctx, Effect, Msg};
+use super::app::{Ctx, Effect, Focus, Msg};
 use super::fields::LOCATIONS;
 use super::form::selector;
 use super::keys::{self, Action, Mode};
@@ -31,7 +33,7 @@ use super::sim::SimEvent;
 use super::strings as s;
 use super::text::{escape, wrap};
 use super::theme::Theme;
-use crate::model::BlockRef;
+use crate::model::{BlockRef, ConfigKind, Placement, RootKind};
 use crate::rules::RuleSet;
 
 /// An open popup.
@@ -39,6 +41,8 @@ use crate::rules::RuleSet;
 pub(crate) enum Popup {
     /// The key help.
     Help(Help),
+    /// The full text of what the screen cuts (`i`).
+    Details(Details),
     /// The `location` dropdown of a response.
     Location {
         /// The response.
@@ -60,6 +64,8 @@ pub(crate) enum Popup {
         /// How it is described in the question.
         what: String,
     },
+    /// "No <ossec_config> root: add one?", before guided creation.
+    AddRoot,
     /// Quitting with unsaved changes.
     QuitPrompt,
     /// The diff before saving.
@@ -158,10 +164,10 @@ impl Popup {
     /// Who has the keys while this popup is open.
     pub(crate) fn mode(&self) -> Mode {
         match self {
-            Popup::Help(_) => Mode::Help,
+            Popup::Help(_) | Popup::Details(_) => Mode::Help,
             Popup::Location { .. } => Mode::Menu,
             Popup::Command { .. } | Popup::Rules { .. } => Mode::Pick,
-            Popup::Delete { .. } | Popup::ReadOnly { .. } => Mode::Confirm,
+            Popup::Delete { .. } | Popup::ReadOnly { .. } | Popup::AddRoot => Mode::Confirm,
             Popup::QuitPrompt => Mode::QuitPrompt,
             Popup::Preview(p) if !p.errors.is_empty() => Mode::Blocked,
             Popup::Preview(_) => Mode::Preview,
@@ -176,6 +182,7 @@ impl Popup {
     pub(crate) fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
         match self {
             Popup::Help(h) => h.handle(a),
+            Popup::Details(d) => d.handle(a),
             Popup::Location { sel, menu } => match menu.handle(a, k) {
                 Pick::Open => Vec::new(),
                 Pick::Cancelled => vec![Msg::Close],
@@ -210,6 +217,7 @@ impl Popup {
                 Some(Action::No | Action::Cancel) => vec![Msg::Close],
                 _ => Vec::new(),
             },
+            Popup::AddRoot => add_root_answer(a, ctx),
             Popup::QuitPrompt => match a {
                 Some(Action::SaveAndQuit) => vec![Msg::Close, Msg::SaveThenQuit],
                 Some(Action::Discard) => vec![Msg::Effect(Effect::Quit)],
@@ -251,6 +259,7 @@ impl Popup {
     pub(crate) fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, theme: &Theme) {
         match self {
             Popup::Help(h) => h.render(f, area, theme),
+            Popup::Details(d) => d.render(f, area, theme),
             Popup::Location { menu, .. } => {
                 let inner = frame(f, area, s::LOCATION_TITLE, 70, menu.height() + 2, theme);
                 menu.render(f, inner, theme);
@@ -281,6 +290,16 @@ impl Popup {
                     area,
                     s::READ_ONLY_TITLE,
                     &s::read_only_question(*mode),
+                    Mode::Confirm,
+                    theme,
+                );
+            }
+            Popup::AddRoot => {
+                question(
+                    f,
+                    area,
+                    s::ADD_ROOT_TITLE,
+                    s::ADD_ROOT_QUESTION,
                     Mode::Confirm,
                     theme,
                 );
@@ -366,8 +385,44 @@ fn location_chosen(sel: Selector, value: &str, ctx: &Ctx<'_>) -> Vec<Msg> {
     out
 }
 
+/// The answer to "no root: add one?": yes adds it, then starts guided creation.
+fn add_root_answer(a: Option<Action>, ctx: &Ctx<'_>) -> Vec<Msg> {
+    match a {
+        Some(Action::Yes) => vec![
+            Msg::Close,
+            Msg::Apply(EditOp::AddRoot),
+            Msg::Open(Popup::Wizard(Box::new(Wizard::new(ctx)))),
+        ],
+        Some(Action::No | Action::Cancel) => vec![Msg::Close],
+        _ => Vec::new(),
+    }
+}
+
 /// `a`: guided creation of a response, or of a command in the commands section.
 pub(crate) fn add(selected: Option<BlockRef>, ctx: &Ctx<'_>) -> Vec<Msg> {
+    let roots = &ctx.session.config().roots;
+    if roots.iter().all(|r| r.kind == RootKind::Other) {
+        // Nowhere to add a block (an empty or plain-text file): ask first.
+        return vec![Msg::Open(Popup::AddRoot)];
+    }
+    let cfg = ctx.session.config();
+    if cfg.kind == ConfigKind::Agent {
+        // An agent reads no command and no response definition, only its own
+        // settings, and execd those of the first block of a root: that block's
+        // form when there is one, else a new block (docs/agent-files.md).
+        let first = cfg
+            .responses
+            .iter()
+            .find(|r| matches!(r.placement, Placement::OssecConfig(_)));
+        return match first {
+            Some(r) => vec![
+                Msg::Select(BlockRef::Response(r.index)),
+                Msg::Focus(Focus::Form),
+                Msg::Info(s::AGENT_EDIT_FIRST.into()),
+            ],
+            None => vec![Msg::Open(Popup::NewCommand(CommandForm::agent_settings()))],
+        };
+    }
     match selected {
         Some(BlockRef::Command(_)) => vec![Msg::Open(Popup::NewCommand(CommandForm::default()))],
         _ => vec![Msg::Open(Popup::Wizard(Box::new(Wizard::new(ctx))))],
@@ -419,6 +474,7 @@ pub(crate) fn frame(f: &mut Frame, area: Rect, title: &str, w: u16, h: u16, them
     f.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)
+        .border_set(theme.border_set())
         .border_style(theme.focused_border())
         .title(Span::styled(format!(" {title} "), theme.title()));
     let inner = block.inner(r);

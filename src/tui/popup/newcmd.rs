@@ -175,12 +175,16 @@ impl TextForm {
 pub(crate) struct CommandForm {
     /// The fields.
     pub(crate) form: TextForm,
+    /// An agent's `<active-response>` settings rather than a command.
+    pub(crate) agent: bool,
     /// The diff preview, once the fields pass their checks.
     pub(crate) review: Option<Review>,
 }
 
-/// The row of the yes/no field that Enter toggles.
-const TIMEOUT_ALLOWED: usize = 2;
+/// The rows of the yes/no fields that Enter toggles: timeout_allowed of a command;
+/// disabled and ca_verification of an agent's settings.
+const COMMAND_TOGGLES: &[usize] = &[2];
+const AGENT_TOGGLES: &[usize] = &[0, 3];
 
 impl Default for CommandForm {
     fn default() -> Self {
@@ -191,6 +195,7 @@ impl Default for CommandForm {
                 Row::new("timeout_allowed", BlockKind::Command, false, "yes"),
                 Row::new("extra_args", BlockKind::Command, true, ""),
             ]),
+            agent: false,
             review: None,
         }
     }
@@ -207,6 +212,30 @@ fn check_ctx<'a>(ctx: &'a Ctx<'_>) -> CheckCtx<'a> {
 }
 
 impl CommandForm {
+    /// In an agent's ossec.conf, `a` offers what the agent reads in an
+    /// `<active-response>` (execd, modulesd; docs/agent-files.md), not a command.
+    pub(crate) fn agent_settings() -> CommandForm {
+        let row = |name, value| Row::new(name, BlockKind::Response, true, value);
+        CommandForm {
+            form: TextForm::new(vec![
+                row("disabled", "no"),
+                row("repeated_offenders", ""),
+                row("ca_store", ""),
+                row("ca_verification", ""),
+            ]),
+            agent: true,
+            review: None,
+        }
+    }
+
+    fn toggles(&self) -> &'static [usize] {
+        if self.agent {
+            AGENT_TOGGLES
+        } else {
+            COMMAND_TOGGLES
+        }
+    }
+
     /// Typing, then reviewing the diff.
     pub(crate) fn mode(&self) -> Mode {
         if self.review.is_some() {
@@ -236,8 +265,8 @@ impl CommandForm {
         match self.form.handle(a, k) {
             FormKey::Open => Vec::new(),
             FormKey::Cancel => vec![Msg::Close],
-            FormKey::Submit if self.form.at == TIMEOUT_ALLOWED => {
-                let row = &mut self.form.rows[TIMEOUT_ALLOWED];
+            FormKey::Submit if self.toggles().contains(&self.form.at) => {
+                let row = &mut self.form.rows[self.form.at];
                 let next = if row.input.value() == "yes" {
                     "no"
                 } else {
@@ -251,8 +280,17 @@ impl CommandForm {
                     self.form.at = i;
                     vec![Msg::Error(s::REFUSED.into())]
                 }
+                None if self.agent && self.form.pairs().is_empty() => {
+                    vec![Msg::Error(s::AGENT_SETTINGS_NEEDED.into())]
+                }
                 None => {
-                    let ops = vec![EditOp::AddCommand(self.form.pairs())];
+                    let pairs = self.form.pairs();
+                    let op = if self.agent {
+                        EditOp::AddResponse(pairs)
+                    } else {
+                        EditOp::AddCommand(pairs)
+                    };
+                    let ops = vec![op];
                     self.review = Some(Review::build(ops, ctx));
                     Vec::new()
                 }
@@ -262,20 +300,33 @@ impl CommandForm {
 
     /// Draws the form (its keys are in the hint bar), or the diff to insert.
     pub(crate) fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, theme: &Theme) {
+        let (title, review_title, note) = if self.agent {
+            (
+                s::AGENT_FORM_TITLE,
+                s::AGENT_REVIEW_TITLE,
+                s::AGENT_FORM_NOTE,
+            )
+        } else {
+            (
+                s::NEW_COMMAND_TITLE,
+                s::NEW_COMMAND_REVIEW_TITLE,
+                s::NEW_COMMAND_NOTE,
+            )
+        };
         if let Some(review) = &self.review {
-            let inner = frame(f, area, s::NEW_COMMAND_REVIEW_TITLE, 76, 14, theme);
+            let inner = frame(f, area, review_title, 76, 14, theme);
             render_review(review, f, inner, theme);
             return;
         }
-        let inner = frame(f, area, s::NEW_COMMAND_TITLE, 76, 13, theme);
+        let inner = frame(f, area, title, 76, 13, theme);
         let h = self.form.render(f, inner, &check_ctx(ctx), theme);
-        let note = Rect {
+        let note_at = Rect {
             y: inner.y + h.min(inner.height.saturating_sub(1)),
             height: 1,
             ..inner
         };
         if h < inner.height {
-            f.render_widget(Line::styled(s::NEW_COMMAND_NOTE, theme.dim()), note);
+            f.render_widget(Line::styled(note, theme.dim()), note_at);
         }
     }
 }

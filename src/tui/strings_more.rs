@@ -1,0 +1,64 @@
+//! Texts of the agent settings, the details overlay, the one-pane layout and a file
+//! without a root (issue 13), re-exported by `strings` so that every text is reached
+//! the same way.
+
+/// An agent's `<disabled>`.
+pub(crate) const ABOUT_AGENT_DISABLED: &str =
+    "yes: this agent runs no active response at all (execd); no: it runs what the manager sends";
+/// An agent's `<repeated_offenders>`.
+pub(crate) const ABOUT_AGENT_REPEATED_OFFENDERS: &str = "minutes this agent adds to the timeout for a repeated source: 2nd, 3rd... time (up to 5 values)";
+/// An agent's `<ca_store>`.
+pub(crate) const ABOUT_CA_STORE: &str = "a certificate (.pem) or folder WPK upgrades are verified with (modulesd; repeat the element for more)";
+/// An agent's `<ca_verification>`.
+pub(crate) const ABOUT_CA_VERIFICATION: &str =
+    "yes/no: verify WPK upgrade packages against ca_store (modulesd; deprecated place)";
+
+/// Guided creation in a file without a root.
+pub(crate) const ADD_ROOT_TITLE: &str = "no <ossec_config> root";
+/// See [`ADD_ROOT_TITLE`].
+pub(crate) const ADD_ROOT_QUESTION: &str = "This file has no <ossec_config> root, so there is nowhere to add a response: the daemons read blocks only inside one. Add an empty <ossec_config> root at the end of the file (the text before it stays as it is), then create the response?";
+/// The details overlay (`i`).
+pub(crate) const DETAILS_TITLE: &str = "details: the full text (j/k scroll, Esc closes)";
+/// See [`DETAILS_TITLE`].
+pub(crate) const DETAILS_FILE: &str = "File";
+/// See [`DETAILS_TITLE`].
+pub(crate) const DETAILS_MESSAGE: &str = "Last message";
+/// See [`DETAILS_TITLE`].
+pub(crate) const DETAILS_FILE_FINDINGS: &str = "Findings about the whole file";
+/// See [`DETAILS_TITLE`].
+pub(crate) const DETAILS_NONE: &str = "none";
+/// See [`DETAILS_TITLE`].
+pub(crate) fn details_block(what: &str) -> String {
+    format!("Findings of {what}")
+}
+/// `a` in an agent's ossec.conf.
+pub(crate) const AGENT_FORM_TITLE: &str =
+    "this agent's active-response settings (what execd and modulesd read here)";
+/// See [`AGENT_FORM_TITLE`].
+pub(crate) const AGENT_FORM_NOTE: &str =
+    "  Enter on disabled, ca_verification: toggle; elsewhere: preview, then Enter inserts";
+/// See [`AGENT_FORM_TITLE`].
+pub(crate) const AGENT_REVIEW_TITLE: &str = "agent settings: Enter inserts, Esc goes back";
+/// See [`AGENT_FORM_TITLE`].
+pub(crate) const AGENT_SETTINGS_NEEDED: &str =
+    "fill at least one setting: an empty block says nothing";
+
+/// A field's finding standing for `more` others of the same kind.
+pub(crate) fn and_more_alike(first: &str, more: usize) -> String {
+    format!("{first} (and {more} more like it; i shows all)")
+}
+
+/// The other pane, in the hint bar of the one-pane layout.
+pub(crate) const PANE_FORM: &str = "form";
+/// See [`PANE_FORM`].
+pub(crate) const PANE_SIM: &str = "sim";
+/// See [`PANE_FORM`].
+pub(crate) const PANE_LIST: &str = "list";
+
+/// A response block without command in a shared agent.conf, in the list.
+pub(crate) const SHARED_BLOCK: &str = "agent settings in agent.conf";
+/// A shared agent.conf (`<agent_config>` roots), in the status line.
+pub(crate) const CENTRALIZED: &str = "centralized agent config";
+
+/// `a` in an agent's file that has a settings block already.
+pub(crate) const AGENT_EDIT_FIRST: &str = "an agent reads its settings from the first <active-response>: edit them here (a second block would not be read)";
