@@ -104,7 +104,7 @@ fn candidate(rule: &RuleDef, search: Search, old: &Event, now: &Event) -> bool {
 
 /// A C string: the bytes before the first NUL.
 pub(crate) fn cstr(s: &[u8]) -> &[u8] {
-    s.iter().position(|&b| b == 0).map_or(s, |n| &s[..n])
+    super::plugins::c_str(s)
 }
 
 /// What a search needs from the evaluation in progress.

@@ -71,20 +71,26 @@ fn decode_roots(
     roots: &[Root],
     filter: &Prefilter,
 ) -> Option<usize> {
-    // Which prematches certainly miss `log`, found in one scan when first needed.
+    // Which prematches certainly miss `log`, found in one scan when first needed;
+    // which program names certainly miss the event's, in one scan.
     let mut present: Option<Present> = None;
+    let names = set.program_name_filter();
+    let pn_present = event.program_name.as_ref().map(|pn| names.scan(c_str(pn)));
+    let log_len = c_str(&event.log).len();
     for (i, root) in roots.iter().enumerate() {
         let d = set.decoder(root.decoder);
         let mut pmatch = None;
         if let Some(pn) = &event.program_name {
             let pn = c_str(pn);
-            if !d.program_name.as_ref().is_some_and(|e| e.is_match(pn)) {
+            if pn_present.as_ref().is_some_and(|p| !names.may_match(i, p))
+                || !d.program_name.as_ref().is_some_and(|e| e.is_match(pn))
+            {
                 continue;
             }
             pmatch = Some(0);
         }
         if let Some(prematch) = &d.prematch {
-            let log = c_str(&event.log);
+            let log = &event.log[..log_len];
             let present = present.get_or_insert_with(|| filter.scan(log));
             if !filter.may_match(i, present) {
                 continue;

@@ -12,29 +12,43 @@ use super::osregex::{BACKSLASH, MARK, is_plus};
 /// class (`\w+\d\dx` matches `ab1z`), so a literal that ends the alternative right
 /// after a class is not required (docs/analysis-patterns.md "OS_Regex").
 pub(super) fn needle(pat: &[u8]) -> Vec<u8> {
+    runs(pat).into_iter().fold(
+        Vec::new(),
+        |best, r| if r.len() > best.len() { r } else { best },
+    )
+}
+
+/// Every run of consecutive literal atoms of an alternative, each of which a match
+/// consumes whole (see [`needle`], the longest of them), without repeats.
+pub(super) fn runs(pat: &[u8]) -> Vec<Vec<u8>> {
     let n = pat.len();
     let last_skippable = n >= 3 && pat[n - 3] == BACKSLASH;
-    let (mut best, mut run) = (0..0, 0..0);
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    let mut push = |run: &[u8]| {
+        if !run.is_empty() && !out.iter().any(|r| r == run) {
+            out.push(run.to_vec());
+        }
+    };
+    let mut start = 0;
     let mut i = 0;
     while i < n {
         if pat[i] == BACKSLASH {
+            push(&pat[start..i]);
             i += 2;
             if is_plus(pat.get(i).copied().unwrap_or(0)) {
                 i += 1;
             }
-            run = i..i;
+            start = i;
         } else if pat[i] == MARK || (i == n - 1 && last_skippable) {
+            push(&pat[start..i]);
             i += 1;
-            run = i..i;
+            start = i;
         } else {
             i += 1;
-            run.end = i;
-            if run.len() > best.len() {
-                best = run.clone();
-            }
         }
     }
-    pat[best].to_vec()
+    push(&pat[start..n.max(start)]);
+    out
 }
 
 /// Whether `needle` (lower case) occurs in `hay`, ASCII case folded.

@@ -8,7 +8,7 @@
 //! as `(`, everything else is lower-cased ASCII.
 
 use super::PatternError;
-use super::literal::{contains_ignore_case, needle};
+use super::literal::{contains_ignore_case, needle, runs};
 
 /// `OS_PATTERN_MAXSIZE` (`src/os_regex/os_regex.h`).
 pub(crate) const MAX_PATTERN: usize = 20480;
@@ -46,6 +46,8 @@ struct Sub {
     /// The longest run of literal bytes every match of this alternative consumes
     /// (empty when there is none): see [`needle`].
     needle: Vec<u8>,
+    /// Every literal run the alternative consumes whole, the needle among them.
+    runs: Vec<Vec<u8>>,
 }
 
 /// The class code an escape letter gets (`OSRegex_Compile`'s switch).
@@ -201,9 +203,9 @@ impl OsRegex {
             .collect()
     }
 
-    /// Every alternative in order. With `filter`, an alternative whose needle is
-    /// absent is skipped: it cannot match, and skipping it only leaves more of the
-    /// step budget (which the daemon does not have) to the others.
+    /// Every alternative in order. With `filter`, an alternative one of whose
+    /// literal runs is absent is skipped: it cannot match, and skipping it only
+    /// leaves more of the step budget (which the daemon does not have) to the others.
     fn exec_subs(
         &self,
         subject: &[u8],
@@ -211,7 +213,7 @@ impl OsRegex {
         filter: bool,
     ) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
         for sub in &self.subs {
-            if filter && !sub.needle.is_empty() && !contains_ignore_case(subject, &sub.needle) {
+            if filter && !sub.runs.iter().all(|r| contains_ignore_case(subject, r)) {
                 continue;
             }
             let mut caps = vec![None; sub.markers];
@@ -338,6 +340,7 @@ fn make_sub(mut part: &[u8]) -> Sub {
     }
     Sub {
         needle: needle(part),
+        runs: runs(part),
         pat: part.to_vec(),
         begin,
         end,

@@ -7,7 +7,7 @@
 //! (docs/analysis-patterns.md "Prefilter"). The answer "may match" still runs the
 //! expression itself, so results never change.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::Expression;
 
@@ -57,6 +57,8 @@ impl Prefilter {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
+                    // A DFA: the scan runs on every event, the build once.
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&all)
                     .ok()
             })

@@ -212,3 +212,22 @@ fn a_final_literal_after_a_class_is_not_required() {
     assert!(re.exec(b"ab1z").is_some());
     assert_eq!(re.exec(b"ab1z"), re.exec_unfiltered(b"ab1z"));
 }
+
+/// The literal runs of a compiled alternative (`\d` is `\` and code 1, both
+/// parentheses are the marker `(`): each is required, repeats once.
+#[test]
+fn every_literal_run_is_required() {
+    use super::literal::{needle, runs};
+    let pat = b"ab\\\x01+b(cd(b";
+    assert_eq!(
+        runs(pat),
+        vec![b"ab".to_vec(), b"b".to_vec(), b"cd".to_vec()]
+    );
+    assert_eq!(needle(pat), b"ab".to_vec());
+    // A literal that ends the alternative right after a class is not required.
+    assert_eq!(runs(b"x\\\x02y"), vec![b"x".to_vec()]);
+    // The Cisco IOS prematch: `:` and `%` (a JSON line has the one, not the other).
+    let re = OsRegex::compile(br"\p*\w+\s+\d*\s\d+:\d+:\d+:\s+%|", false).expect("compiles");
+    let line = br#"{"win":{"system":{"time":"2024-01-01T10:11:12"}}}"#;
+    assert_eq!(re.exec(line), re.exec_unfiltered(line));
+}

@@ -48,8 +48,7 @@ pub(crate) fn run(
 
 /// The text before the first NUL byte: the daemon reads a C string.
 pub(crate) fn c_str(bytes: &[u8]) -> &[u8] {
-    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    &bytes[..end]
+    &bytes[..memchr::memchr(0, bytes).unwrap_or(bytes.len())]
 }
 
 /// `strchr`: the offset of the first `byte` at or after `from`.

@@ -149,12 +149,14 @@ impl Eval<'_> {
         if def.maxsize != 0 && cstr(&e.log).len() < def.maxsize as usize {
             return Err("maxsize");
         }
-        let (hms, wday) = clock(e.time);
-        if def.time.as_deref().is_some_and(|t| !is_on_time(&hms, t)) {
-            return Err("time");
-        }
-        if def.weekday.as_ref().is_some_and(|d| !is_on_day(wday, d)) {
-            return Err("weekday");
+        if def.time.is_some() || def.weekday.is_some() {
+            let (hms, wday) = clock(e.time);
+            if def.time.as_deref().is_some_and(|t| !is_on_time(&hms, t)) {
+                return Err("time");
+            }
+            if def.weekday.as_ref().is_some_and(|d| !is_on_day(wday, d)) {
+                return Err("weekday");
+            }
         }
         pattern(&def.data, e.get(F::Data), "data")?;
         pattern(&def.extra_data, e.get(F::ExtraData), "extra_data")?;

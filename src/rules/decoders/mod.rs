@@ -140,6 +140,8 @@ pub struct DecoderSet {
     /// The prematch prefilters of the two root lists, position by position.
     pn_filter: Prefilter,
     nopn_filter: Prefilter,
+    /// The prefilter of the `pn` roots' `<program_name>`.
+    pn_names: Prefilter,
     /// The sorted distinct names (ids are positions + 1).
     names: Vec<String>,
     files: Vec<PathBuf>,
@@ -210,6 +212,12 @@ impl DecoderSet {
         }
     }
 
+    /// The prefilter of the `pn_roots`' `<program_name>`, by position: a root it rules
+    /// out cannot match the event's program name.
+    pub fn program_name_filter(&self) -> &Prefilter {
+        &self.pn_names
+    }
+
     /// The files loaded (refused ones included), in load order.
     pub fn files(&self) -> &[PathBuf] {
         &self.files
@@ -247,6 +255,11 @@ pub fn load(files: &[(PathBuf, String)]) -> (DecoderSet, Vec<Problem>) {
     };
     set.pn_filter = filter(&set.pn, &set);
     set.nopn_filter = filter(&set.nopn, &set);
+    set.pn_names = Prefilter::new(
+        set.pn
+            .iter()
+            .map(|r| set.decoders[r.decoder].program_name.as_ref()),
+    );
     (set, problems)
 }
 
