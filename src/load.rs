@@ -36,7 +36,7 @@ pub enum ReadError {
 
 /// Reads a configuration file as UTF-8 text.
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Io {
+    let bytes = crate::input::read(path, crate::input::MAX_XML).map_err(|e| ReadError::Io {
         path: path.to_path_buf(),
         why: match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),

@@ -201,7 +201,8 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
 type FileResult = Result<file::Read, String>;
 
 fn read_one(path: &PathBuf) -> FileResult {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let bytes = crate::input::read(path, crate::input::MAX_XML)
+        .map_err(|e| format!("cannot read: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         format!(
             "not UTF-8 text (invalid byte at offset {})",

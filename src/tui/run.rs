@@ -217,7 +217,7 @@ pub fn perform(app: &mut App, effects: Vec<Effect>, opts: &RunOptions) -> bool {
             Effect::Save { text, expected } => {
                 Event::Saved(write(&opts.path, &expected, &text, opts.backup))
             }
-            Effect::SaveOverwrite { text } => match std::fs::read_to_string(&opts.path) {
+            Effect::SaveOverwrite { text } => match load::read_text(&opts.path) {
                 Ok(now) => Event::Saved(write(&opts.path, &now, &text, opts.backup)),
                 Err(e) => Event::Saved(SaveResult::Failed(e.to_string())),
             },
