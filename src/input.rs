@@ -12,11 +12,11 @@ use std::io::{Error, ErrorKind, Read};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
 
-/// Largest XML file (a configuration, a rule or decoder file) read whole: 8 MiB.
-/// Real ones are tens of kilobytes (the largest shipped rule file is under 200 KB);
-/// memory is about 20 times the input at most, so the cap keeps a hostile file
-/// under 200 MB (docs/limits.md).
-pub const MAX_XML: u64 = 8 << 20;
+/// Largest XML file (a configuration, a rule or decoder file) read whole: 4 MiB.
+/// Real ones are tens of kilobytes (the largest shipped rule file is 120 KB); memory
+/// is at most about 50 times the input (a file made only of `<a/>`), so the cap
+/// keeps a hostile file under about 250 MB (docs/limits.md).
+pub const MAX_XML: u64 = 4 << 20;
 
 /// Largest other file read whole (a CDB list's text, a desired-state JSON): 256 MiB.
 pub const MAX_OTHER: u64 = 256 << 20;
