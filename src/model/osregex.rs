@@ -7,13 +7,25 @@
 //! `OS_Regex()`/`OSRegex_Compile(…, 0)` do, case-insensitive, and runs the daemon's
 //! own lazy matcher (not a backtracking search).
 
-use crate::pattern::{self, Engine, Expression};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::pattern::{self, BudgetRegex, Engine, Expression};
+
+/// Loop turns one match may take: group strings are a few hundred bytes, and the
+/// real patterns need a few hundred turns on them; `\.*\.*\.*!`-like patterns of
+/// thousands of elements needed 2^26 on each of 4,500 rules (minutes, and a frozen
+/// editor). Past it the match counts as failed and [`OsRegex::gave_up`] tells
+/// (docs/analysis-patterns.md "Bounded time").
+pub const GROUP_STEPS: u64 = 1 << 14;
 
 /// A compiled OSRegex; `compile` returns `None` where the daemon's compile fails.
 #[derive(Debug, Clone)]
 pub struct OsRegex {
     source: String,
-    compiled: std::sync::Arc<Expression>,
+    compiled: Arc<BudgetRegex>,
+    /// Set when a match ran out of [`GROUP_STEPS`].
+    gave_up: Arc<AtomicBool>,
 }
 
 impl PartialEq for OsRegex {
@@ -33,17 +45,30 @@ impl OsRegex {
 
     /// Compiles, or says why the daemon refuses the pattern (it then matches nothing).
     pub fn try_compile(pattern: &str) -> Result<OsRegex, String> {
-        let compiled = Expression::compile_without_captures(Engine::OsRegex, pattern)
-            .map_err(|e| e.message)?;
+        let compiled = BudgetRegex::compile(pattern).map_err(|e| e.message)?;
         Ok(OsRegex {
             source: pattern.to_string(),
-            compiled: std::sync::Arc::new(compiled),
+            compiled: Arc::new(compiled),
+            gave_up: Arc::new(AtomicBool::new(false)),
         })
     }
 
-    /// Does the pattern match `text` (as `OS_Regex` does)?
+    /// Does the pattern match `text` (as `OS_Regex` does)? A match that needs more
+    /// than [`GROUP_STEPS`] turns is taken as failed and recorded.
     pub fn is_match(&self, text: &str) -> bool {
-        self.compiled.is_match(text.as_bytes())
+        let mut budget = GROUP_STEPS;
+        self.compiled
+            .is_match(text.as_bytes(), &mut budget)
+            .unwrap_or_else(|| {
+                self.gave_up.store(true, Ordering::Relaxed);
+                false
+            })
+    }
+
+    /// Whether some match (of this value or a clone) ran out of [`GROUP_STEPS`], so
+    /// that "no match" may be wrong.
+    pub fn gave_up(&self) -> bool {
+        self.gave_up.load(Ordering::Relaxed)
     }
 
     /// Does one alternative match everything (an empty one without `$`, reference

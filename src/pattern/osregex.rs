@@ -155,6 +155,32 @@ impl OsRegex {
             .all(|sub| !sub.needle.is_empty() && !contains_ignore_case(subject, &sub.needle))
     }
 
+    /// Whether `subject` matches, spending loop turns from `budget`, which many
+    /// subjects share; `None` once it is spent (the answer is then unknown).
+    pub(crate) fn is_match_shared(&self, subject: &[u8], budget: &mut u64) -> Option<bool> {
+        let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
+        if self.cannot_match(subject) {
+            return Some(false);
+        }
+        for sub in &self.subs {
+            let mut caps = vec![None; sub.markers];
+            let mut run = Run {
+                sub,
+                s: subject,
+                closure: self.closure,
+                caps: &mut caps,
+                budget: &mut *budget,
+            };
+            if run.run().is_some() {
+                return Some(collect(&caps).is_some());
+            }
+            if *budget == 0 {
+                return None;
+            }
+        }
+        Some(false)
+    }
+
     /// Every alternative in order, without the literal prefilter.
     fn exec_all(
         &self,

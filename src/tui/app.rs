@@ -171,6 +171,11 @@ pub(crate) struct Ctx<'a> {
 
 /// A [`Ctx`] borrowing only the fields it needs, so a component can be borrowed
 /// mutably beside it.
+/// Characters of a paste typed key by key where no field takes it whole (filters,
+/// popups): each key costs up to the length typed before it, so a long paste would
+/// be quadratic.
+const PASTE_AS_KEYS: usize = 4096;
+
 macro_rules! ctx {
     ($app:ident) => {
         Ctx {
@@ -422,15 +427,25 @@ impl App {
         }
     }
 
-    /// Pasted text: into the simulator's prompt at once, else typed key by key as
-    /// a terminal without bracketed paste would (line ends dropped).
+    /// Pasted text: into the simulator's prompt or the field being typed at once
+    /// (one insertion, a field cut at the longest value Wazuh reads), else typed key
+    /// by key as a terminal without bracketed paste would (line ends dropped; at
+    /// most [`PASTE_AS_KEYS`] characters).
     fn paste(&mut self, text: &str) -> Vec<Msg> {
         if let Some(sim) = self.sim.as_mut().filter(|s| s.prompt.is_some()) {
             sim.paste(text);
             return Vec::new();
         }
+        if self.popup.is_none() {
+            let sel = self.list.selected;
+            let ctx = ctx!(self);
+            if let Some(msgs) = self.form.paste(text, sel, &ctx) {
+                return msgs;
+            }
+        }
         let mut msgs = Vec::new();
-        for c in text.chars().filter(|c| !matches!(c, '\n' | '\r')) {
+        let typed = text.chars().filter(|c| !matches!(c, '\n' | '\r'));
+        for c in typed.take(PASTE_AS_KEYS) {
             let k = KeyEvent::new(crossterm::event::KeyCode::Char(c), KeyModifiers::NONE);
             msgs.extend(self.key(k));
         }

@@ -12,7 +12,7 @@ use super::tree::{Attribute, Document, Element, ElementId, Item, Span, XmlError}
 
 /// Longest text run os_xml accepts (Wazuh's `XML_MAXSIZE`, reference §8.3): the
 /// reader reports a longer one, and edits refuse to write one.
-pub(super) const MAX_TEXT: usize = 20480;
+pub const MAX_TEXT: usize = 20480;
 /// Deepest nesting os_xml accepts (reference §8.3).
 const MAX_DEPTH: usize = 1024;
 /// Attributes os_xml reads in one tag before "Too many attributes." (its
