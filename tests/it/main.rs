@@ -12,6 +12,7 @@ mod decoders;
 mod dialect;
 mod edit;
 mod edit_corpus;
+mod fuzz_hostile;
 mod hostile;
 mod engine_cli;
 mod engine_logs;
