@@ -41,7 +41,13 @@ fn main() {
         },
     );
     // The command's form, its 4th field (extra_args), editing.
-    for code in [KeyCode::Tab, KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Enter] {
+    for code in [
+        KeyCode::Tab,
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::Enter,
+    ] {
         app.handle(key(code));
     }
     let started = Instant::now();

@@ -78,7 +78,7 @@ fn too_large(size: u64, max: u64) -> Error {
 
 /// A size in MiB when it is a whole number of them, else in bytes.
 fn human(n: u64) -> String {
-    if n >= 1 << 20 && n % (1 << 20) == 0 {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
         format!("{} MiB", n >> 20)
     } else {
         format!("{n} bytes")
@@ -99,7 +99,10 @@ mod tests {
             .expect("mkfifo");
         assert!(made.success());
         let err = open(&fifo).expect_err("a FIFO");
-        assert_eq!(err.to_string(), "is a named pipe (FIFO), not a regular file");
+        assert_eq!(
+            err.to_string(),
+            "is a named pipe (FIFO), not a regular file"
+        );
     }
 
     #[test]
@@ -116,7 +119,10 @@ mod tests {
         let p = dir.path().join("big");
         std::fs::write(&p, vec![b'x'; 2048]).expect("write");
         let err = read(&p, 1024).expect_err("too large");
-        assert_eq!(err.to_string(), "is too large (2048 bytes; the limit is 1024 bytes)");
+        assert_eq!(
+            err.to_string(),
+            "is too large (2048 bytes; the limit is 1024 bytes)"
+        );
         assert_eq!(read(&p, 2048).expect("at the cap").len(), 2048);
     }
 }

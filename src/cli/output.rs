@@ -176,7 +176,10 @@ fn source_window(text: &str, col: usize) -> (String, usize) {
     let at = col.saturating_sub(1).min(text.len());
     let start = floor(at.saturating_sub(SOURCE_WIDTH / 2));
     let end = floor(start + SOURCE_WIDTH);
-    let (lead, tail) = (if start > 0 { "..." } else { "" }, if end < text.len() { "..." } else { "" });
+    let (lead, tail) = (
+        if start > 0 { "..." } else { "" },
+        if end < text.len() { "..." } else { "" },
+    );
     let shown = format!("{lead}{}{tail}", &text[start..end]);
     (shown, at - start + lead.len() + 1)
 }

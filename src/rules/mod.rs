@@ -200,9 +200,9 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
 /// One file read and parsed, or why not.
 type FileResult = Result<file::Read, String>;
 
-fn read_one(path: &PathBuf) -> FileResult {
-    let bytes = crate::input::read(path, crate::input::MAX_XML)
-        .map_err(|e| format!("cannot read: {e}"))?;
+fn read_one(path: &Path) -> FileResult {
+    let bytes =
+        crate::input::read(path, crate::input::MAX_XML).map_err(|e| format!("cannot read: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         format!(
             "not UTF-8 text (invalid byte at offset {})",
@@ -219,7 +219,7 @@ fn read_all(paths: &[PathBuf]) -> Vec<FileResult> {
         .min(4)
         .min(paths.len());
     if threads <= 1 {
-        return paths.iter().map(read_one).collect();
+        return paths.iter().map(PathBuf::as_path).map(read_one).collect();
     }
     let mut out: Vec<Option<FileResult>> = paths.iter().map(|_| None).collect();
     std::thread::scope(|s| {

@@ -4,7 +4,7 @@
 
 use super::bind::Trigger;
 use super::responses::{ActiveResponse, responses};
-use crate::model::osregex::{GROUP_STEPS, OsRegex};
+use crate::model::osregex::{GROUP_STEPS, OsRegex, PATTERN_STEPS};
 use crate::model::rules_id_numbers;
 use crate::model::{BlockRef, Config, Diagnostic, Profile, Response, Severity};
 use crate::rules::{Rule, RuleSet};
@@ -78,8 +78,8 @@ pub static GROUP_TOO_COSTLY: Code = Code {
     explain: "OSRegex matching goes back over the group string for each quantified element \
 (`\\.*`, `\\w+`), so a pattern of many of them (`\\.*\\.*\\.*!` repeated) costs millions of \
 steps per rule: the daemon spends minutes binding it when it starts. ossec-ar stops a match \
-after 16,384 steps and counts it as not matching, so the rules shown for this response may \
-be too few. Write the group names the rules carry, separated by `|`.",
+after 16,384 steps, and a pattern after 8,388,608 steps over all rules, and counts the rules \
+left as not matching, so the rules shown for this response may be too few. Write the group names the rules carry, separated by `|`.",
 };
 
 /// A `level` alone binding a large part of the ruleset (reference §4.2: without a
@@ -244,7 +244,7 @@ impl Cx<'_> {
                 let some = re.matches_everything() || live.iter().any(|r| re.is_match(&r.group));
                 if re.gave_up() {
                     let m = format!(
-                        "rules_group '{pattern}' needs more than {GROUP_STEPS} steps to match some rules' group strings: those count as not matching (the daemon would take minutes to bind it)"
+                        "rules_group '{pattern}' is too costly to match (over {GROUP_STEPS} steps for one rule, or {PATTERN_STEPS} in all): the rules left count as not matching (the daemon would take minutes to bind it)"
                     );
                     self.push(out, &GROUP_TOO_COSTLY, Some("rules_group"), m);
                 }
