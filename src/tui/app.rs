@@ -159,6 +159,9 @@ pub struct Notice {
 pub(crate) struct Ctx<'a> {
     pub(crate) session: &'a Session,
     pub(crate) rules: Option<&'a RuleSet>,
+    /// The rule counts already made for [`Ctx::rules`] (drawing asks for them on
+    /// every key).
+    pub(crate) counts: &'a super::rules_ui::Counts,
     pub(crate) diags: &'a [Diagnostic],
     pub(crate) profile: Profile,
     pub(crate) home: Option<&'a Path>,
@@ -169,18 +172,19 @@ pub(crate) struct Ctx<'a> {
     pub(crate) now: i64,
 }
 
-/// A [`Ctx`] borrowing only the fields it needs, so a component can be borrowed
-/// mutably beside it.
 /// Characters of a paste typed key by key where no field takes it whole (filters,
 /// popups): each key costs up to the length typed before it, so a long paste would
 /// be quadratic.
 const PASTE_AS_KEYS: usize = 4096;
 
+/// A [`Ctx`] borrowing only the fields it needs, so a component can be borrowed
+/// mutably beside it.
 macro_rules! ctx {
     ($app:ident) => {
         Ctx {
             session: &$app.session,
             rules: $app.rules.as_ref(),
+            counts: &$app.counts,
             diags: &$app.diags,
             profile: $app.profile,
             home: $app.home.as_deref(),
@@ -196,6 +200,8 @@ pub struct App {
     pub(crate) session: Session,
     /// The loaded ruleset, for counts, pickers and the simulator pane.
     pub(crate) rules: Option<RuleSet>,
+    /// Counts of rules bound by a trigger, made once per distinct trigger.
+    pub(crate) counts: super::rules_ui::Counts,
     pub(crate) path: PathBuf,
     pub(crate) label: String,
     pub(crate) profile: Profile,
@@ -258,6 +264,7 @@ impl App {
         let mut app = App {
             session: Session::new(text),
             rules: opts.rules,
+            counts: Default::default(),
             path: opts.path,
             label,
             profile: opts.profile,
