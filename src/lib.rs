@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod input;
 pub mod load;
 pub mod model;
 pub mod pattern;

@@ -39,7 +39,7 @@ pub enum ReadError {
 /// Reads a configuration file as text: UTF-8 as it is, any other byte as the
 /// stand-in that `xml::bytes::encode` writes back unchanged (docs/bytes.md).
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Io {
+    let bytes = crate::input::read(path, crate::input::MAX_XML).map_err(|e| ReadError::Io {
         path: path.to_path_buf(),
         why: match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),

@@ -47,13 +47,24 @@ pub(super) fn apply(
 }
 
 fn read_state(path: &Path) -> Result<(Vec<Wanted>, Vec<Wanted>), Failure> {
-    let text = if path == Path::new("-") {
-        std::io::read_to_string(std::io::stdin())
-            .map_err(|e| Failure::usage(format!("cannot read the state from stdin: {e}")))?
+    let max = crate::input::MAX_OTHER;
+    let bytes = if path == Path::new("-") {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(std::io::stdin(), max + 1), &mut v)
+            .map_err(|e| Failure::usage(format!("cannot read the state from stdin: {e}")))?;
+        if v.len() as u64 > max {
+            return Err(Failure::usage(format!(
+                "cannot read the state from stdin: more than {} MiB",
+                max >> 20
+            )));
+        }
+        v
     } else {
-        std::fs::read_to_string(path)
+        crate::input::read(path, max)
             .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?
     };
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Failure::usage(format!("{}: not UTF-8 text", path.display())))?;
     let bad = |why: String| Failure::usage(format!("{}: {why}", path.display()));
     let v: Value = serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
     let Value::Object(top) = v else {

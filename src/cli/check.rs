@@ -12,6 +12,10 @@ use crate::model::{Command, Field, Response, atoi_overflows, is_plain_number};
 use crate::{simulate, validate};
 
 /// `check FILE`: diagnostics with source lines; exit 1 when there is an error.
+/// Diagnostics of one code shown per file in text output; the rest are counted (a
+/// file of 100,000 mismatched tags gave 100,000 diagnostics).
+const SHOWN_PER_CODE: usize = 20;
+
 pub(super) fn check(common: &Common, file: &Path) -> anyhow::Result<i32> {
     let loaded = load(common, file)?;
     let mut diags = loaded.diagnostics();
@@ -32,8 +36,21 @@ pub(super) fn check(common: &Common, file: &Path) -> anyhow::Result<i32> {
         }
         Format::Text => {
             let color = output::use_color(common.color);
+            let mut shown: std::collections::BTreeMap<&str, usize> = Default::default();
             for d in &diags {
-                output::write_diagnostic(&mut out, file, &loaded.doc, d, true, color)?;
+                let n = shown.entry(d.code).or_default();
+                *n += 1;
+                if *n <= SHOWN_PER_CODE {
+                    output::write_diagnostic(&mut out, file, &loaded.doc, d, true, color)?;
+                }
+            }
+            for (code, n) in shown.into_iter().filter(|(_, n)| *n > SHOWN_PER_CODE) {
+                writeln!(
+                    out,
+                    "{}: {} more [{code}] not shown (--format json lists them all)",
+                    file.display(),
+                    n - SHOWN_PER_CODE
+                )?;
             }
             writeln!(
                 out,

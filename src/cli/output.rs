@@ -192,13 +192,42 @@ pub(crate) fn write_diagnostic(
     )?;
     if with_source {
         let text = doc.line_text(line).trim_start_matches('\u{feff}');
-        let prefix = caret_prefix(text, col);
+        let (shown, col) = source_window(text, col);
+        let prefix = caret_prefix(&shown, col);
         let gutter = line.to_string().len();
         writeln!(w, "{:gutter$} |", "")?;
-        writeln!(w, "{line} | {}", escape_controls(text))?;
+        writeln!(w, "{line} | {}", escape_controls(&shown))?;
         writeln!(w, "{:gutter$} | {prefix}{}", "", paint(color, "1;32", "^"))?;
     }
     Ok(())
+}
+
+/// Widest source line shown under a diagnostic, in bytes: a longer one is cut around
+/// the column with `...` at each cut end, as compilers do (a whole 4 MB line under
+/// each of its diagnostics made `check` output quadratic).
+const SOURCE_WIDTH: usize = 120;
+
+/// The part of `text` shown for 1-based byte column `col`, and the column in it.
+fn source_window(text: &str, col: usize) -> (String, usize) {
+    if text.len() <= SOURCE_WIDTH {
+        return (text.to_string(), col);
+    }
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let at = col.saturating_sub(1).min(text.len());
+    let start = floor(at.saturating_sub(SOURCE_WIDTH / 2));
+    let end = floor(start + SOURCE_WIDTH);
+    let (lead, tail) = (
+        if start > 0 { "..." } else { "" },
+        if end < text.len() { "..." } else { "" },
+    );
+    let shown = format!("{lead}{}{tail}", &text[start..end]);
+    (shown, at - start + lead.len() + 1)
 }
 
 /// A diagnostic as the JSON object of SPEC §2.1.

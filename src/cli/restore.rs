@@ -52,7 +52,7 @@ fn read_generation(file: &Path, generation: usize) -> Result<(PathBuf, String), 
     let target = std::fs::canonicalize(file)
         .map_err(|e| Failure::usage(format!("cannot resolve {}: {e}", file.display())))?;
     let from = save::backup_generation(&target, generation);
-    let old = std::fs::read(&from).map_err(|e| {
+    let old = crate::input::read(&from, crate::input::MAX_XML).map_err(|e| {
         Failure::usage(format!(
             "no backup {generation} of {}: cannot read {}: {e}",
             file.display(),

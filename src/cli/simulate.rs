@@ -446,29 +446,35 @@ fn replay_mode(
         .into());
     }
     if counts.malformed > 0 {
-        let _ = writeln!(
-            std::io::stderr(),
-            "ossec-ar: warning: {} {} of {} {} (first at line {})",
-            counts.malformed,
-            if counts.malformed == 1 {
-                "line"
-            } else {
-                "lines"
-            },
-            alerts.display(),
-            if counts.malformed == 1 {
-                "is not an alert"
-            } else {
-                "are not alerts"
-            },
-            counts.first_malformed.unwrap_or(0)
-        );
+        let _ = writeln!(std::io::stderr(), "{}", not_alerts(&counts, alerts));
     }
     match common.format {
         Format::Json => writeln!(out, "{}", serde_json::to_string(&counts)?)?,
         Format::Text => replay_text(out, sim, &counts)?,
     }
     Ok(EXIT_OK)
+}
+
+/// The warning for lines that are not alerts: "1 line of F is not an alert", "2 lines
+/// of F are not alerts", and how many were too long to read.
+fn not_alerts(counts: &Replay, alerts: &Path) -> String {
+    let (n, file) = (counts.malformed, alerts.display());
+    let what = if n == 1 {
+        format!("1 line of {file} is not an alert")
+    } else {
+        format!("{n} lines of {file} are not alerts")
+    };
+    let long = match counts.overlong {
+        0 => String::new(),
+        k => format!(
+            "; {k} longer than {} MiB, skipped unread",
+            simulate::MAX_ALERT_LINE >> 20
+        ),
+    };
+    format!(
+        "ossec-ar: warning: {what} (first at line {}){long}",
+        counts.first_malformed.unwrap_or(0)
+    )
 }
 
 fn replay_text(out: &mut impl Write, sim: &Simulator<'_>, r: &Replay) -> std::io::Result<()> {

@@ -7,13 +7,34 @@
 //! `OS_Regex()`/`OSRegex_Compile(…, 0)` do, case-insensitive, and runs the daemon's
 //! own lazy matcher (not a backtracking search).
 
-use crate::pattern::{self, Engine, Expression};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use crate::pattern::{self, BudgetRegex, Engine, Expression};
+
+/// Loop turns one match may take: group strings are a few hundred bytes, and the
+/// real patterns need a few hundred turns on them; `\.*\.*\.*!`-like patterns of
+/// thousands of elements needed 2^26 on each of 4,500 rules (minutes, and a frozen
+/// editor). Past it the match counts as failed and [`OsRegex::gave_up`] tells
+/// (docs/analysis-patterns.md "Bounded time").
+pub const GROUP_STEPS: u64 = 1 << 14;
+
+/// Loop turns one compiled pattern may take over all its matches: a pass over the
+/// full Wazuh ruleset (4,500 group strings) with a real pattern takes well under
+/// 10^6; past 2^23 (a few tens of milliseconds) every further match counts as failed
+/// and [`OsRegex::gave_up`] tells, so that no pattern holds a key of the editor
+/// longer than that per pass.
+pub const PATTERN_STEPS: u64 = 1 << 23;
 
 /// A compiled OSRegex; `compile` returns `None` where the daemon's compile fails.
 #[derive(Debug, Clone)]
 pub struct OsRegex {
     source: String,
-    compiled: std::sync::Arc<Expression>,
+    compiled: Arc<BudgetRegex>,
+    /// Set when a match ran out of [`GROUP_STEPS`] or [`PATTERN_STEPS`].
+    gave_up: Arc<AtomicBool>,
+    /// What is left of [`PATTERN_STEPS`] (shared by clones).
+    left: Arc<AtomicU64>,
 }
 
 impl PartialEq for OsRegex {
@@ -33,17 +54,44 @@ impl OsRegex {
 
     /// Compiles, or says why the daemon refuses the pattern (it then matches nothing).
     pub fn try_compile(pattern: &str) -> Result<OsRegex, String> {
-        let compiled = Expression::compile_without_captures(Engine::OsRegex, pattern)
-            .map_err(|e| e.message)?;
+        let compiled = BudgetRegex::compile(pattern).map_err(|e| e.message)?;
         Ok(OsRegex {
             source: pattern.to_string(),
-            compiled: std::sync::Arc::new(compiled),
+            compiled: Arc::new(compiled),
+            gave_up: Arc::new(AtomicBool::new(false)),
+            left: Arc::new(AtomicU64::new(PATTERN_STEPS)),
         })
     }
 
-    /// Does the pattern match `text` (as `OS_Regex` does)?
+    /// Does the pattern match `text` (as `OS_Regex` does)? A match that needs more
+    /// than [`GROUP_STEPS`] turns, or more than what is left of [`PATTERN_STEPS`],
+    /// is taken as failed and recorded.
     pub fn is_match(&self, text: &str) -> bool {
-        self.compiled.is_match(text.as_bytes())
+        let left = self.left.load(Ordering::Relaxed);
+        let given = GROUP_STEPS.min(left);
+        let mut budget = given;
+        let answer = if given == 0 {
+            None
+        } else {
+            self.compiled.is_match(text.as_bytes(), &mut budget)
+        };
+        let used = given - budget;
+        // Clones share `left` across threads: never below zero.
+        let _ = self
+            .left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |l| {
+                Some(l.saturating_sub(used))
+            });
+        answer.unwrap_or_else(|| {
+            self.gave_up.store(true, Ordering::Relaxed);
+            false
+        })
+    }
+
+    /// Whether some match (of this value or a clone) ran out of [`GROUP_STEPS`], so
+    /// that "no match" may be wrong.
+    pub fn gave_up(&self) -> bool {
+        self.gave_up.load(Ordering::Relaxed)
     }
 
     /// Does one alternative match everything (an empty one without `$`, reference
@@ -98,6 +146,27 @@ impl OsMatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `\w*` 5,000 times then `\s` took 2^26 turns on each group string (minutes
+    /// over the shipped rules); now each match stops at GROUP_STEPS and the pattern
+    /// as a whole at PATTERN_STEPS, and it says it gave up.
+    #[test]
+    fn a_costly_pattern_gives_up_and_says_so() {
+        let re = OsRegex::compile(&format!("{}\\s", "\\w*".repeat(5000))).expect("compiles");
+        let group = "authentication_failed,sshd,syslog,".repeat(4);
+        let started = std::time::Instant::now();
+        for _ in 0..2000 {
+            assert!(!re.is_match(&group));
+        }
+        assert!(re.gave_up());
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        // An ordinary pattern over the same strings: no giving up, same answers.
+        let plain = OsRegex::compile("sshd|web").expect("compiles");
+        for _ in 0..2000 {
+            assert!(plain.is_match(&group));
+        }
+        assert!(!plain.gave_up());
+    }
 
     #[test]
     fn compile_errors_say_why() {

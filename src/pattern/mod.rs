@@ -208,6 +208,26 @@ impl Expression {
     }
 }
 
+/// OS_Regex without captures, matched under a step budget the caller gives (and may
+/// share between subjects): a `rules_group` against every loaded rule's group string,
+/// where a costly pattern must not hold the editor (docs/analysis-patterns.md
+/// "Bounded time").
+#[derive(Debug, Clone)]
+pub struct BudgetRegex(osregex::OsRegex);
+
+impl BudgetRegex {
+    /// Compiles like `OSRegex_Compile(pattern, reg, 0)`.
+    pub fn compile(pattern: &str) -> Result<BudgetRegex, PatternError> {
+        osregex::OsRegex::compile(pattern.as_bytes(), false).map(BudgetRegex)
+    }
+
+    /// Whether `subject` matches, spending loop turns from `budget`; `None` once it
+    /// is spent (the answer is then unknown).
+    pub fn is_match(&self, subject: &[u8], budget: &mut u64) -> Option<bool> {
+        self.0.is_match_shared(subject, budget)
+    }
+}
+
 /// `OS_WordMatch`: `|`-separated parts, each a case-insensitive substring (or, with a
 /// leading `^`, prefix) test.
 pub fn word_match(pattern: &str, subject: &[u8]) -> bool {

@@ -203,6 +203,32 @@ impl OsRegex {
             .collect()
     }
 
+    /// Whether `subject` matches, spending loop turns from `budget`, which many
+    /// subjects share; `None` once it is spent (the answer is then unknown).
+    pub(crate) fn is_match_shared(&self, subject: &[u8], budget: &mut u64) -> Option<bool> {
+        let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
+        for sub in &self.subs {
+            if !sub.runs.iter().all(|r| contains_ignore_case(subject, r)) {
+                continue;
+            }
+            let mut caps = vec![None; sub.markers];
+            let mut run = Run {
+                sub,
+                s: subject,
+                closure: self.closure,
+                caps: &mut caps,
+                budget: &mut *budget,
+            };
+            if run.run().is_some() {
+                return Some(collect(&caps).is_some());
+            }
+            if *budget == 0 {
+                return None;
+            }
+        }
+        Some(false)
+    }
+
     /// Every alternative in order. With `filter`, an alternative one of whose
     /// literal runs is absent is skipped: it cannot match, and skipping it only
     /// leaves more of the step budget (which the daemon does not have) to the others.

@@ -149,7 +149,7 @@ impl List {
 fn read_list(configured: &str, file: &Path) -> Result<HashMap<Vec<u8>, Vec<u8>>, String> {
     let text_path = text_path(configured, file);
     let cdb_path = PathBuf::from(format!("{}.cdb", text_path.display()));
-    let text = std::fs::read(&text_path).map_err(|e| {
+    let text = crate::input::read(&text_path, crate::input::MAX_OTHER).map_err(|e| {
         format!(
             "Could not open file '{}' due to [({}) - {e}]: the list is not loaded",
             text_path.display(),
@@ -165,7 +165,7 @@ fn read_list(configured: &str, file: &Path) -> Result<HashMap<Vec<u8>, Vec<u8>>,
     };
     if let (Some(t), Some(c)) = (modified(&text_path), modified(&cdb_path))
         && c >= t
-        && let Ok(data) = std::fs::read(&cdb_path)
+        && let Ok(data) = crate::input::read(&cdb_path, crate::input::MAX_OTHER)
         && let Some(records) = cdb::records(&data)
     {
         return Ok(first_wins(records));

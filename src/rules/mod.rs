@@ -204,8 +204,9 @@ pub const DECODER_FILE: &str = "a decoder file, not a rule file: analysisd refus
 /// One file read and parsed, or why not.
 type FileResult = Result<file::Read, String>;
 
-fn read_one(path: &PathBuf) -> FileResult {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+fn read_one(path: &Path) -> FileResult {
+    let bytes =
+        crate::input::read(path, crate::input::MAX_XML).map_err(|e| format!("cannot read: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         format!(
             "not UTF-8 text (invalid byte at offset {})",
@@ -222,7 +223,7 @@ fn read_all(paths: &[PathBuf]) -> Vec<FileResult> {
         .min(4)
         .min(paths.len());
     if threads <= 1 {
-        return paths.iter().map(read_one).collect();
+        return paths.iter().map(PathBuf::as_path).map(read_one).collect();
     }
     let mut out: Vec<Option<FileResult>> = paths.iter().map(|_| None).collect();
     std::thread::scope(|s| {

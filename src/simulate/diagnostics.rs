@@ -4,7 +4,7 @@
 
 use super::bind::Trigger;
 use super::responses::{ActiveResponse, responses};
-use crate::model::osregex::OsRegex;
+use crate::model::osregex::{GROUP_STEPS, OsRegex, PATTERN_STEPS};
 use crate::model::rules_id_numbers;
 use crate::model::{BlockRef, Config, Diagnostic, Profile, Response, Severity};
 use crate::rules::{Rule, RuleSet};
@@ -70,6 +70,18 @@ compile (`(a|b)`, `\\z`) matches nothing, silently (reference §4.4). Use the gr
 carry, separated by `|`.",
 };
 
+/// A `rules_group` too costly to match (a match over [`GROUP_STEPS`] turns).
+pub static GROUP_TOO_COSTLY: Code = Code {
+    code: "rules-group-too-costly",
+    severity: Severity::Warning,
+    summary: "rules_group takes too many steps to match some rules",
+    explain: "OSRegex matching goes back over the group string for each quantified element \
+(`\\.*`, `\\w+`), so a pattern of many of them (`\\.*\\.*\\.*!` repeated) costs millions of \
+steps per rule: the daemon spends minutes binding it when it starts. ossec-ar stops a match \
+after 16,384 steps, and a pattern after 8,388,608 steps over all rules, and counts the rules \
+left as not matching, so the rules shown for this response may be too few. Write the group names the rules carry, separated by `|`.",
+};
+
 /// A `level` alone binding a large part of the ruleset (reference §4.2: without a
 /// group, level binds every rule at or above it).
 pub static LEVEL_BINDS_MANY: Code = Code {
@@ -101,6 +113,7 @@ pub static CODES: &[&Code] = &[
     &ID_UNKNOWN,
     &ID_NEVER_FIRES,
     &GROUP_MATCHES_NOTHING,
+    &GROUP_TOO_COSTLY,
     &LEVEL_BINDS_MANY,
     &SELF_TRIGGER,
 ];
@@ -228,7 +241,14 @@ impl Cx<'_> {
             ),
             Some(re) => {
                 let live: Vec<&Rule> = self.rules.iter().filter(|r| r.can_trigger()).collect();
-                if re.matches_everything() || live.iter().any(|r| re.is_match(&r.group)) {
+                let some = re.matches_everything() || live.iter().any(|r| re.is_match(&r.group));
+                if re.gave_up() {
+                    let m = format!(
+                        "rules_group '{pattern}' is too costly to match (over {GROUP_STEPS} steps for one rule, or {PATTERN_STEPS} in all): the rules left count as not matching (the daemon would take minutes to bind it)"
+                    );
+                    self.push(out, &GROUP_TOO_COSTLY, Some("rules_group"), m);
+                }
+                if some {
                     return;
                 }
                 let hint = if pattern.contains(',') {

@@ -123,14 +123,20 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// Opens a log file, decompressing it when it starts with the gzip magic bytes.
+/// Opens a log file (`-`: standard input; anything else must be a regular file),
+/// decompressing it when it starts with the gzip magic bytes.
 pub fn open_log(path: &Path) -> Result<LogFile, LogsError> {
     let open_err = |source| LogsError::Open {
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(open_err)?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let (file, size): (Box<dyn Read + Send>, u64) = if path == Path::new("-") {
+        (Box::new(std::io::stdin()), 0)
+    } else {
+        let file = crate::input::open(path).map_err(open_err)?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        (Box::new(file), size)
+    };
     let read = Arc::new(AtomicU64::new(0));
     let counting = Counting {
         inner: file,

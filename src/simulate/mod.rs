@@ -42,6 +42,6 @@ pub use fire::{
 };
 pub use message::{Alert, ArMessage, Expect, Message, shell_escape};
 pub use offenders::timeout_for_hit;
-pub use replay::{AlertsError, Replay, ReplayExecution, open_alerts, replay};
+pub use replay::{AlertsError, MAX_ALERT_LINE, Replay, ReplayExecution, open_alerts, replay};
 pub use responses::{ActiveResponse, Block, Responses, responses};
 pub use whitelist::WhiteList;

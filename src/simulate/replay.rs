@@ -52,6 +52,10 @@ pub struct Replay {
     pub malformed: u64,
     /// 1-based line number of the first of them.
     pub first_malformed: Option<u64>,
+    /// How many of the malformed lines were longer than [`MAX_ALERT_LINE`] (skipped
+    /// unread).
+    #[serde(skip)]
+    pub overlong: u64,
 }
 
 /// An alerts file that cannot be read.
@@ -84,13 +88,19 @@ pub enum AlertsError {
     },
 }
 
-/// Opens an alerts file, decompressing it when it starts with the gzip magic bytes.
+/// Opens an alerts file (`-`: standard input; anything else must be a regular
+/// file), decompressing it when it starts with the gzip magic bytes.
 pub fn open_alerts(path: &Path) -> Result<Box<dyn BufRead + Send>, AlertsError> {
     let open_err = |source| AlertsError::Open {
         path: path.to_path_buf(),
         source,
     };
-    let mut file = BufReader::with_capacity(1 << 16, std::fs::File::open(path).map_err(open_err)?);
+    let source: Box<dyn Read + Send> = if path == Path::new("-") {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(crate::input::open(path).map_err(open_err)?)
+    };
+    let mut file = BufReader::with_capacity(1 << 16, source);
     let gz = file
         .fill_buf()
         .map_err(open_err)?
@@ -106,6 +116,21 @@ pub fn open_alerts(path: &Path) -> Result<Box<dyn BufRead + Send>, AlertsError> 
 /// Bytes handed to a worker at once (whole lines; a line longer than this makes a
 /// longer chunk).
 const CHUNK: usize = 1 << 20;
+
+/// Longest alert line read: 64 MiB. Wazuh's alerts are a few kilobytes (an event is
+/// at most `OS_MAXSTR`, 64 KiB, `src/headers/defs.h`, plus its decoded fields and a
+/// frequency rule's previous events); a longer line (a gzip bomb without newlines,
+/// `/dev/zero` through a pipe) is skipped unread and counted as not an alert, so
+/// memory stays bounded (docs/limits.md).
+pub const MAX_ALERT_LINE: usize = 64 << 20;
+
+/// Whole lines for a worker, and whether one line longer than [`MAX_ALERT_LINE`]
+/// (skipped) came right after them.
+#[derive(Default)]
+struct Chunk {
+    bytes: Vec<u8>,
+    overlong: bool,
+}
 
 /// Streams `reader` through `sim`: the calling thread reads chunks of whole lines,
 /// up to 4 worker threads count them, and the partial counts are added at the end.
@@ -126,7 +151,7 @@ fn replay_with(
     let counter = Counter::new(sim);
     if workers <= 1 {
         let mut part = counter.partial();
-        let mut buf = Vec::with_capacity(CHUNK);
+        let mut buf = Chunk::default();
         let mut offset = 0;
         for index in 0.. {
             if !read_chunk(&mut reader, &mut buf, &mut offset)? {
@@ -153,10 +178,10 @@ fn in_parallel<P: Send>(
     reader: &mut impl BufRead,
     workers: usize,
     part: impl Fn() -> P + Sync,
-    work: impl Fn(u64, &[u8], &mut P) + Sync,
+    work: impl Fn(u64, &Chunk, &mut P) + Sync,
 ) -> Result<Vec<P>, AlertsError> {
-    let (work_tx, work_rx) = sync_channel::<(u64, Vec<u8>)>(workers * 2);
-    let (free_tx, free_rx) = sync_channel::<Vec<u8>>(workers * 3);
+    let (work_tx, work_rx) = sync_channel::<(u64, Chunk)>(workers * 2);
+    let (free_tx, free_rx) = sync_channel::<Chunk>(workers * 3);
     // Only the workers hold the receiver: once they are all gone (even by a panic),
     // sending fails and the reader stops instead of waiting forever.
     let work_rx = Arc::new(Mutex::new(work_rx));
@@ -199,21 +224,19 @@ fn worker_failed(payload: Box<dyn std::any::Any + Send>) -> AlertsError {
     AlertsError::Worker { message }
 }
 
-fn next_job(rx: &Mutex<Receiver<(u64, Vec<u8>)>>) -> Option<(u64, Vec<u8>)> {
+fn next_job(rx: &Mutex<Receiver<(u64, Chunk)>>) -> Option<(u64, Chunk)> {
     rx.lock().ok()?.recv().ok()
 }
 
 /// Reads chunks and sends them to the workers, reusing the buffers they return.
 fn feed(
     reader: &mut impl BufRead,
-    work: &SyncSender<(u64, Vec<u8>)>,
-    free: &Receiver<Vec<u8>>,
+    work: &SyncSender<(u64, Chunk)>,
+    free: &Receiver<Chunk>,
 ) -> Result<(), AlertsError> {
     let mut offset = 0;
     for index in 0.. {
-        let mut buf = free
-            .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+        let mut buf = free.try_recv().unwrap_or_default();
         if !read_chunk(reader, &mut buf, &mut offset)? || work.send((index, buf)).is_err() {
             break;
         }
@@ -221,25 +244,62 @@ fn feed(
     Ok(())
 }
 
-/// Fills `buf` with about [`CHUNK`] bytes ending at a line end (or the end of the
-/// input); `false` at the end of the input.
+/// Fills `chunk` with about [`CHUNK`] bytes ending at a line end (or the end of the
+/// input); a last line longer than [`MAX_ALERT_LINE`] is skipped and flagged instead.
+/// `false` at the end of the input.
 fn read_chunk(
     reader: &mut impl BufRead,
-    buf: &mut Vec<u8>,
+    chunk: &mut Chunk,
     offset: &mut u64,
 ) -> Result<bool, AlertsError> {
+    // A buffer that held a long line goes back to the usual size.
+    if chunk.bytes.capacity() > 2 * CHUNK {
+        chunk.bytes = Vec::new();
+    }
+    let buf = &mut chunk.bytes;
     buf.clear();
+    chunk.overlong = false;
     let err = |offset: u64| move |source| AlertsError::Read { offset, source };
+    let at = *offset;
     reader
         .by_ref()
         .take(CHUNK as u64)
         .read_to_end(buf)
-        .map_err(err(*offset))?;
+        .map_err(err(at))?;
     if buf.last().is_some_and(|&b| b != b'\n') {
-        reader.read_until(b'\n', buf).map_err(err(*offset))?;
+        let line_start = memchr::memrchr(b'\n', buf).map_or(0, |i| i + 1);
+        let room = MAX_ALERT_LINE - (buf.len() - line_start).min(MAX_ALERT_LINE);
+        let mut rest = reader.by_ref().take(room as u64 + 1);
+        rest.read_until(b'\n', buf).map_err(err(at))?;
+        if buf.last() != Some(&b'\n') && buf.len() - line_start > MAX_ALERT_LINE {
+            *offset += (buf.len() - line_start) as u64 + skip_line(reader).map_err(err(at))?;
+            buf.truncate(line_start);
+            chunk.overlong = true;
+        }
     }
     *offset += buf.len() as u64;
-    Ok(!buf.is_empty())
+    Ok(!buf.is_empty() || chunk.overlong)
+}
+
+/// Consumes the input up to and including the next `\n` without keeping it; the
+/// number of bytes consumed.
+fn skip_line(reader: &mut impl BufRead) -> std::io::Result<u64> {
+    let mut skipped = 0u64;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(skipped);
+        }
+        let (n, done) = match memchr::memchr(b'\n', buf) {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        reader.consume(n);
+        skipped += n as u64;
+        if done {
+            return Ok(skipped);
+        }
+    }
 }
 
 /// How many distinct unknown rule ids a replay lists (memory stays bounded).
@@ -261,6 +321,7 @@ struct Partial {
     counts: Vec<u64>,
     by_agent: Vec<HashMap<String, u64>>,
     malformed: u64,
+    overlong: u64,
     /// Per chunk: its index, its number of lines, its first malformed line (0-based
     /// within the chunk), to rebuild absolute line numbers.
     chunks: Vec<(u64, u64, Option<u64>)>,
@@ -282,14 +343,15 @@ impl<'s, 'r> Counter<'s, 'r> {
             counts: vec![0; self.active.len()],
             by_agent: vec![HashMap::new(); self.active.len()],
             malformed: 0,
+            overlong: 0,
             chunks: Vec::new(),
         }
     }
 
     /// Counts the lines of one chunk.
-    fn chunk(&self, index: u64, buf: &[u8], part: &mut Partial) {
+    fn chunk(&self, index: u64, chunk: &Chunk, part: &mut Partial) {
         let (mut lines, mut first_bad) = (0u64, None);
-        let mut rest = buf;
+        let mut rest = chunk.bytes.as_slice();
         while !rest.is_empty() {
             let end = newline(rest).unwrap_or(rest.len());
             let line = &rest[..end];
@@ -305,6 +367,12 @@ impl<'s, 'r> Counter<'s, 'r> {
                     first_bad.get_or_insert(lines - 1);
                 }
             }
+        }
+        if chunk.overlong {
+            lines += 1;
+            part.malformed += 1;
+            part.overlong += 1;
+            first_bad.get_or_insert(lines - 1);
         }
         part.chunks.push((index, lines, first_bad));
     }
@@ -328,6 +396,7 @@ impl<'s, 'r> Counter<'s, 'r> {
                 .collect(),
             malformed: 0,
             first_malformed: None,
+            overlong: 0,
         };
         let mut chunks = Vec::new();
         let mut unknown = BTreeSet::new();
@@ -337,6 +406,7 @@ impl<'s, 'r> Counter<'s, 'r> {
             out.unknown_rules += p.unknown_rules;
             out.skipped += p.skipped;
             out.malformed += p.malformed;
+            out.overlong += p.overlong;
             for (e, (n, by)) in out
                 .executions
                 .iter_mut()

@@ -26,7 +26,11 @@ pub(super) struct AlertFields<'a> {
 
 /// Reads one line; `None` when it is not a well-formed JSON object.
 pub(super) fn scan(line: &[u8]) -> Option<AlertFields<'_>> {
-    let mut s = Scanner { b: line, i: 0 };
+    let mut s = Scanner {
+        b: line,
+        i: 0,
+        depth: 0,
+    };
     let mut out = AlertFields::default();
     s.object(|s, key| match key {
         b"rule" => s.nested(|s, k| {
@@ -51,9 +55,17 @@ pub(super) fn scan(line: &[u8]) -> Option<AlertFields<'_>> {
     (s.i == s.b.len()).then_some(out)
 }
 
+/// Deepest nesting of objects and arrays read: deeper lines are not alerts. Wazuh's
+/// JSON (cJSON) refuses more than 1000 levels (`CJSON_NESTING_LIMIT`), so no alert it
+/// wrote is deeper; the scanner recurses per level, and a line nested 70,000 deep
+/// would overflow the stack (docs/limits.md).
+const MAX_DEPTH: usize = 1024;
+
 struct Scanner<'a> {
     b: &'a [u8],
     i: usize,
+    /// Objects and arrays open around the position.
+    depth: usize,
 }
 
 impl<'a> Scanner<'a> {
@@ -125,8 +137,26 @@ impl<'a> Scanner<'a> {
             .ok()
     }
 
+    /// Runs `inside` one nesting level deeper; `None` past [`MAX_DEPTH`].
+    fn deeper(&mut self, inside: impl FnOnce(&mut Self) -> Option<()>) -> Option<()> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let out = inside(self);
+        self.depth -= 1;
+        out
+    }
+
     /// An object, calling `member` with each key; `member` consumes the value.
-    fn object(&mut self, mut member: impl FnMut(&mut Self, &[u8]) -> Option<()>) -> Option<()> {
+    fn object(&mut self, member: impl FnMut(&mut Self, &[u8]) -> Option<()>) -> Option<()> {
+        self.deeper(|s| s.object_body(member))
+    }
+
+    fn object_body(
+        &mut self,
+        mut member: impl FnMut(&mut Self, &[u8]) -> Option<()>,
+    ) -> Option<()> {
         self.eat(b'{')?;
         self.ws();
         if self.peek() == Some(b'}') {
@@ -182,6 +212,10 @@ impl<'a> Scanner<'a> {
     }
 
     fn array(&mut self) -> Option<()> {
+        self.deeper(Self::array_body)
+    }
+
+    fn array_body(&mut self) -> Option<()> {
         self.eat(b'[')?;
         self.ws();
         if self.peek() == Some(b']') {
@@ -311,5 +345,23 @@ mod tests {
         ] {
             assert_eq!(fields(bad), None, "{bad}");
         }
+    }
+
+    /// A line nested 70,000 deep overflowed the stack (issue: exit 134); 1,024
+    /// levels are read, one more is not an alert.
+    #[test]
+    fn nesting_is_bounded() {
+        let nest = |n: usize, open: &str, close: &str| {
+            format!(
+                "{{\"rule\":{{\"id\":\"1\"}},\"x\":{}{}}}",
+                open.repeat(n),
+                close.repeat(n)
+            )
+        };
+        // The root object is one level: 1,023 more arrays reach the limit.
+        assert!(fields(&nest(1023, "[", "]")).is_some());
+        assert_eq!(fields(&nest(1024, "[", "]")), None);
+        assert_eq!(fields(&nest(70_000, "[", "]")), None);
+        assert_eq!(fields(&nest(70_000, "{\"a\":", "}")), None);
     }
 }

@@ -176,6 +176,9 @@ pub struct Notice {
 pub(crate) struct Ctx<'a> {
     pub(crate) session: &'a Session,
     pub(crate) rules: Option<&'a RuleSet>,
+    /// The rule counts already made for [`Ctx::rules`] (drawing asks for them on
+    /// every key).
+    pub(crate) counts: &'a super::rules_ui::Counts,
     pub(crate) diags: &'a [Diagnostic],
     pub(crate) profile: Profile,
     pub(crate) home: Option<&'a Path>,
@@ -186,6 +189,11 @@ pub(crate) struct Ctx<'a> {
     pub(crate) now: i64,
 }
 
+/// Characters of a paste typed key by key where no field takes it whole (filters,
+/// popups): each key costs up to the length typed before it, so a long paste would
+/// be quadratic.
+const PASTE_AS_KEYS: usize = 4096;
+
 /// A [`Ctx`] borrowing only the fields it needs, so a component can be borrowed
 /// mutably beside it.
 macro_rules! ctx {
@@ -193,6 +201,7 @@ macro_rules! ctx {
         Ctx {
             session: &$app.session,
             rules: $app.rules.as_ref(),
+            counts: &$app.counts,
             diags: &$app.diags,
             profile: $app.profile,
             home: $app.home.as_deref(),
@@ -208,6 +217,8 @@ pub struct App {
     pub(crate) session: Session,
     /// The loaded ruleset, for counts, pickers and the simulator pane.
     pub(crate) rules: Option<RuleSet>,
+    /// Counts of rules bound by a trigger, made once per distinct trigger.
+    pub(crate) counts: super::rules_ui::Counts,
     pub(crate) path: PathBuf,
     pub(crate) label: String,
     pub(crate) profile: Profile,
@@ -272,6 +283,7 @@ impl App {
         let mut app = App {
             session: Session::new(text),
             rules: opts.rules,
+            counts: Default::default(),
             path: opts.path,
             label,
             profile: opts.profile,
@@ -456,15 +468,25 @@ impl App {
         }
     }
 
-    /// Pasted text: into the simulator's prompt at once, else typed key by key as
-    /// a terminal without bracketed paste would (line ends dropped).
+    /// Pasted text: into the simulator's prompt or the field being typed at once
+    /// (one insertion, a field cut at the longest value Wazuh reads), else typed key
+    /// by key as a terminal without bracketed paste would (line ends dropped; at
+    /// most [`PASTE_AS_KEYS`] characters).
     fn paste(&mut self, text: &str) -> Vec<Msg> {
         if let Some(sim) = self.sim.as_mut().filter(|s| s.prompt.is_some()) {
             sim.paste(text);
             return Vec::new();
         }
+        if self.popup.is_none() {
+            let sel = self.list.selected;
+            let ctx = ctx!(self);
+            if let Some(msgs) = self.form.paste(text, sel, &ctx) {
+                return msgs;
+            }
+        }
         let mut msgs = Vec::new();
-        for c in text.chars().filter(|c| !matches!(c, '\n' | '\r')) {
+        let typed = text.chars().filter(|c| !matches!(c, '\n' | '\r'));
+        for c in typed.take(PASTE_AS_KEYS) {
             let k = KeyEvent::new(crossterm::event::KeyCode::Char(c), KeyModifiers::NONE);
             msgs.extend(self.key(k));
         }

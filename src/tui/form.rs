@@ -315,6 +315,39 @@ impl FormPane {
         Vec::new()
     }
 
+    /// Pasted text into the field being typed, as one insertion: line ends dropped,
+    /// and cut so that the value stays shorter than the longest text os_xml reads
+    /// (`XML_MAXSIZE`, 20480 bytes), which edits refuse to write. `None` when no
+    /// field is being typed.
+    pub(crate) fn paste(
+        &mut self,
+        text: &str,
+        sel: Option<BlockRef>,
+        ctx: &Ctx<'_>,
+    ) -> Option<Vec<Msg>> {
+        let (Some(edit), Some(b)) = (self.edit.as_mut(), sel) else {
+            return None;
+        };
+        let text: String = text.chars().filter(|c| !matches!(c, '\n' | '\r')).collect();
+        let room = (crate::xml::MAX_TEXT - 1).saturating_sub(edit.input.value().len());
+        let mut cut = text.len().min(room);
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        edit.input.insert_str(&text[..cut]);
+        edit.verdict = fields::check(
+            kind_of(b),
+            edit.spec.name,
+            edit.input.value(),
+            &check_ctx(ctx, b),
+        );
+        Some(if cut < text.len() {
+            vec![Msg::Error(s::paste_cut(crate::xml::MAX_TEXT - 1))]
+        } else {
+            Vec::new()
+        })
+    }
+
     /// Adds a group or rule id picked from the rules to what is typed.
     pub(crate) fn append(&mut self, picked: &str, sel: Option<BlockRef>, ctx: &Ctx<'_>) {
         let (Some(edit), Some(b)) = (self.edit.as_mut(), sel) else {

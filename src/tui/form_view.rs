@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 use super::app::Ctx;
 use super::fields::{FieldSpec, LOCATIONS, Widget};
 use super::form::{FormPane, field_of, form_of, uses_agent};
-use super::rules_ui::{bound, field_count};
+use super::rules_ui::{Counts, field_count};
 use super::strings as s;
 use super::summary;
 use super::text::{escape, show_value, truncate, wrap};
@@ -92,7 +92,14 @@ impl FormPane {
         lines.push(Line::raw(""));
         let typed = self.edit.as_ref().map(|e| (e.spec.name, e.input.value()));
         let (doc, cfg) = (ctx.session.doc(), ctx.session.config());
-        for l in summary_lines(doc, cfg, ctx.profile, b, ctx.rules, typed) {
+        for l in summary_lines(
+            doc,
+            cfg,
+            ctx.profile,
+            b,
+            ctx.rules.map(|r| (r, ctx.counts)),
+            typed,
+        ) {
             for part in wrap(&escape(&l), w.saturating_sub(2)) {
                 lines.push(Line::styled(format!("  {part}"), Style::new()));
             }
@@ -328,7 +335,7 @@ fn value_spans(
             Some(s::EXPECT_IGNORED.to_string())
         }
         _ => match (ctx.rules, b) {
-            (Some(rules), BlockRef::Response(_)) => field_count(rules, spec.name, v),
+            (Some(rules), BlockRef::Response(_)) => field_count(rules, ctx.counts, spec.name, v),
             _ => None,
         },
     };
@@ -351,7 +358,7 @@ fn summary_lines(
     cfg: &Config,
     profile: Profile,
     b: BlockRef,
-    rules: Option<&RuleSet>,
+    rules: Option<(&RuleSet, &Counts)>,
     typed: Option<(&str, &str)>,
 ) -> Vec<String> {
     match b {
@@ -369,13 +376,13 @@ fn summary_lines(
                 return out;
             }
             out.push(summary::predicate(r));
-            if let Some(rules) = rules {
+            if let Some((rules, counts)) = rules {
                 // What is being typed counts already: the count is live.
                 let value = |name: &str| match typed {
                     Some((field, v)) if field == name => Some(v).filter(|v| !v.is_empty()),
                     _ => r.value(name),
                 };
-                let n = bound(
+                let n = counts.bound(
                     rules,
                     value("level"),
                     value("rules_group"),

@@ -75,6 +75,10 @@ pub(crate) fn start(job: LogJob) -> Job {
 }
 
 fn replay(job: &LogJob, cancel: &AtomicBool, tx: &Sender<JobEvent>) -> Result<LogCounts, String> {
+    // `-` is standard input for the CLI; here that is the terminal the editor reads.
+    if job.path == std::path::Path::new("-") {
+        return Err("- (standard input) is the terminal here: give a log file".to_string());
+    }
     let file = open_log(&job.path).map_err(|e| e.to_string())?;
     let doc = crate::xml::parse(&job.text);
     let config = Config::from_document(&doc);

@@ -1,6 +1,7 @@
 //! What the editor shows from the loaded rules: how many rules a trigger binds (the
 //! SPEC §3 table's counts), and the choices of the group and rule-id pickers.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::popup::Choice;
@@ -24,12 +25,48 @@ pub(crate) fn bound(
     count_matches(rules, level, group, ids)
 }
 
+/// The counts [`bound`] made, by trigger values: drawing asks for the same counts on
+/// every key, and a count matches a `rules_group` against every loaded rule (up to
+/// tens of milliseconds for a costly pattern, docs/limits.md). Only the editor's
+/// loaded rules are counted, and they never change in a session.
+#[derive(Debug, Default)]
+pub(crate) struct Counts(RefCell<HashMap<[Option<String>; 3], usize>>);
+
+impl Counts {
+    /// [`bound`], remembered.
+    pub(crate) fn bound(
+        &self,
+        rules: &RuleSet,
+        level: Option<&str>,
+        group: Option<&str>,
+        ids: Option<&str>,
+    ) -> usize {
+        let key = [level, group, ids].map(|v| v.map(str::to_owned));
+        if let Some(&n) = self.0.borrow().get(&key) {
+            return n;
+        }
+        let n = bound(rules, level, group, ids);
+        let mut memo = self.0.borrow_mut();
+        // Typing makes a new value per key: keep the memo small.
+        if memo.len() >= 256 {
+            memo.clear();
+        }
+        memo.insert(key, n);
+        n
+    }
+}
+
 /// One field's own count, shown beside its value: the rules a level reaches, the
 /// rules a group pattern matches, or the ids that are not loaded.
-pub(crate) fn field_count(rules: &RuleSet, field: &str, value: &str) -> Option<String> {
+pub(crate) fn field_count(
+    rules: &RuleSet,
+    counts: &Counts,
+    field: &str,
+    value: &str,
+) -> Option<String> {
     match field {
-        "level" => Some(s::rules_count(bound(rules, Some(value), None, None))),
-        "rules_group" => Some(s::rules_count(bound(rules, None, Some(value), None))),
+        "level" => Some(s::rules_count(counts.bound(rules, Some(value), None, None))),
+        "rules_group" => Some(s::rules_count(counts.bound(rules, None, Some(value), None))),
         "rules_id" => {
             let unknown: Vec<i64> = crate::model::rules_id_numbers(value)
                 .into_iter()
@@ -117,7 +154,7 @@ mod tests {
             "100 never triggers"
         );
         assert_eq!(
-            field_count(&r, "rules_id", "101,999").as_deref(),
+            field_count(&r, &Counts::default(), "rules_id", "101,999").as_deref(),
             Some("not loaded: 999")
         );
     }

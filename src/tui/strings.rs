@@ -520,6 +520,11 @@ pub(crate) const NO_RULES: &str = "no rules";
 /// the rules after each edit.
 pub(crate) const RULES_SELECTED_ONLY: &str = " (rule checks: selected response only)";
 
+/// A paste longer than a field can hold.
+pub(crate) fn paste_cut(max: usize) -> String {
+    format!("paste cut at {max} bytes: Wazuh reads no longer value (XML_MAXSIZE)")
+}
+
 /// The live count of a trigger.
 pub(crate) fn binds(n: usize) -> String {
     format!("binds {} of the loaded rules", n)

@@ -10,5 +10,5 @@ mod parse;
 mod tree;
 
 pub use edit::Splice;
-pub use parse::parse;
+pub use parse::{MAX_TEXT, parse};
 pub use tree::{Attribute, Document, Element, ElementId, Item, Span, Token, TokenKind, XmlError};

@@ -6,13 +6,20 @@
 //! (reference `ecosystem.md` §4: multiple roots, `\<` escapes, `<! … !>` comments,
 //! no entities, `</a >` rejected) and none keeps every byte.
 
+use std::collections::HashMap;
+
 use super::tree::{Attribute, Document, Element, ElementId, Item, Span, XmlError};
 
 /// Longest text run os_xml accepts (Wazuh's `XML_MAXSIZE`, reference §8.3): the
 /// reader reports a longer one, and edits refuse to write one.
-pub(super) const MAX_TEXT: usize = 20480;
+pub const MAX_TEXT: usize = 20480;
 /// Deepest nesting os_xml accepts (reference §8.3).
 const MAX_DEPTH: usize = 1024;
+/// Attributes os_xml reads in one tag before "Too many attributes." (its
+/// `XML_MAX_ATTR_DEPTH`, 48, counted from 0, `src/os_xml/os_xml_internal.h`).
+const MAX_ATTRS: usize = 49;
+/// Errors listed per file; the rest are counted (the daemon stops at the first).
+const MAX_ERRORS: usize = 1000;
 
 /// C's `isspace` in the "C" locale, which os_xml uses to end names and attributes
 /// (and between a name and `/>`): space, `\t`, `\n`, `\r`, `\x0b`, `\x0c`. Takes a
@@ -43,12 +50,23 @@ pub fn parse(source: &str) -> Document {
     let mut p = Parser {
         src: source.as_bytes(),
         pos: 0,
-        elements: Vec::new(),
+        // At most one element per `<`: sized once, the vector never doubles (a
+        // doubling holds the old and the new buffer at once).
+        elements: Vec::with_capacity(memchr::memchr_iter(b'<', source.as_bytes()).count()),
         top: Vec::new(),
         stack: Vec::new(),
+        open_names: HashMap::new(),
         errors: Vec::new(),
+        dropped_errors: 0,
     };
     p.run();
+    if p.dropped_errors > 0 {
+        let message = format!("{} more errors, not listed", p.dropped_errors);
+        p.errors.push(XmlError {
+            message,
+            offset: source.len(),
+        });
+    }
     let mut line_starts = vec![0];
     line_starts.extend(
         source
@@ -72,7 +90,12 @@ struct Parser<'a> {
     elements: Vec<Element>,
     top: Vec<Item>,
     stack: Vec<ElementId>,
+    /// How many elements of each name are on `stack`: an end tag that closes none of
+    /// them is known at once, without a walk down the stack (which made
+    /// `<a>`×N `</b>`×N quadratic).
+    open_names: HashMap<&'a [u8], usize>,
     errors: Vec<XmlError>,
+    dropped_errors: usize,
 }
 
 /// How a start tag ended.
@@ -81,7 +104,30 @@ enum TagEnd {
     SelfClosed,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    /// Opens element `id` (its name is `name`).
+    fn open(&mut self, id: ElementId, name: Span) {
+        let src: &'a [u8] = self.src;
+        *self.open_names.entry(&src[name]).or_default() += 1;
+        self.stack.push(id);
+    }
+
+    /// Pops the innermost open element.
+    fn pop(&mut self) -> Option<ElementId> {
+        let id = self.stack.pop()?;
+        let src: &'a [u8] = self.src;
+        let name = &src[self.elements[id.0].name.clone()];
+        if let Some(n) = self.open_names.get_mut(name) {
+            *n = n.saturating_sub(1);
+        }
+        Some(id)
+    }
+
+    /// Is an element named `name` open?
+    fn is_open(&self, name: &[u8]) -> bool {
+        self.open_names.get(name).is_some_and(|&n| n > 0)
+    }
+
     fn run(&mut self) {
         while self.pos < self.src.len() {
             self.text_run();
@@ -177,7 +223,7 @@ impl Parser<'_> {
             match self.attributes(i) {
                 Ok(parsed) => parsed,
                 Err(e) => {
-                    self.errors.push(e);
+                    self.error(e.message, e.offset);
                     self.recover_tag(start, &name)
                 }
             }
@@ -187,6 +233,14 @@ impl Parser<'_> {
         } else {
             end
         };
+        if matches!(end, TagEnd::Open) && self.stack.len() >= MAX_DEPTH {
+            // os_xml stops here; reading on would only hold more open elements
+            // (memory grew 200-fold with the input), so the rest is one token.
+            self.error("XMLERR: Max recursion level reached".into(), start);
+            self.push(Item::Junk(start..self.src.len()));
+            self.pos = self.src.len();
+            return;
+        }
         self.pos = tag_end;
         let id = ElementId(self.elements.len());
         self.elements.push(Element {
@@ -201,10 +255,8 @@ impl Parser<'_> {
         });
         self.push(Item::Element(id));
         if let TagEnd::Open = end {
-            if self.stack.len() >= MAX_DEPTH {
-                self.error("XMLERR: Max recursion level reached".into(), start);
-            }
-            self.stack.push(id);
+            let name = self.elements[id.0].name.clone();
+            self.open(id, name);
         }
     }
 
@@ -248,6 +300,12 @@ impl Parser<'_> {
                 };
                 attrs.push(attr);
                 i = next;
+                // os_xml reads each attribute after a space one level deeper and
+                // stops past its limit, even when only `>` follows; this also keeps
+                // the duplicate check above (a walk over `attrs`) bounded.
+                if attrs.len() >= MAX_ATTRS && is_space(src[i - 1]) {
+                    return Err(xml_error("XMLERR: Too many attributes.".into(), i));
+                }
             } else if is_space(c) {
                 self.no_value(name_start, i)?;
                 i += 1;
@@ -367,14 +425,17 @@ impl Parser<'_> {
         let name = String::from_utf8_lossy(open_name).into_owned();
         self.error(format!("XMLERR: Element '{name}' not closed."), gt);
         let trimmed = closed.trim_ascii_end();
-        let target = self
-            .stack
-            .iter()
-            .rposition(|id| &self.src[self.elements[id.0].name.clone()] == trimmed);
-        match target {
+        // The walk down the stack happens only when it finds the element, and then
+        // closes every element it passed: linear over the whole input.
+        let target = self.is_open(trimmed).then(|| {
+            self.stack
+                .iter()
+                .rposition(|id| &self.src[self.elements[id.0].name.clone()] == trimmed)
+        });
+        match target.flatten() {
             Some(depth) => {
                 while self.stack.len() > depth + 1 {
-                    if let Some(id) = self.stack.pop() {
+                    if let Some(id) = self.pop() {
                         self.elements[id.0].span.end = start;
                     }
                 }
@@ -390,7 +451,7 @@ impl Parser<'_> {
         let el = &mut self.elements[id.0];
         el.span.end = tag.end;
         el.end_tag = Some(tag);
-        self.stack.pop();
+        self.pop();
     }
 
     fn find(&self, c: u8) -> Option<usize> {
@@ -407,8 +468,14 @@ impl Parser<'_> {
         }
     }
 
+    /// Records an error; past [`MAX_ERRORS`] they are only counted, in one last
+    /// error, so that memory does not grow with a file made of errors.
     fn error(&mut self, message: String, offset: usize) {
-        self.errors.push(XmlError { message, offset });
+        if self.errors.len() < MAX_ERRORS {
+            self.errors.push(XmlError { message, offset });
+        } else {
+            self.dropped_errors += 1;
+        }
     }
 }
 
@@ -460,5 +527,60 @@ mod tests {
             prop_assert_eq!(at, text.len());
             prop_assert_eq!(doc.emit(), text);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests_limits {
+    use super::parse;
+
+    fn messages(text: &str) -> Vec<String> {
+        parse(text).errors.into_iter().map(|e| e.message).collect()
+    }
+
+    /// os_xml reads 49 attributes; a 50th, or a space after the 49th, is "Too many
+    /// attributes." (`_getattributes` with `depth > XML_MAX_ATTR_DEPTH`).
+    #[test]
+    fn the_attribute_limit_is_the_daemons() {
+        let attrs = |n: usize| (0..n).map(|i| format!(" a{i}=\"v\"")).collect::<String>();
+        assert!(messages(&format!("<r{}></r>", attrs(49))).is_empty());
+        assert!(messages(&format!("<r{}/>", attrs(49))).is_empty());
+        assert_eq!(
+            messages(&format!("<r{} ></r>", attrs(49))),
+            ["XMLERR: Too many attributes."]
+        );
+        assert_eq!(
+            messages(&format!("<r{}></r>", attrs(50))),
+            ["XMLERR: Too many attributes."]
+        );
+        // A duplicate among the first 49 is still found.
+        assert_eq!(
+            messages("<r a=\"1\" b=\"2\" a=\"3\"></r>"),
+            ["XMLERR: Attribute 'a' already defined."]
+        );
+    }
+
+    /// `<a>`×N `</b>`×N walked the whole stack for each `</b>` (quadratic: 713 KB
+    /// took 53 s); the end tags of names not open are found at once.
+    #[test]
+    fn mismatched_end_tags_keep_their_verdict() {
+        let n = 3;
+        let text = format!("{}{}", "<a>".repeat(n), "</b>".repeat(n));
+        let doc = parse(&text);
+        assert_eq!(doc.emit(), text);
+        assert_eq!(
+            messages(&text),
+            [
+                "XMLERR: Element 'a' not closed.",
+                "XMLERR: Element 'a' not closed.",
+                "XMLERR: Element 'a' not closed.",
+                "XMLERR: End of file and some elements were not closed."
+            ]
+        );
+        // A name that is open further down is still closed there.
+        assert_eq!(
+            messages("<x><a><a></x>"),
+            ["XMLERR: Element 'a' not closed."]
+        );
     }
 }

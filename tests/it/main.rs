@@ -19,6 +19,8 @@ mod edit_corpus;
 mod engine_cli;
 mod engine_logs;
 mod engine_suite;
+mod fuzz_hostile;
+mod hostile;
 mod rule_tree;
 mod rules;
 mod save;

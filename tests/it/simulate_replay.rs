@@ -138,6 +138,7 @@ fn brute_force(text: &str) -> Replay {
             .collect(),
         malformed,
         first_malformed: Some(14),
+        overlong: 0,
     }
 }
 

@@ -10,7 +10,6 @@ use super::frame;
 use super::wizard::{Review, Step, Wizard};
 use crate::model::Severity;
 use crate::tui::app::Ctx;
-use crate::tui::rules_ui::bound;
 use crate::tui::strings as s;
 use crate::tui::summary::predicate_of;
 use crate::tui::text::{escape, expand_tabs, truncate, wrap};
@@ -163,7 +162,9 @@ impl Wizard {
         match ctx.rules {
             Some(rules) => {
                 let v = |n| Some(self.trigger.value(n)).filter(|v| !v.is_empty());
-                let n = bound(rules, v("level"), v("rules_group"), v("rules_id"));
+                let n = ctx
+                    .counts
+                    .bound(rules, v("level"), v("rules_group"), v("rules_id"));
                 let sev = if n == 0 {
                     Severity::Warning
                 } else {
