@@ -9,6 +9,7 @@ mod cli_dist;
 mod cli_edit;
 mod cli_idem;
 mod cli_layout;
+mod cli_race;
 mod cli_sim_event;
 mod cli_values;
 mod corpus;
