@@ -36,6 +36,7 @@ mod tui_harness;
 mod tui_issue13;
 mod tui_keys;
 mod tui_logs;
+mod tui_merge;
 mod tui_rules;
 mod tui_save;
 mod tui_snapshots;

@@ -1,0 +1,133 @@
+//! Two writers, seen from the editor (issue 12, point 5): only the fields both this
+//! session and the other writer changed are shown, side by side, and settled one by
+//! one; everything else of both is merged. A reload sets the session's edits aside,
+//! and `R` re-applies them with the same merge. Checked on the bytes of a real file.
+
+use ossec_ar::tui::keys::Mode;
+
+use crate::tui_harness::{CONF, OnDisk, TO_R1, screen};
+
+/// Response #1: level 12, then timeout 1800 (three fields below the level).
+const R1_LEVEL_AND_TIMEOUT: &str = "jjjj<enter><c-u>12<enter>jjj<enter><c-u>1800<enter>";
+
+/// What another program writes meanwhile: response #1's level and timeout (the
+/// conflicts), a new command and response #2's location (not conflicts).
+fn theirs() -> String {
+    let new_cmd = "  <command>\n    <name>host-deny</name>\n    <executable>host-deny</executable>\n  </command>\n\n";
+    let anchor = "  <active-response>\n    <command>firewall-drop";
+    CONF.replace("<level>10</level>", "<level>11</level>")
+        .replace("<timeout>600</timeout>", "<timeout>300</timeout>")
+        .replace("<location>server</location>", "<location>local</location>")
+        .replace(anchor, &format!("{new_cmd}{anchor}"))
+}
+
+fn ours() -> String {
+    CONF.replace("<level>10</level>", "<level>12</level>")
+        .replace("<timeout>600</timeout>", "<timeout>1800</timeout>")
+}
+
+#[test]
+fn fields_changed_both_ways_are_shown_side_by_side_and_settled_one_each_way() {
+    let mut d = OnDisk::new(CONF);
+    d.press(&format!("{TO_R1}{R1_LEVEL_AND_TIMEOUT}"));
+    assert_eq!(d.app.source(), ours(), "the edits made through the form");
+    std::fs::write(&d.path, theirs()).expect("someone else writes");
+    d.press("sym");
+    assert_eq!(d.app.mode(), Mode::Conflicts);
+    let shown = screen(&d.app, 80, 24);
+    let row = |a: &str, b: &str| {
+        shown
+            .lines()
+            .any(|l| l.find(a).zip(l.find(b)).is_some_and(|(x, y)| x < y))
+    };
+    assert!(shown.contains("merge: 2 fields changed both ways"), "{shown}");
+    assert!(shown.contains("response #1 <level> (line 25)"), "{shown}");
+    assert!(shown.contains("response #1 <timeout> (line 26)"), "{shown}");
+    assert!(row("yours", "theirs (on disk)"), "{shown}");
+    assert!(row("<level>12</level>", "<level>11</level>"), "{shown}");
+    assert!(row("<timeout>1800</timeout>", "<timeout>300</timeout>"), "{shown}");
+    assert!(!shown.contains("host-deny"), "not a conflict: {shown}");
+    // Enter before every field is settled is refused.
+    d.press("<enter>");
+    assert_eq!(d.app.mode(), Mode::Conflicts);
+    // o: level keeps yours (and moves to the timeout), t: the timeout keeps theirs.
+    d.press("o");
+    d.press("t");
+    let shown = screen(&d.app, 80, 24);
+    assert!(shown.contains("keep yours") && shown.contains("keep theirs"), "{shown}");
+    assert_eq!(d.on_disk(), theirs(), "nothing written yet");
+    d.press("<enter>");
+    assert_eq!(d.app.mode(), Mode::Preview);
+    // The diff is against the file as it is now: only our level differs from it.
+    let shown = screen(&d.app, 80, 24);
+    assert!(shown.contains("-    <level>11</level>"), "{shown}");
+    assert!(shown.contains("+    <level>12</level>"), "{shown}");
+    assert!(
+        !shown.contains("-    <timeout>") && !shown.contains("+    <timeout>"),
+        "the timeout is theirs: {shown}"
+    );
+    // Line 27 of their version (their new command moved it from line 22).
+    assert!(shown.contains("@@ -27,7 +27,7 @@"), "{shown}");
+    assert!(!shown.contains("host-deny"), "their command is not a change: {shown}");
+    d.press("y");
+    let expected = theirs().replace("<level>11</level>", "<level>12</level>");
+    assert_eq!(d.on_disk(), expected, "theirs, with our level only");
+    assert!(!d.app.is_modified());
+}
+
+#[test]
+fn esc_in_the_conflicts_writes_nothing_and_keeps_the_edits() {
+    let mut d = OnDisk::new(CONF);
+    d.press(&format!("{TO_R1}{R1_LEVEL_AND_TIMEOUT}"));
+    std::fs::write(&d.path, theirs()).expect("someone else writes");
+    d.press("sym<esc>");
+    assert_eq!(d.app.mode(), Mode::Browse);
+    assert_eq!(d.app.source(), ours());
+    assert_eq!(d.on_disk(), theirs());
+}
+
+#[test]
+fn reload_sets_the_edits_aside_and_r_re_applies_them_as_one_undo_step() {
+    let mut d = OnDisk::new(CONF);
+    d.press(&format!("{TO_R1}{R1_LEVEL_AND_TIMEOUT}"));
+    let other = CONF.replace("127.0.0.1", "10.1.1.1");
+    std::fs::write(&d.path, &other).expect("someone else writes");
+    d.press("syr");
+    assert_eq!(d.app.source(), other, "reloaded");
+    let notice = |d: &OnDisk| d.app.notice().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(notice(&d).contains("R re-applies them"), "{}", notice(&d));
+    d.press("u");
+    assert_eq!(
+        notice(&d),
+        "nothing to undo since the reload: R re-applies the edits the reload set aside"
+    );
+    d.press("R");
+    let both = other
+        .replace("<level>10</level>", "<level>12</level>")
+        .replace("<timeout>600</timeout>", "<timeout>1800</timeout>");
+    assert_eq!(d.app.source(), both, "their change and our edits");
+    assert!(d.app.is_modified());
+    d.press("u");
+    assert_eq!(d.app.source(), other, "one undo takes the re-applied edits back");
+    d.press("<c-r>sy");
+    assert_eq!(d.on_disk(), both);
+    d.press("R");
+    assert!(notice(&d).starts_with("no edits set aside"), "{}", notice(&d));
+}
+
+#[test]
+fn re_applying_over_a_conflicting_reload_asks_field_by_field() {
+    let mut d = OnDisk::new(CONF);
+    d.press(&format!("{TO_R1}{R1_LEVEL_AND_TIMEOUT}"));
+    std::fs::write(&d.path, theirs()).expect("someone else writes");
+    d.press("syr");
+    assert_eq!(d.app.source(), theirs());
+    d.press("R");
+    assert_eq!(d.app.mode(), Mode::Conflicts);
+    d.press("to<enter>");
+    let expected = theirs().replace("<timeout>300</timeout>", "<timeout>1800</timeout>");
+    assert_eq!(d.app.source(), expected, "level theirs, timeout ours");
+    assert_eq!(d.app.mode(), Mode::Browse);
+    d.press("sy");
+    assert_eq!(d.on_disk(), expected);
+}
