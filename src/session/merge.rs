@@ -411,7 +411,12 @@ mod tests {
             found,
             [
                 (4, "<level>12</level>", "<level>11</level>", Some("level")),
-                (5, "<timeout>60</timeout>", "<timeout>300</timeout>", Some("timeout")),
+                (
+                    5,
+                    "<timeout>60</timeout>",
+                    "<timeout>300</timeout>",
+                    Some("timeout")
+                ),
             ]
         );
         let named = name_blocks(BLOCK, e);

@@ -40,12 +40,18 @@ fn fields_changed_both_ways_are_shown_side_by_side_and_settled_one_each_way() {
             .lines()
             .any(|l| l.find(a).zip(l.find(b)).is_some_and(|(x, y)| x < y))
     };
-    assert!(shown.contains("merge: 2 fields changed both ways"), "{shown}");
+    assert!(
+        shown.contains("merge: 2 fields changed both ways"),
+        "{shown}"
+    );
     assert!(shown.contains("response #1 <level> (line 25)"), "{shown}");
     assert!(shown.contains("response #1 <timeout> (line 26)"), "{shown}");
     assert!(row("yours", "theirs (on disk)"), "{shown}");
     assert!(row("<level>12</level>", "<level>11</level>"), "{shown}");
-    assert!(row("<timeout>1800</timeout>", "<timeout>300</timeout>"), "{shown}");
+    assert!(
+        row("<timeout>1800</timeout>", "<timeout>300</timeout>"),
+        "{shown}"
+    );
     assert!(!shown.contains("host-deny"), "not a conflict: {shown}");
     // Enter before every field is settled is refused.
     d.press("<enter>");
@@ -54,7 +60,10 @@ fn fields_changed_both_ways_are_shown_side_by_side_and_settled_one_each_way() {
     d.press("o");
     d.press("t");
     let shown = screen(&d.app, 80, 24);
-    assert!(shown.contains("keep yours") && shown.contains("keep theirs"), "{shown}");
+    assert!(
+        shown.contains("keep yours") && shown.contains("keep theirs"),
+        "{shown}"
+    );
     assert_eq!(d.on_disk(), theirs(), "nothing written yet");
     d.press("<enter>");
     assert_eq!(d.app.mode(), Mode::Preview);
@@ -68,7 +77,10 @@ fn fields_changed_both_ways_are_shown_side_by_side_and_settled_one_each_way() {
     );
     // Line 27 of their version (their new command moved it from line 22).
     assert!(shown.contains("@@ -27,7 +27,7 @@"), "{shown}");
-    assert!(!shown.contains("host-deny"), "their command is not a change: {shown}");
+    assert!(
+        !shown.contains("host-deny"),
+        "their command is not a change: {shown}"
+    );
     d.press("y");
     let expected = theirs().replace("<level>11</level>", "<level>12</level>");
     assert_eq!(d.on_disk(), expected, "theirs, with our level only");
@@ -108,11 +120,19 @@ fn reload_sets_the_edits_aside_and_r_re_applies_them_as_one_undo_step() {
     assert_eq!(d.app.source(), both, "their change and our edits");
     assert!(d.app.is_modified());
     d.press("u");
-    assert_eq!(d.app.source(), other, "one undo takes the re-applied edits back");
+    assert_eq!(
+        d.app.source(),
+        other,
+        "one undo takes the re-applied edits back"
+    );
     d.press("<c-r>sy");
     assert_eq!(d.on_disk(), both);
     d.press("R");
-    assert!(notice(&d).starts_with("no edits set aside"), "{}", notice(&d));
+    assert!(
+        notice(&d).starts_with("no edits set aside"),
+        "{}",
+        notice(&d)
+    );
 }
 
 #[test]
@@ -130,4 +150,67 @@ fn re_applying_over_a_conflicting_reload_asks_field_by_field() {
     assert_eq!(d.app.mode(), Mode::Browse);
     d.press("sy");
     assert_eq!(d.on_disk(), expected);
+}
+
+/// The same in a real terminal: the binary in tmux, the other writer a second
+/// process (`cp`) while the editor has unsaved edits.
+#[test]
+fn in_a_real_terminal_the_conflicts_are_settled_and_both_changes_saved() {
+    use crate::tui_tmux::{Tmux, tmux_available};
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("ossec.conf");
+    std::fs::write(&file, CONF).expect("write");
+    std::fs::write(dir.path().join("theirs"), theirs()).expect("write theirs");
+    let tmux = Tmux::start(80, 24);
+    let bin = env!("CARGO_BIN_EXE_ossec-ar");
+    tmux.type_text(&format!(
+        "exec {bin} --ossec-home /nonexistent {}",
+        file.display()
+    ));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Responses (2)");
+    tmux.type_text("jjj");
+    tmux.keys(&["Tab"]);
+    tmux.type_text("jjjj");
+    tmux.keys(&["Enter", "C-u"]);
+    tmux.type_text("12");
+    tmux.keys(&["Enter"]);
+    tmux.type_text("jjj");
+    tmux.keys(&["Enter", "C-u"]);
+    tmux.type_text("1800");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(" modified ");
+    let cp = std::process::Command::new("cp")
+        .arg(dir.path().join("theirs"))
+        .arg(&file)
+        .status()
+        .expect("cp");
+    assert!(cp.success());
+    tmux.type_text("s");
+    tmux.wait_for("save: the changes to write");
+    tmux.type_text("y");
+    tmux.wait_for("the file changed on disk");
+    tmux.type_text("m");
+    let shown = tmux.wait_for("fields changed both ways");
+    let row = |a: &str, b: &str| {
+        shown
+            .lines()
+            .any(|l| l.find(a).zip(l.find(b)).is_some_and(|(x, y)| x < y))
+    };
+    assert!(row("<level>12</level>", "<level>11</level>"), "{shown}");
+    assert!(
+        row("<timeout>1800</timeout>", "<timeout>300</timeout>"),
+        "{shown}"
+    );
+    tmux.type_text("ot");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("save: the changes to write");
+    tmux.type_text("y");
+    tmux.wait_for("saved");
+    let expected = theirs().replace("<level>11</level>", "<level>12</level>");
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), expected);
+    tmux.type_text("q");
 }
