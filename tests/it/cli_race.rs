@@ -72,6 +72,11 @@ fn set_by_content_is_redone_on_the_new_content_and_keeps_their_change() {
         expected,
         "their new block and <global> kept, ours made"
     );
+    let lock = c.dir.path().join(".ossec.conf.ossec-ar.lock");
+    assert!(
+        !lock.exists(),
+        "the lock is held across the attempts, then removed"
+    );
 }
 
 #[test]

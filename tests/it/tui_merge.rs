@@ -212,5 +212,15 @@ fn in_a_real_terminal_the_conflicts_are_settled_and_both_changes_saved() {
     tmux.wait_for("saved");
     let expected = theirs().replace("<level>11</level>", "<level>12</level>");
     assert_eq!(std::fs::read_to_string(&file).expect("read"), expected);
+    let lock = dir.path().join(".ossec.conf.ossec-ar.lock");
+    assert!(lock.exists(), "held while the editor runs");
     tmux.type_text("q");
+    let start = std::time::Instant::now();
+    while lock.exists() {
+        assert!(
+            start.elapsed().as_secs() < 10,
+            "the lock is left after quitting"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
