@@ -148,7 +148,7 @@ fn add_if_absent_twice_adds_once() {
         err(&o),
         "ossec.conf: response #3 already exists: nothing to add\n"
     );
-    assert_eq!((c.stamp(), c.text()), (stamp.clone(), text.clone()));
+    assert_eq!((c.stamp(), c.text()), (stamp, text.clone()));
     let o = c.run(
         &["add", "response"],
         &[&again[..], &["--format", "json"]].concat(),
