@@ -114,3 +114,6 @@ pub(crate) const HELP_CONFLICTS: &str = "Fields both changed (merge)";
 /// After a reload that dropped edits.
 pub(crate) const RELOADED_SET_ASIDE: &str =
     "reloaded from disk; your edits are set aside: R re-applies them onto this version";
+/// Esc in the conflicts of `R`.
+pub(crate) const REAPPLY_CANCELLED: &str =
+    "nothing re-applied: the edits stay set aside (R tries again)";

@@ -144,6 +144,15 @@ fn re_applying_over_a_conflicting_reload_asks_field_by_field() {
     assert_eq!(d.app.source(), theirs());
     d.press("R");
     assert_eq!(d.app.mode(), Mode::Conflicts);
+    d.press("<esc>");
+    assert_eq!(d.app.source(), theirs(), "Esc re-applies nothing");
+    let notice = d.app.notice().map(|n| n.text.clone()).unwrap_or_default();
+    assert_eq!(
+        notice,
+        "nothing re-applied: the edits stay set aside (R tries again)"
+    );
+    d.press("R");
+    assert_eq!(d.app.mode(), Mode::Conflicts);
     d.press("to<enter>");
     let expected = theirs().replace("<timeout>300</timeout>", "<timeout>1800</timeout>");
     assert_eq!(d.app.source(), expected, "level theirs, timeout ours");

@@ -51,7 +51,13 @@ impl Conflicts {
             Some(Action::KeepOurs) => self.settle(Side::Ours),
             Some(Action::KeepTheirs) => self.settle(Side::Theirs),
             Some(Action::Enter) => return self.finish(),
-            Some(Action::Cancel) => return vec![Msg::Close, Msg::Info(s::MERGE_CANCELLED.into())],
+            Some(Action::Cancel) => {
+                let why = match self.theirs {
+                    Some(_) => s::MERGE_CANCELLED,
+                    None => s::REAPPLY_CANCELLED,
+                };
+                return vec![Msg::Close, Msg::Info(why.into())];
+            }
             _ => {}
         }
         Vec::new()
