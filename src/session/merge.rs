@@ -45,21 +45,37 @@ struct Change<'a> {
     lines: Vec<&'a str>,
 }
 
+/// The changes from `base` to `side`: the gaps between the lines the diff found
+/// equal. (Taken from the equal runs alone, whose positions are consistent on both
+/// sides; the positions `similar` gives its insertions after a deletion are not always.)
 fn changes<'a>(base: &[&'a str], side: &[&'a str]) -> Vec<Change<'a>> {
-    capture_diff_slices(Algorithm::Myers, base, side)
+    let mut out = Vec::new();
+    let (mut old_at, mut new_at) = (0, 0);
+    let equal = capture_diff_slices(Algorithm::Myers, base, side)
         .into_iter()
         .filter_map(|op| match op {
-            DiffOp::Equal { .. } => None,
-            other => {
-                let (old, new) = (other.old_range(), other.new_range());
-                Some(Change {
-                    start: old.start,
-                    end: old.end,
-                    lines: side[new].to_vec(),
-                })
-            }
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => Some((old_index, new_index, len)),
+            _ => None,
         })
-        .collect()
+        .chain(std::iter::once((base.len(), side.len(), 0)));
+    for (old, new, len) in equal {
+        if old < old_at || new < new_at {
+            continue;
+        }
+        if old > old_at || new > new_at {
+            out.push(Change {
+                start: old_at,
+                end: old,
+                lines: side[new_at..new].to_vec(),
+            });
+        }
+        (old_at, new_at) = (old + len, new + len);
+    }
+    out
 }
 
 /// Do two changes touch the same base lines (or insert at the same place)?
@@ -468,5 +484,60 @@ mod tests {
         assert!(e[0].ours.contains("<timeout>60</timeout>"), "{:?}", e[0]);
         let kept = merge_choosing(BLOCK, &ours, &theirs, &Choose::All(Side::Theirs));
         assert_eq!(kept, Ok(theirs.clone()));
+    }
+
+    /// Regression: `similar` placed an insertion after a deletion before the line the
+    /// diff kept equal, so the same change on both sides came out reordered.
+    #[test]
+    fn an_insertion_after_a_kept_line_stays_after_it() {
+        let base = "  <timeout>5</timeout>\n  <level>2</level>\n";
+        let x = "  <level>2</level>\n  <level>2</level>\na\na\na\na\na\na\na\n";
+        assert_eq!(merge(base, x, x), Ok(x.to_string()));
+        assert_eq!(merge(base, base, x), Ok(x.to_string()));
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn text() -> impl Strategy<Value = String> {
+            let line = prop::sample::select(vec![
+                "a\n",
+                "b\n",
+                "  <level>1</level>\n",
+                "  <level>2</level>\n",
+                "  <timeout>5</timeout>\n",
+                "<command>\n",
+                "</command>\n",
+                "\n",
+                "z",
+            ]);
+            prop::collection::vec(line, 0..12).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            #[test]
+            fn one_side_unchanged_gives_the_other(b in text(), x in text()) {
+                prop_assert_eq!(merge(&b, &b, &x), Ok(x.clone()));
+                prop_assert_eq!(merge(&b, &x, &b), Ok(x.clone()));
+                prop_assert_eq!(merge(&b, &x, &x), Ok(x));
+            }
+
+            #[test]
+            fn every_conflict_settled_merges(b in text(), o in text(), t in text()) {
+                for side in [Side::Ours, Side::Theirs] {
+                    prop_assert!(merge_choosing(&b, &o, &t, &Choose::All(side)).is_ok());
+                }
+                if let Err(c) = merge(&b, &o, &t) {
+                    let each = Choose::Each(vec![Side::Ours; c.len()]);
+                    prop_assert_eq!(
+                        merge_choosing(&b, &o, &t, &each),
+                        merge_choosing(&b, &o, &t, &Choose::All(Side::Ours))
+                    );
+                    let named = name_blocks(&b, c);
+                    prop_assert!(named.iter().all(|c| c.line >= 1));
+                }
+            }
+        }
     }
 }
