@@ -168,3 +168,39 @@ fn a_writer_that_always_races_gets_a_refusal_after_five_attempts() {
         "their version stays, ours is not forced over it"
     );
 }
+
+/// Issue 12's lock acceptance, for the CLI: SIGTERM while an edit holds the lock (here
+/// in the middle of its read-modify-write) removes the lock file and writes nothing.
+#[test]
+fn sigterm_during_a_cli_edit_leaves_no_lock_and_the_file_unchanged() {
+    let c = Case::new();
+    let dir = c.dir.path();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ossec-ar"))
+        .current_dir(dir)
+        .args(["set", "ossec.conf", "response:1", "timeout=5"])
+        .args(["--ossec-home", "/nonexistent", "--no-backup"])
+        .env("OSSEC_AR_BEFORE_SAVE", "touch ready; sleep 2")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn ossec-ar");
+    let lock = dir.join(".ossec.conf.ossec-ar.lock");
+    let start = std::time::Instant::now();
+    while !dir.join("ready").exists() {
+        assert!(
+            start.elapsed().as_secs() < 15,
+            "the edit never reached its save"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(lock.exists(), "held during the edit");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert_eq!(err(&o), "ossec-ar: stopped by a signal\n");
+    assert!(!lock.exists(), "the lock file is removed");
+    assert_eq!(c.text(), fixture());
+}
