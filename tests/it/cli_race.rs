@@ -175,7 +175,7 @@ fn a_writer_that_always_races_gets_a_refusal_after_five_attempts() {
 fn sigterm_during_a_cli_edit_leaves_no_lock_and_the_file_unchanged() {
     let c = Case::new();
     let dir = c.dir.path();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ossec-ar"))
+    let child = Command::new(env!("CARGO_BIN_EXE_ossec-ar"))
         .current_dir(dir)
         .args(["set", "ossec.conf", "response:1", "timeout=5"])
         .args(["--ossec-home", "/nonexistent", "--no-backup"])
