@@ -99,6 +99,27 @@ fn esc_in_the_conflicts_writes_nothing_and_keeps_the_edits() {
 }
 
 #[test]
+fn a_merge_is_one_undo_step_back_to_their_version() {
+    let mut d = OnDisk::new(CONF);
+    d.press(&format!("{TO_R1}{R1_LEVEL_AND_TIMEOUT}"));
+    std::fs::write(&d.path, theirs()).expect("someone else writes");
+    d.press("syo");
+    assert_eq!(d.app.mode(), Mode::Preview);
+    let merged = theirs()
+        .replace("<level>11</level>", "<level>12</level>")
+        .replace("<timeout>300</timeout>", "<timeout>1800</timeout>");
+    assert_eq!(d.app.source(), merged, "o: yours for both fields");
+    d.press("n");
+    d.press("u");
+    assert_eq!(d.app.source(), theirs(), "undo gives their version back");
+    assert!(!d.app.is_modified());
+    d.press("<c-r>");
+    assert_eq!(d.app.source(), merged);
+    d.press("sy");
+    assert_eq!(d.on_disk(), merged);
+}
+
+#[test]
 fn reload_sets_the_edits_aside_and_r_re_applies_them_as_one_undo_step() {
     let mut d = OnDisk::new(CONF);
     d.press(&format!("{TO_R1}{R1_LEVEL_AND_TIMEOUT}"));
