@@ -82,7 +82,7 @@ pub(super) fn add(
         .map(|a| assignment(a))
         .collect::<Result<_, _>>()?;
     run(common, file, edit, |session, profile| {
-        let op = op(fields);
+        let op = op(fields.clone());
         if if_absent && let Some(sel) = session.existing(&op, profile) {
             return Ok(Plan::Nothing(format!(
                 "{} already exists: nothing to add",
@@ -244,12 +244,19 @@ fn new_block_problems(
     out
 }
 
-/// Loads the file, asks `plan` what to do on it, applies, validates and saves.
+/// How many times an edit is done again when another program changed the file
+/// between its read and its write (docs/ARCHITECTURE.md "Two writers").
+const ATTEMPTS: u32 = 5;
+
+/// Loads the file, asks `plan` what to do on it, applies, validates and saves. When
+/// the file changed on disk between the read and the write, the edit (a function of
+/// the content) is done again on the new content, up to [`ATTEMPTS`] times, so the
+/// other writer's change is never lost nor overwritten.
 pub(super) fn run(
     common: &Common,
     file: &Path,
     edit: &EditArgs,
-    plan: impl FnOnce(&Session, Profile) -> Result<Plan, Failure>,
+    plan: impl Fn(&Session, Profile) -> Result<Plan, Failure>,
 ) -> anyhow::Result<i32> {
     // Held from the read to the write: no other ossec-ar edits in between. A dry run
     // writes nothing and needs none.
@@ -257,6 +264,28 @@ pub(super) fn run(
         true => None,
         false => output::edit_lock(file).or_else(|f| refused(common, f))?,
     };
+    let mut attempt = 1;
+    loop {
+        if let Some(code) = run_once(common, file, edit, &plan, attempt)? {
+            return Ok(code);
+        }
+        eprintln!(
+            "{}: changed on disk since it was read; doing the edit again on the new content",
+            file.display()
+        );
+        attempt += 1;
+    }
+}
+
+/// One read-modify-write; `None` when the file changed on disk before the write and
+/// another attempt is allowed (nothing was written or printed).
+fn run_once(
+    common: &Common,
+    file: &Path,
+    edit: &EditArgs,
+    plan: &impl Fn(&Session, Profile) -> Result<Plan, Failure>,
+    attempt: u32,
+) -> anyhow::Result<Option<i32>> {
     let loaded = output::load(common, file)?;
     let original = Session::new(loaded.doc.source().to_string());
     let mut session = original.clone();
@@ -266,11 +295,11 @@ pub(super) fn run(
     });
     let applied = match planned {
         Ok(Ok(a)) => a,
-        Ok(Err(why)) => return unchanged(common, file, &loaded, Some(&why)),
+        Ok(Err(why)) => return unchanged(common, file, &loaded, Some(&why)).map(Some),
         Err(f) => return refused(common, f),
     };
     if !session.is_modified() {
-        return unchanged(common, file, &loaded, None);
+        return unchanged(common, file, &loaded, None).map(Some);
     }
     let mut problems = applied.problems;
     problems.extend(new_block_problems(&original, &session, &applied.touched));
@@ -291,7 +320,7 @@ pub(super) fn run(
         problems: &problems,
         renamed: &applied.renamed,
     };
-    report.finish(common, &loaded, edit)
+    report.finish(common, &loaded, edit, attempt < ATTEMPTS)
 }
 
 /// Ends with a refusal (or a usage error), which JSON output reports on stdout too.
@@ -358,25 +387,36 @@ struct Report<'a> {
 }
 
 impl Report<'_> {
-    fn finish(&self, common: &Common, loaded: &Loaded, edit: &EditArgs) -> anyhow::Result<i32> {
+    /// Saves (unless refused or a dry run), then prints; `None` when the file changed
+    /// on disk and `may_retry`: nothing written, nothing printed, the caller redoes it.
+    fn finish(
+        &self,
+        common: &Common,
+        loaded: &Loaded,
+        edit: &EditArgs,
+        may_retry: bool,
+    ) -> anyhow::Result<Option<i32>> {
         let diff = self.session.diff(&self.file.display().to_string());
         let blocked = !self.added.is_empty() || !self.problems.is_empty();
         let refusal = (blocked && !edit.force).then(|| self.refusal());
-        if common.format == Format::Text {
-            self.print_text(common, edit, &diff)?;
-        }
         let result = match (&refusal, edit.dry_run) {
             (Some(msg), _) => Err(Failure::refused(msg.clone())),
             (None, true) => Ok(None),
-            (None, false) => self.save(loaded, edit).map(Some),
+            (None, false) => match self.save(loaded, edit) {
+                Err(SaveError::ChangedOnDisk { .. }) if may_retry => return Ok(None),
+                other => other.map(Some).map_err(save_failure),
+            },
         };
+        if common.format == Format::Text {
+            self.print_text(common, edit, &diff)?;
+        }
         if common.format == Format::Json {
             self.print_json(&diff, &result)?;
         } else if let Ok(done) = &result {
             self.print_done(done.as_ref());
             self.print_other(common)?;
         }
-        result.map(|_| EXIT_OK).map_err(Into::into)
+        result.map(|_| Some(EXIT_OK)).map_err(Into::into)
     }
 
     fn refusal(&self) -> String {
@@ -423,22 +463,15 @@ impl Report<'_> {
         Ok(())
     }
 
-    fn save(&self, loaded: &Loaded, edit: &EditArgs) -> Result<save::SaveOutcome, Failure> {
+    fn save(&self, loaded: &Loaded, edit: &EditArgs) -> Result<save::SaveOutcome, SaveError> {
         let opts = SaveOptions {
             no_backup: edit.no_backup,
             verify: edit.verify.clone(),
             backups: edit.backups,
             force: edit.force,
         };
-        save::save(self.file, loaded.doc.source(), self.session.source(), &opts).map_err(
-            |e| match e {
-                SaveError::ChangedOnDisk { .. }
-                | SaveError::Busy { .. }
-                | SaveError::ReadOnly { .. }
-                | SaveError::VerifyFailed { .. } => Failure::refused(format!("refused: {e}")),
-                _ => Failure::usage(e.to_string()),
-            },
-        )
+        before_save_hook(self.file);
+        save::save(self.file, loaded.doc.source(), self.session.source(), &opts)
     }
 
     fn print_done(&self, done: Option<&save::SaveOutcome>) {
@@ -502,6 +535,35 @@ impl Report<'_> {
         }))
     }
 }
+
+/// A save that failed: refused (exit 1) or an I/O error (exit 2).
+fn save_failure(e: SaveError) -> Failure {
+    match e {
+        SaveError::ChangedOnDisk { .. }
+        | SaveError::Busy { .. }
+        | SaveError::ReadOnly { .. }
+        | SaveError::VerifyFailed { .. } => Failure::refused(format!("refused: {e}")),
+        _ => Failure::usage(e.to_string()),
+    }
+}
+
+/// Debug builds only: runs `OSSEC_AR_BEFORE_SAVE` (a shell command) just before each
+/// save, with `OSSEC_AR_FILE` set to the file, so tests can play another program that
+/// writes the file between the CLI's read and its write.
+#[cfg(debug_assertions)]
+fn before_save_hook(file: &Path) {
+    if let Ok(cmd) = std::env::var("OSSEC_AR_BEFORE_SAVE") {
+        let _ = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(cmd)
+            .env("OSSEC_AR_FILE", file)
+            .status();
+    }
+}
+
+/// Release builds have no test hook.
+#[cfg(not(debug_assertions))]
+fn before_save_hook(_file: &Path) {}
 
 /// Everything an edit reports in JSON. Every edit prints all of these keys, whether
 /// it changed something, changed nothing or was refused (README "JSON"), so that a

@@ -47,12 +47,37 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
 /// (the file cannot be resolved, which reading then reports, or no lock file can be
 /// made beside it). Holding it, puts back a file that a killed in-place save left
 /// half-written, and says so on stderr.
+/// While it is held, SIGTERM, SIGHUP and SIGINT remove the lock file before the
+/// process ends (saves are atomic, journalled in place: a kill leaves no half-written
+/// file, and the lock file would only be stale).
 pub(crate) fn edit_lock(file: &Path) -> Result<Option<crate::save::lock::EditLock>, Failure> {
     let (lock, recovered) = edit_lock_recovering(file)?;
     if let Some(done) = recovered {
         eprintln!("ossec-ar: {done}");
     }
+    if lock.is_some() {
+        release_lock_on_signals();
+    }
     Ok(lock)
+}
+
+/// Once per process: a thread that waits for SIGTERM, SIGHUP or SIGINT, removes the
+/// lock files held (`exit` runs no destructors) and ends with exit code 2.
+fn release_lock_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if signals.forever().next().is_some() {
+                crate::save::lock::release_all();
+                let _ = writeln!(std::io::stderr(), "ossec-ar: stopped by a signal");
+                std::process::exit(super::EXIT_USAGE);
+            }
+        });
+    });
 }
 
 /// [`edit_lock`], returning what the recovery did instead of printing it (the editor

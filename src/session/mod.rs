@@ -207,21 +207,75 @@ impl Session {
 
     /// Re-applies the edits made since the text was read (or last saved) onto
     /// `theirs`, what the file holds now that someone else changed it: a three-way
-    /// merge by lines ([`merge::merge`]). Afterwards `theirs` is the original, so the
-    /// diff is against it; the undo history is dropped, as its splices are positions in
-    /// the old text. On conflicts nothing changes.
-    /// With `winner`, lines both changed take that side's version.
+    /// merge by lines ([`merge::merge`]), its conflicts settled by `choose`.
+    /// Afterwards `theirs` is the original, so the diff is against it, and the merge is
+    /// the one undo step (undo gives their version back); the earlier history is
+    /// dropped, as its splices are positions in the old text. On conflicts left
+    /// unsettled nothing changes; each names the block it is in.
     pub fn rebase(
         &mut self,
         theirs: String,
-        winner: Option<merge::Side>,
+        choose: &merge::Choose,
     ) -> Result<(), Vec<merge::Conflict>> {
-        let merged = merge::merge_resolving(&self.original, self.source(), &theirs, winner)?;
+        let merged = merge::merge_choosing(&self.original, self.source(), &theirs, choose)
+            .map_err(|c| merge::name_blocks(&self.original, c))?;
+        let shifts = std::mem::take(&mut self.path);
+        self.set_doc(xml::parse(&theirs));
         self.original = theirs;
-        self.set_doc(xml::parse(&merged));
         self.undo.clear();
         self.redo.clear();
+        self.replace_with_shifts(merged, shifts);
         Ok(())
+    }
+
+    /// Replaces the whole text as one undo step, by one splice over what differs (the
+    /// edits a reload set aside, merged back); `false` when nothing changes.
+    pub fn replace_text(&mut self, text: String) -> bool {
+        self.replace_with_shifts(text, Vec::new())
+    }
+
+    /// [`Session::replace_text`], recording how it moves block numbers.
+    fn replace_with_shifts(&mut self, text: String, shifts: Vec<Shift>) -> bool {
+        let old = self.source();
+        if old == text {
+            return false;
+        }
+        let (o, n) = (old.as_bytes(), text.as_bytes());
+        let mut pre = o.iter().zip(n).take_while(|(a, b)| a == b).count();
+        while !(old.is_char_boundary(pre) && text.is_char_boundary(pre)) {
+            pre -= 1;
+        }
+        let room = o.len().min(n.len()) - pre;
+        let mut suf = o
+            .iter()
+            .rev()
+            .zip(n.iter().rev())
+            .take(room)
+            .take_while(|(a, b)| a == b)
+            .count();
+        while !(old.is_char_boundary(o.len() - suf) && text.is_char_boundary(n.len() - suf)) {
+            suf -= 1;
+        }
+        let edit = apply::Edit {
+            forward: vec![xml::Splice {
+                range: pre..o.len() - suf,
+                text: text[pre..n.len() - suf].to_string(),
+            }],
+            backward: vec![xml::Splice {
+                range: pre..n.len() - suf,
+                text: old[pre..o.len() - suf].to_string(),
+            }],
+        };
+        self.set_doc(xml::parse(&text));
+        for s in &shifts {
+            shift::push(&mut self.path, *s);
+        }
+        self.undo.push(Step {
+            edits: vec![edit],
+            shifts,
+        });
+        self.redo.clear();
+        true
     }
 
     /// After a save: the text on disk becomes the original (the history is kept).

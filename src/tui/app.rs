@@ -13,7 +13,7 @@ use super::jobs::{Job, JobEvent};
 use super::keys::{self, Action, Mode};
 use super::list::ListPane;
 use super::popup::Popup;
-use super::session::merge::Side;
+use super::session::merge::{Choose, Side};
 use super::session::{EditOp, Session};
 use super::sim::{SimEvent, SimPane};
 use super::theme::Theme;
@@ -161,6 +161,10 @@ pub(crate) enum Msg {
     Append(String),
     /// The simulator's new event.
     SetEvent(SimEvent),
+    /// Merge the edits onto this text, as re-read from disk, settling its conflicts.
+    Merge(String, Choose),
+    /// Re-apply the edits a reload set aside, settling their conflicts (`R`).
+    Reapply(Choose),
 }
 
 /// A notice in the status bar until the next key.
@@ -253,6 +257,9 @@ pub struct App {
     pub(crate) now: i64,
     /// The background job running, if any.
     pub(crate) job: Option<Job>,
+    /// The edits a reload dropped, as (text they were made on, text with them), for
+    /// `R` to re-apply.
+    pub(crate) set_aside: Option<(String, String)>,
 }
 
 /// How the app is opened.
@@ -307,6 +314,7 @@ impl App {
             engine: None,
             now: 0,
             job: None,
+            set_aside: None,
         };
         app.refresh();
         app.base_diags = app.diags.clone();
@@ -388,7 +396,7 @@ impl App {
             }
             Event::Saved(r) => self.saved(r),
             Event::Reloaded(r) => self.reloaded(r),
-            Event::Merged(r, winner) => self.merged(r, winner),
+            Event::Merged(r, winner) => self.merged(r, winner.map_or(Choose::Ask, Choose::All)),
             Event::Job(e) => {
                 if let Some(sim) = self.sim.as_mut().or(self.sim_kept.as_mut()) {
                     sim.job_event(e);
@@ -524,6 +532,7 @@ impl App {
         match a {
             Action::Undo => vec![Msg::Undo],
             Action::Redo => vec![Msg::Redo],
+            Action::Reapply => vec![Msg::Reapply(Choose::Ask)],
             Action::Save => vec![Msg::Save],
             Action::Help => vec![Msg::Open(Popup::help())],
             Action::Details => vec![Msg::Open(Popup::Details(super::popup::Details::of(self)))],
@@ -610,6 +619,8 @@ impl App {
                     let ctx = ctx!(self);
                     self.form.append(&v, sel, &ctx);
                 }
+                Msg::Merge(theirs, choose) => queue.extend(self.merged(Ok(theirs), choose)),
+                Msg::Reapply(choose) => queue.extend(self.reapply(choose)),
                 Msg::SaveThenQuit => {
                     self.quit_after_save = true;
                     queue.extend(self.start_save());

@@ -3,8 +3,8 @@
 //! `app.rs` to keep the event routing there short.
 
 use super::app::{App, Effect, Msg, Notice, SaveResult};
-use super::popup::Popup;
-use super::session::merge::Side;
+use super::popup::{Conflicts, Popup};
+use super::session::merge::{self, Choose};
 use super::session::{EditOp, Selector, Session};
 use super::strings as s;
 use crate::model::{BlockRef, Config, Diagnostic};
@@ -70,6 +70,7 @@ impl App {
         self.revision += u64::from(done);
         let text = match (undo, done) {
             (true, true) => s::UNDONE,
+            (true, false) if self.set_aside.is_some() => s::NOTHING_TO_UNDO_RELOADED,
             (true, false) => s::NOTHING_TO_UNDO,
             (false, true) => s::REDONE,
             (false, false) => s::NOTHING_TO_REDO,
@@ -197,14 +198,16 @@ impl App {
 
     /// Replays the edits onto the file as re-read; on success the findings of their
     /// version become the base (only errors the edits add block) and the diff opens.
-    pub(super) fn merged(&mut self, r: Result<String, String>, winner: Option<Side>) -> Vec<Msg> {
+    /// Fields both changed, unless `choose` settles them, open side by side.
+    pub(super) fn merged(&mut self, r: Result<String, String>, choose: Choose) -> Vec<Msg> {
         let theirs = match r {
             Ok(t) => t,
             Err(why) => return vec![Msg::Close, Msg::Error(why)],
         };
         let mut merged = self.session.clone();
-        if let Err(conflicts) = merged.rebase(theirs.clone(), winner) {
-            return vec![Msg::Error(s::merge_conflicts(&conflicts))];
+        if let Err(conflicts) = merged.rebase(theirs.clone(), &choose) {
+            let popup = Conflicts::new(Some(theirs), conflicts);
+            return vec![Msg::Open(Popup::Conflicts(popup))];
         }
         // Their version's findings, computed the way the current ones are.
         self.session = Session::new(theirs);
@@ -219,17 +222,47 @@ impl App {
         out
     }
 
+    /// The file as re-read replaces the session; its edits are set aside for `R`.
     pub(super) fn reloaded(&mut self, r: Result<String, String>) -> Vec<Msg> {
         match r {
             Ok(text) => {
+                if self.session.is_modified() {
+                    let base = self.session.original().to_string();
+                    self.set_aside = Some((base, self.session.source().to_string()));
+                }
                 self.session = Session::new(text);
                 self.revision += 1;
                 self.refresh();
                 self.base_diags = self.diags.clone();
                 self.form.reset();
-                vec![Msg::Close, Msg::Info(s::RELOADED.into())]
+                let done = match self.set_aside {
+                    Some(_) => s::RELOADED_SET_ASIDE,
+                    None => s::RELOADED,
+                };
+                vec![Msg::Close, Msg::Info(done.into())]
             }
             Err(why) => vec![Msg::Close, Msg::Error(why)],
+        }
+    }
+
+    /// `R`: the edits a reload set aside, merged onto the text as it is now (the
+    /// same merge as [`App::merged`]) as one undo step.
+    pub(super) fn reapply(&mut self, choose: Choose) -> Vec<Msg> {
+        let Some((base, ours)) = self.set_aside.clone() else {
+            return vec![Msg::Error(s::NOTHING_TO_REAPPLY.into())];
+        };
+        let now = self.session.source().to_string();
+        match merge::merge_choosing(&base, &ours, &now, &choose) {
+            Err(conflicts) => {
+                let conflicts = merge::name_blocks(&base, conflicts);
+                vec![Msg::Open(Popup::Conflicts(Conflicts::new(None, conflicts)))]
+            }
+            Ok(text) => {
+                self.set_aside = None;
+                self.revision += u64::from(self.session.replace_text(text));
+                self.refresh();
+                vec![Msg::Info(s::REAPPLIED.into())]
+            }
         }
     }
 }

@@ -85,6 +85,12 @@ pub enum Action {
     MergeOurs,
     /// Merge, keeping theirs where both changed the same lines.
     MergeTheirs,
+    /// In the conflicts of a merge: keep yours for the highlighted field.
+    KeepOurs,
+    /// In the conflicts of a merge: keep theirs for the highlighted field.
+    KeepTheirs,
+    /// Re-apply the edits a reload set aside onto the text as it is now.
+    Reapply,
     /// Pick a group or a rule id from the loaded rules.
     PickRules,
     /// Change the simulator's event (agent, source IP, user).
@@ -126,6 +132,8 @@ pub enum Mode {
     Sim,
     /// The file changed on disk.
     External,
+    /// The fields both sides of a merge changed: keep yours or theirs, each.
+    Conflicts,
 }
 
 /// A key with its modifiers (Shift is part of the character or of `BackTab`).
@@ -201,14 +209,14 @@ pub struct Binding {
 
 use Mode::*;
 
-const MOVING: &[Mode] = &[Browse, Menu, Help, Preview, Blocked, Review];
+const MOVING: &[Mode] = &[Browse, Menu, Help, Preview, Blocked, Review, Conflicts];
 const PAGING: &[Mode] = &[Browse, Menu, Pick, Help, Preview, Blocked, Review];
 const GLOBAL: &[Mode] = &[Browse, Sim];
 const POPUPS: &[Mode] = &[
-    Edit, Menu, Pick, Help, Confirm, Preview, Blocked, External, Review,
+    Edit, Menu, Pick, Help, Confirm, Preview, Blocked, External, Review, Conflicts,
 ];
 const ALL_BUT_QUIT: &[Mode] = &[
-    Browse, Edit, Menu, Pick, Help, Confirm, Preview, Blocked, External, Review, Sim,
+    Browse, Edit, Menu, Pick, Help, Confirm, Preview, Blocked, External, Review, Sim, Conflicts,
 ];
 
 /// The key map (SPEC §3 keys table). Order matters where keys overlap: the first
@@ -245,6 +253,7 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Browse], &[code(KeyCode::Delete), ch('x')], Action::Unset, "remove the focused optional field", None),
     b(GLOBAL, &[ch('u')], Action::Undo, "undo the last change", Some("undo")),
     b(GLOBAL, &[ctrl('r')], Action::Redo, "redo", None),
+    b(&[Browse], &[ch('R')], Action::Reapply, "after a reload: re-apply the edits it set aside (a merge; u undoes it)", None),
     b(GLOBAL, &[ch('p')], Action::Simulate, "open or close the simulator pane (the selected response's rules and what they do)", Some("sim")),
     b(GLOBAL, &[ch('/')], Action::Filter, "filter the list, or the simulator's rules (Esc clears)", Some("filter")),
     b(&[Sim], &[ch('e')], Action::EditEvent, "change the event: agent, source IP, user", Some("event")),
@@ -280,11 +289,14 @@ pub static KEYMAP: &[Binding] = &[
     b(&[QuitPrompt], &[ch('s')], Action::SaveAndQuit, "save (diff first), then quit", Some("save")),
     b(&[QuitPrompt], &[ch('d')], Action::Discard, "discard the changes and quit", Some("discard")),
     b(&[QuitPrompt], &[ch('c'), code(KeyCode::Esc)], Action::Cancel, "cancel: keep editing", Some("cancel")),
-    b(&[External], &[ch('r')], Action::Reload, "reload the file from disk (drops your changes)", Some("reload")),
-    b(&[External], &[ch('m')], Action::Merge, "merge: your edits onto the file as it is now", Some("merge")),
-    b(&[External], &[ch('o')], Action::MergeOurs, "merge, keeping yours where both changed a line", None),
-    b(&[External], &[ch('t')], Action::MergeTheirs, "merge, keeping theirs where both changed a line", None),
+    b(&[External], &[ch('r')], Action::Reload, "reload the file from disk (your edits are set aside: R re-applies them)", Some("reload")),
+    b(&[External], &[ch('m')], Action::Merge, "merge: your edits onto the file as it is now; fields both changed are shown side by side", Some("merge")),
+    b(&[External], &[ch('o')], Action::MergeOurs, "merge, keeping yours for every field both changed", None),
+    b(&[External], &[ch('t')], Action::MergeTheirs, "merge, keeping theirs for every field both changed", None),
     b(&[External], &[ch('w')], Action::WriteAnyway, "write over the file on disk", Some("write anyway")),
+    b(&[Conflicts], &[ch('o')], Action::KeepOurs, "keep yours for this field", Some("yours")),
+    b(&[Conflicts], &[ch('t')], Action::KeepTheirs, "keep theirs for this field", Some("theirs")),
+    b(&[Conflicts], &[code(KeyCode::Enter)], Action::Enter, "merge once every field is decided, then the diff", Some("merge")),
 ];
 
 const fn b(
@@ -356,7 +368,9 @@ mod tests {
     fn esc_never_quits_and_ctrl_c_always_does() {
         let esc = key(KeyCode::Esc, NONE);
         let cc = key(KeyCode::Char('c'), CTRL);
-        for m in [Browse, Edit, Menu, Pick, Help, Confirm, Preview, External] {
+        for m in [
+            Browse, Edit, Menu, Pick, Help, Confirm, Preview, External, Conflicts,
+        ] {
             assert_eq!(action(m, &esc), Some(Action::Cancel), "{m:?}");
             assert_eq!(action(m, &cc), Some(Action::Quit), "{m:?}");
         }

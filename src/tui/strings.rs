@@ -189,19 +189,12 @@ pub(crate) const EXTERNAL_TITLE: &str = "the file changed on disk";
 /// Changed on disk question (SPEC §4 step 3).
 pub(crate) const EXTERNAL_QUESTION: &str = "Someone else changed the file since it was read (the API, the \
      dashboard, another editor). Nothing was written. Merge (your edits replayed onto their \
-     version, then the diff), reload it (your changes are lost) or write your version over theirs?";
+     version, fields both changed shown side by side, then the diff), reload it (your edits \
+     are set aside, R re-applies them) or write your version over theirs?";
 /// After a merge.
 pub(crate) const MERGED: &str =
     "merged: your edits are replayed onto the file as it is now; review the diff";
 
-/// A merge that found lines changed both ways.
-pub(crate) fn merge_conflicts(conflicts: &[crate::session::merge::Conflict]) -> String {
-    let list: Vec<String> = conflicts.iter().map(ToString::to_string).collect();
-    format!(
-        "cannot merge: both changed the same lines ({}); o keeps yours there, t theirs",
-        list.join("; ")
-    )
-}
 /// The diff preview.
 pub(crate) const PREVIEW_TITLE: &str = "save: the changes to write";
 /// The command form.

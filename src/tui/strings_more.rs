@@ -62,3 +62,58 @@ pub(crate) const CENTRALIZED: &str = "centralized agent config";
 
 /// `a` in an agent's file that has a settings block already.
 pub(crate) const AGENT_EDIT_FIRST: &str = "an agent reads its settings from the first <active-response>: edit them here (a second block would not be read)";
+
+/// Above the conflicts of a merge.
+pub(crate) const CONFLICTS_HEAD: &str = "You and the other writer changed these fields both ways; everything else of both is merged. For each, o keeps yours, t theirs; Enter merges and shows the diff against the file as it is now.";
+/// The conflicts popup's title.
+pub(crate) fn conflicts_title(n: usize) -> String {
+    match n {
+        1 => "merge: 1 field changed both ways".to_string(),
+        n => format!("merge: {n} fields changed both ways"),
+    }
+}
+/// Where a conflict is: `response #2, <level> (line 30)`.
+pub(crate) fn conflict_place(block: Option<&str>, field: Option<&str>, line: usize) -> String {
+    let mut parts = Vec::new();
+    parts.extend(block.map(str::to_string));
+    parts.extend(field.map(|f| format!("<{f}>")));
+    parts.push(format!("(line {line})"));
+    parts.join(" ")
+}
+/// The choice shown beside a conflict.
+pub(crate) const KEEP_YOURS: &str = "keep yours";
+/// See [`KEEP_YOURS`].
+pub(crate) const KEEP_THEIRS: &str = "keep theirs";
+/// See [`KEEP_YOURS`].
+pub(crate) const UNDECIDED: &str = "o or t?";
+/// Heads of the two columns.
+pub(crate) const YOURS_HEAD: &str = "yours";
+/// See [`YOURS_HEAD`].
+pub(crate) const THEIRS_HEAD: &str = "theirs (on disk)";
+/// A side that removed the lines.
+pub(crate) const REMOVED: &str = "(removed)";
+/// Enter with conflicts left.
+pub(crate) fn conflicts_left(n: usize) -> String {
+    match n {
+        1 => "1 field still to decide: o keeps yours, t theirs".to_string(),
+        n => format!("{n} fields still to decide: o keeps yours, t theirs"),
+    }
+}
+/// Esc in the conflicts.
+pub(crate) const MERGE_CANCELLED: &str =
+    "merge cancelled: nothing written, your edits are kept (s to save again)";
+/// `u` right after a reload, with edits set aside.
+pub(crate) const NOTHING_TO_UNDO_RELOADED: &str =
+    "nothing to undo since the reload: R re-applies the edits the reload set aside";
+/// After `R`.
+pub(crate) const REAPPLIED: &str = "re-applied the edits from before the reload (u undoes them)";
+/// `R` with nothing set aside.
+pub(crate) const NOTHING_TO_REAPPLY: &str = "no edits set aside: R re-applies them after a reload";
+/// Help section of the conflicts.
+pub(crate) const HELP_CONFLICTS: &str = "Fields both changed (merge)";
+/// After a reload that dropped edits.
+pub(crate) const RELOADED_SET_ASIDE: &str =
+    "reloaded from disk; your edits are set aside: R re-applies them onto this version";
+/// Esc in the conflicts of `R`.
+pub(crate) const REAPPLY_CANCELLED: &str =
+    "nothing re-applied: the edits stay set aside (R tries again)";

@@ -21,6 +21,7 @@ fn set_by_content_edits_the_block_whose_fields_match() {
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert_eq!(json(&o)["changed"], false);
     assert_eq!(c.stamp(), stamp, "second run: same inode and mtime");
+    assert_eq!(c.text(), expected, "second run: same bytes");
 }
 
 #[test]
@@ -147,6 +148,13 @@ fn add_if_absent_twice_adds_once() {
         err(&o),
         "ossec.conf: response #3 already exists: nothing to add\n"
     );
+    assert_eq!((c.stamp(), c.text()), (stamp, text.clone()));
+    let o = c.run(
+        &["add", "response"],
+        &[&again[..], &["--format", "json"]].concat(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(json(&o)["changed"], false);
     assert_eq!((c.stamp(), c.text()), (stamp, text));
     // Without --if-absent the duplicate is added (and check warns about it).
     let o = c.run(&["add", "response"], &again[..3]);

@@ -240,24 +240,7 @@ fn file_changed_on_disk_merge_keeps_both_changes_and_nothing_else_moves() {
 }
 
 #[test]
-fn a_merge_of_the_same_line_changed_both_ways_is_refused() {
-    let mut d = OnDisk::new(CONF);
-    d.press(&format!("{TO_R1}{LEVEL_12}"));
-    std::fs::write(&d.path, theirs()).expect("someone else writes");
-    d.press("sym");
-    assert_eq!(d.app.mode(), Mode::External, "still asking");
-    let notice = d.app.notice().map(|n| n.text.clone()).unwrap_or_default();
-    assert!(
-        notice.starts_with("cannot merge: both changed the same lines (line ")
-            && notice.contains("yours \"<level>12</level>\", theirs \"<level>11</level>\""),
-        "{notice}"
-    );
-    assert_eq!(d.on_disk(), theirs());
-    assert!(d.app.is_modified(), "the edits are kept");
-}
-
-#[test]
-fn a_conflict_resolved_with_yours_or_theirs_keeps_the_other_changes() {
+fn a_conflict_settled_for_all_with_yours_or_theirs_keeps_the_other_changes() {
     let server = "<location>server</location>\n";
     // They also gave response #2 a level: the same place, another value.
     let theirs = theirs().replace(server, &format!("{server}    <level>7</level>\n"));
@@ -265,8 +248,8 @@ fn a_conflict_resolved_with_yours_or_theirs_keeps_the_other_changes() {
         let mut d = OnDisk::new(CONF);
         d.press(R2_LEVEL_5);
         std::fs::write(&d.path, &theirs).expect("someone else writes");
-        d.press("sym");
-        assert_eq!(d.app.mode(), Mode::External, "{key}: the conflict is shown");
+        d.press("sy");
+        assert_eq!(d.app.mode(), Mode::External, "{key}: asked");
         d.press(key);
         let expected = theirs.replace("<level>7</level>", &format!("<level>{level}</level>"));
         if expected == theirs {

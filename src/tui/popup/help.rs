@@ -30,6 +30,7 @@ const SECTIONS: &[(Mode, &str)] = &[
     (Mode::Blocked, s::HELP_BLOCKED),
     (Mode::QuitPrompt, s::HELP_QUIT),
     (Mode::External, s::HELP_EXTERNAL),
+    (Mode::Conflicts, s::HELP_CONFLICTS),
 ];
 
 const KEYS: usize = 16;

@@ -1,6 +1,7 @@
 //! Popups: components drawn over the panes that take the keys while open. Each
 //! answers keys with [`Msg`]s; none writes the document itself.
 
+mod conflicts;
 mod details;
 mod help;
 mod menu;
@@ -15,6 +16,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+pub(crate) use conflicts::Conflicts;
 pub(crate) use details::Details;
 pub(crate) use help::Help;
 pub(crate) use menu::{Choice, Menu, Pick};
@@ -72,6 +74,8 @@ pub(crate) enum Popup {
     Preview(Preview),
     /// The file changed on disk since it was read.
     External,
+    /// The fields both sides of a merge changed, to settle one by one.
+    Conflicts(Conflicts),
     /// The file is read-only (this mode): write all the same?
     ReadOnly {
         /// Its mode.
@@ -172,6 +176,7 @@ impl Popup {
             Popup::Preview(p) if !p.errors.is_empty() => Mode::Blocked,
             Popup::Preview(_) => Mode::Preview,
             Popup::External => Mode::External,
+            Popup::Conflicts(_) => Mode::Conflicts,
             Popup::Wizard(w) => w.mode(),
             Popup::NewCommand(c) => c.mode(),
             Popup::Event(_) => Mode::Edit,
@@ -238,6 +243,7 @@ impl Popup {
                 Some(Action::Cancel) => vec![Msg::Close],
                 _ => Vec::new(),
             },
+            Popup::Conflicts(c) => c.handle(a),
             Popup::Wizard(w) => w.handle(a, k, ctx),
             Popup::NewCommand(c) => c.handle(a, k, ctx),
             Popup::Event(form) => match form.handle(a, k) {
@@ -325,6 +331,7 @@ impl Popup {
                 );
             }
             Popup::Preview(p) => p.render(f, area, theme),
+            Popup::Conflicts(c) => c.render(f, area, theme),
             Popup::Wizard(w) => w.render(f, area, ctx, theme),
             Popup::NewCommand(c) => c.render(f, area, ctx, theme),
             Popup::Event(form) => {
