@@ -17,3 +17,6 @@ pub mod simulate;
 pub mod tui;
 pub mod validate;
 pub mod xml;
+
+#[cfg(test)]
+mod testing;
