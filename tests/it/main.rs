@@ -19,6 +19,7 @@ mod edit_corpus;
 mod engine_cli;
 mod engine_logs;
 mod engine_suite;
+mod imports;
 mod rule_tree;
 mod rules;
 mod save;
