@@ -16,7 +16,7 @@ pub(crate) fn skipped(why: &str) {
     eprintln!("skipped {test}: {why}");
 }
 
-/// `../shared/corpus/<sub>` beside the project when it is there; otherwise the test
+/// The corpus directory `<sub>` (beside the project) when it is there; otherwise the test
 /// is skipped (a failure under `CI=true`).
 pub(crate) fn corpus(sub: &str) -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))

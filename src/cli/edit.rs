@@ -1,6 +1,6 @@
-//! `set`, `unset`, `add command`, `add response`, `rm` (SPEC §2): edits through a
-//! [`Session`], the result validated against the file as read (SPEC §7: only errors
-//! the edit adds block it), then the save pipeline of SPEC §4.
+//! `set`, `unset`, `add command`, `add response`, `rm` (docs/cli.md): edits through a
+//! [`Session`], the result validated against the file as read (docs/choices.md: only errors
+//! the edit adds block it), then the save pipeline of docs/editor.md "Saving".
 //!
 //! stdout carries data (the diff, the JSON object); stderr carries messages.
 
@@ -189,7 +189,7 @@ fn assignment(a: &str) -> Result<(String, String), Failure> {
         .ok_or_else(|| Failure::usage(format!("expected FIELD=VALUE, got '{a}'")))
 }
 
-/// Refusals are exit 1; mistakes in the command line are exit 2 (SPEC §2).
+/// Refusals are exit 1; mistakes in the command line are exit 2 (docs/cli.md).
 pub(super) fn edit_failure(e: EditError) -> Failure {
     match e {
         EditError::BadSelector(_)

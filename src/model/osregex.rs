@@ -1,6 +1,6 @@
 //! The two pattern languages of the daemons that binding and gating use: OSRegex
 //! (`rules_group`, `<rule_dir pattern>`) and OSMatch (host names in
-//! `<global><white_list>`). Reference `wazuh-semantics.md` §4.4, §5.1.
+//! `<global><white_list>`). docs/config-semantics.md §4.4, §5.1.
 //!
 //! Thin adapters over the `pattern` layer, which ports the daemon's engines
 //! (docs/analysis-patterns.md): OSRegex is compiled without captures, as
@@ -46,7 +46,7 @@ impl OsRegex {
         self.compiled.is_match(text.as_bytes())
     }
 
-    /// Does one alternative match everything (an empty one without `$`, reference
+    /// Does one alternative match everything (an empty one without `$`, docs/config-semantics.md
     /// §4.4)?
     pub fn matches_everything(&self) -> bool {
         pattern::os_regex_matches_everything(&self.source)
@@ -120,7 +120,7 @@ mod tests {
         assert!(!OsRegex::compile("^$").is_some_and(|r| r.matches_everything()));
     }
 
-    // Expected values from reference §4.4, worked out by hand.
+    // Expected values from docs/config-semantics.md §4.4, worked out by hand.
     #[test]
     fn alternation_case_and_unanchored_search() {
         assert!(os_regex("sshd|web", "syslog,SSHD,authentication_failed,"));

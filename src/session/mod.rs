@@ -1,6 +1,6 @@
 //! An editing session: the document, its typed view, and an undo/redo history of
-//! committed edits, each stored as its splices and their inverses (SPEC §5 `session`,
-//! STYLE "helix: undo as stored inverse edits").
+//! committed edits, each stored as its splices and their inverses (docs/ARCHITECTURE.md,
+//! docs/ARCHITECTURE.md "Habits" 10).
 //!
 //! The CLI (`set`, `unset`, `add`, `rm`) and the TUI drive the same [`Session`], so an
 //! edit made either way produces the same bytes.
@@ -237,7 +237,7 @@ impl Session {
 
     /// The errors of `after` (findings on the current text) that `before` (findings
     /// on the original) did not have, following the blocks the edits renumbered
-    /// (SPEC §7: only errors the edits add block a save).
+    /// (docs/choices.md: only errors the edits add block a save).
     pub fn new_errors<'a>(
         &self,
         before: &[Diagnostic],
@@ -268,7 +268,7 @@ impl Session {
         select::existing(&self.config, op, profile)
     }
 
-    /// The form-field problems of `op`'s values (SPEC §3 table), checked against the
+    /// The form-field problems of `op`'s values (docs/editor.md "Fields"), checked against the
     /// current document: the TUI refuses to commit them, the CLI unless `--force`.
     pub fn problems(&self, op: &EditOp) -> Vec<FieldProblem> {
         check::problems(self, op)

@@ -1,5 +1,5 @@
-//! Binding responses to rules, as `Rule_AddAR` does when the rules load (reference
-//! `wazuh-semantics.md` §4.1–§4.4, `ossec-semantics.md` §6).
+//! Binding responses to rules, as `Rule_AddAR` does when the rules load
+//! (docs/config-semantics.md §4.1–§4.4, docs/ossec.md §6).
 
 use super::responses::{ActiveResponse, Block, Responses};
 use crate::model::analysisd::{LOCAL_AR, REMOTE_AR};
@@ -90,7 +90,7 @@ pub fn count_matches(
     rules.iter().filter(|r| t.binds(r)).count()
 }
 
-/// One block's binding (SPEC §2.3 binding mode; the TUI's simulator pane).
+/// One block's binding (docs/cli.md "simulate" binding mode; the TUI's simulator pane).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
     /// 1-based block index.

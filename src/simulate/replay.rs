@@ -1,5 +1,5 @@
 //! Replay: streams Wazuh's alerts.json (one JSON object per line, plain or gzip) and
-//! counts how often each response would have executed (SPEC §2.3 replay mode).
+//! counts how often each response would have executed (docs/cli.md "simulate" replay mode).
 //!
 //! Memory stays constant: chunks of whole lines are read into a few recycled buffers,
 //! and only `rule.id`, `agent.id`, `data.srcip` and `data.dstuser` are read (borrowed
@@ -34,7 +34,7 @@ pub struct ReplayExecution {
     pub by_agent: BTreeMap<String, u64>,
 }
 
-/// The outcome of a replay (SPEC §2.3).
+/// The outcome of a replay (docs/cli.md "simulate").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Replay {
     /// Alerts read (lines holding a JSON object with `rule.id`).

@@ -1,5 +1,5 @@
 //! Which `<active-response>` blocks become responses, read in document order as
-//! `ReadActiveResponses` does (reference `wazuh-semantics.md` §3, `ossec-semantics.md`
+//! `ReadActiveResponses` does (docs/config-semantics.md §3, docs/ossec.md
 //! §4), with the `Config.ar` queue bits and the global `disabled` reset quirk (§3.4).
 
 use crate::model::analysisd::{Analysis, Outcome};
@@ -167,7 +167,7 @@ fn read_block(
     }
 }
 
-/// Blocks no analysisd reads (SPEC §7 "Which blocks", reference §1).
+/// Blocks no analysisd reads (docs/choices.md "Which blocks", docs/config-semantics.md §1).
 fn not_read(config: &Config, r: &Response) -> Option<&'static str> {
     match r.placement {
         _ if config.kind == ConfigKind::Agent => Some(
@@ -222,7 +222,7 @@ fn invalid_child(doc: &Document, r: &Response, profile: Profile) -> Option<Strin
 }
 
 /// Why a block that is neither disabled nor bound yields no response, and whether
-/// analysisd refuses to start because of it (reference §3.2, §3.3, §3.5).
+/// analysisd refuses to start because of it (docs/config-semantics.md §3.2, §3.3, §3.5).
 fn why_dropped(outcome: Outcome, r: &Response) -> (String, bool) {
     let value = |name| r.value(name).unwrap_or_default();
     match outcome {

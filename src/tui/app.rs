@@ -218,7 +218,7 @@ pub struct App {
     pub(crate) checked: Vec<Diagnostic>,
     /// The document revision and scope the ruleset-aware findings were made for.
     pub(crate) rule_key: Option<(u64, Option<usize>)>,
-    /// The findings of the text on disk, to tell the errors the edits add (SPEC §7).
+    /// The findings of the text on disk, to tell the errors the edits add (docs/choices.md).
     pub(crate) base_diags: Vec<Diagnostic>,
     pub(crate) size: (u16, u16),
     pub(crate) focus: Focus,

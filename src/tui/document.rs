@@ -1,5 +1,5 @@
 //! How the document changes and is kept: edits, undo/redo, the findings after each
-//! change, and the save and reload round trips (SPEC §4). `impl App`, split from
+//! change, and the save and reload round trips (docs/editor.md "Saving"). `impl App`, split from
 //! `app.rs` to keep the event routing there short.
 
 use super::app::{App, Effect, Msg, Notice, SaveResult};
@@ -149,7 +149,7 @@ impl App {
         matches!(self.rule_key, Some((_, Some(_))))
     }
 
-    /// Errors the edits added, following the blocks they renumbered (SPEC §7: old
+    /// Errors the edits added, following the blocks they renumbered (docs/choices.md: old
     /// errors do not block a save).
     pub fn new_errors(&self) -> Vec<&Diagnostic> {
         self.session.new_errors(&self.base_diags, &self.diags)

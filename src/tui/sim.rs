@@ -1,5 +1,5 @@
-//! The simulator pane (SPEC §3, `p`): for the selected response, the rules that
-//! trigger it, and for the highlighted rule what fired mode (SPEC §2.3) says: where
+//! The simulator pane (docs/editor.md, `p`): for the selected response, the rules that
+//! trigger it, and for the highlighted rule what fired mode (docs/cli.md "simulate") says: where
 //! it runs, the response name, the message, the delete after the timeout, the
 //! repeated-offender schedule. Computed from the document as it stands, unsaved
 //! edits included; the results are kept until the document, the selection or the

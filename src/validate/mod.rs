@@ -1,5 +1,6 @@
 //! The validator: one rule per diagnostic code, each with its explanation and tests
-//! beside it (SPEC §5 `validate/`, STYLE habit 8). Returns findings, never errors.
+//! beside it (docs/ARCHITECTURE.md, docs/ARCHITECTURE.md "Habits" 8). Returns findings, never
+//! errors.
 
 use std::path::Path;
 
@@ -29,7 +30,7 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// Wazuh or OSSEC semantics.
     pub profile: Profile,
-    /// `--ossec-home` when it exists and is readable (SPEC §7 "The machine's own
+    /// `--ossec-home` when it exists and is readable (docs/choices.md "The machine's own
     /// Wazuh"); `None` skips the checks that read it.
     pub home: Option<&'a Path>,
     /// What analysisd makes of each response, computed once per check (most rules
@@ -85,7 +86,7 @@ pub struct Findings<'r> {
 }
 
 impl Findings<'_> {
-    /// Adds a finding at `offset` (a start tag, per SPEC §7).
+    /// Adds a finding at `offset` (a start tag, per docs/choices.md).
     pub fn push(&mut self, offset: usize, block: Option<BlockRef>, message: impl Into<String>) {
         self.push_as(self.rule.severity, offset, block, message);
     }

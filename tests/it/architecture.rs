@@ -216,3 +216,131 @@ fn the_checker_passes_what_the_row_allows() {
     );
     assert!(violations(&files, &documented()).is_empty());
 }
+
+/// The comment of a source line (`//`, `///`, `//!`), if it is one or ends in one.
+fn comment_of(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    if t.starts_with("//") {
+        return Some(t);
+    }
+    // A trailing comment after code (not `://` of a URL inside a string).
+    line.find(" // ").map(|i| &line[i + 1..])
+}
+
+/// What a comment may not cite: documents that live outside the repository (the
+/// project's specification, style notes and research, `../shared`), which a clone
+/// cannot follow. Their facts are in `docs/`.
+fn outside_citation(comment: &str) -> Option<&'static str> {
+    const OUTSIDE: &[&str] = &[
+        "SPEC §",
+        "SPEC.md",
+        "STYLE",
+        "reference §",
+        "reference/",
+        "wazuh-semantics.md",
+        "ossec-semantics.md",
+        "wazuh-analysis.md",
+        "ruleset-tests.md",
+        "ecosystem.md",
+        "ecosystem §",
+        "../shared",
+    ];
+    let words = comment.split(|c: char| !c.is_alphanumeric() && c != '_');
+    if words.clone().any(|w| w == "SPEC") {
+        return Some("SPEC");
+    }
+    OUTSIDE.iter().copied().find(|o| comment.contains(o))
+}
+
+/// Every citation in `files`' comments of a document outside the repository, and of a
+/// `docs/` page (or a numbered section of one) that does not exist.
+fn bad_citations(files: &[Source], docs: &Path) -> Vec<String> {
+    let mut bad = Vec::new();
+    for (path, _, text) in files {
+        for (n, line) in text.lines().enumerate() {
+            let Some(comment) = comment_of(line) else {
+                continue;
+            };
+            if let Some(o) = outside_citation(comment) {
+                bad.push(format!(
+                    "src/{path}:{}: cites `{o}`: {}",
+                    n + 1,
+                    line.trim()
+                ));
+            }
+            for cited in comment.split("docs/").skip(1) {
+                let page: String = cited
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                    .collect();
+                let page = page.trim_end_matches('.');
+                if !page.ends_with(".md") {
+                    continue;
+                }
+                let Ok(doc) = std::fs::read_to_string(docs.join(page)) else {
+                    bad.push(format!("src/{path}:{}: docs/{page} does not exist", n + 1));
+                    continue;
+                };
+                if let Some(section) = cited[page.len()..].strip_prefix(" §") {
+                    let number: String = section
+                        .chars()
+                        .take_while(|c| c.is_ascii_digit() || *c == '.')
+                        .collect();
+                    let number = number.trim_end_matches('.');
+                    let heading = |h: &str| {
+                        let h = h.trim_start_matches('#').trim_start();
+                        h.strip_prefix(number)
+                            .is_some_and(|rest| rest.starts_with(". ") || rest.starts_with(' '))
+                    };
+                    if !doc.lines().any(|l| l.starts_with('#') && heading(l)) {
+                        bad.push(format!(
+                            "src/{path}:{}: docs/{page} has no §{number}",
+                            n + 1
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    bad
+}
+
+fn docs_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("docs")
+}
+
+#[test]
+fn comments_cite_only_pages_and_sections_of_docs_that_exist() {
+    let bad = bad_citations(&sources(), &docs_dir());
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn the_citation_check_flags_outside_documents_and_missing_sections() {
+    let files = snippet(
+        "model/x.rs",
+        "//! The reader (SPEC §5, `wazuh-semantics.md` §8).\n\
+         /// As execd reads it (reference §3.8).\n\
+         fn f() {} // STYLE habit 4\n\
+         /// Fine: docs/config-semantics.md §3.8 and docs/values.md.\n\
+         /// Not there: docs/config-semantics.md §42, docs/nowhere.md.\n\
+         const SPECIFIC_AGENT: u8 = 4;\n\
+         const CORPUS: &str = \"../shared/corpus\";\n",
+    );
+    let bad = bad_citations(&files, &docs_dir());
+    let lines: Vec<&str> = bad
+        .iter()
+        .map(|b| b.split(": ").next().expect("a place"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "src/model/x.rs:1",
+            "src/model/x.rs:2",
+            "src/model/x.rs:3",
+            "src/model/x.rs:5",
+            "src/model/x.rs:5"
+        ],
+        "{bad:#?}"
+    );
+}

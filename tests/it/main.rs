@@ -1,4 +1,5 @@
-//! The one integration-test binary (STYLE habit 9): corpus, dialect, CLI, edits, TUI.
+//! The one integration-test binary (docs/ARCHITECTURE.md "Habits" 9): corpus, dialect, CLI,
+//! edits, TUI.
 
 mod architecture;
 mod check_corpus;

@@ -1,4 +1,5 @@
-//! The save pipeline of SPEC §4 on real files in temporary directories: owner, mode,
+//! The save pipeline of docs/editor.md "Saving" on real files in temporary directories: owner,
+//! mode,
 //! symlinks, concurrent changes, crashes at every step, a full disk, a read-only
 //! directory, a bind-mounted file.
 //!

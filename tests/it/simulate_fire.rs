@@ -1,5 +1,5 @@
-//! Fired mode: gates, routing, messages, timeouts and repeated offenders (reference
-//! `wazuh-semantics.md` §5), on the fixture ruleset and the configuration below.
+//! Fired mode: gates, routing, messages, timeouts and repeated offenders
+//! (docs/config-semantics.md §5), on the fixture ruleset and the configuration below.
 
 use ossec_ar::model::{Config, Profile};
 use ossec_ar::simulate::{Event, Execution, Fired, Message, Options, Simulator, Version};
@@ -132,7 +132,7 @@ fn defined_agent_runs_on_the_agent_id_as_three_digits() {
 
 #[test]
 fn missing_queue_bits_drop_the_response_silently() {
-    // A disabled block after the others resets Config.ar to 0 (reference §3.4).
+    // A disabled block after the others resets Config.ar to 0 (docs/config-semantics.md §3.4).
     let cfg = CONFIG.replace(
         "</ossec_config>",
         "<active-response><disabled>yes</disabled></active-response></ossec_config>",
@@ -306,7 +306,7 @@ fn level_zero_rule_fires_nothing_and_unknown_rule_has_no_rule() {
 #[test]
 fn ossec_profile_expect_gates_and_sends_dashes() {
     // OSSEC: a command expecting srcip is skipped without one; unexpected fields
-    // are sent as '-' (ossec-semantics.md §7).
+    // are sent as '-' (docs/ossec.md §7).
     let cfg = r#"<ossec_config>
 <command><name>fw</name><executable>firewall-drop.sh</executable><expect>srcip</expect><timeout_allowed>yes</timeout_allowed></command>
 <active-response><command>fw</command><location>local</location><rules_id>5712</rules_id><timeout>600</timeout></active-response>
@@ -331,7 +331,7 @@ fn ossec_profile_expect_gates_and_sends_dashes() {
 
 #[test]
 fn exact_json_message_for_one_case() {
-    // Reviewed by hand against reference §5.3: version 1, origin with an empty node
+    // Reviewed by hand against docs/config-semantics.md §5.3: version 1, origin with an empty node
     // name, command = the response name, extra_args, the alert with rule (id as a
     // string, groups split on commas), agent and data.
     let mut e = event(5712, Some("3"), Some("203.0.113.9"));
