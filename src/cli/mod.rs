@@ -72,7 +72,7 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    match run(args) {
+    match run(&args) {
         Ok(code) => code,
         Err(e) => {
             if let Some(io) = e.downcast_ref::<std::io::Error>()
@@ -87,7 +87,7 @@ pub fn main() -> i32 {
     }
 }
 
-fn run(args: Args) -> anyhow::Result<i32> {
+fn run(args: &Args) -> anyhow::Result<i32> {
     let common = &args.common;
     match &args.command {
         Some(Cmd::Check { file }) => check::check(common, file),

@@ -183,14 +183,14 @@ fn in_parallel<P: Send>(
         let joined: Vec<_> = handles.into_iter().map(|h| h.join()).collect();
         let parts = joined
             .into_iter()
-            .map(|j| j.map_err(worker_failed))
+            .map(|j| j.map_err(|p| worker_failed(&*p)))
             .collect::<Result<Vec<P>, AlertsError>>()?;
         read.map(|()| parts)
     })
 }
 
 /// The error for a worker thread that panicked, with the panic's message.
-fn worker_failed(payload: Box<dyn std::any::Any + Send>) -> AlertsError {
+fn worker_failed(payload: &(dyn std::any::Any + Send)) -> AlertsError {
     let message = payload
         .downcast_ref::<&str>()
         .map(|m| m.to_string())

@@ -219,7 +219,7 @@ impl SimPane {
             (Some(Action::Enter), _) => {
                 let (prompt, value) = (*prompt, input.value().to_string());
                 self.prompt = None;
-                return self.submit(prompt, value);
+                return self.submit(prompt, &value);
             }
             (Some(Action::Cancel), _) => self.prompt = None,
             (Some(a), _) => {
@@ -232,7 +232,7 @@ impl SimPane {
     }
 
     /// Enter in the prompt.
-    fn submit(&mut self, prompt: Prompt, value: String) -> Vec<Msg> {
+    fn submit(&mut self, prompt: Prompt, value: &str) -> Vec<Msg> {
         if value.trim().is_empty() {
             return match prompt {
                 Prompt::Event => vec![Msg::Error(s::EMPTY_EVENT.into())],
@@ -241,7 +241,7 @@ impl SimPane {
         }
         match prompt {
             Prompt::Event => {
-                self.history.push(&value);
+                self.history.push(value);
                 self.asked += 1;
                 self.shown = Some(Shown::Probe);
                 Vec::new()

@@ -86,8 +86,14 @@ pub struct Findings<'r> {
 }
 
 impl Findings<'_> {
-    /// Adds a finding at `offset` (a start tag, per docs/choices.md).
-    pub fn push(&mut self, offset: usize, block: Option<BlockRef>, message: impl Into<String>) {
+    /// Adds a finding at `offset` (a start tag, per docs/choices.md), about `block`
+    /// (a [`BlockRef`], or `None` for the file as a whole).
+    pub fn push(
+        &mut self,
+        offset: usize,
+        block: impl Into<Option<BlockRef>>,
+        message: impl Into<String>,
+    ) {
         self.push_as(self.rule.severity, offset, block, message);
     }
 
@@ -96,7 +102,7 @@ impl Findings<'_> {
         &mut self,
         severity: Severity,
         offset: usize,
-        block: Option<BlockRef>,
+        block: impl Into<Option<BlockRef>>,
         message: impl Into<String>,
     ) {
         self.out.push(Diagnostic {
@@ -104,7 +110,7 @@ impl Findings<'_> {
             code: self.rule.code,
             message: message.into(),
             offset,
-            block,
+            block: block.into(),
         });
     }
 }

@@ -79,13 +79,13 @@ pub(super) fn line(ctx: &Context<'_>, id: ElementId) -> usize {
 }
 
 /// The block reference of a command.
-pub(super) fn cmd_ref(c: &Command) -> Option<BlockRef> {
-    Some(BlockRef::Command(c.index))
+pub(super) fn cmd_ref(c: &Command) -> BlockRef {
+    BlockRef::Command(c.index)
 }
 
 /// The block reference of a response.
-pub(super) fn resp_ref(r: &Response) -> Option<BlockRef> {
-    Some(BlockRef::Response(r.index))
+pub(super) fn resp_ref(r: &Response) -> BlockRef {
+    BlockRef::Response(r.index)
 }
 
 /// Every child of `id` named `name`, with its value.
