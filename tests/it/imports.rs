@@ -55,7 +55,8 @@ fn skip_block_comment(c: &[char], mut i: usize) -> usize {
 /// After a `'` at `i`: past a character literal, or past the quote of a lifetime.
 fn skip_quote(c: &[char], i: usize) -> usize {
     if c.get(i + 1) == Some(&'\\') {
-        let mut j = i + 2;
+        // `'\''`, `'\\'`, `'\n'`, `'\u{…}'`: the escaped character is never the end.
+        let mut j = i + 3;
         while j < c.len() && c[j] != '\'' {
             j += 1;
         }
@@ -235,7 +236,7 @@ fn grouped_nested_and_expression_paths_are_seen() {
             // crate::tui in a comment is not an import
             rules::{self, Rule},
         };
-        fn f() { let s = "crate::cli::main"; crate::save::save(); let c = '{'; }
+        fn f() { let s = "crate::cli::main"; crate::save::save(); let c = '{'; let q = '\''; }
         fn g<'a>(x: &'a str) -> crate::session::Session { todo!() }
     "#;
     assert_eq!(
