@@ -7,7 +7,7 @@
 //! `OS_Regex()`/`OSRegex_Compile(…, 0)` do, case-insensitive, and runs the daemon's
 //! own lazy matcher (not a backtracking search).
 
-use crate::pattern::{self, Engine, Expression};
+use crate::pattern::{self, Engine, Expression, PatternError};
 
 /// A compiled OSRegex; `compile` returns `None` where the daemon's compile fails.
 #[derive(Debug, Clone)]
@@ -32,9 +32,8 @@ impl OsRegex {
     }
 
     /// Compiles, or says why the daemon refuses the pattern (it then matches nothing).
-    pub fn try_compile(pattern: &str) -> Result<OsRegex, String> {
-        let compiled = Expression::compile_without_captures(Engine::OsRegex, pattern)
-            .map_err(|e| e.message)?;
+    pub fn try_compile(pattern: &str) -> Result<OsRegex, PatternError> {
+        let compiled = Expression::compile_without_captures(Engine::OsRegex, pattern)?;
         Ok(OsRegex {
             source: pattern.to_string(),
             compiled: std::sync::Arc::new(compiled),
@@ -101,8 +100,14 @@ mod tests {
 
     #[test]
     fn compile_errors_say_why() {
-        // Reference §4.4: one level of parentheses, no `|` inside, known escapes only.
-        let why = |p| OsRegex::try_compile(p).err().unwrap_or_default();
+        // docs/config-semantics.md §4.4: one level of parentheses, no `|` inside, known
+        // escapes only.
+        let why = |p| {
+            OsRegex::try_compile(p)
+                .err()
+                .map(|e| e.message)
+                .unwrap_or_default()
+        };
         assert_eq!(why("(ssh|web)"), "'|' inside parentheses");
         assert_eq!(why("a(b"), "'(' without ')'");
         assert_eq!(why("a)"), "')' without '('");

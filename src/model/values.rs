@@ -209,7 +209,7 @@ mod tests {
 
     #[test]
     fn rules_id_scanner_follows_the_reference_table() {
-        // Reference §4.3, row by row.
+        // docs/config-semantics.md §4.3, row by row.
         assert_eq!(rules_id_numbers("5710, 5712"), [5710, 5712]);
         assert_eq!(rules_id_numbers("5710,,5712"), [5710, 5712]);
         assert_eq!(rules_id_numbers("5710abc,5712"), [5710, 5712]);

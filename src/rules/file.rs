@@ -311,7 +311,7 @@ mod tests {
 
     #[test]
     fn group_string_is_the_raw_concatenation() {
-        // Reference §4.5: name "syslog,sshd," + "authentication_failed," with no
+        // docs/config-semantics.md §4.5: name "syslog,sshd," + "authentication_failed," with no
         // separator added; a name without a trailing comma is kept as written.
         let r = rules(
             "<group name=\"syslog,sshd,\">\n  <rule id=\"5710\" level=\"5\">\n    <description>d</description>\n    <group>authentication_failed,</group>\n    <group>invalid_login,</group>\n  </rule>\n</group>\n<group name=\"WAF, Cloudflare\">\n  <rule id=\"92508\" level=\"7\">\n    <description>d</description>\n    <group>gpg13_4.3</group>\n  </rule>\n</group>\n",

@@ -343,7 +343,7 @@ mod tests {
 
     #[test]
     fn timeout_without_timeout_allowed_is_forced_to_zero() {
-        // Reference §3.6: INFO 1305, timeout 0, the name becomes rs0.
+        // docs/config-semantics.md §3.6: INFO 1305, timeout 0, the name becomes rs0.
         let r = read(
             "<active-response><command>rs</command><location>server</location><level>7</level><timeout>30</timeout></active-response>",
         );
@@ -357,7 +357,7 @@ mod tests {
 
     #[test]
     fn disabled_block_after_enabled_ones_erases_the_bits() {
-        // Reference §3.4, run `disabled_reset` and `disabled_reset2`.
+        // docs/config-semantics.md §3.4 (the daemon run with both orders).
         let r = read(
             "<active-response><command>fw</command><location>local</location><level>7</level></active-response><active-response><disabled>yes</disabled></active-response>",
         );

@@ -245,6 +245,10 @@ fn outside_citation(comment: &str) -> Option<&'static str> {
         "ecosystem §",
         "../shared",
     ];
+    let lower = comment.to_lowercase();
+    if lower.contains("reference §") || lower.contains("style habit") {
+        return Some("reference §");
+    }
     let words = comment.split(|c: char| !c.is_alphanumeric() && c != '_');
     if words.clone().any(|w| w == "SPEC") {
         return Some("SPEC");

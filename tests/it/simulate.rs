@@ -275,7 +275,7 @@ fn blocks_that_yield_no_response_bind_nothing_and_say_why() {
 
 #[test]
 fn disabled_block_after_an_enabled_one_leaves_it_bound_but_cut_off() {
-    // Reference §3.4: the first response stays bound, Config.ar ends at 0.
+    // docs/config-semantics.md §3.4: the first response stays bound, Config.ar ends at 0.
     let b = bindings(
         "<active-response><command>fw</command><location>local</location><rules_id>5712</rules_id></active-response><active-response><disabled>yes</disabled></active-response>",
         &fixture_rules(&["base"]),

@@ -187,7 +187,7 @@ fn crafted_ip_or_user_stops_the_response() {
 
 #[test]
 fn agent_below_4_2_gets_the_legacy_string() {
-    // Reference §5.8: name, user, srcip, time.alertid, rule, location, filename,
+    // docs/config-semantics.md §5.8: name, user, srcip, time.alertid, rule, location, filename,
     // extra_args; user and extra_args shell-escaped.
     let options = Options {
         agent_version: Version::parse("4.1.5"),
@@ -244,7 +244,7 @@ fn agents_4_2_0_to_4_2_4_get_escaped_json_and_the_manager_ignores_the_version() 
 
 #[test]
 fn command_without_timeout_allowed_runs_with_timeout_zero() {
-    // Reference §3.6: INFO 1305, the name is restart0, no delete.
+    // docs/config-semantics.md §3.6: INFO 1305, the name is restart0, no delete.
     let f = fire(&event(92508, Some("003"), None));
     let x = only(&f);
     assert_eq!(x.name, "restart0");
