@@ -1,9 +1,10 @@
 //! ossec-ar: editor, validator and dry-run simulator for the `<command>` and
 //! `<active-response>` blocks of Wazuh and OSSEC `ossec.conf` files.
 //!
-//! Layers (SPEC §5, `docs/ARCHITECTURE.md`): `xml` → `model` → `validate`, `rules`,
-//! `simulate` → `session` → `cli`, `tui`; `save` uses `xml` and `validate`; `load`
-//! (reading a config and finding its rules) serves both front ends.
+//! Layers (`docs/ARCHITECTURE.md`, whose table `tests/it/architecture.rs` checks):
+//! `xml` and `pattern` at the bottom, then `model`; `validate`, `session`, and `rules`
+//! → `analysis` → `simulate` above it; `save` uses only `xml`; `load` (reading a
+//! config and finding its rules) serves both front ends, `cli` and `tui`.
 
 pub mod analysis;
 pub mod cli;
@@ -18,3 +19,6 @@ pub mod simulate;
 pub mod tui;
 pub mod validate;
 pub mod xml;
+
+#[cfg(test)]
+mod testing;

@@ -1,6 +1,7 @@
 //! What both front ends read from disk before they start: a configuration file as
-//! text (any bytes, docs/bytes.md), the install directory when it is readable, and where the rules come
-//! from (SPEC §2 common options, §2.3, §7 "The machine's own Wazuh"). It sits below
+//! text (any bytes, docs/bytes.md), the install directory when it is readable, and where the
+//! rules come
+//! from (docs/cli.md "Commands", §2.3, §7 "The machine's own Wazuh"). It sits below
 //! `cli` and `tui` and above `rules` and `xml`; each front end keeps its own policy
 //! (the CLI reports rule problems and may require rules, the editor goes on without).
 
@@ -65,12 +66,12 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
 }
 
 /// `dir` when it is a directory that can be listed: checks that read the install
-/// (`--ossec-home`) run only then (SPEC §7).
+/// (`--ossec-home`) run only then (docs/choices.md).
 pub fn readable_dir(dir: &Path) -> Option<PathBuf> {
     std::fs::read_dir(dir).ok().map(|_| dir.to_path_buf())
 }
 
-/// The rule files for the config `doc` (SPEC §2.3): every `*.xml` of the `--rules`
+/// The rule files for the config `doc` (docs/cli.md "simulate"): every `*.xml` of the `--rules`
 /// directories without the config's `<rule_exclude>`, else the config's `<ruleset>`
 /// resolved under a readable `home`; `None` when neither is given.
 pub fn rule_files(dirs: &[PathBuf], home: Option<&Path>, doc: &Document) -> Option<RuleFiles> {

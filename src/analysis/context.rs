@@ -123,7 +123,7 @@ pub(crate) fn search(
     tree: &RuleTree,
     state: &mut RuleState,
     rule: usize,
-    cur: Current<'_>,
+    cur: &mut Current<'_>,
 ) -> bool {
     let def = tree.rule(rule);
     let search = tree.links[rule].search;

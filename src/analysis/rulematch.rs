@@ -130,12 +130,12 @@ impl Eval<'_> {
             return true;
         }
         let mut previous = std::mem::take(&mut self.previous);
-        let cur = Current {
+        let mut cur = Current {
             event: self.event,
             matched: &mut self.matched,
             previous: &mut previous,
         };
-        let ok = context::search(self.tree, self.state, rule, cur);
+        let ok = context::search(self.tree, self.state, rule, &mut cur);
         self.previous = previous;
         ok
     }

@@ -66,8 +66,8 @@ fn run(
 /// The reported decoder name and parent.
 type Reported = Option<(String, Option<String>)>;
 
-fn named(name: &str, parent: Option<&str>) -> Reported {
-    Some((name.to_string(), parent.map(str::to_string)))
+fn named(name: &str, parent: Option<&str>) -> (String, Option<String>) {
+    (name.to_string(), parent.map(str::to_string))
 }
 
 /// Oracle: `ZZROOT a foo bar baz` → decoder zzdec_root (parent zzdec_root),
@@ -78,7 +78,7 @@ fn renamed_child_with_prematch_after_parent_and_regex_after_prematch() {
     let s = set();
     let mut st = DecodeState::default();
     let (d, data, _) = run(&s, &mut st, None, "ZZROOT a foo bar baz");
-    assert_eq!(d, named("zzdec_root", Some("zzdec_root")));
+    assert_eq!(d, Some(named("zzdec_root", Some("zzdec_root"))));
     assert_eq!(data, ["srcuser=foo", "x.y=bar"]);
 }
 
@@ -90,7 +90,7 @@ fn own_name_concatenated_regex_type_fts_and_user_alias() {
     let s = set();
     let mut st = DecodeState::default();
     let (d, data, e) = run(&s, &mut st, None, "ZZROOT b usr1  second");
-    assert_eq!(d, named("zzdec_c2", Some("zzdec_root")));
+    assert_eq!(d, Some(named("zzdec_c2", Some("zzdec_root"))));
     assert_eq!(data, ["dstuser=second", "Dyn=usr1"]);
     let by = e.decoder.expect("decoded");
     assert_eq!(by.ftscomment.as_deref(), Some("zz comment"));
@@ -105,7 +105,7 @@ fn own_name_concatenated_regex_type_fts_and_user_alias() {
 fn failing_regex_leaves_the_decoder_without_fields() {
     let s = set();
     let (d, data, _) = run(&s, &mut DecodeState::default(), None, "ZZROOT b usr2");
-    assert_eq!(d, named("zzdec_c2", Some("zzdec_root")));
+    assert_eq!(d, Some(named("zzdec_c2", Some("zzdec_root"))));
     assert!(data.is_empty(), "{data:?}");
 }
 
@@ -116,7 +116,7 @@ fn no_child_taken_reports_the_root_and_no_match_reports_nothing() {
     let s = set();
     let mut st = DecodeState::default();
     let (d, data, e) = run(&s, &mut st, None, "ZZROOT c nothing");
-    assert_eq!(d, named("zzdec_root", None));
+    assert_eq!(d, Some(named("zzdec_root", None)));
     assert!(data.is_empty());
     assert_eq!(e.category, Category::Syslog);
     let (d, _, _) = run(&s, &mut st, None, "ZZROOT");
@@ -131,12 +131,12 @@ fn program_name_root_and_after_regex_sibling() {
     let mut st = DecodeState::default();
     let (d, data, _) = run(&s, &mut st, Some("zzprog"), "a=b c=d");
     // The children have no prematch: decoder_info stays the root (no parent shown).
-    assert_eq!(d, named("zzdec_pn", None));
+    assert_eq!(d, Some(named("zzdec_pn", None)));
     assert_eq!(data, ["k=a", "v=b", "k2=c", "v2=d"]);
     let (_, data, _) = run(&s, &mut st, Some("zzprog"), "a=bcd xy=z");
     assert_eq!(data, ["k=a", "v=bcd"]);
     let (d, data, _) = run(&s, &mut st, Some("zzprog"), "nothing");
-    assert_eq!(d, named("zzdec_pn", None));
+    assert_eq!(d, Some(named("zzdec_pn", None)));
     assert!(data.is_empty());
 }
 
@@ -161,7 +161,7 @@ fn program_name_events_never_try_the_other_list() {
 fn prematch_less_child_keeps_the_root_as_decoder_info() {
     let s = set();
     let (d, data, e) = run(&s, &mut DecodeState::default(), None, "ZZKES {\"a\":1}");
-    assert_eq!(d, named("zzdec_kes", None));
+    assert_eq!(d, Some(named("zzdec_kes", None)));
     assert!(data.is_empty());
     assert_eq!(e.category, Category::Syslog);
 }
@@ -174,7 +174,7 @@ fn child_type_is_not_inherited_and_static_fields_overwrite() {
     let s = set();
     let mut st = DecodeState::default();
     let (d, data, e) = run(&s, &mut st, None, "ZZCAT xx 1.1.1.1 2.2.2.2");
-    assert_eq!(d, named("zzdec_cat", Some("zzdec_cat")));
+    assert_eq!(d, Some(named("zzdec_cat", Some("zzdec_cat"))));
     assert_eq!(data, ["srcip=1.1.1.1"]);
     assert_eq!(e.category, Category::Syslog);
     let (_, _, e) = run(&s, &mut st, None, "ZZCAT y");
@@ -195,7 +195,7 @@ fn json_arrays_are_cjson_print_text() {
     let line =
         r#"ZZJSON {"a":["x","y",1,1.5,null,true,[1,2],{"k":"v","n":{}},{}],"b":[],"c":[[]]}"#;
     let (d, _, e) = run(&s, &mut DecodeState::default(), None, line);
-    assert_eq!(d, named("zzdec_json", None));
+    assert_eq!(d, Some(named("zzdec_json", None)));
     assert_eq!(
         field(&e, "a").as_deref(),
         Some(
@@ -269,7 +269,7 @@ fn json_nul_escapes_null_and_trailing_text() {
         None,
         r#"ZZJSON {"a":"\u00zz","b":"x\u0000y","c":null} trailing"#,
     );
-    assert_eq!(d, named("zzdec_json", None));
+    assert_eq!(d, Some(named("zzdec_json", None)));
     assert_eq!(
         (field(&e, "a"), field(&e, "b"), field(&e, "c")),
         (Some(String::new()), Some("x".into()), Some("null".into()))
@@ -288,7 +288,7 @@ fn json_csv_arrays_and_discarded_nulls() {
         None,
         r#"ZZJCSV {"a":[1,[2],3],"b":[1,[2]],"c":[null,"s",true,false,1.5,{}]}"#,
     );
-    assert_eq!(d, named("zzdec_jcsv", None));
+    assert_eq!(d, Some(named("zzdec_jcsv", None)));
     assert_eq!(field(&e, "a").as_deref(), Some("1,3"));
     assert_eq!(field(&e, "b").as_deref(), Some("1,"));
     assert_eq!(
@@ -369,7 +369,7 @@ fn sonicwall_plugin_fields_and_types() {
     ];
     for (line, want, category) in cases {
         let (d, mut data, e) = run(&s, &mut st, None, line);
-        assert_eq!(d, named("zzdec_sonic", None));
+        assert_eq!(d, Some(named("zzdec_sonic", None)));
         let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
         data.sort();
         want.sort();
@@ -401,7 +401,7 @@ fn accumulate_lends_fields_between_events_of_one_id() {
     ];
     for (line, want) in lines {
         let (d, data, e) = run(&s, &mut st, None, line);
-        assert_eq!(d, named("zzdec_acc", None));
+        assert_eq!(d, Some(named("zzdec_acc", None)));
         assert!(e.decoder.as_ref().is_some_and(|d| d.accumulate));
         assert_eq!(data, *want, "{line}");
     }

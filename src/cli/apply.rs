@@ -212,7 +212,7 @@ fn command_ops(
         let found = match session.select(&Selector::Command(name.to_string())) {
             Ok(v) => v.into_iter().next(),
             Err(EditError::NoMatch { .. }) => None,
-            Err(e) => return Err(edit_failure(e)),
+            Err(e) => return Err(edit_failure(&e)),
         };
         match (w.present, found) {
             (true, Some(sel)) if present => {

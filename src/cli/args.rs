@@ -1,4 +1,4 @@
-//! Argument definitions (clap derive), SPEC §2.
+//! Argument definitions (clap derive), docs/cli.md.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -228,7 +228,7 @@ pub enum AddWhat {
     },
 }
 
-/// Options of the edit commands (SPEC §2).
+/// Options of the edit commands (docs/cli.md).
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct EditArgs {
     /// Write nothing; report what would change (--check, as in Ansible, is the same).
@@ -259,7 +259,7 @@ pub struct EditArgs {
 }
 
 /// `simulate FILE [--rule ID | --alerts FILE] [--agent ID] [--srcip IP] [--user NAME]
-/// [--agent-version V]` (SPEC §2.3).
+/// [--agent-version V]` (docs/cli.md "simulate").
 #[derive(Debug, clap::Args)]
 pub struct SimulateArgs {
     /// The configuration file.
@@ -290,7 +290,8 @@ pub struct SimulateArgs {
     pub engine: EngineArgs,
 }
 
-/// Where the analysis engine's decoders, rules and lists come from (docs/analysis.md "Which files"): by
+/// Where the analysis engine's decoders, rules and lists come from (docs/analysis.md "Which
+/// files"): by
 /// default the config's `<ruleset>` under --ossec-home; any of --rules,
 /// --decoders, --list replaces it.
 #[derive(Debug, Clone, Default, clap::Args)]

@@ -1,4 +1,4 @@
-//! `check`, `list` and `explain` (SPEC §2, §2.1, §2.2).
+//! `check`, `list` and `explain` (docs/cli.md, §2.1, §2.2).
 
 use std::io::Write;
 use std::path::Path;
@@ -36,7 +36,7 @@ pub(super) fn check(common: &Common, file: &Path) -> anyhow::Result<i32> {
         }
         Format::Text => {
             let color = output::use_color(common.color);
-            let mut shown: std::collections::BTreeMap<&str, usize> = Default::default();
+            let mut shown = std::collections::BTreeMap::<&str, usize>::new();
             for d in &diags {
                 let n = shown.entry(d.code).or_default();
                 *n += 1;
@@ -191,7 +191,7 @@ fn response_line(loaded: &Loaded, r: &Response) -> String {
 }
 
 /// A block without command and location: the agent-side settings execd and modulesd
-/// read (SPEC §7), e.g. `response #1   execd settings: disabled=no`.
+/// read (docs/choices.md), e.g. `response #1   execd settings: disabled=no`.
 fn settings_line(loaded: &Loaded, r: &Response) -> String {
     let set: Vec<String> = [
         "disabled",
@@ -215,7 +215,7 @@ fn settings_line(loaded: &Loaded, r: &Response) -> String {
     )
 }
 
-/// `yes`/`no` → booleans, missing → null, anything else → the raw string (SPEC §7).
+/// `yes`/`no` → booleans, missing → null, anything else → the raw string (docs/choices.md).
 fn yes_no(f: Option<&Field>) -> Value {
     match f.map(|f| f.value.as_str()) {
         None => Value::Null,

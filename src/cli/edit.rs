@@ -1,6 +1,6 @@
-//! `set`, `unset`, `add command`, `add response`, `rm` (SPEC §2): edits through a
-//! [`Session`], the result validated against the file as read (SPEC §7: only errors
-//! the edit adds block it), then the save pipeline of SPEC §4.
+//! `set`, `unset`, `add command`, `add response`, `rm` (docs/cli.md): edits through a
+//! [`Session`], the result validated against the file as read (docs/choices.md: only errors
+//! the edit adds block it), then the save pipeline of docs/editor.md "Saving".
 //!
 //! stdout carries data (the diff, the JSON object); stderr carries messages.
 
@@ -142,7 +142,7 @@ pub(super) enum Plan {
 fn targets(session: &Session, sel: &Selector, all: bool) -> Result<Vec<Selector>, Failure> {
     let found = several(sel, session.select(sel), all)?;
     if found.is_empty() {
-        return Err(edit_failure(EditError::NoMatch {
+        return Err(edit_failure(&EditError::NoMatch {
             sel: sel.clone(),
             found: "no block has these values".to_string(),
         }));
@@ -156,7 +156,7 @@ fn several(
     found: Result<Vec<Selector>, EditError>,
     all: bool,
 ) -> Result<Vec<Selector>, Failure> {
-    let found = found.map_err(edit_failure)?;
+    let found = found.map_err(|e| edit_failure(&e))?;
     if found.len() > 1 && !all {
         let indexes = found
             .iter()
@@ -169,7 +169,7 @@ fn several(
             Some(Selector::Response(_)) => "response",
             _ => "command",
         };
-        return Err(edit_failure(EditError::Several {
+        return Err(edit_failure(&EditError::Several {
             sel: sel.clone(),
             kind,
             indexes,
@@ -189,8 +189,8 @@ fn assignment(a: &str) -> Result<(String, String), Failure> {
         .ok_or_else(|| Failure::usage(format!("expected FIELD=VALUE, got '{a}'")))
 }
 
-/// Refusals are exit 1; mistakes in the command line are exit 2 (SPEC §2).
-pub(super) fn edit_failure(e: EditError) -> Failure {
+/// Refusals are exit 1; mistakes in the command line are exit 2 (docs/cli.md).
+pub(super) fn edit_failure(e: &EditError) -> Failure {
     match e {
         EditError::BadSelector(_)
         | EditError::UnknownField { .. }
@@ -212,7 +212,7 @@ fn apply_all(session: &mut Session, ops: Vec<EditOp>) -> Result<Applied, Failure
     let mut done = Applied::default();
     for op in ops {
         done.problems.extend(session.problems(&op));
-        let change = session.apply(op.clone()).map_err(edit_failure)?;
+        let change = session.apply(op.clone()).map_err(|e| edit_failure(&e))?;
         done.renamed.extend(change.renamed_responses);
         match (&op, change.inserted) {
             (EditOp::Set { sel, .. } | EditOp::Unset { sel, .. }, _) => {
@@ -326,7 +326,7 @@ fn run_once(
 /// Ends with a refusal (or a usage error), which JSON output reports on stdout too.
 fn refused<T>(common: &Common, f: Failure) -> anyhow::Result<T> {
     if common.format == Format::Json && f.code != super::EXIT_USAGE {
-        print_json(result_json(EditResult {
+        print_json(&result_json(&EditResult {
             refused: Some(f.message.clone()),
             ..EditResult::default()
         }))?;
@@ -348,7 +348,7 @@ fn unchanged(
                 .iter()
                 .map(|d| output::diagnostic_json(&loaded.doc, d))
                 .collect();
-            print_json(result_json(EditResult {
+            print_json(&result_json(&EditResult {
                 diagnostics: diags,
                 ..EditResult::default()
             }))?;
@@ -370,7 +370,7 @@ fn printable_diff(diff: &str) -> String {
         .collect()
 }
 
-fn print_json(v: Value) -> std::io::Result<()> {
+fn print_json(v: &Value) -> std::io::Result<()> {
     writeln!(std::io::stdout().lock(), "{v}")
 }
 
@@ -404,7 +404,7 @@ impl Report<'_> {
             (None, true) => Ok(None),
             (None, false) => match self.save(loaded, edit) {
                 Err(SaveError::ChangedOnDisk { .. }) if may_retry => return Ok(None),
-                other => other.map(Some).map_err(save_failure),
+                other => other.map(Some).map_err(|e| save_failure(&e)),
             },
         };
         if common.format == Format::Text {
@@ -515,7 +515,7 @@ impl Report<'_> {
             .map(|d| output::diagnostic_json(doc, d))
             .collect();
         let problems: Vec<String> = self.problems.iter().map(ToString::to_string).collect();
-        print_json(result_json(EditResult {
+        print_json(&result_json(&EditResult {
             changed: result.is_ok(),
             written: matches!(result, Ok(Some(_))),
             diff: crate::xml::bytes::escape_raw(diff).into_owned(),
@@ -537,7 +537,7 @@ impl Report<'_> {
 }
 
 /// A save that failed: refused (exit 1) or an I/O error (exit 2).
-fn save_failure(e: SaveError) -> Failure {
+fn save_failure(e: &SaveError) -> Failure {
     match e {
         SaveError::ChangedOnDisk { .. }
         | SaveError::Busy { .. }
@@ -582,7 +582,7 @@ struct EditResult {
     refused: Option<String>,
 }
 
-fn result_json(r: EditResult) -> Value {
+fn result_json(r: &EditResult) -> Value {
     json!({
         "changed": r.changed,
         "written": r.written,

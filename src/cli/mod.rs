@@ -1,4 +1,4 @@
-//! The command line (SPEC §2): argument parsing with clap, output, exit codes.
+//! The command line (docs/cli.md): argument parsing with clap, output, exit codes.
 //!
 //! Exit codes: 0 success (or warnings only), 1 errors found / edit refused, 2 I/O or
 //! usage error. A closed pipe (`| head`) is not an error.
@@ -72,7 +72,7 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    match run(args) {
+    match run(&args) {
         Ok(code) => code,
         Err(e) => {
             if let Some(io) = e.downcast_ref::<std::io::Error>()
@@ -87,7 +87,7 @@ pub fn main() -> i32 {
     }
 }
 
-fn run(args: Args) -> anyhow::Result<i32> {
+fn run(args: &Args) -> anyhow::Result<i32> {
     let common = &args.common;
     match &args.command {
         Some(Cmd::Check { file }) => check::check(common, file),
@@ -144,10 +144,10 @@ fn run(args: Args) -> anyhow::Result<i32> {
     }
 }
 
-/// The file the editor opens without a FILE argument (SPEC §2).
+/// The file the editor opens without a FILE argument (docs/cli.md).
 const DEFAULT_FILE: &str = "/var/ossec/etc/ossec.conf";
 
-/// The TUI on `file`, or on a copy of the demo config (SPEC §2 `ossec-ar [FILE]`,
+/// The TUI on `file`, or on a copy of the demo config (docs/cli.md `ossec-ar [FILE]`,
 /// `ossec-ar demo`).
 fn editor(common: &Common, file: Option<&std::path::Path>) -> anyhow::Result<i32> {
     let opts = crate::tui::RunOptions {

@@ -121,7 +121,7 @@ pub(crate) fn load(common: &Common, path: &Path) -> Result<Loaded, Failure> {
     })
 }
 
-/// `--profile`, or `ossec` when `--ossec-home` holds an OSSEC install (SPEC §2).
+/// `--profile`, or `ossec` when `--ossec-home` holds an OSSEC install (docs/cli.md).
 pub(crate) fn profile(common: &Common) -> Profile {
     match common.profile {
         Some(ProfileArg::Wazuh) => Profile::Wazuh,
@@ -193,7 +193,7 @@ fn caret_prefix(text: &str, col: usize) -> String {
 }
 
 /// `file:line:col: severity[code]: message`, optionally followed by the source line
-/// and a caret (SPEC §2.1).
+/// and a caret (docs/cli.md "Diagnostics").
 pub(crate) fn write_diagnostic(
     w: &mut impl Write,
     file: &Path,
@@ -255,7 +255,7 @@ fn source_window(text: &str, col: usize) -> (String, usize) {
     (shown, at - start + lead.len() + 1)
 }
 
-/// A diagnostic as the JSON object of SPEC §2.1.
+/// A diagnostic as the JSON object of docs/cli.md "Diagnostics".
 pub(crate) fn diagnostic_json(doc: &Document, d: &Diagnostic) -> Value {
     let (line, column) = doc.line_col(d.offset);
     json!({

@@ -35,7 +35,7 @@ pub(super) fn restore(
     };
     let outcome = match edit.dry_run {
         true => None,
-        false => Some(save::save(file, &current, &old, &opts).map_err(failure)?),
+        false => Some(save::save(file, &current, &old, &opts).map_err(|e| failure(&e))?),
     };
     let done = Done {
         changed: old != current,
@@ -65,7 +65,7 @@ fn read_generation(file: &Path, generation: usize) -> Result<(PathBuf, String), 
 }
 
 /// Refusals (another writer, a failed verify) are exit 1, the rest exit 2.
-fn failure(e: SaveError) -> Failure {
+fn failure(e: &SaveError) -> Failure {
     match e {
         SaveError::ChangedOnDisk { .. }
         | SaveError::Busy { .. }

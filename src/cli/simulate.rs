@@ -1,4 +1,4 @@
-//! `simulate` (SPEC §2.3): binding, fired and replay modes, as text or JSON; and the
+//! `simulate` (docs/cli.md "simulate"): binding, fired and replay modes, as text or JSON; and the
 //! ruleset-aware findings `check` appends when rules are available.
 
 use std::io::Write;
@@ -50,7 +50,7 @@ pub(super) fn simulate(common: &Common, args: &SimulateArgs) -> anyhow::Result<i
 }
 
 /// The findings of `simulate::diagnostics` when rules are given (`--rules`) or found
-/// under a readable `--ossec-home`; none otherwise (SPEC §7).
+/// under a readable `--ossec-home`; none otherwise (docs/choices.md).
 pub(super) fn ruleset_findings(
     common: &Common,
     loaded: &Loaded,
@@ -128,7 +128,7 @@ fn report_problems(problems: &[rules::Problem]) {
     }
 }
 
-/// One response of binding mode's JSON (SPEC §2.3).
+/// One response of binding mode's JSON (docs/cli.md "simulate").
 #[derive(Serialize)]
 struct BindingJson<'a> {
     index: usize,

@@ -1,6 +1,6 @@
 //! What analysisd makes of each `<active-response>` block, decided in the order
-//! `ReadActiveResponses` decides (reference `wazuh-semantics.md` §3.2–§3.7,
-//! `ossec-semantics.md` §4, §12): the one reading that the validator, the simulator
+//! `ReadActiveResponses` decides (docs/config-semantics.md §3.2–§3.7,
+//! docs/ossec.md §4, §10): the one reading that the validator, the simulator
 //! and the editor share, so they never disagree about a response.
 
 use std::borrow::Cow;
@@ -10,12 +10,12 @@ use super::config::{Command, Config, ConfigKind, Placement, Response};
 use super::values::Location;
 use crate::xml::Document;
 
-/// `Config.ar` bit: analysisd opens the queue to remote agents (reference §3.7).
+/// `Config.ar` bit: analysisd opens the queue to remote agents (docs/config-semantics.md §3.7).
 pub const REMOTE_AR: u8 = 1;
-/// `Config.ar` bit: analysisd opens the manager's own execd queue (reference §3.7).
+/// `Config.ar` bit: analysisd opens the manager's own execd queue (docs/config-semantics.md §3.7).
 pub const LOCAL_AR: u8 = 2;
 
-/// Who reads a block's options (SPEC §7 "Which blocks", reference §1).
+/// Who reads a block's options (docs/choices.md "Which blocks", docs/config-semantics.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reader {
     /// wazuh-analysisd (ossec-analysisd): a manager config, or a root-less fragment,
@@ -23,7 +23,7 @@ pub enum Reader {
     Analysisd,
     /// An agent config: only execd and modulesd read `<active-response>` there.
     Agent,
-    /// Inside `<agent_config>`: no daemon reads it (reference §1).
+    /// Inside `<agent_config>`: no daemon reads it (docs/config-semantics.md §1).
     Nobody,
 }
 
@@ -39,7 +39,7 @@ impl Config {
     }
 }
 
-/// What analysisd does with a response block (reference §3.2–§3.5).
+/// What analysisd does with a response block (docs/config-semantics.md §3.2–§3.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// `disabled` is `yes`: dropped before anything else is checked (§3.4).
@@ -218,7 +218,7 @@ pub fn queue_bits(l: Location) -> u8 {
 }
 
 /// A value the reader treats as given: Wazuh counts an empty `<command>` or
-/// `<location>` as missing, OSSEC reads it (`ossec-semantics.md` §12).
+/// `<location>` as missing, OSSEC reads it (docs/ossec.md §10).
 fn given<'r>(profile: Profile, r: &'r Response, name: &str) -> Option<&'r str> {
     let v = r.value(name)?;
     (profile == Profile::Ossec || !v.is_empty()).then_some(v)
@@ -382,7 +382,7 @@ mod tests {
 
     #[test]
     fn empty_command_and_location_are_missing_for_wazuh_read_by_ossec() {
-        // `ossec-semantics.md` §12: OSSEC reads the empty location and refuses it (1302).
+        // docs/ossec.md §10: OSSEC reads the empty location and refuses it (1302).
         let block = "<active-response><command>fw</command><location></location></active-response>";
         assert_eq!(
             outcomes(block, Profile::Wazuh),

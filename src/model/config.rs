@@ -4,7 +4,7 @@ use crate::xml::{Document, ElementId};
 
 use super::values::{AgentId, Level, Location, Timeout};
 
-/// What kind of file this is (SPEC §7 "Agent or manager file").
+/// What kind of file this is (docs/choices.md "Agent or manager file").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ConfigKind {
@@ -105,7 +105,7 @@ impl Command {
             .is_some_and(|f| f.value == "yes")
     }
 
-    /// The fields, by their element names, in the order of SPEC §2.
+    /// The fields, by their element names, in the order of docs/cli.md.
     pub fn fields(&self) -> [(&'static str, Option<&Field>); 5] {
         [
             ("name", self.name.as_ref()),
@@ -127,7 +127,7 @@ pub struct Response {
     pub element: ElementId,
     /// Where it sits.
     pub placement: Placement,
-    /// `<disabled>`: any `yes` wins (reference §3.4).
+    /// `<disabled>`: any `yes` wins (docs/config-semantics.md §3.4).
     pub disabled: Option<Field>,
     /// `<command>`.
     pub command: Option<Field>,
@@ -153,7 +153,7 @@ pub struct Response {
     pub unknown: Vec<ElementId>,
 }
 
-/// Names of the response fields SPEC §2 lets the user set.
+/// Names of the response fields docs/cli.md lets the user set.
 pub const RESPONSE_FIELDS: [&str; 9] = [
     "disabled",
     "command",
@@ -166,7 +166,7 @@ pub const RESPONSE_FIELDS: [&str; 9] = [
     "repeated_offenders",
 ];
 
-/// Names of the command fields SPEC §2 lets the user set.
+/// Names of the command fields docs/cli.md lets the user set.
 pub const COMMAND_FIELDS: [&str; 5] = [
     "name",
     "executable",
@@ -246,7 +246,7 @@ pub struct Config {
 }
 
 impl Config {
-    /// Lowers a parsed document (SPEC §7 "Which blocks").
+    /// Lowers a parsed document (docs/choices.md "Which blocks").
     pub fn from_document(doc: &Document) -> Config {
         let mut cfg = Config {
             kind: ConfigKind::Manager,
@@ -384,7 +384,7 @@ impl Config {
     }
 }
 
-/// A repeated child: the last one is the value (the reader overwrites, SPEC §7).
+/// A repeated child: the last one is the value (the reader overwrites, docs/choices.md).
 fn set_last(slot: &mut Option<Field>, doc: &Document, child: ElementId) {
     let mut all = slot.take().map(|f| f.all).unwrap_or_default();
     all.push(child);
@@ -395,7 +395,7 @@ fn set_last(slot: &mut Option<Field>, doc: &Document, child: ElementId) {
     });
 }
 
-/// `disabled`: any `yes` wins (reference §3.4).
+/// `disabled`: any `yes` wins (docs/config-semantics.md §3.4).
 fn set_disabled(slot: &mut Option<Field>, doc: &Document, child: ElementId) {
     let already_yes = slot.as_ref().is_some_and(|f| f.value == "yes");
     if already_yes {

@@ -1,8 +1,9 @@
-//! Findings: problems as data (STYLE habit 4), shared by every layer that reports.
+//! Findings: problems as data (docs/ARCHITECTURE.md "Habits" 4), shared by every layer that
+//! reports.
 
 use serde::Serialize;
 
-/// How bad a finding is (SPEC §2.1).
+/// How bad a finding is (docs/cli.md "Diagnostics").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -25,7 +26,7 @@ impl Severity {
     }
 }
 
-/// Which block a finding concerns (SPEC §2.1 JSON `block`).
+/// Which block a finding concerns (docs/cli.md "Diagnostics" JSON `block`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "kind", content = "index", rename_all = "lowercase")]
 pub enum BlockRef {
@@ -44,7 +45,7 @@ pub struct Diagnostic {
     pub code: &'static str,
     /// One line, naming the values involved.
     pub message: String,
-    /// Byte offset the finding points at (SPEC §7 "Where a finding points").
+    /// Byte offset the finding points at (docs/choices.md "Where a finding points").
     pub offset: usize,
     /// The block concerned, if any.
     pub block: Option<BlockRef>,

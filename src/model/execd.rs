@@ -1,7 +1,7 @@
 //! What wazuh-execd (ossec-execd) reads from the `<active-response>` blocks of its
 //! host's own ossec.conf: which `<disabled>` and `<repeated_offenders>` count, and how
-//! a repeated-offenders list reads (reference `wazuh-semantics.md` §3.8, §5.6,
-//! `ossec-semantics.md` §8; SPEC §7 "repeated_offenders placement").
+//! a repeated-offenders list reads (docs/config-semantics.md §3.8, §5.6,
+//! docs/ossec.md §8; docs/choices.md "repeated_offenders placement").
 
 use super::Profile;
 use super::config::{Config, Placement};
@@ -15,7 +15,7 @@ impl Config {
     /// The `<name>` element `OS_GetOneContentforElement` finds, with the 1-based index
     /// of its response: it looks only in the first `<active-response>` of each
     /// `<ossec_config>` root (even an empty one), roots in document order, and takes
-    /// the first `<name>` there (§3.8; `ossec-semantics.md` §8 "GOTCHA").
+    /// the first `<name>` there (§3.8; docs/ossec.md §8 "GOTCHA").
     pub fn execd_first_child(&self, doc: &Document, name: &str) -> Option<(ElementId, usize)> {
         let mut root_seen = None;
         // Responses are in document order, so those of one root are consecutive.

@@ -1,4 +1,4 @@
-//! Typed view of commands and responses with back-links into the document (SPEC §5
+//! Typed view of commands and responses with back-links into the document (docs/ARCHITECTURE.md
 //! `model/`).
 
 pub mod analysisd;

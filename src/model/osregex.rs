@@ -1,6 +1,6 @@
 //! The two pattern languages of the daemons that binding and gating use: OSRegex
 //! (`rules_group`, `<rule_dir pattern>`) and OSMatch (host names in
-//! `<global><white_list>`). Reference `wazuh-semantics.md` §4.4, §5.1.
+//! `<global><white_list>`). docs/config-semantics.md §4.4, §5.1.
 //!
 //! Thin adapters over the `pattern` layer, which ports the daemon's engines
 //! (docs/analysis-patterns.md): OSRegex is compiled without captures, as
@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::pattern::{self, BudgetRegex, Engine, Expression};
+use crate::pattern::{self, BudgetRegex, Engine, Expression, PatternError};
 
 /// Loop turns one match may take: group strings are a few hundred bytes, and the
 /// real patterns need a few hundred turns on them; `\.*\.*\.*!`-like patterns of
@@ -53,8 +53,8 @@ impl OsRegex {
     }
 
     /// Compiles, or says why the daemon refuses the pattern (it then matches nothing).
-    pub fn try_compile(pattern: &str) -> Result<OsRegex, String> {
-        let compiled = BudgetRegex::compile(pattern).map_err(|e| e.message)?;
+    pub fn try_compile(pattern: &str) -> Result<OsRegex, PatternError> {
+        let compiled = BudgetRegex::compile(pattern)?;
         Ok(OsRegex {
             source: pattern.to_string(),
             compiled: Arc::new(compiled),
@@ -94,7 +94,7 @@ impl OsRegex {
         self.gave_up.load(Ordering::Relaxed)
     }
 
-    /// Does one alternative match everything (an empty one without `$`, reference
+    /// Does one alternative match everything (an empty one without `$`, docs/config-semantics.md
     /// §4.4)?
     pub fn matches_everything(&self) -> bool {
         pattern::os_regex_matches_everything(&self.source)
@@ -170,8 +170,14 @@ mod tests {
 
     #[test]
     fn compile_errors_say_why() {
-        // Reference §4.4: one level of parentheses, no `|` inside, known escapes only.
-        let why = |p| OsRegex::try_compile(p).err().unwrap_or_default();
+        // docs/config-semantics.md §4.4: one level of parentheses, no `|` inside, known
+        // escapes only.
+        let why = |p| {
+            OsRegex::try_compile(p)
+                .err()
+                .map(|e| e.message)
+                .unwrap_or_default()
+        };
         assert_eq!(why("(ssh|web)"), "'|' inside parentheses");
         assert_eq!(why("a(b"), "'(' without ')'");
         assert_eq!(why("a)"), "')' without '('");
@@ -189,7 +195,7 @@ mod tests {
         assert!(!OsRegex::compile("^$").is_some_and(|r| r.matches_everything()));
     }
 
-    // Expected values from reference §4.4, worked out by hand.
+    // Expected values from docs/config-semantics.md §4.4, worked out by hand.
     #[test]
     fn alternation_case_and_unanchored_search() {
         assert!(os_regex("sshd|web", "syslog,SSHD,authentication_failed,"));

@@ -7,6 +7,8 @@
 //! escape becomes `\` plus a class code (1..=15), `)` becomes the same marker byte
 //! as `(`, everything else is lower-cased ASCII.
 
+use std::ops::ControlFlow;
+
 use super::PatternError;
 use super::literal::{contains_ignore_case, needle, runs};
 
@@ -464,14 +466,14 @@ impl Run<'_> {
                 Turn::Next => {}
                 Turn::Return(r) => return r,
                 Turn::Mismatch => {
-                    if let Some(r) = self.mismatch(&mut v) {
+                    if let ControlFlow::Break(r) = self.mismatch(&mut v) {
                         return r;
                     }
                 }
             }
             v.st += 1;
         }
-        self.finish(v)
+        self.finish(&v)
     }
 
     /// The body of the main loop up to the error handling.
@@ -598,24 +600,24 @@ impl Run<'_> {
     }
 
     /// The error handling: resume from the stack, give up (`^`), or restart.
-    /// `Some(r)` returns from `_OS_Regex`.
-    fn mismatch(&mut self, v: &mut State) -> Option<Option<isize>> {
+    /// `Break(r)` returns `r` from `_OS_Regex`.
+    fn mismatch(&mut self, v: &mut State) -> ControlFlow<Option<isize>> {
         if let Some(slot) = v.stack.iter_mut().rev().find(|s| s.is_some()) {
             if let Some((pt, st)) = slot.take() {
                 v.pt = pt;
                 v.st = st;
             }
-            return None;
+            return ControlFlow::Continue(());
         }
         if self.sub.begin {
-            return Some(None);
+            return ControlFlow::Break(None);
         }
         if let Some(e) = v.st_error.take() {
             v.st = e;
         }
         v.pt = 0;
         v.r = None;
-        None
+        ControlFlow::Continue(())
     }
 
     /// `ENDOFFILE`: skips one marker, then tests for the pattern's end.
@@ -628,7 +630,7 @@ impl Run<'_> {
 
     /// After the subject: the last marker, then the three success tests of the
     /// "Clean up" expression, with `pt` moving forward between them as in C.
-    fn finish(&mut self, v: State) -> Option<isize> {
+    fn finish(&mut self, v: &State) -> Option<isize> {
         let mut pt = v.pt;
         if self.closure {
             while self.p(pt) != MARK && self.p(pt) != 0 {

@@ -1,6 +1,7 @@
-//! OS_Match and OS_WordMatch vectors: the reference's OS_Match vectors (checked there
-//! against the C code) and answers of `src/os_regex/*.c` v4.14.7 compiled into a small
-//! driver (docs/analysis-patterns.md "How this was checked").
+//! OS_Match and OS_WordMatch vectors: cases worked out by hand from
+//! `src/os_regex/os_match.c` (checked against the C code) and answers of
+//! `src/os_regex/*.c` v4.14.7 compiled into a small driver
+//! (docs/analysis-patterns.md "How this was checked").
 
 use super::{Engine, Expression, word_match};
 

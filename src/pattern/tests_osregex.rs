@@ -1,5 +1,5 @@
-//! OS_Regex vectors. Expected values: the Appendix-A and §3.5 vectors of the
-//! project's analysis reference (verified there by running the 4.14.7 C code), and
+//! OS_Regex vectors. Expected values: cases worked out by hand from
+//! `src/os_regex/os_regex.c` (verified by running the 4.14.7 C code), and
 //! further cases produced by compiling `src/os_regex/*.c` of v4.14.7 unchanged into a
 //! small driver (docs/analysis-patterns.md "How this was checked"). "end -1" is the
 //! pointer one before the subject.

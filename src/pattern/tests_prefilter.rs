@@ -3,8 +3,6 @@
 //! shipped decoders and rules hold over every log line of the ruleset tests, and on
 //! random patterns and subjects.
 
-use std::path::Path;
-
 use proptest::prelude::*;
 
 use super::osmatch::OsMatch;
@@ -50,7 +48,7 @@ fn patterns_in(text: &str) -> Vec<String> {
 }
 
 fn corpus() -> Option<(Vec<String>, Vec<String>)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/wazuh/ruleset");
+    let root = crate::testing::corpus("wazuh/ruleset")?;
     let mut patterns = Vec::new();
     for dir in ["decoders", "rules", "testing/ruleset"] {
         for e in std::fs::read_dir(root.join(dir)).ok()?.flatten() {

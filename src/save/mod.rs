@@ -198,7 +198,7 @@ pub enum SaveError {
     #[error(
         "cannot rewrite {} in place: {source}; {}",
         .path.display(),
-        after_rewrite(.restored, .copy)
+        after_rewrite(*.restored, .copy)
     )]
     RewriteFailed {
         /// The file.
@@ -226,8 +226,8 @@ pub enum SaveError {
 }
 
 /// What became of the file after a failed in-place rewrite, for the message.
-fn after_rewrite(restored: &bool, copy: &Path) -> String {
-    if *restored {
+fn after_rewrite(restored: bool, copy: &Path) -> String {
+    if restored {
         "its previous content was written back, so the file is unchanged".to_string()
     } else {
         format!(

@@ -1,4 +1,4 @@
-//! The operations of SPEC §2 as sequences of splices, each computed against the text
+//! The operations of docs/cli.md as sequences of splices, each computed against the text
 //! the previous one left, re-parsed in between (files are small; re-parsing is cheap
 //! and keeps every position exact).
 
@@ -61,11 +61,11 @@ impl Txn {
     }
 }
 
-/// The options only agents read in an `<active-response>`, beyond SPEC §2's fields:
+/// The options only agents read in an `<active-response>`, beyond docs/cli.md "Fields" fields:
 /// modulesd's WPK-upgrade certificate settings (docs/agent-files.md).
 pub(crate) const AGENT_RESPONSE_OPTIONS: [&str; 2] = ["ca_store", "ca_verification"];
 
-/// The response fields that can be set: SPEC §2's, then the agents' own.
+/// The response fields that can be set: docs/cli.md "Fields", then the agents' own.
 const RESPONSE_EDIT_FIELDS: [&str; 11] = [
     RESPONSE_FIELDS[0],
     RESPONSE_FIELDS[1],
@@ -96,7 +96,7 @@ impl Block {
         }
     }
 
-    /// The fields SPEC §2 lets the user set, in their canonical order.
+    /// The fields docs/cli.md lets the user set, in their canonical order.
     fn fields(self) -> &'static [&'static str] {
         match self {
             Block::Command(_) => &COMMAND_FIELDS,
@@ -334,7 +334,7 @@ fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change
     })
 }
 
-/// Sets an existing field's text, or inserts the field where SPEC §2's order puts it.
+/// Sets an existing field's text, or inserts the field where docs/cli.md "Fields" order puts it.
 fn set_field(txn: &mut Txn, block: Block, field: &str, value: &str) -> Result<(), EditError> {
     let cfg = txn.config();
     let Some(f) = block.field(&txn.doc, &cfg, field) else {
@@ -345,7 +345,7 @@ fn set_field(txn: &mut Txn, block: Block, field: &str, value: &str) -> Result<()
     };
     let mut splices = edit::set_text(&txn.doc, f.element, value)?;
     if field == "disabled" && value != "yes" {
-        // Any `yes` wins (reference §3.4): the other repeats saying yes must follow.
+        // Any `yes` wins (docs/config-semantics.md §3.4): the other repeats saying yes must follow.
         for &other in &f.all {
             if other != f.element && txn.doc.value(other) == "yes" {
                 splices.extend(edit::set_text(&txn.doc, other, value)?);
@@ -380,7 +380,7 @@ fn field_position(doc: &Document, block: ElementId, order: &[&str], field: &str)
     }
 }
 
-/// Every response that uses command `old` now uses `new` (SPEC §2 rename).
+/// Every response that uses command `old` now uses `new` (docs/cli.md "Fields").
 fn rename_users(txn: &mut Txn, old: &str, new: &str) -> Result<Vec<usize>, EditError> {
     let users: Vec<usize> = txn.config().users_of(old).map(|r| r.index).collect();
     for &i in &users {
@@ -526,7 +526,7 @@ fn add_response(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, Ed
 /// Where a new block goes when no sibling shows it: the end of the first
 /// `<ossec_config>` (or `<agent_config>`), or after the blocks of a root-less fragment.
 /// Any other root (a rules file's `<group>`, a 5.x `<wazuh_config>`) holds no blocks
-/// the daemons read (SPEC §7 "Which blocks"), so nothing is added there.
+/// the daemons read (docs/choices.md "Which blocks"), so nothing is added there.
 pub(super) fn container_end(cfg: &Config) -> Result<Position, EditError> {
     let first = |kind: RootKind| cfg.roots.iter().find(|r| r.kind == kind);
     if let Some(r) = first(RootKind::OssecConfig).or_else(|| first(RootKind::AgentConfig)) {

@@ -1,6 +1,6 @@
 //! An editing session: the document, its typed view, and an undo/redo history of
-//! committed edits, each stored as its splices and their inverses (SPEC §5 `session`,
-//! STYLE "helix: undo as stored inverse edits").
+//! committed edits, each stored as its splices and their inverses (docs/ARCHITECTURE.md,
+//! docs/ARCHITECTURE.md "Habits" 10).
 //!
 //! The CLI (`set`, `unset`, `add`, `rm`) and the TUI drive the same [`Session`], so an
 //! edit made either way produces the same bytes.
@@ -224,18 +224,18 @@ impl Session {
         self.original = theirs;
         self.undo.clear();
         self.redo.clear();
-        self.replace_with_shifts(merged, shifts);
+        self.replace_with_shifts(&merged, shifts);
         Ok(())
     }
 
     /// Replaces the whole text as one undo step, by one splice over what differs (the
     /// edits a reload set aside, merged back); `false` when nothing changes.
-    pub fn replace_text(&mut self, text: String) -> bool {
+    pub fn replace_text(&mut self, text: &str) -> bool {
         self.replace_with_shifts(text, Vec::new())
     }
 
     /// [`Session::replace_text`], recording how it moves block numbers.
-    fn replace_with_shifts(&mut self, text: String, shifts: Vec<Shift>) -> bool {
+    fn replace_with_shifts(&mut self, text: &str, shifts: Vec<Shift>) -> bool {
         let old = self.source();
         if old == text {
             return false;
@@ -266,7 +266,7 @@ impl Session {
                 text: old[pre..o.len() - suf].to_string(),
             }],
         };
-        self.set_doc(xml::parse(&text));
+        self.set_doc(xml::parse(text));
         for s in &shifts {
             shift::push(&mut self.path, *s);
         }
@@ -291,7 +291,7 @@ impl Session {
 
     /// The errors of `after` (findings on the current text) that `before` (findings
     /// on the original) did not have, following the blocks the edits renumbered
-    /// (SPEC §7: only errors the edits add block a save).
+    /// (docs/choices.md: only errors the edits add block a save).
     pub fn new_errors<'a>(
         &self,
         before: &[Diagnostic],
@@ -322,7 +322,7 @@ impl Session {
         select::existing(&self.config, op, profile)
     }
 
-    /// The form-field problems of `op`'s values (SPEC §3 table), checked against the
+    /// The form-field problems of `op`'s values (docs/editor.md "Fields"), checked against the
     /// current document: the TUI refuses to commit them, the CLI unless `--force`.
     pub fn problems(&self, op: &EditOp) -> Vec<FieldProblem> {
         check::problems(self, op)

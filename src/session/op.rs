@@ -1,9 +1,9 @@
-//! What an edit says (selectors, operations) and what can go wrong (SPEC §2).
+//! What an edit says (selectors, operations) and what can go wrong (docs/cli.md).
 
 use std::fmt;
 use std::str::FromStr;
 
-/// Which block an edit is about (SPEC §2 "Selectors").
+/// Which block an edit is about (docs/cli.md "Selectors").
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Selector {
     /// `response:N`: the N-th `<active-response>`, 1-based, in document order across
@@ -55,7 +55,7 @@ impl fmt::Display for Selector {
     }
 }
 
-/// One edit, as the CLI subcommands and the TUI express it (SPEC §2, §3).
+/// One edit, as the CLI subcommands and the TUI express it (docs/cli.md, §3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditOp {
     /// Give a field a value (inserting the field where it belongs when missing; an

@@ -1,6 +1,6 @@
 //! Block numbers move when a block is added or removed: a finding about response 3
 //! before deleting response 1 is about response 2 after. These shifts let the CLI and
-//! the TUI tell the errors an edit added from the ones the file had (SPEC §7).
+//! the TUI tell the errors an edit added from the ones the file had (docs/choices.md).
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -66,7 +66,7 @@ pub fn renumber(block: Option<BlockRef>, shifts: &[Shift]) -> Option<Option<Bloc
 }
 
 /// Errors of `after` that `before` did not have, compared by code and block once the
-/// blocks of `before` are renumbered by `shifts` (SPEC §7: old errors do not block).
+/// blocks of `before` are renumbered by `shifts` (docs/choices.md: old errors do not block).
 pub fn new_errors<'a>(
     before: &[Diagnostic],
     after: &'a [Diagnostic],

@@ -1,5 +1,5 @@
-//! Binding responses to rules, as `Rule_AddAR` does when the rules load (reference
-//! `wazuh-semantics.md` §4.1–§4.4, `ossec-semantics.md` §6).
+//! Binding responses to rules, as `Rule_AddAR` does when the rules load
+//! (docs/config-semantics.md §4.1–§4.4, docs/ossec.md §6).
 
 use super::responses::{ActiveResponse, Block, Responses};
 use crate::model::analysisd::{LOCAL_AR, REMOTE_AR};
@@ -7,12 +7,32 @@ use crate::model::osregex::OsRegex;
 use crate::model::{Location, Profile, rules_id_numbers};
 use crate::rules::{Rule, RuleSet};
 
+/// A response's `rules_group`, as the binding reads it.
+#[derive(Debug, Clone)]
+enum Group {
+    /// No `rules_group`.
+    Unset,
+    /// A pattern the daemon cannot compile: it is set, and matches nothing.
+    Broken,
+    /// A compiled pattern.
+    Pattern(OsRegex),
+}
+
+impl Group {
+    fn new(source: Option<&str>) -> Group {
+        match source.map(OsRegex::compile) {
+            None => Group::Unset,
+            Some(None) => Group::Broken,
+            Some(Some(re)) => Group::Pattern(re),
+        }
+    }
+}
+
 /// What a response is bound by: its `level`, `rules_group` and `rules_id`.
 #[derive(Debug, Clone)]
 pub struct Trigger {
     level: u8,
-    /// `Some(None)`: a group pattern the daemon cannot compile (matches nothing).
-    group: Option<Option<OsRegex>>,
+    group: Group,
     ids: Vec<i64>,
     profile: Profile,
 }
@@ -22,7 +42,7 @@ impl Trigger {
     pub fn new(level: u8, group: Option<&str>, ids: Option<&str>, profile: Profile) -> Trigger {
         Trigger {
             level,
-            group: group.map(OsRegex::compile),
+            group: Group::new(group),
             ids: ids.map(rules_id_numbers).unwrap_or_default(),
             profile,
         }
@@ -47,12 +67,11 @@ impl Trigger {
         }
         let by_level = self.level != 0 && rule.ar_level >= self.level;
         // Evaluated only when needed: the regex is the costly part.
-        let by_group = || {
-            self.group
-                .as_ref()
-                .is_some_and(|g| g.as_ref().is_some_and(|re| re.is_match(&rule.group)))
+        let by_group = || match &self.group {
+            Group::Pattern(re) => re.is_match(&rule.group),
+            Group::Unset | Group::Broken => false,
         };
-        let both_set = self.level != 0 && self.group.is_some();
+        let both_set = self.level != 0 && !matches!(self.group, Group::Unset);
         let by_both = if both_set && self.profile == Profile::Wazuh {
             by_level && by_group()
         } else {
@@ -90,7 +109,7 @@ pub fn count_matches(
     rules.iter().filter(|r| t.binds(r)).count()
 }
 
-/// One block's binding (SPEC §2.3 binding mode; the TUI's simulator pane).
+/// One block's binding (docs/cli.md "simulate" binding mode; the TUI's simulator pane).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
     /// 1-based block index.

@@ -1,4 +1,5 @@
-//! Ruleset-aware findings for `check --rules` (SPEC §2.1): what the daemons accept but
+//! Ruleset-aware findings for `check --rules` (docs/cli.md "Diagnostics"): what the daemons
+//! accept but
 //! what, given the loaded rules, cannot be what the author meant. Each code has its
 //! `explain` text here; [`explain`] is the registry `ossec-ar explain` asks.
 
@@ -23,7 +24,7 @@ pub struct Code {
     pub explain: &'static str,
 }
 
-/// A response that binds no loaded rule (reference `wazuh-semantics.md` §4.2 item 4).
+/// A response that binds no loaded rule (docs/config-semantics.md §4.2 item 4).
 pub static BINDS_NOTHING: Code = Code {
     code: "response-binds-nothing",
     severity: Severity::Warning,
@@ -82,7 +83,7 @@ after 16,384 steps, and a pattern after 8,388,608 steps over all rules, and coun
 left as not matching, so the rules shown for this response may be too few. Write the group names the rules carry, separated by `|`.",
 };
 
-/// A `level` alone binding a large part of the ruleset (reference §4.2: without a
+/// A `level` alone binding a large part of the ruleset (docs/config-semantics.md §4.2: without a
 /// group, level binds every rule at or above it).
 pub static LEVEL_BINDS_MANY: Code = Code {
     code: "level-binds-many",
@@ -95,7 +96,7 @@ must pass both).",
 };
 
 /// A response triggered by the alerts that responses themselves raise
-/// (`ecosystem.md` §1.1 #16; the rules are 600–607 and 650–658 of the ruleset).
+/// (docs/config-semantics.md §10 pitfall 16; the rules are 600–607 and 650–658 of the ruleset).
 pub static SELF_TRIGGER: Code = Code {
     code: "response-self-trigger",
     severity: Severity::Warning,

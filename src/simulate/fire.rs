@@ -1,6 +1,6 @@
-//! Fired mode: what happens when one rule fires on one agent (reference
-//! `wazuh-semantics.md` §5.1 gating, §5.2 routing, §5.3 message, §5.5 delete, §5.6
-//! repeated offenders; `ossec-semantics.md` §5, §7 for the OSSEC profile).
+//! Fired mode: what happens when one rule fires on one agent
+//! (docs/config-semantics.md §5.1 gating, §5.2 routing, §5.3 message, §5.5 delete, §5.6
+//! repeated offenders; docs/ossec.md §5, §7 for the OSSEC profile).
 
 use serde::Serialize;
 
@@ -114,7 +114,7 @@ impl Default for Options {
     }
 }
 
-/// The rule that fired, as SPEC §2.3 shows it.
+/// The rule that fired, as docs/cli.md "simulate" shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FiredRule {
     /// Rule id.
@@ -151,7 +151,7 @@ pub struct Execution {
     pub schedule: Vec<i64>,
 }
 
-/// The outcome of fired mode (SPEC §2.3).
+/// The outcome of fired mode (docs/cli.md "simulate").
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fired {
     /// The rule, when loaded.

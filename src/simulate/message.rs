@@ -1,6 +1,6 @@
-//! What the executing execd receives: the 4.2+ JSON object (reference
-//! `wazuh-semantics.md` §5.3) or the legacy argument string of older agents and OSSEC
-//! (§5.8, `ossec-semantics.md` §7).
+//! What the executing execd receives: the 4.2+ JSON object
+//! (docs/config-semantics.md §5.3) or the legacy argument string of older agents and OSSEC
+//! (§5.8, docs/ossec.md §7).
 
 use serde::Serialize;
 

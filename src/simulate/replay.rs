@@ -1,5 +1,5 @@
 //! Replay: streams Wazuh's alerts.json (one JSON object per line, plain or gzip) and
-//! counts how often each response would have executed (SPEC §2.3 replay mode).
+//! counts how often each response would have executed (docs/cli.md "simulate" replay mode).
 //!
 //! Memory stays constant: chunks of whole lines are read into a few recycled buffers,
 //! and only `rule.id`, `agent.id`, `data.srcip` and `data.dstuser` are read (borrowed
@@ -34,7 +34,7 @@ pub struct ReplayExecution {
     pub by_agent: BTreeMap<String, u64>,
 }
 
-/// The outcome of a replay (SPEC §2.3).
+/// The outcome of a replay (docs/cli.md "simulate").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Replay {
     /// Alerts read (lines holding a JSON object with `rule.id`).
@@ -208,14 +208,14 @@ fn in_parallel<P: Send>(
         let joined: Vec<_> = handles.into_iter().map(|h| h.join()).collect();
         let parts = joined
             .into_iter()
-            .map(|j| j.map_err(worker_failed))
+            .map(|j| j.map_err(|p| worker_failed(&*p)))
             .collect::<Result<Vec<P>, AlertsError>>()?;
         read.map(|()| parts)
     })
 }
 
 /// The error for a worker thread that panicked, with the panic's message.
-fn worker_failed(payload: Box<dyn std::any::Any + Send>) -> AlertsError {
+fn worker_failed(payload: &(dyn std::any::Any + Send)) -> AlertsError {
     let message = payload
         .downcast_ref::<&str>()
         .map(|m| m.to_string())

@@ -100,24 +100,22 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A decoded string value; `null` reads as absent.
-    fn string(&mut self) -> Option<Option<Cow<'a, str>>> {
+    /// Reads a string value into `slot` (decoded; `null` reads as absent). `None`:
+    /// the line is malformed.
+    fn string_field(&mut self, slot: &mut Option<Cow<'a, str>>) -> Option<()> {
         self.ws();
         if self.b[self.i..].starts_with(b"null") {
             self.i += 4;
-            return Some(None);
+            *slot = None;
+            return Some(());
         }
         let start = self.i;
         let raw = self.raw_string()?;
-        if raw.contains(&b'\\') {
-            let s: String = serde_json::from_slice(&self.b[start..self.i]).ok()?;
-            return Some(Some(Cow::Owned(s)));
-        }
-        Some(Some(Cow::Borrowed(std::str::from_utf8(raw).ok()?)))
-    }
-
-    fn string_field(&mut self, slot: &mut Option<Cow<'a, str>>) -> Option<()> {
-        *slot = self.string()?;
+        *slot = Some(if raw.contains(&b'\\') {
+            Cow::Owned(serde_json::from_slice(&self.b[start..self.i]).ok()?)
+        } else {
+            Cow::Borrowed(std::str::from_utf8(raw).ok()?)
+        });
         Some(())
     }
 

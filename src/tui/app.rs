@@ -233,7 +233,7 @@ pub struct App {
     pub(crate) checked: Vec<Diagnostic>,
     /// The document revision and scope the ruleset-aware findings were made for.
     pub(crate) rule_key: Option<(u64, Option<usize>)>,
-    /// The findings of the text on disk, to tell the errors the edits add (SPEC §7).
+    /// The findings of the text on disk, to tell the errors the edits add (docs/choices.md).
     pub(crate) base_diags: Vec<Diagnostic>,
     pub(crate) size: (u16, u16),
     pub(crate) focus: Focus,
@@ -290,7 +290,7 @@ impl App {
         let mut app = App {
             session: Session::new(text),
             rules: opts.rules,
-            counts: Default::default(),
+            counts: super::rules_ui::Counts::default(),
             path: opts.path,
             label,
             profile: opts.profile,
@@ -396,7 +396,7 @@ impl App {
             }
             Event::Saved(r) => self.saved(r),
             Event::Reloaded(r) => self.reloaded(r),
-            Event::Merged(r, winner) => self.merged(r, winner.map_or(Choose::Ask, Choose::All)),
+            Event::Merged(r, winner) => self.merged(r, &winner.map_or(Choose::Ask, Choose::All)),
             Event::Job(e) => {
                 if let Some(sim) = self.sim.as_mut().or(self.sim_kept.as_mut()) {
                     sim.job_event(e);
@@ -619,8 +619,8 @@ impl App {
                     let ctx = ctx!(self);
                     self.form.append(&v, sel, &ctx);
                 }
-                Msg::Merge(theirs, choose) => queue.extend(self.merged(Ok(theirs), choose)),
-                Msg::Reapply(choose) => queue.extend(self.reapply(choose)),
+                Msg::Merge(theirs, choose) => queue.extend(self.merged(Ok(theirs), &choose)),
+                Msg::Reapply(choose) => queue.extend(self.reapply(&choose)),
                 Msg::SaveThenQuit => {
                     self.quit_after_save = true;
                     queue.extend(self.start_save());

@@ -1,4 +1,4 @@
-//! A backend wrapper that writes nothing when nothing changed (SPEC §3: slow SSH,
+//! A backend wrapper that writes nothing when nothing changed (docs/editor.md: slow SSH,
 //! draw only on change). ratatui already sends only the cells that differ, but it
 //! resets colours after every draw and re-sends the cursor state every frame; this
 //! wrapper drops those when they would repeat what the terminal already has.

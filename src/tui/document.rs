@@ -1,5 +1,5 @@
 //! How the document changes and is kept: edits, undo/redo, the findings after each
-//! change, and the save and reload round trips (SPEC §4). `impl App`, split from
+//! change, and the save and reload round trips (docs/editor.md "Saving"). `impl App`, split from
 //! `app.rs` to keep the event routing there short.
 
 use super::app::{App, Effect, Msg, Notice, SaveResult};
@@ -150,7 +150,7 @@ impl App {
         matches!(self.rule_key, Some((_, Some(_))))
     }
 
-    /// Errors the edits added, following the blocks they renumbered (SPEC §7: old
+    /// Errors the edits added, following the blocks they renumbered (docs/choices.md: old
     /// errors do not block a save).
     pub fn new_errors(&self) -> Vec<&Diagnostic> {
         self.session.new_errors(&self.base_diags, &self.diags)
@@ -199,13 +199,13 @@ impl App {
     /// Replays the edits onto the file as re-read; on success the findings of their
     /// version become the base (only errors the edits add block) and the diff opens.
     /// Fields both changed, unless `choose` settles them, open side by side.
-    pub(super) fn merged(&mut self, r: Result<String, String>, choose: Choose) -> Vec<Msg> {
+    pub(super) fn merged(&mut self, r: Result<String, String>, choose: &Choose) -> Vec<Msg> {
         let theirs = match r {
             Ok(t) => t,
             Err(why) => return vec![Msg::Close, Msg::Error(why)],
         };
         let mut merged = self.session.clone();
-        if let Err(conflicts) = merged.rebase(theirs.clone(), &choose) {
+        if let Err(conflicts) = merged.rebase(theirs.clone(), choose) {
             let popup = Conflicts::new(Some(theirs), conflicts);
             return vec![Msg::Open(Popup::Conflicts(popup))];
         }
@@ -247,19 +247,19 @@ impl App {
 
     /// `R`: the edits a reload set aside, merged onto the text as it is now (the
     /// same merge as [`App::merged`]) as one undo step.
-    pub(super) fn reapply(&mut self, choose: Choose) -> Vec<Msg> {
+    pub(super) fn reapply(&mut self, choose: &Choose) -> Vec<Msg> {
         let Some((base, ours)) = self.set_aside.clone() else {
             return vec![Msg::Error(s::NOTHING_TO_REAPPLY.into())];
         };
         let now = self.session.source().to_string();
-        match merge::merge_choosing(&base, &ours, &now, &choose) {
+        match merge::merge_choosing(&base, &ours, &now, choose) {
             Err(conflicts) => {
                 let conflicts = merge::name_blocks(&base, conflicts);
                 vec![Msg::Open(Popup::Conflicts(Conflicts::new(None, conflicts)))]
             }
             Ok(text) => {
                 self.set_aside = None;
-                self.revision += u64::from(self.session.replace_text(text));
+                self.revision += u64::from(self.session.replace_text(&text));
                 self.refresh();
                 vec![Msg::Info(s::REAPPLIED.into())]
             }

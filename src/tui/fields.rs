@@ -1,7 +1,7 @@
-//! The form fields of SPEC §3: which widget each field has, and the check a value
+//! The form fields of docs/editor.md: which widget each field has, and the check a value
 //! must pass before it is committed. The refusals are the session's
 //! (`session::field_problem`, the same messages as the CLI); this module adds the
-//! advice that does not block (reference `wazuh-semantics.md` §2, §3.6, §4.4, §5.6).
+//! advice that does not block (docs/config-semantics.md §2, §3.6, §4.4, §5.6).
 
 use std::path::Path;
 
@@ -44,7 +44,7 @@ const fn f(name: &'static str, widget: Widget, optional: bool, about: &'static s
     }
 }
 
-/// The `<command>` form, in the order of SPEC §2.
+/// The `<command>` form, in the order of docs/cli.md.
 pub(crate) static COMMAND_FORM: &[FieldSpec] = &[
     f("name", Widget::Text, false, s::ABOUT_NAME),
     f("executable", Widget::Text, false, s::ABOUT_EXECUTABLE),
@@ -58,7 +58,7 @@ pub(crate) static COMMAND_FORM: &[FieldSpec] = &[
     f("expect", Widget::Text, true, s::ABOUT_EXPECT),
 ];
 
-/// The `<active-response>` form, in the order of SPEC §2.
+/// The `<active-response>` form, in the order of docs/cli.md.
 pub(crate) static RESPONSE_FORM: &[FieldSpec] = &[
     f("disabled", Widget::Toggle, true, s::ABOUT_DISABLED),
     f("command", Widget::CommandPicker, false, s::ABOUT_COMMAND),
@@ -95,7 +95,7 @@ pub(crate) static AGENT_RESPONSE_FORM: &[FieldSpec] = &[
     ),
 ];
 
-/// The four locations, each with its one-line meaning (reference §3.3, §5.2).
+/// The four locations, each with its one-line meaning (docs/config-semantics.md §3.3, §5.2).
 pub(crate) static LOCATIONS: &[(&str, &str)] = &[
     ("local", s::LOCATION_LOCAL),
     ("server", s::LOCATION_SERVER),
@@ -130,7 +130,7 @@ const fn builtin(
     }
 }
 
-/// The built-in scripts, as the shipped templates define them (reference §6).
+/// The built-in scripts, as the shipped templates define them (docs/config-semantics.md §6).
 pub(crate) static BUILTINS: &[Builtin] = &[
     builtin(
         "firewall-drop",

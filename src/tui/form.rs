@@ -1,4 +1,4 @@
-//! The form of the selected block (right pane): one row per field of SPEC §3 with
+//! The form of the selected block (right pane): one row per field of docs/editor.md with
 //! its widget, the validator's findings under the field they concern, and a text
 //! input with a live check while a field is edited.
 
@@ -373,7 +373,7 @@ impl FormPane {
             return Vec::new();
         }
         // The edit stays open until the session has applied it: a refusal keeps what
-        // was typed (SPEC §3).
+        // was typed (docs/editor.md).
         match selector(cfg, b) {
             Ok(sel) => vec![Msg::ApplyField {
                 op: EditOp::Set {
@@ -400,7 +400,7 @@ pub(crate) fn rule_picker(field: &'static str, ctx: &Ctx<'_>) -> Vec<Msg> {
 }
 
 /// Does the response's location read as `defined-agent`, as the daemon reads it
-/// (the only one that reads agent_id; reference §3.3)?
+/// (the only one that reads agent_id; docs/config-semantics.md §3.3)?
 pub(crate) fn uses_agent(cfg: &Config, b: BlockRef) -> bool {
     match b {
         BlockRef::Response(n) => cfg

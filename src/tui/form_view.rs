@@ -238,7 +238,7 @@ fn note_indent(w: usize) -> usize {
 }
 
 /// `response #3 · line 58` / `command firewall-drop · root 2 · line 12` (the root
-/// only when there are several, ecosystem §1.1 pain point 12).
+/// only when there are several, docs/config-semantics.md §10 pitfall 12).
 fn title(doc: &Document, cfg: &Config, b: BlockRef) -> String {
     let (el, placement, what) = match b {
         BlockRef::Command(n) => match cfg.commands.get(n - 1) {
@@ -263,7 +263,7 @@ fn title(doc: &Document, cfg: &Config, b: BlockRef) -> String {
     truncate(&escape(&format!(" {what}{root} · line {line} ")), 80)
 }
 
-/// The findings that point at one of a field's elements (SPEC §7: a field's start
+/// The findings that point at one of a field's elements (docs/choices.md: a field's start
 /// tag), as indices into `diags`.
 fn field_diags(diags: &[Diagnostic], doc: &Document, all: &[ElementId]) -> Vec<usize> {
     let starts: Vec<usize> = all.iter().map(|id| doc.element(*id).span.start).collect();
@@ -368,7 +368,7 @@ fn summary_lines(
             };
             let mut out = Vec::new();
             if cfg.kind == ConfigKind::Agent {
-                // SPEC §7: in an agent's file the block is execd's settings.
+                // docs/choices.md: in an agent's file the block is execd's settings.
                 out.push(s::AGENT_RESPONSE.to_string());
                 if r.command.is_some() || r.location.is_some() {
                     out.push(s::AGENT_NOT_READ.to_string());

@@ -1,5 +1,6 @@
 //! The key map: one table drives key handling, the `?` overlay and the hint bar
-//! (SPEC §3 keys, STYLE habit 7). Rebinding a key here changes all three.
+//! (docs/editor.md "Keys", docs/ARCHITECTURE.md "Habits" 7). Rebinding a key here changes all
+//! three.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -219,7 +220,7 @@ const ALL_BUT_QUIT: &[Mode] = &[
     Browse, Edit, Menu, Pick, Help, Confirm, Preview, Blocked, External, Review, Sim, Conflicts,
 ];
 
-/// The key map (SPEC §3 keys table). Order matters where keys overlap: the first
+/// The key map (docs/editor.md "Keys"). Order matters where keys overlap: the first
 /// binding of the mode wins.
 #[rustfmt::skip]
 pub static KEYMAP: &[Binding] = &[

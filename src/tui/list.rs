@@ -74,7 +74,7 @@ fn response_head(cfg: &Config, i: usize) -> String {
 }
 
 /// In an agent's file, a block without command and location holds execd's
-/// settings (SPEC §7): it is shown as such, not as a response that fires on nothing.
+/// settings (docs/choices.md): it is shown as such, not as a response that fires on nothing.
 fn is_execd_block(cfg: &Config, i: usize) -> bool {
     let r = &cfg.responses[i];
     cfg.kind == ConfigKind::Agent && r.command.is_none() && r.location.is_none()

@@ -1,7 +1,8 @@
-//! The terminal editor (SPEC §3): a list of blocks, the form of the selected one,
+//! The terminal editor (docs/editor.md): a list of blocks, the form of the selected one,
 //! validation as you type, undo/redo, save with a diff preview, guided creation.
 //!
-//! Layout of the code (STYLE habit 6): [`run`] is the only event loop and the only
+//! Layout of the code (docs/ARCHITECTURE.md "Habits" 6): [`run`] is the only event loop and
+//! the only
 //! place that touches the terminal or the file system; [`App::handle`] turns an
 //! event into effects without I/O, so key scripts need no terminal; [`ui::render`]
 //! draws from `&App`. Components (list, form, popups) own their keys and answer with

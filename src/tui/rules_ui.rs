@@ -1,5 +1,5 @@
 //! What the editor shows from the loaded rules: how many rules a trigger binds (the
-//! SPEC §3 table's counts), and the choices of the group and rule-id pickers.
+//! docs/editor.md "Fields"'s counts), and the choices of the group and rule-id pickers.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -11,7 +11,7 @@ use crate::rules::RuleSet;
 use crate::simulate::count_matches;
 
 /// How many loaded rules a trigger binds (Wazuh's `(level AND group) OR ids`,
-/// reference §4.2); values as typed, `None` or empty for "not set".
+/// docs/config-semantics.md §4.2); values as typed, `None` or empty for "not set".
 pub(crate) fn bound(
     rules: &RuleSet,
     level: Option<&str>,

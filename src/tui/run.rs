@@ -1,5 +1,6 @@
 //! The one event loop: the only code that reads events, touches the terminal or the
-//! file system (STYLE habit 6). Everything else is `App::handle` and `ui::render`.
+//! file system (docs/ARCHITECTURE.md "Habits" 6). Everything else is `App::handle` and
+//! `ui::render`.
 
 use std::collections::VecDeque;
 use std::io::{BufWriter, IsTerminal, Stdout, Write};
@@ -133,7 +134,7 @@ fn watch_signals(stop: Arc<AtomicBool>) -> anyhow::Result<()> {
 }
 
 /// Raw mode, alternate screen, and a panic hook that undoes both first. No mouse
-/// capture: the terminal's own select-to-copy keeps working (ecosystem §2.3).
+/// capture: the terminal's own select-to-copy keeps working (docs/editor.md "Terminal").
 fn enter(caps: Caps) -> anyhow::Result<Term> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

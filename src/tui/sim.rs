@@ -1,5 +1,5 @@
-//! The simulator pane (SPEC §3, `p`): for the selected response, the rules that
-//! trigger it, and for the highlighted rule what fired mode (SPEC §2.3) says: where
+//! The simulator pane (docs/editor.md, `p`): for the selected response, the rules that
+//! trigger it, and for the highlighted rule what fired mode (docs/cli.md "simulate") says: where
 //! it runs, the response name, the message, the delete after the timeout, the
 //! repeated-offender schedule. Computed from the document as it stands, unsaved
 //! edits included; the results are kept until the document, the selection or the
@@ -219,7 +219,7 @@ impl SimPane {
             (Some(Action::Enter), _) => {
                 let (prompt, value) = (*prompt, input.value().to_string());
                 self.prompt = None;
-                return self.submit(prompt, value);
+                return self.submit(prompt, &value);
             }
             (Some(Action::Cancel), _) => self.prompt = None,
             (Some(a), _) => {
@@ -232,7 +232,7 @@ impl SimPane {
     }
 
     /// Enter in the prompt.
-    fn submit(&mut self, prompt: Prompt, value: String) -> Vec<Msg> {
+    fn submit(&mut self, prompt: Prompt, value: &str) -> Vec<Msg> {
         if value.trim().is_empty() {
             return match prompt {
                 Prompt::Event => vec![Msg::Error(s::EMPTY_EVENT.into())],
@@ -241,7 +241,7 @@ impl SimPane {
         }
         match prompt {
             Prompt::Event => {
-                self.history.push(&value);
+                self.history.push(value);
                 self.asked += 1;
                 self.shown = Some(Shown::Probe);
                 Vec::new()

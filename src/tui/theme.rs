@@ -1,5 +1,5 @@
 //! Styles, with and without colour. Everything that matters is visible without
-//! colour too (SPEC §3 `NO_COLOR`, plain Linux console): selection is reversed and
+//! colour too (docs/editor.md `NO_COLOR`, plain Linux console): selection is reversed and
 //! bold with a `>` marker, problems carry `E`/`W` letters, not only red/yellow.
 
 use ratatui::Frame;

@@ -1,4 +1,4 @@
-//! The whole screen (SPEC §3): list on the left, form on the right, a status line
+//! The whole screen (docs/editor.md): list on the left, form on the right, a status line
 //! and a hint line at the bottom, the popup on top. Reads `&App`, never changes it.
 
 use ratatui::Frame;
@@ -15,7 +15,7 @@ use crate::model::{ConfigKind, Severity};
 /// The smallest usable terminal: one pane at a time (docs/terminals.md "Size").
 pub const MIN_SIZE: (u16, u16) = (60, 15);
 
-/// The smallest terminal with the list and the form side by side (SPEC §3).
+/// The smallest terminal with the list and the form side by side (docs/editor.md).
 pub const TWO_PANES: (u16, u16) = (80, 24);
 
 /// Rows of the panes from which the form and the simulator are shown together, one

@@ -1,6 +1,6 @@
 //! Rules for blocks no manager daemon reads: agent configs and shared `agent.conf`
-//! (SPEC §7 "Agent or manager file"; reference `wazuh-semantics.md` §1, §3.5,
-//! §12.1; `ossec-semantics.md` §1).
+//! (docs/choices.md "Agent or manager file"; docs/config-semantics.md §1, §3.5,
+//! docs/ossec.md §1).
 
 use super::Rule;
 use super::scope::{agent_responses, at, cmd_ref, resp_ref, shown};
@@ -12,8 +12,9 @@ pub(super) static RULES: &[&Rule] = &[
     &INVALID_CA_VERIFICATION,
 ];
 
-/// `<command>`/`<active-response>` inside `<agent_config>`: read by nobody (reference
-/// §1 "AR sections inside a shared agent.conf"; ecosystem §1.1 #7).
+/// `<command>`/`<active-response>` inside `<agent_config>`: read by nobody
+/// (docs/config-semantics.md
+/// §1 "AR sections inside a shared agent.conf"; docs/config-semantics.md §10 pitfall 7).
 static NO_EFFECT_IN_AGENT_CONFIG: Rule = Rule {
     code: "no-effect-in-agent-config",
     severity: Severity::Warning,
@@ -40,11 +41,13 @@ ossec.conf.",
     },
 };
 
-/// The options agents read in an `<active-response>` (execd, modulesd; reference §1);
+/// The options agents read in an `<active-response>` (execd, modulesd;
+/// docs/config-semantics.md §1);
 /// the other response fields are definitions, read by no daemon there.
 const AGENT_OPTIONS: [&str; 2] = ["disabled", "repeated_offenders"];
 
-/// Definitions in an agent config are read by no daemon (SPEC §7; reference §1: only
+/// Definitions in an agent config are read by no daemon (docs/choices.md;
+/// docs/config-semantics.md §1: only
 /// analysisd, which runs on managers, reads them).
 static UNREAD_IN_AGENT_CONFIG: Rule = Rule {
     code: "unread-in-agent-config",
@@ -80,7 +83,7 @@ script itself must be in the agent's active-response/bin.",
 };
 
 /// modulesd compares `ca_verification` case-insensitively with yes/no and fails on
-/// anything else (reference §1 "wazuh-modulesd on agents").
+/// anything else (docs/config-semantics.md §1 "wazuh-modulesd on agents").
 static INVALID_CA_VERIFICATION: Rule = Rule {
     code: "invalid-ca-verification",
     severity: Severity::Error,

@@ -1,5 +1,5 @@
-//! Rules about `<command>` blocks as analysisd reads them (reference
-//! `wazuh-semantics.md` §2, §5.4, §12.1; `ossec-semantics.md` §3).
+//! Rules about `<command>` blocks as analysisd reads them
+//! (docs/config-semantics.md §2, §5.4; docs/ossec.md §3).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -18,7 +18,7 @@ pub(super) static RULES: &[&Rule] = &[
 ];
 
 /// `name` and `executable` are required (OSSEC: `expect` too): fatal 1280
-/// (reference §2 "Missing `name` or `executable`"; `ossec-semantics.md` §3).
+/// (docs/config-semantics.md §2 "Missing `name` or `executable`"; docs/ossec.md §3).
 static MISSING_COMMAND_OPTION: Rule = Rule {
     code: "missing-command-option",
     severity: Severity::Error,
@@ -54,7 +54,7 @@ start. OSSEC also requires <expect> (it may be empty: <expect></expect>) and say
 };
 
 /// Wazuh refuses names starting with `!` (reserved for API custom commands): 1235
-/// (reference §2 table, §10 "`!` command names rejected"; OSSEC allows them, §12).
+/// (docs/config-semantics.md §2 table, §9; OSSEC allows them, docs/ossec.md §10).
 static INVALID_COMMAND_NAME: Rule = Rule {
     code: "invalid-command-name",
     severity: Severity::Error,
@@ -85,8 +85,8 @@ and every <active-response><command> that uses it.",
     },
 };
 
-/// `timeout_allowed` is exactly `yes` or `no`, case-sensitive: else 1235 (reference
-/// §2 table; `ossec-semantics.md` §3).
+/// `timeout_allowed` is exactly `yes` or `no`, case-sensitive: else 1235 (docs/config-semantics.md
+/// §2 table; docs/ossec.md §3).
 static INVALID_TIMEOUT_ALLOWED: Rule = Rule {
     code: "invalid-timeout-allowed",
     severity: Severity::Error,
@@ -113,8 +113,8 @@ of the element is checked. Write `yes` or `no`.",
     },
 };
 
-/// The first command with a name wins; later ones are dead (reference §2 "Duplicate
-/// command names", §12.1; `ossec-semantics.md` §3).
+/// The first command with a name wins; later ones are dead (docs/config-semantics.md §2 "Duplicate
+/// command names"; docs/ossec.md §3).
 static DUPLICATE_COMMAND: Rule = Rule {
     code: "duplicate-command",
     severity: Severity::Warning,
@@ -144,7 +144,8 @@ or give it its own name (and point the responses that should use it at that name
     },
 };
 
-/// `expect` is ignored since Wazuh 4.2 (reference §2 table, §5.8, §10); SPEC §7 makes
+/// `expect` is ignored since Wazuh 4.2 (docs/config-semantics.md §2 table, §5.8, §9);
+/// docs/choices.md makes
 /// it a note.
 static DEPRECATED_EXPECT: Rule = Rule {
     code: "deprecated-expect",
@@ -184,8 +185,8 @@ fn is_windows_program(exe: &str) -> bool {
 }
 
 /// The executable must exist under `active-response/bin` of the host that runs it
-/// (reference §5.4 "Active response command not present"); checked only when
-/// `--ossec-home` is readable (SPEC §7 "The machine's own Wazuh").
+/// (docs/config-semantics.md §5.4 "Active response command not present"); checked only when
+/// `--ossec-home` is readable (docs/choices.md "The machine's own Wazuh").
 static EXECUTABLE_NOT_FOUND: Rule = Rule {
     code: "executable-not-found",
     severity: Severity::Warning,

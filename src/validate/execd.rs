@@ -1,6 +1,6 @@
 //! Rules about the two values wazuh-execd reads from `<active-response>` blocks on
-//! every host, `disabled` and `repeated_offenders` (reference `wazuh-semantics.md`
-//! §1, §3.8, §5.6, §12.1; `ossec-semantics.md` §8; SPEC §7 placement rule).
+//! every host, `disabled` and `repeated_offenders` (docs/config-semantics.md
+//! §1, §3.8, §5.6; docs/ossec.md §8; docs/choices.md placement rule).
 
 use std::collections::HashSet;
 
@@ -26,7 +26,7 @@ fn first_seen(ctx: &Context<'_>, name: &str) -> Option<(ElementId, usize)> {
 }
 
 /// The `repeated_offenders` element execd uses: Wazuh 4.x takes the first one in any
-/// block (§5.6), OSSEC the first-seen one (`ossec-semantics.md` §8 "GOTCHA").
+/// block (§5.6), OSSEC the first-seen one (docs/ossec.md §8 "GOTCHA").
 fn repeated_offenders_used(ctx: &Context<'_>) -> Option<(ElementId, usize)> {
     ctx.config.repeated_offenders_used(ctx.doc, ctx.profile)
 }
@@ -74,7 +74,7 @@ runs `wazuh-execd -t` first, so the whole start aborts. Write `yes` or `no`.",
     },
 };
 
-/// execd reads `disabled` only in the first block of each root (§3.8, §12.1).
+/// execd reads `disabled` only in the first block of each root (§3.8).
 static DISABLED_NOT_SEEN: Rule = Rule {
     code: "disabled-not-seen",
     severity: Severity::Warning,
@@ -203,7 +203,7 @@ fn offenders_problem(v: &str, profile: Profile) -> Option<String> {
     None
 }
 
-/// Values are minutes, at most 5, read with atoi (§5.6, §12.1).
+/// Values are minutes, at most 5, read with atoi (§5.6).
 static REPEATED_OFFENDERS_VALUE: Rule = Rule {
     code: "repeated-offenders-value",
     severity: Severity::Warning,
@@ -229,7 +229,7 @@ units and trailing text are ignored. Write up to five positive numbers of minute
 };
 
 /// `repeated_offenders` in a manager's response definition does nothing for agents
-/// (§5.6 "configured on the agent"; ecosystem §1.1 #4).
+/// (§5.6 "configured on the agent"; docs/config-semantics.md §10 pitfall 4).
 static REPEATED_OFFENDERS_ON_MANAGER: Rule = Rule {
     code: "manager-repeated-offenders",
     severity: Severity::Warning,

@@ -1,5 +1,6 @@
 //! The validator: one rule per diagnostic code, each with its explanation and tests
-//! beside it (SPEC §5 `validate/`, STYLE habit 8). Returns findings, never errors.
+//! beside it (docs/ARCHITECTURE.md, docs/ARCHITECTURE.md "Habits" 8). Returns findings, never
+//! errors.
 
 use std::path::Path;
 
@@ -29,7 +30,7 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// Wazuh or OSSEC semantics.
     pub profile: Profile,
-    /// `--ossec-home` when it exists and is readable (SPEC §7 "The machine's own
+    /// `--ossec-home` when it exists and is readable (docs/choices.md "The machine's own
     /// Wazuh"); `None` skips the checks that read it.
     pub home: Option<&'a Path>,
     /// What analysisd makes of each response, computed once per check (most rules
@@ -92,8 +93,14 @@ pub struct Findings<'r> {
 const MAX_PER_RULE: usize = 1000;
 
 impl Findings<'_> {
-    /// Adds a finding at `offset` (a start tag, per SPEC §7).
-    pub fn push(&mut self, offset: usize, block: Option<BlockRef>, message: impl Into<String>) {
+    /// Adds a finding at `offset` (a start tag, per docs/choices.md), about `block`
+    /// (a [`BlockRef`], or `None` for the file as a whole).
+    pub fn push(
+        &mut self,
+        offset: usize,
+        block: impl Into<Option<BlockRef>>,
+        message: impl Into<String>,
+    ) {
         self.push_as(self.rule.severity, offset, block, message);
     }
 
@@ -102,7 +109,7 @@ impl Findings<'_> {
         &mut self,
         severity: Severity,
         offset: usize,
-        block: Option<BlockRef>,
+        block: impl Into<Option<BlockRef>>,
         message: impl Into<String>,
     ) {
         if self.out.len() >= MAX_PER_RULE {
@@ -114,7 +121,7 @@ impl Findings<'_> {
             code: self.rule.code,
             message: message.into(),
             offset,
-            block,
+            block: block.into(),
         });
     }
 }

@@ -1,5 +1,5 @@
-//! Rules about the child elements of a block: unknown names and repeats (reference
-//! `wazuh-semantics.md` §2, §3.1, §12.1; `ossec-semantics.md` §3, §4).
+//! Rules about the child elements of a block: unknown names and repeats
+//! (docs/config-semantics.md §2, §3.1; docs/ossec.md §3, §4).
 
 use std::collections::HashMap;
 
@@ -88,10 +88,10 @@ agent configuration no daemon validates these blocks, so an unknown element is o
 ignored (a warning). Remove or rename the element.",
     check: |ctx, out| {
         for c in manager_commands(ctx) {
-            flag_unknown(ctx, out, c.element, cmd_ref(c), &COMMAND_CHILDREN);
+            flag_unknown(ctx, out, c.element, Some(cmd_ref(c)), &COMMAND_CHILDREN);
         }
         for r in manager_responses(ctx) {
-            flag_unknown(ctx, out, r.element, resp_ref(r), &RESPONSE_CHILDREN);
+            flag_unknown(ctx, out, r.element, Some(resp_ref(r)), &RESPONSE_CHILDREN);
         }
         let mut agent_known: Vec<&str> = RESPONSE_CHILDREN.to_vec();
         if ctx.profile == Profile::Wazuh {

@@ -1,5 +1,5 @@
 //! Rules of the OSSEC profile: what OSSEC-HIDS refuses that Wazuh accepts
-//! (reference `ossec-semantics.md` §2, §3, §4, §12). The other OSSEC differences
+//! (docs/ossec.md §2, §3, §4, §10). The other OSSEC differences
 //! (`expect` required, fatal 1305, `!` names and agent 000 allowed, empty location)
 //! live in the rule each one changes.
 
@@ -61,7 +61,7 @@ if it is for Wazuh.",
 };
 
 /// `extra_args` (command) and `ca_store` (response) are Wazuh options: fatal 1230 in
-/// OSSEC (§3 table, §4 table, §12).
+/// OSSEC (§3, §4, §10).
 static WAZUH_ONLY_OPTION: Rule = Rule {
     code: "wazuh-only-option",
     severity: Severity::Error,

@@ -1,6 +1,6 @@
 //! Rules about `<active-response>` blocks as analysisd reads them: required options,
-//! the command they use, level and timeout values (reference `wazuh-semantics.md`
-//! §3.2, §3.4–§3.6, §12.1; `ossec-semantics.md` §4).
+//! the command they use, level and timeout values (docs/config-semantics.md
+//! §3.2, §3.4–§3.6; docs/ossec.md §4).
 
 use super::scope::{
     Outcome, at, bound_command, children, manager_responses, outcome, resp_ref, shown,
@@ -19,7 +19,7 @@ pub(super) static RULES: &[&Rule] = &[
 ];
 
 /// A block with neither command+location, nor `disabled=yes`, nor
-/// `repeated_offenders`: fatal 1281 on a manager (reference §3.5).
+/// `repeated_offenders`: fatal 1281 on a manager (docs/config-semantics.md §3.5).
 static MISSING_RESPONSE_OPTION: Rule = Rule {
     code: "missing-response-option",
     severity: Severity::Error,
@@ -75,8 +75,9 @@ fn missing_names(ctx: &Context<'_>, r: &Response) -> String {
     parts.join(" and no ")
 }
 
-/// The command must be defined earlier in document order: fatal 1303 (reference §3.2,
-/// `ossec-semantics.md` §2 "Order matters"). Message per SPEC §2.1.
+/// The command must be defined earlier in document order: fatal 1303 (docs/config-semantics.md
+/// §3.2,
+/// docs/ossec.md §2 "Order matters"). Message per docs/cli.md "Diagnostics".
 static UNDEFINED_COMMAND: Rule = Rule {
     code: "undefined-command",
     severity: Severity::Error,
@@ -131,7 +132,7 @@ refuse the errors and the warnings alike unless --force. Use 1 to 16.",
 };
 
 /// A timeout on a command without `timeout_allowed yes`: Wazuh forces it to 0 (INFO
-/// 1305, reference §3.6); OSSEC refuses to start (`ossec-semantics.md` §4).
+/// 1305, docs/config-semantics.md §3.6); OSSEC refuses to start (docs/ossec.md §4).
 static TIMEOUT_NOT_ALLOWED: Rule = Rule {
     code: "timeout-not-allowed",
     severity: Severity::Warning,
@@ -174,7 +175,7 @@ to the command if its script supports `delete`, or remove the <timeout>.",
 };
 
 /// The timeout is read with `atoi`: units, words and signs are silently changed
-/// (reference §3.2 `timeout`, §5.5).
+/// (docs/config-semantics.md §3.2 `timeout`, §5.5).
 static TIMEOUT_VALUE: Rule = Rule {
     code: "timeout-value",
     severity: Severity::Warning,
@@ -198,7 +199,7 @@ Write the number of seconds with digits only, e.g. 600 for ten minutes.",
 };
 
 /// A `disabled=yes` block resets the global `ar_flag`, erasing the queue bits of the
-/// enabled blocks before it (reference §3.4 quirk; `ossec-semantics.md` §4).
+/// enabled blocks before it (docs/config-semantics.md §3.4 quirk; docs/ossec.md §4).
 static DISABLED_RESETS_FLAGS: Rule = Rule {
     code: "disabled-resets-flags",
     severity: Severity::Warning,
@@ -215,7 +216,7 @@ Delete the disabled block, or move it before every enabled one.",
         let Some(last_disabled) = read.iter().rposition(|r| r.is_disabled()) else {
             return;
         };
-        // Queue bits (reference §3.7) are 0 for a block that is not bound.
+        // Queue bits (docs/config-semantics.md §3.7) are 0 for a block that is not bound.
         let analysis = ctx.analysis();
         let final_bits: u8 = read[last_disabled + 1..]
             .iter()

@@ -1,6 +1,6 @@
 //! Which daemon reads a block, and what analysisd makes of a response (read once per
-//! check by `model::analysisd`): the shared reading that the rules build on (SPEC §7
-//! "Which blocks", reference `wazuh-semantics.md` §1, §3.2–§3.5, `ossec-semantics.md`
+//! check by `model::analysisd`): the shared reading that the rules build on (docs/choices.md
+//! "Which blocks", docs/config-semantics.md §1, §3.2–§3.5, docs/ossec.md
 //! §2, §4).
 
 use super::Context;
@@ -45,7 +45,7 @@ fn responses_read_by<'a>(ctx: &'a Context<'a>, who: Reader) -> impl Iterator<Ite
 }
 
 /// Responses directly under `<ossec_config>` roots, whatever the kind of file: the
-/// blocks wazuh-execd reads on managers and agents alike (reference §3.8, §5.6).
+/// blocks wazuh-execd reads on managers and agents alike (docs/config-semantics.md §3.8, §5.6).
 pub(super) fn execd_responses<'a>(ctx: &'a Context<'a>) -> impl Iterator<Item = &'a Response> {
     ctx.config.responses.iter().filter(move |r| {
         matches!(r.placement, Placement::OssecConfig(_)) && has_children(ctx, r.element)
@@ -68,7 +68,7 @@ pub(super) fn execd(ctx: &Context<'_>) -> &'static str {
     }
 }
 
-/// Where a finding about an element points: its start tag (SPEC §7).
+/// Where a finding about an element points: its start tag (docs/choices.md).
 pub(super) fn at(ctx: &Context<'_>, id: ElementId) -> usize {
     ctx.doc.element(id).span.start
 }
@@ -79,13 +79,13 @@ pub(super) fn line(ctx: &Context<'_>, id: ElementId) -> usize {
 }
 
 /// The block reference of a command.
-pub(super) fn cmd_ref(c: &Command) -> Option<BlockRef> {
-    Some(BlockRef::Command(c.index))
+pub(super) fn cmd_ref(c: &Command) -> BlockRef {
+    BlockRef::Command(c.index)
 }
 
 /// The block reference of a response.
-pub(super) fn resp_ref(r: &Response) -> Option<BlockRef> {
-    Some(BlockRef::Response(r.index))
+pub(super) fn resp_ref(r: &Response) -> BlockRef {
+    BlockRef::Response(r.index)
 }
 
 /// Every child of `id` named `name`, with its value.

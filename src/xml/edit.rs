@@ -1,11 +1,12 @@
-//! Edits as byte-range splices that keep every neighbouring byte (SPEC §1.2, §5 `xml/`).
+//! Edits as byte-range splices that keep every neighbouring byte (docs/ARCHITECTURE.md
+//! "Guarantees" 2, §5 `xml/`).
 //!
 //! Each function computes the [`Splice`]s of one change against a parsed [`Document`]:
 //! replace an element's text, insert an element, remove an element. The caller applies
 //! them with [`apply`] and re-parses; [`inverse`] gives the splices that undo them.
 //! Nothing here knows about Wazuh options: the layout of inserted elements (indentation,
 //! newline style, one-line blocks, blank lines between blocks) is copied from the
-//! nearest siblings (STYLE habit 2, reference `ecosystem.md` §4.4).
+//! nearest siblings (docs/ARCHITECTURE.md "Habits" 2, docs/ARCHITECTURE.md "Habits" 2).
 
 mod insert;
 mod lines;
@@ -68,7 +69,7 @@ pub struct Unrepresentable {
 /// Can `value` be written between a start and an end tag so that Wazuh's reader gives
 /// back exactly `value`?
 ///
-/// The reader decodes nothing (reference `wazuh-semantics.md` §8.1): `&amp;` stays five
+/// The reader decodes nothing (docs/config-semantics.md §8.1): `&amp;` stays five
 /// characters, so text is written as is and never escaped. What cannot be written:
 /// a `<` not preceded by an odd run of backslashes (it starts a tag; `\<` is text, and
 /// the daemon keeps the backslash), `<!` (always a comment), an odd run of backslashes
@@ -179,7 +180,8 @@ fn sorted<'a>(source: &str, splices: &'a [Splice]) -> Result<Vec<&'a Splice>, Ed
     Ok(v)
 }
 
-/// Makes the reader give `value` for element `id`, changing only its text (SPEC §1.2).
+/// Makes the reader give `value` for element `id`, changing only its text
+/// (docs/ARCHITECTURE.md "Guarantees" 2).
 ///
 /// The text replaced is what [`Document::value`] reads: everything after the last
 /// child element up to the end tag. Comments inside it are kept; the value goes where
@@ -252,7 +254,7 @@ fn text_around_comments(
         .collect()
 }
 
-/// Removes element `id` (SPEC §1.2 "Removing an element removes its lines").
+/// Removes element `id` (docs/ARCHITECTURE.md "Guarantees" 2).
 ///
 /// When it sits alone on its lines, the lines go, indentation and newline included
 /// (with no final newline, the newline before it goes instead, so that the file still

@@ -1,4 +1,4 @@
-//! Lossless reader of the Wazuh/OSSEC XML dialect (SPEC §5 `xml/`).
+//! Lossless reader of the Wazuh/OSSEC XML dialect (docs/ARCHITECTURE.md).
 //!
 //! Knows nothing about Wazuh options: it turns bytes into a span tree in which every
 //! byte belongs to a token, and applies byte-range splices. Nothing here imports from

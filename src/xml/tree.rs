@@ -180,7 +180,7 @@ impl Document {
     }
 
     /// The value Wazuh's reader gives an element: the text after its last child
-    /// element, with comments removed, byte for byte (reference §8.1, §8.3).
+    /// element, with comments removed, byte for byte (docs/config-semantics.md §8.1, §8.3).
     pub fn value(&self, id: ElementId) -> String {
         let content = &self.element(id).content;
         let after_last_child = content
@@ -207,7 +207,7 @@ impl Document {
 
     /// 1-based line and column of a byte offset; the column counts the file's bytes
     /// (a stand-in for a byte that is not UTF-8 is one, `super::bytes`), after the
-    /// BOM on the first line (SPEC §7).
+    /// BOM on the first line (docs/choices.md).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];

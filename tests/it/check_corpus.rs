@@ -63,7 +63,7 @@ fn configs_wazuh_ships_check_without_errors() {
         // The Windows installer ships the CRLF conversion of the file.
         assert_no_error(&format!("{name} (CRLF)"), &text.replace('\n', "\r\n"));
     }
-    // The agent files are recognised as agent configs (SPEC §7), so their
+    // The agent files are recognised as agent configs (docs/choices.md), so their
     // `<active-response><disabled>no</disabled></active-response>` is not a 1281.
     assert_eq!(
         kind(&read(&dir.join("etc__ossec-agent.conf"))),
@@ -111,7 +111,7 @@ fn installer_templates_assembled_as_the_installer_does_check_without_errors() {
         template(&dir, "header-comments")
     );
     assert_no_error("assembled manager config", &manager);
-    // ar-commands.template defines the 7 commands of reference §6, all read.
+    // ar-commands.template defines the 7 commands of docs/config-semantics.md §6, all read.
     assert_eq!(
         Config::from_document(&parse(&manager)).commands.len(),
         7,
@@ -134,7 +134,7 @@ fn installer_templates_assembled_as_the_installer_does_check_without_errors() {
 
 /// INDEX.tsv's `analysisd_ar_reader_4.14.7` column ran Wazuh's own reader on each
 /// 4.14.7 file. Where it accepts, we report no error; where it refuses, we refuse for
-/// the same reason, except for the files SPEC §7 reads as agent configs or shared
+/// the same reason, except for the files docs/choices.md reads as agent configs or shared
 /// agent.conf, which analysisd never reads.
 #[test]
 fn wazuh_files_get_the_verdict_of_analysisd() {
@@ -265,20 +265,20 @@ fn lines_of(text: &str, code: &str, profile: Profile) -> Vec<usize> {
         .collect()
 }
 
-/// Findings checked by hand against the files and the reference.
+/// Findings checked by hand against the files and docs/config-semantics.md.
 #[test]
 fn spot_checks_on_real_files() {
     let Some(corpus) = corpus() else { return };
     let dir = corpus.join("real");
     // The first <active-response> of the root is host-deny with <disabled>yes</disabled>
-    // (line 138): execd on the server reads it and stops (reference §3.8).
+    // (line 138): execd on the server reads it and stops (docs/config-semantics.md §3.8).
     let whoo = read(&dir.join("whoo__docker-ossec__etc__ossec.conf"));
     assert_eq!(
         lines_of(&whoo, "disabled-stops-execd", Profile::Wazuh),
         [138]
     );
     // An agent file (it has <client>) defining commands and responses: no daemon
-    // reads them there (SPEC §7).
+    // reads them there (docs/choices.md).
     let pliki = read(&dir.join("IamSoFillow__pliki__ossec.conf"));
     assert_eq!(
         lines_of(&pliki, "unread-in-agent-config", Profile::Wazuh),

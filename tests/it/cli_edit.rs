@@ -1,5 +1,5 @@
 //! `set`, `unset`, `add`, `rm` through the binary: exit codes, stdout, stderr, and the
-//! bytes on disk (SPEC §2).
+//! bytes on disk (docs/cli.md).
 
 use std::fs;
 use std::os::unix::fs::MetadataExt;

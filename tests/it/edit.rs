@@ -1,4 +1,5 @@
-//! Edit scenarios: given a file, running edits, produces exact bytes (STYLE habit 9).
+//! Edit scenarios: given a file, running edits, produces exact bytes (docs/ARCHITECTURE.md
+//! "Habits" 9).
 //!
 //! Each scenario is written once, by hand, with LF and two-space indentation, and runs
 //! six times: LF or CRLF, with two spaces, four spaces or tabs per level (the same

@@ -270,7 +270,7 @@ fn add_then_rm_gives_back_the_file_byte_for_byte() {
         if roots.is_empty() {
             continue;
         }
-        // Roots that hold blocks (SPEC §7): elsewhere an add is refused, clearly.
+        // Roots that hold blocks (docs/choices.md): elsewhere an add is refused, clearly.
         let holds_blocks = roots.iter().any(|r| {
             matches!(
                 r.kind,

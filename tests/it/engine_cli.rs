@@ -1,4 +1,4 @@
-//! `ossec-ar logtest` and `ruletest` through the binary (SPEC §8): output shapes,
+//! `ossec-ar logtest` and `ruletest` through the binary (docs/analysis.md): output shapes,
 //! the demo's brute-force response, bad input.
 
 use std::path::{Path, PathBuf};
@@ -89,7 +89,7 @@ fn the_demo_brute_force_runs_the_demo_response_with_its_command() {
 fn the_json_shape_follows_wazuhs_logtest_output() {
     let out = demo_logtest(&["--format", "json"], failed_password(1).as_bytes());
     let e = &json_lines(&out)[0];
-    // SPEC §8: predecoder, decoder with name and parent, data, rule with id as a
+    // docs/analysis.md: predecoder, decoder with name and parent, data, rule with id as a
     // string and level as a number, description, groups, firedtimes, mail,
     // full_log, location, alert, responses.
     assert_eq!(e["predecoder"]["program_name"], "sshd");

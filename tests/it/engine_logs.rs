@@ -1,4 +1,4 @@
-//! `simulate --logs` through the binary (SPEC §8): its counts equal an independent
+//! `simulate --logs` through the binary (docs/analysis.md): its counts equal an independent
 //! count made from `logtest --format json` over the same lines, on the demo sample
 //! log and on the lines of Wazuh's ruleset tests; gzip gives the same counts.
 

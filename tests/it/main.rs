@@ -1,4 +1,5 @@
-//! The one integration-test binary (STYLE habit 9): corpus, dialect, CLI, edits, TUI.
+//! The one integration-test binary (docs/ARCHITECTURE.md "Habits" 9): corpus, dialect, CLI,
+//! edits, TUI.
 
 mod architecture;
 mod check_corpus;
@@ -22,6 +23,7 @@ mod engine_logs;
 mod engine_suite;
 mod fuzz_hostile;
 mod hostile;
+mod imports;
 mod rule_tree;
 mod rules;
 mod save;

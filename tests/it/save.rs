@@ -1,4 +1,5 @@
-//! The save pipeline of SPEC §4 on real files in temporary directories: owner, mode,
+//! The save pipeline of docs/editor.md "Saving" on real files in temporary directories: owner,
+//! mode,
 //! symlinks, concurrent changes, crashes at every step, a full disk, a read-only
 //! directory, a bind-mounted file.
 //!
@@ -69,7 +70,7 @@ fn mode_and_owner_are_kept_and_a_hidden_backup_made() {
     if root {
         std::os::unix::fs::chown(&p, Some(1234), Some(5678)).expect("chown");
     } else {
-        eprintln!("skipped the owner part: not root, cannot chown to another user");
+        crate::support::skipped("the owner part: not root, cannot chown to another user");
     }
     let before = fs::metadata(&p).expect("stat");
     let out = save(&p, OLD, NEW, &opts()).expect("save");
@@ -247,7 +248,7 @@ fn a_read_only_directory_is_an_io_error_and_the_file_stays() {
     // Root ignores directory permissions, so the directory is made immutable instead
     // (`chattr +i`, ext4 and most Linux file systems).
     if !is_root() {
-        eprintln!("skipped: chattr +i needs root");
+        crate::support::skipped("chattr +i needs root");
         return;
     }
     let d = tempfile::tempdir().expect("tempdir");
@@ -255,7 +256,7 @@ fn a_read_only_directory_is_an_io_error_and_the_file_stays() {
     fs::write(&p, fixture()).expect("write");
     let dir = d.path().display().to_string();
     if !sh(&format!("chattr +i '{dir}' 2>/dev/null")) {
-        eprintln!("skipped: chattr +i refused on {dir}");
+        crate::support::skipped(&format!("chattr +i refused on {dir}"));
         return;
     }
     let _undo = Cleanup(format!("chattr -i '{dir}'"));
@@ -311,7 +312,7 @@ fn a_crash_at_any_step_leaves_one_complete_file_and_nothing_visible() {
 #[test]
 fn a_full_disk_leaves_the_original_intact() {
     if !is_root() {
-        eprintln!("skipped: mounting a small tmpfs needs root");
+        crate::support::skipped("mounting a small tmpfs needs root");
         return;
     }
     let d = tempfile::tempdir().expect("tempdir");
@@ -319,7 +320,7 @@ fn a_full_disk_leaves_the_original_intact() {
     if !sh(&format!(
         "mount -t tmpfs -o size=64k tmpfs '{mnt}' 2>/dev/null"
     )) {
-        eprintln!("skipped: mount -t tmpfs refused");
+        crate::support::skipped("mount -t tmpfs refused");
         return;
     }
     let _undo = Cleanup(format!("umount '{mnt}'"));
@@ -352,7 +353,7 @@ fn a_full_disk_leaves_the_original_intact() {
 #[test]
 fn a_bind_mounted_file_is_rewritten_in_place_after_a_backup() {
     if !is_root() {
-        eprintln!("skipped: bind mounts need root");
+        crate::support::skipped("bind mounts need root");
         return;
     }
     let d = tempfile::tempdir().expect("tempdir");
@@ -364,7 +365,7 @@ fn a_bind_mounted_file_is_rewritten_in_place_after_a_backup() {
     fs::write(&p, "").expect("mount point");
     let (src, dst) = (outside.display().to_string(), p.display().to_string());
     if !sh(&format!("mount --bind '{src}' '{dst}' 2>/dev/null")) {
-        eprintln!("skipped: mount --bind refused");
+        crate::support::skipped("mount --bind refused");
         return;
     }
     let _undo = Cleanup(format!("umount '{dst}'"));
@@ -406,7 +407,7 @@ fn a_full_disk_during_an_in_place_rewrite_puts_the_previous_content_back() {
     // content is written back and the error says so (it used to leave the file
     // half-written and claim it was unchanged).
     if !is_root() {
-        eprintln!("skipped: tmpfs and bind mounts need root");
+        crate::support::skipped("tmpfs and bind mounts need root");
         return;
     }
     let d = tempfile::tempdir().expect("tempdir");
@@ -418,7 +419,7 @@ fn a_full_disk_during_an_in_place_rewrite_puts_the_previous_content_back() {
     if !sh(&format!(
         "mount -t tmpfs -o size=64k tmpfs '{mnt}' 2>/dev/null"
     )) {
-        eprintln!("skipped: mount -t tmpfs refused");
+        crate::support::skipped("mount -t tmpfs refused");
         return;
     }
     let _undo_tmpfs = Cleanup(format!("umount '{mnt}'"));
@@ -431,7 +432,7 @@ fn a_full_disk_during_an_in_place_rewrite_puts_the_previous_content_back() {
     fs::write(&p, "").expect("mount point");
     let (src, dst) = (outside.display().to_string(), p.display().to_string());
     if !sh(&format!("mount --bind '{src}' '{dst}' 2>/dev/null")) {
-        eprintln!("skipped: mount --bind refused");
+        crate::support::skipped("mount --bind refused");
         return;
     }
     let _undo_bind = Cleanup(format!("umount '{dst}'"));

@@ -1,5 +1,5 @@
-//! Fired mode: gates, routing, messages, timeouts and repeated offenders (reference
-//! `wazuh-semantics.md` §5), on the fixture ruleset and the configuration below.
+//! Fired mode: gates, routing, messages, timeouts and repeated offenders
+//! (docs/config-semantics.md §5), on the fixture ruleset and the configuration below.
 
 use ossec_ar::model::{Config, Profile};
 use ossec_ar::simulate::{Event, Execution, Fired, Message, Options, Simulator, Version};
@@ -73,15 +73,15 @@ const CONFIG: &str = r#"<ossec_config>
 </ossec_config>
 "#;
 
-fn fire_on(config: &str, event: Event, options: Options) -> Fired {
+fn fire_on(config: &str, event: &Event, options: &Options) -> Fired {
     let doc = xml::parse(config);
     let cfg = Config::from_document(&doc);
     let rules = fixture_rules(&["base"]);
-    Simulator::new(&cfg, &doc, &rules, options.profile).fire(&event, &options)
+    Simulator::new(&cfg, &doc, &rules, options.profile).fire(event, options)
 }
 
-fn fire(event: Event) -> Fired {
-    fire_on(CONFIG, event, Options::default())
+fn fire(event: &Event) -> Fired {
+    fire_on(CONFIG, event, &Options::default())
 }
 
 fn event(rule: u32, agent: Option<&str>, srcip: Option<&str>) -> Event {
@@ -104,21 +104,21 @@ fn has_note(x: &Execution, part: &str) -> bool {
 
 #[test]
 fn local_runs_on_the_events_agent_or_the_manager() {
-    let f = fire(event(5712, Some("3"), Some("203.0.113.9")));
+    let f = fire(&event(5712, Some("3"), Some("203.0.113.9")));
     assert_eq!(only(&f).runs_on, ["003"]);
-    let f = fire(event(5712, None, Some("203.0.113.9")));
+    let f = fire(&event(5712, None, Some("203.0.113.9")));
     assert_eq!(only(&f).runs_on, ["000"]);
 }
 
 #[test]
 fn server_runs_on_the_manager_even_for_an_agent_event() {
-    let f = fire(event(5720, Some("003"), Some("203.0.113.9")));
+    let f = fire(&event(5720, Some("003"), Some("203.0.113.9")));
     assert_eq!(only(&f).runs_on, ["000"]);
 }
 
 #[test]
 fn all_runs_on_every_active_agent_never_the_manager() {
-    let f = fire(event(31151, Some("003"), Some("203.0.113.9")));
+    let f = fire(&event(31151, Some("003"), Some("203.0.113.9")));
     let x = only(&f);
     assert_eq!(x.runs_on, ["all active agents"]);
     assert!(has_note(x, "never the manager"), "{:?}", x.notes);
@@ -126,21 +126,21 @@ fn all_runs_on_every_active_agent_never_the_manager() {
 
 #[test]
 fn defined_agent_runs_on_the_agent_id_as_three_digits() {
-    let f = fire(event(31106, Some("003"), Some("203.0.113.9")));
+    let f = fire(&event(31106, Some("003"), Some("203.0.113.9")));
     assert_eq!(only(&f).runs_on, ["007"]);
 }
 
 #[test]
 fn missing_queue_bits_drop_the_response_silently() {
-    // A disabled block after the others resets Config.ar to 0 (reference §3.4).
+    // A disabled block after the others resets Config.ar to 0 (docs/config-semantics.md §3.4).
     let cfg = CONFIG.replace(
         "</ossec_config>",
         "<active-response><disabled>yes</disabled></active-response></ossec_config>",
     );
     let f = fire_on(
         &cfg,
-        event(5712, Some("003"), Some("203.0.113.9")),
-        Options::default(),
+        &event(5712, Some("003"), Some("203.0.113.9")),
+        &Options::default(),
     );
     let x = only(&f);
     assert!(x.runs_on.is_empty() && x.message.is_none());
@@ -151,8 +151,8 @@ fn missing_queue_bits_drop_the_response_silently() {
     );
     let f = fire_on(
         &cfg,
-        event(5720, None, Some("203.0.113.9")),
-        Options::default(),
+        &event(5720, None, Some("203.0.113.9")),
+        &Options::default(),
     );
     assert!(has_note(only(&f), "LOCAL_AR"), "{:?}", only(&f).notes);
 }
@@ -165,29 +165,29 @@ fn white_list_ip_cidr_and_host_name_stop_every_response() {
         "::ffff:192.168.10.5",
         "scanner.example.lan",
     ] {
-        let f = fire(event(5712, Some("003"), Some(ip)));
+        let f = fire(&event(5712, Some("003"), Some(ip)));
         let x = only(&f);
         assert!(x.runs_on.is_empty(), "{ip}: {x:?}");
         assert!(has_note(x, "white-listed"), "{ip}: {:?}", x.notes);
     }
-    let f = fire(event(5712, Some("003"), Some("192.168.11.1")));
+    let f = fire(&event(5712, Some("003"), Some("192.168.11.1")));
     assert_eq!(only(&f).runs_on, ["003"]);
 }
 
 #[test]
 fn crafted_ip_or_user_stops_the_response() {
-    let f = fire(event(5712, Some("003"), Some("1.2.3.4;reboot")));
+    let f = fire(&event(5712, Some("003"), Some("1.2.3.4;reboot")));
     assert!(has_note(only(&f), "(1271)"), "{:?}", only(&f).notes);
     let mut e = event(5712, Some("003"), Some("203.0.113.9"));
     e.user = Some("bob$(id)".to_string());
-    let f = fire(e);
+    let f = fire(&e);
     assert!(has_note(only(&f), "(1272)"), "{:?}", only(&f).notes);
     assert!(only(&f).runs_on.is_empty());
 }
 
 #[test]
 fn agent_below_4_2_gets_the_legacy_string() {
-    // Reference §5.8: name, user, srcip, time.alertid, rule, location, filename,
+    // docs/config-semantics.md §5.8: name, user, srcip, time.alertid, rule, location, filename,
     // extra_args; user and extra_args shell-escaped.
     let options = Options {
         agent_version: Version::parse("4.1.5"),
@@ -195,7 +195,7 @@ fn agent_below_4_2_gets_the_legacy_string() {
     };
     let mut e = event(5712, Some("003"), Some("203.0.113.9"));
     e.user = Some("bob".to_string());
-    let f = fire_on(CONFIG, e, options);
+    let f = fire_on(CONFIG, &e, &options);
     let x = only(&f);
     assert_eq!(
         x.message,
@@ -206,8 +206,8 @@ fn agent_below_4_2_gets_the_legacy_string() {
     assert!(has_note(x, "below 4.2"), "{:?}", x.notes);
     let f = fire_on(
         CONFIG,
-        event(31101, Some("003"), Some("203.0.113.9")),
-        options,
+        &event(31101, Some("003"), Some("203.0.113.9")),
+        &options,
     );
     assert_eq!(
         only(&f).message,
@@ -226,7 +226,7 @@ fn agents_4_2_0_to_4_2_4_get_escaped_json_and_the_manager_ignores_the_version() 
         ..Options::default()
     };
     let e = event(31101, Some("003"), Some("203.0.113.9"));
-    let f = fire_on(CONFIG, e.clone(), options);
+    let f = fire_on(CONFIG, &e, &options);
     match &only(&f).message {
         Some(Message::Text(t)) => {
             assert!(
@@ -237,15 +237,15 @@ fn agents_4_2_0_to_4_2_4_get_escaped_json_and_the_manager_ignores_the_version() 
         other => panic!("{other:?}"),
     }
     let manager = Event { agent: None, ..e };
-    let f = fire_on(CONFIG, manager, options);
+    let f = fire_on(CONFIG, &manager, &options);
     assert_eq!(only(&f).runs_on, ["000"]);
     assert!(matches!(only(&f).message, Some(Message::Json(_))));
 }
 
 #[test]
 fn command_without_timeout_allowed_runs_with_timeout_zero() {
-    // Reference §3.6: INFO 1305, the name is restart0, no delete.
-    let f = fire(event(92508, Some("003"), None));
+    // docs/config-semantics.md §3.6: INFO 1305, the name is restart0, no delete.
+    let f = fire(&event(92508, Some("003"), None));
     let x = only(&f);
     assert_eq!(x.name, "restart0");
     assert_eq!(x.delete_after, None);
@@ -254,7 +254,7 @@ fn command_without_timeout_allowed_runs_with_timeout_zero() {
 
 #[test]
 fn extra_args_are_split_on_spaces_in_the_json() {
-    let f = fire(event(31101, Some("003"), Some("203.0.113.9")));
+    let f = fire(&event(31101, Some("003"), Some("203.0.113.9")));
     let Some(Message::Json(m)) = &only(&f).message else {
         panic!("json")
     };
@@ -265,7 +265,7 @@ fn extra_args_are_split_on_spaces_in_the_json() {
 
 #[test]
 fn firewall_drop_without_srcip_does_nothing_and_schedules_no_delete() {
-    let f = fire(event(5712, Some("003"), None));
+    let f = fire(&event(5712, Some("003"), None));
     let x = only(&f);
     assert_eq!(x.runs_on, ["003"]);
     assert_eq!(x.delete_after, None);
@@ -283,8 +283,8 @@ fn repeated_offenders_2nd_3rd_and_6th_hit() {
         };
         let f = fire_on(
             CONFIG,
-            event(5720, Some("003"), Some("203.0.113.9")),
-            options,
+            &event(5720, Some("003"), Some("203.0.113.9")),
+            &options,
         );
         only(&f).clone()
     };
@@ -297,16 +297,16 @@ fn repeated_offenders_2nd_3rd_and_6th_hit() {
 
 #[test]
 fn level_zero_rule_fires_nothing_and_unknown_rule_has_no_rule() {
-    let f = fire(event(5700, Some("003"), Some("203.0.113.9")));
+    let f = fire(&event(5700, Some("003"), Some("203.0.113.9")));
     assert_eq!(f.rule.as_ref().map(|r| r.level), Some(0));
     assert!(f.fired.is_empty());
-    assert!(fire(event(424242, None, None)).rule.is_none());
+    assert!(fire(&event(424242, None, None)).rule.is_none());
 }
 
 #[test]
 fn ossec_profile_expect_gates_and_sends_dashes() {
     // OSSEC: a command expecting srcip is skipped without one; unexpected fields
-    // are sent as '-' (ossec-semantics.md §7).
+    // are sent as '-' (docs/ossec.md §7).
     let cfg = r#"<ossec_config>
 <command><name>fw</name><executable>firewall-drop.sh</executable><expect>srcip</expect><timeout_allowed>yes</timeout_allowed></command>
 <active-response><command>fw</command><location>local</location><rules_id>5712</rules_id><timeout>600</timeout></active-response>
@@ -315,11 +315,11 @@ fn ossec_profile_expect_gates_and_sends_dashes() {
         profile: Profile::Ossec,
         ..Options::default()
     };
-    let f = fire_on(cfg, event(5712, Some("003"), None), options);
+    let f = fire_on(cfg, &event(5712, Some("003"), None), &options);
     assert!(only(&f).runs_on.is_empty() && has_note(only(&f), "expects srcip"));
     let mut e = event(5712, Some("003"), Some("203.0.113.9"));
     e.user = Some("bob".to_string());
-    let f = fire_on(cfg, e, options);
+    let f = fire_on(cfg, &e, &options);
     assert_eq!(only(&f).runs_on, ["003"]);
     assert_eq!(
         only(&f).message,
@@ -331,12 +331,12 @@ fn ossec_profile_expect_gates_and_sends_dashes() {
 
 #[test]
 fn exact_json_message_for_one_case() {
-    // Reviewed by hand against reference §5.3: version 1, origin with an empty node
+    // Reviewed by hand against docs/config-semantics.md §5.3: version 1, origin with an empty node
     // name, command = the response name, extra_args, the alert with rule (id as a
     // string, groups split on commas), agent and data.
     let mut e = event(5712, Some("3"), Some("203.0.113.9"));
     e.user = Some("bob".to_string());
-    let f = fire(e);
+    let f = fire(&e);
     let Some(m) = &only(&f).message else {
         panic!("message")
     };

@@ -1,6 +1,22 @@
-//! Shared helpers: where the corpus is, and how corpus tests skip or fail.
+//! Shared helpers: where the corpus is, and how a test that cannot run here skips or
+//! fails.
 
 use std::path::{Path, PathBuf};
+
+/// Whether this run is CI's (`CI=true`, as .ci/run and CI services set it).
+pub(crate) fn under_ci() -> bool {
+    std::env::var("CI").as_deref() == Ok("true")
+}
+
+/// The one way a test (or a part of one) does not run: it says which test and why.
+/// Under `CI=true` a skip is a failure, so CI output names every test that could not
+/// run; on a user's clone (no root, no tmux, no corpus) it is a printed note.
+pub(crate) fn skipped(why: &str) {
+    let current = std::thread::current();
+    let test = current.name().unwrap_or("this test");
+    assert!(!under_ci(), "CI=true but {test} cannot run: {why}");
+    eprintln!("skipped {test}: {why}");
+}
 
 /// `../shared/corpus` next to the project, when present.
 ///
@@ -11,12 +27,7 @@ pub(crate) fn corpus() -> Option<PathBuf> {
     if dir.is_dir() {
         return Some(dir);
     }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "CI=true but the corpus is missing at {}",
-        dir.display()
-    );
-    eprintln!("skipped: corpus not found at {}", dir.display());
+    skipped(&format!("the corpus is missing at {}", dir.display()));
     None
 }
 

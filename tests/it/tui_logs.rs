@@ -1,4 +1,4 @@
-//! `l` and `L` in the simulator pane (SPEC §8 "In the editor", docs/logs.md): key
+//! `l` and `L` in the simulator pane (docs/analysis.md "In the editor", docs/logs.md): key
 //! scripts on the demo, with the demo's decoders and rules.
 
 use std::path::{Path, PathBuf};

@@ -98,11 +98,7 @@ pub(crate) fn tmux_available() -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true but tmux is missing"
-        );
-        eprintln!("skipped: tmux not found");
+        crate::support::skipped("tmux is missing");
     }
     found
 }

@@ -1,5 +1,5 @@
-//! Pre-decoding vectors. Expected values: the reference's §1.3 table and Appendix B
-//! (verified there against the C code) and the answers of `OS_CleanMSG` from
+//! Pre-decoding vectors. Expected values: cases worked out by hand from
+//! `src/analysisd/cleanevent.c` (verified against the C code) and the answers of `OS_CleanMSG` from
 //! `src/analysisd/cleanevent.c` v4.14.7 compiled with stand-ins for its helpers,
 //! manager host `M` (docs/analysis-predecode.md "How this was checked").
 

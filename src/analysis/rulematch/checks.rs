@@ -14,7 +14,7 @@ type Check = Result<(), &'static str>;
 
 /// A pattern option on a field that may be missing: a missing field fails whatever
 /// `negate` says.
-fn pattern(cond: &Option<Cond>, value: Option<&[u8]>, name: &'static str) -> Check {
+fn pattern(cond: Option<&Cond>, value: Option<&[u8]>, name: &'static str) -> Check {
     let Some(c) = cond else { return Ok(()) };
     match value {
         Some(v) if c.expr.is_match(cstr(v)) != c.negate => Ok(()),
@@ -22,7 +22,7 @@ fn pattern(cond: &Option<Cond>, value: Option<&[u8]>, name: &'static str) -> Che
     }
 }
 
-fn ip(cond: &Option<IpCond>, value: Option<&[u8]>, name: &'static str) -> Check {
+fn ip(cond: Option<&IpCond>, value: Option<&[u8]>, name: &'static str) -> Check {
     let Some(c) = cond else { return Ok(()) };
     match value {
         Some(v) if c.list.contains(cstr(v)) != c.negate => Ok(()),
@@ -103,25 +103,33 @@ impl Eval<'_> {
         {
             return Err("decoded_as");
         }
-        pattern(&def.program_name, e.program_name.as_deref(), "program_name")?;
-        pattern(&def.id_cond, e.get(F::Id), "id")?;
-        pattern(&def.system_name, e.get(F::SystemName), "system_name")?;
-        pattern(&def.protocol, e.get(F::Protocol), "protocol")?;
-        pattern(&def.match_, Some(&e.log), "match")?;
-        pattern(&def.regex, Some(&e.log), "regex")?;
-        pattern(&def.action, e.get(F::Action), "action")?;
-        pattern(&def.url, e.get(F::Url), "url")?;
-        pattern(&def.location, Some(&e.location), "location")?;
+        pattern(
+            def.program_name.as_ref(),
+            e.program_name.as_deref(),
+            "program_name",
+        )?;
+        pattern(def.id_cond.as_ref(), e.get(F::Id), "id")?;
+        pattern(
+            def.system_name.as_ref(),
+            e.get(F::SystemName),
+            "system_name",
+        )?;
+        pattern(def.protocol.as_ref(), e.get(F::Protocol), "protocol")?;
+        pattern(def.match_.as_ref(), Some(&e.log), "match")?;
+        pattern(def.regex.as_ref(), Some(&e.log), "regex")?;
+        pattern(def.action.as_ref(), e.get(F::Action), "action")?;
+        pattern(def.url.as_ref(), e.get(F::Url), "url")?;
+        pattern(def.location.as_ref(), Some(&e.location), "location")?;
         for f in &def.fields {
             match e.dynamic(f.name.as_bytes()) {
                 Some(v) if f.cond.expr.is_match(cstr(v)) != f.cond.negate => {}
                 _ => return Err("field"),
             }
         }
-        ip(&def.srcip, e.get(F::SrcIp), "srcip")?;
-        ip(&def.dstip, e.get(F::DstIp), "dstip")?;
-        pattern(&def.srcport, e.get(F::SrcPort), "srcport")?;
-        pattern(&def.dstport, e.get(F::DstPort), "dstport")?;
+        ip(def.srcip.as_ref(), e.get(F::SrcIp), "srcip")?;
+        ip(def.dstip.as_ref(), e.get(F::DstIp), "dstip")?;
+        pattern(def.srcport.as_ref(), e.get(F::SrcPort), "srcport")?;
+        pattern(def.dstport.as_ref(), e.get(F::DstPort), "dstport")?;
         self.extra(def)?;
         self.fts(def)?;
         self.lists(def)?;
@@ -143,9 +151,9 @@ impl Eval<'_> {
             return Err("compiled_rule");
         }
         let user = e.get(F::DstUser).or(e.get(F::SrcUser));
-        pattern(&def.user, user, "user")?;
-        pattern(&def.srcgeoip, None, "srcgeoip")?;
-        pattern(&def.dstgeoip, None, "dstgeoip")?;
+        pattern(def.user.as_ref(), user, "user")?;
+        pattern(def.srcgeoip.as_ref(), None, "srcgeoip")?;
+        pattern(def.dstgeoip.as_ref(), None, "dstgeoip")?;
         if def.maxsize != 0 && cstr(&e.log).len() < def.maxsize as usize {
             return Err("maxsize");
         }
@@ -158,10 +166,10 @@ impl Eval<'_> {
                 return Err("weekday");
             }
         }
-        pattern(&def.data, e.get(F::Data), "data")?;
-        pattern(&def.extra_data, e.get(F::ExtraData), "extra_data")?;
-        pattern(&def.hostname, Some(&e.hostname), "hostname")?;
-        pattern(&def.status, e.get(F::Status), "status")?;
+        pattern(def.data.as_ref(), e.get(F::Data), "data")?;
+        pattern(def.extra_data.as_ref(), e.get(F::ExtraData), "extra_data")?;
+        pattern(def.hostname.as_ref(), Some(&e.hostname), "hostname")?;
+        pattern(def.status.as_ref(), e.get(F::Status), "status")?;
         if def.ctx.check_diff && !self.diff(def) {
             return Err("check_diff");
         }

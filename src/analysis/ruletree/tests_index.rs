@@ -1,7 +1,7 @@
 //! The indexed `if_sid` lookup and the `if_group` cache of `build.rs` against the daemon's walk over the whole
 //! tree (`_AddtoRule`): both must build the same tree, node for node.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use proptest::prelude::*;
 
@@ -71,7 +71,9 @@ proptest! {
 /// The shipped rules and the ruleset tests' own rules (17,045 nodes).
 #[test]
 fn indexed_if_sid_builds_the_walked_tree_on_the_corpus() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/wazuh/ruleset");
+    let Some(root) = crate::testing::corpus("wazuh/ruleset") else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = ["rules", "testing/ruleset"]
         .iter()
         .filter_map(|d| std::fs::read_dir(root.join(d)).ok())
@@ -80,9 +82,7 @@ fn indexed_if_sid_builds_the_walked_tree_on_the_corpus() {
         .map(|e| e.path())
         .filter(|p| p.to_string_lossy().ends_with("rules.xml"))
         .collect();
-    if paths.is_empty() {
-        return;
-    }
+    assert!(!paths.is_empty(), "no rule files under {}", root.display());
     paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
     let files: Vec<(PathBuf, String)> = paths
         .into_iter()

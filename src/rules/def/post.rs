@@ -251,7 +251,7 @@ pub(super) fn read_mitre(cx: &mut Cx<'_>, el: ElementId, def: &mut RuleDef) {
     if failure {
         return;
     }
-    mitre_merge(cx, el, def, ids, tactics, techniques);
+    mitre_merge(cx, el, def, ids, &tactics, &techniques);
 }
 
 fn mitre_merge(
@@ -259,8 +259,8 @@ fn mitre_merge(
     el: ElementId,
     def: &mut RuleDef,
     ids: Vec<String>,
-    tactics: Vec<String>,
-    techniques: Vec<String>,
+    tactics: &[String],
+    techniques: &[String],
 ) {
     let id = def.id;
     let new_format = !def.mitre.tactics.is_empty();
@@ -279,7 +279,7 @@ fn mitre_merge(
         }
         return;
     }
-    match (tactics.as_slice(), techniques.as_slice()) {
+    match (tactics, techniques) {
         ([t], [q]) => {
             if !def.mitre.ids.is_empty() {
                 cx.warn(el, format!("Rule '{id}' combined old and new Mitre formats, the old Mitre Technique format will be discarded."));

@@ -194,17 +194,7 @@ fn a_newer_cdb_is_read_instead_of_the_text() {
 }
 
 fn corpus_lists() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/wazuh/ruleset/lists");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "CI=true but the corpus is missing at {}",
-        dir.display()
-    );
-    eprintln!("skipped: corpus not found at {}", dir.display());
-    None
+    crate::testing::corpus("wazuh/ruleset/lists")
 }
 
 #[test]

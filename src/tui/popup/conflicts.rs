@@ -22,7 +22,7 @@ pub(crate) struct Conflicts {
     /// The file as re-read: the choices settle the merge onto exactly this text.
     /// `None`: the merge re-applies the edits a reload set aside (`R`).
     theirs: Option<String>,
-    conflicts: Vec<Conflict>,
+    items: Vec<Conflict>,
     choices: Vec<Option<Side>>,
     selected: usize,
 }
@@ -34,7 +34,7 @@ impl Conflicts {
         let choices = vec![None; conflicts.len()];
         Conflicts {
             theirs,
-            conflicts,
+            items: conflicts,
             choices,
             selected: 0,
         }
@@ -42,7 +42,7 @@ impl Conflicts {
 
     /// Moves, settles the highlighted conflict, merges or goes back.
     pub(crate) fn handle(&mut self, a: Option<Action>) -> Vec<Msg> {
-        let last = self.conflicts.len().saturating_sub(1);
+        let last = self.items.len().saturating_sub(1);
         match a {
             Some(Action::Up) => self.selected = self.selected.saturating_sub(1),
             Some(Action::Down) => self.selected = (self.selected + 1).min(last),
@@ -97,7 +97,7 @@ impl Conflicts {
 
     /// Each conflict: where it is, then yours and theirs side by side.
     pub(crate) fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
-        let title = s::conflicts_title(self.conflicts.len());
+        let title = s::conflicts_title(self.items.len());
         let inner = frame(f, area, &title, 100, area.height, theme);
         let w = inner.width as usize;
         let mut lines: Vec<Line> = wrap(s::CONFLICTS_HEAD, w)
@@ -105,7 +105,7 @@ impl Conflicts {
             .map(Line::raw)
             .collect();
         let mut at = 0;
-        for (i, c) in self.conflicts.iter().enumerate() {
+        for (i, c) in self.items.iter().enumerate() {
             if i == self.selected {
                 at = lines.len();
             }

@@ -191,7 +191,7 @@ impl Popup {
             Popup::Location { sel, menu } => match menu.handle(a, k) {
                 Pick::Open => Vec::new(),
                 Pick::Cancelled => vec![Msg::Close],
-                Pick::Chosen(c) => location_chosen(sel.clone(), &c.value, ctx),
+                Pick::Chosen(c) => location_chosen(sel, &c.value, ctx),
             },
             Popup::Command { sel, menu } => match menu.handle(a, k) {
                 Pick::Open => Vec::new(),
@@ -374,9 +374,9 @@ fn set(sel: Selector, field: &str, value: &str) -> Msg {
 }
 
 /// A location was chosen; `defined-agent` then needs an agent id, so its field opens.
-fn location_chosen(sel: Selector, value: &str, ctx: &Ctx<'_>) -> Vec<Msg> {
+fn location_chosen(sel: &Selector, value: &str, ctx: &Ctx<'_>) -> Vec<Msg> {
     let mut out = vec![Msg::Close, set(sel.clone(), "location", value)];
-    let has_agent = match &sel {
+    let has_agent = match sel {
         Selector::Response(n) => ctx
             .session
             .config()

@@ -1,4 +1,4 @@
-//! The diff shown before saving (SPEC §4 step 2): `y` writes; errors the edits
+//! The diff shown before saving (docs/editor.md "Saving" step 2): `y` writes; errors the edits
 //! added block it unless the user saves anyway (visudo's choice).
 
 use ratatui::Frame;

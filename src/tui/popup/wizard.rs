@@ -1,4 +1,4 @@
-//! Guided creation of a response (SPEC §3 "Guided creation"): command, trigger,
+//! Guided creation of a response (docs/editor.md "Guided creation"): command, trigger,
 //! location (and agent), timeout and repeated offenders, then the exact diff of what
 //! will be inserted. Esc goes back one step; nothing is written before the last one.
 

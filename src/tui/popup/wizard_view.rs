@@ -149,7 +149,7 @@ impl Wizard {
     }
 
     /// The predicate in plain words and warnings about surprising combinations
-    /// (reference §4.2, ecosystem §1.1 pain points 2 and 16).
+    /// (docs/config-semantics.md §4.2, §10 pitfalls 2 and 16).
     fn trigger_notes(&self, ctx: &Ctx<'_>) -> Vec<(Severity, String)> {
         let has = |n| !self.trigger.value(n).is_empty();
         let mut out = vec![(Severity::Note, self.predicate())];
