@@ -265,7 +265,7 @@ fn response_ops(
             (true, true) => ops.push(EditOp::AddResponse(w.new_fields())),
             (true, false) => {
                 for n in found {
-                    let has = |f: &str| cfg.responses[n - 1].field(f).is_some();
+                    let has = |f: &str| cfg.response(n).is_some_and(|r| r.field(f).is_some());
                     ops.extend(w.update(&Selector::Response(n), has));
                 }
             }

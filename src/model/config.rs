@@ -2,6 +2,7 @@
 
 use crate::xml::{Document, ElementId};
 
+use super::diagnostic::{BlockKind, BlockRef};
 use super::values::{AgentId, Level, Location, Timeout};
 
 /// What kind of file this is (SPEC §7 "Agent or manager file").
@@ -367,6 +368,33 @@ impl Config {
             set_last(slot, doc, child);
         }
         r
+    }
+
+    /// The N-th `<command>` (1-based, selector `command#N`); `None` out of range.
+    pub fn command_at(&self, n: usize) -> Option<&Command> {
+        self.commands.get(n.checked_sub(1)?)
+    }
+
+    /// The N-th `<active-response>` (1-based, selector `response:N`); `None` out of
+    /// range.
+    pub fn response(&self, n: usize) -> Option<&Response> {
+        self.responses.get(n.checked_sub(1)?)
+    }
+
+    /// The element of a block; `None` out of range.
+    pub fn element_of(&self, block: BlockRef) -> Option<ElementId> {
+        match block {
+            BlockRef::Command(n) => self.command_at(n).map(|c| c.element),
+            BlockRef::Response(n) => self.response(n).map(|r| r.element),
+        }
+    }
+
+    /// How many blocks of this kind the file has.
+    pub fn count(&self, kind: BlockKind) -> usize {
+        match kind {
+            BlockKind::Command => self.commands.len(),
+            BlockKind::Response => self.responses.len(),
+        }
     }
 
     /// The first command defined with this name (Wazuh uses the first, §2).

@@ -15,7 +15,7 @@ pub use config::{
     COMMAND_FIELDS, Command, Config, ConfigKind, Field, Placement, RESPONSE_FIELDS, Response, Root,
     RootKind,
 };
-pub use diagnostic::{BlockRef, Diagnostic, Severity};
+pub use diagnostic::{BlockKind, BlockRef, Diagnostic, Severity};
 pub use layout::Layout;
 pub use values::{
     AgentId, Level, Location, Timeout, atoi, atoi_overflows, is_plain_number, rules_id_numbers,

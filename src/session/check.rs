@@ -7,16 +7,7 @@ use std::fmt;
 use super::apply::kind_of;
 use super::{EditOp, Selector, Session};
 use crate::model::judge::{self, ValueFinding};
-use crate::model::{Config, Location, Severity, is_plain_number};
-
-/// The kind of block a field belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BlockKind {
-    /// `<command>`.
-    Command,
-    /// `<active-response>`.
-    Response,
-}
+use crate::model::{BlockKind, Config, Location, Severity, is_plain_number};
 
 /// A value (or a removal) that fails its field's check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,10 +174,7 @@ pub(super) fn block_problems(session: &Session, sel: &Selector) -> Vec<FieldProb
     let Selector::Response(n) = sel else {
         return Vec::new();
     };
-    let Some(r) = n
-        .checked_sub(1)
-        .and_then(|i| session.config().responses.get(i))
-    else {
+    let Some(r) = session.config().response(*n) else {
         return Vec::new();
     };
     defined_agent_problem(r.value("location"), r.value("agent_id"))

@@ -18,12 +18,13 @@ use std::rc::Rc;
 use crate::model::{Config, Diagnostic};
 use crate::xml::{self, Document};
 
+pub use crate::model::BlockKind;
 pub(crate) use apply::AGENT_RESPONSE_OPTIONS;
 pub use check::{
-    BlockKind, FieldProblem, defined_agent_problem, field_problem, problem_severity, unset_problem,
+    FieldProblem, defined_agent_problem, field_problem, problem_severity, unset_problem,
 };
 pub use op::{Change, EditError, EditOp, Selector};
-pub use select::{Kind, Pattern};
+pub use select::Pattern;
 pub use shift::{Shift, new_errors, new_findings, renumber};
 
 /// One undo step: the splice sets of one [`EditOp`], in the order applied.

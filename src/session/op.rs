@@ -19,6 +19,16 @@ pub enum Selector {
     Match(super::select::Pattern),
 }
 
+impl Selector {
+    /// The selector of one block by position: `command#N` or `response:N`.
+    pub fn at(block: crate::model::BlockRef) -> Selector {
+        match block {
+            crate::model::BlockRef::Command(n) => Selector::CommandAt(n),
+            crate::model::BlockRef::Response(n) => Selector::Response(n),
+        }
+    }
+}
+
 impl FromStr for Selector {
     type Err = EditError;
 

@@ -5,9 +5,8 @@
 
 use std::fmt;
 
-use crate::model::{COMMAND_FIELDS, Config, Profile, RESPONSE_FIELDS, analysisd};
+use crate::model::{BlockKind, COMMAND_FIELDS, Config, Profile, RESPONSE_FIELDS, analysisd};
 
-use super::check::BlockKind;
 use super::op::{EditError, EditOp, Selector};
 
 /// The block already in `cfg` that an `add` would duplicate: for a command, the one
@@ -47,34 +46,16 @@ pub(super) fn existing(cfg: &Config, op: &EditOp, profile: Profile) -> Option<Se
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Pattern {
     /// Commands or responses.
-    pub kind: Kind,
+    pub kind: BlockKind,
     /// Each field's element name and the value it must read as, in the order given.
     pub fields: Vec<(String, String)>,
 }
 
-/// The kind of block a [`Pattern`] selects (hashable twin of [`BlockKind`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// `command[...]`.
-    Command,
-    /// `response[...]`.
-    Response,
-}
-
-impl Kind {
-    /// The matching [`BlockKind`].
-    pub fn block_kind(self) -> BlockKind {
-        match self {
-            Kind::Command => BlockKind::Command,
-            Kind::Response => BlockKind::Response,
-        }
-    }
-
-    fn fields(self) -> &'static [&'static str] {
-        match self {
-            Kind::Command => &COMMAND_FIELDS,
-            Kind::Response => &RESPONSE_FIELDS,
-        }
+/// The fields a [`Pattern`] of this kind may test.
+fn pattern_fields(kind: BlockKind) -> &'static [&'static str] {
+    match kind {
+        BlockKind::Command => &COMMAND_FIELDS,
+        BlockKind::Response => &RESPONSE_FIELDS,
     }
 }
 
@@ -83,9 +64,9 @@ impl Pattern {
     /// (another selector syntax), `Err` when it has one but is malformed.
     pub(super) fn parse(s: &str) -> Option<Result<Pattern, EditError>> {
         let (kind, rest) = if let Some(r) = s.strip_prefix("response[") {
-            (Kind::Response, r)
+            (BlockKind::Response, r)
         } else if let Some(r) = s.strip_prefix("command[") {
-            (Kind::Command, r)
+            (BlockKind::Command, r)
         } else {
             return None;
         };
@@ -93,7 +74,7 @@ impl Pattern {
         Some(parse_fields(rest).ok_or_else(bad).and_then(|fields| {
             let known = fields
                 .iter()
-                .all(|(f, _)| kind.fields().contains(&f.as_str()));
+                .all(|(f, _)| pattern_fields(kind).contains(&f.as_str()));
             (known && !fields.is_empty())
                 .then_some(Pattern { kind, fields })
                 .ok_or_else(bad)
@@ -109,13 +90,13 @@ impl Pattern {
                 .all(|(f, v)| get(f).as_deref() == Some(v.as_str()))
         };
         match self.kind {
-            Kind::Response => cfg
+            BlockKind::Response => cfg
                 .responses
                 .iter()
                 .filter(|r| all(&|f| r.value(f).map(str::to_string)))
                 .map(|r| r.index)
                 .collect(),
-            Kind::Command => cfg
+            BlockKind::Command => cfg
                 .commands
                 .iter()
                 .filter(|c| {
@@ -175,10 +156,7 @@ fn parse_fields(rest: &str) -> Option<Vec<(String, String)>> {
 
 impl fmt::Display for Pattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.kind {
-            Kind::Command => "command",
-            Kind::Response => "response",
-        };
+        let kind = self.kind.as_str();
         let fields: Vec<String> = self
             .fields
             .iter()
@@ -213,7 +191,7 @@ mod tests {
     #[test]
     fn fields_and_quoted_values_parse_and_print_back() {
         let p = pat("response[command=firewall-drop,rules_id=5712]");
-        assert_eq!(p.kind, Kind::Response);
+        assert_eq!(p.kind, BlockKind::Response);
         assert_eq!(
             p.fields,
             [

@@ -10,7 +10,7 @@ use super::input::Input;
 use super::keys::Action;
 use super::popup::Popup;
 use super::rules_ui;
-use super::session::{AGENT_RESPONSE_OPTIONS, BlockKind, EditOp, Selector};
+use super::session::{AGENT_RESPONSE_OPTIONS, EditOp, Selector};
 use super::strings as s;
 use crate::model::{BlockRef, Config, ConfigKind, Field, Location};
 use crate::xml::Document;
@@ -50,7 +50,7 @@ pub(crate) fn field_of(doc: &Document, cfg: &Config, b: BlockRef, name: &str) ->
     match b {
         // The agents' own options are not among the model's fields.
         BlockRef::Response(n) if AGENT_RESPONSE_OPTIONS.contains(&name) => {
-            let r = cfg.responses.get(n - 1)?;
+            let r = cfg.response(n)?;
             let all: Vec<_> = doc.children_named(r.element, name).collect();
             let element = *all.last()?;
             Some(Field {
@@ -60,13 +60,12 @@ pub(crate) fn field_of(doc: &Document, cfg: &Config, b: BlockRef, name: &str) ->
             })
         }
         BlockRef::Command(n) => cfg
-            .commands
-            .get(n - 1)?
+            .command_at(n)?
             .fields()
             .into_iter()
             .find(|(k, _)| *k == name)
             .and_then(|(_, f)| f.cloned()),
-        BlockRef::Response(n) => cfg.responses.get(n - 1)?.field(name).cloned(),
+        BlockRef::Response(n) => cfg.response(n)?.field(name).cloned(),
     }
 }
 
@@ -75,7 +74,7 @@ pub(crate) fn selector(cfg: &Config, b: BlockRef) -> Result<Selector, String> {
     match b {
         BlockRef::Response(n) => Ok(Selector::Response(n)),
         BlockRef::Command(n) => {
-            let c = cfg.commands.get(n - 1).ok_or(s::NO_SUCH_BLOCK)?;
+            let c = cfg.command_at(n).ok_or(s::NO_SUCH_BLOCK)?;
             let name = c.name().ok_or(s::COMMAND_WITHOUT_NAME)?;
             // A name defined twice reaches the block by its position.
             let unique = cfg
@@ -96,7 +95,7 @@ pub(crate) fn selector(cfg: &Config, b: BlockRef) -> Result<Selector, String> {
 /// The responses that use command `n` (1-based): those naming it, when it is the
 /// first command of its name (the daemons use that one; a later duplicate is dead).
 pub(crate) fn command_users(cfg: &Config, n: usize) -> Vec<usize> {
-    let Some(name) = cfg.commands.get(n - 1).and_then(|c| c.name()) else {
+    let Some(name) = cfg.command_at(n).and_then(|c| c.name()) else {
         return Vec::new();
     };
     if cfg.command(name).map(|c| c.index) != Some(n) {
@@ -109,14 +108,6 @@ pub(crate) fn command_users(cfg: &Config, n: usize) -> Vec<usize> {
         .collect()
 }
 
-/// The session's name for the kind of a block.
-pub(crate) fn kind_of(b: BlockRef) -> BlockKind {
-    match b {
-        BlockRef::Command(_) => BlockKind::Command,
-        BlockRef::Response(_) => BlockKind::Response,
-    }
-}
-
 /// What the checks of a block's fields may look at.
 pub(crate) fn check_ctx<'a>(ctx: &'a Ctx<'_>, b: BlockRef) -> CheckCtx<'a> {
     let cfg = ctx.session.config();
@@ -127,7 +118,7 @@ pub(crate) fn check_ctx<'a>(ctx: &'a Ctx<'_>, b: BlockRef) -> CheckCtx<'a> {
             BlockRef::Response(_) => None,
         },
         response_command: match b {
-            BlockRef::Response(n) => cfg.responses.get(n - 1).and_then(|r| r.command_name()),
+            BlockRef::Response(n) => cfg.response(n).and_then(|r| r.command_name()),
             BlockRef::Command(_) => None,
         },
         profile: ctx.profile,
@@ -221,7 +212,7 @@ impl FormPane {
     }
 
     fn start_edit(&mut self, spec: &'static FieldSpec, value: &str, b: BlockRef, ctx: &Ctx<'_>) {
-        let verdict = fields::check(kind_of(b), spec.name, value, &check_ctx(ctx, b));
+        let verdict = fields::check(b.kind(), spec.name, value, &check_ctx(ctx, b));
         self.edit = Some(Edit {
             spec,
             input: Input::new(value),
@@ -307,7 +298,7 @@ impl FormPane {
             _ => return Vec::new(),
         }
         edit.verdict = fields::check(
-            kind_of(b),
+            b.kind(),
             edit.spec.name,
             edit.input.value(),
             &check_ctx(ctx, b),
@@ -322,7 +313,7 @@ impl FormPane {
         };
         let value = rules_ui::append(edit.spec.name, edit.input.value(), picked);
         edit.input = Input::new(&value);
-        edit.verdict = fields::check(kind_of(b), edit.spec.name, &value, &check_ctx(ctx, b));
+        edit.verdict = fields::check(b.kind(), edit.spec.name, &value, &check_ctx(ctx, b));
     }
 
     fn commit(&mut self, b: BlockRef, ctx: &Ctx<'_>) -> Vec<Msg> {
@@ -371,8 +362,7 @@ pub(crate) fn rule_picker(field: &'static str, ctx: &Ctx<'_>) -> Vec<Msg> {
 pub(crate) fn uses_agent(cfg: &Config, b: BlockRef) -> bool {
     match b {
         BlockRef::Response(n) => cfg
-            .responses
-            .get(n - 1)
+            .response(n)
             .and_then(|r| r.value("location"))
             .is_some_and(|l| Location::read(l).has(Location::SPECIFIC_AGENT)),
         BlockRef::Command(_) => false,

@@ -234,7 +234,7 @@ fn note_indent(w: usize) -> usize {
 /// only when there are several, ecosystem §1.1 pain point 12).
 fn title(doc: &Document, cfg: &Config, b: BlockRef) -> String {
     let (el, placement, what) = match b {
-        BlockRef::Command(n) => match cfg.commands.get(n - 1) {
+        BlockRef::Command(n) => match cfg.command_at(n) {
             Some(c) => (
                 c.element,
                 c.placement,
@@ -242,7 +242,7 @@ fn title(doc: &Document, cfg: &Config, b: BlockRef) -> String {
             ),
             None => return String::new(),
         },
-        BlockRef::Response(n) => match cfg.responses.get(n - 1) {
+        BlockRef::Response(n) => match cfg.response(n) {
             Some(r) => (r.element, r.placement, format!("response #{n}")),
             None => return String::new(),
         },
@@ -356,7 +356,7 @@ fn summary_lines(
 ) -> Vec<String> {
     match b {
         BlockRef::Response(n) => {
-            let Some(r) = cfg.responses.get(n - 1) else {
+            let Some(r) = cfg.response(n) else {
                 return Vec::new();
             };
             let mut out = Vec::new();
@@ -392,7 +392,7 @@ fn summary_lines(
             out
         }
         BlockRef::Command(n) => {
-            if cfg.commands.get(n - 1).is_none() {
+            if cfg.command_at(n).is_none() {
                 return Vec::new();
             }
             let mut out = vec![s::used_by(&super::form::command_users(cfg, n))];

@@ -111,10 +111,7 @@ impl Popup {
         let cfg = ctx.session.config();
         let doc = ctx.session.doc();
         let at = match &sel {
-            Selector::Response(n) => cfg
-                .responses
-                .get(n - 1)
-                .map(|r| doc.element(r.element).span.start),
+            Selector::Response(n) => cfg.response(*n).map(|r| doc.element(r.element).span.start),
             Selector::Command(_) | Selector::CommandAt(_) | Selector::Match(_) => None,
         };
         let mut seen = Vec::new();
@@ -373,8 +370,7 @@ fn location_chosen(sel: Selector, value: &str, ctx: &Ctx<'_>) -> Vec<Msg> {
         Selector::Response(n) => ctx
             .session
             .config()
-            .responses
-            .get(n - 1)
+            .response(*n)
             .and_then(|r| r.value("agent_id"))
             .is_some_and(|a| !a.is_empty()),
         Selector::Command(_) | Selector::CommandAt(_) | Selector::Match(_) => true,
@@ -442,7 +438,7 @@ pub(crate) fn delete(selected: Option<BlockRef>, ctx: &Ctx<'_>) -> Vec<Msg> {
     let what = match b {
         BlockRef::Command(n) => {
             // Only the responses of the first command of a name use it.
-            let name = cfg.commands[n - 1].name().unwrap_or_default();
+            let name = cfg.command_at(n).and_then(|c| c.name()).unwrap_or_default();
             let users = super::form::command_users(cfg, n);
             if !users.is_empty() {
                 return vec![Msg::Error(s::command_in_use(name, &users))];
@@ -450,7 +446,9 @@ pub(crate) fn delete(selected: Option<BlockRef>, ctx: &Ctx<'_>) -> Vec<Msg> {
             s::command_label(name)
         }
         BlockRef::Response(n) => {
-            let r = &cfg.responses[n - 1];
+            let Some(r) = cfg.response(n) else {
+                return vec![Msg::Error(s::NO_SUCH_BLOCK.to_string())];
+            };
             s::response_label(
                 n,
                 r.command_name().unwrap_or("?"),
