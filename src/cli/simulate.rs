@@ -11,6 +11,7 @@ use super::output::{self, Loaded, escape_controls};
 use super::{EXIT_OK, Failure};
 use crate::load;
 use crate::model::Diagnostic;
+use crate::model::Field;
 use crate::rules::{self, RuleSet};
 use crate::simulate::{
     self, Binding, Block, Event, Fired, Message, Options, Replay, Simulator, Version,
@@ -158,8 +159,8 @@ fn binding_mode(
                 .iter()
                 .map(|b| BindingJson {
                     index: b.index,
-                    command: block(b).and_then(|r| r.value("command")),
-                    location: block(b).and_then(|r| r.value("location")),
+                    command: block(b).and_then(|r| r.value(Field::Command)),
+                    location: block(b).and_then(|r| r.value(Field::Location)),
                     enabled: b.enabled,
                     rules: &b.rules,
                 })
@@ -173,7 +174,9 @@ fn binding_mode(
         Format::Text => {
             header(out, sim)?;
             for b in &bindings {
-                let location = block(b).and_then(|r| r.value("location")).unwrap_or("-");
+                let location = block(b)
+                    .and_then(|r| r.value(Field::Location))
+                    .unwrap_or("-");
                 binding_line(out, sim, b, location)?;
             }
             if bindings.is_empty() {

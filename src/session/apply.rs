@@ -5,9 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::model::{
-    BlockKind, BlockRef, COMMAND_FIELDS, Config, Field, Placement, RESPONSE_FIELDS, RootKind,
-};
+use crate::model::{BlockKind, BlockRef, Config, Field, FieldValue, Placement, RootKind};
 use crate::xml::edit::{self, NewElement, Position};
 use crate::xml::{self, Document, ElementId, Splice};
 
@@ -61,56 +59,10 @@ impl Txn {
     }
 }
 
-/// The options only agents read in an `<active-response>`, beyond SPEC §2's fields:
-/// modulesd's WPK-upgrade certificate settings (docs/agent-files.md).
-pub(crate) const AGENT_RESPONSE_OPTIONS: [&str; 2] = ["ca_store", "ca_verification"];
-
-/// The response fields that can be set: SPEC §2's, then the agents' own.
-const RESPONSE_EDIT_FIELDS: [&str; 11] = [
-    RESPONSE_FIELDS[0],
-    RESPONSE_FIELDS[1],
-    RESPONSE_FIELDS[2],
-    RESPONSE_FIELDS[3],
-    RESPONSE_FIELDS[4],
-    RESPONSE_FIELDS[5],
-    RESPONSE_FIELDS[6],
-    RESPONSE_FIELDS[7],
-    RESPONSE_FIELDS[8],
-    AGENT_RESPONSE_OPTIONS[0],
-    AGENT_RESPONSE_OPTIONS[1],
-];
-
-/// The fields SPEC §2 lets the user set in a block of this kind, in their canonical
-/// order.
-fn fields_of(kind: BlockKind) -> &'static [&'static str] {
-    match kind {
-        BlockKind::Command => &COMMAND_FIELDS,
-        BlockKind::Response => &RESPONSE_EDIT_FIELDS,
-    }
-}
-
 /// A field of a block as it reads now. A block stays valid across splices that do
 /// not add or remove blocks before it.
-fn field_of(block: BlockRef, doc: &Document, cfg: &Config, name: &str) -> Option<Field> {
-    match block {
-        BlockRef::Response(i) if AGENT_RESPONSE_OPTIONS.contains(&name) => {
-            let r = cfg.response(i)?;
-            let all: Vec<ElementId> = doc.children_named(r.element, name).collect();
-            let element = *all.last()?;
-            Some(Field {
-                element,
-                value: doc.value(element),
-                all,
-            })
-        }
-        BlockRef::Command(i) => cfg.command_at(i).and_then(|c| {
-            c.fields()
-                .into_iter()
-                .find(|(n, _)| *n == name)
-                .and_then(|(_, f)| f.cloned())
-        }),
-        BlockRef::Response(i) => cfg.response(i).and_then(|r| r.field(name).cloned()),
-    }
+fn field_of(block: BlockRef, cfg: &Config, field: Field) -> Option<FieldValue> {
+    cfg.field(block, field).cloned()
 }
 
 /// The numbering change of adding or removing this block.
@@ -122,35 +74,21 @@ fn shift_of(block: BlockRef, removed: bool) -> Shift {
     }
 }
 
-fn check_field(kind: BlockKind, field: &str) -> Result<(), EditError> {
-    if fields_of(kind).contains(&field) {
-        return Ok(());
-    }
-    Err(EditError::UnknownField {
-        kind: kind.as_str(),
-        field: field.to_string(),
-        expected: fields_of(kind),
-    })
+/// A field given for a block of another kind (an [`EditOp`] built by code).
+fn check_field(kind: BlockKind, field: Field) -> Result<(), EditError> {
+    Field::parse(kind, field.name())?;
+    Ok(())
 }
 
 /// Runs `op` on the transaction.
 pub(super) fn run(txn: &mut Txn, op: EditOp) -> Result<Change, EditError> {
     match op {
-        EditOp::Set { sel, field, value } => set(txn, &sel, &field, &value),
-        EditOp::Unset { sel, field } => unset(txn, &sel, &field),
+        EditOp::Set { sel, field, value } => set(txn, &sel, field, &value),
+        EditOp::Unset { sel, field } => unset(txn, &sel, field),
         EditOp::AddCommand(fields) => add_command(txn, &fields),
         EditOp::AddResponse(fields) => add_response(txn, &fields),
         EditOp::Remove { sel, force } => remove(txn, &sel, force),
         EditOp::AddRoot => super::root::add_root(txn),
-    }
-}
-
-/// The kind of block a selector names (the field checks of `check` use it too).
-pub(super) fn kind_of(sel: &Selector) -> BlockKind {
-    match sel {
-        Selector::Response(_) => BlockKind::Response,
-        Selector::Command(_) | Selector::CommandAt(_) => BlockKind::Command,
-        Selector::Match(p) => p.kind,
     }
 }
 
@@ -238,16 +176,16 @@ fn line(doc: &Document, id: ElementId) -> usize {
     doc.line_col(doc.element(id).span.start).0
 }
 
-fn representable(field: &str, value: &str) -> Result<(), EditError> {
+fn representable(field: Field, value: &str) -> Result<(), EditError> {
     edit::check_text(value).map_err(|e| EditError::Unrepresentable {
-        field: field.to_string(),
+        field,
         value: value.to_string(),
         reason: e.reason,
     })
 }
 
-fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change, EditError> {
-    check_field(kind_of(sel), field)?;
+fn set(txn: &mut Txn, sel: &Selector, field: Field, value: &str) -> Result<Change, EditError> {
+    check_field(sel.kind(), field)?;
     representable(field, value)?;
     let cfg = txn.config();
     let block = resolve(&txn.doc, &cfg, sel)?;
@@ -255,7 +193,7 @@ fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change
     // Responses use the first command of a name: renaming a later duplicate
     // renames no response.
     let old_name = match block {
-        BlockRef::Command(i) if field == "name" => cfg
+        BlockRef::Command(i) if field == Field::Name => cfg
             .command_at(i)
             .and_then(|c| c.name())
             .filter(|n| first_of(&cfg, n) == Some(i))
@@ -263,7 +201,7 @@ fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change
         _ => None,
     };
     if let BlockRef::Command(i) = block
-        && field == "name"
+        && field == Field::Name
         && old_name.as_deref() != Some(value)
         && let Some(other) = cfg.command(value).filter(|c| c.index != i)
     {
@@ -274,7 +212,7 @@ fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change
     if let Some(old) = old_name.filter(|o| o != value) {
         renamed = rename_users(txn, &old, value)?;
     }
-    let got = field_of(block, &txn.doc, &txn.config(), field).map(|f| f.value);
+    let got = field_of(block, &txn.config(), field).map(|f| f.value);
     if got.as_deref() != Some(value) {
         return Err(EditError::NotReadBack(format!(
             "{field} would read {got:?}, not {value:?}"
@@ -289,16 +227,16 @@ fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change
 }
 
 /// Sets an existing field's text, or inserts the field where SPEC §2's order puts it.
-fn set_field(txn: &mut Txn, block: BlockRef, field: &str, value: &str) -> Result<(), EditError> {
+fn set_field(txn: &mut Txn, block: BlockRef, field: Field, value: &str) -> Result<(), EditError> {
     let cfg = txn.config();
-    let Some(f) = field_of(block, &txn.doc, &cfg, field) else {
+    let Some(f) = field_of(block, &cfg, field) else {
         let el = cfg.element_of(block).ok_or_else(gone)?;
-        let at = field_position(&txn.doc, el, fields_of(block.kind()), field);
-        let splice = edit::insert(&txn.doc, at, &NewElement::text(field, value))?;
+        let at = field_position(&txn.doc, el, Field::of(block.kind()), field);
+        let splice = edit::insert(&txn.doc, at, &NewElement::text(field.name(), value))?;
         return txn.splice(vec![splice]);
     };
     let mut splices = edit::set_text(&txn.doc, f.element, value)?;
-    if field == "disabled" && value != "yes" {
+    if field == Field::Disabled && value != "yes" {
         // Any `yes` wins (reference §3.4): the other repeats saying yes must follow.
         for &other in &f.all {
             if other != f.element && txn.doc.value(other) == "yes" {
@@ -315,8 +253,8 @@ fn gone() -> EditError {
 
 /// Where a human puts a missing field: after the last child that comes before it in
 /// the canonical order, else before the first that comes after it, else last.
-fn field_position(doc: &Document, block: ElementId, order: &[&str], field: &str) -> Position {
-    let rank = |id: ElementId| order.iter().position(|f| *f == doc.name(id));
+fn field_position(doc: &Document, block: ElementId, order: &[Field], field: Field) -> Position {
+    let rank = |id: ElementId| order.iter().position(|f| f.name() == doc.name(id));
     let me = order.iter().position(|f| *f == field);
     let children: Vec<ElementId> = doc.element(block).children().collect();
     let earlier = children
@@ -338,27 +276,26 @@ fn field_position(doc: &Document, block: ElementId, order: &[&str], field: &str)
 fn rename_users(txn: &mut Txn, old: &str, new: &str) -> Result<Vec<usize>, EditError> {
     let users: Vec<usize> = txn.config().users_of(old).map(|r| r.index).collect();
     for &i in &users {
-        let f =
-            field_of(BlockRef::Response(i), &txn.doc, &txn.config(), "command").ok_or_else(gone)?;
+        let f = field_of(BlockRef::Response(i), &txn.config(), Field::Command).ok_or_else(gone)?;
         let splices = edit::set_text(&txn.doc, f.element, new)?;
         txn.splice(splices)?;
     }
     Ok(users)
 }
 
-fn unset(txn: &mut Txn, sel: &Selector, field: &str) -> Result<Change, EditError> {
-    check_field(kind_of(sel), field)?;
+fn unset(txn: &mut Txn, sel: &Selector, field: Field) -> Result<Change, EditError> {
+    check_field(sel.kind(), field)?;
     let cfg = txn.config();
     let block = resolve(&txn.doc, &cfg, sel)?;
-    let repeats = field_of(block, &txn.doc, &cfg, field).map_or(0, |f| f.all.len());
+    let repeats = field_of(block, &cfg, field).map_or(0, |f| f.all.len());
     for _ in 0..repeats {
-        let Some(f) = field_of(block, &txn.doc, &txn.config(), field) else {
+        let Some(f) = field_of(block, &txn.config(), field) else {
             break;
         };
         let splice = edit::remove(&txn.doc, f.element);
         txn.splice(vec![splice])?;
     }
-    if field_of(block, &txn.doc, &txn.config(), field).is_some() {
+    if field_of(block, &txn.config(), field).is_some() {
         return Err(EditError::NotReadBack(format!("{field} is still there")));
     }
     Ok(Change {
@@ -369,35 +306,35 @@ fn unset(txn: &mut Txn, sel: &Selector, field: &str) -> Result<Change, EditError
 }
 
 /// Checks the fields of a new block: known, each once, representable.
-fn check_new(kind: BlockKind, fields: &[(String, String)]) -> Result<(), EditError> {
+fn check_new(kind: BlockKind, fields: &[(Field, String)]) -> Result<(), EditError> {
     for (i, (field, value)) in fields.iter().enumerate() {
-        check_field(kind, field)?;
+        check_field(kind, *field)?;
         if fields[..i].iter().any(|(f, _)| f == field) {
-            return Err(EditError::DuplicateField(field.clone()));
+            return Err(EditError::DuplicateField(*field));
         }
-        representable(field, value)?;
+        representable(*field, value)?;
     }
     Ok(())
 }
 
-fn value_of<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+fn value_of(fields: &[(Field, String)], field: Field) -> Option<&str> {
     fields
         .iter()
-        .find(|(f, _)| f == name)
+        .find(|(f, _)| *f == field)
         .map(|(_, v)| v.as_str())
 }
 
-fn new_block(name: &str, fields: &[(String, String)]) -> NewElement {
+fn new_block(name: &str, fields: &[(Field, String)]) -> NewElement {
     NewElement::parent(
         name,
         fields
             .iter()
-            .map(|(f, v)| NewElement::text(f.as_str(), v.as_str()))
+            .map(|(f, v)| NewElement::text(f.name(), v.as_str()))
             .collect(),
     )
 }
 
-fn add_command(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, EditError> {
+fn add_command(txn: &mut Txn, fields: &[(Field, String)]) -> Result<Change, EditError> {
     check_new(BlockKind::Command, fields)?;
     let need = |field| {
         value_of(fields, field).ok_or(EditError::MissingField {
@@ -405,8 +342,8 @@ fn add_command(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, Edi
             field,
         })
     };
-    let name = need("name")?;
-    need("executable")?;
+    let name = need(Field::Name)?;
+    need(Field::Executable)?;
     let cfg = txn.config();
     if let Some(c) = cfg.command(name) {
         return Err(EditError::NameTaken(
@@ -433,16 +370,16 @@ fn add_command(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, Edi
     })
 }
 
-fn add_response(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, EditError> {
+fn add_response(txn: &mut Txn, fields: &[(Field, String)]) -> Result<Change, EditError> {
     check_new(BlockKind::Response, fields)?;
     if fields.is_empty() {
         return Err(EditError::MissingField {
             kind: "response",
-            field: "command",
+            field: Field::Command,
         });
     }
     let cfg = txn.config();
-    let command = value_of(fields, "command").and_then(|c| cfg.command(c));
+    let command = value_of(fields, Field::Command).and_then(|c| cfg.command(c));
     let at = match (cfg.responses.last(), command) {
         (Some(last), _) => Position::After(last.element),
         (None, Some(c)) => match c.placement {
@@ -492,10 +429,10 @@ pub(super) fn container_end(cfg: &Config) -> Result<Position, EditError> {
 }
 
 /// Each field of a new block reads back as given.
-fn read_back(txn: &Txn, block: BlockRef, fields: &[(String, String)]) -> Result<(), EditError> {
+fn read_back(txn: &Txn, block: BlockRef, fields: &[(Field, String)]) -> Result<(), EditError> {
     let cfg = txn.config();
     for (field, value) in fields {
-        let got = field_of(block, &txn.doc, &cfg, field).map(|f| f.value);
+        let got = field_of(block, &cfg, *field).map(|f| f.value);
         if got.as_deref() != Some(value.as_str()) {
             return Err(EditError::NotReadBack(format!(
                 "{field} of the new {} would read {got:?}",

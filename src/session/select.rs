@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::model::{BlockKind, COMMAND_FIELDS, Config, Profile, RESPONSE_FIELDS, analysisd};
+use crate::model::{BlockKind, Config, Field, Profile, analysisd};
 
 use super::op::{EditError, EditOp, Selector};
 
@@ -13,24 +13,24 @@ use super::op::{EditError, EditOp, Selector};
 /// with its name; for a response, the first with the same
 /// [`analysisd::Identity`]. `None` for other edits.
 pub(super) fn existing(cfg: &Config, op: &EditOp, profile: Profile) -> Option<Selector> {
-    let value = |fields: &[(String, String)], name: &str| {
+    let value = |fields: &[(Field, String)], field: Field| {
         fields
             .iter()
             .rev()
-            .find(|(f, _)| f == name)
+            .find(|(f, _)| *f == field)
             .map(|(_, v)| v.clone())
     };
     match op {
         EditOp::AddCommand(fields) => {
-            let name = value(fields, "name")?;
+            let name = value(fields, Field::Name)?;
             cfg.command(&name).map(|c| Selector::CommandAt(c.index))
         }
         EditOp::AddResponse(fields) => {
-            let wanted = analysisd::identity(profile, |name| {
+            let wanted = analysisd::identity(profile, |field| {
                 fields
                     .iter()
                     .rev()
-                    .find(|(f, _)| f == name)
+                    .find(|(f, _)| *f == field)
                     .map(|(_, v)| v.as_str())
             });
             cfg.responses
@@ -47,15 +47,15 @@ pub(super) fn existing(cfg: &Config, op: &EditOp, profile: Profile) -> Option<Se
 pub struct Pattern {
     /// Commands or responses.
     pub kind: BlockKind,
-    /// Each field's element name and the value it must read as, in the order given.
-    pub fields: Vec<(String, String)>,
+    /// Each field and the value it must read as, in the order given.
+    pub fields: Vec<(Field, String)>,
 }
 
 /// The fields a [`Pattern`] of this kind may test.
-fn pattern_fields(kind: BlockKind) -> &'static [&'static str] {
+fn pattern_fields(kind: BlockKind) -> &'static [Field] {
     match kind {
-        BlockKind::Command => &COMMAND_FIELDS,
-        BlockKind::Response => &RESPONSE_FIELDS,
+        BlockKind::Command => &Field::COMMAND,
+        BlockKind::Response => &Field::RESPONSE,
     }
 }
 
@@ -71,11 +71,13 @@ impl Pattern {
             return None;
         };
         let bad = || EditError::BadSelector(s.to_string());
-        Some(parse_fields(rest).ok_or_else(bad).and_then(|fields| {
-            let known = fields
-                .iter()
-                .all(|(f, _)| pattern_fields(kind).contains(&f.as_str()));
-            (known && !fields.is_empty())
+        Some(parse_fields(rest).ok_or_else(bad).and_then(|given| {
+            let fields: Vec<(Field, String)> = given
+                .into_iter()
+                .map(|(f, v)| Some((Field::parse_among(kind, pattern_fields(kind), &f).ok()?, v)))
+                .collect::<Option<_>>()
+                .ok_or_else(bad)?;
+            (!fields.is_empty())
                 .then_some(Pattern { kind, fields })
                 .ok_or_else(bad)
         }))
@@ -84,10 +86,10 @@ impl Pattern {
     /// The 1-based indexes (among commands, or among responses) of the blocks that
     /// have every listed field with exactly this value, in document order.
     pub fn matches(&self, cfg: &Config) -> Vec<usize> {
-        let all = |get: &dyn Fn(&str) -> Option<String>| {
+        let all = |get: &dyn Fn(Field) -> Option<String>| {
             self.fields
                 .iter()
-                .all(|(f, v)| get(f).as_deref() == Some(v.as_str()))
+                .all(|(f, v)| get(*f).as_deref() == Some(v.as_str()))
         };
         match self.kind {
             BlockKind::Response => cfg
@@ -99,14 +101,7 @@ impl Pattern {
             BlockKind::Command => cfg
                 .commands
                 .iter()
-                .filter(|c| {
-                    all(&|f| {
-                        c.fields()
-                            .into_iter()
-                            .find(|(n, _)| *n == f)
-                            .and_then(|(_, v)| v.map(|v| v.value.clone()))
-                    })
-                })
+                .filter(|c| all(&|f| c.value(f).map(str::to_string)))
                 .map(|c| c.index)
                 .collect(),
         }
@@ -195,8 +190,8 @@ mod tests {
         assert_eq!(
             p.fields,
             [
-                ("command".to_string(), "firewall-drop".to_string()),
-                ("rules_id".to_string(), "5712".to_string())
+                (Field::Command, "firewall-drop".to_string()),
+                (Field::RulesId, "5712".to_string())
             ]
         );
         assert_eq!(

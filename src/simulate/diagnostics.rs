@@ -6,7 +6,7 @@ use super::bind::Trigger;
 use super::responses::{ActiveResponse, responses};
 use crate::model::osregex::OsRegex;
 use crate::model::rules_id_numbers;
-use crate::model::{BlockRef, Config, Diagnostic, Profile, Response, Severity};
+use crate::model::{BlockRef, Config, Diagnostic, Field, Profile, Response, Severity};
 use crate::rules::{Rule, RuleSet};
 use crate::xml::Document;
 
@@ -152,7 +152,7 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    fn push(&self, out: &mut Vec<Diagnostic>, code: &Code, field: Option<&str>, message: String) {
+    fn push(&self, out: &mut Vec<Diagnostic>, code: &Code, field: Option<Field>, message: String) {
         let element = field
             .and_then(|f| self.r.field(f))
             .map_or(self.r.element, |f| f.element);
@@ -201,14 +201,14 @@ impl Cx<'_> {
             .filter(|&id| rule_of(id).is_none())
             .collect();
         if let Some(message) = unknown_message(&unknown, self.rules.len()) {
-            self.push(out, &ID_UNKNOWN, Some("rules_id"), message);
+            self.push(out, &ID_UNKNOWN, Some(Field::RulesId), message);
         }
         for id in numbers {
             if let Some(rule) = rule_of(id).filter(|r| !r.can_trigger()) {
                 self.push(
                     out,
                     &ID_NEVER_FIRES,
-                    Some("rules_id"),
+                    Some(Field::RulesId),
                     format!(
                         "rules_id names rule {id}, {}: analysisd never attaches a response to it",
                         never_why(rule)
@@ -242,7 +242,12 @@ impl Cx<'_> {
                 )
             }
         };
-        self.push(out, &GROUP_MATCHES_NOTHING, Some("rules_group"), message);
+        self.push(
+            out,
+            &GROUP_MATCHES_NOTHING,
+            Some(Field::RulesGroup),
+            message,
+        );
     }
 
     fn check_level(&self, out: &mut Vec<Diagnostic>) {
@@ -260,7 +265,7 @@ impl Cx<'_> {
             self.push(
                 out,
                 &LEVEL_BINDS_MANY,
-                Some("level"),
+                Some(Field::Level),
                 format!(
                     "level {level} alone binds {n} of the {} loaded rules",
                     self.rules.len()

@@ -3,7 +3,7 @@
 //! §4), with the `Config.ar` queue bits and the global `disabled` reset quirk (§3.4).
 
 use crate::model::analysisd::{Analysis, Outcome};
-use crate::model::{Command, Config, ConfigKind, Location, Placement, Profile, Response};
+use crate::model::{Command, Config, ConfigKind, Field, Location, Placement, Profile, Response};
 use crate::xml::Document;
 
 /// A block that analysisd accepted as a response.
@@ -192,23 +192,23 @@ fn invalid_child(doc: &Document, r: &Response, profile: Profile) -> Option<Strin
         ));
     }
     let extra = match profile {
-        Profile::Wazuh => r.ca_verification.as_ref().map(|_| "ca_verification"),
+        Profile::Wazuh => r.ca_verification.as_ref().map(|_| Field::CaVerification),
         Profile::Ossec => r
             .ca_store
             .as_ref()
-            .map(|_| "ca_store")
-            .or(r.ca_verification.as_ref().map(|_| "ca_verification")),
+            .map(|_| Field::CaStore)
+            .or(r.ca_verification.as_ref().map(|_| Field::CaVerification)),
     };
     if let Some(name) = extra {
         return Some(format!(
             "<{name}> is not accepted here (1230): analysisd refuses to start"
         ));
     }
-    for name in ["disabled", "level"] {
+    for name in [Field::Disabled, Field::Level] {
         for &e in r.field(name).map_or(&[][..], |f| &f.all[..]) {
             let v = doc.value(e);
             let ok = match name {
-                "disabled" => v == "yes" || v == "no",
+                Field::Disabled => v == "yes" || v == "no",
                 _ => crate::model::Level::parse(&v).is_some(),
             };
             if !ok {
@@ -238,21 +238,21 @@ fn why_dropped(outcome: Outcome, r: &Response) -> (String, bool) {
         Outcome::AgentZero => (
             format!(
                 "defined-agent with agent_id '{}', which reads as 0: dropped with warning 1306 (use location server for the manager)",
-                value("agent_id")
+                value(Field::AgentId)
             ),
             false,
         ),
         Outcome::BadLocation => (
             format!(
                 "(1302): Invalid active response location: '{}': analysisd refuses to start",
-                value("location")
+                value(Field::Location)
             ),
             true,
         ),
         Outcome::Undefined => (
             format!(
                 "(1303): Invalid command '{}' in the active response (not defined before this block): analysisd refuses to start",
-                value("command")
+                value(Field::Command)
             ),
             true,
         ),
@@ -287,11 +287,11 @@ fn accept(analysis: &Analysis<'_>, r: &Response) -> Result<ActiveResponse, (Stri
         executable,
         extra_args: command.extra_args.as_ref().map(|f| f.value.clone()),
         expect: command.expect.as_ref().map(|f| f.value.clone()),
-        location: Location::read(r.value("location").unwrap_or_default()),
-        agent_id: r.value("agent_id").map(str::to_string),
+        location: Location::read(r.value(Field::Location).unwrap_or_default()),
+        agent_id: r.value(Field::AgentId).map(str::to_string),
         level: r.level_value().map_or(0, |l| l.get()),
-        rules_group: r.value("rules_group").map(str::to_string),
-        rules_id: r.value("rules_id").map(str::to_string),
+        rules_group: r.value(Field::RulesGroup).map(str::to_string),
+        rules_id: r.value(Field::RulesId).map(str::to_string),
         timeout: analysis.timeout(r).unwrap_or_default(),
         timeout_ignored: (configured != 0 && !allowed).then_some(configured),
     })

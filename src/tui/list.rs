@@ -17,7 +17,9 @@ use super::strings as s;
 use super::summary;
 use super::text::{escape, truncate, truncate_with_details};
 use super::theme::{Theme, mark};
-use crate::model::{BlockRef, Config, ConfigKind, Diagnostic, Placement, Response, Severity};
+use crate::model::{
+    BlockRef, Config, ConfigKind, Diagnostic, Field, Placement, Response, Severity,
+};
 use crate::xml::Document;
 
 /// Selection, scroll and filter of the list.
@@ -69,7 +71,7 @@ fn response_head(cfg: &Config, n: usize) -> String {
     if matches!(r.placement, Placement::AgentConfig(_)) && r.command.is_none() {
         return format!("#{} {}", r.index, s::SHARED_BLOCK);
     }
-    let loc = match (r.value("location"), r.value("agent_id")) {
+    let loc = match (r.value(Field::Location), r.value(Field::AgentId)) {
         (Some("defined-agent"), Some(a)) => format!("agent {a}"),
         (Some(l), _) => l.to_string(),
         (None, _) => "?".to_string(),
@@ -89,7 +91,7 @@ fn response_tail(cfg: &Config, n: usize) -> String {
     };
     if is_execd_block(cfg, r) {
         let state = if r.is_disabled() { s::AR_OFF } else { s::AR_ON };
-        return match r.value("repeated_offenders") {
+        return match r.value(Field::RepeatedOffenders) {
             Some(ro) => format!("   {state}, repeated offenders {ro}"),
             None => format!("   {state}"),
         };

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::popup::Choice;
 use super::strings as s;
-use crate::model::Level;
+use crate::model::{Field, Level};
 use crate::rules::RuleSet;
 use crate::simulate::count_matches;
 
@@ -26,11 +26,11 @@ pub(crate) fn bound(
 
 /// One field's own count, shown beside its value: the rules a level reaches, the
 /// rules a group pattern matches, or the ids that are not loaded.
-pub(crate) fn field_count(rules: &RuleSet, field: &str, value: &str) -> Option<String> {
+pub(crate) fn field_count(rules: &RuleSet, field: Field, value: &str) -> Option<String> {
     match field {
-        "level" => Some(s::rules_count(bound(rules, Some(value), None, None))),
-        "rules_group" => Some(s::rules_count(bound(rules, None, Some(value), None))),
-        "rules_id" => {
+        Field::Level => Some(s::rules_count(bound(rules, Some(value), None, None))),
+        Field::RulesGroup => Some(s::rules_count(bound(rules, None, Some(value), None))),
+        Field::RulesId => {
             let unknown: Vec<i64> = crate::model::rules_id_numbers(value)
                 .into_iter()
                 .filter(|id| {
@@ -80,8 +80,8 @@ pub(crate) fn id_choices(rules: &RuleSet) -> Vec<Choice> {
 
 /// Appends a picked group or id to what is typed, with the separator the daemon
 /// reads: `|` between groups (alternation), `,` between ids.
-pub(crate) fn append(field: &str, typed: &str, picked: &str) -> String {
-    let sep = if field == "rules_group" { "|" } else { "," };
+pub(crate) fn append(field: Field, typed: &str, picked: &str) -> String {
+    let sep = if field == Field::RulesGroup { "|" } else { "," };
     // A separator typed already is not doubled (an empty alternative matches all).
     if typed.is_empty() || typed.trim_end().ends_with(sep) {
         format!("{typed}{picked}")
@@ -117,7 +117,7 @@ mod tests {
             "100 never triggers"
         );
         assert_eq!(
-            field_count(&r, "rules_id", "101,999").as_deref(),
+            field_count(&r, Field::RulesId, "101,999").as_deref(),
             Some("not loaded: 999")
         );
     }
@@ -137,9 +137,9 @@ mod tests {
         );
         let ids: Vec<String> = id_choices(&r).into_iter().map(|c| c.value).collect();
         assert_eq!(ids, ["101", "102"]);
-        assert_eq!(append("rules_group", "sshd", "web"), "sshd|web");
-        assert_eq!(append("rules_id", "", "101"), "101");
-        assert_eq!(append("rules_id", "100,", "101"), "100,101");
-        assert_eq!(append("rules_group", "sshd|", "web"), "sshd|web");
+        assert_eq!(append(Field::RulesGroup, "sshd", "web"), "sshd|web");
+        assert_eq!(append(Field::RulesId, "", "101"), "101");
+        assert_eq!(append(Field::RulesId, "100,", "101"), "100,101");
+        assert_eq!(append(Field::RulesGroup, "sshd|", "web"), "sshd|web");
     }
 }

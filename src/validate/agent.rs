@@ -4,7 +4,7 @@
 
 use super::Rule;
 use super::scope::{agent_responses, at, cmd_ref, resp_ref, shown};
-use crate::model::{ConfigKind, Placement, Profile, RESPONSE_FIELDS, Severity};
+use crate::model::{ConfigKind, Field, Placement, Profile, Severity};
 
 pub(super) static RULES: &[&Rule] = &[
     &NO_EFFECT_IN_AGENT_CONFIG,
@@ -42,7 +42,7 @@ ossec.conf.",
 
 /// The options agents read in an `<active-response>` (execd, modulesd; reference §1);
 /// the other response fields are definitions, read by no daemon there.
-const AGENT_OPTIONS: [&str; 2] = ["disabled", "repeated_offenders"];
+const AGENT_OPTIONS: [Field; 2] = [Field::Disabled, Field::RepeatedOffenders];
 
 /// Definitions in an agent config are read by no daemon (SPEC §7; reference §1: only
 /// analysisd, which runs on managers, reads them).
@@ -67,9 +67,9 @@ script itself must be in the agent's active-response/bin.",
             }
         }
         for r in agent_responses(ctx) {
-            let found: Vec<String> = RESPONSE_FIELDS
+            let found: Vec<String> = Field::RESPONSE
                 .iter()
-                .filter(|n| !AGENT_OPTIONS.contains(n) && r.field(n).is_some())
+                .filter(|n| !AGENT_OPTIONS.contains(n) && r.field(**n).is_some())
                 .map(|n| format!("<{n}>"))
                 .collect();
             if !found.is_empty() {
@@ -95,7 +95,10 @@ at all: see unknown-option.) Write yes or no.",
             return;
         }
         for r in agent_responses(ctx) {
-            for id in ctx.doc.children_named(r.element, "ca_verification") {
+            for id in ctx
+                .doc
+                .children_named(r.element, Field::CaVerification.name())
+            {
                 let v = ctx.doc.value(id);
                 if !v.eq_ignore_ascii_case("yes") && !v.eq_ignore_ascii_case("no") {
                     out.push(at(ctx, id), resp_ref(r), format!("ca_verification is {}, not yes or no: wazuh-modulesd rejects its configuration", shown(&v)));

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::Rule;
 use super::scope::{at, children, cmd_ref, line, manager_commands, shown};
-use crate::model::{Profile, Severity};
+use crate::model::{Field, Profile, Severity};
 
 pub(super) static RULES: &[&Rule] = &[
     &MISSING_COMMAND_OPTION,
@@ -29,14 +29,14 @@ Missing command options. You must specify a 'name' and 'executable'.` and refuse
 start. OSSEC also requires <expect> (it may be empty: <expect></expect>) and says \
 `You must specify a 'name', 'executable' and 'expect'.` Add the missing element.",
     check: |ctx, out| {
-        let mut required = vec!["name", "executable"];
+        let mut required = vec![Field::Name, Field::Executable];
         if ctx.profile == Profile::Ossec {
-            required.push("expect");
+            required.push(Field::Expect);
         }
         for c in manager_commands(ctx) {
             let missing: Vec<String> = required
                 .iter()
-                .filter(|n| ctx.doc.children_named(c.element, n).next().is_none())
+                .filter(|n| ctx.doc.children_named(c.element, n.name()).next().is_none())
                 .map(|n| format!("<{n}>"))
                 .collect();
             if !missing.is_empty() {
@@ -69,7 +69,7 @@ and every <active-response><command> that uses it.",
             return;
         }
         for c in manager_commands(ctx) {
-            for (id, v) in children(ctx, c.element, "name") {
+            for (id, v) in children(ctx, c.element, Field::Name) {
                 if v.starts_with('!') {
                     out.push(
                         at(ctx, id),
@@ -97,7 +97,7 @@ Invalid value for element 'timeout_allowed': Yes.` and refuse to start. Every re
 of the element is checked. Write `yes` or `no`.",
     check: |ctx, out| {
         for c in manager_commands(ctx) {
-            for (id, v) in children(ctx, c.element, "timeout_allowed") {
+            for (id, v) in children(ctx, c.element, Field::TimeoutAllowed) {
                 if v != "yes" && v != "no" {
                     out.push(
                         at(ctx, id),
@@ -161,7 +161,7 @@ harmless; remove it when the file is only for Wazuh 4.2+. OSSEC still requires i
             return;
         }
         for c in manager_commands(ctx) {
-            for (id, v) in children(ctx, c.element, "expect") {
+            for (id, v) in children(ctx, c.element, Field::Expect) {
                 out.push(
                     at(ctx, id),
                     cmd_ref(c),

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use super::scope::{at, children, execd, execd_responses, manager_responses, resp_ref, shown};
 use super::{Context, Rule};
 use crate::model::execd::{OffenderEntry, offender_entries};
-use crate::model::{ConfigKind, Profile, Response, Severity};
+use crate::model::{ConfigKind, Field, Profile, Response, Severity};
 use crate::xml::ElementId;
 
 pub(super) static RULES: &[&Rule] = &[
@@ -21,8 +21,8 @@ pub(super) static RULES: &[&Rule] = &[
 
 /// The `<name>` element execd takes with `OS_GetOneContentforElement`: the first one
 /// in the first root whose first block has one (§3.8; `model::execd`).
-fn first_seen(ctx: &Context<'_>, name: &str) -> Option<(ElementId, usize)> {
-    ctx.config.execd_first_child(ctx.doc, name)
+fn first_seen(ctx: &Context<'_>, field: Field) -> Option<(ElementId, usize)> {
+    ctx.config.execd_first_child(ctx.doc, field)
 }
 
 /// The `repeated_offenders` element execd uses: Wazuh 4.x takes the first one in any
@@ -51,13 +51,13 @@ runs `wazuh-execd -t` first, so the whole start aborts. Write `yes` or `no`.",
     check: |ctx, out| {
         let mut done = HashSet::new();
         for r in manager_responses(ctx) {
-            for (id, v) in children(ctx, r.element, "disabled") {
+            for (id, v) in children(ctx, r.element, Field::Disabled) {
                 if v != "yes" && v != "no" && done.insert(id) {
                     out.push(at(ctx, id), resp_ref(r), format!("disabled is {}, not exactly 'yes' or 'no': analysisd refuses to start (1235)", shown(&v)));
                 }
             }
         }
-        if let Some((id, index)) = first_seen(ctx, "disabled") {
+        if let Some((id, index)) = first_seen(ctx, Field::Disabled) {
             let v = ctx.doc.value(id);
             if v != "yes" && v != "no" && done.insert(id) {
                 out.push(
@@ -87,9 +87,9 @@ running responses. Move the setting into the first <active-response> of the root
 a manager's response definitions, <disabled> switches that one response off in \
 analysisd; that use is not concerned.)",
     check: |ctx, out| {
-        let seen = first_seen(ctx, "disabled").map(|(id, _)| id);
+        let seen = first_seen(ctx, Field::Disabled).map(|(id, _)| id);
         for r in execd_responses(ctx).filter(|r| is_settings_block(ctx, r)) {
-            for (id, v) in children(ctx, r.element, "disabled") {
+            for (id, v) in children(ctx, r.element, Field::Disabled) {
                 if Some(id) == seen {
                     continue;
                 }
@@ -116,7 +116,7 @@ delete it.",
         if ctx.config.kind != ConfigKind::Manager {
             return;
         }
-        let Some((id, index)) = first_seen(ctx, "disabled") else {
+        let Some((id, index)) = first_seen(ctx, Field::Disabled) else {
             return;
         };
         let Some(r) = ctx.config.responses.iter().find(|r| r.index == index) else {
@@ -141,7 +141,7 @@ Keep one, in the first <active-response> block.",
     check: |ctx, out| {
         let used = repeated_offenders_used(ctx).map(|(id, _)| id);
         for r in execd_responses(ctx) {
-            for (id, _) in children(ctx, r.element, "repeated_offenders") {
+            for (id, _) in children(ctx, r.element, Field::RepeatedOffenders) {
                 if Some(id) == used {
                     continue;
                 }
@@ -245,7 +245,7 @@ the manager's settings block for responses run on the manager).",
             if r.command.is_none() {
                 continue;
             }
-            for (id, _) in children(ctx, r.element, "repeated_offenders") {
+            for (id, _) in children(ctx, r.element, Field::RepeatedOffenders) {
                 out.push(at(ctx, id), resp_ref(r), "<repeated_offenders> here does not apply to this response on agents: only the execd of the host running a response reads it, from its own ossec.conf");
             }
         }

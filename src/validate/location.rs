@@ -3,7 +3,7 @@
 
 use super::scope::{Outcome, at, manager_responses, outcome, resp_ref, shown};
 use super::{Context, Rule};
-use crate::model::{Location, Profile, Response, Severity};
+use crate::model::{Field, Location, Profile, Response, Severity};
 
 pub(super) static RULES: &[&Rule] = &[
     &INVALID_LOCATION,
@@ -26,7 +26,7 @@ fn location_at(ctx: &Context<'_>, r: &Response) -> usize {
 fn read_location<'r>(ctx: &Context<'_>, r: &'r Response) -> Option<&'r str> {
     let o = outcome(ctx, r);
     if o.defines() || matches!(o, Outcome::AgentZero) {
-        r.value("location")
+        r.value(Field::Location)
     } else {
         None
     }
@@ -48,7 +48,7 @@ OSSEC also refuses an empty <location>. Write one of local, server, defined-agen
             if !matches!(outcome(ctx, r), Outcome::BadLocation) {
                 continue;
             }
-            let v = r.value("location").unwrap_or_default();
+            let v = r.value(Field::Location).unwrap_or_default();
             out.push(
                 location_at(ctx, r),
                 resp_ref(r),
@@ -295,7 +295,7 @@ agent, or remove <agent_id>.",
                 format!(
                     "agent_id {} is ignored: location {} is not defined-agent, so the response runs as '{loc}' says",
                     shown(&f.value),
-                    shown(r.value("location").unwrap_or_default())
+                    shown(r.value(Field::Location).unwrap_or_default())
                 ),
             );
         }

@@ -5,7 +5,7 @@
 
 use super::scope::{at, cmd_ref, manager_commands, manager_responses, ossec_roots, resp_ref};
 use super::{Context, Rule};
-use crate::model::{Profile, Severity};
+use crate::model::{Field, Profile, Severity};
 
 pub(super) static RULES: &[&Rule] = &[&WAZUH_ONLY_SECTION, &WAZUH_ONLY_OPTION];
 
@@ -74,15 +74,15 @@ get their arguments from the alert (user, srcip, ...) instead.",
         if ctx.profile != Profile::Ossec {
             return;
         }
-        push_each(ctx, out, "extra_args", "command", true);
-        push_each(ctx, out, "ca_store", "active-response", false);
+        push_each(ctx, out, Field::ExtraArgs, "command", true);
+        push_each(ctx, out, Field::CaStore, "active-response", false);
     },
 };
 
 fn push_each(
     ctx: &Context<'_>,
     out: &mut super::Findings<'_>,
-    option: &str,
+    option: Field,
     block: &str,
     in_commands: bool,
 ) {
@@ -91,13 +91,13 @@ fn push_each(
     );
     if in_commands {
         for c in manager_commands(ctx) {
-            for id in ctx.doc.children_named(c.element, option) {
+            for id in ctx.doc.children_named(c.element, option.name()) {
                 out.push(at(ctx, id), cmd_ref(c), msg.clone());
             }
         }
     } else {
         for r in manager_responses(ctx) {
-            for id in ctx.doc.children_named(r.element, option) {
+            for id in ctx.doc.children_named(r.element, option.name()) {
                 out.push(at(ctx, id), resp_ref(r), msg.clone());
             }
         }

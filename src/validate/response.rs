@@ -7,7 +7,7 @@ use super::scope::{
 };
 use super::{Context, Rule};
 use crate::model::analysisd::LOCAL_AR;
-use crate::model::{Profile, Response, Severity, judge};
+use crate::model::{Field, Profile, Response, Severity, judge};
 
 pub(super) static RULES: &[&Rule] = &[
     &MISSING_RESPONSE_OPTION,
@@ -63,14 +63,14 @@ fine. Add the missing options, or move the block to the agent's ossec.conf.",
 
 /// "<command> and <location>", or one of them, naming empty ones as such.
 fn missing_names(ctx: &Context<'_>, r: &Response) -> String {
-    let describe = |name: &str| match r.value(name) {
+    let describe = |name: Field| match r.value(name) {
         None => Some(format!("<{name}>")),
         Some("") if ctx.profile == Profile::Wazuh => Some(format!("<{name}> (it is empty)")),
         Some(_) => None,
     };
-    let parts: Vec<String> = ["command", "location"]
-        .iter()
-        .filter_map(|n| describe(n))
+    let parts: Vec<String> = [Field::Command, Field::Location]
+        .into_iter()
+        .filter_map(describe)
         .collect();
     parts.join(" and no ")
 }
@@ -121,7 +121,7 @@ accepted but no rule reaches them (a level-never-matches warning). `set` and the
 refuse the errors and the warnings alike unless --force. Use 1 to 16.",
     check: |ctx, out| {
         for r in manager_responses(ctx) {
-            for (id, v) in children(ctx, r.element, "level") {
+            for (id, v) in children(ctx, r.element, Field::Level) {
                 if let Some(f) = judge::level(&v).filter(|f| f.code == "invalid-level") {
                     out.push(at(ctx, id), resp_ref(r), f.message);
                 }

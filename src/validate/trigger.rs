@@ -4,7 +4,7 @@
 use super::scope::{at, manager_responses, outcome, resp_ref, shown};
 use super::{Context, Rule};
 use crate::model::osregex::OsRegex;
-use crate::model::{Response, Severity, atoi, judge, rules_id_numbers};
+use crate::model::{Field, Response, Severity, atoi, judge, rules_id_numbers};
 
 pub(super) static RULES: &[&Rule] = &[
     &BINDS_NOTHING,
@@ -48,7 +48,7 @@ never fires. Add the trigger you meant.",
     check: |ctx, out| {
         for r in defining(ctx) {
             let ids = r
-                .value("rules_id")
+                .value(Field::RulesId)
                 .map(rules_id_numbers)
                 .unwrap_or_default();
             if has_level(r) || r.rules_group.is_some() || !ids.is_empty() {
