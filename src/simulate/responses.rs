@@ -40,7 +40,7 @@ pub struct ActiveResponse {
 
 /// What became of one `<active-response>` block.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Block {
+pub enum ResponseState {
     /// Accepted: it can be bound to rules.
     Active(ActiveResponse),
     /// Yields no response; why, in a sentence.
@@ -54,12 +54,12 @@ pub enum Block {
     },
 }
 
-impl Block {
+impl ResponseState {
     /// The block's 1-based index.
     pub fn index(&self) -> usize {
         match self {
-            Block::Active(a) => a.index,
-            Block::Inactive { index, .. } => *index,
+            ResponseState::Active(a) => a.index,
+            ResponseState::Inactive { index, .. } => *index,
         }
     }
 }
@@ -68,7 +68,7 @@ impl Block {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Responses {
     /// One entry per `<active-response>` block, in document order.
-    pub blocks: Vec<Block>,
+    pub blocks: Vec<ResponseState>,
     /// `Config.ar`: `REMOTE_AR` | `LOCAL_AR` (`model::analysisd`) as left after the
     /// last block.
     pub ar_bits: u8,
@@ -82,20 +82,20 @@ impl Responses {
     /// The accepted responses, in order.
     pub fn active(&self) -> impl Iterator<Item = &ActiveResponse> {
         self.blocks.iter().filter_map(|b| match b {
-            Block::Active(a) => Some(a),
-            Block::Inactive { .. } => None,
+            ResponseState::Active(a) => Some(a),
+            ResponseState::Inactive { .. } => None,
         })
     }
 
     /// The block with this 1-based index.
-    pub fn block(&self, index: usize) -> Option<&Block> {
+    pub fn block(&self, index: usize) -> Option<&ResponseState> {
         self.blocks.iter().find(|b| b.index() == index)
     }
 
     /// The first block that stops analysisd, with its reason.
     pub fn fatal(&self) -> Option<(usize, &str)> {
         self.blocks.iter().find_map(|b| match b {
-            Block::Inactive {
+            ResponseState::Inactive {
                 index,
                 reason,
                 fatal: true,
@@ -121,8 +121,8 @@ pub fn responses(config: &Config, doc: &Document, profile: Profile) -> Responses
     out
 }
 
-fn inactive(r: &Response, reason: impl Into<String>, fatal: bool) -> Block {
-    Block::Inactive {
+fn inactive(r: &Response, reason: impl Into<String>, fatal: bool) -> ResponseState {
+    ResponseState::Inactive {
         index: r.index,
         reason: reason.into(),
         fatal,
@@ -135,7 +135,7 @@ fn read_block(
     analysis: &Analysis<'_>,
     r: &Response,
     out: &mut Responses,
-) -> Block {
+) -> ResponseState {
     if let Some(reason) = not_read(config, r) {
         return inactive(r, reason, false);
     }
@@ -156,7 +156,7 @@ fn read_block(
         Outcome::Bound(_) => match accept(analysis, r) {
             Ok(ar) => {
                 out.ar_bits |= analysis.queue_bits(r);
-                Block::Active(ar)
+                ResponseState::Active(ar)
             }
             Err((reason, fatal)) => inactive(r, reason, fatal),
         },
@@ -377,7 +377,7 @@ mod tests {
         let fatal: Vec<bool> = r
             .blocks
             .iter()
-            .map(|b| matches!(b, Block::Inactive { fatal: true, .. }))
+            .map(|b| matches!(b, ResponseState::Inactive { fatal: true, .. }))
             .collect();
         assert_eq!(fatal, [false, false, true, true, true]);
         assert_eq!(r.active().count(), 0);
@@ -390,7 +390,9 @@ mod tests {
             "<ossec_config><active-response><command>late</command><location>local</location><level>3</level></active-response><command><name>late</name><executable>x</executable></command></ossec_config>",
         );
         let r = responses(&Config::from_document(&doc), &doc, Profile::Wazuh);
-        assert!(matches!(&r.blocks[0], Block::Inactive { reason, .. } if reason.contains("1303")));
+        assert!(
+            matches!(&r.blocks[0], ResponseState::Inactive { reason, .. } if reason.contains("1303"))
+        );
     }
 
     #[test]
