@@ -2,11 +2,11 @@
 //! (SPEC §7 "Agent or manager file"; reference `wazuh-semantics.md` §1, §3.5,
 //! §12.1; `ossec-semantics.md` §1).
 
-use super::Rule;
+use super::Check;
 use super::scope::{agent_responses, at, cmd_ref, resp_ref, shown};
 use crate::model::{ConfigKind, Field, Placement, Profile, Severity};
 
-pub(super) static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Check] = &[
     &NO_EFFECT_IN_AGENT_CONFIG,
     &UNREAD_IN_AGENT_CONFIG,
     &INVALID_CA_VERIFICATION,
@@ -14,7 +14,7 @@ pub(super) static RULES: &[&Rule] = &[
 
 /// `<command>`/`<active-response>` inside `<agent_config>`: read by nobody (reference
 /// §1 "AR sections inside a shared agent.conf"; ecosystem §1.1 #7).
-static NO_EFFECT_IN_AGENT_CONFIG: Rule = Rule {
+static NO_EFFECT_IN_AGENT_CONFIG: Check = Check {
     code: "no-effect-in-agent-config",
     severity: Severity::Warning,
     summary: "a <command> or <active-response> inside <agent_config>",
@@ -46,7 +46,7 @@ const AGENT_OPTIONS: [Field; 2] = [Field::Disabled, Field::RepeatedOffenders];
 
 /// Definitions in an agent config are read by no daemon (SPEC §7; reference §1: only
 /// analysisd, which runs on managers, reads them).
-static UNREAD_IN_AGENT_CONFIG: Rule = Rule {
+static UNREAD_IN_AGENT_CONFIG: Check = Check {
     code: "unread-in-agent-config",
     severity: Severity::Warning,
     summary: "a command or response definition in an agent's ossec.conf",
@@ -81,7 +81,7 @@ script itself must be in the agent's active-response/bin.",
 
 /// modulesd compares `ca_verification` case-insensitively with yes/no and fails on
 /// anything else (reference §1 "wazuh-modulesd on agents").
-static INVALID_CA_VERIFICATION: Rule = Rule {
+static INVALID_CA_VERIFICATION: Check = Check {
     code: "invalid-ca-verification",
     severity: Severity::Error,
     summary: "an agent's <ca_verification> other than yes or no",

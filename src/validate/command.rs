@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::Rule;
+use super::Check;
 use super::scope::{at, children, cmd_ref, line, manager_commands, shown};
 use crate::model::{Field, Profile, Severity};
 
-pub(super) static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Check] = &[
     &MISSING_COMMAND_OPTION,
     &INVALID_COMMAND_NAME,
     &INVALID_TIMEOUT_ALLOWED,
@@ -19,7 +19,7 @@ pub(super) static RULES: &[&Rule] = &[
 
 /// `name` and `executable` are required (OSSEC: `expect` too): fatal 1280
 /// (reference §2 "Missing `name` or `executable`"; `ossec-semantics.md` §3).
-static MISSING_COMMAND_OPTION: Rule = Rule {
+static MISSING_COMMAND_OPTION: Check = Check {
     code: "missing-command-option",
     severity: Severity::Error,
     summary: "a <command> without <name> or <executable> (OSSEC: or <expect>)",
@@ -55,7 +55,7 @@ start. OSSEC also requires <expect> (it may be empty: <expect></expect>) and say
 
 /// Wazuh refuses names starting with `!` (reserved for API custom commands): 1235
 /// (reference §2 table, §10 "`!` command names rejected"; OSSEC allows them, §12).
-static INVALID_COMMAND_NAME: Rule = Rule {
+static INVALID_COMMAND_NAME: Check = Check {
     code: "invalid-command-name",
     severity: Severity::Error,
     summary: "a command name starting with '!' (Wazuh)",
@@ -87,7 +87,7 @@ and every <active-response><command> that uses it.",
 
 /// `timeout_allowed` is exactly `yes` or `no`, case-sensitive: else 1235 (reference
 /// §2 table; `ossec-semantics.md` §3).
-static INVALID_TIMEOUT_ALLOWED: Rule = Rule {
+static INVALID_TIMEOUT_ALLOWED: Check = Check {
     code: "invalid-timeout-allowed",
     severity: Severity::Error,
     summary: "<timeout_allowed> other than exactly 'yes' or 'no'",
@@ -115,7 +115,7 @@ of the element is checked. Write `yes` or `no`.",
 
 /// The first command with a name wins; later ones are dead (reference §2 "Duplicate
 /// command names", §12.1; `ossec-semantics.md` §3).
-static DUPLICATE_COMMAND: Rule = Rule {
+static DUPLICATE_COMMAND: Check = Check {
     code: "duplicate-command",
     severity: Severity::Warning,
     summary: "two <command> blocks with the same name",
@@ -146,7 +146,7 @@ or give it its own name (and point the responses that should use it at that name
 
 /// `expect` is ignored since Wazuh 4.2 (reference §2 table, §5.8, §10); SPEC §7 makes
 /// it a note.
-static DEPRECATED_EXPECT: Rule = Rule {
+static DEPRECATED_EXPECT: Check = Check {
     code: "deprecated-expect",
     severity: Severity::Note,
     summary: "<expect> is ignored by Wazuh 4.2 and later",
@@ -186,7 +186,7 @@ fn is_windows_program(exe: &str) -> bool {
 /// The executable must exist under `active-response/bin` of the host that runs it
 /// (reference §5.4 "Active response command not present"); checked only when
 /// `--ossec-home` is readable (SPEC §7 "The machine's own Wazuh").
-static EXECUTABLE_NOT_FOUND: Rule = Rule {
+static EXECUTABLE_NOT_FOUND: Check = Check {
     code: "executable-not-found",
     severity: Severity::Warning,
     summary: "the <executable> is not in <home>/active-response/bin",

@@ -5,12 +5,12 @@
 use std::collections::HashSet;
 
 use super::scope::{at, children, execd, execd_responses, manager_responses, resp_ref, shown};
-use super::{Context, Rule};
+use super::{Check, Context};
 use crate::model::execd::{OffenderEntry, offender_entries};
 use crate::model::{ConfigKind, Field, Profile, Response, Severity};
 use crate::xml::ElementId;
 
-pub(super) static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Check] = &[
     &INVALID_DISABLED,
     &DISABLED_NOT_SEEN,
     &DISABLED_STOPS_EXECD,
@@ -39,7 +39,7 @@ fn is_settings_block(ctx: &Context<'_>, r: &Response) -> bool {
 
 /// `disabled` is exactly yes/no: analysisd checks every one (§3.2), execd the one it
 /// sees (§3.8); either refuses to start with 1235.
-static INVALID_DISABLED: Rule = Rule {
+static INVALID_DISABLED: Check = Check {
     code: "invalid-disabled",
     severity: Severity::Error,
     summary: "<disabled> other than exactly 'yes' or 'no'",
@@ -75,7 +75,7 @@ runs `wazuh-execd -t` first, so the whole start aborts. Write `yes` or `no`.",
 };
 
 /// execd reads `disabled` only in the first block of each root (§3.8, §12.1).
-static DISABLED_NOT_SEEN: Rule = Rule {
+static DISABLED_NOT_SEEN: Check = Check {
     code: "disabled-not-seen",
     severity: Severity::Warning,
     summary: "an execd <disabled> that wazuh-execd never reads",
@@ -101,7 +101,7 @@ analysisd; that use is not concerned.)",
 
 /// On a manager, the `disabled=yes` execd sees may belong to a response definition:
 /// it then switches off manager-side execution too (§3.8 "On a manager").
-static DISABLED_STOPS_EXECD: Rule = Rule {
+static DISABLED_STOPS_EXECD: Check = Check {
     code: "disabled-stops-execd",
     severity: Severity::Warning,
     summary: "a disabled response in a root's first block also disables execd on the manager",
@@ -129,7 +129,7 @@ delete it.",
 };
 
 /// Only one `repeated_offenders` list counts per host (§5.6; OSSEC §8).
-static REPEATED_OFFENDERS_IGNORED: Rule = Rule {
+static REPEATED_OFFENDERS_IGNORED: Check = Check {
     code: "repeated-offenders-ignored",
     severity: Severity::Warning,
     summary: "a <repeated_offenders> that wazuh-execd never uses",
@@ -204,7 +204,7 @@ fn offenders_problem(v: &str, profile: Profile) -> Option<String> {
 }
 
 /// Values are minutes, at most 5, read with atoi (§5.6, §12.1).
-static REPEATED_OFFENDERS_VALUE: Rule = Rule {
+static REPEATED_OFFENDERS_VALUE: Check = Check {
     code: "repeated-offenders-value",
     severity: Severity::Warning,
     summary: "a <repeated_offenders> list execd reads differently than written",
@@ -230,7 +230,7 @@ units and trailing text are ignored. Write up to five positive numbers of minute
 
 /// `repeated_offenders` in a manager's response definition does nothing for agents
 /// (§5.6 "configured on the agent"; ecosystem §1.1 #4).
-static REPEATED_OFFENDERS_ON_MANAGER: Rule = Rule {
+static REPEATED_OFFENDERS_ON_MANAGER: Check = Check {
     code: "manager-repeated-offenders",
     severity: Severity::Warning,
     summary: "<repeated_offenders> in a manager's response definition",

@@ -2,10 +2,10 @@
 //! `wazuh-semantics.md` §3.3, §5.2, §12.1; `ossec-semantics.md` §4, §5, §12).
 
 use super::scope::{Outcome, at, manager_responses, outcome, resp_ref, shown};
-use super::{Context, Rule};
+use super::{Check, Context};
 use crate::model::{Field, Location, Profile, Response, Severity};
 
-pub(super) static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Check] = &[
     &INVALID_LOCATION,
     &LOCATION_BY_ACCIDENT,
     &LOCATION_COMBINED,
@@ -33,7 +33,7 @@ fn read_location<'r>(ctx: &Context<'_>, r: &'r Response) -> Option<&'r str> {
 }
 
 /// No pattern matches: fatal 1302 (reference §3.3 "Nothing matched").
-static INVALID_LOCATION: Rule = Rule {
+static INVALID_LOCATION: Check = Check {
     code: "invalid-location",
     severity: Severity::Error,
     summary: "a <location> that matches none of server, local, defined-agent, all",
@@ -85,7 +85,7 @@ fn only_keywords(v: &str) -> bool {
 
 /// Substrings match by accident: `localhost`, `alias`, `company`, `firewall`
 /// (reference §3.3 "Substrings count", §12.1).
-static LOCATION_BY_ACCIDENT: Rule = Rule {
+static LOCATION_BY_ACCIDENT: Check = Check {
     code: "location-by-accident",
     severity: Severity::Warning,
     summary: "a <location> read through a substring of another word",
@@ -128,7 +128,7 @@ fn combined_effect(flags: Location) -> &'static str {
 }
 
 /// Several flags at once: one of them wins (reference §3.3 "Combinations", §5.2).
-static LOCATION_COMBINED: Rule = Rule {
+static LOCATION_COMBINED: Check = Check {
     code: "location-combined",
     severity: Severity::Warning,
     summary: "a <location> that sets several targets at once",
@@ -161,7 +161,7 @@ block per target if you need several.",
 };
 
 /// `defined-agent` without `<agent_id>`: fatal 1304 (reference §3.3).
-static MISSING_AGENT_ID: Rule = Rule {
+static MISSING_AGENT_ID: Check = Check {
     code: "missing-agent-id",
     severity: Severity::Error,
     summary: "location defined-agent without <agent_id>",
@@ -184,7 +184,7 @@ the agent list shows it (three digits, e.g. 001).",
 
 /// The agent id reads as 0: warning 1306, block dropped (Wazuh ≥ 4.3; reference
 /// §3.3, §10). OSSEC allows it (`ossec-semantics.md` §12).
-static AGENT_ID_ZERO: Rule = Rule {
+static AGENT_ID_ZERO: Check = Check {
     code: "agent-id-zero",
     severity: Severity::Warning,
     summary: "defined-agent with an <agent_id> that reads as 0 (Wazuh drops the block)",
@@ -213,7 +213,7 @@ numeric id (e.g. 001).",
 
 /// `1` vs `001`, lists of ids (reference §3.3, §5.2 `atoi(agent_id)`; ecosystem
 /// §1.1 #6; OSSEC's remoted matches client.keys exactly, `ossec-semantics.md` §4).
-static AGENT_ID_FORMAT: Rule = Rule {
+static AGENT_ID_FORMAT: Check = Check {
     code: "agent-id-format",
     severity: Severity::Warning,
     summary: "an <agent_id> not written as one agent id of three digits or more",
@@ -270,7 +270,7 @@ several agents need the response.",
 };
 
 /// `agent_id` is used only with `defined-agent` (reference §3.2 `agent_id`).
-static UNUSED_AGENT_ID: Rule = Rule {
+static UNUSED_AGENT_ID: Check = Check {
     code: "unused-agent-id",
     severity: Severity::Warning,
     summary: "an <agent_id> in a response whose location is not defined-agent",

@@ -1,15 +1,15 @@
 //! Numbers the daemons read with C's `atoi`, which keeps only 32 bits: a value too
 //! big for `int` is silently read as another number (docs/values.md "atoi").
 
-use super::Rule;
+use super::Check;
 use super::scope::{at, children, execd_responses, manager_responses, resp_ref};
 use crate::model::{Field, Severity, judge};
 
-pub(super) static RULES: &[&Rule] = &[&NUMBER_OVERFLOW];
+pub(super) static RULES: &[&Check] = &[&NUMBER_OVERFLOW];
 
 /// `atoi` overflow in `level`, `timeout`, `agent_id`, `rules_id` and
 /// `repeated_offenders` (docs/values.md "atoi").
-static NUMBER_OVERFLOW: Rule = Rule {
+static NUMBER_OVERFLOW: Check = Check {
     code: "number-overflow",
     severity: Severity::Warning,
     summary: "a number too big for the daemon's int, read as another number",

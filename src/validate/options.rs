@@ -7,11 +7,11 @@ use super::scope::{
     Reader, agent_responses, at, cmd_ref, line, manager_commands, manager_responses, reader,
     resp_ref,
 };
-use super::{Context, Findings, Rule};
+use super::{Check, Context, Findings};
 use crate::model::{BlockRef, Field, Profile, Severity};
 use crate::xml::ElementId;
 
-pub(super) static RULES: &[&Rule] = &[&UNKNOWN_OPTION, &REPEATED_OPTION];
+pub(super) static RULES: &[&Check] = &[&UNKNOWN_OPTION, &REPEATED_OPTION];
 
 /// Children analysisd accepts in `<command>` (§2; OSSEC §3 has `expect` but not
 /// `extra_args`, which `wazuh-only-option` reports).
@@ -68,7 +68,7 @@ fn flag_unknown(
 }
 
 /// Unknown children are fatal for analysisd, ignored on agents (§2, §3.1).
-static UNKNOWN_OPTION: Rule = Rule {
+static UNKNOWN_OPTION: Check = Check {
     code: "unknown-option",
     severity: Severity::Error,
     summary: "a child element the daemon does not know",
@@ -135,7 +135,7 @@ fn repeat_effect(name: &str, who: Reader, last_line: usize) -> String {
 
 /// A repeated child: the reader overwrites, except `disabled` (any yes) and execd's
 /// first match (§2 "Duplicate children", §3.1, §3.4, §3.8).
-static REPEATED_OPTION: Rule = Rule {
+static REPEATED_OPTION: Check = Check {
     code: "repeated-option",
     severity: Severity::Warning,
     summary: "the same option twice in one block",

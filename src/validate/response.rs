@@ -5,11 +5,11 @@
 use super::scope::{
     Outcome, at, bound_command, children, manager_responses, outcome, resp_ref, shown,
 };
-use super::{Context, Rule};
+use super::{Check, Context};
 use crate::model::analysisd::LOCAL_AR;
 use crate::model::{Field, Profile, Response, Severity, judge};
 
-pub(super) static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Check] = &[
     &MISSING_RESPONSE_OPTION,
     &UNDEFINED_COMMAND,
     &INVALID_LEVEL,
@@ -20,7 +20,7 @@ pub(super) static RULES: &[&Rule] = &[
 
 /// A block with neither command+location, nor `disabled=yes`, nor
 /// `repeated_offenders`: fatal 1281 on a manager (reference §3.5).
-static MISSING_RESPONSE_OPTION: Rule = Rule {
+static MISSING_RESPONSE_OPTION: Check = Check {
     code: "missing-response-option",
     severity: Severity::Error,
     summary: "an <active-response> without <command> or <location> on a manager",
@@ -77,7 +77,7 @@ fn missing_names(ctx: &Context<'_>, r: &Response) -> String {
 
 /// The command must be defined earlier in document order: fatal 1303 (reference §3.2,
 /// `ossec-semantics.md` §2 "Order matters"). Message per SPEC §2.1.
-static UNDEFINED_COMMAND: Rule = Rule {
+static UNDEFINED_COMMAND: Check = Check {
     code: "undefined-command",
     severity: Severity::Error,
     summary: "a response uses a command not defined before it",
@@ -107,7 +107,7 @@ the name.",
 
 /// `level` is all digits and its `atoi` within 0..=20, every repeat checked: else
 /// 1235 (docs/values.md "level"; `src/config/active-response.c`).
-static INVALID_LEVEL: Rule = Rule {
+static INVALID_LEVEL: Check = Check {
     code: "invalid-level",
     severity: Severity::Error,
     summary: "<level> not made of digits, or read as a number outside 0 to 20",
@@ -132,7 +132,7 @@ refuse the errors and the warnings alike unless --force. Use 1 to 16.",
 
 /// A timeout on a command without `timeout_allowed yes`: Wazuh forces it to 0 (INFO
 /// 1305, reference §3.6); OSSEC refuses to start (`ossec-semantics.md` §4).
-static TIMEOUT_NOT_ALLOWED: Rule = Rule {
+static TIMEOUT_NOT_ALLOWED: Check = Check {
     code: "timeout-not-allowed",
     severity: Severity::Warning,
     summary: "a <timeout> on a command that does not allow one",
@@ -175,7 +175,7 @@ to the command if its script supports `delete`, or remove the <timeout>.",
 
 /// The timeout is read with `atoi`: units, words and signs are silently changed
 /// (reference §3.2 `timeout`, §5.5).
-static TIMEOUT_VALUE: Rule = Rule {
+static TIMEOUT_VALUE: Check = Check {
     code: "timeout-value",
     severity: Severity::Warning,
     summary: "a <timeout> that is not a plain number of seconds",
@@ -199,7 +199,7 @@ Write the number of seconds with digits only, e.g. 600 for ten minutes.",
 
 /// A `disabled=yes` block resets the global `ar_flag`, erasing the queue bits of the
 /// enabled blocks before it (reference §3.4 quirk; `ossec-semantics.md` §4).
-static DISABLED_RESETS_FLAGS: Rule = Rule {
+static DISABLED_RESETS_FLAGS: Check = Check {
     code: "disabled-resets-flags",
     severity: Severity::Warning,
     summary: "a disabled block after enabled ones switches their responses off",

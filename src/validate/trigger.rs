@@ -2,11 +2,11 @@
 //! (reference `wazuh-semantics.md` §4.1–§4.4, §12.1; `ossec-semantics.md` §6).
 
 use super::scope::{at, manager_responses, outcome, resp_ref, shown};
-use super::{Context, Rule};
+use super::{Check, Context};
 use crate::model::osregex::OsRegex;
 use crate::model::{Field, Response, Severity, atoi, judge, rules_id_numbers};
 
-pub(super) static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Check] = &[
     &BINDS_NOTHING,
     &LEVEL_NEVER_MATCHES,
     &SELF_TRIGGERING,
@@ -36,7 +36,7 @@ fn has_level(r: &Response) -> bool {
 }
 
 /// No level, no group, no id: never bound (reference §4.2 item 4).
-static BINDS_NOTHING: Rule = Rule {
+static BINDS_NOTHING: Check = Check {
     code: "binds-nothing",
     severity: Severity::Warning,
     summary: "a response with no <level>, <rules_group> or <rules_id> binds to no rule",
@@ -65,7 +65,7 @@ never fires. Add the trigger you meant.",
 
 /// Rule levels stop at 16; 17–20 are accepted and match nothing (reference §3.2
 /// `level`, §4.1).
-static LEVEL_NEVER_MATCHES: Rule = Rule {
+static LEVEL_NEVER_MATCHES: Check = Check {
     code: "level-never-matches",
     severity: Severity::Warning,
     summary: "a <level> of 17 to 20, which no rule reaches",
@@ -89,7 +89,7 @@ const AR_NOTIFICATION_LEVEL: u8 = 3;
 
 /// A low level alone also binds the rules that report the response's own action
 /// (ecosystem §1.1 #16; binding per reference §4.2).
-static SELF_TRIGGERING: Rule = Rule {
+static SELF_TRIGGERING: Check = Check {
     code: "self-triggering",
     severity: Severity::Warning,
     summary: "a <level> of 3 or less without <rules_group> also fires on active-response reports",
@@ -142,7 +142,7 @@ fn comma_between_words(v: &str) -> bool {
 }
 
 /// `a,b` is not a list (reference §4.4, SPEC introduction, ecosystem §1.1 #3).
-static RULES_GROUP_COMMA: Rule = Rule {
+static RULES_GROUP_COMMA: Check = Check {
     code: "rules-group-comma",
     severity: Severity::Warning,
     summary: "a comma between two groups in <rules_group> (did you mean '|'?)",
@@ -174,7 +174,7 @@ order, not rules in either group, although the option pages show commas. Write \
 };
 
 /// Empty pattern or empty alternative: binds every rule (reference §4.4, §12.1).
-static RULES_GROUP_MATCHES_ALL: Rule = Rule {
+static RULES_GROUP_MATCHES_ALL: Check = Check {
     code: "rules-group-matches-all",
     severity: Severity::Warning,
     summary: "an empty <rules_group>, or an empty alternative in it, matches every rule",
@@ -207,7 +207,7 @@ that triggers any alert. Remove the empty alternative.",
 };
 
 /// A pattern OSRegex cannot compile never matches, silently (reference §4.4).
-static RULES_GROUP_INVALID: Rule = Rule {
+static RULES_GROUP_INVALID: Check = Check {
     code: "rules-group-invalid",
     severity: Severity::Warning,
     summary: "a <rules_group> that OSRegex cannot compile (it never matches)",
@@ -235,7 +235,7 @@ Rewrite it as plain alternatives: `ssh|web`.",
 
 /// The `rules_id` scanner stops at the first character it does not expect (reference
 /// §4.3).
-static RULES_ID_SEPARATOR: Rule = Rule {
+static RULES_ID_SEPARATOR: Check = Check {
     code: "rules-id-separator",
     severity: Severity::Warning,
     summary: "a <rules_id> whose scan stops before some of the ids",
