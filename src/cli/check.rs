@@ -225,33 +225,37 @@ fn text(f: Option<&FieldValue>) -> Value {
     f.map_or(Value::Null, |f| Value::String(f.value.clone()))
 }
 
+/// A field in the `list` JSON: yes/no as a boolean, level and timeout as numbers,
+/// the rest as text; `null` when absent.
+fn field_json(field: Field, f: Option<&FieldValue>) -> Value {
+    match field {
+        Field::TimeoutAllowed | Field::Disabled => yes_no(f),
+        Field::Level | Field::Timeout => number(f),
+        _ => text(f),
+    }
+}
+
 fn command_json(loaded: &Loaded, c: &Command) -> Value {
-    json!({
-        "name": text(c.name.as_ref()),
-        "executable": text(c.executable.as_ref()),
-        "timeout_allowed": yes_no(c.timeout_allowed.as_ref()),
-        "extra_args": text(c.extra_args.as_ref()),
-        "expect": text(c.expect.as_ref()),
+    let mut v = json!({
         "line": line_of(loaded, c.element),
         "target": loaded.config.target(&loaded.doc, c.placement),
-    })
+    });
+    for f in Field::COMMAND {
+        v[f.name()] = field_json(f, c.field(f));
+    }
+    v
 }
 
 fn response_json(loaded: &Loaded, r: &Response) -> Value {
-    json!({
+    let mut v = json!({
         "index": r.index,
         "line": line_of(loaded, r.element),
-        "disabled": yes_no(r.field(Field::Disabled)),
-        "command": text(r.field(Field::Command)),
-        "location": text(r.field(Field::Location)),
-        "agent_id": text(r.field(Field::AgentId)),
-        "level": number(r.field(Field::Level)),
-        "rules_group": text(r.field(Field::RulesGroup)),
-        "rules_id": text(r.field(Field::RulesId)),
-        "timeout": number(r.field(Field::Timeout)),
-        "repeated_offenders": text(r.field(Field::RepeatedOffenders)),
         "target": loaded.config.target(&loaded.doc, r.placement),
-    })
+    });
+    for f in Field::RESPONSE {
+        v[f.name()] = field_json(f, r.field(f));
+    }
+    v
 }
 
 /// `explain CODE`, or every code with its summary.
