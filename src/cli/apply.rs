@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::Failure;
 use super::args::{Common, EditArgs};
 use super::edit::{Plan, edit_failure, run};
-use crate::model::{COMMAND_FIELDS, Config, Profile, RESPONSE_FIELDS, analysisd};
+use crate::model::{Config, Field, Profile, analysisd};
 use crate::session::{EditError, EditOp, Selector, Session};
 
 /// Keys of the `list` JSON that say where a block is, not what it holds: ignored.
@@ -22,12 +22,12 @@ const POSITION_KEYS: [&str; 3] = ["index", "line", "target"];
 struct Wanted {
     present: bool,
     /// Fields with a value, in the order given.
-    set: Vec<(String, String)>,
+    set: Vec<(Field, String)>,
     /// Fields given as `null`: to be removed.
-    unset: Vec<String>,
+    unset: Vec<Field>,
     /// Fields given as `false` (`disabled`, `timeout_allowed`): a missing element
     /// already reads as no, so it satisfies them.
-    falses: Vec<String>,
+    falses: Vec<Field>,
 }
 
 /// `apply FILE STATE`
@@ -80,7 +80,7 @@ fn read_state(path: &Path) -> Result<(Vec<Wanted>, Vec<Wanted>), Failure> {
             "unknown key '{k}': expected commands, responses"
         )));
     }
-    let list = |key: &str, fields: &[&str]| -> Result<Vec<Wanted>, Failure> {
+    let list = |key: &str, fields: &[Field]| -> Result<Vec<Wanted>, Failure> {
         match top.get(key) {
             None | Some(Value::Null) => Ok(Vec::new()),
             Some(Value::Array(items)) => items
@@ -94,12 +94,12 @@ fn read_state(path: &Path) -> Result<(Vec<Wanted>, Vec<Wanted>), Failure> {
         }
     };
     Ok((
-        list("commands", &COMMAND_FIELDS)?,
-        list("responses", &RESPONSE_FIELDS)?,
+        list("commands", &Field::COMMAND)?,
+        list("responses", &Field::RESPONSE)?,
     ))
 }
 
-fn wanted(item: &Value, fields: &[&str]) -> Result<Wanted, String> {
+fn wanted(item: &Value, fields: &[Field]) -> Result<Wanted, String> {
     let Value::Object(map) = item else {
         return Err("expected an object".into());
     };
@@ -110,17 +110,19 @@ fn wanted(item: &Value, fields: &[&str]) -> Result<Wanted, String> {
         falses: Vec::new(),
     };
     if let Some(key) = map.keys().find(|k| {
-        *k != "state" && !POSITION_KEYS.contains(&k.as_str()) && !fields.contains(&k.as_str())
+        *k != "state"
+            && !POSITION_KEYS.contains(&k.as_str())
+            && !fields.iter().any(|f| f.name() == k.as_str())
     }) {
         return Err(format!(
             "unknown field '{key}'; fields: {}",
-            fields.join(", ")
+            crate::model::field_names(fields)
         ));
     }
     // The canonical order of `list`, whatever the order of the JSON keys: a new
     // block's children come out in it.
-    for key in fields.iter().map(|f| f.to_string()) {
-        match map.get(&key) {
+    for &key in fields {
+        match map.get(key.name()) {
             None => {}
             Some(Value::Null) => w.unset.push(key),
             Some(Value::Bool(false)) => w.falses.push(key),
@@ -149,41 +151,49 @@ fn state(map: &Map<String, Value>) -> Result<bool, String> {
 }
 
 impl Wanted {
-    fn value(&self, field: &str) -> Option<&str> {
+    fn value(&self, field: Field) -> Option<&str> {
         self.set
             .iter()
-            .find(|(f, _)| f == field)
+            .find(|(f, _)| *f == field)
             .map(|(_, v)| v.as_str())
     }
 
     /// The edits that make block `sel` (which `has` describes) hold these fields.
-    fn update(&self, sel: &Selector, has: impl Fn(&str) -> bool) -> Vec<EditOp> {
+    fn update(&self, sel: &Selector, has: impl Fn(Field) -> bool) -> Vec<EditOp> {
         let mut ops: Vec<EditOp> = self
             .set
             .iter()
             .map(|(field, value)| EditOp::Set {
                 sel: sel.clone(),
-                field: field.clone(),
+                field: *field,
                 value: value.clone(),
             })
             .collect();
-        let falses = self.falses.iter().filter(|f| has(f)).map(|f| EditOp::Set {
-            sel: sel.clone(),
-            field: f.clone(),
-            value: "no".into(),
-        });
+        let falses = self
+            .falses
+            .iter()
+            .filter(|f| has(**f))
+            .map(|f| EditOp::Set {
+                sel: sel.clone(),
+                field: *f,
+                value: "no".into(),
+            });
         ops.extend(falses);
-        let unsets = self.unset.iter().filter(|f| has(f)).map(|f| EditOp::Unset {
-            sel: sel.clone(),
-            field: f.clone(),
-        });
+        let unsets = self
+            .unset
+            .iter()
+            .filter(|f| has(**f))
+            .map(|f| EditOp::Unset {
+                sel: sel.clone(),
+                field: *f,
+            });
         ops.extend(unsets);
         ops
     }
 
     /// The fields of a new block: the values given (a `false` is left out, as
     /// missing reads as no).
-    fn new_fields(&self) -> Vec<(String, String)> {
+    fn new_fields(&self) -> Vec<(Field, String)> {
         self.set.clone()
     }
 }
@@ -202,9 +212,12 @@ fn command_ops(
     let mut removed = Vec::new();
     for (i, w) in wanted.iter().enumerate() {
         let name = w
-            .value("name")
+            .value(Field::Name)
             .ok_or_else(|| Failure::usage(format!("commands[{i}]: a command needs its name")))?;
-        if wanted[..i].iter().any(|o| o.value("name") == Some(name)) {
+        if wanted[..i]
+            .iter()
+            .any(|o| o.value(Field::Name) == Some(name))
+        {
             return Err(Failure::usage(format!(
                 "commands[{i}]: the command '{name}' is given twice"
             )));
@@ -216,7 +229,7 @@ fn command_ops(
         };
         match (w.present, found) {
             (true, Some(sel)) if present => {
-                let has = |f: &str| command_has(cfg, &sel, f);
+                let has = |f: Field| command_has(cfg, &sel, f);
                 ops.extend(w.update(&sel, has));
             }
             (true, None) if present => ops.push(EditOp::AddCommand(w.new_fields())),
@@ -230,14 +243,9 @@ fn command_ops(
     Ok(ops)
 }
 
-fn command_has(cfg: &Config, sel: &Selector, field: &str) -> bool {
-    cfg.commands
-        .get(index(sel).wrapping_sub(1))
-        .is_some_and(|c| {
-            c.fields()
-                .into_iter()
-                .any(|(n, f)| n == field && f.is_some())
-        })
+fn command_has(cfg: &Config, sel: &Selector, field: Field) -> bool {
+    cfg.command_at(index(sel))
+        .is_some_and(|c| c.field(field).is_some())
 }
 
 fn index(sel: &Selector) -> usize {
@@ -276,7 +284,7 @@ fn response_ops(
             (true, true) => ops.push(EditOp::AddResponse(w.new_fields())),
             (true, false) => {
                 for n in found {
-                    let has = |f: &str| cfg.responses[n - 1].field(f).is_some();
+                    let has = |f: Field| cfg.response(n).is_some_and(|r| r.field(f).is_some());
                     ops.extend(w.update(&Selector::Response(n), has));
                 }
             }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::args::{Common, Format};
 use super::output::{self, Loaded, counts, plural};
 use super::{EXIT_FINDINGS, EXIT_OK, Failure};
-use crate::model::{Command, Field, Response, atoi_overflows, is_plain_number};
+use crate::model::{Command, Field, FieldValue, Response, atoi_overflows, is_plain_number};
 use crate::{simulate, validate};
 
 /// `check FILE`: diagnostics with source lines; exit 1 when there is an error.
@@ -141,7 +141,7 @@ fn target_words(loaded: &Loaded, placement: crate::model::Placement) -> String {
 }
 
 fn command_line(loaded: &Loaded, c: &Command) -> String {
-    let v = |f: &Option<Field>| f.as_ref().map_or("-".to_string(), |f| f.value.clone());
+    let v = |f: &Option<FieldValue>| f.as_ref().map_or("-".to_string(), |f| f.value.clone());
     format!(
         "command  {:<20} executable={} timeout_allowed={}{}  (line {}){}",
         v(&c.name),
@@ -162,9 +162,9 @@ fn response_line(loaded: &Loaded, r: &Response) -> String {
     let v = |name| r.value(name).unwrap_or("-").to_string();
     let mut trigger = Vec::new();
     for (name, label) in [
-        ("level", "level>="),
-        ("rules_group", "group~"),
-        ("rules_id", "ids="),
+        (Field::Level, "level>="),
+        (Field::RulesGroup, "group~"),
+        (Field::RulesId, "ids="),
     ] {
         if let Some(x) = r.value(name) {
             trigger.push(format!("{label}{x}"));
@@ -174,16 +174,16 @@ fn response_line(loaded: &Loaded, r: &Response) -> String {
     format!(
         "response #{:<3} {} -> {}{} {} timeout={}{}  (line {}){}",
         r.index,
-        v("command"),
-        v("location"),
-        r.value("agent_id")
+        v(Field::Command),
+        v(Field::Location),
+        r.value(Field::AgentId)
             .map_or(String::new(), |a| format!(":{a}")),
         if trigger.is_empty() {
             "(no trigger)".to_string()
         } else {
             trigger.join(" ")
         },
-        v("timeout"),
+        v(Field::Timeout),
         state,
         line_of(loaded, r.element),
         target_words(loaded, r.placement)
@@ -194,13 +194,13 @@ fn response_line(loaded: &Loaded, r: &Response) -> String {
 /// read (docs/choices.md), e.g. `response #1   execd settings: disabled=no`.
 fn settings_line(loaded: &Loaded, r: &Response) -> String {
     let set: Vec<String> = [
-        "disabled",
-        "repeated_offenders",
-        "ca_store",
-        "ca_verification",
+        Field::Disabled,
+        Field::RepeatedOffenders,
+        Field::CaStore,
+        Field::CaVerification,
     ]
     .iter()
-    .filter_map(|n| r.value(n).map(|v| format!("{n}={v}")))
+    .filter_map(|n| r.value(*n).map(|v| format!("{n}={v}")))
     .collect();
     format!(
         "response #{:<3} execd settings: {}  (line {}){}",
@@ -216,7 +216,7 @@ fn settings_line(loaded: &Loaded, r: &Response) -> String {
 }
 
 /// `yes`/`no` → booleans, missing → null, anything else → the raw string (docs/choices.md).
-fn yes_no(f: Option<&Field>) -> Value {
+fn yes_no(f: Option<&FieldValue>) -> Value {
     match f.map(|f| f.value.as_str()) {
         None => Value::Null,
         Some("yes") => Value::Bool(true),
@@ -228,7 +228,7 @@ fn yes_no(f: Option<&Field>) -> Value {
 /// Integers only when all ASCII digits and read by the daemon as written, otherwise
 /// the raw string (README, `list --format json`): `"10m"`, `" 600"` and `"99999999999"`
 /// (which atoi reads as 1215752191) stay strings.
-fn number(f: Option<&Field>) -> Value {
+fn number(f: Option<&FieldValue>) -> Value {
     match f.map(|f| f.value.as_str()) {
         None => Value::Null,
         Some(s) if is_plain_number(s) && !atoi_overflows(s) => s
@@ -238,37 +238,41 @@ fn number(f: Option<&Field>) -> Value {
     }
 }
 
-fn text(f: Option<&Field>) -> Value {
+fn text(f: Option<&FieldValue>) -> Value {
     f.map_or(Value::Null, |f| Value::String(f.value.clone()))
 }
 
+/// A field in the `list` JSON: yes/no as a boolean, level and timeout as numbers,
+/// the rest as text; `null` when absent.
+fn field_json(field: Field, f: Option<&FieldValue>) -> Value {
+    match field {
+        Field::TimeoutAllowed | Field::Disabled => yes_no(f),
+        Field::Level | Field::Timeout => number(f),
+        _ => text(f),
+    }
+}
+
 fn command_json(loaded: &Loaded, c: &Command) -> Value {
-    json!({
-        "name": text(c.name.as_ref()),
-        "executable": text(c.executable.as_ref()),
-        "timeout_allowed": yes_no(c.timeout_allowed.as_ref()),
-        "extra_args": text(c.extra_args.as_ref()),
-        "expect": text(c.expect.as_ref()),
+    let mut v = json!({
         "line": line_of(loaded, c.element),
         "target": loaded.config.target(&loaded.doc, c.placement),
-    })
+    });
+    for f in Field::COMMAND {
+        v[f.name()] = field_json(f, c.field(f));
+    }
+    v
 }
 
 fn response_json(loaded: &Loaded, r: &Response) -> Value {
-    json!({
+    let mut v = json!({
         "index": r.index,
         "line": line_of(loaded, r.element),
-        "disabled": yes_no(r.field("disabled")),
-        "command": text(r.field("command")),
-        "location": text(r.field("location")),
-        "agent_id": text(r.field("agent_id")),
-        "level": number(r.field("level")),
-        "rules_group": text(r.field("rules_group")),
-        "rules_id": text(r.field("rules_id")),
-        "timeout": number(r.field("timeout")),
-        "repeated_offenders": text(r.field("repeated_offenders")),
         "target": loaded.config.target(&loaded.doc, r.placement),
-    })
+    });
+    for f in Field::RESPONSE {
+        v[f.name()] = field_json(f, r.field(f));
+    }
+    v
 }
 
 /// `explain CODE`, or every code with its summary.

@@ -12,9 +12,9 @@ use serde_json::{Value, json};
 use super::args::{Common, EditArgs, Format};
 use super::output::{self, Loaded};
 use super::{EXIT_OK, Failure};
-use crate::model::{Diagnostic, Profile, Severity};
+use crate::model::{BlockKind, Diagnostic, Field, Profile, Severity};
 use crate::save::{self, SaveError, SaveOptions};
-use crate::session::{EditError, EditOp, FieldProblem, Selector, Session};
+use crate::session::{EditError, EditOp, FieldProblem, Selector, Session, parse_fields};
 use crate::validate;
 
 /// `set FILE SEL FIELD=VALUE...`
@@ -33,10 +33,10 @@ pub(super) fn set(
     run(common, file, edit, |session, _| {
         let mut ops = Vec::new();
         for target in targets(session, &sel, edit.all)? {
-            for (field, value) in &assignments {
+            for (name, value) in &assignments {
                 ops.push(EditOp::Set {
                     sel: target.clone(),
-                    field: field.clone(),
+                    field: field(&sel, name)?,
                     value: value.clone(),
                 });
             }
@@ -57,10 +57,12 @@ pub(super) fn unset(
     run(common, file, edit, |session, _| {
         let mut ops = Vec::new();
         for target in targets(session, &sel, edit.all)? {
-            ops.extend(fields.iter().map(|f| EditOp::Unset {
-                sel: target.clone(),
-                field: f.clone(),
-            }));
+            for name in fields {
+                ops.push(EditOp::Unset {
+                    sel: target.clone(),
+                    field: field(&sel, name)?,
+                });
+            }
         }
         Ok(Plan::Ops(ops))
     })
@@ -74,7 +76,7 @@ pub(super) fn add(
     file: &Path,
     fields: &[String],
     edit: &EditArgs,
-    op: fn(Vec<(String, String)>) -> EditOp,
+    kind: BlockKind,
     if_absent: bool,
 ) -> anyhow::Result<i32> {
     let fields: Vec<(String, String)> = fields
@@ -82,7 +84,11 @@ pub(super) fn add(
         .map(|a| assignment(a))
         .collect::<Result<_, _>>()?;
     run(common, file, edit, |session, profile| {
-        let op = op(fields.clone());
+        let fields = parse_fields(kind, &fields).map_err(|e| edit_failure(&e))?;
+        let op = match kind {
+            BlockKind::Command => EditOp::AddCommand(fields),
+            BlockKind::Response => EditOp::AddResponse(fields),
+        };
         if if_absent && let Some(sel) = session.existing(&op, profile) {
             return Ok(Plan::Nothing(format!(
                 "{} already exists: nothing to add",
@@ -181,6 +187,11 @@ fn several(
 fn selector(s: &str) -> Result<Selector, Failure> {
     s.parse()
         .map_err(|e: EditError| Failure::usage(e.to_string()))
+}
+
+/// A field the user names, of the kind of block `sel` selects.
+fn field(sel: &Selector, name: &str) -> Result<Field, Failure> {
+    Field::parse(sel.kind(), name).map_err(|e| edit_failure(&e.into()))
 }
 
 fn assignment(a: &str) -> Result<(String, String), Failure> {

@@ -20,7 +20,7 @@ use std::io::Write;
 
 use clap::Parser;
 
-use crate::session::EditOp;
+use crate::model::BlockKind;
 
 pub use args::{
     AddWhat, Args, Cmd, Common, EditArgs, EngineArgs, Format, LogtestArgs, RuletestArgs,
@@ -111,13 +111,13 @@ fn run(args: &Args) -> anyhow::Result<i32> {
                 fields,
                 edit,
                 if_absent,
-            } => edit::add(common, file, fields, edit, EditOp::AddCommand, *if_absent),
+            } => edit::add(common, file, fields, edit, BlockKind::Command, *if_absent),
             AddWhat::Response {
                 file,
                 fields,
                 edit,
                 if_absent,
-            } => edit::add(common, file, fields, edit, EditOp::AddResponse, *if_absent),
+            } => edit::add(common, file, fields, edit, BlockKind::Response, *if_absent),
         },
         Some(Cmd::Rm { file, sel, edit }) => edit::rm(common, file, sel, edit),
         Some(Cmd::Simulate(sim)) => simulate::simulate(common, sim),

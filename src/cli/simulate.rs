@@ -11,9 +11,10 @@ use super::output::{self, Loaded, escape_controls};
 use super::{EXIT_OK, Failure};
 use crate::load;
 use crate::model::Diagnostic;
+use crate::model::Field;
 use crate::rules::{self, RuleSet};
 use crate::simulate::{
-    self, Binding, Block, Event, Fired, Message, Options, Replay, Simulator, Version,
+    self, AlertEvent, Binding, Fired, Message, Options, Replay, ResponseState, Simulator, Version,
 };
 
 /// How many rule-file problems are printed before a count.
@@ -158,8 +159,8 @@ fn binding_mode(
                 .iter()
                 .map(|b| BindingJson {
                     index: b.index,
-                    command: block(b).and_then(|r| r.value("command")),
-                    location: block(b).and_then(|r| r.value("location")),
+                    command: block(b).and_then(|r| r.value(Field::Command)),
+                    location: block(b).and_then(|r| r.value(Field::Location)),
                     enabled: b.enabled,
                     rules: &b.rules,
                 })
@@ -173,7 +174,9 @@ fn binding_mode(
         Format::Text => {
             header(out, sim)?;
             for b in &bindings {
-                let location = block(b).and_then(|r| r.value("location")).unwrap_or("-");
+                let location = block(b)
+                    .and_then(|r| r.value(Field::Location))
+                    .unwrap_or("-");
                 binding_line(out, sim, b, location)?;
             }
             if bindings.is_empty() {
@@ -209,7 +212,7 @@ fn binding_line(
     location: &str,
 ) -> std::io::Result<()> {
     let name = match sim.responses.block(b.index) {
-        Some(Block::Active(a)) => a.name.as_str(),
+        Some(ResponseState::Active(a)) => a.name.as_str(),
         _ => "-",
     };
     let head = format!("#{:<3} {:<22} {:<14}", b.index, name, location);
@@ -292,7 +295,7 @@ fn fired_mode(
 
 /// The event of `--rule`: the options given, checked, else the example event the
 /// editor's simulator pane starts from too (`simulate::DEFAULT_AGENT`, `DEFAULT_SRCIP`).
-fn event_of(args: &SimulateArgs, rule: u32) -> Result<Event, Failure> {
+fn event_of(args: &SimulateArgs, rule: u32) -> Result<AlertEvent, Failure> {
     let problem = args
         .agent
         .as_deref()
@@ -305,7 +308,7 @@ fn event_of(args: &SimulateArgs, rule: u32) -> Result<Event, Failure> {
     if let Some(p) = problem {
         return Err(Failure::usage(p));
     }
-    Ok(Event {
+    Ok(AlertEvent {
         rule,
         agent: Some(
             args.agent
@@ -322,7 +325,7 @@ fn event_of(args: &SimulateArgs, rule: u32) -> Result<Event, Failure> {
 }
 
 /// The event as JSON: each value and whether it is the default.
-fn event_json(args: &SimulateArgs, e: &Event) -> serde_json::Value {
+fn event_json(args: &SimulateArgs, e: &AlertEvent) -> serde_json::Value {
     let defaults: Vec<&str> = [
         args.agent.is_none().then_some("agent"),
         args.srcip.is_none().then_some("srcip"),
@@ -341,7 +344,7 @@ fn event_json(args: &SimulateArgs, e: &Event) -> serde_json::Value {
 
 /// `event: rule 5712 on agent 001, srcip 192.0.2.10, no user (agent and srcip are
 /// the defaults: --agent, --srcip, --user change them)`.
-fn event_words(args: &SimulateArgs, e: &Event) -> String {
+fn event_words(args: &SimulateArgs, e: &AlertEvent) -> String {
     let mut defaults = Vec::new();
     if args.agent.is_none() {
         defaults.push("agent");

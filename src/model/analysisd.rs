@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use super::Profile;
 use super::config::{Command, Config, ConfigKind, Placement, Response};
+use super::field::Field;
 use super::values::Location;
 use crate::xml::Document;
 
@@ -219,8 +220,8 @@ pub fn queue_bits(l: Location) -> u8 {
 
 /// A value the reader treats as given: Wazuh counts an empty `<command>` or
 /// `<location>` as missing, OSSEC reads it (docs/ossec.md §10).
-fn given<'r>(profile: Profile, r: &'r Response, name: &str) -> Option<&'r str> {
-    let v = r.value(name)?;
+fn given(profile: Profile, r: &Response, field: Field) -> Option<&str> {
+    let v = r.value(field)?;
     (profile == Profile::Ossec || !v.is_empty()).then_some(v)
 }
 
@@ -235,7 +236,7 @@ fn verdict(config: &Config, doc: &Document, profile: Profile, r: &Response) -> V
     };
     let written = r.timeout_value().0;
     let allowed = config.commands.get(i).is_some_and(Command::allows_timeout);
-    let location = Location::read(r.value("location").unwrap_or_default());
+    let location = Location::read(r.value(Field::Location).unwrap_or_default());
     Verdict {
         outcome,
         timeout: if profile == Profile::Wazuh && !allowed {
@@ -251,9 +252,10 @@ fn decide(config: &Config, doc: &Document, profile: Profile, r: &Response) -> Ou
     if r.is_disabled() {
         return Outcome::Disabled;
     }
-    let (Some(command), Some(location)) =
-        (given(profile, r, "command"), given(profile, r, "location"))
-    else {
+    let (Some(command), Some(location)) = (
+        given(profile, r, Field::Command),
+        given(profile, r, Field::Location),
+    ) else {
         return Outcome::Incomplete {
             settings: r.repeated_offenders.is_some(),
         };
@@ -309,24 +311,24 @@ pub struct Identity {
 
 /// The identity of a response whose field values `get` gives by element name (a
 /// block of the file, or the fields of a block about to be added).
-pub fn identity<'a>(profile: Profile, get: impl Fn(&str) -> Option<&'a str>) -> Identity {
-    let given = |name: &str| get(name).filter(|v| profile == Profile::Ossec || !v.is_empty());
-    let location = Location::read(given("location").unwrap_or_default());
-    let level = get("level").unwrap_or_default();
-    let mut rules_id = crate::model::rules_id_numbers(get("rules_id").unwrap_or_default());
+pub fn identity<'a>(profile: Profile, get: impl Fn(Field) -> Option<&'a str>) -> Identity {
+    let given = |field: Field| get(field).filter(|v| profile == Profile::Ossec || !v.is_empty());
+    let location = Location::read(given(Field::Location).unwrap_or_default());
+    let level = get(Field::Level).unwrap_or_default();
+    let mut rules_id = crate::model::rules_id_numbers(get(Field::RulesId).unwrap_or_default());
     rules_id.sort_unstable();
     rules_id.dedup();
     Identity {
-        command: given("command").map(str::to_string),
+        command: given(Field::Command).map(str::to_string),
         location: location.bits(),
         agent_id: location
             .has(Location::SPECIFIC_AGENT)
-            .then(|| get("agent_id").map(crate::model::atoi))
+            .then(|| get(Field::AgentId).map(crate::model::atoi))
             .flatten(),
         level: crate::model::Level::parse(level)
             .map(|l| l.get())
             .ok_or_else(|| level.to_string()),
-        rules_group: get("rules_group").map(str::to_string),
+        rules_group: get(Field::RulesGroup).map(str::to_string),
         rules_id,
     }
 }

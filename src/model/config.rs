@@ -2,6 +2,8 @@
 
 use crate::xml::{Document, ElementId};
 
+use super::diagnostic::{BlockKind, BlockRef};
+use super::field::Field;
 use super::values::{AgentId, Level, Location, Timeout};
 
 /// What kind of file this is (docs/choices.md "Agent or manager file").
@@ -40,7 +42,7 @@ pub struct Root {
 
 /// One child element that carries a value, with every repeat of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Field {
+pub struct FieldValue {
     /// The element whose value counts (the last one; for `disabled` the first `yes`).
     pub element: ElementId,
     /// Its value, byte for byte as the reader gives it (comments removed).
@@ -79,15 +81,15 @@ pub struct Command {
     /// Where it sits.
     pub placement: Placement,
     /// `<name>`.
-    pub name: Option<Field>,
+    pub name: Option<FieldValue>,
     /// `<executable>`.
-    pub executable: Option<Field>,
+    pub executable: Option<FieldValue>,
     /// `<timeout_allowed>`.
-    pub timeout_allowed: Option<Field>,
+    pub timeout_allowed: Option<FieldValue>,
     /// `<extra_args>`.
-    pub extra_args: Option<Field>,
+    pub extra_args: Option<FieldValue>,
     /// `<expect>`.
-    pub expect: Option<Field>,
+    pub expect: Option<FieldValue>,
     /// Children with any other name, in order.
     pub unknown: Vec<ElementId>,
 }
@@ -105,15 +107,26 @@ impl Command {
             .is_some_and(|f| f.value == "yes")
     }
 
-    /// The fields, by their element names, in the order of docs/cli.md.
-    pub fn fields(&self) -> [(&'static str, Option<&Field>); 5] {
-        [
-            ("name", self.name.as_ref()),
-            ("executable", self.executable.as_ref()),
-            ("timeout_allowed", self.timeout_allowed.as_ref()),
-            ("extra_args", self.extra_args.as_ref()),
-            ("expect", self.expect.as_ref()),
-        ]
+    /// The fields, in the order of docs/cli.md "Fields".
+    pub fn fields(&self) -> [(Field, Option<&FieldValue>); 5] {
+        Field::COMMAND.map(|f| (f, self.field(f)))
+    }
+
+    /// A field; `None` when absent or not a command field.
+    pub fn field(&self, field: Field) -> Option<&FieldValue> {
+        match field {
+            Field::Name => self.name.as_ref(),
+            Field::Executable => self.executable.as_ref(),
+            Field::TimeoutAllowed => self.timeout_allowed.as_ref(),
+            Field::ExtraArgs => self.extra_args.as_ref(),
+            Field::Expect => self.expect.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// A field's value, if present.
+    pub fn value(&self, field: Field) -> Option<&str> {
+        self.field(field).map(|f| f.value.as_str())
     }
 }
 
@@ -128,107 +141,85 @@ pub struct Response {
     /// Where it sits.
     pub placement: Placement,
     /// `<disabled>`: any `yes` wins (docs/config-semantics.md §3.4).
-    pub disabled: Option<Field>,
+    pub disabled: Option<FieldValue>,
     /// `<command>`.
-    pub command: Option<Field>,
+    pub command: Option<FieldValue>,
     /// `<location>`.
-    pub location: Option<Field>,
+    pub location: Option<FieldValue>,
     /// `<agent_id>`.
-    pub agent_id: Option<Field>,
+    pub agent_id: Option<FieldValue>,
     /// `<level>`.
-    pub level: Option<Field>,
+    pub level: Option<FieldValue>,
     /// `<rules_group>`.
-    pub rules_group: Option<Field>,
+    pub rules_group: Option<FieldValue>,
     /// `<rules_id>`.
-    pub rules_id: Option<Field>,
+    pub rules_id: Option<FieldValue>,
     /// `<timeout>`.
-    pub timeout: Option<Field>,
+    pub timeout: Option<FieldValue>,
     /// `<repeated_offenders>`.
-    pub repeated_offenders: Option<Field>,
+    pub repeated_offenders: Option<FieldValue>,
     /// `<ca_store>` (agent side; several are collected).
-    pub ca_store: Option<Field>,
+    pub ca_store: Option<FieldValue>,
     /// `<ca_verification>` (agent side only).
-    pub ca_verification: Option<Field>,
+    pub ca_verification: Option<FieldValue>,
     /// Children with any other name, in order.
     pub unknown: Vec<ElementId>,
 }
 
-/// Names of the response fields docs/cli.md lets the user set.
-pub const RESPONSE_FIELDS: [&str; 9] = [
-    "disabled",
-    "command",
-    "location",
-    "agent_id",
-    "level",
-    "rules_group",
-    "rules_id",
-    "timeout",
-    "repeated_offenders",
-];
-
-/// Names of the command fields docs/cli.md lets the user set.
-pub const COMMAND_FIELDS: [&str; 5] = [
-    "name",
-    "executable",
-    "timeout_allowed",
-    "extra_args",
-    "expect",
-];
-
 impl Response {
-    /// A field by its element name.
-    pub fn field(&self, name: &str) -> Option<&Field> {
-        match name {
-            "disabled" => self.disabled.as_ref(),
-            "command" => self.command.as_ref(),
-            "location" => self.location.as_ref(),
-            "agent_id" => self.agent_id.as_ref(),
-            "level" => self.level.as_ref(),
-            "rules_group" => self.rules_group.as_ref(),
-            "rules_id" => self.rules_id.as_ref(),
-            "timeout" => self.timeout.as_ref(),
-            "repeated_offenders" => self.repeated_offenders.as_ref(),
-            "ca_store" => self.ca_store.as_ref(),
-            "ca_verification" => self.ca_verification.as_ref(),
+    /// A field; `None` when absent or not a response field.
+    pub fn field(&self, field: Field) -> Option<&FieldValue> {
+        match field {
+            Field::Disabled => self.disabled.as_ref(),
+            Field::Command => self.command.as_ref(),
+            Field::Location => self.location.as_ref(),
+            Field::AgentId => self.agent_id.as_ref(),
+            Field::Level => self.level.as_ref(),
+            Field::RulesGroup => self.rules_group.as_ref(),
+            Field::RulesId => self.rules_id.as_ref(),
+            Field::Timeout => self.timeout.as_ref(),
+            Field::RepeatedOffenders => self.repeated_offenders.as_ref(),
+            Field::CaStore => self.ca_store.as_ref(),
+            Field::CaVerification => self.ca_verification.as_ref(),
             _ => None,
         }
     }
 
     /// A field's value, if present.
-    pub fn value(&self, name: &str) -> Option<&str> {
-        self.field(name).map(|f| f.value.as_str())
+    pub fn value(&self, field: Field) -> Option<&str> {
+        self.field(field).map(|f| f.value.as_str())
     }
 
     /// `disabled` is `yes` (the block yields no response).
     pub fn is_disabled(&self) -> bool {
-        self.value("disabled") == Some("yes")
+        self.value(Field::Disabled) == Some("yes")
     }
 
     /// The command name, when present and not empty (empty counts as missing, §3.5).
     pub fn command_name(&self) -> Option<&str> {
-        self.value("command").filter(|v| !v.is_empty())
+        self.value(Field::Command).filter(|v| !v.is_empty())
     }
 
     /// The location flags, when present and not empty.
     pub fn location_flags(&self) -> Option<Location> {
-        self.value("location")
+        self.value(Field::Location)
             .filter(|v| !v.is_empty())
             .map(Location::read)
     }
 
     /// The level when it is valid (0 = not set).
     pub fn level_value(&self) -> Option<Level> {
-        self.value("level").and_then(Level::parse)
+        self.value(Field::Level).and_then(Level::parse)
     }
 
     /// The timeout as the daemon reads it (0 when absent).
     pub fn timeout_value(&self) -> Timeout {
-        Timeout::read(self.value("timeout").unwrap_or(""))
+        Timeout::read(self.value(Field::Timeout).unwrap_or(""))
     }
 
     /// The agent id, when present.
     pub fn agent(&self) -> Option<AgentId> {
-        self.value("agent_id").map(|v| AgentId(v.to_owned()))
+        self.value(Field::AgentId).map(|v| AgentId(v.to_owned()))
     }
 }
 
@@ -302,12 +293,12 @@ impl Config {
                     unknown: Vec::new(),
                 };
                 for child in doc.element(id).children() {
-                    let slot = match doc.name(child) {
-                        "name" => &mut c.name,
-                        "executable" => &mut c.executable,
-                        "timeout_allowed" => &mut c.timeout_allowed,
-                        "extra_args" => &mut c.extra_args,
-                        "expect" => &mut c.expect,
+                    let slot = match Field::parse(BlockKind::Command, doc.name(child)) {
+                        Ok(Field::Name) => &mut c.name,
+                        Ok(Field::Executable) => &mut c.executable,
+                        Ok(Field::TimeoutAllowed) => &mut c.timeout_allowed,
+                        Ok(Field::ExtraArgs) => &mut c.extra_args,
+                        Ok(Field::Expect) => &mut c.expect,
                         _ => {
                             c.unknown.push(child);
                             continue;
@@ -344,21 +335,21 @@ impl Config {
             unknown: Vec::new(),
         };
         for child in doc.element(id).children() {
-            let slot = match doc.name(child) {
-                "disabled" => {
+            let slot = match Field::parse(BlockKind::Response, doc.name(child)) {
+                Ok(Field::Disabled) => {
                     set_disabled(&mut r.disabled, doc, child);
                     continue;
                 }
-                "command" => &mut r.command,
-                "location" => &mut r.location,
-                "agent_id" => &mut r.agent_id,
-                "level" => &mut r.level,
-                "rules_group" => &mut r.rules_group,
-                "rules_id" => &mut r.rules_id,
-                "timeout" => &mut r.timeout,
-                "repeated_offenders" => &mut r.repeated_offenders,
-                "ca_store" => &mut r.ca_store,
-                "ca_verification" => &mut r.ca_verification,
+                Ok(Field::Command) => &mut r.command,
+                Ok(Field::Location) => &mut r.location,
+                Ok(Field::AgentId) => &mut r.agent_id,
+                Ok(Field::Level) => &mut r.level,
+                Ok(Field::RulesGroup) => &mut r.rules_group,
+                Ok(Field::RulesId) => &mut r.rules_id,
+                Ok(Field::Timeout) => &mut r.timeout,
+                Ok(Field::RepeatedOffenders) => &mut r.repeated_offenders,
+                Ok(Field::CaStore) => &mut r.ca_store,
+                Ok(Field::CaVerification) => &mut r.ca_verification,
                 _ => {
                     r.unknown.push(child);
                     continue;
@@ -367,6 +358,42 @@ impl Config {
             set_last(slot, doc, child);
         }
         r
+    }
+
+    /// The N-th `<command>` (1-based, selector `command#N`); `None` out of range.
+    pub fn command_at(&self, n: usize) -> Option<&Command> {
+        self.commands.get(n.checked_sub(1)?)
+    }
+
+    /// The N-th `<active-response>` (1-based, selector `response:N`); `None` out of
+    /// range.
+    pub fn response(&self, n: usize) -> Option<&Response> {
+        self.responses.get(n.checked_sub(1)?)
+    }
+
+    /// A field of a block as it reads now; `None` when absent, when the block is out
+    /// of range, or when the field is not of its kind.
+    pub fn field(&self, block: BlockRef, field: Field) -> Option<&FieldValue> {
+        match block {
+            BlockRef::Command(n) => self.command_at(n)?.field(field),
+            BlockRef::Response(n) => self.response(n)?.field(field),
+        }
+    }
+
+    /// The element of a block; `None` out of range.
+    pub fn element_of(&self, block: BlockRef) -> Option<ElementId> {
+        match block {
+            BlockRef::Command(n) => self.command_at(n).map(|c| c.element),
+            BlockRef::Response(n) => self.response(n).map(|r| r.element),
+        }
+    }
+
+    /// How many blocks of this kind the file has.
+    pub fn count(&self, kind: BlockKind) -> usize {
+        match kind {
+            BlockKind::Command => self.commands.len(),
+            BlockKind::Response => self.responses.len(),
+        }
     }
 
     /// The first command defined with this name (Wazuh uses the first, §2).
@@ -385,10 +412,10 @@ impl Config {
 }
 
 /// A repeated child: the last one is the value (the reader overwrites, docs/choices.md).
-fn set_last(slot: &mut Option<Field>, doc: &Document, child: ElementId) {
+fn set_last(slot: &mut Option<FieldValue>, doc: &Document, child: ElementId) {
     let mut all = slot.take().map(|f| f.all).unwrap_or_default();
     all.push(child);
-    *slot = Some(Field {
+    *slot = Some(FieldValue {
         element: child,
         value: doc.value(child),
         all,
@@ -396,7 +423,7 @@ fn set_last(slot: &mut Option<Field>, doc: &Document, child: ElementId) {
 }
 
 /// `disabled`: any `yes` wins (docs/config-semantics.md §3.4).
-fn set_disabled(slot: &mut Option<Field>, doc: &Document, child: ElementId) {
+fn set_disabled(slot: &mut Option<FieldValue>, doc: &Document, child: ElementId) {
     let already_yes = slot.as_ref().is_some_and(|f| f.value == "yes");
     if already_yes {
         if let Some(f) = slot.as_mut() {
@@ -423,7 +450,7 @@ mod tests {
         assert_eq!(cfg.commands[0].name(), Some("fd"));
         let r = &cfg.responses[0];
         assert_eq!(r.index, 1);
-        assert_eq!(r.value("level"), Some("9"));
+        assert_eq!(r.value(Field::Level), Some("9"));
         assert_eq!(r.level.as_ref().map(|f| f.all.len()), Some(2));
         assert!(r.is_disabled());
     }

@@ -36,6 +36,50 @@ pub enum BlockRef {
     Response(usize),
 }
 
+impl BlockRef {
+    /// Which kind of block this is.
+    pub fn kind(self) -> BlockKind {
+        match self {
+            BlockRef::Command(_) => BlockKind::Command,
+            BlockRef::Response(_) => BlockKind::Response,
+        }
+    }
+
+    /// Its 1-based position among the blocks of its kind.
+    pub fn index(self) -> usize {
+        match self {
+            BlockRef::Command(n) | BlockRef::Response(n) => n,
+        }
+    }
+}
+
+/// The kind of a block: what a field belongs to, what a selector names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BlockKind {
+    /// `<command>`.
+    Command,
+    /// `<active-response>`.
+    Response,
+}
+
+impl BlockKind {
+    /// `command` or `response`, as messages and selectors say it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BlockKind::Command => "command",
+            BlockKind::Response => "response",
+        }
+    }
+
+    /// The block of this kind at 1-based position `n`.
+    pub fn at(self, n: usize) -> BlockRef {
+        match self {
+            BlockKind::Command => BlockRef::Command(n),
+            BlockKind::Response => BlockRef::Response(n),
+        }
+    }
+}
+
 /// One finding: a stable code, a message, and where it points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {

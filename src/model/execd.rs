@@ -5,6 +5,7 @@
 
 use super::Profile;
 use super::config::{Config, Placement};
+use super::field::Field;
 use super::values::atoi;
 use crate::xml::{Document, ElementId};
 
@@ -16,7 +17,7 @@ impl Config {
     /// of its response: it looks only in the first `<active-response>` of each
     /// `<ossec_config>` root (even an empty one), roots in document order, and takes
     /// the first `<name>` there (§3.8; docs/ossec.md §8 "GOTCHA").
-    pub fn execd_first_child(&self, doc: &Document, name: &str) -> Option<(ElementId, usize)> {
+    pub fn execd_first_child(&self, doc: &Document, field: Field) -> Option<(ElementId, usize)> {
         let mut root_seen = None;
         // Responses are in document order, so those of one root are consecutive.
         for r in &self.responses {
@@ -27,7 +28,7 @@ impl Config {
                 continue;
             }
             root_seen = Some(root);
-            if let Some(e) = doc.children_named(r.element, name).next() {
+            if let Some(e) = doc.children_named(r.element, field.name()).next() {
                 return Some((e, r.index));
             }
         }
@@ -42,14 +43,14 @@ impl Config {
         doc: &Document,
         profile: Profile,
     ) -> Option<(ElementId, usize)> {
-        const NAME: &str = "repeated_offenders";
+        const NAME: Field = Field::RepeatedOffenders;
         match profile {
             Profile::Ossec => self.execd_first_child(doc, NAME),
             Profile::Wazuh => self
                 .responses
                 .iter()
                 .filter(|r| matches!(r.placement, Placement::OssecConfig(_)))
-                .find_map(|r| Some((doc.children_named(r.element, NAME).next()?, r.index))),
+                .find_map(|r| Some((doc.children_named(r.element, NAME.name()).next()?, r.index))),
         }
     }
 }
@@ -153,12 +154,12 @@ mod tests {
             "<ossec_config><active-response/><active-response><disabled>yes</disabled></active-response></ossec_config>",
         );
         let cfg = Config::from_document(&doc);
-        assert_eq!(cfg.execd_first_child(&doc, "disabled"), None);
+        assert_eq!(cfg.execd_first_child(&doc, Field::Disabled), None);
         let doc = parse(
             "<ossec_config><global/><active-response><disabled>yes</disabled><disabled>no</disabled></active-response></ossec_config>",
         );
         let cfg = Config::from_document(&doc);
-        let (e, i) = cfg.execd_first_child(&doc, "disabled").expect("seen");
+        let (e, i) = cfg.execd_first_child(&doc, Field::Disabled).expect("seen");
         assert_eq!((doc.value(e).as_str(), i), ("yes", 1));
     }
 

@@ -5,17 +5,16 @@ pub mod analysisd;
 mod config;
 mod diagnostic;
 pub mod execd;
+mod field;
 pub mod judge;
 mod layout;
 pub mod osregex;
 mod values;
 
 pub use analysisd::{Analysis, Outcome, Reader, Verdict};
-pub use config::{
-    COMMAND_FIELDS, Command, Config, ConfigKind, Field, Placement, RESPONSE_FIELDS, Response, Root,
-    RootKind,
-};
-pub use diagnostic::{BlockRef, Diagnostic, Severity};
+pub use config::{Command, Config, ConfigKind, FieldValue, Placement, Response, Root, RootKind};
+pub use diagnostic::{BlockKind, BlockRef, Diagnostic, Severity};
+pub use field::{Field, NoSuchField, UnknownField, ValueKind, names as field_names};
 pub use layout::Layout;
 pub use values::{
     AgentId, Level, Location, Timeout, atoi, atoi_overflows, is_plain_number, rules_id_numbers,

@@ -5,13 +5,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::model::{COMMAND_FIELDS, Config, Field, Placement, RESPONSE_FIELDS, RootKind};
+use crate::model::{BlockKind, BlockRef, Config, Field, FieldValue, Placement, RootKind};
 use crate::xml::edit::{self, NewElement, Position};
 use crate::xml::{self, Document, ElementId, Splice};
 
-use super::check::BlockKind;
 use super::op::{Change, EditError, EditOp, Selector};
-use super::select::Kind;
 use super::shift::Shift;
 
 /// One applied splice set and the splices that undo it.
@@ -61,124 +59,36 @@ impl Txn {
     }
 }
 
-/// The options only agents read in an `<active-response>`, beyond docs/cli.md "Fields" fields:
-/// modulesd's WPK-upgrade certificate settings (docs/agent-files.md).
-pub(crate) const AGENT_RESPONSE_OPTIONS: [&str; 2] = ["ca_store", "ca_verification"];
-
-/// The response fields that can be set: docs/cli.md "Fields", then the agents' own.
-const RESPONSE_EDIT_FIELDS: [&str; 11] = [
-    RESPONSE_FIELDS[0],
-    RESPONSE_FIELDS[1],
-    RESPONSE_FIELDS[2],
-    RESPONSE_FIELDS[3],
-    RESPONSE_FIELDS[4],
-    RESPONSE_FIELDS[5],
-    RESPONSE_FIELDS[6],
-    RESPONSE_FIELDS[7],
-    RESPONSE_FIELDS[8],
-    AGENT_RESPONSE_OPTIONS[0],
-    AGENT_RESPONSE_OPTIONS[1],
-];
-
-/// A block by kind and 1-based index: stays valid across splices that do not add or
-/// remove blocks before it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Block {
-    Command(usize),
-    Response(usize),
+/// A field of a block as it reads now. A block stays valid across splices that do
+/// not add or remove blocks before it.
+fn field_of(block: BlockRef, cfg: &Config, field: Field) -> Option<FieldValue> {
+    cfg.field(block, field).cloned()
 }
 
-impl Block {
-    fn kind(self) -> &'static str {
-        match self {
-            Block::Command(_) => "command",
-            Block::Response(_) => "response",
-        }
+/// The numbering change of adding or removing this block.
+fn shift_of(block: BlockRef, removed: bool) -> Shift {
+    Shift {
+        command: block.kind() == BlockKind::Command,
+        at: block.index(),
+        removed,
     }
+}
 
-    /// The fields docs/cli.md lets the user set, in their canonical order.
-    fn fields(self) -> &'static [&'static str] {
-        match self {
-            Block::Command(_) => &COMMAND_FIELDS,
-            Block::Response(_) => &RESPONSE_EDIT_FIELDS,
-        }
-    }
-
-    fn element(self, cfg: &Config) -> Option<ElementId> {
-        match self {
-            Block::Command(i) => cfg.commands.get(i - 1).map(|c| c.element),
-            Block::Response(i) => cfg.responses.get(i - 1).map(|r| r.element),
-        }
-    }
-
-    fn field(self, doc: &Document, cfg: &Config, name: &str) -> Option<Field> {
-        match self {
-            Block::Response(i) if AGENT_RESPONSE_OPTIONS.contains(&name) => {
-                let r = cfg.responses.get(i - 1)?;
-                let all: Vec<ElementId> = doc.children_named(r.element, name).collect();
-                let element = *all.last()?;
-                Some(Field {
-                    element,
-                    value: doc.value(element),
-                    all,
-                })
-            }
-            Block::Command(i) => cfg.commands.get(i - 1).and_then(|c| {
-                c.fields()
-                    .into_iter()
-                    .find(|(n, _)| *n == name)
-                    .and_then(|(_, f)| f.cloned())
-            }),
-            Block::Response(i) => cfg
-                .responses
-                .get(i - 1)
-                .and_then(|r| r.field(name).cloned()),
-        }
-    }
-
-    /// The numbering change of adding or removing this block.
-    fn shift(self, removed: bool) -> Shift {
-        let (command, at) = match self {
-            Block::Command(i) => (true, i),
-            Block::Response(i) => (false, i),
-        };
-        Shift {
-            command,
-            at,
-            removed,
-        }
-    }
-
-    fn check_field(self, field: &str) -> Result<(), EditError> {
-        if self.fields().contains(&field) {
-            return Ok(());
-        }
-        Err(EditError::UnknownField {
-            kind: self.kind(),
-            field: field.to_string(),
-            expected: self.fields(),
-        })
-    }
+/// A field given for a block of another kind (an [`EditOp`] built by code).
+fn check_field(kind: BlockKind, field: Field) -> Result<(), EditError> {
+    Field::parse(kind, field.name())?;
+    Ok(())
 }
 
 /// Runs `op` on the transaction.
 pub(super) fn run(txn: &mut Txn, op: EditOp) -> Result<Change, EditError> {
     match op {
-        EditOp::Set { sel, field, value } => set(txn, &sel, &field, &value),
-        EditOp::Unset { sel, field } => unset(txn, &sel, &field),
+        EditOp::Set { sel, field, value } => set(txn, &sel, field, &value),
+        EditOp::Unset { sel, field } => unset(txn, &sel, field),
         EditOp::AddCommand(fields) => add_command(txn, &fields),
         EditOp::AddResponse(fields) => add_response(txn, &fields),
         EditOp::Remove { sel, force } => remove(txn, &sel, force),
         EditOp::AddRoot => super::root::add_root(txn),
-    }
-}
-
-/// The kind of block a selector names (the field checks of `check` use it too).
-pub(super) fn kind_of(sel: &Selector) -> BlockKind {
-    match sel {
-        Selector::Response(_) => BlockKind::Response,
-        Selector::Command(_) | Selector::CommandAt(_) => BlockKind::Command,
-        Selector::Match(p) => p.kind.block_kind(),
     }
 }
 
@@ -189,57 +99,38 @@ pub(super) fn select(
     sel: &Selector,
 ) -> Result<Vec<Selector>, EditError> {
     match sel {
-        Selector::Match(p) => Ok(match p.kind {
-            Kind::Response => p.matches(cfg).into_iter().map(Selector::Response).collect(),
-            Kind::Command => p
-                .matches(cfg)
-                .into_iter()
-                .map(Selector::CommandAt)
-                .collect(),
-        }),
-        _ => Ok(vec![match resolve(doc, cfg, sel)? {
-            Block::Command(i) => Selector::CommandAt(i),
-            Block::Response(i) => Selector::Response(i),
-        }]),
+        Selector::Match(p) => Ok(p
+            .matches(cfg)
+            .into_iter()
+            .map(|i| Selector::at(p.kind.at(i)))
+            .collect()),
+        _ => Ok(vec![Selector::at(resolve(doc, cfg, sel)?)]),
     }
 }
 
-/// A block of the selector's kind, for the checks that need only the kind (so that a
-/// mistyped field is reported before a selector that matches nothing).
-fn block_of_kind(sel: &Selector) -> Block {
-    match kind_of(sel) {
-        BlockKind::Response => Block::Response(1),
-        BlockKind::Command => Block::Command(1),
-    }
-}
-
-fn resolve(doc: &Document, cfg: &Config, sel: &Selector) -> Result<Block, EditError> {
+fn resolve(doc: &Document, cfg: &Config, sel: &Selector) -> Result<BlockRef, EditError> {
     match sel {
-        Selector::Response(n) if *n >= 1 && *n <= cfg.responses.len() => Ok(Block::Response(*n)),
+        Selector::Response(n) if *n >= 1 && *n <= cfg.responses.len() => Ok(BlockRef::Response(*n)),
         Selector::Response(_) => Err(EditError::NoMatch {
             sel: sel.clone(),
             found: plural(cfg.responses.len(), "response"),
         }),
-        Selector::CommandAt(n) if *n >= 1 && *n <= cfg.commands.len() => Ok(Block::Command(*n)),
+        Selector::CommandAt(n) if *n >= 1 && *n <= cfg.commands.len() => Ok(BlockRef::Command(*n)),
         Selector::CommandAt(_) => Err(EditError::NoMatch {
             sel: sel.clone(),
             found: plural(cfg.commands.len(), "command"),
         }),
         Selector::Match(p) => {
             let found = p.matches(cfg);
-            let block = |i| match p.kind {
-                Kind::Response => Block::Response(i),
-                Kind::Command => Block::Command(i),
-            };
             match found.as_slice() {
-                [one] => Ok(block(*one)),
+                [one] => Ok(p.kind.at(*one)),
                 [] => Err(EditError::NoMatch {
                     sel: sel.clone(),
                     found: "no block has these values".to_string(),
                 }),
                 _ => Err(EditError::Several {
                     sel: sel.clone(),
-                    kind: block(1).kind(),
+                    kind: p.kind.as_str(),
                     indexes: found,
                 }),
             }
@@ -251,7 +142,7 @@ fn resolve(doc: &Document, cfg: &Config, sel: &Selector) -> Result<Block, EditEr
                 .filter(|c| c.name() == Some(name.as_str()))
                 .collect();
             match found.as_slice() {
-                [one] => Ok(Block::Command(one.index)),
+                [one] => Ok(BlockRef::Command(one.index)),
                 [] => {
                     let names: Vec<&str> = cfg.commands.iter().filter_map(|c| c.name()).collect();
                     Err(EditError::NoMatch {
@@ -285,16 +176,16 @@ fn line(doc: &Document, id: ElementId) -> usize {
     doc.line_col(doc.element(id).span.start).0
 }
 
-fn representable(field: &str, value: &str) -> Result<(), EditError> {
+fn representable(field: Field, value: &str) -> Result<(), EditError> {
     edit::check_text(value).map_err(|e| EditError::Unrepresentable {
-        field: field.to_string(),
+        field,
         value: value.to_string(),
         reason: e.reason,
     })
 }
 
-fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change, EditError> {
-    block_of_kind(sel).check_field(field)?;
+fn set(txn: &mut Txn, sel: &Selector, field: Field, value: &str) -> Result<Change, EditError> {
+    check_field(sel.kind(), field)?;
     representable(field, value)?;
     let cfg = txn.config();
     let block = resolve(&txn.doc, &cfg, sel)?;
@@ -302,14 +193,15 @@ fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change
     // Responses use the first command of a name: renaming a later duplicate
     // renames no response.
     let old_name = match block {
-        Block::Command(i) if field == "name" => cfg.commands[i - 1]
-            .name()
+        BlockRef::Command(i) if field == Field::Name => cfg
+            .command_at(i)
+            .and_then(|c| c.name())
             .filter(|n| first_of(&cfg, n) == Some(i))
             .map(str::to_string),
         _ => None,
     };
-    if let Block::Command(i) = block
-        && field == "name"
+    if let BlockRef::Command(i) = block
+        && field == Field::Name
         && old_name.as_deref() != Some(value)
         && let Some(other) = cfg.command(value).filter(|c| c.index != i)
     {
@@ -320,7 +212,7 @@ fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change
     if let Some(old) = old_name.filter(|o| o != value) {
         renamed = rename_users(txn, &old, value)?;
     }
-    let got = block.field(&txn.doc, &txn.config(), field).map(|f| f.value);
+    let got = field_of(block, &txn.config(), field).map(|f| f.value);
     if got.as_deref() != Some(value) {
         return Err(EditError::NotReadBack(format!(
             "{field} would read {got:?}, not {value:?}"
@@ -334,17 +226,17 @@ fn set(txn: &mut Txn, sel: &Selector, field: &str, value: &str) -> Result<Change
     })
 }
 
-/// Sets an existing field's text, or inserts the field where docs/cli.md "Fields" order puts it.
-fn set_field(txn: &mut Txn, block: Block, field: &str, value: &str) -> Result<(), EditError> {
+/// Sets an existing field's text, or inserts the field where the order of docs/cli.md "Fields" puts it.
+fn set_field(txn: &mut Txn, block: BlockRef, field: Field, value: &str) -> Result<(), EditError> {
     let cfg = txn.config();
-    let Some(f) = block.field(&txn.doc, &cfg, field) else {
-        let el = block.element(&cfg).ok_or_else(gone)?;
-        let at = field_position(&txn.doc, el, block.fields(), field);
-        let splice = edit::insert(&txn.doc, at, &NewElement::text(field, value))?;
+    let Some(f) = field_of(block, &cfg, field) else {
+        let el = cfg.element_of(block).ok_or_else(gone)?;
+        let at = field_position(&txn.doc, el, Field::of(block.kind()), field);
+        let splice = edit::insert(&txn.doc, at, &NewElement::text(field.name(), value))?;
         return txn.splice(vec![splice]);
     };
     let mut splices = edit::set_text(&txn.doc, f.element, value)?;
-    if field == "disabled" && value != "yes" {
+    if field == Field::Disabled && value != "yes" {
         // Any `yes` wins (docs/config-semantics.md §3.4): the other repeats saying yes must follow.
         for &other in &f.all {
             if other != f.element && txn.doc.value(other) == "yes" {
@@ -361,8 +253,8 @@ fn gone() -> EditError {
 
 /// Where a human puts a missing field: after the last child that comes before it in
 /// the canonical order, else before the first that comes after it, else last.
-fn field_position(doc: &Document, block: ElementId, order: &[&str], field: &str) -> Position {
-    let rank = |id: ElementId| order.iter().position(|f| *f == doc.name(id));
+fn field_position(doc: &Document, block: ElementId, order: &[Field], field: Field) -> Position {
+    let rank = |id: ElementId| order.iter().position(|f| f.name() == doc.name(id));
     let me = order.iter().position(|f| *f == field);
     let children: Vec<ElementId> = doc.element(block).children().collect();
     let earlier = children
@@ -384,30 +276,26 @@ fn field_position(doc: &Document, block: ElementId, order: &[&str], field: &str)
 fn rename_users(txn: &mut Txn, old: &str, new: &str) -> Result<Vec<usize>, EditError> {
     let users: Vec<usize> = txn.config().users_of(old).map(|r| r.index).collect();
     for &i in &users {
-        let f = Block::Response(i)
-            .field(&txn.doc, &txn.config(), "command")
-            .ok_or_else(gone)?;
+        let f = field_of(BlockRef::Response(i), &txn.config(), Field::Command).ok_or_else(gone)?;
         let splices = edit::set_text(&txn.doc, f.element, new)?;
         txn.splice(splices)?;
     }
     Ok(users)
 }
 
-fn unset(txn: &mut Txn, sel: &Selector, field: &str) -> Result<Change, EditError> {
-    block_of_kind(sel).check_field(field)?;
+fn unset(txn: &mut Txn, sel: &Selector, field: Field) -> Result<Change, EditError> {
+    check_field(sel.kind(), field)?;
     let cfg = txn.config();
     let block = resolve(&txn.doc, &cfg, sel)?;
-    let repeats = block
-        .field(&txn.doc, &cfg, field)
-        .map_or(0, |f| f.all.len());
+    let repeats = field_of(block, &cfg, field).map_or(0, |f| f.all.len());
     for _ in 0..repeats {
-        let Some(f) = block.field(&txn.doc, &txn.config(), field) else {
+        let Some(f) = field_of(block, &txn.config(), field) else {
             break;
         };
         let splice = edit::remove(&txn.doc, f.element);
         txn.splice(vec![splice])?;
     }
-    if block.field(&txn.doc, &txn.config(), field).is_some() {
+    if field_of(block, &txn.config(), field).is_some() {
         return Err(EditError::NotReadBack(format!("{field} is still there")));
     }
     Ok(Change {
@@ -418,44 +306,44 @@ fn unset(txn: &mut Txn, sel: &Selector, field: &str) -> Result<Change, EditError
 }
 
 /// Checks the fields of a new block: known, each once, representable.
-fn check_new(block: Block, fields: &[(String, String)]) -> Result<(), EditError> {
+fn check_new(kind: BlockKind, fields: &[(Field, String)]) -> Result<(), EditError> {
     for (i, (field, value)) in fields.iter().enumerate() {
-        block.check_field(field)?;
+        check_field(kind, *field)?;
         if fields[..i].iter().any(|(f, _)| f == field) {
-            return Err(EditError::DuplicateField(field.clone()));
+            return Err(EditError::DuplicateField(*field));
         }
-        representable(field, value)?;
+        representable(*field, value)?;
     }
     Ok(())
 }
 
-fn value_of<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+fn value_of(fields: &[(Field, String)], field: Field) -> Option<&str> {
     fields
         .iter()
-        .find(|(f, _)| f == name)
+        .find(|(f, _)| *f == field)
         .map(|(_, v)| v.as_str())
 }
 
-fn new_block(name: &str, fields: &[(String, String)]) -> NewElement {
+fn new_block(name: &str, fields: &[(Field, String)]) -> NewElement {
     NewElement::parent(
         name,
         fields
             .iter()
-            .map(|(f, v)| NewElement::text(f.as_str(), v.as_str()))
+            .map(|(f, v)| NewElement::text(f.name(), v.as_str()))
             .collect(),
     )
 }
 
-fn add_command(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, EditError> {
-    check_new(Block::Command(1), fields)?;
+fn add_command(txn: &mut Txn, fields: &[(Field, String)]) -> Result<Change, EditError> {
+    check_new(BlockKind::Command, fields)?;
     let need = |field| {
         value_of(fields, field).ok_or(EditError::MissingField {
             kind: "command",
             field,
         })
     };
-    let name = need("name")?;
-    need("executable")?;
+    let name = need(Field::Name)?;
+    need(Field::Executable)?;
     let cfg = txn.config();
     if let Some(c) = cfg.command(name) {
         return Err(EditError::NameTaken(
@@ -478,20 +366,20 @@ fn add_command(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, Edi
         changed: true,
         renamed_responses: Vec::new(),
         inserted: Some(sel),
-        shift: Some(block.shift(false)),
+        shift: Some(shift_of(block, false)),
     })
 }
 
-fn add_response(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, EditError> {
-    check_new(Block::Response(1), fields)?;
+fn add_response(txn: &mut Txn, fields: &[(Field, String)]) -> Result<Change, EditError> {
+    check_new(BlockKind::Response, fields)?;
     if fields.is_empty() {
         return Err(EditError::MissingField {
             kind: "response",
-            field: "command",
+            field: Field::Command,
         });
     }
     let cfg = txn.config();
-    let command = value_of(fields, "command").and_then(|c| cfg.command(c));
+    let command = value_of(fields, Field::Command).and_then(|c| cfg.command(c));
     let at = match (cfg.responses.last(), command) {
         (Some(last), _) => Position::After(last.element),
         (None, Some(c)) => match c.placement {
@@ -514,12 +402,12 @@ fn add_response(txn: &mut Txn, fields: &[(String, String)]) -> Result<Change, Ed
             "the new response is not read as one".into(),
         ));
     }
-    read_back(txn, Block::Response(index), fields)?;
+    read_back(txn, BlockRef::Response(index), fields)?;
     Ok(Change {
         changed: true,
         renamed_responses: Vec::new(),
         inserted: Some(Selector::Response(index)),
-        shift: Some(Block::Response(index).shift(false)),
+        shift: Some(shift_of(BlockRef::Response(index), false)),
     })
 }
 
@@ -541,14 +429,14 @@ pub(super) fn container_end(cfg: &Config) -> Result<Position, EditError> {
 }
 
 /// Each field of a new block reads back as given.
-fn read_back(txn: &Txn, block: Block, fields: &[(String, String)]) -> Result<(), EditError> {
+fn read_back(txn: &Txn, block: BlockRef, fields: &[(Field, String)]) -> Result<(), EditError> {
     let cfg = txn.config();
     for (field, value) in fields {
-        let got = block.field(&txn.doc, &cfg, field).map(|f| f.value);
+        let got = field_of(block, &cfg, *field).map(|f| f.value);
         if got.as_deref() != Some(value.as_str()) {
             return Err(EditError::NotReadBack(format!(
                 "{field} of the new {} would read {got:?}",
-                block.kind()
+                block.kind().as_str()
             )));
         }
     }
@@ -558,8 +446,8 @@ fn read_back(txn: &Txn, block: Block, fields: &[(String, String)]) -> Result<(),
 fn remove(txn: &mut Txn, sel: &Selector, force: bool) -> Result<Change, EditError> {
     let cfg = txn.config();
     let block = resolve(&txn.doc, &cfg, sel)?;
-    if let (Block::Command(i), false) = (block, force) {
-        let name = cfg.commands[i - 1].name().unwrap_or_default();
+    if let (BlockRef::Command(i), false) = (block, force) {
+        let name = cfg.command_at(i).and_then(|c| c.name()).unwrap_or_default();
         // Only the first command of a name is used (a later duplicate is dead).
         let used = first_of(&cfg, name) == Some(i);
         let users: Vec<usize> = if used {
@@ -574,22 +462,18 @@ fn remove(txn: &mut Txn, sel: &Selector, force: bool) -> Result<Change, EditErro
             });
         }
     }
-    let el = block.element(&cfg).ok_or_else(gone)?;
+    let el = cfg.element_of(block).ok_or_else(gone)?;
     let splice = edit::remove(&txn.doc, el);
     txn.splice(vec![splice])?;
     let after = txn.config();
-    let count = |c: &Config| match block {
-        Block::Command(_) => c.commands.len(),
-        Block::Response(_) => c.responses.len(),
-    };
-    if count(&after) + 1 != count(&cfg) {
+    if after.count(block.kind()) + 1 != cfg.count(block.kind()) {
         return Err(EditError::NotReadBack(
             "the block count did not drop by one".into(),
         ));
     }
     Ok(Change {
         changed: true,
-        shift: Some(block.shift(true)),
+        shift: Some(shift_of(block, true)),
         ..Change::default()
     })
 }

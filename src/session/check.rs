@@ -4,25 +4,15 @@
 
 use std::fmt;
 
-use super::apply::kind_of;
 use super::{EditOp, Selector, Session};
 use crate::model::judge::{self, ValueFinding};
-use crate::model::{Config, Location, Severity, is_plain_number};
-
-/// The kind of block a field belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BlockKind {
-    /// `<command>`.
-    Command,
-    /// `<active-response>`.
-    Response,
-}
+use crate::model::{Config, Field, Location, Severity, is_plain_number};
 
 /// A value (or a removal) that fails its field's check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldProblem {
     /// The field.
-    pub field: String,
+    pub field: Field,
     /// The value given; `None` for a removal.
     pub value: Option<String>,
     /// What is wrong and what the daemon would do.
@@ -56,34 +46,29 @@ fn cut(v: &str) -> String {
 /// for a new block or a response.
 pub fn field_problem(
     config: &Config,
-    kind: BlockKind,
-    field: &str,
+    field: Field,
     value: &str,
     own: Option<usize>,
 ) -> Option<String> {
     if let Err(e) = crate::xml::edit::check_text(value) {
         return Some(format!("cannot be written: {}", e.reason));
     }
-    match (kind, field) {
-        (BlockKind::Command, "name") => {
-            name_problem(value).or_else(|| name_taken_problem(config, value, own))
-        }
-        (BlockKind::Command, "timeout_allowed") | (BlockKind::Response, "disabled") => {
-            (value != "yes" && value != "no").then(|| {
-                "must be exactly yes or no (lower case, no spaces): Wazuh refuses anything else (1235)"
-                    .to_string()
-            })
-        }
-        (BlockKind::Response, "command") => command_problem(config, value),
-        (BlockKind::Response, "location") => location_problem(value),
-        (BlockKind::Response, "agent_id") => agent_problem(value),
-        (BlockKind::Response, "level") => level_problem(value),
-        (BlockKind::Response, "rules_group") => group_problem(value),
-        (BlockKind::Response, "rules_id") => ids_problem(value),
-        (BlockKind::Response, "timeout") => timeout_problem(value),
-        (BlockKind::Response, "repeated_offenders") => offenders_problem(value),
-        (BlockKind::Response, "ca_verification") => ca_verification_problem(config, value),
-        _ => None,
+    match field {
+        Field::Name => name_problem(value).or_else(|| name_taken_problem(config, value, own)),
+        Field::TimeoutAllowed | Field::Disabled => (value != "yes" && value != "no").then(|| {
+            "must be exactly yes or no (lower case, no spaces): Wazuh refuses anything else (1235)"
+                .to_string()
+        }),
+        Field::Command => command_problem(config, value),
+        Field::Location => location_problem(value),
+        Field::AgentId => agent_problem(value),
+        Field::Level => level_problem(value),
+        Field::RulesGroup => group_problem(value),
+        Field::RulesId => ids_problem(value),
+        Field::Timeout => timeout_problem(value),
+        Field::RepeatedOffenders => offenders_problem(value),
+        Field::CaVerification => ca_verification_problem(config, value),
+        Field::Executable | Field::ExtraArgs | Field::Expect | Field::CaStore => None,
     }
 }
 
@@ -100,8 +85,8 @@ pub fn problem_severity(message: &str) -> Severity {
 }
 
 /// What is wrong with removing `field`, if anything.
-pub fn unset_problem(kind: BlockKind, field: &str) -> Option<String> {
-    (kind == BlockKind::Command && (field == "name" || field == "executable")).then(|| {
+pub fn unset_problem(field: Field) -> Option<String> {
+    matches!(field, Field::Name | Field::Executable).then(|| {
         "a command needs a name and an executable: Wazuh refuses it without them (1280)".to_string()
     })
 }
@@ -146,33 +131,26 @@ pub(super) fn problems(session: &Session, op: &EditOp) -> Vec<FieldProblem> {
         } => Some(*n),
         _ => None,
     };
-    let problem = |kind, field: &str, value: &str| {
-        field_problem(cfg, kind, field, value, own).map(|message| FieldProblem {
-            field: field.to_string(),
+    let problem = |field: Field, value: &str| {
+        field_problem(cfg, field, value, own).map(|message| FieldProblem {
+            field,
             value: Some(value.to_string()),
             message,
         })
     };
     match op {
-        EditOp::Set { sel, field, value } => {
-            problem(kind_of(sel), field, value).into_iter().collect()
-        }
-        EditOp::Unset { sel, field } => unset_problem(kind_of(sel), field)
+        EditOp::Set { field, value, .. } => problem(*field, value).into_iter().collect(),
+        EditOp::Unset { field, .. } => unset_problem(*field)
             .map(|message| FieldProblem {
-                field: field.clone(),
+                field: *field,
                 value: None,
                 message,
             })
             .into_iter()
             .collect(),
-        EditOp::AddCommand(fields) => fields
-            .iter()
-            .filter_map(|(f, v)| problem(BlockKind::Command, f, v))
-            .collect(),
-        EditOp::AddResponse(fields) => fields
-            .iter()
-            .filter_map(|(f, v)| problem(BlockKind::Response, f, v))
-            .collect(),
+        EditOp::AddCommand(fields) | EditOp::AddResponse(fields) => {
+            fields.iter().filter_map(|(f, v)| problem(*f, v)).collect()
+        }
         EditOp::Remove { .. } | EditOp::AddRoot => Vec::new(),
     }
 }
@@ -183,15 +161,12 @@ pub(super) fn block_problems(session: &Session, sel: &Selector) -> Vec<FieldProb
     let Selector::Response(n) = sel else {
         return Vec::new();
     };
-    let Some(r) = n
-        .checked_sub(1)
-        .and_then(|i| session.config().responses.get(i))
-    else {
+    let Some(r) = session.config().response(*n) else {
         return Vec::new();
     };
-    defined_agent_problem(r.value("location"), r.value("agent_id"))
+    defined_agent_problem(r.value(Field::Location), r.value(Field::AgentId))
         .map(|message| FieldProblem {
-            field: "agent_id".to_string(),
+            field: Field::AgentId,
             value: None,
             message,
         })
@@ -266,7 +241,7 @@ fn agent_problem(value: &str) -> Option<String> {
     } else if value.bytes().all(|b| b == b'0') {
         Some("agent 000 is the manager: use location server (Wazuh drops this block, 1306)".into())
     } else {
-        judged(judge::number("agent_id", value))
+        judged(judge::number(Field::AgentId.name(), value))
     }
 }
 
@@ -301,7 +276,7 @@ fn ids_problem(value: &str) -> Option<String> {
     judged(
         value
             .split(',')
-            .find_map(|id| judge::number("rules_id", id)),
+            .find_map(|id| judge::number(Field::RulesId.name(), id)),
     )
 }
 
@@ -326,7 +301,7 @@ fn offenders_problem(value: &str) -> Option<String> {
     judged(
         parts
             .iter()
-            .find_map(|p| judge::number("repeated_offenders", p)),
+            .find_map(|p| judge::number(Field::RepeatedOffenders.name(), p)),
     )
 }
 
@@ -341,90 +316,86 @@ mod tests {
         ))
     }
 
-    fn bad(kind: BlockKind, field: &str, value: &str) -> bool {
-        field_problem(&cfg(), kind, field, value, None).is_some()
+    fn bad(field: Field, value: &str) -> bool {
+        field_problem(&cfg(), field, value, None).is_some()
     }
 
     #[test]
     fn response_fields_follow_the_form_table() {
-        use BlockKind::Response as R;
         for (field, value) in [
-            ("level", "99"),
-            ("level", " 5"),
-            ("level", "17"),
-            ("level", "99999999999"),
-            ("timeout", "99999999999"),
-            ("agent_id", "4294967297"),
-            ("rules_id", "5712,4294967296"),
-            ("timeout", "abc"),
-            ("timeout", "10m"),
-            ("location", "nowhere"),
-            ("location", "LOCAL"),
-            ("agent_id", "a1"),
-            ("agent_id", "000"),
-            ("repeated_offenders", "1,2,3,4,5,6"),
-            ("repeated_offenders", "10,abc"),
-            ("rules_group", "a||b"),
-            ("rules_id", "5710|5712"),
-            ("disabled", "Yes"),
-            ("command", "nope"),
+            (Field::Level, "99"),
+            (Field::Level, " 5"),
+            (Field::Level, "17"),
+            (Field::Level, "99999999999"),
+            (Field::Timeout, "99999999999"),
+            (Field::AgentId, "4294967297"),
+            (Field::RulesId, "5712,4294967296"),
+            (Field::Timeout, "abc"),
+            (Field::Timeout, "10m"),
+            (Field::Location, "nowhere"),
+            (Field::Location, "LOCAL"),
+            (Field::AgentId, "a1"),
+            (Field::AgentId, "000"),
+            (Field::RepeatedOffenders, "1,2,3,4,5,6"),
+            (Field::RepeatedOffenders, "10,abc"),
+            (Field::RulesGroup, "a||b"),
+            (Field::RulesId, "5710|5712"),
+            (Field::Disabled, "Yes"),
+            (Field::Command, "nope"),
         ] {
-            assert!(bad(R, field, value), "{field}={value} should be refused");
+            assert!(bad(field, value), "{field}={value} should be refused");
         }
         for (field, value) in [
-            ("level", "16"),
-            ("level", "0"),
-            ("level", ""),
-            ("timeout", "0"),
-            ("location", "defined-agent"),
-            ("agent_id", "003"),
-            ("repeated_offenders", "10, 30,60"),
-            ("rules_group", "sshd|authentication_failed"),
-            ("rules_id", "5710, 5712"),
-            ("disabled", "no"),
-            ("command", "fd"),
+            (Field::Level, "16"),
+            (Field::Level, "0"),
+            (Field::Level, ""),
+            (Field::Timeout, "0"),
+            (Field::Location, "defined-agent"),
+            (Field::AgentId, "003"),
+            (Field::RepeatedOffenders, "10, 30,60"),
+            (Field::RulesGroup, "sshd|authentication_failed"),
+            (Field::RulesId, "5710, 5712"),
+            (Field::Disabled, "no"),
+            (Field::Command, "fd"),
         ] {
-            assert!(!bad(R, field, value), "{field}={value} should pass");
+            assert!(!bad(field, value), "{field}={value} should pass");
         }
     }
 
     #[test]
     fn command_fields_follow_the_form_table() {
-        use BlockKind::Command as C;
-        assert!(bad(C, "name", "!custom"));
-        assert!(bad(C, "name", ""));
-        assert!(bad(C, "timeout_allowed", "true"));
-        assert!(!bad(C, "name", "fw-drop"));
-        assert!(bad(C, "name", "fd"), "taken by command #1");
-        let own = field_problem(&cfg(), C, "name", "fd", Some(1));
+        assert!(bad(Field::Name, "!custom"));
+        assert!(bad(Field::Name, ""));
+        assert!(bad(Field::TimeoutAllowed, "true"));
+        assert!(!bad(Field::Name, "fw-drop"));
+        assert!(bad(Field::Name, "fd"), "taken by command #1");
+        let own = field_problem(&cfg(), Field::Name, "fd", Some(1));
         assert_eq!(own, None, "command #1 may keep its name");
         assert!(
-            bad(C, "extra_args", "-v <x>"),
+            bad(Field::ExtraArgs, "-v <x>"),
             "no bytes write it for Wazuh's reader"
         );
-        assert!(!bad(C, "extra_args", "-v x"));
-        assert!(unset_problem(C, "executable").is_some());
-        assert!(unset_problem(C, "extra_args").is_none());
+        assert!(!bad(Field::ExtraArgs, "-v x"));
+        assert!(unset_problem(Field::Executable).is_some());
+        assert!(unset_problem(Field::ExtraArgs).is_none());
     }
 
     #[test]
     fn refusals_carry_the_severity_check_gives_them() {
-        let sev = |field, value| {
-            field_problem(&cfg(), BlockKind::Response, field, value, None)
-                .map(|m| problem_severity(&m))
-        };
-        assert_eq!(sev("level", "17"), Some(Severity::Warning));
-        assert_eq!(sev("level", "99"), Some(Severity::Error));
-        assert_eq!(sev("timeout", "10m"), Some(Severity::Warning));
-        assert_eq!(sev("location", "nowhere"), Some(Severity::Error));
-        assert_eq!(sev("level", "12"), None);
+        let sev =
+            |field, value| field_problem(&cfg(), field, value, None).map(|m| problem_severity(&m));
+        assert_eq!(sev(Field::Level, "17"), Some(Severity::Warning));
+        assert_eq!(sev(Field::Level, "99"), Some(Severity::Error));
+        assert_eq!(sev(Field::Timeout, "10m"), Some(Severity::Warning));
+        assert_eq!(sev(Field::Location, "nowhere"), Some(Severity::Error));
+        assert_eq!(sev(Field::Level, "12"), None);
     }
 
     #[test]
     fn a_long_refused_value_is_cut_in_the_message() {
         let long = "x".repeat(25_000);
         let p = FieldProblem {
-            field: "location".into(),
+            field: Field::Location,
             value: Some(long.clone()),
             message: location_problem(&long).expect("refused"),
         };

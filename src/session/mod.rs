@@ -18,12 +18,12 @@ use std::rc::Rc;
 use crate::model::{Config, Diagnostic};
 use crate::xml::{self, Document};
 
-pub(crate) use apply::AGENT_RESPONSE_OPTIONS;
+pub use crate::model::BlockKind;
 pub use check::{
-    BlockKind, FieldProblem, defined_agent_problem, field_problem, problem_severity, unset_problem,
+    FieldProblem, defined_agent_problem, field_problem, problem_severity, unset_problem,
 };
-pub use op::{Change, EditError, EditOp, Selector};
-pub use select::{Kind, Pattern};
+pub use op::{Change, EditError, EditOp, Selector, parse_fields};
+pub use select::Pattern;
 pub use shift::{Shift, new_errors, new_findings, renumber};
 
 /// One undo step: the splice sets of one [`EditOp`], in the order applied.
@@ -338,13 +338,14 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Field;
 
     const SRC: &str = "<ossec_config>\n  <command>\n    <name>fd</name>\n    <executable>firewall-drop</executable>\n  </command>\n  <active-response>\n    <command>fd</command>\n    <location>local</location>\n  </active-response>\n</ossec_config>\n";
 
-    fn set(sel: &str, field: &str, value: &str) -> EditOp {
+    fn set(sel: &str, field: Field, value: &str) -> EditOp {
         EditOp::Set {
             sel: sel.parse().expect("selector"),
-            field: field.into(),
+            field,
             value: value.into(),
         }
     }
@@ -353,8 +354,8 @@ mod tests {
     fn undo_redo_walk_the_history() {
         let mut s = Session::new(SRC.into());
         assert!(!s.undo());
-        s.apply(set("response:1", "level", "7")).expect("set");
-        s.apply(set("response:1", "level", "9")).expect("set");
+        s.apply(set("response:1", Field::Level, "7")).expect("set");
+        s.apply(set("response:1", Field::Level, "9")).expect("set");
         let nine = s.source().to_string();
         assert!(s.undo());
         assert!(s.source().contains("<level>7</level>"));
@@ -370,14 +371,15 @@ mod tests {
     fn a_no_op_adds_no_step_and_a_new_edit_clears_redo() {
         let mut s = Session::new(SRC.into());
         let c = s
-            .apply(set("response:1", "location", "local"))
+            .apply(set("response:1", Field::Location, "local"))
             .expect("set");
         assert!(!c.changed);
         assert!(!s.can_undo());
-        s.apply(set("response:1", "location", "server"))
+        s.apply(set("response:1", Field::Location, "server"))
             .expect("set");
         s.undo();
-        s.apply(set("response:1", "timeout", "60")).expect("set");
+        s.apply(set("response:1", Field::Timeout, "60"))
+            .expect("set");
         assert!(!s.can_redo());
     }
 
@@ -385,7 +387,7 @@ mod tests {
     fn refused_edits_change_nothing() {
         let mut s = Session::new(SRC.into());
         let e = s
-            .apply(set("response:1", "level", "a<b"))
+            .apply(set("response:1", Field::Level, "a<b"))
             .expect_err("refused");
         assert!(matches!(e, EditError::Unrepresentable { .. }), "{e}");
         let e = s
@@ -410,18 +412,18 @@ mod tests {
         let mut s = Session::new(SRC.into());
         let add = |name: &str| {
             EditOp::AddCommand(vec![
-                ("name".into(), name.into()),
-                ("executable".into(), "x.sh".into()),
+                (Field::Name, name.into()),
+                (Field::Executable, "x.sh".into()),
             ])
         };
         let e = s
-            .apply_all(vec![add("new"), set("response:9", "level", "7")])
+            .apply_all(vec![add("new"), set("response:9", Field::Level, "7")])
             .expect_err("no response 9");
         assert!(matches!(e, EditError::NoMatch { .. }), "{e}");
         assert_eq!(s.source(), SRC, "the command is not left behind");
         assert!(!s.can_undo());
         let changes = s
-            .apply_all(vec![add("new"), set("response:1", "command", "new")])
+            .apply_all(vec![add("new"), set("response:1", Field::Command, "new")])
             .expect("both");
         assert_eq!(changes.len(), 2);
         assert!(s.source().contains("<name>new</name>"));
@@ -437,7 +439,7 @@ mod tests {
         let c = s
             .apply(EditOp::Unset {
                 sel: "response:1".parse().expect("sel"),
-                field: "location".into(),
+                field: Field::Location,
             })
             .expect("unset");
         assert!(c.changed && c.shift.is_none());
@@ -447,7 +449,8 @@ mod tests {
     #[test]
     fn diff_and_mark_saved() {
         let mut s = Session::new(SRC.into());
-        s.apply(set("command:fd", "executable", "fw")).expect("set");
+        s.apply(set("command:fd", Field::Executable, "fw"))
+            .expect("set");
         let d = s.diff("ossec.conf");
         assert!(d.starts_with("--- ossec.conf\n+++ ossec.conf\n"), "{d}");
         assert!(d.contains(

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::model::{BlockKind, Field, UnknownField};
+
 /// Which block an edit is about (docs/cli.md "Selectors").
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Selector {
@@ -17,6 +19,25 @@ pub enum Selector {
     /// `response[FIELD=VALUE,...]` or `command[FIELD=VALUE,...]`: the blocks whose
     /// every listed field reads exactly as given (several only with `--all`).
     Match(super::select::Pattern),
+}
+
+impl Selector {
+    /// The kind of block the selector names.
+    pub fn kind(&self) -> BlockKind {
+        match self {
+            Selector::Response(_) => BlockKind::Response,
+            Selector::Command(_) | Selector::CommandAt(_) => BlockKind::Command,
+            Selector::Match(p) => p.kind,
+        }
+    }
+
+    /// The selector of one block by position: `command#N` or `response:N`.
+    pub fn at(block: crate::model::BlockRef) -> Selector {
+        match block {
+            crate::model::BlockRef::Command(n) => Selector::CommandAt(n),
+            crate::model::BlockRef::Response(n) => Selector::Response(n),
+        }
+    }
 }
 
 impl FromStr for Selector {
@@ -63,8 +84,8 @@ pub enum EditOp {
     Set {
         /// The block.
         sel: Selector,
-        /// The field's element name.
-        field: String,
+        /// The field.
+        field: Field,
         /// The value, written as is.
         value: String,
     },
@@ -72,13 +93,13 @@ pub enum EditOp {
     Unset {
         /// The block.
         sel: Selector,
-        /// The field's element name.
-        field: String,
+        /// The field.
+        field: Field,
     },
     /// A new `<command>` with these fields, in the order given.
-    AddCommand(Vec<(String, String)>),
+    AddCommand(Vec<(Field, String)>),
     /// A new `<active-response>` with these fields, in the order given.
-    AddResponse(Vec<(String, String)>),
+    AddResponse(Vec<(Field, String)>),
     /// An empty `<ossec_config>` root at the end of a file that has nowhere to add a
     /// block (an empty or plain-text file); nothing when it has one.
     AddRoot,
@@ -147,25 +168,18 @@ pub enum EditError {
         lines: Vec<usize>,
     },
     /// Not a field of this kind of block.
-    #[error("unknown field '{field}' for a {kind}; fields: {}", expected.join(", "))]
-    UnknownField {
-        /// `command` or `response`.
-        kind: &'static str,
-        /// The field given.
-        field: String,
-        /// The fields there are.
-        expected: &'static [&'static str],
-    },
+    #[error("{0}")]
+    UnknownField(#[from] UnknownField),
     /// The same field twice in one `add`.
     #[error("field '{0}' is given twice")]
-    DuplicateField(String),
+    DuplicateField(Field),
     /// An `add` without a field it needs.
     #[error("a new {kind} needs the field '{field}'")]
     MissingField {
         /// `command` or `response`.
         kind: &'static str,
         /// The field needed.
-        field: &'static str,
+        field: Field,
     },
     /// A value no bytes can express for Wazuh's reader.
     #[error(
@@ -174,7 +188,7 @@ pub enum EditError {
     )]
     Unrepresentable {
         /// The field.
-        field: String,
+        field: Field,
         /// The value asked for.
         value: String,
         /// Why.
@@ -206,6 +220,23 @@ pub enum EditError {
     /// The result would not read back as intended (a safety net: never expected).
     #[error("the edit was not made: {0}")]
     NotReadBack(String),
+}
+
+/// The fields of an `add` as the user gave them, by element name, as fields of a
+/// block of `kind`: each must be one of its fields, and given once.
+pub fn parse_fields(
+    kind: BlockKind,
+    given: &[(String, String)],
+) -> Result<Vec<(Field, String)>, EditError> {
+    let mut out: Vec<(Field, String)> = Vec::with_capacity(given.len());
+    for (name, value) in given {
+        let field = Field::parse(kind, name)?;
+        if out.iter().any(|(f, _)| *f == field) {
+            return Err(EditError::DuplicateField(field));
+        }
+        out.push((field, value.clone()));
+    }
+    Ok(out)
 }
 
 fn join(v: &[usize]) -> String {

@@ -5,33 +5,32 @@
 
 use std::fmt;
 
-use crate::model::{COMMAND_FIELDS, Config, Profile, RESPONSE_FIELDS, analysisd};
+use crate::model::{BlockKind, Config, Field, Profile, analysisd};
 
-use super::check::BlockKind;
 use super::op::{EditError, EditOp, Selector};
 
 /// The block already in `cfg` that an `add` would duplicate: for a command, the one
 /// with its name; for a response, the first with the same
 /// [`analysisd::Identity`]. `None` for other edits.
 pub(super) fn existing(cfg: &Config, op: &EditOp, profile: Profile) -> Option<Selector> {
-    let value = |fields: &[(String, String)], name: &str| {
+    let value = |fields: &[(Field, String)], field: Field| {
         fields
             .iter()
             .rev()
-            .find(|(f, _)| f == name)
+            .find(|(f, _)| *f == field)
             .map(|(_, v)| v.clone())
     };
     match op {
         EditOp::AddCommand(fields) => {
-            let name = value(fields, "name")?;
+            let name = value(fields, Field::Name)?;
             cfg.command(&name).map(|c| Selector::CommandAt(c.index))
         }
         EditOp::AddResponse(fields) => {
-            let wanted = analysisd::identity(profile, |name| {
+            let wanted = analysisd::identity(profile, |field| {
                 fields
                     .iter()
                     .rev()
-                    .find(|(f, _)| f == name)
+                    .find(|(f, _)| *f == field)
                     .map(|(_, v)| v.as_str())
             });
             cfg.responses
@@ -47,34 +46,16 @@ pub(super) fn existing(cfg: &Config, op: &EditOp, profile: Profile) -> Option<Se
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Pattern {
     /// Commands or responses.
-    pub kind: Kind,
-    /// Each field's element name and the value it must read as, in the order given.
-    pub fields: Vec<(String, String)>,
+    pub kind: BlockKind,
+    /// Each field and the value it must read as, in the order given.
+    pub fields: Vec<(Field, String)>,
 }
 
-/// The kind of block a [`Pattern`] selects (hashable twin of [`BlockKind`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// `command[...]`.
-    Command,
-    /// `response[...]`.
-    Response,
-}
-
-impl Kind {
-    /// The matching [`BlockKind`].
-    pub fn block_kind(self) -> BlockKind {
-        match self {
-            Kind::Command => BlockKind::Command,
-            Kind::Response => BlockKind::Response,
-        }
-    }
-
-    fn fields(self) -> &'static [&'static str] {
-        match self {
-            Kind::Command => &COMMAND_FIELDS,
-            Kind::Response => &RESPONSE_FIELDS,
-        }
+/// The fields a [`Pattern`] of this kind may test.
+fn pattern_fields(kind: BlockKind) -> &'static [Field] {
+    match kind {
+        BlockKind::Command => &Field::COMMAND,
+        BlockKind::Response => &Field::RESPONSE,
     }
 }
 
@@ -83,18 +64,20 @@ impl Pattern {
     /// (another selector syntax), `Err` when it has one but is malformed.
     pub(super) fn parse(s: &str) -> Option<Result<Pattern, EditError>> {
         let (kind, rest) = if let Some(r) = s.strip_prefix("response[") {
-            (Kind::Response, r)
+            (BlockKind::Response, r)
         } else if let Some(r) = s.strip_prefix("command[") {
-            (Kind::Command, r)
+            (BlockKind::Command, r)
         } else {
             return None;
         };
         let bad = || EditError::BadSelector(s.to_string());
-        Some(parse_fields(rest).ok_or_else(bad).and_then(|fields| {
-            let known = fields
-                .iter()
-                .all(|(f, _)| kind.fields().contains(&f.as_str()));
-            (known && !fields.is_empty())
+        Some(parse_fields(rest).ok_or_else(bad).and_then(|given| {
+            let fields: Vec<(Field, String)> = given
+                .into_iter()
+                .map(|(f, v)| Some((Field::parse_among(kind, pattern_fields(kind), &f).ok()?, v)))
+                .collect::<Option<_>>()
+                .ok_or_else(bad)?;
+            (!fields.is_empty())
                 .then_some(Pattern { kind, fields })
                 .ok_or_else(bad)
         }))
@@ -103,29 +86,22 @@ impl Pattern {
     /// The 1-based indexes (among commands, or among responses) of the blocks that
     /// have every listed field with exactly this value, in document order.
     pub fn matches(&self, cfg: &Config) -> Vec<usize> {
-        let all = |get: &dyn Fn(&str) -> Option<String>| {
+        let all = |get: &dyn Fn(Field) -> Option<String>| {
             self.fields
                 .iter()
-                .all(|(f, v)| get(f).as_deref() == Some(v.as_str()))
+                .all(|(f, v)| get(*f).as_deref() == Some(v.as_str()))
         };
         match self.kind {
-            Kind::Response => cfg
+            BlockKind::Response => cfg
                 .responses
                 .iter()
                 .filter(|r| all(&|f| r.value(f).map(str::to_string)))
                 .map(|r| r.index)
                 .collect(),
-            Kind::Command => cfg
+            BlockKind::Command => cfg
                 .commands
                 .iter()
-                .filter(|c| {
-                    all(&|f| {
-                        c.fields()
-                            .into_iter()
-                            .find(|(n, _)| *n == f)
-                            .and_then(|(_, v)| v.map(|v| v.value.clone()))
-                    })
-                })
+                .filter(|c| all(&|f| c.value(f).map(str::to_string)))
                 .map(|c| c.index)
                 .collect(),
         }
@@ -175,10 +151,7 @@ fn parse_fields(rest: &str) -> Option<Vec<(String, String)>> {
 
 impl fmt::Display for Pattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.kind {
-            Kind::Command => "command",
-            Kind::Response => "response",
-        };
+        let kind = self.kind.as_str();
         let fields: Vec<String> = self
             .fields
             .iter()
@@ -213,12 +186,12 @@ mod tests {
     #[test]
     fn fields_and_quoted_values_parse_and_print_back() {
         let p = pat("response[command=firewall-drop,rules_id=5712]");
-        assert_eq!(p.kind, Kind::Response);
+        assert_eq!(p.kind, BlockKind::Response);
         assert_eq!(
             p.fields,
             [
-                ("command".to_string(), "firewall-drop".to_string()),
-                ("rules_id".to_string(), "5712".to_string())
+                (Field::Command, "firewall-drop".to_string()),
+                (Field::RulesId, "5712".to_string())
             ]
         );
         assert_eq!(

@@ -1,7 +1,7 @@
 //! Binding responses to rules, as `Rule_AddAR` does when the rules load
 //! (docs/config-semantics.md §4.1–§4.4, docs/ossec.md §6).
 
-use super::responses::{ActiveResponse, Block, Responses};
+use super::responses::{ActiveResponse, ResponseState, Responses};
 use crate::model::analysisd::{LOCAL_AR, REMOTE_AR};
 use crate::model::osregex::OsRegex;
 use crate::model::{Location, Profile, rules_id_numbers};
@@ -130,14 +130,14 @@ pub fn bind_responses(responses: &Responses, rules: &RuleSet) -> Vec<Binding> {
         .blocks
         .iter()
         .map(|b| match b {
-            Block::Active(ar) => Binding {
+            ResponseState::Active(ar) => Binding {
                 index: ar.index,
                 enabled: true,
                 rules: Trigger::of(ar, responses.profile).bound_rules(rules),
                 why_disabled: None,
                 notes: binding_notes(ar, responses),
             },
-            Block::Inactive { index, reason, .. } => Binding {
+            ResponseState::Inactive { index, reason, .. } => Binding {
                 index: *index,
                 enabled: false,
                 rules: Vec::new(),

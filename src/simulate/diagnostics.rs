@@ -7,7 +7,7 @@ use super::bind::Trigger;
 use super::responses::{ActiveResponse, responses};
 use crate::model::osregex::{GROUP_STEPS, OsRegex, PATTERN_STEPS};
 use crate::model::rules_id_numbers;
-use crate::model::{BlockRef, Config, Diagnostic, Profile, Response, Severity};
+use crate::model::{BlockRef, Config, Diagnostic, Field, Profile, Response, Severity};
 use crate::rules::{Rule, RuleSet};
 use crate::xml::Document;
 
@@ -166,7 +166,7 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    fn push(&self, out: &mut Vec<Diagnostic>, code: &Code, field: Option<&str>, message: String) {
+    fn push(&self, out: &mut Vec<Diagnostic>, code: &Code, field: Option<Field>, message: String) {
         let element = field
             .and_then(|f| self.r.field(f))
             .map_or(self.r.element, |f| f.element);
@@ -215,14 +215,14 @@ impl Cx<'_> {
             .filter(|&id| rule_of(id).is_none())
             .collect();
         if let Some(message) = unknown_message(&unknown, self.rules.len()) {
-            self.push(out, &ID_UNKNOWN, Some("rules_id"), message);
+            self.push(out, &ID_UNKNOWN, Some(Field::RulesId), message);
         }
         for id in numbers {
             if let Some(rule) = rule_of(id).filter(|r| !r.can_trigger()) {
                 self.push(
                     out,
                     &ID_NEVER_FIRES,
-                    Some("rules_id"),
+                    Some(Field::RulesId),
                     format!(
                         "rules_id names rule {id}, {}: analysisd never attaches a response to it",
                         never_why(rule)
@@ -247,7 +247,7 @@ impl Cx<'_> {
                     let m = format!(
                         "rules_group '{pattern}' is too costly to match (over {GROUP_STEPS} steps for one rule, or {PATTERN_STEPS} in all): the rules left count as not matching (the daemon would take minutes to bind it)"
                     );
-                    self.push(out, &GROUP_TOO_COSTLY, Some("rules_group"), m);
+                    self.push(out, &GROUP_TOO_COSTLY, Some(Field::RulesGroup), m);
                 }
                 if some {
                     return;
@@ -263,7 +263,12 @@ impl Cx<'_> {
                 )
             }
         };
-        self.push(out, &GROUP_MATCHES_NOTHING, Some("rules_group"), message);
+        self.push(
+            out,
+            &GROUP_MATCHES_NOTHING,
+            Some(Field::RulesGroup),
+            message,
+        );
     }
 
     fn check_level(&self, out: &mut Vec<Diagnostic>) {
@@ -281,7 +286,7 @@ impl Cx<'_> {
             self.push(
                 out,
                 &LEVEL_BINDS_MANY,
-                Some("level"),
+                Some(Field::Level),
                 format!(
                     "level {level} alone binds {n} of the {} loaded rules",
                     self.rules.len()

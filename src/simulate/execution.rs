@@ -1,7 +1,7 @@
 //! One bound response for one event: gates, route, message, delete and notes
 //! (docs/config-semantics.md §5.1–§5.6).
 
-use super::fire::{Event, Execution, Gate, Options, Route, Simulator, Version, strip_mapped};
+use super::fire::{AlertEvent, Execution, Gate, Options, Route, Simulator, Version, strip_mapped};
 use super::message::{self, Expect, Fields, Message};
 use super::offenders;
 use super::responses::ActiveResponse;
@@ -18,7 +18,7 @@ pub(super) fn execute(
     sim: &Simulator<'_>,
     ar: &ActiveResponse,
     rule: &Rule,
-    event: &Event,
+    event: &AlertEvent,
     options: &Options,
 ) -> Execution {
     let profile = sim.responses.profile;
@@ -120,7 +120,7 @@ fn delete_note(timeout: i64) -> String {
 }
 
 /// The analysisd gates, as a note when they stop the response.
-fn gated(sim: &Simulator<'_>, event: &Event, expect: Option<Expect>) -> Option<String> {
+fn gated(sim: &Simulator<'_>, event: &AlertEvent, expect: Option<Expect>) -> Option<String> {
     if let Some(e) = expect {
         if e.user && event.user.is_none() {
             return Some(

@@ -17,7 +17,7 @@ use crate::xml::Document;
 
 /// A hypothetical event: the rule that fired and what the alert carries.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Event {
+pub struct AlertEvent {
     /// The rule that fired (the deepest child: only its responses run, §4.6).
     pub rule: u32,
     /// The agent the event came from; `None` is the manager (`000`).
@@ -56,7 +56,7 @@ pub fn srcip_problem(srcip: &str) -> Option<String> {
     })
 }
 
-impl Event {
+impl AlertEvent {
     /// The agent id as analysisd writes it: three digits when numeric, `000` for the
     /// manager.
     pub fn agent_id(&self) -> String {
@@ -246,7 +246,7 @@ impl<'r> Simulator<'r> {
 
     /// The gates of analysisd (§5.1) for an event; OSSEC applies them only to the
     /// fields the command expects.
-    pub fn gate(&self, event: &Event, expect: Option<Expect>) -> Gate {
+    pub fn gate(&self, event: &AlertEvent, expect: Option<Expect>) -> Gate {
         self.gate_fields(event.user.as_deref(), event.srcip.as_deref(), expect)
     }
 
@@ -323,7 +323,7 @@ impl<'r> Simulator<'r> {
     }
 
     /// What happens when `event.rule` fires.
-    pub fn fire(&self, event: &Event, options: &Options) -> Fired {
+    pub fn fire(&self, event: &AlertEvent, options: &Options) -> Fired {
         let Some(rule) = self.rules.get(event.rule) else {
             return Fired {
                 rule: None,
@@ -362,7 +362,7 @@ pub fn fire(
     config: &Config,
     doc: &Document,
     rules: &RuleSet,
-    event: &Event,
+    event: &AlertEvent,
     options: &Options,
 ) -> Fired {
     Simulator::new(config, doc, rules, options.profile).fire(event, options)
@@ -383,9 +383,9 @@ mod tests {
 
     #[test]
     fn agent_ids_are_three_digits() {
-        let e = |a: Option<&str>| Event {
+        let e = |a: Option<&str>| AlertEvent {
             agent: a.map(str::to_string),
-            ..Event::default()
+            ..AlertEvent::default()
         };
         assert_eq!(e(None).agent_id(), "000");
         assert_eq!(e(Some("3")).agent_id(), "003");

@@ -17,7 +17,7 @@ use std::sync::mpsc::sync_channel;
 
 use serde::Serialize;
 
-use super::fire::{Event, Execution, Options, Simulator};
+use super::fire::{AlertEvent, Execution, Options, Simulator};
 use super::logtime::Clock;
 use crate::analysis::{Decoding, Outcome, Ruleset, Session, StaticField};
 
@@ -214,7 +214,7 @@ pub fn responses(
             .get(f)
             .map(|v| String::from_utf8_lossy(v).into_owned())
     };
-    let event = Event {
+    let event = AlertEvent {
         rule: rule.id,
         agent: agent.map(str::to_string),
         srcip: field(StaticField::SrcIp),

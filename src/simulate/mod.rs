@@ -8,7 +8,7 @@
 //!   `<active-response>` block, whether it yields a response (`enabled`, or
 //!   `why_disabled`), the ids of the rules that trigger it (ascending) and notes
 //!   (ignored timeout, queue bits erased by a disabled block).
-//! - [`fire`]`(&Config, &Document, &RuleSet, &Event, &Options) -> Fired`: what happens
+//! - [`fire`]`(&Config, &Document, &RuleSet, &AlertEvent, &Options) -> Fired`: what happens
 //!   when one rule fires for an agent, source IP and user: for each bound response,
 //!   where it runs (`runs_on`), the message the executing execd receives, the delete
 //!   after the timeout, notes on gates, and the repeated-offender `schedule`.
@@ -37,11 +37,11 @@ mod whitelist;
 
 pub use bind::{Binding, Trigger, bind_responses, count_matches};
 pub use fire::{
-    DEFAULT_AGENT, DEFAULT_SRCIP, Event, Execution, Fired, FiredRule, Gate, Options, Route,
+    AlertEvent, DEFAULT_AGENT, DEFAULT_SRCIP, Execution, Fired, FiredRule, Gate, Options, Route,
     Simulator, Version, agent_problem, bind, fire, srcip_problem,
 };
 pub use message::{Alert, ArMessage, Expect, Message, shell_escape};
 pub use offenders::timeout_for_hit;
 pub use replay::{AlertsError, MAX_ALERT_LINE, Replay, ReplayExecution, open_alerts, replay};
-pub use responses::{ActiveResponse, Block, Responses, responses};
+pub use responses::{ActiveResponse, ResponseState, Responses, responses};
 pub use whitelist::WhiteList;

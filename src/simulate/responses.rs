@@ -3,7 +3,7 @@
 //! §4), with the `Config.ar` queue bits and the global `disabled` reset quirk (§3.4).
 
 use crate::model::analysisd::{Analysis, Outcome};
-use crate::model::{Command, Config, ConfigKind, Location, Placement, Profile, Response};
+use crate::model::{Command, Config, ConfigKind, Field, Location, Placement, Profile, Response};
 use crate::xml::Document;
 
 /// A block that analysisd accepted as a response.
@@ -40,7 +40,7 @@ pub struct ActiveResponse {
 
 /// What became of one `<active-response>` block.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Block {
+pub enum ResponseState {
     /// Accepted: it can be bound to rules.
     Active(ActiveResponse),
     /// Yields no response; why, in a sentence.
@@ -54,12 +54,12 @@ pub enum Block {
     },
 }
 
-impl Block {
+impl ResponseState {
     /// The block's 1-based index.
     pub fn index(&self) -> usize {
         match self {
-            Block::Active(a) => a.index,
-            Block::Inactive { index, .. } => *index,
+            ResponseState::Active(a) => a.index,
+            ResponseState::Inactive { index, .. } => *index,
         }
     }
 }
@@ -68,7 +68,7 @@ impl Block {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Responses {
     /// One entry per `<active-response>` block, in document order.
-    pub blocks: Vec<Block>,
+    pub blocks: Vec<ResponseState>,
     /// `Config.ar`: `REMOTE_AR` | `LOCAL_AR` (`model::analysisd`) as left after the
     /// last block.
     pub ar_bits: u8,
@@ -82,20 +82,20 @@ impl Responses {
     /// The accepted responses, in order.
     pub fn active(&self) -> impl Iterator<Item = &ActiveResponse> {
         self.blocks.iter().filter_map(|b| match b {
-            Block::Active(a) => Some(a),
-            Block::Inactive { .. } => None,
+            ResponseState::Active(a) => Some(a),
+            ResponseState::Inactive { .. } => None,
         })
     }
 
     /// The block with this 1-based index.
-    pub fn block(&self, index: usize) -> Option<&Block> {
+    pub fn block(&self, index: usize) -> Option<&ResponseState> {
         self.blocks.iter().find(|b| b.index() == index)
     }
 
     /// The first block that stops analysisd, with its reason.
     pub fn fatal(&self) -> Option<(usize, &str)> {
         self.blocks.iter().find_map(|b| match b {
-            Block::Inactive {
+            ResponseState::Inactive {
                 index,
                 reason,
                 fatal: true,
@@ -121,8 +121,8 @@ pub fn responses(config: &Config, doc: &Document, profile: Profile) -> Responses
     out
 }
 
-fn inactive(r: &Response, reason: impl Into<String>, fatal: bool) -> Block {
-    Block::Inactive {
+fn inactive(r: &Response, reason: impl Into<String>, fatal: bool) -> ResponseState {
+    ResponseState::Inactive {
         index: r.index,
         reason: reason.into(),
         fatal,
@@ -135,7 +135,7 @@ fn read_block(
     analysis: &Analysis<'_>,
     r: &Response,
     out: &mut Responses,
-) -> Block {
+) -> ResponseState {
     if let Some(reason) = not_read(config, r) {
         return inactive(r, reason, false);
     }
@@ -156,7 +156,7 @@ fn read_block(
         Outcome::Bound(_) => match accept(analysis, r) {
             Ok(ar) => {
                 out.ar_bits |= analysis.queue_bits(r);
-                Block::Active(ar)
+                ResponseState::Active(ar)
             }
             Err((reason, fatal)) => inactive(r, reason, fatal),
         },
@@ -192,23 +192,23 @@ fn invalid_child(doc: &Document, r: &Response, profile: Profile) -> Option<Strin
         ));
     }
     let extra = match profile {
-        Profile::Wazuh => r.ca_verification.as_ref().map(|_| "ca_verification"),
+        Profile::Wazuh => r.ca_verification.as_ref().map(|_| Field::CaVerification),
         Profile::Ossec => r
             .ca_store
             .as_ref()
-            .map(|_| "ca_store")
-            .or(r.ca_verification.as_ref().map(|_| "ca_verification")),
+            .map(|_| Field::CaStore)
+            .or(r.ca_verification.as_ref().map(|_| Field::CaVerification)),
     };
     if let Some(name) = extra {
         return Some(format!(
             "<{name}> is not accepted here (1230): analysisd refuses to start"
         ));
     }
-    for name in ["disabled", "level"] {
+    for name in [Field::Disabled, Field::Level] {
         for &e in r.field(name).map_or(&[][..], |f| &f.all[..]) {
             let v = doc.value(e);
             let ok = match name {
-                "disabled" => v == "yes" || v == "no",
+                Field::Disabled => v == "yes" || v == "no",
                 _ => crate::model::Level::parse(&v).is_some(),
             };
             if !ok {
@@ -238,21 +238,21 @@ fn why_dropped(outcome: Outcome, r: &Response) -> (String, bool) {
         Outcome::AgentZero => (
             format!(
                 "defined-agent with agent_id '{}', which reads as 0: dropped with warning 1306 (use location server for the manager)",
-                value("agent_id")
+                value(Field::AgentId)
             ),
             false,
         ),
         Outcome::BadLocation => (
             format!(
                 "(1302): Invalid active response location: '{}': analysisd refuses to start",
-                value("location")
+                value(Field::Location)
             ),
             true,
         ),
         Outcome::Undefined => (
             format!(
                 "(1303): Invalid command '{}' in the active response (not defined before this block): analysisd refuses to start",
-                value("command")
+                value(Field::Command)
             ),
             true,
         ),
@@ -287,11 +287,11 @@ fn accept(analysis: &Analysis<'_>, r: &Response) -> Result<ActiveResponse, (Stri
         executable,
         extra_args: command.extra_args.as_ref().map(|f| f.value.clone()),
         expect: command.expect.as_ref().map(|f| f.value.clone()),
-        location: Location::read(r.value("location").unwrap_or_default()),
-        agent_id: r.value("agent_id").map(str::to_string),
+        location: Location::read(r.value(Field::Location).unwrap_or_default()),
+        agent_id: r.value(Field::AgentId).map(str::to_string),
         level: r.level_value().map_or(0, |l| l.get()),
-        rules_group: r.value("rules_group").map(str::to_string),
-        rules_id: r.value("rules_id").map(str::to_string),
+        rules_group: r.value(Field::RulesGroup).map(str::to_string),
+        rules_id: r.value(Field::RulesId).map(str::to_string),
         timeout: analysis.timeout(r).unwrap_or_default(),
         timeout_ignored: (configured != 0 && !allowed).then_some(configured),
     })
@@ -377,7 +377,7 @@ mod tests {
         let fatal: Vec<bool> = r
             .blocks
             .iter()
-            .map(|b| matches!(b, Block::Inactive { fatal: true, .. }))
+            .map(|b| matches!(b, ResponseState::Inactive { fatal: true, .. }))
             .collect();
         assert_eq!(fatal, [false, false, true, true, true]);
         assert_eq!(r.active().count(), 0);
@@ -390,7 +390,9 @@ mod tests {
             "<ossec_config><active-response><command>late</command><location>local</location><level>3</level></active-response><command><name>late</name><executable>x</executable></command></ossec_config>",
         );
         let r = responses(&Config::from_document(&doc), &doc, Profile::Wazuh);
-        assert!(matches!(&r.blocks[0], Block::Inactive { reason, .. } if reason.contains("1303")));
+        assert!(
+            matches!(&r.blocks[0], ResponseState::Inactive { reason, .. } if reason.contains("1303"))
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ use super::sim::{SimEvent, SimPane};
 use super::theme::Theme;
 use super::ui;
 use crate::analysis::Ruleset;
-use crate::model::{BlockRef, Diagnostic, Profile};
+use crate::model::{BlockRef, Diagnostic, Field, Profile};
 use crate::rules::RuleSet;
 
 /// Something that happened outside the app: a key, a resize, or the outcome of an
@@ -137,8 +137,8 @@ pub(crate) enum Msg {
     Select(BlockRef),
     /// Give the keys to a pane.
     Focus(Focus),
-    /// Focus a field of the form by name and start editing it.
-    EditField(&'static str),
+    /// Focus a field of the form and start editing it.
+    EditField(Field),
     /// Open a popup over the panes.
     Open(Popup),
     /// Close the popup.

@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use super::session::{BlockKind, field_problem};
+use super::session::field_problem;
 use super::strings as s;
-use crate::model::{Config, Profile};
+use crate::model::{Config, Field, Profile, ValueKind};
 
 /// How a field is edited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,20 +25,29 @@ pub(crate) enum Widget {
 /// One field of a form.
 #[derive(Debug)]
 pub(crate) struct FieldSpec {
-    /// The element name.
-    pub(crate) name: &'static str,
-    /// How it is edited.
-    pub(crate) widget: Widget,
+    /// The field (its element name is the label).
+    pub(crate) field: Field,
     /// Can the field be removed from the block?
     pub(crate) optional: bool,
     /// One line shown under the form when the field is focused.
     pub(crate) about: &'static str,
 }
 
-const fn f(name: &'static str, widget: Widget, optional: bool, about: &'static str) -> FieldSpec {
+impl FieldSpec {
+    /// How it is edited: by the kind of value the field holds.
+    pub(crate) fn widget(&self) -> Widget {
+        match self.field.kind() {
+            ValueKind::YesNo => Widget::Toggle,
+            ValueKind::Location => Widget::Location,
+            ValueKind::CommandName => Widget::CommandPicker,
+            ValueKind::Text => Widget::Text,
+        }
+    }
+}
+
+const fn f(field: Field, optional: bool, about: &'static str) -> FieldSpec {
     FieldSpec {
-        name,
-        widget,
+        field,
         optional,
         about,
     }
@@ -46,53 +55,37 @@ const fn f(name: &'static str, widget: Widget, optional: bool, about: &'static s
 
 /// The `<command>` form, in the order of docs/cli.md.
 pub(crate) static COMMAND_FORM: &[FieldSpec] = &[
-    f("name", Widget::Text, false, s::ABOUT_NAME),
-    f("executable", Widget::Text, false, s::ABOUT_EXECUTABLE),
-    f(
-        "timeout_allowed",
-        Widget::Toggle,
-        true,
-        s::ABOUT_TIMEOUT_ALLOWED,
-    ),
-    f("extra_args", Widget::Text, true, s::ABOUT_EXTRA_ARGS),
-    f("expect", Widget::Text, true, s::ABOUT_EXPECT),
+    f(Field::Name, false, s::ABOUT_NAME),
+    f(Field::Executable, false, s::ABOUT_EXECUTABLE),
+    f(Field::TimeoutAllowed, true, s::ABOUT_TIMEOUT_ALLOWED),
+    f(Field::ExtraArgs, true, s::ABOUT_EXTRA_ARGS),
+    f(Field::Expect, true, s::ABOUT_EXPECT),
 ];
 
 /// The `<active-response>` form, in the order of docs/cli.md.
 pub(crate) static RESPONSE_FORM: &[FieldSpec] = &[
-    f("disabled", Widget::Toggle, true, s::ABOUT_DISABLED),
-    f("command", Widget::CommandPicker, false, s::ABOUT_COMMAND),
-    f("location", Widget::Location, false, s::ABOUT_LOCATION),
-    f("agent_id", Widget::Text, true, s::ABOUT_AGENT_ID),
-    f("level", Widget::Text, true, s::ABOUT_LEVEL),
-    f("rules_group", Widget::Text, true, s::ABOUT_RULES_GROUP),
-    f("rules_id", Widget::Text, true, s::ABOUT_RULES_ID),
-    f("timeout", Widget::Text, true, s::ABOUT_TIMEOUT),
-    f(
-        "repeated_offenders",
-        Widget::Text,
-        true,
-        s::ABOUT_REPEATED_OFFENDERS,
-    ),
+    f(Field::Disabled, true, s::ABOUT_DISABLED),
+    f(Field::Command, false, s::ABOUT_COMMAND),
+    f(Field::Location, false, s::ABOUT_LOCATION),
+    f(Field::AgentId, true, s::ABOUT_AGENT_ID),
+    f(Field::Level, true, s::ABOUT_LEVEL),
+    f(Field::RulesGroup, true, s::ABOUT_RULES_GROUP),
+    f(Field::RulesId, true, s::ABOUT_RULES_ID),
+    f(Field::Timeout, true, s::ABOUT_TIMEOUT),
+    f(Field::RepeatedOffenders, true, s::ABOUT_REPEATED_OFFENDERS),
 ];
 
 /// The `<active-response>` form in an agent's own ossec.conf: what execd and
 /// modulesd read there, nothing else (docs/agent-files.md).
 pub(crate) static AGENT_RESPONSE_FORM: &[FieldSpec] = &[
-    f("disabled", Widget::Toggle, true, s::ABOUT_AGENT_DISABLED),
+    f(Field::Disabled, true, s::ABOUT_AGENT_DISABLED),
     f(
-        "repeated_offenders",
-        Widget::Text,
+        Field::RepeatedOffenders,
         true,
         s::ABOUT_AGENT_REPEATED_OFFENDERS,
     ),
-    f("ca_store", Widget::Text, true, s::ABOUT_CA_STORE),
-    f(
-        "ca_verification",
-        Widget::Toggle,
-        true,
-        s::ABOUT_CA_VERIFICATION,
-    ),
+    f(Field::CaStore, true, s::ABOUT_CA_STORE),
+    f(Field::CaVerification, true, s::ABOUT_CA_VERIFICATION),
 ];
 
 /// The four locations, each with its one-line meaning (docs/config-semantics.md §3.3, §5.2).
@@ -187,27 +180,36 @@ pub(crate) type Verdict = Result<Option<String>, String>;
 
 /// Checks a value for a field before it is committed: the session's refusal (the
 /// uniqueness of a command name included), then advice.
-pub(crate) fn check(kind: BlockKind, field: &str, value: &str, ctx: &CheckCtx<'_>) -> Verdict {
-    if let Some(why) = field_problem(ctx.config, kind, field, value, ctx.command) {
+pub(crate) fn check(field: Field, value: &str, ctx: &CheckCtx<'_>) -> Verdict {
+    if let Some(why) = field_problem(ctx.config, field, value, ctx.command) {
         return Err(why);
     }
     Ok(advice(field, value, ctx))
 }
 
+/// The check of a value that is not written as a field (the simulator's event):
+/// only that the reader could take it back.
+pub(crate) fn check_text(value: &str) -> Verdict {
+    match crate::xml::edit::check_text(value) {
+        Ok(()) => Ok(None),
+        Err(e) => Err(format!("cannot be written: {}", e.reason)),
+    }
+}
+
 /// What is accepted but worth knowing.
-fn advice(field: &str, v: &str, ctx: &CheckCtx<'_>) -> Option<String> {
+fn advice(field: Field, v: &str, ctx: &CheckCtx<'_>) -> Option<String> {
     match field {
-        "executable" => executable(v, ctx),
-        "expect" => (ctx.profile == Profile::Wazuh).then(|| s::EXPECT_IGNORED.into()),
-        "agent_id" => (v.len() < 3).then(|| s::agent_short(v)),
-        "level" => v
+        Field::Executable => executable(v, ctx),
+        Field::Expect => (ctx.profile == Profile::Wazuh).then(|| s::EXPECT_IGNORED.into()),
+        Field::AgentId => (v.len() < 3).then(|| s::agent_short(v)),
+        Field::Level => v
             .parse::<u8>()
             .is_ok_and(|n| n <= 2)
             .then(|| s::LEVEL_LOW.into()),
-        "rules_group" if v.contains('(') && v.contains('|') => Some(s::GROUPS_PARENS.into()),
-        "rules_group" => v.contains(',').then(|| s::GROUPS_COMMA.into()),
-        "timeout" => timeout(v, ctx),
-        "repeated_offenders" => Some(s::MINUTES_WHERE.into()),
+        Field::RulesGroup if v.contains('(') && v.contains('|') => Some(s::GROUPS_PARENS.into()),
+        Field::RulesGroup => v.contains(',').then(|| s::GROUPS_COMMA.into()),
+        Field::Timeout => timeout(v, ctx),
+        Field::RepeatedOffenders => Some(s::MINUTES_WHERE.into()),
         _ => None,
     }
 }
@@ -247,40 +249,44 @@ mod tests {
         })
     }
 
-    fn response(field: &str, v: &str) -> Verdict {
-        with(|c| check(BlockKind::Response, field, v, c))
+    fn response(field: Field, v: &str) -> Verdict {
+        with(|c| check(field, v, c))
     }
 
-    fn command(field: &str, v: &str) -> Verdict {
-        with(|c| check(BlockKind::Command, field, v, c))
+    fn command(field: Field, v: &str) -> Verdict {
+        with(|c| check(field, v, c))
     }
 
     #[test]
     fn refusals_are_the_sessions() {
-        assert!(response("level", "16").is_ok() && response("level", "99").is_err());
-        assert!(response("timeout", "10m").is_err() && response("agent_id", "000").is_err());
-        assert!(response("location", "nowhere").is_err());
+        assert!(response(Field::Level, "16").is_ok() && response(Field::Level, "99").is_err());
+        assert!(
+            response(Field::Timeout, "10m").is_err() && response(Field::AgentId, "000").is_err()
+        );
+        assert!(response(Field::Location, "nowhere").is_err());
     }
 
     #[test]
     fn timeout_advice_names_the_command_without_timeout_allowed() {
-        assert!(matches!(response("timeout", "600"), Ok(Some(m)) if m.contains("'rw'")));
-        assert_eq!(response("timeout", "0"), Ok(None));
+        assert!(matches!(response(Field::Timeout, "600"), Ok(Some(m)) if m.contains("'rw'")));
+        assert_eq!(response(Field::Timeout, "0"), Ok(None));
     }
 
     #[test]
     fn advice_does_not_block() {
-        assert!(matches!(response("agent_id", "1"), Ok(Some(m)) if m.contains("001")));
-        assert!(matches!(response("rules_group", "web,attack"), Ok(Some(m)) if m.contains('|')));
-        assert!(matches!(response("level", "1"), Ok(Some(_))));
-        assert_eq!(response("rules_group", "web|attack"), Ok(None));
-        assert!(matches!(command("expect", "srcip"), Ok(Some(_))));
+        assert!(matches!(response(Field::AgentId, "1"), Ok(Some(m)) if m.contains("001")));
+        assert!(
+            matches!(response(Field::RulesGroup, "web,attack"), Ok(Some(m)) if m.contains('|'))
+        );
+        assert!(matches!(response(Field::Level, "1"), Ok(Some(_))));
+        assert_eq!(response(Field::RulesGroup, "web|attack"), Ok(None));
+        assert!(matches!(command(Field::Expect, "srcip"), Ok(Some(_))));
     }
 
     #[test]
     fn command_names_are_unique_but_may_stay_the_same() {
-        assert_eq!(command("name", "fd"), Ok(None), "its own name");
-        assert!(command("name", "rw").is_err());
-        assert!(command("name", "!x").is_err());
+        assert_eq!(command(Field::Name, "fd"), Ok(None), "its own name");
+        assert!(command(Field::Name, "rw").is_err());
+        assert!(command(Field::Name, "!x").is_err());
     }
 }

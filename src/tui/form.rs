@@ -10,10 +10,9 @@ use super::input::Input;
 use super::keys::Action;
 use super::popup::Popup;
 use super::rules_ui;
-use super::session::{AGENT_RESPONSE_OPTIONS, BlockKind, EditOp, Selector};
+use super::session::{EditOp, Selector};
 use super::strings as s;
-use crate::model::{BlockRef, Config, ConfigKind, Field, Location};
-use crate::xml::Document;
+use crate::model::{BlockRef, Config, ConfigKind, Field, FieldValue, Location};
 
 /// A field being typed into.
 #[derive(Debug, Clone)]
@@ -46,28 +45,8 @@ pub(crate) fn form_of(cfg: &Config, b: BlockRef) -> &'static [FieldSpec] {
 }
 
 /// A field of a block, as read.
-pub(crate) fn field_of(doc: &Document, cfg: &Config, b: BlockRef, name: &str) -> Option<Field> {
-    match b {
-        // The agents' own options are not among the model's fields.
-        BlockRef::Response(n) if AGENT_RESPONSE_OPTIONS.contains(&name) => {
-            let r = cfg.responses.get(n - 1)?;
-            let all: Vec<_> = doc.children_named(r.element, name).collect();
-            let element = *all.last()?;
-            Some(Field {
-                element,
-                value: doc.value(element),
-                all,
-            })
-        }
-        BlockRef::Command(n) => cfg
-            .commands
-            .get(n - 1)?
-            .fields()
-            .into_iter()
-            .find(|(k, _)| *k == name)
-            .and_then(|(_, f)| f.cloned()),
-        BlockRef::Response(n) => cfg.responses.get(n - 1)?.field(name).cloned(),
-    }
+pub(crate) fn field_of(cfg: &Config, b: BlockRef, field: Field) -> Option<&FieldValue> {
+    cfg.field(b, field)
 }
 
 /// The selector the session edits a block by.
@@ -75,7 +54,7 @@ pub(crate) fn selector(cfg: &Config, b: BlockRef) -> Result<Selector, String> {
     match b {
         BlockRef::Response(n) => Ok(Selector::Response(n)),
         BlockRef::Command(n) => {
-            let c = cfg.commands.get(n - 1).ok_or(s::NO_SUCH_BLOCK)?;
+            let c = cfg.command_at(n).ok_or(s::NO_SUCH_BLOCK)?;
             let name = c.name().ok_or(s::COMMAND_WITHOUT_NAME)?;
             // A name defined twice reaches the block by its position.
             let unique = cfg
@@ -96,7 +75,7 @@ pub(crate) fn selector(cfg: &Config, b: BlockRef) -> Result<Selector, String> {
 /// The responses that use command `n` (1-based): those naming it, when it is the
 /// first command of its name (the daemons use that one; a later duplicate is dead).
 pub(crate) fn command_users(cfg: &Config, n: usize) -> Vec<usize> {
-    let Some(name) = cfg.commands.get(n - 1).and_then(|c| c.name()) else {
+    let Some(name) = cfg.command_at(n).and_then(|c| c.name()) else {
         return Vec::new();
     };
     if cfg.command(name).map(|c| c.index) != Some(n) {
@@ -109,14 +88,6 @@ pub(crate) fn command_users(cfg: &Config, n: usize) -> Vec<usize> {
         .collect()
 }
 
-/// The session's name for the kind of a block.
-pub(crate) fn kind_of(b: BlockRef) -> BlockKind {
-    match b {
-        BlockRef::Command(_) => BlockKind::Command,
-        BlockRef::Response(_) => BlockKind::Response,
-    }
-}
-
 /// What the checks of a block's fields may look at.
 pub(crate) fn check_ctx<'a>(ctx: &'a Ctx<'_>, b: BlockRef) -> CheckCtx<'a> {
     let cfg = ctx.session.config();
@@ -127,7 +98,7 @@ pub(crate) fn check_ctx<'a>(ctx: &'a Ctx<'_>, b: BlockRef) -> CheckCtx<'a> {
             BlockRef::Response(_) => None,
         },
         response_command: match b {
-            BlockRef::Response(n) => cfg.responses.get(n - 1).and_then(|r| r.command_name()),
+            BlockRef::Response(n) => cfg.response(n).and_then(|r| r.command_name()),
             BlockRef::Command(_) => None,
         },
         profile: ctx.profile,
@@ -188,8 +159,8 @@ impl FormPane {
             Ok(sel) => sel,
             Err(e) => return vec![Msg::Error(e)],
         };
-        let current = field_of(ctx.session.doc(), cfg, b, spec.name).map(|f| f.value.clone());
-        match spec.widget {
+        let current = field_of(cfg, b, spec.field).map(|f| f.value.clone());
+        match spec.widget() {
             Widget::Toggle => {
                 let value = if current.as_deref() == Some("yes") {
                     "no"
@@ -198,7 +169,7 @@ impl FormPane {
                 };
                 vec![Msg::Apply(EditOp::Set {
                     sel,
-                    field: spec.name.to_string(),
+                    field: spec.field,
                     value: value.to_string(),
                 })]
             }
@@ -211,7 +182,7 @@ impl FormPane {
                 ))]
             }
             Widget::Text => {
-                if spec.name == "agent_id" && !uses_agent(cfg, b) {
+                if spec.field == Field::AgentId && !uses_agent(cfg, b) {
                     return vec![Msg::Info(s::AGENT_ONLY_DEFINED.into())];
                 }
                 self.start_edit(spec, current.as_deref().unwrap_or(""), b, ctx);
@@ -221,7 +192,7 @@ impl FormPane {
     }
 
     fn start_edit(&mut self, spec: &'static FieldSpec, value: &str, b: BlockRef, ctx: &Ctx<'_>) {
-        let verdict = fields::check(kind_of(b), spec.name, value, &check_ctx(ctx, b));
+        let verdict = fields::check(spec.field, value, &check_ctx(ctx, b));
         self.edit = Some(Edit {
             spec,
             input: Input::new(value),
@@ -229,19 +200,18 @@ impl FormPane {
         });
     }
 
-    /// Focuses the named field and starts typing into it (after a dropdown choice
-    /// that makes it required).
-    pub(crate) fn start_edit_named(&mut self, name: &str, sel: Option<BlockRef>, ctx: &Ctx<'_>) {
+    /// Focuses the field and starts typing into it (after a dropdown choice that
+    /// makes it required).
+    pub(crate) fn start_edit_named(&mut self, field: Field, sel: Option<BlockRef>, ctx: &Ctx<'_>) {
         let Some(b) = sel else { return };
         let Some(i) = form_of(ctx.session.config(), b)
             .iter()
-            .position(|f| f.name == name)
+            .position(|f| f.field == field)
         else {
             return;
         };
         self.field = i;
-        let current =
-            field_of(ctx.session.doc(), ctx.session.config(), b, name).map(|f| f.value.clone());
+        let current = field_of(ctx.session.config(), b, field).map(|f| f.value.clone());
         self.start_edit(
             &form_of(ctx.session.config(), b)[i],
             current.as_deref().unwrap_or(""),
@@ -254,15 +224,15 @@ impl FormPane {
         let cfg = ctx.session.config();
         let spec = &form_of(ctx.session.config(), b)[self.field];
         if !spec.optional {
-            return vec![Msg::Error(s::required(spec.name))];
+            return vec![Msg::Error(s::required(spec.field.name()))];
         }
-        if field_of(ctx.session.doc(), cfg, b, spec.name).is_none() {
+        if field_of(cfg, b, spec.field).is_none() {
             return Vec::new();
         }
         match selector(cfg, b) {
             Ok(sel) => vec![Msg::Apply(EditOp::Unset {
                 sel,
-                field: spec.name.to_string(),
+                field: spec.field,
             })],
             Err(e) => vec![Msg::Error(e)],
         }
@@ -286,7 +256,7 @@ impl FormPane {
                 return Vec::new();
             }
             (Some(Action::Enter), _) => return self.commit(b, ctx),
-            (Some(Action::PickRules), _) => return rule_picker(edit.spec.name, ctx),
+            (Some(Action::PickRules), _) => return rule_picker(edit.spec.field, ctx),
             (Some(a @ (Action::NextPane | Action::PrevPane | Action::Up | Action::Down)), _) => {
                 // Moving on commits the value, as Enter would; a refused one stays.
                 if edit.verdict.is_err() {
@@ -306,12 +276,7 @@ impl FormPane {
             (None, KeyCode::Char(c)) => edit.input.insert(c),
             _ => return Vec::new(),
         }
-        edit.verdict = fields::check(
-            kind_of(b),
-            edit.spec.name,
-            edit.input.value(),
-            &check_ctx(ctx, b),
-        );
+        edit.verdict = fields::check(edit.spec.field, edit.input.value(), &check_ctx(ctx, b));
         Vec::new()
     }
 
@@ -335,12 +300,7 @@ impl FormPane {
             cut -= 1;
         }
         edit.input.insert_str(&text[..cut]);
-        edit.verdict = fields::check(
-            kind_of(b),
-            edit.spec.name,
-            edit.input.value(),
-            &check_ctx(ctx, b),
-        );
+        edit.verdict = fields::check(edit.spec.field, edit.input.value(), &check_ctx(ctx, b));
         Some(if cut < text.len() {
             vec![Msg::Error(s::paste_cut(crate::xml::MAX_TEXT - 1))]
         } else {
@@ -353,9 +313,9 @@ impl FormPane {
         let (Some(edit), Some(b)) = (self.edit.as_mut(), sel) else {
             return;
         };
-        let value = rules_ui::append(edit.spec.name, edit.input.value(), picked);
+        let value = rules_ui::append(edit.spec.field, edit.input.value(), picked);
         edit.input = Input::new(&value);
-        edit.verdict = fields::check(kind_of(b), edit.spec.name, &value, &check_ctx(ctx, b));
+        edit.verdict = fields::check(edit.spec.field, &value, &check_ctx(ctx, b));
     }
 
     fn commit(&mut self, b: BlockRef, ctx: &Ctx<'_>) -> Vec<Msg> {
@@ -367,8 +327,8 @@ impl FormPane {
         }
         let cfg = ctx.session.config();
         let value = edit.input.value().to_string();
-        let name = edit.spec.name;
-        if field_of(ctx.session.doc(), cfg, b, name).is_some_and(|f| f.value == value) {
+        let field = edit.spec.field;
+        if field_of(cfg, b, field).is_some_and(|f| f.value == value) {
             self.edit = None;
             return Vec::new();
         }
@@ -376,11 +336,7 @@ impl FormPane {
         // was typed (docs/editor.md).
         match selector(cfg, b) {
             Ok(sel) => vec![Msg::ApplyField {
-                op: EditOp::Set {
-                    sel,
-                    field: name.to_string(),
-                    value,
-                },
+                op: EditOp::Set { sel, field, value },
                 field: self.field,
             }],
             Err(e) => vec![Msg::Error(e)],
@@ -389,10 +345,10 @@ impl FormPane {
 }
 
 /// Ctrl-p in rules_group or rules_id: the picker of the loaded rules' groups or ids.
-pub(crate) fn rule_picker(field: &'static str, ctx: &Ctx<'_>) -> Vec<Msg> {
+pub(crate) fn rule_picker(field: Field, ctx: &Ctx<'_>) -> Vec<Msg> {
     match (ctx.rules, field) {
         (None, _) => vec![Msg::Info(s::RULE_COUNTS_NEED_RULES.into())],
-        (Some(rules), "rules_group" | "rules_id") => {
+        (Some(rules), Field::RulesGroup | Field::RulesId) => {
             vec![Msg::Open(Popup::rule_picker(field, rules))]
         }
         _ => vec![Msg::Info(s::PICK_RULES_HINT.into())],
@@ -404,9 +360,8 @@ pub(crate) fn rule_picker(field: &'static str, ctx: &Ctx<'_>) -> Vec<Msg> {
 pub(crate) fn uses_agent(cfg: &Config, b: BlockRef) -> bool {
     match b {
         BlockRef::Response(n) => cfg
-            .responses
-            .get(n - 1)
-            .and_then(|r| r.value("location"))
+            .response(n)
+            .and_then(|r| r.value(Field::Location))
             .is_some_and(|l| Location::read(l).has(Location::SPECIFIC_AGENT)),
         BlockRef::Command(_) => false,
     }

@@ -16,7 +16,7 @@ use super::strings as s;
 use super::summary;
 use super::text::{escape, show_value, truncate, wrap};
 use super::theme::{Theme, mark};
-use crate::model::{BlockRef, Config, ConfigKind, Diagnostic, Profile, Severity};
+use crate::model::{BlockRef, Config, ConfigKind, Diagnostic, Field, Profile, Severity};
 use crate::rules::RuleSet;
 use crate::xml::{Document, ElementId};
 
@@ -90,7 +90,7 @@ impl FormPane {
         }
         let lines = &mut built.lines;
         lines.push(Line::raw(""));
-        let typed = self.edit.as_ref().map(|e| (e.spec.name, e.input.value()));
+        let typed = self.edit.as_ref().map(|e| (e.spec.field, e.input.value()));
         let (doc, cfg) = (ctx.session.doc(), ctx.session.config());
         for l in summary_lines(
             doc,
@@ -122,19 +122,19 @@ impl FormPane {
         (theme, focused, w): (&Theme, bool, usize),
     ) {
         let on = i == self.field;
-        let field = field_of(ctx.session.doc(), ctx.session.config(), b, spec.name);
+        let field = field_of(ctx.session.config(), b, spec.field);
         let pointer = if on && focused { ">" } else { " " };
         let label_style = if on && focused {
             theme.selected()
         } else {
             theme.dim()
         };
-        let label = Span::styled(format!("{pointer} {:<LABEL$}", spec.name), label_style);
+        let label = Span::styled(format!("{pointer} {:<LABEL$}", spec.field), label_style);
         let lines = &mut built.lines;
         match self
             .edit
             .as_ref()
-            .filter(|e| on && e.spec.name == spec.name)
+            .filter(|e| on && e.spec.field == spec.field)
         {
             Some(e) => {
                 let (shown, col) = e.input.view(w.saturating_sub(LABEL + 3));
@@ -161,7 +161,7 @@ impl FormPane {
                 ));
                 if let Some(f) = field.as_ref().filter(|f| f.all.len() > 1) {
                     spans.push(Span::styled(
-                        s::repeated(spec.name, f.all.len()),
+                        s::repeated(spec.field, f.all.len()),
                         theme.dim(),
                     ));
                 }
@@ -180,12 +180,16 @@ impl FormPane {
         theme: &Theme,
         w: usize,
     ) -> Vec<usize> {
-        let field = field_of(ctx.session.doc(), ctx.session.config(), b, spec.name);
+        let field = field_of(ctx.session.config(), b, spec.field);
         let all = field.as_ref().map(|f| f.all.as_slice()).unwrap_or(&[]);
         let found = field_diags(ctx.diags, ctx.session.doc(), all);
         // While the field is typed, its live check replaces what was found of the
         // value before: those findings are stale (they come back once committed).
-        if self.edit.as_ref().is_some_and(|e| e.spec.name == spec.name) {
+        if self
+            .edit
+            .as_ref()
+            .is_some_and(|e| e.spec.field == spec.field)
+        {
             return found;
         }
         // Many findings of one kind (twenty unknown ids) make one line, so that the
@@ -241,7 +245,7 @@ fn note_indent(w: usize) -> usize {
 /// only when there are several, docs/config-semantics.md §10 pitfall 12).
 fn title(doc: &Document, cfg: &Config, b: BlockRef) -> String {
     let (el, placement, what) = match b {
-        BlockRef::Command(n) => match cfg.commands.get(n - 1) {
+        BlockRef::Command(n) => match cfg.command_at(n) {
             Some(c) => (
                 c.element,
                 c.placement,
@@ -249,7 +253,7 @@ fn title(doc: &Document, cfg: &Config, b: BlockRef) -> String {
             ),
             None => return String::new(),
         },
-        BlockRef::Response(n) => match cfg.responses.get(n - 1) {
+        BlockRef::Response(n) => match cfg.response(n) {
             Some(r) => (r.element, r.placement, format!("response #{n}")),
             None => return String::new(),
         },
@@ -311,9 +315,9 @@ fn value_spans(
     let Some(v) = value else {
         // modulesd verifies WPK packages unless told not to
         // (src/config/wmodules-agent-upgrade.c).
-        let absent = if spec.name == "ca_verification" {
+        let absent = if spec.field == Field::CaVerification {
             s::DEFAULT_YES
-        } else if spec.widget == Widget::Toggle {
+        } else if spec.widget() == Widget::Toggle {
             s::DEFAULT_NO
         } else {
             s::NOT_SET
@@ -321,7 +325,7 @@ fn value_spans(
         return vec![Span::styled(absent, theme.dim())];
     };
     let shown = truncate(&show_value(v), room);
-    let extra = match spec.widget {
+    let extra = match spec.widget() {
         Widget::Location => LOCATIONS
             .iter()
             .find(|(l, _)| *l == v)
@@ -330,12 +334,14 @@ fn value_spans(
             .command(v)
             .and_then(|c| c.executable.as_ref())
             .map(|e| format!("runs {}", e.value)),
-        _ if spec.name == "agent_id" && !uses_agent(cfg, b) => Some(s::AGENT_UNUSED.to_string()),
-        _ if spec.name == "expect" && ctx.profile == Profile::Wazuh => {
+        _ if spec.field == Field::AgentId && !uses_agent(cfg, b) => {
+            Some(s::AGENT_UNUSED.to_string())
+        }
+        _ if spec.field == Field::Expect && ctx.profile == Profile::Wazuh => {
             Some(s::EXPECT_IGNORED.to_string())
         }
         _ => match (ctx.rules, b) {
-            (Some(rules), BlockRef::Response(_)) => field_count(rules, ctx.counts, spec.name, v),
+            (Some(rules), BlockRef::Response(_)) => field_count(rules, ctx.counts, spec.field, v),
             _ => None,
         },
     };
@@ -359,11 +365,11 @@ fn summary_lines(
     profile: Profile,
     b: BlockRef,
     rules: Option<(&RuleSet, &Counts)>,
-    typed: Option<(&str, &str)>,
+    typed: Option<(Field, &str)>,
 ) -> Vec<String> {
     match b {
         BlockRef::Response(n) => {
-            let Some(r) = cfg.responses.get(n - 1) else {
+            let Some(r) = cfg.response(n) else {
                 return Vec::new();
             };
             let mut out = Vec::new();
@@ -378,15 +384,15 @@ fn summary_lines(
             out.push(summary::predicate(r));
             if let Some((rules, counts)) = rules {
                 // What is being typed counts already: the count is live.
-                let value = |name: &str| match typed {
+                let value = |name: Field| match typed {
                     Some((field, v)) if field == name => Some(v).filter(|v| !v.is_empty()),
                     _ => r.value(name),
                 };
                 let n = counts.bound(
                     rules,
-                    value("level"),
-                    value("rules_group"),
-                    value("rules_id"),
+                    value(Field::Level),
+                    value(Field::RulesGroup),
+                    value(Field::RulesId),
                 );
                 out.push(s::binds(n));
             }
@@ -399,7 +405,7 @@ fn summary_lines(
             out
         }
         BlockRef::Command(n) => {
-            if cfg.commands.get(n - 1).is_none() {
+            if cfg.command_at(n).is_none() {
                 return Vec::new();
             }
             let mut out = vec![s::used_by(&super::form::command_users(cfg, n))];

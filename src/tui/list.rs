@@ -17,7 +17,9 @@ use super::strings as s;
 use super::summary;
 use super::text::{escape, truncate, truncate_with_details};
 use super::theme::{Theme, mark};
-use crate::model::{BlockRef, Config, ConfigKind, Diagnostic, Placement, Severity};
+use crate::model::{
+    BlockRef, Config, ConfigKind, Diagnostic, Field, Placement, Response, Severity,
+};
 use crate::xml::Document;
 
 /// Selection, scroll and filter of the list.
@@ -47,8 +49,10 @@ pub(crate) enum ListLine {
 }
 
 /// The text a filter is matched against, and the command line of the list.
-fn command_text(cfg: &Config, i: usize) -> String {
-    let c = &cfg.commands[i];
+fn command_text(cfg: &Config, n: usize) -> String {
+    let Some(c) = cfg.command_at(n) else {
+        return String::new();
+    };
     let name = c.name().unwrap_or("(no name)");
     match c.executable.as_ref().map(|f| f.value.as_str()) {
         Some(exe) if exe == name => name.to_string(),
@@ -57,15 +61,17 @@ fn command_text(cfg: &Config, i: usize) -> String {
     }
 }
 
-fn response_head(cfg: &Config, i: usize) -> String {
-    let r = &cfg.responses[i];
-    if is_execd_block(cfg, i) {
+fn response_head(cfg: &Config, n: usize) -> String {
+    let Some(r) = cfg.response(n) else {
+        return String::new();
+    };
+    if is_execd_block(cfg, r) {
         return format!("#{} {}", r.index, s::EXECD_SETTINGS);
     }
     if matches!(r.placement, Placement::AgentConfig(_)) && r.command.is_none() {
         return format!("#{} {}", r.index, s::SHARED_BLOCK);
     }
-    let loc = match (r.value("location"), r.value("agent_id")) {
+    let loc = match (r.value(Field::Location), r.value(Field::AgentId)) {
         (Some("defined-agent"), Some(a)) => format!("agent {a}"),
         (Some(l), _) => l.to_string(),
         (None, _) => "?".to_string(),
@@ -75,16 +81,17 @@ fn response_head(cfg: &Config, i: usize) -> String {
 
 /// In an agent's file, a block without command and location holds execd's
 /// settings (docs/choices.md): it is shown as such, not as a response that fires on nothing.
-fn is_execd_block(cfg: &Config, i: usize) -> bool {
-    let r = &cfg.responses[i];
+fn is_execd_block(cfg: &Config, r: &Response) -> bool {
     cfg.kind == ConfigKind::Agent && r.command.is_none() && r.location.is_none()
 }
 
-fn response_tail(cfg: &Config, i: usize) -> String {
-    let r = &cfg.responses[i];
-    if is_execd_block(cfg, i) {
+fn response_tail(cfg: &Config, n: usize) -> String {
+    let Some(r) = cfg.response(n) else {
+        return String::new();
+    };
+    if is_execd_block(cfg, r) {
         let state = if r.is_disabled() { s::AR_OFF } else { s::AR_ON };
-        return match r.value("repeated_offenders") {
+        return match r.value(Field::RepeatedOffenders) {
             Some(ro) => format!("   {state}, repeated offenders {ro}"),
             None => format!("   {state}"),
         };
@@ -109,13 +116,9 @@ impl ListPane {
         let needle = self.filter.to_lowercase();
         let keep = |b: &BlockRef| {
             let text = match *b {
-                BlockRef::Command(n) => command_text(cfg, n - 1),
+                BlockRef::Command(n) => command_text(cfg, n),
                 BlockRef::Response(n) => {
-                    format!(
-                        "{} {}",
-                        response_head(cfg, n - 1),
-                        response_tail(cfg, n - 1)
-                    )
+                    format!("{} {}", response_head(cfg, n), response_tail(cfg, n))
                 }
             };
             text.to_lowercase().contains(&needle)
@@ -324,14 +327,13 @@ impl ListPane {
                 let pointer = if selected && part == 0 { ">" } else { " " };
                 let m = marks.get(&b).map_or(" ", |s| mark(*s));
                 let text = match (b, part) {
-                    (BlockRef::Command(n), _) => command_text(cfg, n - 1),
-                    (BlockRef::Response(n), 0) => response_head(cfg, n - 1),
+                    (BlockRef::Command(n), _) => command_text(cfg, n),
+                    (BlockRef::Response(n), 0) => response_head(cfg, n),
                     // In a shared agent.conf, the agents the block is meant for.
                     (BlockRef::Response(n), _) => cfg
-                        .responses
-                        .get(n - 1)
+                        .response(n)
                         .and_then(|r| super::shared::target(doc, cfg, r.placement))
-                        .map_or_else(|| response_tail(cfg, n - 1), |t| format!("   {t}")),
+                        .map_or_else(|| response_tail(cfg, n), |t| format!("   {t}")),
                 };
                 let body = truncate(&escape(&text), width.saturating_sub(4));
                 let mark_style = marks.get(&b).map_or(theme.dim(), |s| theme.severity(*s));
@@ -346,7 +348,7 @@ impl ListPane {
                     Span::raw(" "),
                     Span::raw(body),
                 ]);
-                let dim = matches!(b, BlockRef::Response(n) if cfg.responses[n - 1].is_disabled());
+                let dim = matches!(b, BlockRef::Response(n) if cfg.response(n).is_some_and(|r| r.is_disabled()));
                 match (selected, dim) {
                     (true, _) => line.style(theme.selected()),
                     (false, true) => line.style(theme.dim()),

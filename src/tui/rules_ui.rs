@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::popup::Choice;
 use super::strings as s;
-use crate::model::Level;
+use crate::model::{Field, Level};
 use crate::rules::RuleSet;
 use crate::simulate::count_matches;
 
@@ -61,13 +61,13 @@ impl Counts {
 pub(crate) fn field_count(
     rules: &RuleSet,
     counts: &Counts,
-    field: &str,
+    field: Field,
     value: &str,
 ) -> Option<String> {
     match field {
-        "level" => Some(s::rules_count(counts.bound(rules, Some(value), None, None))),
-        "rules_group" => Some(s::rules_count(counts.bound(rules, None, Some(value), None))),
-        "rules_id" => {
+        Field::Level => Some(s::rules_count(counts.bound(rules, Some(value), None, None))),
+        Field::RulesGroup => Some(s::rules_count(counts.bound(rules, None, Some(value), None))),
+        Field::RulesId => {
             let unknown: Vec<i64> = crate::model::rules_id_numbers(value)
                 .into_iter()
                 .filter(|id| {
@@ -117,8 +117,8 @@ pub(crate) fn id_choices(rules: &RuleSet) -> Vec<Choice> {
 
 /// Appends a picked group or id to what is typed, with the separator the daemon
 /// reads: `|` between groups (alternation), `,` between ids.
-pub(crate) fn append(field: &str, typed: &str, picked: &str) -> String {
-    let sep = if field == "rules_group" { "|" } else { "," };
+pub(crate) fn append(field: Field, typed: &str, picked: &str) -> String {
+    let sep = if field == Field::RulesGroup { "|" } else { "," };
     // A separator typed already is not doubled (an empty alternative matches all).
     if typed.is_empty() || typed.trim_end().ends_with(sep) {
         format!("{typed}{picked}")
@@ -154,7 +154,7 @@ mod tests {
             "100 never triggers"
         );
         assert_eq!(
-            field_count(&r, &Counts::default(), "rules_id", "101,999").as_deref(),
+            field_count(&r, &Counts::default(), Field::RulesId, "101,999").as_deref(),
             Some("not loaded: 999")
         );
     }
@@ -174,9 +174,9 @@ mod tests {
         );
         let ids: Vec<String> = id_choices(&r).into_iter().map(|c| c.value).collect();
         assert_eq!(ids, ["101", "102"]);
-        assert_eq!(append("rules_group", "sshd", "web"), "sshd|web");
-        assert_eq!(append("rules_id", "", "101"), "101");
-        assert_eq!(append("rules_id", "100,", "101"), "100,101");
-        assert_eq!(append("rules_group", "sshd|", "web"), "sshd|web");
+        assert_eq!(append(Field::RulesGroup, "sshd", "web"), "sshd|web");
+        assert_eq!(append(Field::RulesId, "", "101"), "101");
+        assert_eq!(append(Field::RulesId, "100,", "101"), "100,101");
+        assert_eq!(append(Field::RulesGroup, "sshd|", "web"), "sshd|web");
     }
 }

@@ -17,7 +17,7 @@ use super::popup::Popup;
 use super::probe::{self, History, MAX_EVENT, Responders, Tone};
 use super::strings as s;
 use crate::model::BlockRef;
-use crate::simulate::{self, Block, Event, Execution, Options, Responses, Simulator};
+use crate::simulate::{self, AlertEvent, Execution, Options, ResponseState, Responses, Simulator};
 
 /// The hypothetical event the pane fires the highlighted rule with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -346,7 +346,7 @@ fn bind(ctx: &Ctx<'_>, selected: Option<BlockRef>, filter: &str) -> SimView {
     let Some(block) = all.block(index) else {
         return view;
     };
-    if let Block::Inactive { reason, .. } = block {
+    if let ResponseState::Inactive { reason, .. } = block {
         view.inactive = Some(reason.clone());
     }
     let Some(rules) = ctx.rules else { return view };
@@ -385,7 +385,7 @@ fn bind(ctx: &Ctx<'_>, selected: Option<BlockRef>, filter: &str) -> SimView {
 /// Fired mode for one rule and the event: what this response does.
 fn fire(ctx: &Ctx<'_>, index: Option<usize>, rule: u32, event: &SimEvent) -> Option<Execution> {
     let (index, rules) = (index?, ctx.rules?);
-    let ev = Event {
+    let ev = AlertEvent {
         rule,
         agent: Some(event.agent.clone()).filter(|a| !a.is_empty() && a != "000"),
         srcip: Some(event.srcip.clone()).filter(|s| !s.is_empty()),

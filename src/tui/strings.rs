@@ -321,8 +321,8 @@ pub(crate) fn count(n: usize, word: &str) -> String {
 }
 
 /// A field written more than once (docs/config-semantics.md §3.1: the last one counts).
-pub(crate) fn repeated(name: &str, n: usize) -> String {
-    if name == "disabled" {
+pub(crate) fn repeated(field: crate::model::Field, n: usize) -> String {
+    if field == crate::model::Field::Disabled {
         format!("  (x{n}: any yes wins)")
     } else {
         format!("  (x{n}: the last counts)")
@@ -525,8 +525,8 @@ pub(crate) fn binds(n: usize) -> String {
 }
 
 /// The rule pickers' titles.
-pub(crate) fn rules_title(field: &str) -> &'static str {
-    if field == "rules_group" {
+pub(crate) fn rules_title(field: crate::model::Field) -> &'static str {
+    if field == crate::model::Field::RulesGroup {
         "groups of the loaded rules (type to filter; | joins)"
     } else {
         "loaded rules by id or description (type to filter; , joins)"

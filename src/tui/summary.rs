@@ -2,19 +2,19 @@
 //! the trigger in short and in plain words (docs/config-semantics.md §4.2), the timeout as the
 //! daemon applies it (§3.6) and the active-response name it builds (§3.7).
 
-use crate::model::{Analysis, Config, Profile, Response};
+use crate::model::{Analysis, Config, Field, Profile, Response};
 use crate::xml::Document;
 
 /// `level>=10 group~web|attack ids 5712,5720`, or `no trigger`.
 pub(crate) fn trigger(r: &Response) -> String {
     let mut parts = Vec::new();
-    if let Some(l) = r.value("level").filter(|v| !v.is_empty()) {
+    if let Some(l) = r.value(Field::Level).filter(|v| !v.is_empty()) {
         parts.push(format!("level>={l}"));
     }
-    if let Some(g) = r.value("rules_group") {
+    if let Some(g) = r.value(Field::RulesGroup) {
         parts.push(format!("group~{g}"));
     }
-    if let Some(i) = r.value("rules_id") {
+    if let Some(i) = r.value(Field::RulesId) {
         parts.push(format!("ids {i}"));
     }
     if parts.is_empty() {
@@ -26,7 +26,7 @@ pub(crate) fn trigger(r: &Response) -> String {
 
 /// `600s`, `no timeout`, or the raw text when it is not a plain number.
 pub(crate) fn timeout(r: &Response) -> String {
-    match r.value("timeout") {
+    match r.value(Field::Timeout) {
         None => "no timeout".to_string(),
         Some(t) if crate::model::is_plain_number(t) => format!("{t}s"),
         Some(t) => format!("timeout {t:?}"),
@@ -48,9 +48,9 @@ pub(crate) fn ar_name(
 /// The trigger in plain words: `(level AND group) OR ids` (docs/config-semantics.md §4.2).
 pub(crate) fn predicate(r: &Response) -> String {
     predicate_of(
-        r.value("level"),
-        r.value("rules_group"),
-        r.value("rules_id"),
+        r.value(Field::Level),
+        r.value(Field::RulesGroup),
+        r.value(Field::RulesId),
     )
 }
 

@@ -2,11 +2,11 @@
 //! (docs/choices.md "Agent or manager file"; docs/config-semantics.md §1, §3.5,
 //! docs/ossec.md §1).
 
-use super::Rule;
+use super::Check;
 use super::scope::{agent_responses, at, cmd_ref, resp_ref, shown};
-use crate::model::{ConfigKind, Placement, Profile, RESPONSE_FIELDS, Severity};
+use crate::model::{ConfigKind, Field, Placement, Profile, Severity};
 
-pub(super) static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Check] = &[
     &NO_EFFECT_IN_AGENT_CONFIG,
     &UNREAD_IN_AGENT_CONFIG,
     &INVALID_CA_VERIFICATION,
@@ -15,7 +15,7 @@ pub(super) static RULES: &[&Rule] = &[
 /// `<command>`/`<active-response>` inside `<agent_config>`: read by nobody
 /// (docs/config-semantics.md
 /// §1 "AR sections inside a shared agent.conf"; docs/config-semantics.md §10 pitfall 7).
-static NO_EFFECT_IN_AGENT_CONFIG: Rule = Rule {
+static NO_EFFECT_IN_AGENT_CONFIG: Check = Check {
     code: "no-effect-in-agent-config",
     severity: Severity::Warning,
     summary: "a <command> or <active-response> inside <agent_config>",
@@ -44,12 +44,12 @@ ossec.conf.",
 /// The options agents read in an `<active-response>` (execd, modulesd;
 /// docs/config-semantics.md §1);
 /// the other response fields are definitions, read by no daemon there.
-const AGENT_OPTIONS: [&str; 2] = ["disabled", "repeated_offenders"];
+const AGENT_OPTIONS: [Field; 2] = [Field::Disabled, Field::RepeatedOffenders];
 
 /// Definitions in an agent config are read by no daemon (docs/choices.md;
 /// docs/config-semantics.md §1: only
 /// analysisd, which runs on managers, reads them).
-static UNREAD_IN_AGENT_CONFIG: Rule = Rule {
+static UNREAD_IN_AGENT_CONFIG: Check = Check {
     code: "unread-in-agent-config",
     severity: Severity::Warning,
     summary: "a command or response definition in an agent's ossec.conf",
@@ -70,9 +70,9 @@ script itself must be in the agent's active-response/bin.",
             }
         }
         for r in agent_responses(ctx) {
-            let found: Vec<String> = RESPONSE_FIELDS
+            let found: Vec<String> = Field::RESPONSE
                 .iter()
-                .filter(|n| !AGENT_OPTIONS.contains(n) && r.field(n).is_some())
+                .filter(|n| !AGENT_OPTIONS.contains(n) && r.field(**n).is_some())
                 .map(|n| format!("<{n}>"))
                 .collect();
             if !found.is_empty() {
@@ -84,7 +84,7 @@ script itself must be in the agent's active-response/bin.",
 
 /// modulesd compares `ca_verification` case-insensitively with yes/no and fails on
 /// anything else (docs/config-semantics.md §1 "wazuh-modulesd on agents").
-static INVALID_CA_VERIFICATION: Rule = Rule {
+static INVALID_CA_VERIFICATION: Check = Check {
     code: "invalid-ca-verification",
     severity: Severity::Error,
     summary: "an agent's <ca_verification> other than yes or no",
@@ -98,7 +98,10 @@ at all: see unknown-option.) Write yes or no.",
             return;
         }
         for r in agent_responses(ctx) {
-            for id in ctx.doc.children_named(r.element, "ca_verification") {
+            for id in ctx
+                .doc
+                .children_named(r.element, Field::CaVerification.name())
+            {
                 let v = ctx.doc.value(id);
                 if !v.eq_ignore_ascii_case("yes") && !v.eq_ignore_ascii_case("no") {
                     out.push(at(ctx, id), resp_ref(r), format!("ca_verification is {}, not yes or no: wazuh-modulesd rejects its configuration", shown(&v)));

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::Rule;
+use super::Check;
 use super::scope::{at, children, cmd_ref, line, manager_commands, shown};
-use crate::model::{Profile, Severity};
+use crate::model::{Field, Profile, Severity};
 
-pub(super) static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Check] = &[
     &MISSING_COMMAND_OPTION,
     &INVALID_COMMAND_NAME,
     &INVALID_TIMEOUT_ALLOWED,
@@ -19,7 +19,7 @@ pub(super) static RULES: &[&Rule] = &[
 
 /// `name` and `executable` are required (OSSEC: `expect` too): fatal 1280
 /// (docs/config-semantics.md §2 "Missing `name` or `executable`"; docs/ossec.md §3).
-static MISSING_COMMAND_OPTION: Rule = Rule {
+static MISSING_COMMAND_OPTION: Check = Check {
     code: "missing-command-option",
     severity: Severity::Error,
     summary: "a <command> without <name> or <executable> (OSSEC: or <expect>)",
@@ -29,14 +29,14 @@ Missing command options. You must specify a 'name' and 'executable'.` and refuse
 start. OSSEC also requires <expect> (it may be empty: <expect></expect>) and says \
 `You must specify a 'name', 'executable' and 'expect'.` Add the missing element.",
     check: |ctx, out| {
-        let mut required = vec!["name", "executable"];
+        let mut required = vec![Field::Name, Field::Executable];
         if ctx.profile == Profile::Ossec {
-            required.push("expect");
+            required.push(Field::Expect);
         }
         for c in manager_commands(ctx) {
             let missing: Vec<String> = required
                 .iter()
-                .filter(|n| ctx.doc.children_named(c.element, n).next().is_none())
+                .filter(|n| ctx.doc.children_named(c.element, n.name()).next().is_none())
                 .map(|n| format!("<{n}>"))
                 .collect();
             if !missing.is_empty() {
@@ -55,7 +55,7 @@ start. OSSEC also requires <expect> (it may be empty: <expect></expect>) and say
 
 /// Wazuh refuses names starting with `!` (reserved for API custom commands): 1235
 /// (docs/config-semantics.md §2 table, §9; OSSEC allows them, docs/ossec.md §10).
-static INVALID_COMMAND_NAME: Rule = Rule {
+static INVALID_COMMAND_NAME: Check = Check {
     code: "invalid-command-name",
     severity: Severity::Error,
     summary: "a command name starting with '!' (Wazuh)",
@@ -69,7 +69,7 @@ and every <active-response><command> that uses it.",
             return;
         }
         for c in manager_commands(ctx) {
-            for (id, v) in children(ctx, c.element, "name") {
+            for (id, v) in children(ctx, c.element, Field::Name) {
                 if v.starts_with('!') {
                     out.push(
                         at(ctx, id),
@@ -87,7 +87,7 @@ and every <active-response><command> that uses it.",
 
 /// `timeout_allowed` is exactly `yes` or `no`, case-sensitive: else 1235 (docs/config-semantics.md
 /// §2 table; docs/ossec.md §3).
-static INVALID_TIMEOUT_ALLOWED: Rule = Rule {
+static INVALID_TIMEOUT_ALLOWED: Check = Check {
     code: "invalid-timeout-allowed",
     severity: Severity::Error,
     summary: "<timeout_allowed> other than exactly 'yes' or 'no'",
@@ -97,7 +97,7 @@ Invalid value for element 'timeout_allowed': Yes.` and refuse to start. Every re
 of the element is checked. Write `yes` or `no`.",
     check: |ctx, out| {
         for c in manager_commands(ctx) {
-            for (id, v) in children(ctx, c.element, "timeout_allowed") {
+            for (id, v) in children(ctx, c.element, Field::TimeoutAllowed) {
                 if v != "yes" && v != "no" {
                     out.push(
                         at(ctx, id),
@@ -115,7 +115,7 @@ of the element is checked. Write `yes` or `no`.",
 
 /// The first command with a name wins; later ones are dead (docs/config-semantics.md §2 "Duplicate
 /// command names"; docs/ossec.md §3).
-static DUPLICATE_COMMAND: Rule = Rule {
+static DUPLICATE_COMMAND: Check = Check {
     code: "duplicate-command",
     severity: Severity::Warning,
     summary: "two <command> blocks with the same name",
@@ -147,7 +147,7 @@ or give it its own name (and point the responses that should use it at that name
 /// `expect` is ignored since Wazuh 4.2 (docs/config-semantics.md §2 table, §5.8, §9);
 /// docs/choices.md makes
 /// it a note.
-static DEPRECATED_EXPECT: Rule = Rule {
+static DEPRECATED_EXPECT: Check = Check {
     code: "deprecated-expect",
     severity: Severity::Note,
     summary: "<expect> is ignored by Wazuh 4.2 and later",
@@ -162,7 +162,7 @@ harmless; remove it when the file is only for Wazuh 4.2+. OSSEC still requires i
             return;
         }
         for c in manager_commands(ctx) {
-            for (id, v) in children(ctx, c.element, "expect") {
+            for (id, v) in children(ctx, c.element, Field::Expect) {
                 out.push(
                     at(ctx, id),
                     cmd_ref(c),
@@ -187,7 +187,7 @@ fn is_windows_program(exe: &str) -> bool {
 /// The executable must exist under `active-response/bin` of the host that runs it
 /// (docs/config-semantics.md §5.4 "Active response command not present"); checked only when
 /// `--ossec-home` is readable (docs/choices.md "The machine's own Wazuh").
-static EXECUTABLE_NOT_FOUND: Rule = Rule {
+static EXECUTABLE_NOT_FOUND: Check = Check {
     code: "executable-not-found",
     severity: Severity::Warning,
     summary: "the <executable> is not in <home>/active-response/bin",

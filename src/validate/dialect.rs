@@ -1,10 +1,10 @@
 //! Rules about the file's structure, checked by every daemon
 //! (docs/config-semantics.md §1, §8).
 
-use super::Rule;
+use super::Check;
 use crate::model::{BlockRef, RootKind, Severity};
 
-pub(super) static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Check] = &[
     &XML_SYNTAX,
     &UNKNOWN_ROOT,
     &NO_ROOT,
@@ -13,7 +13,7 @@ pub(super) static RULES: &[&Rule] = &[
 ];
 
 /// Whatever `os_xml` refuses (docs/config-semantics.md §8.2, §8.3): every daemon stops with 1226.
-static XML_SYNTAX: Rule = Rule {
+static XML_SYNTAX: Check = Check {
     code: "xml-syntax",
     severity: Severity::Error,
     summary: "the Wazuh XML reader cannot read the file",
@@ -42,7 +42,7 @@ daemon stops; later ones are further problems found by reading on.",
 };
 
 /// Roots other than `<ossec_config>`/`<agent_config>` (docs/config-semantics.md §1): fatal 1230.
-static UNKNOWN_ROOT: Rule = Rule {
+static UNKNOWN_ROOT: Check = Check {
     code: "invalid-root",
     severity: Severity::Error,
     summary: "a top-level element the daemons do not accept",
@@ -102,7 +102,7 @@ error at '<file>'.` Move the element inside an <ossec_config> root. A Wazuh 5.x 
 };
 
 /// Nothing a daemon reads: no root and no block (docs/values.md "What kind of file").
-static NO_ROOT: Rule = Rule {
+static NO_ROOT: Check = Check {
     code: "no-config-root",
     severity: Severity::Warning,
     summary: "no <ossec_config> root: nothing to check",
@@ -128,7 +128,7 @@ and there is nothing to check. If this should be an ossec.conf, give it a root: 
 };
 
 /// A block with no child element is not recognised at all (docs/config-semantics.md §1): 1230.
-static EMPTY_BLOCK: Rule = Rule {
+static EMPTY_BLOCK: Check = Check {
     code: "empty-block",
     severity: Severity::Error,
     summary: "a <command> or <active-response> without any child element",
@@ -165,7 +165,7 @@ start. Delete the block or give it its options.",
 
 /// A `<wodle>` without attributes crashes the manager's reader (docs/config-semantics.md §1 "Crash
 /// found while testing").
-static WODLE_WITHOUT_NAME: Rule = Rule {
+static WODLE_WITHOUT_NAME: Check = Check {
     code: "wodle-without-name",
     severity: Severity::Error,
     summary: "a <wodle> without any attribute (analysisd crashes)",

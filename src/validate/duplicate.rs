@@ -3,15 +3,15 @@
 
 use std::collections::HashMap;
 
-use super::Rule;
+use super::Check;
 use super::scope::{at, manager_responses, resp_ref};
 use crate::model::Severity;
 use crate::model::analysisd::Identity;
 
-pub(super) static RULES: &[&Rule] = &[&DUPLICATE_RESPONSE];
+pub(super) static RULES: &[&Check] = &[&DUPLICATE_RESPONSE];
 
 /// Same command, location, agent, level, groups and rule ids as an earlier block.
-static DUPLICATE_RESPONSE: Rule = Rule {
+static DUPLICATE_RESPONSE: Check = Check {
     code: "duplicate-response",
     severity: Severity::Warning,
     summary: "a response with the same command, target and trigger as an earlier one",

@@ -5,12 +5,12 @@
 use std::collections::HashSet;
 
 use super::scope::{at, children, execd, execd_responses, manager_responses, resp_ref, shown};
-use super::{Context, Rule};
+use super::{Check, Context};
 use crate::model::execd::{OffenderEntry, offender_entries};
-use crate::model::{ConfigKind, Profile, Response, Severity};
+use crate::model::{ConfigKind, Field, Profile, Response, Severity};
 use crate::xml::ElementId;
 
-pub(super) static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Check] = &[
     &INVALID_DISABLED,
     &DISABLED_NOT_SEEN,
     &DISABLED_STOPS_EXECD,
@@ -21,8 +21,8 @@ pub(super) static RULES: &[&Rule] = &[
 
 /// The `<name>` element execd takes with `OS_GetOneContentforElement`: the first one
 /// in the first root whose first block has one (§3.8; `model::execd`).
-fn first_seen(ctx: &Context<'_>, name: &str) -> Option<(ElementId, usize)> {
-    ctx.config.execd_first_child(ctx.doc, name)
+fn first_seen(ctx: &Context<'_>, field: Field) -> Option<(ElementId, usize)> {
+    ctx.config.execd_first_child(ctx.doc, field)
 }
 
 /// The `repeated_offenders` element execd uses: Wazuh 4.x takes the first one in any
@@ -39,7 +39,7 @@ fn is_settings_block(ctx: &Context<'_>, r: &Response) -> bool {
 
 /// `disabled` is exactly yes/no: analysisd checks every one (§3.2), execd the one it
 /// sees (§3.8); either refuses to start with 1235.
-static INVALID_DISABLED: Rule = Rule {
+static INVALID_DISABLED: Check = Check {
     code: "invalid-disabled",
     severity: Severity::Error,
     summary: "<disabled> other than exactly 'yes' or 'no'",
@@ -51,13 +51,13 @@ runs `wazuh-execd -t` first, so the whole start aborts. Write `yes` or `no`.",
     check: |ctx, out| {
         let mut done = HashSet::new();
         for r in manager_responses(ctx) {
-            for (id, v) in children(ctx, r.element, "disabled") {
+            for (id, v) in children(ctx, r.element, Field::Disabled) {
                 if v != "yes" && v != "no" && done.insert(id) {
                     out.push(at(ctx, id), resp_ref(r), format!("disabled is {}, not exactly 'yes' or 'no': analysisd refuses to start (1235)", shown(&v)));
                 }
             }
         }
-        if let Some((id, index)) = first_seen(ctx, "disabled") {
+        if let Some((id, index)) = first_seen(ctx, Field::Disabled) {
             let v = ctx.doc.value(id);
             if v != "yes" && v != "no" && done.insert(id) {
                 out.push(
@@ -75,7 +75,7 @@ runs `wazuh-execd -t` first, so the whole start aborts. Write `yes` or `no`.",
 };
 
 /// execd reads `disabled` only in the first block of each root (§3.8).
-static DISABLED_NOT_SEEN: Rule = Rule {
+static DISABLED_NOT_SEEN: Check = Check {
     code: "disabled-not-seen",
     severity: Severity::Warning,
     summary: "an execd <disabled> that wazuh-execd never reads",
@@ -87,9 +87,9 @@ running responses. Move the setting into the first <active-response> of the root
 a manager's response definitions, <disabled> switches that one response off in \
 analysisd; that use is not concerned.)",
     check: |ctx, out| {
-        let seen = first_seen(ctx, "disabled").map(|(id, _)| id);
+        let seen = first_seen(ctx, Field::Disabled).map(|(id, _)| id);
         for r in execd_responses(ctx).filter(|r| is_settings_block(ctx, r)) {
-            for (id, v) in children(ctx, r.element, "disabled") {
+            for (id, v) in children(ctx, r.element, Field::Disabled) {
                 if Some(id) == seen {
                     continue;
                 }
@@ -101,7 +101,7 @@ analysisd; that use is not concerned.)",
 
 /// On a manager, the `disabled=yes` execd sees may belong to a response definition:
 /// it then switches off manager-side execution too (§3.8 "On a manager").
-static DISABLED_STOPS_EXECD: Rule = Rule {
+static DISABLED_STOPS_EXECD: Check = Check {
     code: "disabled-stops-execd",
     severity: Severity::Warning,
     summary: "a disabled response in a root's first block also disables execd on the manager",
@@ -116,7 +116,7 @@ delete it.",
         if ctx.config.kind != ConfigKind::Manager {
             return;
         }
-        let Some((id, index)) = first_seen(ctx, "disabled") else {
+        let Some((id, index)) = first_seen(ctx, Field::Disabled) else {
             return;
         };
         let Some(r) = ctx.config.responses.iter().find(|r| r.index == index) else {
@@ -129,7 +129,7 @@ delete it.",
 };
 
 /// Only one `repeated_offenders` list counts per host (§5.6; OSSEC §8).
-static REPEATED_OFFENDERS_IGNORED: Rule = Rule {
+static REPEATED_OFFENDERS_IGNORED: Check = Check {
     code: "repeated-offenders-ignored",
     severity: Severity::Warning,
     summary: "a <repeated_offenders> that wazuh-execd never uses",
@@ -141,7 +141,7 @@ Keep one, in the first <active-response> block.",
     check: |ctx, out| {
         let used = repeated_offenders_used(ctx).map(|(id, _)| id);
         for r in execd_responses(ctx) {
-            for (id, _) in children(ctx, r.element, "repeated_offenders") {
+            for (id, _) in children(ctx, r.element, Field::RepeatedOffenders) {
                 if Some(id) == used {
                     continue;
                 }
@@ -204,7 +204,7 @@ fn offenders_problem(v: &str, profile: Profile) -> Option<String> {
 }
 
 /// Values are minutes, at most 5, read with atoi (§5.6).
-static REPEATED_OFFENDERS_VALUE: Rule = Rule {
+static REPEATED_OFFENDERS_VALUE: Check = Check {
     code: "repeated-offenders-value",
     severity: Severity::Warning,
     summary: "a <repeated_offenders> list execd reads differently than written",
@@ -230,7 +230,7 @@ units and trailing text are ignored. Write up to five positive numbers of minute
 
 /// `repeated_offenders` in a manager's response definition does nothing for agents
 /// (§5.6 "configured on the agent"; docs/config-semantics.md §10 pitfall 4).
-static REPEATED_OFFENDERS_ON_MANAGER: Rule = Rule {
+static REPEATED_OFFENDERS_ON_MANAGER: Check = Check {
     code: "manager-repeated-offenders",
     severity: Severity::Warning,
     summary: "<repeated_offenders> in a manager's response definition",
@@ -245,7 +245,7 @@ the manager's settings block for responses run on the manager).",
             if r.command.is_none() {
                 continue;
             }
-            for (id, _) in children(ctx, r.element, "repeated_offenders") {
+            for (id, _) in children(ctx, r.element, Field::RepeatedOffenders) {
                 out.push(at(ctx, id), resp_ref(r), "<repeated_offenders> here does not apply to this response on agents: only the execd of the host running a response reads it, from its own ossec.conf");
             }
         }

@@ -2,10 +2,10 @@
 //! (docs/config-semantics.md §3.3, §5.2; docs/ossec.md §4, §5, §10).
 
 use super::scope::{Outcome, at, manager_responses, outcome, resp_ref, shown};
-use super::{Context, Rule};
-use crate::model::{Location, Profile, Response, Severity};
+use super::{Check, Context};
+use crate::model::{Field, Location, Profile, Response, Severity};
 
-pub(super) static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Check] = &[
     &INVALID_LOCATION,
     &LOCATION_BY_ACCIDENT,
     &LOCATION_COMBINED,
@@ -26,14 +26,14 @@ fn location_at(ctx: &Context<'_>, r: &Response) -> usize {
 fn read_location<'r>(ctx: &Context<'_>, r: &'r Response) -> Option<&'r str> {
     let o = outcome(ctx, r);
     if o.defines() || matches!(o, Outcome::AgentZero) {
-        r.value("location")
+        r.value(Field::Location)
     } else {
         None
     }
 }
 
 /// No pattern matches: fatal 1302 (docs/config-semantics.md §3.3 "Nothing matched").
-static INVALID_LOCATION: Rule = Rule {
+static INVALID_LOCATION: Check = Check {
     code: "invalid-location",
     severity: Severity::Error,
     summary: "a <location> that matches none of server, local, defined-agent, all",
@@ -48,7 +48,7 @@ OSSEC also refuses an empty <location>. Write one of local, server, defined-agen
             if !matches!(outcome(ctx, r), Outcome::BadLocation) {
                 continue;
             }
-            let v = r.value("location").unwrap_or_default();
+            let v = r.value(Field::Location).unwrap_or_default();
             out.push(
                 location_at(ctx, r),
                 resp_ref(r),
@@ -85,7 +85,7 @@ fn only_keywords(v: &str) -> bool {
 
 /// Substrings match by accident: `localhost`, `alias`, `company`, `firewall`
 /// (docs/config-semantics.md §3.3 "Substrings count").
-static LOCATION_BY_ACCIDENT: Rule = Rule {
+static LOCATION_BY_ACCIDENT: Check = Check {
     code: "location-by-accident",
     severity: Severity::Warning,
     summary: "a <location> read through a substring of another word",
@@ -128,7 +128,7 @@ fn combined_effect(flags: Location) -> &'static str {
 }
 
 /// Several flags at once: one of them wins (docs/config-semantics.md §3.3 "Combinations", §5.2).
-static LOCATION_COMBINED: Rule = Rule {
+static LOCATION_COMBINED: Check = Check {
     code: "location-combined",
     severity: Severity::Warning,
     summary: "a <location> that sets several targets at once",
@@ -161,7 +161,7 @@ block per target if you need several.",
 };
 
 /// `defined-agent` without `<agent_id>`: fatal 1304 (docs/config-semantics.md §3.3).
-static MISSING_AGENT_ID: Rule = Rule {
+static MISSING_AGENT_ID: Check = Check {
     code: "missing-agent-id",
     severity: Severity::Error,
     summary: "location defined-agent without <agent_id>",
@@ -184,7 +184,7 @@ the agent list shows it (three digits, e.g. 001).",
 
 /// The agent id reads as 0: warning 1306, block dropped (Wazuh ≥ 4.3; docs/config-semantics.md
 /// §3.3, §9). OSSEC allows it (docs/ossec.md §10).
-static AGENT_ID_ZERO: Rule = Rule {
+static AGENT_ID_ZERO: Check = Check {
     code: "agent-id-zero",
     severity: Severity::Warning,
     summary: "defined-agent with an <agent_id> that reads as 0 (Wazuh drops the block)",
@@ -213,7 +213,7 @@ numeric id (e.g. 001).",
 
 /// `1` vs `001`, lists of ids (docs/config-semantics.md §3.3, §5.2 `atoi(agent_id)`; §10 pitfall
 /// 6; OSSEC's remoted matches client.keys exactly, docs/ossec.md §4).
-static AGENT_ID_FORMAT: Rule = Rule {
+static AGENT_ID_FORMAT: Check = Check {
     code: "agent-id-format",
     severity: Severity::Warning,
     summary: "an <agent_id> not written as one agent id of three digits or more",
@@ -270,7 +270,7 @@ several agents need the response.",
 };
 
 /// `agent_id` is used only with `defined-agent` (docs/config-semantics.md §3.2 `agent_id`).
-static UNUSED_AGENT_ID: Rule = Rule {
+static UNUSED_AGENT_ID: Check = Check {
     code: "unused-agent-id",
     severity: Severity::Warning,
     summary: "an <agent_id> in a response whose location is not defined-agent",
@@ -295,7 +295,7 @@ agent, or remove <agent_id>.",
                 format!(
                     "agent_id {} is ignored: location {} is not defined-agent, so the response runs as '{loc}' says",
                     shown(&f.value),
-                    shown(r.value("location").unwrap_or_default())
+                    shown(r.value(Field::Location).unwrap_or_default())
                 ),
             );
         }

@@ -66,7 +66,7 @@ impl<'a> Context<'a> {
 
 /// A validation rule: its stable code, default severity, one-line summary, the long
 /// `explain` text, and the check itself.
-pub struct Rule {
+pub struct Check {
     /// Stable kebab-case code.
     pub code: &'static str,
     /// Severity of its findings.
@@ -81,7 +81,7 @@ pub struct Rule {
 
 /// Collects the findings of one rule, stamping its code and severity.
 pub struct Findings<'r> {
-    rule: &'r Rule,
+    rule: &'r Check,
     out: Vec<Diagnostic>,
     /// Findings past [`MAX_PER_RULE`], counted only.
     dropped: usize,
@@ -128,7 +128,7 @@ impl Findings<'_> {
 
 /// Every rule, in the order `explain --list` shows them: file structure first, then
 /// commands, responses, targets, triggers, names, execd and agent settings, OSSEC.
-pub fn rules() -> impl Iterator<Item = &'static Rule> {
+pub fn rules() -> impl Iterator<Item = &'static Check> {
     [
         dialect::RULES,
         options::RULES,
@@ -148,7 +148,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule> {
 }
 
 /// The rule with this code.
-pub fn rule(code: &str) -> Option<&'static Rule> {
+pub fn rule(code: &str) -> Option<&'static Check> {
     rules().find(|r| r.code == code)
 }
 

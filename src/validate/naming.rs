@@ -5,10 +5,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::scope::{at, manager_responses, resp_ref};
-use super::{Context, Rule};
+use super::{Check, Context};
 use crate::model::{Command, Response, Severity};
 
-pub(super) static RULES: &[&Rule] = &[&AR_NAME_COLLISION, &TOO_MANY_AR_NAMES];
+pub(super) static RULES: &[&Check] = &[&AR_NAME_COLLISION, &TOO_MANY_AR_NAMES];
 
 /// An accepted response, with its command, the timeout in force and its AR name.
 struct Accepted<'a> {
@@ -34,7 +34,7 @@ fn accepted<'a>(ctx: &'a Context<'a>) -> Vec<Accepted<'a>> {
 }
 
 /// `foo1`+0 and `foo`+10 both become `foo10` (docs/config-semantics.md §3.7 "Name collision").
-static AR_NAME_COLLISION: Rule = Rule {
+static AR_NAME_COLLISION: Check = Check {
     code: "ar-name-collision",
     severity: Severity::Warning,
     summary: "two responses whose command+timeout names are the same string",
@@ -79,7 +79,7 @@ end in a digit).",
 const MAX_USER_NAMES: usize = 62;
 
 /// Past ~62 distinct names the table overflows (docs/config-semantics.md §5.4).
-static TOO_MANY_AR_NAMES: Rule = Rule {
+static TOO_MANY_AR_NAMES: Check = Check {
     code: "too-many-ar-names",
     severity: Severity::Warning,
     summary: "more distinct active-response names than execd's table holds",

@@ -1,15 +1,15 @@
 //! Numbers the daemons read with C's `atoi`, which keeps only 32 bits: a value too
 //! big for `int` is silently read as another number (docs/values.md "atoi").
 
-use super::Rule;
+use super::Check;
 use super::scope::{at, children, execd_responses, manager_responses, resp_ref};
-use crate::model::{Severity, judge};
+use crate::model::{Field, Severity, judge};
 
-pub(super) static RULES: &[&Rule] = &[&NUMBER_OVERFLOW];
+pub(super) static RULES: &[&Check] = &[&NUMBER_OVERFLOW];
 
 /// `atoi` overflow in `level`, `timeout`, `agent_id`, `rules_id` and
 /// `repeated_offenders` (docs/values.md "atoi").
-static NUMBER_OVERFLOW: Rule = Rule {
+static NUMBER_OVERFLOW: Check = Check {
     code: "number-overflow",
     severity: Severity::Warning,
     summary: "a number too big for the daemon's int, read as another number",
@@ -22,34 +22,34 @@ Nothing is logged. Write a number below 2147483648 (a level above 20 is refused 
 see invalid-level).",
     check: |ctx, out| {
         for r in manager_responses(ctx) {
-            for field in ["level", "timeout", "agent_id"] {
+            for field in [Field::Level, Field::Timeout, Field::AgentId] {
                 for (id, v) in children(ctx, r.element, field) {
                     let f = match field {
-                        "level" => judge::level(&v),
-                        "timeout" => judge::timeout(&v),
-                        _ => judge::number(field, &v),
+                        Field::Level => judge::level(&v),
+                        Field::Timeout => judge::timeout(&v),
+                        _ => judge::number(field.name(), &v),
                     };
                     if let Some(f) = f.filter(|f| f.code == "number-overflow") {
                         out.push(at(ctx, id), resp_ref(r), f.message);
                     }
                 }
             }
-            for (id, v) in children(ctx, r.element, "rules_id") {
+            for (id, v) in children(ctx, r.element, Field::RulesId) {
                 // Each id the scanner reads starts at a digit and ends at a comma.
                 let bad = v
                     .split(',')
                     .map(|p| p.trim_start_matches(' '))
                     .filter(|p| p.starts_with(|c: char| c.is_ascii_digit()))
-                    .find_map(|p| judge::number("rules_id", p));
+                    .find_map(|p| judge::number(Field::RulesId.name(), p));
                 if let Some(f) = bad {
                     out.push(at(ctx, id), resp_ref(r), f.message);
                 }
             }
         }
         for r in execd_responses(ctx) {
-            for (id, v) in children(ctx, r.element, "repeated_offenders") {
+            for (id, v) in children(ctx, r.element, Field::RepeatedOffenders) {
                 let bad = crate::model::execd::offender_entries(&v)
-                    .find_map(|e| judge::number("repeated_offenders", e.value));
+                    .find_map(|e| judge::number(Field::RepeatedOffenders.name(), e.value));
                 if let Some(f) = bad {
                     out.push(at(ctx, id), resp_ref(r), f.message);
                 }

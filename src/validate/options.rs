@@ -7,42 +7,36 @@ use super::scope::{
     Reader, agent_responses, at, cmd_ref, line, manager_commands, manager_responses, reader,
     resp_ref,
 };
-use super::{Context, Findings, Rule};
-use crate::model::{BlockRef, Profile, Severity};
+use super::{Check, Context, Findings};
+use crate::model::{BlockRef, Field, Profile, Severity};
 use crate::xml::ElementId;
 
-pub(super) static RULES: &[&Rule] = &[&UNKNOWN_OPTION, &REPEATED_OPTION];
+pub(super) static RULES: &[&Check] = &[&UNKNOWN_OPTION, &REPEATED_OPTION];
 
 /// Children analysisd accepts in `<command>` (§2; OSSEC §3 has `expect` but not
 /// `extra_args`, which `wazuh-only-option` reports).
-const COMMAND_CHILDREN: [&str; 5] = [
-    "name",
-    "executable",
-    "timeout_allowed",
-    "extra_args",
-    "expect",
-];
+const COMMAND_CHILDREN: [Field; 5] = Field::COMMAND;
 
 /// Children analysisd accepts in `<active-response>` (§3.1; OSSEC lacks `ca_store`,
 /// reported by `wazuh-only-option`).
-const RESPONSE_CHILDREN: [&str; 10] = [
-    "command",
-    "location",
-    "agent_id",
-    "rules_id",
-    "rules_group",
-    "level",
-    "timeout",
-    "disabled",
-    "repeated_offenders",
-    "ca_store",
+const RESPONSE_CHILDREN: [Field; 10] = [
+    Field::Command,
+    Field::Location,
+    Field::AgentId,
+    Field::RulesId,
+    Field::RulesGroup,
+    Field::Level,
+    Field::Timeout,
+    Field::Disabled,
+    Field::RepeatedOffenders,
+    Field::CaStore,
 ];
 
 /// "did you mean" for a name that differs from a known one only by case.
-fn case_hint(name: &str, known: &[&str]) -> String {
+fn case_hint(name: &str, known: &[Field]) -> String {
     known
         .iter()
-        .find(|k| k.eq_ignore_ascii_case(name))
+        .find(|k| k.name().eq_ignore_ascii_case(name))
         .map_or(String::new(), |k| {
             format!(" (names are case-sensitive: did you mean <{k}>?)")
         })
@@ -53,15 +47,15 @@ fn flag_unknown(
     out: &mut Findings<'_>,
     parent: ElementId,
     block: Option<BlockRef>,
-    known: &[&str],
+    known: &[Field],
 ) {
     let what = ctx.doc.name(parent).to_string();
     for child in ctx.doc.element(parent).children() {
         let name = ctx.doc.name(child);
-        if known.contains(&name) {
+        if known.iter().any(|k| k.name() == name) {
             continue;
         }
-        let msg = if name == "ca_verification" {
+        let msg = if name == Field::CaVerification.name() {
             "<ca_verification> is an agent setting: analysisd refuses it in a manager's <active-response> (1230)".to_string()
         } else {
             format!(
@@ -74,7 +68,7 @@ fn flag_unknown(
 }
 
 /// Unknown children are fatal for analysisd, ignored on agents (§2, §3.1).
-static UNKNOWN_OPTION: Rule = Rule {
+static UNKNOWN_OPTION: Check = Check {
     code: "unknown-option",
     severity: Severity::Error,
     summary: "a child element the daemon does not know",
@@ -93,14 +87,14 @@ ignored (a warning). Remove or rename the element.",
         for r in manager_responses(ctx) {
             flag_unknown(ctx, out, r.element, Some(resp_ref(r)), &RESPONSE_CHILDREN);
         }
-        let mut agent_known: Vec<&str> = RESPONSE_CHILDREN.to_vec();
+        let mut agent_known: Vec<Field> = RESPONSE_CHILDREN.to_vec();
         if ctx.profile == Profile::Wazuh {
-            agent_known.push("ca_verification");
+            agent_known.push(Field::CaVerification);
         }
         for r in agent_responses(ctx) {
             for child in ctx.doc.element(r.element).children() {
                 let name = ctx.doc.name(child);
-                if !agent_known.contains(&name) {
+                if !agent_known.iter().any(|k| k.name() == name) {
                     out.push_as(
                         Severity::Warning,
                         at(ctx, child),
@@ -114,24 +108,34 @@ ignored (a warning). Remove or rename the element.",
 };
 
 /// The options some daemon reads on an agent (the others are reported as unread).
-const AGENT_READ: [&str; 3] = ["disabled", "repeated_offenders", "ca_verification"];
+const AGENT_READ: [Field; 3] = [
+    Field::Disabled,
+    Field::RepeatedOffenders,
+    Field::CaVerification,
+];
 
 /// What a repeat of `name` means for the daemon reading it.
 fn repeat_effect(name: &str, who: Reader, last_line: usize) -> String {
-    match (name, who) {
-        ("disabled", Reader::Analysisd) => {
+    match (name.parse::<Field>().ok(), who) {
+        (Some(Field::Disabled), Reader::Analysisd) => {
             "analysisd disables the block if any of them is yes".to_string()
         }
-        ("disabled" | "repeated_offenders", _) => "execd reads only the first".to_string(),
-        ("ca_verification", Reader::Agent) => "wazuh-modulesd checks each one".to_string(),
-        ("level", _) => format!("analysisd checks each one but uses the last (line {last_line})"),
+        (Some(Field::Disabled | Field::RepeatedOffenders), _) => {
+            "execd reads only the first".to_string()
+        }
+        (Some(Field::CaVerification), Reader::Agent) => {
+            "wazuh-modulesd checks each one".to_string()
+        }
+        (Some(Field::Level), _) => {
+            format!("analysisd checks each one but uses the last (line {last_line})")
+        }
         _ => format!("the daemon uses the last one (line {last_line})"),
     }
 }
 
 /// A repeated child: the reader overwrites, except `disabled` (any yes) and execd's
 /// first match (§2 "Duplicate children", §3.1, §3.4, §3.8).
-static REPEATED_OPTION: Rule = Rule {
+static REPEATED_OPTION: Check = Check {
     code: "repeated-option",
     severity: Severity::Warning,
     summary: "the same option twice in one block",
@@ -154,8 +158,10 @@ repeat: every value is collected. A repeat is usually a leftover of an edit; kee
             }
             let mut repeated: Vec<(&str, Vec<ElementId>)> = seen
                 .into_iter()
-                .filter(|(n, v)| v.len() > 1 && *n != "ca_store")
-                .filter(|(n, _)| who == Reader::Analysisd || AGENT_READ.contains(n))
+                .filter(|(n, v)| v.len() > 1 && *n != Field::CaStore.name())
+                .filter(|(n, _)| {
+                    who == Reader::Analysisd || AGENT_READ.iter().any(|f| f.name() == *n)
+                })
                 .collect();
             repeated.sort_by_key(|(_, v)| v[1]);
             for (name, all) in repeated {

@@ -4,10 +4,10 @@
 //! live in the rule each one changes.
 
 use super::scope::{at, cmd_ref, manager_commands, manager_responses, ossec_roots, resp_ref};
-use super::{Context, Rule};
-use crate::model::{Profile, Severity};
+use super::{Check, Context};
+use crate::model::{Field, Profile, Severity};
 
-pub(super) static RULES: &[&Rule] = &[&WAZUH_ONLY_SECTION, &WAZUH_ONLY_OPTION];
+pub(super) static RULES: &[&Check] = &[&WAZUH_ONLY_SECTION, &WAZUH_ONLY_OPTION];
 
 /// The 15 children of a root that OSSEC's `read_main_elements` knows (§2).
 const OSSEC_SECTIONS: [&str; 15] = [
@@ -29,7 +29,7 @@ const OSSEC_SECTIONS: [&str; 15] = [
 ];
 
 /// Any other root child is fatal in every OSSEC daemon (§2 "Allowed children").
-static WAZUH_ONLY_SECTION: Rule = Rule {
+static WAZUH_ONLY_SECTION: Check = Check {
     code: "wazuh-only-section",
     severity: Severity::Error,
     summary: "a section OSSEC does not know (<wodle>, <sca>, <logging>, ...)",
@@ -62,7 +62,7 @@ if it is for Wazuh.",
 
 /// `extra_args` (command) and `ca_store` (response) are Wazuh options: fatal 1230 in
 /// OSSEC (§3, §4, §10).
-static WAZUH_ONLY_OPTION: Rule = Rule {
+static WAZUH_ONLY_OPTION: Check = Check {
     code: "wazuh-only-option",
     severity: Severity::Error,
     summary: "a Wazuh option OSSEC refuses (<extra_args>, <ca_store>)",
@@ -74,15 +74,15 @@ get their arguments from the alert (user, srcip, ...) instead.",
         if ctx.profile != Profile::Ossec {
             return;
         }
-        push_each(ctx, out, "extra_args", "command", true);
-        push_each(ctx, out, "ca_store", "active-response", false);
+        push_each(ctx, out, Field::ExtraArgs, "command", true);
+        push_each(ctx, out, Field::CaStore, "active-response", false);
     },
 };
 
 fn push_each(
     ctx: &Context<'_>,
     out: &mut super::Findings<'_>,
-    option: &str,
+    option: Field,
     block: &str,
     in_commands: bool,
 ) {
@@ -91,13 +91,13 @@ fn push_each(
     );
     if in_commands {
         for c in manager_commands(ctx) {
-            for id in ctx.doc.children_named(c.element, option) {
+            for id in ctx.doc.children_named(c.element, option.name()) {
                 out.push(at(ctx, id), cmd_ref(c), msg.clone());
             }
         }
     } else {
         for r in manager_responses(ctx) {
-            for id in ctx.doc.children_named(r.element, option) {
+            for id in ctx.doc.children_named(r.element, option.name()) {
                 out.push(at(ctx, id), resp_ref(r), msg.clone());
             }
         }

@@ -5,11 +5,11 @@
 use super::scope::{
     Outcome, at, bound_command, children, manager_responses, outcome, resp_ref, shown,
 };
-use super::{Context, Rule};
+use super::{Check, Context};
 use crate::model::analysisd::LOCAL_AR;
-use crate::model::{Profile, Response, Severity, judge};
+use crate::model::{Field, Profile, Response, Severity, judge};
 
-pub(super) static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Check] = &[
     &MISSING_RESPONSE_OPTION,
     &UNDEFINED_COMMAND,
     &INVALID_LEVEL,
@@ -20,7 +20,7 @@ pub(super) static RULES: &[&Rule] = &[
 
 /// A block with neither command+location, nor `disabled=yes`, nor
 /// `repeated_offenders`: fatal 1281 on a manager (docs/config-semantics.md §3.5).
-static MISSING_RESPONSE_OPTION: Rule = Rule {
+static MISSING_RESPONSE_OPTION: Check = Check {
     code: "missing-response-option",
     severity: Severity::Error,
     summary: "an <active-response> without <command> or <location> on a manager",
@@ -63,14 +63,14 @@ fine. Add the missing options, or move the block to the agent's ossec.conf.",
 
 /// "<command> and <location>", or one of them, naming empty ones as such.
 fn missing_names(ctx: &Context<'_>, r: &Response) -> String {
-    let describe = |name: &str| match r.value(name) {
+    let describe = |name: Field| match r.value(name) {
         None => Some(format!("<{name}>")),
         Some("") if ctx.profile == Profile::Wazuh => Some(format!("<{name}> (it is empty)")),
         Some(_) => None,
     };
-    let parts: Vec<String> = ["command", "location"]
-        .iter()
-        .filter_map(|n| describe(n))
+    let parts: Vec<String> = [Field::Command, Field::Location]
+        .into_iter()
+        .filter_map(describe)
         .collect();
     parts.join(" and no ")
 }
@@ -78,7 +78,7 @@ fn missing_names(ctx: &Context<'_>, r: &Response) -> String {
 /// The command must be defined earlier in document order: fatal 1303 (docs/config-semantics.md
 /// §3.2,
 /// docs/ossec.md §2 "Order matters"). Message per docs/cli.md "Diagnostics".
-static UNDEFINED_COMMAND: Rule = Rule {
+static UNDEFINED_COMMAND: Check = Check {
     code: "undefined-command",
     severity: Severity::Error,
     summary: "a response uses a command not defined before it",
@@ -108,7 +108,7 @@ the name.",
 
 /// `level` is all digits and its `atoi` within 0..=20, every repeat checked: else
 /// 1235 (docs/values.md "level"; `src/config/active-response.c`).
-static INVALID_LEVEL: Rule = Rule {
+static INVALID_LEVEL: Check = Check {
     code: "invalid-level",
     severity: Severity::Error,
     summary: "<level> not made of digits, or read as a number outside 0 to 20",
@@ -122,7 +122,7 @@ accepted but no rule reaches them (a level-never-matches warning). `set` and the
 refuse the errors and the warnings alike unless --force. Use 1 to 16.",
     check: |ctx, out| {
         for r in manager_responses(ctx) {
-            for (id, v) in children(ctx, r.element, "level") {
+            for (id, v) in children(ctx, r.element, Field::Level) {
                 if let Some(f) = judge::level(&v).filter(|f| f.code == "invalid-level") {
                     out.push(at(ctx, id), resp_ref(r), f.message);
                 }
@@ -133,7 +133,7 @@ refuse the errors and the warnings alike unless --force. Use 1 to 16.",
 
 /// A timeout on a command without `timeout_allowed yes`: Wazuh forces it to 0 (INFO
 /// 1305, docs/config-semantics.md §3.6); OSSEC refuses to start (docs/ossec.md §4).
-static TIMEOUT_NOT_ALLOWED: Rule = Rule {
+static TIMEOUT_NOT_ALLOWED: Check = Check {
     code: "timeout-not-allowed",
     severity: Severity::Warning,
     summary: "a <timeout> on a command that does not allow one",
@@ -176,7 +176,7 @@ to the command if its script supports `delete`, or remove the <timeout>.",
 
 /// The timeout is read with `atoi`: units, words and signs are silently changed
 /// (docs/config-semantics.md §3.2 `timeout`, §5.5).
-static TIMEOUT_VALUE: Rule = Rule {
+static TIMEOUT_VALUE: Check = Check {
     code: "timeout-value",
     severity: Severity::Warning,
     summary: "a <timeout> that is not a plain number of seconds",
@@ -200,7 +200,7 @@ Write the number of seconds with digits only, e.g. 600 for ten minutes.",
 
 /// A `disabled=yes` block resets the global `ar_flag`, erasing the queue bits of the
 /// enabled blocks before it (docs/config-semantics.md §3.4 quirk; docs/ossec.md §4).
-static DISABLED_RESETS_FLAGS: Rule = Rule {
+static DISABLED_RESETS_FLAGS: Check = Check {
     code: "disabled-resets-flags",
     severity: Severity::Warning,
     summary: "a disabled block after enabled ones switches their responses off",

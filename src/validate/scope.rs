@@ -4,7 +4,7 @@
 //! §2, §4).
 
 use super::Context;
-use crate::model::{BlockRef, Command, Placement, Profile, Response, Root, RootKind};
+use crate::model::{BlockRef, Command, Field, Placement, Profile, Response, Root, RootKind};
 use crate::xml::ElementId;
 
 pub(super) use crate::model::{Outcome, Reader};
@@ -92,10 +92,10 @@ pub(super) fn resp_ref(r: &Response) -> BlockRef {
 pub(super) fn children<'a>(
     ctx: &'a Context<'a>,
     id: ElementId,
-    name: &'a str,
+    field: Field,
 ) -> impl Iterator<Item = (ElementId, String)> + 'a {
     ctx.doc
-        .children_named(id, name)
+        .children_named(id, field.name())
         .map(move |c| (c, ctx.doc.value(c)))
 }
 

@@ -2,11 +2,11 @@
 //! (docs/config-semantics.md §4.1–§4.4; docs/ossec.md §6).
 
 use super::scope::{at, manager_responses, outcome, resp_ref, shown};
-use super::{Context, Rule};
+use super::{Check, Context};
 use crate::model::osregex::OsRegex;
-use crate::model::{Response, Severity, atoi, judge, rules_id_numbers};
+use crate::model::{Field, Response, Severity, atoi, judge, rules_id_numbers};
 
-pub(super) static RULES: &[&Rule] = &[
+pub(super) static RULES: &[&Check] = &[
     &BINDS_NOTHING,
     &LEVEL_NEVER_MATCHES,
     &SELF_TRIGGERING,
@@ -36,7 +36,7 @@ fn has_level(r: &Response) -> bool {
 }
 
 /// No level, no group, no id: never bound (docs/config-semantics.md §4.2 item 4).
-static BINDS_NOTHING: Rule = Rule {
+static BINDS_NOTHING: Check = Check {
     code: "binds-nothing",
     severity: Severity::Warning,
     summary: "a response with no <level>, <rules_group> or <rules_id> binds to no rule",
@@ -48,7 +48,7 @@ never fires. Add the trigger you meant.",
     check: |ctx, out| {
         for r in defining(ctx) {
             let ids = r
-                .value("rules_id")
+                .value(Field::RulesId)
                 .map(rules_id_numbers)
                 .unwrap_or_default();
             if has_level(r) || r.rules_group.is_some() || !ids.is_empty() {
@@ -65,7 +65,7 @@ never fires. Add the trigger you meant.",
 
 /// Rule levels stop at 16; 17–20 are accepted and match nothing (docs/config-semantics.md §3.2
 /// `level`, §4.1).
-static LEVEL_NEVER_MATCHES: Rule = Rule {
+static LEVEL_NEVER_MATCHES: Check = Check {
     code: "level-never-matches",
     severity: Severity::Warning,
     summary: "a <level> of 17 to 20, which no rule reaches",
@@ -89,7 +89,7 @@ const AR_NOTIFICATION_LEVEL: u8 = 3;
 
 /// A low level alone also binds the rules that report the response's own action
 /// (docs/config-semantics.md §10 pitfall 16; binding per §4.2).
-static SELF_TRIGGERING: Rule = Rule {
+static SELF_TRIGGERING: Check = Check {
     code: "self-triggering",
     severity: Severity::Warning,
     summary: "a <level> of 3 or less without <rules_group> also fires on active-response reports",
@@ -142,7 +142,7 @@ fn comma_between_words(v: &str) -> bool {
 }
 
 /// `a,b` is not a list (docs/config-semantics.md §4.4, §10 pitfall 3).
-static RULES_GROUP_COMMA: Rule = Rule {
+static RULES_GROUP_COMMA: Check = Check {
     code: "rules-group-comma",
     severity: Severity::Warning,
     summary: "a comma between two groups in <rules_group> (did you mean '|'?)",
@@ -174,7 +174,7 @@ order, not rules in either group, although the option pages show commas. Write \
 };
 
 /// Empty pattern or empty alternative: binds every rule (docs/config-semantics.md §4.4).
-static RULES_GROUP_MATCHES_ALL: Rule = Rule {
+static RULES_GROUP_MATCHES_ALL: Check = Check {
     code: "rules-group-matches-all",
     severity: Severity::Warning,
     summary: "an empty <rules_group>, or an empty alternative in it, matches every rule",
@@ -207,7 +207,7 @@ that triggers any alert. Remove the empty alternative.",
 };
 
 /// A pattern OSRegex cannot compile never matches, silently (docs/config-semantics.md §4.4).
-static RULES_GROUP_INVALID: Rule = Rule {
+static RULES_GROUP_INVALID: Check = Check {
     code: "rules-group-invalid",
     severity: Severity::Warning,
     summary: "a <rules_group> that OSRegex cannot compile (it never matches)",
@@ -235,7 +235,7 @@ Rewrite it as plain alternatives: `ssh|web`.",
 
 /// The `rules_id` scanner stops at the first character it does not expect (docs/config-semantics.md
 /// §4.3).
-static RULES_ID_SEPARATOR: Rule = Rule {
+static RULES_ID_SEPARATOR: Check = Check {
     code: "rules-id-separator",
     severity: Severity::Warning,
     summary: "a <rules_id> whose scan stops before some of the ids",

@@ -6,6 +6,7 @@
 //! transformation applied to the input and to the expected output). Each also checks
 //! that undoing every step gives back the input.
 
+use ossec_ar::model::{BlockKind, Field, UnknownField};
 use ossec_ar::session::{EditError, EditOp, Selector, Session};
 
 /// LF → CRLF.
@@ -48,18 +49,23 @@ fn sel(s: &str) -> Selector {
     s.parse().expect("selector")
 }
 
-fn set(s: &str, field: &str, value: &str) -> EditOp {
+/// A field by its element name (what a user types; a misspelt one fails the test).
+fn field(name: &str) -> Field {
+    name.parse().expect("field")
+}
+
+fn set(s: &str, name: &str, value: &str) -> EditOp {
     EditOp::Set {
         sel: sel(s),
-        field: field.into(),
+        field: field(name),
         value: value.into(),
     }
 }
 
-fn unset(s: &str, field: &str) -> EditOp {
+fn unset(s: &str, name: &str) -> EditOp {
     EditOp::Unset {
         sel: sel(s),
-        field: field.into(),
+        field: field(name),
     }
 }
 
@@ -70,10 +76,10 @@ fn rm(s: &str) -> EditOp {
     }
 }
 
-fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+fn fields(pairs: &[(&str, &str)]) -> Vec<(Field, String)> {
     pairs
         .iter()
-        .map(|(f, v)| (f.to_string(), v.to_string()))
+        .map(|(f, v)| (field(f), v.to_string()))
         .collect()
 }
 
@@ -626,10 +632,10 @@ fn selectors_that_match_nothing_or_twice_are_refused_with_lines() {
     let e = s.apply(set("command:a", "level", "1")).expect_err("field");
     assert!(matches!(
         e,
-        EditError::UnknownField {
-            kind: "command",
+        EditError::UnknownField(UnknownField {
+            kind: BlockKind::Command,
             ..
-        }
+        })
     ));
     assert_eq!(s.source(), given);
 }

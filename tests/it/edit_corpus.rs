@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use ossec_ar::model::{COMMAND_FIELDS, RESPONSE_FIELDS, RootKind};
+use ossec_ar::model::{Field, RootKind};
 use ossec_ar::session::{EditError, EditOp, Selector, Session};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -90,25 +90,27 @@ fn block(s: &Session, a: usize) -> Option<Selector> {
     })
 }
 
-fn field_of(sel: &Selector, b: usize) -> String {
+fn field_of(sel: &Selector, b: usize) -> Field {
     match sel {
-        Selector::Response(_) => RESPONSE_FIELDS[b % RESPONSE_FIELDS.len()].to_string(),
+        Selector::Response(_) => Field::RESPONSE[b % Field::RESPONSE.len()],
         Selector::Command(_) | Selector::CommandAt(_) | Selector::Match(_) => {
-            COMMAND_FIELDS[b % COMMAND_FIELDS.len()].to_string()
+            Field::COMMAND[b % Field::COMMAND.len()]
         }
     }
 }
 
 fn to_op(s: &Session, d: &Draw) -> Option<EditOp> {
-    let pairs = |v: &[(&str, String)]| -> Vec<(String, String)> {
-        v.iter().map(|(f, x)| (f.to_string(), x.clone())).collect()
+    let pairs = |v: &[(&str, String)]| -> Vec<(Field, String)> {
+        v.iter()
+            .map(|(f, x)| (f.parse().expect("field"), x.clone()))
+            .collect()
     };
     Some(match d {
         Draw::Set(a, b, c) => {
             let sel = block(s, *a)?;
             let field = field_of(&sel, *b);
             let mut value = VALUES[c % VALUES.len()].to_string();
-            if field == "name" {
+            if field == Field::Name {
                 value = format!("renamed-{c}");
             }
             EditOp::Set { sel, field, value }
@@ -185,7 +187,7 @@ fn changed_range(old: &str, new: &str) -> std::ops::Range<usize> {
 }
 
 /// The element whose text a `set` of `field` on `sel` replaces, if it exists once.
-fn edited_element(s: &Session, sel: &Selector, field: &str) -> Option<std::ops::Range<usize>> {
+fn edited_element(s: &Session, sel: &Selector, field: Field) -> Option<std::ops::Range<usize>> {
     let cfg = s.config();
     let f = match sel {
         Selector::Response(n) => cfg.responses[n - 1].field(field)?.clone(),
@@ -231,11 +233,11 @@ fn a_single_set_changes_no_byte_outside_the_edited_text() {
                 return Ok(());
             };
             let field = field_of(&sel, b);
-            if field == "name" {
+            if field == Field::Name {
                 return Ok(()); // a rename also changes the responses; tested apart
             }
             let value = VALUES[c % VALUES.len()].to_string();
-            let target = edited_element(&s0, &sel, &field);
+            let target = edited_element(&s0, &sel, field);
             let mut s = s0.clone();
             let op = EditOp::Set { sel, field, value };
             if !s.apply(op).is_ok_and(|c| c.changed) {
@@ -312,13 +314,13 @@ fn add_then_rm_gives_back_the_file_byte_for_byte() {
 fn add_ops() -> [EditOp; 2] {
     [
         EditOp::AddResponse(vec![
-            ("command".into(), "firewall-drop".into()),
-            ("location".into(), "local".into()),
-            ("level".into(), "7".into()),
+            (Field::Command, "firewall-drop".into()),
+            (Field::Location, "local".into()),
+            (Field::Level, "7".into()),
         ]),
         EditOp::AddCommand(vec![
-            ("name".into(), "ossec-ar-test".into()),
-            ("executable".into(), "test.sh".into()),
+            (Field::Name, "ossec-ar-test".into()),
+            (Field::Executable, "test.sh".into()),
         ]),
     ]
 }

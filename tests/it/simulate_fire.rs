@@ -2,7 +2,7 @@
 //! (docs/config-semantics.md §5), on the fixture ruleset and the configuration below.
 
 use ossec_ar::model::{Config, Profile};
-use ossec_ar::simulate::{Event, Execution, Fired, Message, Options, Simulator, Version};
+use ossec_ar::simulate::{AlertEvent, Execution, Fired, Message, Options, Simulator, Version};
 use ossec_ar::xml;
 
 use crate::simulate::fixture_rules;
@@ -73,19 +73,19 @@ const CONFIG: &str = r#"<ossec_config>
 </ossec_config>
 "#;
 
-fn fire_on(config: &str, event: &Event, options: &Options) -> Fired {
+fn fire_on(config: &str, event: &AlertEvent, options: &Options) -> Fired {
     let doc = xml::parse(config);
     let cfg = Config::from_document(&doc);
     let rules = fixture_rules(&["base"]);
     Simulator::new(&cfg, &doc, &rules, options.profile).fire(event, options)
 }
 
-fn fire(event: &Event) -> Fired {
+fn fire(event: &AlertEvent) -> Fired {
     fire_on(CONFIG, event, &Options::default())
 }
 
-fn event(rule: u32, agent: Option<&str>, srcip: Option<&str>) -> Event {
-    Event {
+fn event(rule: u32, agent: Option<&str>, srcip: Option<&str>) -> AlertEvent {
+    AlertEvent {
         rule,
         agent: agent.map(str::to_string),
         srcip: srcip.map(str::to_string),
@@ -236,7 +236,7 @@ fn agents_4_2_0_to_4_2_4_get_escaped_json_and_the_manager_ignores_the_version() 
         }
         other => panic!("{other:?}"),
     }
-    let manager = Event { agent: None, ..e };
+    let manager = AlertEvent { agent: None, ..e };
     let f = fire_on(CONFIG, &manager, &options);
     assert_eq!(only(&f).runs_on, ["000"]);
     assert!(matches!(only(&f).message, Some(Message::Json(_))));

@@ -2,7 +2,7 @@
 //! committed, invalid refused, Esc restores), dropdown, picker, undo/redo, guided
 //! creation, delete. Expected texts are written by hand from the fixture.
 
-use ossec_ar::model::BlockRef;
+use ossec_ar::model::{BlockRef, Field};
 use ossec_ar::tui::keys::Mode;
 use ossec_ar::tui::{App, Effect};
 use similar::{ChangeTag, TextDiff};
@@ -376,7 +376,7 @@ fn guided_creation_end_to_end_with_a_new_builtin_command() {
         "repeated_offenders",
     ]
     .iter()
-    .map(|n| (*n, r.value(n)))
+    .map(|n| (*n, r.value(n.parse().expect("field"))))
     .collect();
     assert_eq!(
         fields,
@@ -556,7 +556,7 @@ fn guided_creation_accepts_an_empty_timeout_as_its_text_says() {
     let doc = ossec_ar::xml::parse(a.source());
     let cfg = ossec_ar::model::Config::from_document(&doc);
     assert_eq!(
-        cfg.responses[2].value("timeout"),
+        cfg.responses[2].value(Field::Timeout),
         None,
         "left out: never undone"
     );

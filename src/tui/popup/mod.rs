@@ -30,12 +30,12 @@ use super::form::selector;
 use super::keys::{self, Action, Mode};
 use super::rules_ui;
 use super::session::merge::Side;
-use super::session::{BlockKind, EditOp, Selector};
+use super::session::{EditOp, Selector};
 use super::sim::SimEvent;
 use super::strings as s;
 use super::text::{escape, wrap};
 use super::theme::Theme;
-use crate::model::{BlockRef, ConfigKind, Placement, RootKind};
+use crate::model::{BlockRef, ConfigKind, Field, Placement, RootKind};
 use crate::rules::RuleSet;
 
 /// An open popup.
@@ -84,7 +84,7 @@ pub(crate) enum Popup {
     /// Groups or rule ids of the loaded rules, for the field being typed.
     Rules {
         /// `rules_group` or `rules_id`.
-        field: &'static str,
+        field: Field,
         /// The choices.
         menu: Menu,
     },
@@ -115,10 +115,7 @@ impl Popup {
         let cfg = ctx.session.config();
         let doc = ctx.session.doc();
         let at = match &sel {
-            Selector::Response(n) => cfg
-                .responses
-                .get(n - 1)
-                .map(|r| doc.element(r.element).span.start),
+            Selector::Response(n) => cfg.response(*n).map(|r| doc.element(r.element).span.start),
             Selector::Command(_) | Selector::CommandAt(_) | Selector::Match(_) => None,
         };
         let mut seen = Vec::new();
@@ -143,7 +140,7 @@ impl Popup {
     }
 
     /// The picker of groups (for `rules_group`) or rules (for `rules_id`).
-    pub(crate) fn rule_picker(field: &'static str, rules: &RuleSet) -> Popup {
+    pub(crate) fn rule_picker(field: Field, rules: &RuleSet) -> Popup {
         Popup::Rules {
             field,
             menu: rules_menu(field, rules),
@@ -152,7 +149,7 @@ impl Popup {
 
     /// The simulator's event, to change.
     pub(crate) fn event(e: &SimEvent) -> Popup {
-        let row = |name, v: &str| Row::new(name, BlockKind::Response, true, v);
+        let row = |name, v: &str| Row::other(name, true, v);
         Popup::Event(TextForm::new(vec![
             row("agent", &e.agent),
             row("srcip", &e.srcip),
@@ -196,7 +193,7 @@ impl Popup {
             Popup::Command { sel, menu } => match menu.handle(a, k) {
                 Pick::Open => Vec::new(),
                 Pick::Cancelled => vec![Msg::Close],
-                Pick::Chosen(c) => vec![Msg::Close, set(sel.clone(), "command", &c.value)],
+                Pick::Chosen(c) => vec![Msg::Close, set(sel.clone(), Field::Command, &c.value)],
             },
             Popup::Rules { menu, .. } => match menu.handle(a, k) {
                 Pick::Open => Vec::new(),
@@ -277,7 +274,7 @@ impl Popup {
             }
             Popup::Rules { field, menu } => {
                 let h = (menu.height() + 2).min(area.height.saturating_sub(2));
-                let inner = frame(f, area, s::rules_title(field), 90, h, theme);
+                let inner = frame(f, area, s::rules_title(*field), 90, h, theme);
                 menu.render(f, inner, theme);
             }
             Popup::Delete { what, .. } => {
@@ -350,8 +347,8 @@ impl Popup {
 }
 
 /// The groups or the rules of the loaded ruleset as a picker.
-pub(crate) fn rules_menu(field: &str, rules: &RuleSet) -> Menu {
-    let choices = if field == "rules_group" {
+pub(crate) fn rules_menu(field: Field, rules: &RuleSet) -> Menu {
+    let choices = if field == Field::RulesGroup {
         rules_ui::group_choices(rules)
     } else {
         rules_ui::id_choices(rules)
@@ -365,29 +362,28 @@ pub(crate) fn location_menu(current: Option<&str>) -> Menu {
     Menu::new(choices, current)
 }
 
-fn set(sel: Selector, field: &str, value: &str) -> Msg {
+fn set(sel: Selector, field: Field, value: &str) -> Msg {
     Msg::Apply(EditOp::Set {
         sel,
-        field: field.to_string(),
+        field,
         value: value.to_string(),
     })
 }
 
 /// A location was chosen; `defined-agent` then needs an agent id, so its field opens.
 fn location_chosen(sel: &Selector, value: &str, ctx: &Ctx<'_>) -> Vec<Msg> {
-    let mut out = vec![Msg::Close, set(sel.clone(), "location", value)];
+    let mut out = vec![Msg::Close, set(sel.clone(), Field::Location, value)];
     let has_agent = match sel {
         Selector::Response(n) => ctx
             .session
             .config()
-            .responses
-            .get(n - 1)
-            .and_then(|r| r.value("agent_id"))
+            .response(*n)
+            .and_then(|r| r.value(Field::AgentId))
             .is_some_and(|a| !a.is_empty()),
         Selector::Command(_) | Selector::CommandAt(_) | Selector::Match(_) => true,
     };
     if value == "defined-agent" && !has_agent {
-        out.push(Msg::EditField("agent_id"));
+        out.push(Msg::EditField(Field::AgentId));
     }
     out
 }
@@ -449,7 +445,7 @@ pub(crate) fn delete(selected: Option<BlockRef>, ctx: &Ctx<'_>) -> Vec<Msg> {
     let what = match b {
         BlockRef::Command(n) => {
             // Only the responses of the first command of a name use it.
-            let name = cfg.commands[n - 1].name().unwrap_or_default();
+            let name = cfg.command_at(n).and_then(|c| c.name()).unwrap_or_default();
             let users = super::form::command_users(cfg, n);
             if !users.is_empty() {
                 return vec![Msg::Error(s::command_in_use(name, &users))];
@@ -457,11 +453,13 @@ pub(crate) fn delete(selected: Option<BlockRef>, ctx: &Ctx<'_>) -> Vec<Msg> {
             s::command_label(name)
         }
         BlockRef::Response(n) => {
-            let r = &cfg.responses[n - 1];
+            let Some(r) = cfg.response(n) else {
+                return vec![Msg::Error(s::NO_SUCH_BLOCK.to_string())];
+            };
             s::response_label(
                 n,
                 r.command_name().unwrap_or("?"),
-                r.value("location").unwrap_or("?"),
+                r.value(Field::Location).unwrap_or("?"),
             )
         }
     };

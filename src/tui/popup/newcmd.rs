@@ -10,12 +10,12 @@ use ratatui::widgets::Paragraph;
 use super::frame;
 use super::wizard::Review;
 use super::wizard_view::render_review;
-use crate::model::Severity;
+use crate::model::{Field, Severity};
 use crate::tui::app::{Ctx, Msg};
 use crate::tui::fields::{self, CheckCtx, Verdict};
 use crate::tui::input::Input;
 use crate::tui::keys::{Action, Mode};
-use crate::tui::session::{BlockKind, EditOp};
+use crate::tui::session::EditOp;
 use crate::tui::strings as s;
 use crate::tui::text::{escape, wrap};
 use crate::tui::theme::{Theme, mark};
@@ -23,10 +23,11 @@ use crate::tui::theme::{Theme, mark};
 /// One text field of a [`TextForm`].
 #[derive(Debug, Clone)]
 pub(crate) struct Row {
-    /// The element name, also the label.
+    /// The label: the element name of its field, if it has one.
     pub(crate) name: &'static str,
-    /// Which kind of block the field belongs to (for its check).
-    pub(crate) kind: BlockKind,
+    /// The field of a block it sets (for its check); `None` for a value that is not
+    /// written as a field (the simulator's event).
+    pub(crate) field: Option<Field>,
     /// May it stay empty (then it is left out)?
     pub(crate) optional: bool,
     /// What is typed.
@@ -35,10 +36,20 @@ pub(crate) struct Row {
 
 impl Row {
     /// A field with a starting value.
-    pub(crate) fn new(name: &'static str, kind: BlockKind, optional: bool, value: &str) -> Row {
+    pub(crate) fn new(field: Field, optional: bool, value: &str) -> Row {
+        Row {
+            name: field.name(),
+            field: Some(field),
+            optional,
+            input: Input::new(value),
+        }
+    }
+
+    /// A value that is not a field, labelled `name`.
+    pub(crate) fn other(name: &'static str, optional: bool, value: &str) -> Row {
         Row {
             name,
-            kind,
+            field: None,
             optional,
             input: Input::new(value),
         }
@@ -77,7 +88,10 @@ impl TextForm {
         if r.optional && r.input.value().is_empty() {
             return Ok(None);
         }
-        fields::check(r.kind, r.name, r.input.value(), cc)
+        match r.field {
+            Some(field) => fields::check(field, r.input.value(), cc),
+            None => fields::check_text(r.input.value()),
+        }
     }
 
     /// The first refused field, with why.
@@ -85,20 +99,28 @@ impl TextForm {
         (0..self.rows.len()).find_map(|i| self.verdict(i, cc).err().map(|e| (i, e)))
     }
 
-    /// The non-empty fields as `(name, value)` pairs.
-    pub(crate) fn pairs(&self) -> Vec<(String, String)> {
+    /// The non-empty fields as `(field, value)` pairs.
+    pub(crate) fn pairs(&self) -> Vec<(Field, String)> {
         self.rows
             .iter()
             .filter(|r| !r.input.value().is_empty())
-            .map(|r| (r.name.to_string(), r.input.value().to_string()))
+            .filter_map(|r| Some((r.field?, r.input.value().to_string())))
             .collect()
     }
 
-    /// The value typed in the field `name`.
+    /// The value typed in the row labelled `name`.
     pub(crate) fn value(&self, name: &str) -> &str {
         self.rows
             .iter()
             .find(|r| r.name == name)
+            .map_or("", |r| r.input.value())
+    }
+
+    /// The value typed for `field`.
+    pub(crate) fn field_value(&self, field: Field) -> &str {
+        self.rows
+            .iter()
+            .find(|r| r.field == Some(field))
             .map_or("", |r| r.input.value())
     }
 
@@ -190,10 +212,10 @@ impl Default for CommandForm {
     fn default() -> Self {
         CommandForm {
             form: TextForm::new(vec![
-                Row::new("name", BlockKind::Command, false, ""),
-                Row::new("executable", BlockKind::Command, false, ""),
-                Row::new("timeout_allowed", BlockKind::Command, false, "yes"),
-                Row::new("extra_args", BlockKind::Command, true, ""),
+                Row::new(Field::Name, false, ""),
+                Row::new(Field::Executable, false, ""),
+                Row::new(Field::TimeoutAllowed, false, "yes"),
+                Row::new(Field::ExtraArgs, true, ""),
             ]),
             agent: false,
             review: None,
@@ -215,13 +237,13 @@ impl CommandForm {
     /// In an agent's ossec.conf, `a` offers what the agent reads in an
     /// `<active-response>` (execd, modulesd; docs/agent-files.md), not a command.
     pub(crate) fn agent_settings() -> CommandForm {
-        let row = |name, value| Row::new(name, BlockKind::Response, true, value);
+        let row = |field, value| Row::new(field, true, value);
         CommandForm {
             form: TextForm::new(vec![
-                row("disabled", "no"),
-                row("repeated_offenders", ""),
-                row("ca_store", ""),
-                row("ca_verification", ""),
+                row(Field::Disabled, "no"),
+                row(Field::RepeatedOffenders, ""),
+                row(Field::CaStore, ""),
+                row(Field::CaVerification, ""),
             ]),
             agent: true,
             review: None,

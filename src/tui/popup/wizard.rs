@@ -7,12 +7,13 @@ use crossterm::event::KeyEvent;
 use super::menu::{Choice, Menu, Pick};
 use super::newcmd::{FormKey, Row, TextForm};
 use super::{location_menu, rules_menu};
+use crate::model::Field;
 use crate::tui::app::{Ctx, Msg};
 use crate::tui::fields::{BUILTINS, Builtin, CheckCtx};
 use crate::tui::input::Input;
 use crate::tui::keys::{Action, Mode};
 use crate::tui::rules_ui;
-use crate::tui::session::{BlockKind, EditOp, Session};
+use crate::tui::session::{EditOp, Session};
 use crate::tui::strings as s;
 
 /// The steps, in order.
@@ -100,7 +101,7 @@ pub(crate) struct Wizard {
     /// Step 5.
     pub(crate) review: Option<Review>,
     /// The rule picker opened from the trigger step (Ctrl-p), with its field.
-    pub(crate) picker: Option<(&'static str, Menu)>,
+    pub(crate) picker: Option<(Field, Menu)>,
 }
 
 impl Wizard {
@@ -124,15 +125,15 @@ impl Wizard {
             command: Menu::picker(choices, None),
             builtin: None,
             trigger: TextForm::new(vec![
-                Row::new("level", BlockKind::Response, true, ""),
-                Row::new("rules_group", BlockKind::Response, true, ""),
-                Row::new("rules_id", BlockKind::Response, true, ""),
+                Row::new(Field::Level, true, ""),
+                Row::new(Field::RulesGroup, true, ""),
+                Row::new(Field::RulesId, true, ""),
             ]),
             location: location_menu(Some("local")),
-            agent: TextForm::new(vec![Row::new("agent_id", BlockKind::Response, false, "")]),
+            agent: TextForm::new(vec![Row::new(Field::AgentId, false, "")]),
             timing: TextForm::new(vec![
-                Row::new("timeout", BlockKind::Response, true, ""),
-                Row::new("repeated_offenders", BlockKind::Response, true, ""),
+                Row::new(Field::Timeout, true, ""),
+                Row::new(Field::RepeatedOffenders, true, ""),
             ]),
             review: None,
             picker: None,
@@ -188,7 +189,12 @@ impl Wizard {
                 Pick::Chosen(c) => {
                     let field = *field;
                     self.picker = None;
-                    if let Some(row) = self.trigger.rows.iter_mut().find(|r| r.name == field) {
+                    if let Some(row) = self
+                        .trigger
+                        .rows
+                        .iter_mut()
+                        .find(|r| r.field == Some(field))
+                    {
                         let value = rules_ui::append(field, row.input.value(), &c.value);
                         row.input = Input::new(&value);
                     }
@@ -230,19 +236,11 @@ impl Wizard {
 
     /// Ctrl-p on the trigger step: groups or rule ids of the loaded rules.
     fn open_picker(&mut self, ctx: &Ctx<'_>) -> Vec<Msg> {
-        let field = self
-            .trigger
-            .rows
-            .get(self.trigger.at)
-            .map_or("", |r| r.name);
+        let field = self.trigger.rows.get(self.trigger.at).and_then(|r| r.field);
         match (ctx.rules, field) {
             (None, _) => vec![Msg::Info(s::RULE_COUNTS_NEED_RULES.into())],
-            (Some(rules), "rules_group") => {
-                self.picker = Some(("rules_group", rules_menu("rules_group", rules)));
-                Vec::new()
-            }
-            (Some(rules), "rules_id") => {
-                self.picker = Some(("rules_id", rules_menu("rules_id", rules)));
+            (Some(rules), Some(field @ (Field::RulesGroup | Field::RulesId))) => {
+                self.picker = Some((field, rules_menu(field, rules)));
                 Vec::new()
             }
             _ => vec![Msg::Info(s::PICK_RULES_HINT.into())],
@@ -268,7 +266,7 @@ impl Wizard {
         // A stateful script gets the templates' usual timeout; a stateless one none.
         let timeout = if stateful { "600" } else { "" };
         if self.timing.rows[0].input.value().is_empty() || !stateful {
-            self.timing.rows[0] = Row::new("timeout", BlockKind::Response, true, timeout);
+            self.timing.rows[0] = Row::new(Field::Timeout, true, timeout);
         }
         self.step = Step::Trigger;
     }
@@ -340,14 +338,14 @@ impl Wizard {
         if let Some(b) = self.builtin {
             let yes_no = if b.timeout_allowed { "yes" } else { "no" };
             ops.push(EditOp::AddCommand(vec![
-                ("name".into(), b.name.into()),
-                ("executable".into(), b.executable.into()),
-                ("timeout_allowed".into(), yes_no.into()),
+                (Field::Name, b.name.into()),
+                (Field::Executable, b.executable.into()),
+                (Field::TimeoutAllowed, yes_no.into()),
             ]));
         }
         let mut fields = vec![
-            ("command".to_string(), name),
-            ("location".to_string(), self.location_value().to_string()),
+            (Field::Command, name),
+            (Field::Location, self.location_value().to_string()),
         ];
         if self.location_value() == "defined-agent" {
             fields.extend(self.agent.pairs());

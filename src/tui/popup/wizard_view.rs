@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::frame;
 use super::wizard::{Review, Step, Wizard};
+use crate::model::Field;
 use crate::model::Severity;
 use crate::tui::app::Ctx;
 use crate::tui::strings as s;
@@ -60,7 +61,7 @@ impl Wizard {
         self.render_step(f, body, ctx, theme);
         if let Some((field, menu)) = &self.picker {
             let h = (menu.height() + 2).min(area.height.saturating_sub(2));
-            let inner = frame(f, area, s::rules_title(field), 90, h, theme);
+            let inner = frame(f, area, s::rules_title(*field), 90, h, theme);
             menu.render(f, inner, theme);
         }
     }
@@ -88,15 +89,15 @@ impl Wizard {
         }
         let mut loc = self.location_value().to_string();
         if loc == "defined-agent" && self.step != Step::Agent {
-            loc = format!("{loc} {}", self.agent.value("agent_id"));
+            loc = format!("{loc} {}", self.agent.field_value(Field::AgentId));
         }
         out.push(format!("{}{loc}", s::WIZARD_LOCATION));
         out
     }
 
     fn predicate(&self) -> String {
-        let v = |name| Some(self.trigger.value(name)).filter(|v| !v.is_empty());
-        predicate_of(v("level"), v("rules_group"), v("rules_id"))
+        let v = |field| Some(self.trigger.field_value(field)).filter(|v| !v.is_empty());
+        predicate_of(v(Field::Level), v(Field::RulesGroup), v(Field::RulesId))
     }
 
     fn render_step(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, theme: &Theme) {
@@ -151,20 +152,23 @@ impl Wizard {
     /// The predicate in plain words and warnings about surprising combinations
     /// (docs/config-semantics.md §4.2, §10 pitfalls 2 and 16).
     fn trigger_notes(&self, ctx: &Ctx<'_>) -> Vec<(Severity, String)> {
-        let has = |n| !self.trigger.value(n).is_empty();
+        let has = |field| !self.trigger.field_value(field).is_empty();
         let mut out = vec![(Severity::Note, self.predicate())];
-        if has("level") && has("rules_group") {
+        if has(Field::Level) && has(Field::RulesGroup) {
             out.push((Severity::Warning, s::LEVEL_AND_GROUP.to_string()));
         }
-        if has("rules_id") && (has("level") || has("rules_group")) {
+        if has(Field::RulesId) && (has(Field::Level) || has(Field::RulesGroup)) {
             out.push((Severity::Warning, s::IDS_ARE_OR.to_string()));
         }
         match ctx.rules {
             Some(rules) => {
-                let v = |n| Some(self.trigger.value(n)).filter(|v| !v.is_empty());
-                let n = ctx
-                    .counts
-                    .bound(rules, v("level"), v("rules_group"), v("rules_id"));
+                let v = |field| Some(self.trigger.field_value(field)).filter(|v| !v.is_empty());
+                let n = ctx.counts.bound(
+                    rules,
+                    v(Field::Level),
+                    v(Field::RulesGroup),
+                    v(Field::RulesId),
+                );
                 let sev = if n == 0 {
                     Severity::Warning
                 } else {
