@@ -547,8 +547,9 @@ impl Report<'_> {
     }
 }
 
-/// A save that failed: refused (exit 1) or an I/O error (exit 2).
-fn save_failure(e: &SaveError) -> Failure {
+/// A save that failed: refused (exit 1: another writer, read-only, a failed verify)
+/// or an I/O error (exit 2).
+pub(super) fn save_failure(e: &SaveError) -> Failure {
     match e {
         SaveError::ChangedOnDisk { .. }
         | SaveError::Busy { .. }

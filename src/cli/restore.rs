@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::args::{Common, EditArgs, Format};
 use super::{EXIT_OK, Failure};
-use crate::save::{self, SaveError, SaveOptions};
+use crate::save::{self, SaveOptions};
 
 /// `restore FILE [N]`
 pub(super) fn restore(
@@ -35,7 +35,9 @@ pub(super) fn restore(
     };
     let outcome = match edit.dry_run {
         true => None,
-        false => Some(save::save(file, &current, &old, &opts).map_err(|e| failure(&e))?),
+        false => Some(
+            save::save(file, &current, &old, &opts).map_err(|e| super::edit::save_failure(&e))?,
+        ),
     };
     let done = Done {
         changed: old != current,
@@ -62,17 +64,6 @@ fn read_generation(file: &Path, generation: usize) -> Result<(PathBuf, String), 
     // Any bytes, as the configuration itself (docs/bytes.md).
     let old = crate::xml::bytes::decode(&old).into_owned();
     Ok((from, old))
-}
-
-/// Refusals (another writer, a failed verify) are exit 1, the rest exit 2.
-fn failure(e: &SaveError) -> Failure {
-    match e {
-        SaveError::ChangedOnDisk { .. }
-        | SaveError::Busy { .. }
-        | SaveError::ReadOnly { .. }
-        | SaveError::VerifyFailed { .. } => Failure::refused(format!("refused: {e}")),
-        _ => Failure::usage(e.to_string()),
-    }
 }
 
 /// What a restore did.

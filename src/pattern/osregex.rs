@@ -209,37 +209,30 @@ impl OsRegex {
     /// subjects share; `None` once it is spent (the answer is then unknown).
     pub(crate) fn is_match_shared(&self, subject: &[u8], budget: &mut u64) -> Option<bool> {
         let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
-        for sub in &self.subs {
-            if !sub.runs.iter().all(|r| contains_ignore_case(subject, r)) {
-                continue;
-            }
-            let mut caps = vec![None; sub.markers];
-            let mut run = Run {
-                sub,
-                s: subject,
-                closure: self.closure,
-                caps: &mut caps,
-                budget: &mut *budget,
-            };
-            if run.run().is_some() {
-                return Some(collect(&caps).is_some());
-            }
-            if *budget == 0 {
-                return None;
-            }
+        match self.search(subject, budget, true) {
+            Found::Match(_, caps) => Some(caps.is_some()),
+            Found::NoMatch => Some(false),
+            Found::Spent => None,
         }
-        Some(false)
     }
 
-    /// Every alternative in order. With `filter`, an alternative one of whose
-    /// literal runs is absent is skipped: it cannot match, and skipping it only
-    /// leaves more of the step budget (which the daemon does not have) to the others.
+    /// [`OsRegex::search`] with a budget of its own: the end pointer and captures.
     fn exec_subs(
         &self,
         subject: &[u8],
         mut budget: u64,
         filter: bool,
     ) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
+        match self.search(subject, &mut budget, filter) {
+            Found::Match(r, Some(caps)) => Some((r, caps)),
+            _ => None,
+        }
+    }
+
+    /// Every alternative in order. With `filter`, an alternative one of whose
+    /// literal runs is absent is skipped: it cannot match, and skipping it only
+    /// leaves more of the step budget (which the daemon does not have) to the others.
+    fn search(&self, subject: &[u8], budget: &mut u64, filter: bool) -> Found {
         for sub in &self.subs {
             if filter && !sub.runs.iter().all(|r| contains_ignore_case(subject, r)) {
                 continue;
@@ -250,16 +243,16 @@ impl OsRegex {
                 s: subject,
                 closure: self.closure,
                 caps: &mut caps,
-                budget: &mut budget,
+                budget: &mut *budget,
             };
             if let Some(r) = run.run() {
-                return collect(&caps).map(|c| (r, c));
+                return Found::Match(r, collect(&caps));
             }
-            if budget == 0 {
-                return None;
+            if *budget == 0 {
+                return Found::Spent;
             }
         }
-        None
+        Found::NoMatch
     }
 
     /// [`OsRegex::exec`] without the literal prefilter (the reference in tests).
@@ -394,6 +387,17 @@ fn collect(caps: &[Option<isize>]) -> Option<Vec<std::ops::Range<usize>>> {
         out.push(a..b);
     }
     Some(out)
+}
+
+/// How a search over the alternatives ends.
+enum Found {
+    /// An alternative matched: the end pointer, and the captures (None when a pair
+    /// runs backwards, which makes `OSRegex_Execute` fail).
+    Match(isize, Option<Vec<std::ops::Range<usize>>>),
+    /// No alternative matched.
+    NoMatch,
+    /// The step budget ran out: the answer is unknown.
+    Spent,
 }
 
 /// The state of one `_OS_Regex` call.

@@ -141,6 +141,13 @@ fn enter(caps: Caps) -> anyhow::Result<Term> {
         leave();
         hook(info);
     }));
+    take_terminal()?;
+    let backend = Ansi::new(BufWriter::with_capacity(1 << 16, std::io::stdout()), caps);
+    Ok(Terminal::new(Quiet::new(backend))?)
+}
+
+/// Raw mode, the alternate screen, no cursor, bracketed paste (undone by `leave`).
+fn take_terminal() -> anyhow::Result<()> {
     enable_raw_mode().context("cannot switch the terminal to raw mode")?;
     execute!(
         std::io::stdout(),
@@ -148,8 +155,7 @@ fn enter(caps: Caps) -> anyhow::Result<Term> {
         cursor::Hide,
         EnableBracketedPaste
     )?;
-    let backend = Ansi::new(BufWriter::with_capacity(1 << 16, std::io::stdout()), caps);
-    Ok(Terminal::new(Quiet::new(backend))?)
+    Ok(())
 }
 
 /// Ctrl-z: gives the terminal back, stops the process as the shell's job control
@@ -159,13 +165,7 @@ fn suspend(term: &mut Term, app: &mut App) -> anyhow::Result<()> {
     leave();
     signal_hook::low_level::raise(signal_hook::consts::SIGTSTP).context("suspend")?;
     // Continued: the shell may have left the terminal in any state.
-    enable_raw_mode().context("cannot switch the terminal to raw mode")?;
-    execute!(
-        std::io::stdout(),
-        EnterAlternateScreen,
-        cursor::Hide,
-        EnableBracketedPaste
-    )?;
+    take_terminal()?;
     term.clear()?;
     if let Ok(size) = term.size() {
         app.handle(Event::Resize(size.width, size.height));
