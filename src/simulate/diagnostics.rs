@@ -32,7 +32,7 @@ pub static BINDS_NOTHING: Code = Code {
     explain: "analysisd attaches a response to a rule when the rule loads: by `level` (the rule's \
 level is at least the response's), by `rules_group` (an OSRegex on the rule's group string) and by \
 `rules_id`; with both level and rules_group set, a rule must pass both, and rules_id is OR-ed \
-(reference §4.2). A response with none of the three binds nothing; a response whose criteria match \
+(docs/config-semantics.md §4.2 in the ossec-ar repository). A response with none of the three binds nothing; a response whose criteria match \
 none of the loaded rules never runs either, and no daemon says so. Check the values against the \
 rules (`ossec-ar simulate FILE --rules DIR` lists what each response binds).",
 };
@@ -43,7 +43,7 @@ pub static ID_UNKNOWN: Code = Code {
     severity: Severity::Warning,
     summary: "rules_id names a rule id that is not in the loaded rules",
     explain: "analysisd compares each number of `rules_id` with the id of every rule it loads \
-(reference §4.3); an id that no rule has binds nothing, silently. Typical causes: a typo, a rule \
+(docs/config-semantics.md §4.3 in the ossec-ar repository); an id that no rule has binds nothing, silently. Typical causes: a typo, a rule \
 of a file excluded by <rule_exclude>, or a custom rule that lives in another directory. Fix the \
 id, or load the directory that defines it.",
 };
@@ -55,7 +55,7 @@ pub static ID_NEVER_FIRES: Code = Code {
     summary: "rules_id names a level-0 or no_ar rule, which never triggers a response",
     explain: "`Rule_AddAR` gives no response to a rule whose real level is 0 (level=\"0\", or \
 accuracy=\"0\"), nor to a rule with <options>no_ar</options>, even when `rules_id` names it \
-(reference §4.1). Level-0 rules are usually parents that group events; name the child rule that \
+(docs/config-semantics.md §4.1 in the ossec-ar repository). Level-0 rules are usually parents that group events; name the child rule that \
 raises the alert instead (`if_sid` of the children points at it).",
 };
 
@@ -67,7 +67,7 @@ pub static GROUP_MATCHES_NOTHING: Code = Code {
     explain: "`rules_group` is an OSRegex tested against each rule's group string (its <group \
 name> followed by its <group> children, concatenated). `|` separates alternatives; a comma is a \
 literal comma, so `a,b` only matches where `a,b` appears in that order; a pattern that does not \
-compile (`(a|b)`, `\\z`) matches nothing, silently (reference §4.4). Use the group names the rules \
+compile (`(a|b)`, `\\z`) matches nothing, silently (docs/config-semantics.md §4.4 in the ossec-ar repository). Use the group names the rules \
 carry, separated by `|`.",
 };
 
@@ -90,7 +90,7 @@ pub static LEVEL_BINDS_MANY: Code = Code {
     severity: Severity::Warning,
     summary: "a level alone binds thousands of rules",
     explain: "Without `rules_group`, `level` binds every rule at or above it, and `rules_id` \
-only adds to that (reference §4.2): a low level runs the response on a large part of the \
+only adds to that (docs/config-semantics.md §4.2 in the ossec-ar repository): a low level runs the response on a large part of the \
 ruleset, including routine events. Raise the level, or add `rules_group` (with both set, a rule \
 must pass both).",
 };
@@ -103,7 +103,7 @@ pub static SELF_TRIGGER: Code = Code {
     summary: "a response bound to the rules that active responses raise (a loop)",
     explain: "Every execution is logged to active-responses.log, which the manager reads: rules \
 600-607 and 650-658 (group active_response) raise an alert for each one. A response bound to \
-those rules runs again on its own notification, forever (ecosystem.md §1.1 #16, wazuh#14997), \
+those rules runs again on its own notification, forever (wazuh#14997), \
 typically with a low `level` and nothing else. Raise the level above theirs (3), or restrict it \
 with `rules_group` or `rules_id`.",
 };

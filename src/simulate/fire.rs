@@ -317,7 +317,7 @@ impl<'r> Simulator<'r> {
     fn missing_bit(&self, bit: &str, queue: &str) -> String {
         let why = self.responses.reset_by.map_or_else(
             || "no enabled response needs it".to_string(),
-            |i| format!("the disabled block #{i} erased it (reference §3.4)"),
+            |i| format!("the disabled block #{i} erased it (docs/config-semantics.md §3.4 in the ossec-ar repository)"),
         );
         format!("Config.ar lacks {bit}, so analysisd never opened {queue}: {why}; dropped silently")
     }
