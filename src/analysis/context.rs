@@ -103,9 +103,7 @@ fn candidate(rule: &RuleDef, search: Search, old: &Event, now: &Event) -> bool {
 }
 
 /// A C string: the bytes before the first NUL.
-pub(crate) fn cstr(s: &[u8]) -> &[u8] {
-    super::plugins::c_str(s)
-}
+pub(crate) use super::plugins::c_str as cstr;
 
 /// What a search needs from the evaluation in progress.
 pub(crate) struct Current<'a> {

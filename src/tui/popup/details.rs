@@ -78,16 +78,10 @@ impl Details {
 
     /// Scrolls; Esc or `i` closes.
     pub(crate) fn handle(&mut self, a: Option<Action>) -> Vec<Msg> {
-        match a {
-            Some(Action::Cancel | Action::Details | Action::Help) => return vec![Msg::Close],
-            Some(Action::Up) => self.scroll = self.scroll.saturating_sub(1),
-            Some(Action::Down) => self.scroll += 1,
-            Some(Action::PageUp) => self.scroll = self.scroll.saturating_sub(10),
-            Some(Action::PageDown) => self.scroll += 10,
-            Some(Action::Top) => self.scroll = 0,
-            Some(Action::Bottom) => self.scroll = usize::MAX / 2,
-            _ => {}
+        if matches!(a, Some(Action::Cancel | Action::Details | Action::Help)) {
+            return vec![Msg::Close];
         }
+        super::help::scroll(&mut self.scroll, a);
         Vec::new()
     }
 

@@ -60,19 +60,27 @@ pub(crate) fn lines(theme: &Theme, width: usize) -> Vec<Line<'static>> {
     out
 }
 
+/// Moves the first shown line of a scrolled text for the movement keys (the
+/// renderer clamps it to the text).
+pub(super) fn scroll(pos: &mut usize, a: Option<Action>) {
+    match a {
+        Some(Action::Up) => *pos = pos.saturating_sub(1),
+        Some(Action::Down) => *pos += 1,
+        Some(Action::PageUp) => *pos = pos.saturating_sub(10),
+        Some(Action::PageDown) => *pos += 10,
+        Some(Action::Top) => *pos = 0,
+        Some(Action::Bottom) => *pos = usize::MAX / 2,
+        _ => {}
+    }
+}
+
 impl Help {
     /// Scrolls; Esc or `?` closes.
     pub(crate) fn handle(&mut self, a: Option<Action>) -> Vec<Msg> {
-        match a {
-            Some(Action::Cancel | Action::Help) => return vec![Msg::Close],
-            Some(Action::Up) => self.scroll = self.scroll.saturating_sub(1),
-            Some(Action::Down) => self.scroll += 1,
-            Some(Action::PageUp) => self.scroll = self.scroll.saturating_sub(10),
-            Some(Action::PageDown) => self.scroll += 10,
-            Some(Action::Top) => self.scroll = 0,
-            Some(Action::Bottom) => self.scroll = usize::MAX / 2,
-            _ => {}
+        if matches!(a, Some(Action::Cancel | Action::Help)) {
+            return vec![Msg::Close];
         }
+        scroll(&mut self.scroll, a);
         Vec::new()
     }
 
