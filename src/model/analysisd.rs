@@ -1,5 +1,5 @@
 //! What analysisd makes of each `<active-response>` block, decided in the order
-//! `ReadActiveResponses` decides (docs/config-semantics.md §3.2–§3.7,
+//! `ReadActiveResponses` decides (docs/wazuh-config.md §3.2–§3.7,
 //! docs/ossec.md §4, §10): the one reading that the validator, the simulator
 //! and the editor share, so they never disagree about a response.
 
@@ -11,12 +11,12 @@ use super::field::Field;
 use super::values::Location;
 use crate::xml::Document;
 
-/// `Config.ar` bit: analysisd opens the queue to remote agents (docs/config-semantics.md §3.7).
+/// `Config.ar` bit: analysisd opens the queue to remote agents (docs/wazuh-config.md §3.7).
 pub const REMOTE_AR: u8 = 1;
-/// `Config.ar` bit: analysisd opens the manager's own execd queue (docs/config-semantics.md §3.7).
+/// `Config.ar` bit: analysisd opens the manager's own execd queue (docs/wazuh-config.md §3.7).
 pub const LOCAL_AR: u8 = 2;
 
-/// Who reads a block's options (docs/choices.md "Which blocks", docs/config-semantics.md §1).
+/// Who reads a block's options (docs/choices.md "Which blocks", docs/wazuh-config.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reader {
     /// wazuh-analysisd (ossec-analysisd): a manager config, or a root-less fragment,
@@ -24,7 +24,7 @@ pub enum Reader {
     Analysisd,
     /// An agent config: only execd and modulesd read `<active-response>` there.
     Agent,
-    /// Inside `<agent_config>`: no daemon reads it (docs/config-semantics.md §1).
+    /// Inside `<agent_config>`: no daemon reads it (docs/wazuh-config.md §1).
     Nobody,
 }
 
@@ -40,7 +40,7 @@ impl Config {
     }
 }
 
-/// What analysisd does with a response block (docs/config-semantics.md §3.2–§3.5).
+/// What analysisd does with a response block (docs/wazuh-config.md §3.2–§3.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// `disabled` is `yes`: dropped before anything else is checked (§3.4).

@@ -140,7 +140,7 @@ pub struct Response {
     pub element: ElementId,
     /// Where it sits.
     pub placement: Placement,
-    /// `<disabled>`: any `yes` wins (docs/config-semantics.md §3.4).
+    /// `<disabled>`: any `yes` wins (docs/wazuh-config.md §3.4).
     pub disabled: Option<FieldValue>,
     /// `<command>`.
     pub command: Option<FieldValue>,
@@ -422,7 +422,7 @@ fn set_last(slot: &mut Option<FieldValue>, doc: &Document, child: ElementId) {
     });
 }
 
-/// `disabled`: any `yes` wins (docs/config-semantics.md §3.4).
+/// `disabled`: any `yes` wins (docs/wazuh-config.md §3.4).
 fn set_disabled(slot: &mut Option<FieldValue>, doc: &Document, child: ElementId) {
     let already_yes = slot.as_ref().is_some_and(|f| f.value == "yes");
     if already_yes {

@@ -1,6 +1,6 @@
 //! What wazuh-execd (ossec-execd) reads from the `<active-response>` blocks of its
 //! host's own ossec.conf: which `<disabled>` and `<repeated_offenders>` count, and how
-//! a repeated-offenders list reads (docs/config-semantics.md §3.8, §5.6,
+//! a repeated-offenders list reads (docs/wazuh-config.md §3.8, §5.6,
 //! docs/ossec.md §8; docs/choices.md "repeated_offenders placement").
 
 use super::Profile;

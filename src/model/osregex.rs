@@ -1,6 +1,6 @@
 //! The two pattern languages of the daemons that binding and gating use: OSRegex
 //! (`rules_group`, `<rule_dir pattern>`) and OSMatch (host names in
-//! `<global><white_list>`). docs/config-semantics.md §4.4, §5.1.
+//! `<global><white_list>`). docs/wazuh-config.md §4.4, §5.1.
 //!
 //! Thin adapters over the `pattern` layer, which ports the daemon's engines
 //! (docs/analysis-patterns.md): OSRegex is compiled without captures, as
@@ -94,7 +94,7 @@ impl OsRegex {
         self.gave_up.load(Ordering::Relaxed)
     }
 
-    /// Does one alternative match everything (an empty one without `$`, docs/config-semantics.md
+    /// Does one alternative match everything (an empty one without `$`, docs/wazuh-config.md
     /// §4.4)?
     pub fn matches_everything(&self) -> bool {
         pattern::os_regex_matches_everything(&self.source)
@@ -170,7 +170,7 @@ mod tests {
 
     #[test]
     fn compile_errors_say_why() {
-        // docs/config-semantics.md §4.4: one level of parentheses, no `|` inside, known
+        // docs/wazuh-config.md §4.4: one level of parentheses, no `|` inside, known
         // escapes only.
         let why = |p| {
             OsRegex::try_compile(p)
@@ -195,7 +195,7 @@ mod tests {
         assert!(!OsRegex::compile("^$").is_some_and(|r| r.matches_everything()));
     }
 
-    // Expected values from docs/config-semantics.md §4.4, worked out by hand.
+    // Expected values from docs/wazuh-config.md §4.4, worked out by hand.
     #[test]
     fn alternation_case_and_unanchored_search() {
         assert!(os_regex("sshd|web", "syslog,SSHD,authentication_failed,"));

@@ -45,7 +45,7 @@ pub fn is_plain_number(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The numbers the daemon's `rules_id` scanner reads (docs/config-semantics.md §4.3): spaces and
+/// The numbers the daemon's `rules_id` scanner reads (docs/wazuh-config.md §4.3): spaces and
 /// repeated commas are skipped; at a digit, `atoi` then a jump past the next comma;
 /// any other character stops the scan.
 pub fn rules_id_numbers(s: &str) -> Vec<i64> {
@@ -68,14 +68,14 @@ pub fn rules_id_numbers(s: &str) -> Vec<i64> {
 }
 
 /// An `<active-response><level>`: all ASCII digits, 0..=20; empty means 0, "not set"
-/// (docs/config-semantics.md §3.2 `level`, error 1235 otherwise).
+/// (docs/wazuh-config.md §3.2 `level`, error 1235 otherwise).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Level(u8);
 
 impl Level {
     /// The highest value analysisd accepts (rules only reach 16).
     pub const MAX_ACCEPTED: u8 = 20;
-    /// The highest level a rule can have (docs/config-semantics.md §4.1).
+    /// The highest level a rule can have (docs/wazuh-config.md §4.1).
     pub const MAX_RULE: u8 = 16;
 
     /// Reads a level as analysisd does; `None` is error 1235.
@@ -95,7 +95,7 @@ impl Level {
     }
 }
 
-/// An `<active-response><timeout>`: read with `atoi`, never rejected (docs/config-semantics.md
+/// An `<active-response><timeout>`: read with `atoi`, never rejected (docs/wazuh-config.md
 /// §3.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeout(pub i64);
@@ -108,7 +108,7 @@ impl Timeout {
 }
 
 /// An `<agent_id>`: kept as written (remoted matches it against client.keys), but
-/// analysisd drops a `defined-agent` block whose `atoi` is 0 (docs/config-semantics.md §3.3, 1306).
+/// analysisd drops a `defined-agent` block whose `atoi` is 0 (docs/wazuh-config.md §3.3, 1306).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentId(pub String);
 
@@ -125,7 +125,7 @@ impl AgentId {
 }
 
 /// The flags a `<location>` sets: four case-insensitive, unanchored substring
-/// searches (docs/config-semantics.md §3.3, `src/headers/ar.h`).
+/// searches (docs/wazuh-config.md §3.3, `src/headers/ar.h`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Location(u8);
 
@@ -209,7 +209,7 @@ mod tests {
 
     #[test]
     fn rules_id_scanner_follows_the_reference_table() {
-        // docs/config-semantics.md §4.3, row by row.
+        // docs/wazuh-config.md §4.3, row by row.
         assert_eq!(rules_id_numbers("5710, 5712"), [5710, 5712]);
         assert_eq!(rules_id_numbers("5710,,5712"), [5710, 5712]);
         assert_eq!(rules_id_numbers("5710abc,5712"), [5710, 5712]);

@@ -1,5 +1,5 @@
 //! One rule file: `<group name="…">` roots holding `<rule>` elements, read as
-//! `Rules_OP_ReadRules` does for what binding needs (docs/config-semantics.md
+//! `Rules_OP_ReadRules` does for what binding needs (docs/wazuh-config.md
 //! §4.1, §4.5, §7.1, §7.2).
 
 use std::borrow::Cow;
@@ -103,7 +103,7 @@ fn position(doc: &Document, id: ElementId) -> (usize, usize) {
 }
 
 /// A top-level element: a `<group name>` (any case), or a `<var>` definition, which
-/// os_xml keeps out of the element tree (docs/config-semantics.md §7.1).
+/// os_xml keeps out of the element tree (docs/wazuh-config.md §7.1).
 fn read_root(cx: &Cx<'_>, root: ElementId, out: &mut Read) {
     let doc = cx.doc;
     let name = doc.name(root);
@@ -226,7 +226,7 @@ fn read_option(
 ) {
     let name = cx.doc.name(child);
     if name.eq_ignore_ascii_case("group") {
-        // Concatenated with no separator; newlines removed (docs/config-semantics.md §4.5).
+        // Concatenated with no separator; newlines removed (docs/wazuh-config.md §4.5).
         let value = cx.value(child);
         if value.contains('\n') {
             rule.group.extend(value.chars().filter(|&c| c != '\n'));
@@ -311,7 +311,7 @@ mod tests {
 
     #[test]
     fn group_string_is_the_raw_concatenation() {
-        // docs/config-semantics.md §4.5: name "syslog,sshd," + "authentication_failed," with no
+        // docs/wazuh-config.md §4.5: name "syslog,sshd," + "authentication_failed," with no
         // separator added; a name without a trailing comma is kept as written.
         let r = rules(
             "<group name=\"syslog,sshd,\">\n  <rule id=\"5710\" level=\"5\">\n    <description>d</description>\n    <group>authentication_failed,</group>\n    <group>invalid_login,</group>\n  </rule>\n</group>\n<group name=\"WAF, Cloudflare\">\n  <rule id=\"92508\" level=\"7\">\n    <description>d</description>\n    <group>gpg13_4.3</group>\n  </rule>\n</group>\n",

@@ -1,6 +1,6 @@
 //! The ruleset loader (docs/ARCHITECTURE.md, §2.3): reads Wazuh/OSSEC rule files with the
 //! project's own reader, the way `wazuh-analysisd` does for binding active responses
-//! (docs/config-semantics.md §4.5, §4.6, §7).
+//! (docs/wazuh-config.md §4.5, §4.6, §7).
 //!
 //! Only what binding and display need is kept: id, level, the raw group string,
 //! options (`no_ar`), description, `if_sid` and where the rule was read. Problems in rule
@@ -41,17 +41,17 @@ pub struct Rule {
     /// The `level` attribute, 0..=16.
     pub level: u8,
     /// The level `Rule_AddAR` compares with: the level, or 0 when the rule has
-    /// `accuracy="0"` (docs/config-semantics.md §4.1: such a rule never gets responses).
+    /// `accuracy="0"` (docs/wazuh-config.md §4.1: such a rule never gets responses).
     pub ar_level: u8,
     /// The group string: `<group name>` then every `<group>` child, concatenated with
-    /// no separator, newlines of the children removed (docs/config-semantics.md §4.5).
+    /// no separator, newlines of the children removed (docs/wazuh-config.md §4.5).
     pub group: String,
     /// `<description>` (several are concatenated, the first newline of each turned into
     /// a space, as analysisd does).
     pub description: String,
     /// `<if_sid>`, as written (for display).
     pub if_sid: Option<String>,
-    /// `<options>no_ar</options>`: never bound to a response (docs/config-semantics.md §4.1).
+    /// `<options>no_ar</options>`: never bound to a response (docs/wazuh-config.md §4.1).
     pub no_ar: bool,
     /// Where the rule in force was read (the overriding rule for `overwrite="yes"`).
     pub origin: Origin,
@@ -143,7 +143,7 @@ impl RuleSet {
         &self.files[origin.file]
     }
 
-    /// Adds a rule as analysisd does (docs/config-semantics.md §4.6): a new id is appended; an
+    /// Adds a rule as analysisd does (docs/wazuh-config.md §4.6): a new id is appended; an
     /// existing id is replaced when `overwrite` (keeping its `if_sid` and position in
     /// the list), otherwise the new rule is skipped. Returns what happened.
     fn add(&mut self, rule: Rule, overwrite: bool) -> Added {

@@ -1,5 +1,5 @@
 //! Which rule files are read, in which order (docs/cli.md "simulate",
-//! docs/config-semantics.md §4.6 "Load order"): every file of every directory, sorted by
+//! docs/wazuh-config.md §4.6 "Load order"): every file of every directory, sorted by
 //! basename across directories, `<rule_exclude>` removed.
 
 use std::ffi::OsStr;

@@ -237,7 +237,7 @@ fn set_field(txn: &mut Txn, block: BlockRef, field: Field, value: &str) -> Resul
     };
     let mut splices = edit::set_text(&txn.doc, f.element, value)?;
     if field == Field::Disabled && value != "yes" {
-        // Any `yes` wins (docs/config-semantics.md §3.4): the other repeats saying yes must follow.
+        // Any `yes` wins (docs/wazuh-config.md §3.4): the other repeats saying yes must follow.
         for &other in &f.all {
             if other != f.element && txn.doc.value(other) == "yes" {
                 splices.extend(edit::set_text(&txn.doc, other, value)?);

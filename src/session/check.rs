@@ -41,7 +41,7 @@ fn cut(v: &str) -> String {
 }
 
 /// What is wrong with `value` for `field`, if anything
-/// (docs/config-semantics.md §2, §3.2–§3.3, §4.3–§4.4, §5.6 for what the daemons accept).
+/// (docs/wazuh-config.md §2, §3.2–§3.3, §4.3–§4.4, §5.6 for what the daemons accept).
 /// `own` is the command being edited (1-based), which may keep its own name; `None`
 /// for a new block or a response.
 pub fn field_problem(
@@ -106,7 +106,7 @@ fn ca_verification_problem(config: &Config, value: &str) -> Option<String> {
     })
 }
 
-/// `defined-agent` without an agent id (docs/config-semantics.md §3.3, fatal 1304).
+/// `defined-agent` without an agent id (docs/wazuh-config.md §3.3, fatal 1304).
 pub fn defined_agent_problem(location: Option<&str>, agent_id: Option<&str>) -> Option<String> {
     let defined = location.is_some_and(|l| Location::read(l).has(Location::SPECIFIC_AGENT));
     (defined && agent_id.is_none()).then(|| {
@@ -186,7 +186,7 @@ fn name_problem(value: &str) -> Option<String> {
     }
 }
 
-/// Wazuh uses the first command of a name (docs/config-semantics.md §2): a second one is dead.
+/// Wazuh uses the first command of a name (docs/wazuh-config.md §2): a second one is dead.
 fn name_taken_problem(config: &Config, value: &str, own: Option<usize>) -> Option<String> {
     let other = config
         .commands

@@ -1,5 +1,5 @@
 //! Binding responses to rules, as `Rule_AddAR` does when the rules load
-//! (docs/config-semantics.md §4.1–§4.4, docs/ossec.md §6).
+//! (docs/wazuh-config.md §4.1–§4.4, docs/ossec.md §6).
 
 use super::responses::{ActiveResponse, ResponseState, Responses};
 use crate::model::analysisd::{LOCAL_AR, REMOTE_AR};

@@ -24,7 +24,7 @@ pub struct Code {
     pub explain: &'static str,
 }
 
-/// A response that binds no loaded rule (docs/config-semantics.md §4.2 item 4).
+/// A response that binds no loaded rule (docs/wazuh-config.md §4.2 item 4).
 pub static BINDS_NOTHING: Code = Code {
     code: "response-binds-nothing",
     severity: Severity::Warning,
@@ -32,7 +32,7 @@ pub static BINDS_NOTHING: Code = Code {
     explain: "analysisd attaches a response to a rule when the rule loads: by `level` (the rule's \
 level is at least the response's), by `rules_group` (an OSRegex on the rule's group string) and by \
 `rules_id`; with both level and rules_group set, a rule must pass both, and rules_id is OR-ed \
-(docs/config-semantics.md §4.2 in the ossec-ar repository). A response with none of the three binds nothing; a response whose criteria match \
+(docs/wazuh-config.md §4.2 in the ossec-ar repository). A response with none of the three binds nothing; a response whose criteria match \
 none of the loaded rules never runs either, and no daemon says so. Check the values against the \
 rules (`ossec-ar simulate FILE --rules DIR` lists what each response binds).",
 };
@@ -43,7 +43,7 @@ pub static ID_UNKNOWN: Code = Code {
     severity: Severity::Warning,
     summary: "rules_id names a rule id that is not in the loaded rules",
     explain: "analysisd compares each number of `rules_id` with the id of every rule it loads \
-(docs/config-semantics.md §4.3 in the ossec-ar repository); an id that no rule has binds nothing, silently. Typical causes: a typo, a rule \
+(docs/wazuh-config.md §4.3 in the ossec-ar repository); an id that no rule has binds nothing, silently. Typical causes: a typo, a rule \
 of a file excluded by <rule_exclude>, or a custom rule that lives in another directory. Fix the \
 id, or load the directory that defines it.",
 };
@@ -55,7 +55,7 @@ pub static ID_NEVER_FIRES: Code = Code {
     summary: "rules_id names a level-0 or no_ar rule, which never triggers a response",
     explain: "`Rule_AddAR` gives no response to a rule whose real level is 0 (level=\"0\", or \
 accuracy=\"0\"), nor to a rule with <options>no_ar</options>, even when `rules_id` names it \
-(docs/config-semantics.md §4.1 in the ossec-ar repository). Level-0 rules are usually parents that group events; name the child rule that \
+(docs/wazuh-config.md §4.1 in the ossec-ar repository). Level-0 rules are usually parents that group events; name the child rule that \
 raises the alert instead (`if_sid` of the children points at it).",
 };
 
@@ -67,7 +67,7 @@ pub static GROUP_MATCHES_NOTHING: Code = Code {
     explain: "`rules_group` is an OSRegex tested against each rule's group string (its <group \
 name> followed by its <group> children, concatenated). `|` separates alternatives; a comma is a \
 literal comma, so `a,b` only matches where `a,b` appears in that order; a pattern that does not \
-compile (`(a|b)`, `\\z`) matches nothing, silently (docs/config-semantics.md §4.4 in the ossec-ar repository). Use the group names the rules \
+compile (`(a|b)`, `\\z`) matches nothing, silently (docs/wazuh-config.md §4.4 in the ossec-ar repository). Use the group names the rules \
 carry, separated by `|`.",
 };
 
@@ -83,20 +83,20 @@ after 16,384 steps, and a pattern after 8,388,608 steps over all rules, and coun
 left as not matching, so the rules shown for this response may be too few. Write the group names the rules carry, separated by `|`.",
 };
 
-/// A `level` alone binding a large part of the ruleset (docs/config-semantics.md §4.2: without a
+/// A `level` alone binding a large part of the ruleset (docs/wazuh-config.md §4.2: without a
 /// group, level binds every rule at or above it).
 pub static LEVEL_BINDS_MANY: Code = Code {
     code: "level-binds-many",
     severity: Severity::Warning,
     summary: "a level alone binds thousands of rules",
     explain: "Without `rules_group`, `level` binds every rule at or above it, and `rules_id` \
-only adds to that (docs/config-semantics.md §4.2 in the ossec-ar repository): a low level runs the response on a large part of the \
+only adds to that (docs/wazuh-config.md §4.2 in the ossec-ar repository): a low level runs the response on a large part of the \
 ruleset, including routine events. Raise the level, or add `rules_group` (with both set, a rule \
 must pass both).",
 };
 
 /// A response triggered by the alerts that responses themselves raise
-/// (docs/config-semantics.md §10 pitfall 16; the rules are 600–607 and 650–658 of the ruleset).
+/// (docs/wazuh-config.md §10 pitfall 16; the rules are 600–607 and 650–658 of the ruleset).
 pub static SELF_TRIGGER: Code = Code {
     code: "response-self-trigger",
     severity: Severity::Warning,

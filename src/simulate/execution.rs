@@ -1,5 +1,5 @@
 //! One bound response for one event: gates, route, message, delete and notes
-//! (docs/config-semantics.md §5.1–§5.6).
+//! (docs/wazuh-config.md §5.1–§5.6).
 
 use super::fire::{AlertEvent, Execution, Gate, Options, Route, Simulator, Version, strip_mapped};
 use super::message::{self, Expect, Fields, Message};

@@ -1,5 +1,5 @@
 //! Fired mode: what happens when one rule fires on one agent
-//! (docs/config-semantics.md §5.1 gating, §5.2 routing, §5.3 message, §5.5 delete, §5.6
+//! (docs/wazuh-config.md §5.1 gating, §5.2 routing, §5.3 message, §5.5 delete, §5.6
 //! repeated offenders; docs/ossec.md §5, §7 for the OSSEC profile).
 
 use serde::Serialize;
@@ -317,7 +317,7 @@ impl<'r> Simulator<'r> {
     fn missing_bit(&self, bit: &str, queue: &str) -> String {
         let why = self.responses.reset_by.map_or_else(
             || "no enabled response needs it".to_string(),
-            |i| format!("the disabled block #{i} erased it (docs/config-semantics.md §3.4 in the ossec-ar repository)"),
+            |i| format!("the disabled block #{i} erased it (docs/wazuh-config.md §3.4 in the ossec-ar repository)"),
         );
         format!("Config.ar lacks {bit}, so analysisd never opened {queue}: {why}; dropped silently")
     }

@@ -1,5 +1,5 @@
 //! What the executing execd receives: the 4.2+ JSON object
-//! (docs/config-semantics.md §5.3) or the legacy argument string of older agents and OSSEC
+//! (docs/wazuh-config.md §5.3) or the legacy argument string of older agents and OSSEC
 //! (§5.8, docs/ossec.md §7).
 
 use serde::Serialize;

@@ -1,6 +1,6 @@
 //! The dry-run simulator (docs/cli.md "simulate", §3 simulator pane): pure functions over a parsed
 //! configuration and a loaded ruleset, with Wazuh 4.x semantics (and OSSEC's where
-//! they differ). docs/config-semantics.md §3–§5.
+//! they differ). docs/wazuh-config.md §3–§5.
 //!
 //! For the TUI's simulator pane, which recomputes on every unsaved edit:
 //!

@@ -1,5 +1,5 @@
 //! `repeated_offenders` at work: the timeout of each repeated execution on the
-//! executing host (docs/config-semantics.md §5.6, docs/ossec.md §8; which
+//! executing host (docs/wazuh-config.md §5.6, docs/ossec.md §8; which
 //! list execd uses and how it reads it are in `model::execd`).
 
 /// The timeout (seconds) of the `hit`-th execution (1-based) for the same key: the

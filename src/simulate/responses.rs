@@ -1,5 +1,5 @@
 //! Which `<active-response>` blocks become responses, read in document order as
-//! `ReadActiveResponses` does (docs/config-semantics.md §3, docs/ossec.md
+//! `ReadActiveResponses` does (docs/wazuh-config.md §3, docs/ossec.md
 //! §4), with the `Config.ar` queue bits and the global `disabled` reset quirk (§3.4).
 
 use crate::model::analysisd::{Analysis, Outcome};
@@ -167,7 +167,7 @@ fn read_block(
     }
 }
 
-/// Blocks no analysisd reads (docs/choices.md "Which blocks", docs/config-semantics.md §1).
+/// Blocks no analysisd reads (docs/choices.md "Which blocks", docs/wazuh-config.md §1).
 fn not_read(config: &Config, r: &Response) -> Option<&'static str> {
     match r.placement {
         _ if config.kind == ConfigKind::Agent => Some(
@@ -222,7 +222,7 @@ fn invalid_child(doc: &Document, r: &Response, profile: Profile) -> Option<Strin
 }
 
 /// Why a block that is neither disabled nor bound yields no response, and whether
-/// analysisd refuses to start because of it (docs/config-semantics.md §3.2, §3.3, §3.5).
+/// analysisd refuses to start because of it (docs/wazuh-config.md §3.2, §3.3, §3.5).
 fn why_dropped(outcome: Outcome, r: &Response) -> (String, bool) {
     let value = |name| r.value(name).unwrap_or_default();
     match outcome {
@@ -343,7 +343,7 @@ mod tests {
 
     #[test]
     fn timeout_without_timeout_allowed_is_forced_to_zero() {
-        // docs/config-semantics.md §3.6: INFO 1305, timeout 0, the name becomes rs0.
+        // docs/wazuh-config.md §3.6: INFO 1305, timeout 0, the name becomes rs0.
         let r = read(
             "<active-response><command>rs</command><location>server</location><level>7</level><timeout>30</timeout></active-response>",
         );
@@ -357,7 +357,7 @@ mod tests {
 
     #[test]
     fn disabled_block_after_enabled_ones_erases_the_bits() {
-        // docs/config-semantics.md §3.4 (the daemon run with both orders).
+        // docs/wazuh-config.md §3.4 (the daemon run with both orders).
         let r = read(
             "<active-response><command>fw</command><location>local</location><level>7</level></active-response><active-response><disabled>yes</disabled></active-response>",
         );

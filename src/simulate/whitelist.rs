@@ -1,5 +1,5 @@
 //! `<global><white_list>`: a source IP listed there gets no active response at all
-//! (docs/config-semantics.md §5.1, §10 pitfall 15).
+//! (docs/wazuh-config.md §5.1, §10 pitfall 15).
 //!
 //! An entry that reads as an IP address (optionally with a `/prefix` or a dotted
 //! netmask, or `any`) is matched as an address; any other entry is an OSMatch

@@ -1,7 +1,7 @@
 //! The form fields of docs/editor.md: which widget each field has, and the check a value
 //! must pass before it is committed. The refusals are the session's
 //! (`session::field_problem`, the same messages as the CLI); this module adds the
-//! advice that does not block (docs/config-semantics.md §2, §3.6, §4.4, §5.6).
+//! advice that does not block (docs/wazuh-config.md §2, §3.6, §4.4, §5.6).
 
 use std::path::Path;
 
@@ -88,7 +88,7 @@ pub(crate) static AGENT_RESPONSE_FORM: &[FieldSpec] = &[
     f(Field::CaVerification, true, s::ABOUT_CA_VERIFICATION),
 ];
 
-/// The four locations, each with its one-line meaning (docs/config-semantics.md §3.3, §5.2).
+/// The four locations, each with its one-line meaning (docs/wazuh-config.md §3.3, §5.2).
 pub(crate) static LOCATIONS: &[(&str, &str)] = &[
     ("local", s::LOCATION_LOCAL),
     ("server", s::LOCATION_SERVER),
@@ -123,7 +123,7 @@ const fn builtin(
     }
 }
 
-/// The built-in scripts, as the shipped templates define them (docs/config-semantics.md §6).
+/// The built-in scripts, as the shipped templates define them (docs/wazuh-config.md §6).
 pub(crate) static BUILTINS: &[Builtin] = &[
     builtin(
         "firewall-drop",

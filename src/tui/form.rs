@@ -356,7 +356,7 @@ pub(crate) fn rule_picker(field: Field, ctx: &Ctx<'_>) -> Vec<Msg> {
 }
 
 /// Does the response's location read as `defined-agent`, as the daemon reads it
-/// (the only one that reads agent_id; docs/config-semantics.md §3.3)?
+/// (the only one that reads agent_id; docs/wazuh-config.md §3.3)?
 pub(crate) fn uses_agent(cfg: &Config, b: BlockRef) -> bool {
     match b {
         BlockRef::Response(n) => cfg

@@ -242,7 +242,7 @@ fn note_indent(w: usize) -> usize {
 }
 
 /// `response #3 · line 58` / `command firewall-drop · root 2 · line 12` (the root
-/// only when there are several, docs/config-semantics.md §10 pitfall 12).
+/// only when there are several, docs/wazuh-config.md §10 pitfall 12).
 fn title(doc: &Document, cfg: &Config, b: BlockRef) -> String {
     let (el, placement, what) = match b {
         BlockRef::Command(n) => match cfg.command_at(n) {

@@ -11,7 +11,7 @@ use crate::rules::RuleSet;
 use crate::simulate::count_matches;
 
 /// How many loaded rules a trigger binds (Wazuh's `(level AND group) OR ids`,
-/// docs/config-semantics.md §4.2); values as typed, `None` or empty for "not set".
+/// docs/wazuh-config.md §4.2); values as typed, `None` or empty for "not set".
 pub(crate) fn bound(
     rules: &RuleSet,
     level: Option<&str>,

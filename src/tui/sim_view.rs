@@ -152,7 +152,7 @@ fn details(v: &SimView, rule: Option<u32>, theme: &Theme, w: usize) -> Vec<Line<
     push(s::runs_on(&x.runs_on));
     push(s::ar_name_line(&x.name));
     // A response that runs nowhere (a white-listed source IP, no agent to run on)
-    // has nothing to undo: its timeout does not apply (docs/config-semantics.md §5.1).
+    // has nothing to undo: its timeout does not apply (docs/wazuh-config.md §5.1).
     if x.runs_on.is_empty() {
         push(s::NOTHING_TO_UNDO_NOT_RUN.to_string());
     } else {

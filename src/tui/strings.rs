@@ -17,35 +17,35 @@ pub(crate) const ABOUT_TIMEOUT_ALLOWED: &str =
     "yes: the response is undone after its timeout (stateful); no: the timeout is forced to 0";
 /// `<extra_args>`.
 pub(crate) const ABOUT_EXTRA_ARGS: &str = "extra arguments given to the program";
-/// `<expect>` (docs/config-semantics.md §2).
+/// `<expect>` (docs/wazuh-config.md §2).
 pub(crate) const ABOUT_EXPECT: &str =
     "ignored since Wazuh 4.2 (the script reads what it needs); required by OSSEC";
-/// `<disabled>` (docs/config-semantics.md §3.4).
+/// `<disabled>` (docs/wazuh-config.md §3.4).
 pub(crate) const ABOUT_DISABLED: &str =
     "yes: no response from this block (in an agent's file: active response off there)";
 /// `<active-response><command>`.
 pub(crate) const ABOUT_COMMAND: &str = "a <command> defined before this block (Enter: pick one)";
-/// `<location>` (docs/config-semantics.md §3.3).
+/// `<location>` (docs/wazuh-config.md §3.3).
 pub(crate) const ABOUT_LOCATION: &str = "where the command runs (Enter: choose)";
-/// `<agent_id>` (docs/config-semantics.md §3.3).
+/// `<agent_id>` (docs/wazuh-config.md §3.3).
 pub(crate) const ABOUT_AGENT_ID: &str =
     "one agent, three digits (001); used only with location defined-agent";
-/// `<level>` (docs/config-semantics.md §4.2).
+/// `<level>` (docs/wazuh-config.md §4.2).
 pub(crate) const ABOUT_LEVEL: &str =
     "fires on rules of this level or higher (1-16); with rules_group both must hold";
-/// `<rules_group>` (docs/config-semantics.md §4.4).
+/// `<rules_group>` (docs/wazuh-config.md §4.4).
 pub(crate) const ABOUT_RULES_GROUP: &str =
     "pattern on the rule's groups: | means or, a comma is a literal comma";
-/// `<rules_id>` (docs/config-semantics.md §4.3).
+/// `<rules_id>` (docs/wazuh-config.md §4.3).
 pub(crate) const ABOUT_RULES_ID: &str =
     "rule ids separated by commas; fires on them whatever the level";
-/// `<timeout>` (docs/config-semantics.md §3.6, §5.5).
+/// `<timeout>` (docs/wazuh-config.md §3.6, §5.5).
 pub(crate) const ABOUT_TIMEOUT: &str = "seconds before the response is undone (0: never)";
-/// `<repeated_offenders>` (docs/config-semantics.md §5.6).
+/// `<repeated_offenders>` (docs/wazuh-config.md §5.6).
 pub(crate) const ABOUT_REPEATED_OFFENDERS: &str =
     "minutes for the 2nd, 3rd... time (up to 5); read only by the host that runs it";
 
-// Locations (docs/config-semantics.md §3.3, §5.2).
+// Locations (docs/wazuh-config.md §3.3, §5.2).
 
 /// `local`.
 pub(crate) const LOCATION_LOCAL: &str = "on the agent (or manager) where the event came from";
@@ -75,26 +75,26 @@ pub(crate) const BUILTIN_NETSH: &str = "block the source IP with the Windows fir
 /// win_route-null.
 pub(crate) const BUILTIN_WIN_ROUTE_NULL: &str = "null-route the source IP (Windows)";
 
-// Value checks (docs/config-semantics.md §2, §3.2, §3.3, §4.3, §4.4, §5.6).
+// Value checks (docs/wazuh-config.md §2, §3.2, §3.3, §4.3, §4.4, §5.6).
 
-/// Empty executable (docs/config-semantics.md §2: 1280).
+/// Empty executable (docs/wazuh-config.md §2: 1280).
 pub(crate) const EXECUTABLE_EMPTY: &str = "an empty executable runs nothing";
 /// `expect` under Wazuh.
 pub(crate) const EXPECT_IGNORED: &str = "Wazuh 4.2 and later ignore <expect>";
-/// Very low level (docs/config-semantics.md §10 pitfall 16).
+/// Very low level (docs/wazuh-config.md §10 pitfall 16).
 pub(crate) const LEVEL_LOW: &str =
     "a level this low fires on almost every alert, its own notifications included";
-/// `|` inside parentheses (docs/config-semantics.md §4.4).
+/// `|` inside parentheses (docs/wazuh-config.md §4.4).
 pub(crate) const GROUPS_PARENS: &str =
     "'|' inside parentheses does not compile: the pattern would never match";
-/// Comma in a group pattern (docs/config-semantics.md §4.4).
+/// Comma in a group pattern (docs/wazuh-config.md §4.4).
 pub(crate) const GROUPS_COMMA: &str =
     "a comma is a literal comma (the groups must be adjacent): use | to mean 'or'";
-/// Where repeated_offenders acts (docs/config-semantics.md §5.6).
+/// Where repeated_offenders acts (docs/wazuh-config.md §5.6).
 pub(crate) const MINUTES_WHERE: &str =
     "minutes; only the ossec.conf of the host that runs the response counts";
 
-/// A two-digit agent id (docs/config-semantics.md §10 pitfall 6).
+/// A two-digit agent id (docs/wazuh-config.md §10 pitfall 6).
 pub(crate) fn agent_short(v: &str) -> String {
     format!("agent {v:0>3}: the agent list writes ids with three digits")
 }
@@ -115,7 +115,7 @@ pub(crate) fn executable_missing(bin: &str) -> String {
     format!("not found in {bin} on this machine")
 }
 
-/// Timeout on a command without timeout_allowed (docs/config-semantics.md §3.6: 1305).
+/// Timeout on a command without timeout_allowed (docs/wazuh-config.md §3.6: 1305).
 pub(crate) fn timeout_not_allowed(command: &str) -> String {
     format!(
         "command '{command}' does not allow a timeout (no <timeout_allowed>yes</timeout_allowed>): the daemon forces it to 0"
@@ -153,7 +153,7 @@ pub(crate) const EXECD_SETTINGS: &str = "execd settings";
 pub(crate) const AR_ON: &str = "active response on";
 /// Active response disabled on the agent.
 pub(crate) const AR_OFF: &str = "active response off";
-/// What a response block is in an agent's file (docs/choices.md, docs/config-semantics.md
+/// What a response block is in an agent's file (docs/choices.md, docs/wazuh-config.md
 /// §3.8, §5.6).
 pub(crate) const AGENT_RESPONSE: &str = "in an agent's ossec.conf execd reads this block: \
      disabled turns active response off on this agent, repeated_offenders sets the \
@@ -251,13 +251,13 @@ pub(crate) const WIZARD_NEW_COMMAND: &str = " (new <command>, added before the r
 pub(crate) const WIZARD_TRIGGER: &str = "trigger:  ";
 /// So far: location.
 pub(crate) const WIZARD_LOCATION: &str = "location: ";
-/// No trigger at all (docs/config-semantics.md §4.2 item 4).
+/// No trigger at all (docs/wazuh-config.md §4.2 item 4).
 pub(crate) const TRIGGER_NEEDED: &str =
     "give a level, groups or rule ids: without any, the response fires on nothing";
-/// Level and group together (docs/config-semantics.md §4.2).
+/// Level and group together (docs/wazuh-config.md §4.2).
 pub(crate) const LEVEL_AND_GROUP: &str =
     "level and rules_group together: a rule must meet both (AND), not either";
-/// Ids with level or group (docs/config-semantics.md §4.2).
+/// Ids with level or group (docs/wazuh-config.md §4.2).
 pub(crate) const IDS_ARE_OR: &str =
     "rules_id adds rules (OR): they fire whatever their level or groups";
 /// Without loaded rules there is nothing to count.
@@ -266,7 +266,7 @@ pub(crate) const RULE_COUNTS_NEED_RULES: &str =
 /// The rule pickers' key.
 pub(crate) const PICK_RULES_HINT: &str =
     "Ctrl-p picks a group (in rules_group) or a rule (in rules_id) from the loaded rules";
-/// Timing step note (docs/config-semantics.md §5.5, §5.6).
+/// Timing step note (docs/wazuh-config.md §5.5, §5.6).
 pub(crate) const TIMING_NOTE: &str = "timeout: seconds until the response is undone (0 or empty: \
      never); repeated_offenders: minutes for repeat offenders, read only from the ossec.conf \
      of the host that runs the response";
@@ -320,7 +320,7 @@ pub(crate) fn count(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// A field written more than once (docs/config-semantics.md §3.1: the last one counts).
+/// A field written more than once (docs/wazuh-config.md §3.1: the last one counts).
 pub(crate) fn repeated(field: crate::model::Field, n: usize) -> String {
     if field == crate::model::Field::Disabled {
         format!("  (x{n}: any yes wins)")
@@ -329,7 +329,7 @@ pub(crate) fn repeated(field: crate::model::Field, n: usize) -> String {
     }
 }
 
-/// The AR name line of a response (docs/config-semantics.md §3.7).
+/// The AR name line of a response (docs/wazuh-config.md §3.7).
 pub(crate) fn ar_name_line(name: &str) -> String {
     format!("name in logs and ar.conf: {name}")
 }
@@ -601,7 +601,7 @@ pub(crate) fn runs_on(targets: &[String]) -> String {
 pub(crate) const NOTHING_TO_UNDO_NOT_RUN: &str =
     "does not run at all for this event, so nothing is undone (see below)";
 
-/// The delete after the timeout (docs/config-semantics.md §5.5).
+/// The delete after the timeout (docs/wazuh-config.md §5.5).
 pub(crate) fn delete_after(secs: Option<i64>) -> String {
     match secs {
         Some(s) => format!("undone (delete) after {s} s"),
@@ -609,7 +609,7 @@ pub(crate) fn delete_after(secs: Option<i64>) -> String {
     }
 }
 
-/// The repeated-offender schedule (docs/config-semantics.md §5.6).
+/// The repeated-offender schedule (docs/wazuh-config.md §5.6).
 pub(crate) fn schedule(secs: &[i64]) -> String {
     let list: Vec<String> = secs.iter().map(|s| format!("{s} s")).collect();
     format!(

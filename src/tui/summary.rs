@@ -1,5 +1,5 @@
 //! One-line descriptions of blocks, shared by the list, the form and the wizard:
-//! the trigger in short and in plain words (docs/config-semantics.md §4.2), the timeout as the
+//! the trigger in short and in plain words (docs/wazuh-config.md §4.2), the timeout as the
 //! daemon applies it (§3.6) and the active-response name it builds (§3.7).
 
 use crate::model::{Analysis, Config, Field, Profile, Response};
@@ -45,7 +45,7 @@ pub(crate) fn ar_name(
     Analysis::on_demand(config, doc, profile).ar_name(r)
 }
 
-/// The trigger in plain words: `(level AND group) OR ids` (docs/config-semantics.md §4.2).
+/// The trigger in plain words: `(level AND group) OR ids` (docs/wazuh-config.md §4.2).
 pub(crate) fn predicate(r: &Response) -> String {
     predicate_of(
         r.value(Field::Level),

@@ -1,5 +1,5 @@
 //! Rules for blocks no manager daemon reads: agent configs and shared `agent.conf`
-//! (docs/choices.md "Agent or manager file"; docs/config-semantics.md §1, §3.5,
+//! (docs/choices.md "Agent or manager file"; docs/wazuh-config.md §1, §3.5,
 //! docs/ossec.md §1).
 
 use super::Check;
@@ -13,8 +13,8 @@ pub(super) static RULES: &[&Check] = &[
 ];
 
 /// `<command>`/`<active-response>` inside `<agent_config>`: read by nobody
-/// (docs/config-semantics.md
-/// §1 "AR sections inside a shared agent.conf"; docs/config-semantics.md §10 pitfall 7).
+/// (docs/wazuh-config.md
+/// §1 "AR sections inside a shared agent.conf"; docs/wazuh-config.md §10 pitfall 7).
 static NO_EFFECT_IN_AGENT_CONFIG: Check = Check {
     code: "no-effect-in-agent-config",
     severity: Severity::Warning,
@@ -42,12 +42,12 @@ ossec.conf.",
 };
 
 /// The options agents read in an `<active-response>` (execd, modulesd;
-/// docs/config-semantics.md §1);
+/// docs/wazuh-config.md §1);
 /// the other response fields are definitions, read by no daemon there.
 const AGENT_OPTIONS: [Field; 2] = [Field::Disabled, Field::RepeatedOffenders];
 
 /// Definitions in an agent config are read by no daemon (docs/choices.md;
-/// docs/config-semantics.md §1: only
+/// docs/wazuh-config.md §1: only
 /// analysisd, which runs on managers, reads them).
 static UNREAD_IN_AGENT_CONFIG: Check = Check {
     code: "unread-in-agent-config",
@@ -83,7 +83,7 @@ script itself must be in the agent's active-response/bin.",
 };
 
 /// modulesd compares `ca_verification` case-insensitively with yes/no and fails on
-/// anything else (docs/config-semantics.md §1 "wazuh-modulesd on agents").
+/// anything else (docs/wazuh-config.md §1 "wazuh-modulesd on agents").
 static INVALID_CA_VERIFICATION: Check = Check {
     code: "invalid-ca-verification",
     severity: Severity::Error,

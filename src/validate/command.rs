@@ -1,5 +1,5 @@
 //! Rules about `<command>` blocks as analysisd reads them
-//! (docs/config-semantics.md §2, §5.4; docs/ossec.md §3).
+//! (docs/wazuh-config.md §2, §5.4; docs/ossec.md §3).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -18,7 +18,7 @@ pub(super) static RULES: &[&Check] = &[
 ];
 
 /// `name` and `executable` are required (OSSEC: `expect` too): fatal 1280
-/// (docs/config-semantics.md §2 "Missing `name` or `executable`"; docs/ossec.md §3).
+/// (docs/wazuh-config.md §2 "Missing `name` or `executable`"; docs/ossec.md §3).
 static MISSING_COMMAND_OPTION: Check = Check {
     code: "missing-command-option",
     severity: Severity::Error,
@@ -54,7 +54,7 @@ start. OSSEC also requires <expect> (it may be empty: <expect></expect>) and say
 };
 
 /// Wazuh refuses names starting with `!` (reserved for API custom commands): 1235
-/// (docs/config-semantics.md §2 table, §9; OSSEC allows them, docs/ossec.md §10).
+/// (docs/wazuh-config.md §2 table, §9; OSSEC allows them, docs/ossec.md §10).
 static INVALID_COMMAND_NAME: Check = Check {
     code: "invalid-command-name",
     severity: Severity::Error,
@@ -85,7 +85,7 @@ and every <active-response><command> that uses it.",
     },
 };
 
-/// `timeout_allowed` is exactly `yes` or `no`, case-sensitive: else 1235 (docs/config-semantics.md
+/// `timeout_allowed` is exactly `yes` or `no`, case-sensitive: else 1235 (docs/wazuh-config.md
 /// §2 table; docs/ossec.md §3).
 static INVALID_TIMEOUT_ALLOWED: Check = Check {
     code: "invalid-timeout-allowed",
@@ -113,7 +113,7 @@ of the element is checked. Write `yes` or `no`.",
     },
 };
 
-/// The first command with a name wins; later ones are dead (docs/config-semantics.md §2 "Duplicate
+/// The first command with a name wins; later ones are dead (docs/wazuh-config.md §2 "Duplicate
 /// command names"; docs/ossec.md §3).
 static DUPLICATE_COMMAND: Check = Check {
     code: "duplicate-command",
@@ -144,7 +144,7 @@ or give it its own name (and point the responses that should use it at that name
     },
 };
 
-/// `expect` is ignored since Wazuh 4.2 (docs/config-semantics.md §2 table, §5.8, §9);
+/// `expect` is ignored since Wazuh 4.2 (docs/wazuh-config.md §2 table, §5.8, §9);
 /// docs/choices.md makes
 /// it a note.
 static DEPRECATED_EXPECT: Check = Check {
@@ -185,7 +185,7 @@ fn is_windows_program(exe: &str) -> bool {
 }
 
 /// The executable must exist under `active-response/bin` of the host that runs it
-/// (docs/config-semantics.md §5.4 "Active response command not present"); checked only when
+/// (docs/wazuh-config.md §5.4 "Active response command not present"); checked only when
 /// `--ossec-home` is readable (docs/choices.md "The machine's own Wazuh").
 static EXECUTABLE_NOT_FOUND: Check = Check {
     code: "executable-not-found",

@@ -1,5 +1,5 @@
 //! Rules about the file's structure, checked by every daemon
-//! (docs/config-semantics.md §1, §8).
+//! (docs/wazuh-config.md §1, §8).
 
 use super::Check;
 use crate::model::{BlockRef, RootKind, Severity};
@@ -12,7 +12,7 @@ pub(super) static RULES: &[&Check] = &[
     &WODLE_WITHOUT_NAME,
 ];
 
-/// Whatever `os_xml` refuses (docs/config-semantics.md §8.2, §8.3): every daemon stops with 1226.
+/// Whatever `os_xml` refuses (docs/wazuh-config.md §8.2, §8.3): every daemon stops with 1226.
 static XML_SYNTAX: Check = Check {
     code: "xml-syntax",
     severity: Severity::Error,
@@ -41,7 +41,7 @@ daemon stops; later ones are further problems found by reading on.",
     },
 };
 
-/// Roots other than `<ossec_config>`/`<agent_config>` (docs/config-semantics.md §1): fatal 1230.
+/// Roots other than `<ossec_config>`/`<agent_config>` (docs/wazuh-config.md §1): fatal 1230.
 static UNKNOWN_ROOT: Check = Check {
     code: "invalid-root",
     severity: Severity::Error,
@@ -127,7 +127,7 @@ and there is nothing to check. If this should be an ossec.conf, give it a root: 
     },
 };
 
-/// A block with no child element is not recognised at all (docs/config-semantics.md §1): 1230.
+/// A block with no child element is not recognised at all (docs/wazuh-config.md §1): 1230.
 static EMPTY_BLOCK: Check = Check {
     code: "empty-block",
     severity: Severity::Error,
@@ -163,7 +163,7 @@ start. Delete the block or give it its options.",
     },
 };
 
-/// A `<wodle>` without attributes crashes the manager's reader (docs/config-semantics.md §1 "Crash
+/// A `<wodle>` without attributes crashes the manager's reader (docs/wazuh-config.md §1 "Crash
 /// found while testing").
 static WODLE_WITHOUT_NAME: Check = Check {
     code: "wodle-without-name",

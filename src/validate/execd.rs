@@ -1,5 +1,5 @@
 //! Rules about the two values wazuh-execd reads from `<active-response>` blocks on
-//! every host, `disabled` and `repeated_offenders` (docs/config-semantics.md
+//! every host, `disabled` and `repeated_offenders` (docs/wazuh-config.md
 //! §1, §3.8, §5.6; docs/ossec.md §8; docs/choices.md placement rule).
 
 use std::collections::HashSet;
@@ -229,7 +229,7 @@ units and trailing text are ignored. Write up to five positive numbers of minute
 };
 
 /// `repeated_offenders` in a manager's response definition does nothing for agents
-/// (§5.6 "configured on the agent"; docs/config-semantics.md §10 pitfall 4).
+/// (§5.6 "configured on the agent"; docs/wazuh-config.md §10 pitfall 4).
 static REPEATED_OFFENDERS_ON_MANAGER: Check = Check {
     code: "manager-repeated-offenders",
     severity: Severity::Warning,

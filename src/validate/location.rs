@@ -1,5 +1,5 @@
 //! Rules about where a response runs: `<location>` and `<agent_id>`
-//! (docs/config-semantics.md §3.3, §5.2; docs/ossec.md §4, §5, §10).
+//! (docs/wazuh-config.md §3.3, §5.2; docs/ossec.md §4, §5, §10).
 
 use super::scope::{Outcome, at, manager_responses, outcome, resp_ref, shown};
 use super::{Check, Context};
@@ -32,7 +32,7 @@ fn read_location<'r>(ctx: &Context<'_>, r: &'r Response) -> Option<&'r str> {
     }
 }
 
-/// No pattern matches: fatal 1302 (docs/config-semantics.md §3.3 "Nothing matched").
+/// No pattern matches: fatal 1302 (docs/wazuh-config.md §3.3 "Nothing matched").
 static INVALID_LOCATION: Check = Check {
     code: "invalid-location",
     severity: Severity::Error,
@@ -84,7 +84,7 @@ fn only_keywords(v: &str) -> bool {
 }
 
 /// Substrings match by accident: `localhost`, `alias`, `company`, `firewall`
-/// (docs/config-semantics.md §3.3 "Substrings count").
+/// (docs/wazuh-config.md §3.3 "Substrings count").
 static LOCATION_BY_ACCIDENT: Check = Check {
     code: "location-by-accident",
     severity: Severity::Warning,
@@ -114,7 +114,7 @@ daemon does not say anything. Write exactly local, server, defined-agent or all.
     },
 };
 
-/// Where a response with several flags really runs (docs/config-semantics.md §5.2 `OS_Exec`).
+/// Where a response with several flags really runs (docs/wazuh-config.md §5.2 `OS_Exec`).
 fn combined_effect(flags: Location) -> &'static str {
     if flags.has(Location::AS_ONLY) {
         "server wins, so it runs only on the manager"
@@ -127,7 +127,7 @@ fn combined_effect(flags: Location) -> &'static str {
     }
 }
 
-/// Several flags at once: one of them wins (docs/config-semantics.md §3.3 "Combinations", §5.2).
+/// Several flags at once: one of them wins (docs/wazuh-config.md §3.3 "Combinations", §5.2).
 static LOCATION_COMBINED: Check = Check {
     code: "location-combined",
     severity: Severity::Warning,
@@ -160,7 +160,7 @@ block per target if you need several.",
     },
 };
 
-/// `defined-agent` without `<agent_id>`: fatal 1304 (docs/config-semantics.md §3.3).
+/// `defined-agent` without `<agent_id>`: fatal 1304 (docs/wazuh-config.md §3.3).
 static MISSING_AGENT_ID: Check = Check {
     code: "missing-agent-id",
     severity: Severity::Error,
@@ -182,7 +182,7 @@ the agent list shows it (three digits, e.g. 001).",
     },
 };
 
-/// The agent id reads as 0: warning 1306, block dropped (Wazuh ≥ 4.3; docs/config-semantics.md
+/// The agent id reads as 0: warning 1306, block dropped (Wazuh ≥ 4.3; docs/wazuh-config.md
 /// §3.3, §9). OSSEC allows it (docs/ossec.md §10).
 static AGENT_ID_ZERO: Check = Check {
     code: "agent-id-zero",
@@ -211,7 +211,7 @@ numeric id (e.g. 001).",
     },
 };
 
-/// `1` vs `001`, lists of ids (docs/config-semantics.md §3.3, §5.2 `atoi(agent_id)`; §10 pitfall
+/// `1` vs `001`, lists of ids (docs/wazuh-config.md §3.3, §5.2 `atoi(agent_id)`; §10 pitfall
 /// 6; OSSEC's remoted matches client.keys exactly, docs/ossec.md §4).
 static AGENT_ID_FORMAT: Check = Check {
     code: "agent-id-format",
@@ -269,7 +269,7 @@ several agents need the response.",
     },
 };
 
-/// `agent_id` is used only with `defined-agent` (docs/config-semantics.md §3.2 `agent_id`).
+/// `agent_id` is used only with `defined-agent` (docs/wazuh-config.md §3.2 `agent_id`).
 static UNUSED_AGENT_ID: Check = Check {
     code: "unused-agent-id",
     severity: Severity::Warning,

@@ -1,5 +1,5 @@
 //! Rules about the active-response names analysisd writes to `etc/shared/ar.conf`
-//! and execd looks up (docs/config-semantics.md §3.7, §5.4;
+//! and execd looks up (docs/wazuh-config.md §3.7, §5.4;
 //! docs/ossec.md §4, §8).
 
 use std::collections::{HashMap, HashSet};
@@ -33,7 +33,7 @@ fn accepted<'a>(ctx: &'a Context<'a>) -> Vec<Accepted<'a>> {
         .collect()
 }
 
-/// `foo1`+0 and `foo`+10 both become `foo10` (docs/config-semantics.md §3.7 "Name collision").
+/// `foo1`+0 and `foo`+10 both become `foo10` (docs/wazuh-config.md §3.7 "Name collision").
 static AR_NAME_COLLISION: Check = Check {
     code: "ar-name-collision",
     severity: Severity::Warning,
@@ -75,10 +75,10 @@ end in a digit).",
 };
 
 /// execd's ar.conf table holds 64 entries, two of which analysisd always writes
-/// (`restart-ossec0`, `restart-wazuh0`); docs/config-semantics.md §3.7, §5.4 (`MAX_AR`).
+/// (`restart-ossec0`, `restart-wazuh0`); docs/wazuh-config.md §3.7, §5.4 (`MAX_AR`).
 const MAX_USER_NAMES: usize = 62;
 
-/// Past ~62 distinct names the table overflows (docs/config-semantics.md §5.4).
+/// Past ~62 distinct names the table overflows (docs/wazuh-config.md §5.4).
 static TOO_MANY_AR_NAMES: Check = Check {
     code: "too-many-ar-names",
     severity: Severity::Warning,

@@ -1,5 +1,5 @@
 //! Rules about the child elements of a block: unknown names and repeats
-//! (docs/config-semantics.md §2, §3.1; docs/ossec.md §3, §4).
+//! (docs/wazuh-config.md §2, §3.1; docs/ossec.md §3, §4).
 
 use std::collections::HashMap;
 

@@ -1,5 +1,5 @@
 //! Rules about `<active-response>` blocks as analysisd reads them: required options,
-//! the command they use, level and timeout values (docs/config-semantics.md
+//! the command they use, level and timeout values (docs/wazuh-config.md
 //! §3.2, §3.4–§3.6; docs/ossec.md §4).
 
 use super::scope::{
@@ -19,7 +19,7 @@ pub(super) static RULES: &[&Check] = &[
 ];
 
 /// A block with neither command+location, nor `disabled=yes`, nor
-/// `repeated_offenders`: fatal 1281 on a manager (docs/config-semantics.md §3.5).
+/// `repeated_offenders`: fatal 1281 on a manager (docs/wazuh-config.md §3.5).
 static MISSING_RESPONSE_OPTION: Check = Check {
     code: "missing-response-option",
     severity: Severity::Error,
@@ -75,7 +75,7 @@ fn missing_names(ctx: &Context<'_>, r: &Response) -> String {
     parts.join(" and no ")
 }
 
-/// The command must be defined earlier in document order: fatal 1303 (docs/config-semantics.md
+/// The command must be defined earlier in document order: fatal 1303 (docs/wazuh-config.md
 /// §3.2,
 /// docs/ossec.md §2 "Order matters"). Message per docs/cli.md "Diagnostics".
 static UNDEFINED_COMMAND: Check = Check {
@@ -132,7 +132,7 @@ refuse the errors and the warnings alike unless --force. Use 1 to 16.",
 };
 
 /// A timeout on a command without `timeout_allowed yes`: Wazuh forces it to 0 (INFO
-/// 1305, docs/config-semantics.md §3.6); OSSEC refuses to start (docs/ossec.md §4).
+/// 1305, docs/wazuh-config.md §3.6); OSSEC refuses to start (docs/ossec.md §4).
 static TIMEOUT_NOT_ALLOWED: Check = Check {
     code: "timeout-not-allowed",
     severity: Severity::Warning,
@@ -175,7 +175,7 @@ to the command if its script supports `delete`, or remove the <timeout>.",
 };
 
 /// The timeout is read with `atoi`: units, words and signs are silently changed
-/// (docs/config-semantics.md §3.2 `timeout`, §5.5).
+/// (docs/wazuh-config.md §3.2 `timeout`, §5.5).
 static TIMEOUT_VALUE: Check = Check {
     code: "timeout-value",
     severity: Severity::Warning,
@@ -199,7 +199,7 @@ Write the number of seconds with digits only, e.g. 600 for ten minutes.",
 };
 
 /// A `disabled=yes` block resets the global `ar_flag`, erasing the queue bits of the
-/// enabled blocks before it (docs/config-semantics.md §3.4 quirk; docs/ossec.md §4).
+/// enabled blocks before it (docs/wazuh-config.md §3.4 quirk; docs/ossec.md §4).
 static DISABLED_RESETS_FLAGS: Check = Check {
     code: "disabled-resets-flags",
     severity: Severity::Warning,
@@ -216,7 +216,7 @@ Delete the disabled block, or move it before every enabled one.",
         let Some(last_disabled) = read.iter().rposition(|r| r.is_disabled()) else {
             return;
         };
-        // Queue bits (docs/config-semantics.md §3.7) are 0 for a block that is not bound.
+        // Queue bits (docs/wazuh-config.md §3.7) are 0 for a block that is not bound.
         let analysis = ctx.analysis();
         let final_bits: u8 = read[last_disabled + 1..]
             .iter()

@@ -1,6 +1,6 @@
 //! Which daemon reads a block, and what analysisd makes of a response (read once per
 //! check by `model::analysisd`): the shared reading that the rules build on (docs/choices.md
-//! "Which blocks", docs/config-semantics.md §1, §3.2–§3.5, docs/ossec.md
+//! "Which blocks", docs/wazuh-config.md §1, §3.2–§3.5, docs/ossec.md
 //! §2, §4).
 
 use super::Context;
@@ -45,7 +45,7 @@ fn responses_read_by<'a>(ctx: &'a Context<'a>, who: Reader) -> impl Iterator<Ite
 }
 
 /// Responses directly under `<ossec_config>` roots, whatever the kind of file: the
-/// blocks wazuh-execd reads on managers and agents alike (docs/config-semantics.md §3.8, §5.6).
+/// blocks wazuh-execd reads on managers and agents alike (docs/wazuh-config.md §3.8, §5.6).
 pub(super) fn execd_responses<'a>(ctx: &'a Context<'a>) -> impl Iterator<Item = &'a Response> {
     ctx.config.responses.iter().filter(move |r| {
         matches!(r.placement, Placement::OssecConfig(_)) && has_children(ctx, r.element)

@@ -1,5 +1,5 @@
 //! Rules about what triggers a response: `<level>`, `<rules_group>`, `<rules_id>`
-//! (docs/config-semantics.md §4.1–§4.4; docs/ossec.md §6).
+//! (docs/wazuh-config.md §4.1–§4.4; docs/ossec.md §6).
 
 use super::scope::{at, manager_responses, outcome, resp_ref, shown};
 use super::{Check, Context};
@@ -35,7 +35,7 @@ fn has_level(r: &Response) -> bool {
     r.level_value().is_some_and(|l| l.get() > 0)
 }
 
-/// No level, no group, no id: never bound (docs/config-semantics.md §4.2 item 4).
+/// No level, no group, no id: never bound (docs/wazuh-config.md §4.2 item 4).
 static BINDS_NOTHING: Check = Check {
     code: "binds-nothing",
     severity: Severity::Warning,
@@ -63,7 +63,7 @@ never fires. Add the trigger you meant.",
     },
 };
 
-/// Rule levels stop at 16; 17–20 are accepted and match nothing (docs/config-semantics.md §3.2
+/// Rule levels stop at 16; 17–20 are accepted and match nothing (docs/wazuh-config.md §3.2
 /// `level`, §4.1).
 static LEVEL_NEVER_MATCHES: Check = Check {
     code: "level-never-matches",
@@ -88,7 +88,7 @@ a level from 1 to 16.",
 const AR_NOTIFICATION_LEVEL: u8 = 3;
 
 /// A low level alone also binds the rules that report the response's own action
-/// (docs/config-semantics.md §10 pitfall 16; binding per §4.2).
+/// (docs/wazuh-config.md §10 pitfall 16; binding per §4.2).
 static SELF_TRIGGERING: Check = Check {
     code: "self-triggering",
     severity: Severity::Warning,
@@ -123,7 +123,7 @@ whose ruleset these rules belong to.",
     },
 };
 
-/// A comma between two words: the pattern wants them adjacent (docs/config-semantics.md §4.4).
+/// A comma between two words: the pattern wants them adjacent (docs/wazuh-config.md §4.4).
 fn comma_between_words(v: &str) -> bool {
     let b = v.as_bytes();
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
@@ -141,7 +141,7 @@ fn comma_between_words(v: &str) -> bool {
     })
 }
 
-/// `a,b` is not a list (docs/config-semantics.md §4.4, §10 pitfall 3).
+/// `a,b` is not a list (docs/wazuh-config.md §4.4, §10 pitfall 3).
 static RULES_GROUP_COMMA: Check = Check {
     code: "rules-group-comma",
     severity: Severity::Warning,
@@ -173,7 +173,7 @@ order, not rules in either group, although the option pages show commas. Write \
     },
 };
 
-/// Empty pattern or empty alternative: binds every rule (docs/config-semantics.md §4.4).
+/// Empty pattern or empty alternative: binds every rule (docs/wazuh-config.md §4.4).
 static RULES_GROUP_MATCHES_ALL: Check = Check {
     code: "rules-group-matches-all",
     severity: Severity::Warning,
@@ -206,7 +206,7 @@ that triggers any alert. Remove the empty alternative.",
     },
 };
 
-/// A pattern OSRegex cannot compile never matches, silently (docs/config-semantics.md §4.4).
+/// A pattern OSRegex cannot compile never matches, silently (docs/wazuh-config.md §4.4).
 static RULES_GROUP_INVALID: Check = Check {
     code: "rules-group-invalid",
     severity: Severity::Warning,
@@ -233,7 +233,7 @@ Rewrite it as plain alternatives: `ssh|web`.",
     },
 };
 
-/// The `rules_id` scanner stops at the first character it does not expect (docs/config-semantics.md
+/// The `rules_id` scanner stops at the first character it does not expect (docs/wazuh-config.md
 /// §4.3).
 static RULES_ID_SEPARATOR: Check = Check {
     code: "rules-id-separator",

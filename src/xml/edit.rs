@@ -69,7 +69,7 @@ pub struct Unrepresentable {
 /// Can `value` be written between a start and an end tag so that Wazuh's reader gives
 /// back exactly `value`?
 ///
-/// The reader decodes nothing (docs/config-semantics.md §8.1): `&amp;` stays five
+/// The reader decodes nothing (docs/wazuh-config.md §8.1): `&amp;` stays five
 /// characters, so text is written as is and never escaped. What cannot be written:
 /// a `<` not preceded by an odd run of backslashes (it starts a tag; `\<` is text, and
 /// the daemon keeps the backslash), `<!` (always a comment), an odd run of backslashes

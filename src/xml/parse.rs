@@ -1,19 +1,19 @@
-//! The reader: Wazuh's `os_xml` state machine (docs/config-semantics.md §8,
+//! The reader: Wazuh's `os_xml` state machine (docs/wazuh-config.md §8,
 //! docs/ossec.md §9), rewritten to record byte spans and to recover after an
 //! error so that every problem is reported, not only the first.
 //!
 //! Written by hand because no XML crate reads this dialect as the daemons do
-//! (docs/config-semantics.md §8: multiple roots, `\<` escapes, `<! … !>` comments,
+//! (docs/wazuh-config.md §8: multiple roots, `\<` escapes, `<! … !>` comments,
 //! no entities, `</a >` rejected) and none keeps every byte.
 
 use std::collections::HashMap;
 
 use super::tree::{Attribute, Document, Element, ElementId, Item, Span, XmlError};
 
-/// Longest text run os_xml accepts (Wazuh's `XML_MAXSIZE`, docs/config-semantics.md §8.3): the
+/// Longest text run os_xml accepts (Wazuh's `XML_MAXSIZE`, docs/wazuh-config.md §8.3): the
 /// reader reports a longer one, and edits refuse to write one.
 pub const MAX_TEXT: usize = 20480;
-/// Deepest nesting os_xml accepts (docs/config-semantics.md §8.3).
+/// Deepest nesting os_xml accepts (docs/wazuh-config.md §8.3).
 const MAX_DEPTH: usize = 1024;
 /// Attributes os_xml reads in one tag before "Too many attributes." (its
 /// `XML_MAX_ATTR_DEPTH`, 48, counted from 0, `src/os_xml/os_xml_internal.h`).
@@ -160,7 +160,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Consumes text up to the next `<` that starts markup; a backslash toggles an
-    /// escape so that `\<` is text (docs/config-semantics.md §8.1); comments are markup even after
+    /// escape so that `\<` is text (docs/wazuh-config.md §8.1); comments are markup even after
     /// a backslash, as in os_xml where the comment check comes first.
     fn text_run(&mut self) {
         let start = self.pos;

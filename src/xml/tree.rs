@@ -180,7 +180,7 @@ impl Document {
     }
 
     /// The value Wazuh's reader gives an element: the text after its last child
-    /// element, with comments removed, byte for byte (docs/config-semantics.md §8.1, §8.3).
+    /// element, with comments removed, byte for byte (docs/wazuh-config.md §8.1, §8.3).
     pub fn value(&self, id: ElementId) -> String {
         let content = &self.element(id).content;
         let after_last_child = content

@@ -237,8 +237,7 @@ fn outside_citation(comment: &str) -> Option<&'static str> {
         "STYLE",
         "reference §",
         "reference/",
-        "wazuh-semantics.md",
-        "ossec-semantics.md",
+        "-semantics.md",
         "wazuh-analysis.md",
         "ruleset-tests.md",
         "ecosystem.md",
@@ -326,8 +325,8 @@ fn the_citation_check_flags_outside_documents_and_missing_sections() {
         "//! The reader (SPEC §5, `wazuh-semantics.md` §8).\n\
          /// As execd reads it (reference §3.8).\n\
          fn f() {} // STYLE habit 4\n\
-         /// Fine: docs/config-semantics.md §3.8 and docs/values.md.\n\
-         /// Not there: docs/config-semantics.md §42, docs/nowhere.md.\n\
+         /// Fine: docs/wazuh-config.md §3.8 and docs/values.md.\n\
+         /// Not there: docs/wazuh-config.md §42, docs/nowhere.md.\n\
          const SPECIFIC_AGENT: u8 = 4;\n\
          const CORPUS: &str = \"../shared/corpus\";\n",
     );

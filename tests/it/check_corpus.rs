@@ -111,7 +111,7 @@ fn installer_templates_assembled_as_the_installer_does_check_without_errors() {
         template(&dir, "header-comments")
     );
     assert_no_error("assembled manager config", &manager);
-    // ar-commands.template defines the 7 commands of docs/config-semantics.md §6, all read.
+    // ar-commands.template defines the 7 commands of docs/wazuh-config.md §6, all read.
     assert_eq!(
         Config::from_document(&parse(&manager)).commands.len(),
         7,
@@ -265,13 +265,13 @@ fn lines_of(text: &str, code: &str, profile: Profile) -> Vec<usize> {
         .collect()
 }
 
-/// Findings checked by hand against the files and docs/config-semantics.md.
+/// Findings checked by hand against the files and docs/wazuh-config.md.
 #[test]
 fn spot_checks_on_real_files() {
     let Some(corpus) = corpus() else { return };
     let dir = corpus.join("real");
     // The first <active-response> of the root is host-deny with <disabled>yes</disabled>
-    // (line 138): execd on the server reads it and stops (docs/config-semantics.md §3.8).
+    // (line 138): execd on the server reads it and stops (docs/wazuh-config.md §3.8).
     let whoo = read(&dir.join("whoo__docker-ossec__etc__ossec.conf"));
     assert_eq!(
         lines_of(&whoo, "disabled-stops-execd", Profile::Wazuh),

@@ -1,4 +1,4 @@
-//! Dialect parity: one fixture per construct of docs/config-semantics.md §8.1
+//! Dialect parity: one fixture per construct of docs/wazuh-config.md §8.1
 //! (accepted although strict XML rejects it), §8.2 (rejected although XML accepts it)
 //! and §8.3; each asserts Wazuh's verdict, and for rejections its message and line.
 

@@ -46,7 +46,7 @@ fn full_wazuh_ruleset_loads_without_error_and_counts_match() {
     assert_eq!(
         found.files.len(),
         168,
-        "docs/config-semantics.md §7.1: 168 rule files"
+        "docs/wazuh-config.md §7.1: 168 rule files"
     );
     let loaded = rules::load(&found.files);
     let errors: Vec<_> = loaded
@@ -70,7 +70,7 @@ fn full_wazuh_ruleset_loads_without_error_and_counts_match() {
     }
     assert_eq!(
         openings, 4512,
-        "docs/config-semantics.md §7.1 counts 4,512 <rule> elements"
+        "docs/wazuh-config.md §7.1 counts 4,512 <rule> elements"
     );
     assert_eq!(loaded.rules.len(), openings - duplicates);
     eprintln!(
@@ -95,7 +95,7 @@ fn group_strings_of_rules_picked_by_hand() {
             .clone()
     };
     // 0935-cloudflare-waf_rules.xml: <group name="WAF, Cloudflare"> + <group>gpg13_4.3</group>
-    // (docs/config-semantics.md §4.5: no separator is added).
+    // (docs/wazuh-config.md §4.5: no separator is added).
     assert_eq!(group(92508), "WAF, Cloudflaregpg13_4.3");
     // 0095-sshd_rules.xml line 9 group name, rule 5712's <group> child (line 116).
     assert_eq!(
@@ -106,7 +106,7 @@ fn group_strings_of_rules_picked_by_hand() {
     assert_eq!(group(70001), "freepbx");
     // 0955-WEF-baseline_rules.xml: a space after the comma is kept.
     assert_eq!(group(67011), "windows, WEF");
-    // 0015-ossec_rules.xml: the AR notification rule of docs/config-semantics.md §10 pitfall 16.
+    // 0015-ossec_rules.xml: the AR notification rule of docs/wazuh-config.md §10 pitfall 16.
     assert_eq!(
         group(657),
         "ossec,active_response,pci_dss_11.4,gdpr_IV_35.7.d,nist_800_53_SI.4,tsc_CC6.1,tsc_CC6.8,tsc_CC7.2,tsc_CC7.3,tsc_CC7.4,"

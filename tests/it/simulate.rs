@@ -60,8 +60,8 @@ const ALL_LIVE: [u32; 11] = [
 ];
 
 #[test]
-fn rules_id_rows_of_config_semantics_4_3() {
-    // Each row: the scanner's reading (docs/config-semantics.md §4.3) intersected with loaded
+fn rules_id_rows_of_wazuh_config_4_3() {
+    // Each row: the scanner's reading (docs/wazuh-config.md §4.3) intersected with loaded
     // rules.
     assert_eq!(bound("<rules_id>5710, 5712</rules_id>"), [5710, 5712]);
     assert_eq!(bound("<rules_id>5710,,5712</rules_id>"), [5710, 5712]);
@@ -77,7 +77,7 @@ fn rules_id_rows_of_config_semantics_4_3() {
 }
 
 #[test]
-fn rules_group_rows_of_config_semantics_4_4() {
+fn rules_group_rows_of_wazuh_config_4_4() {
     let ssh = vec![5710, 5712, 5715, 5720];
     // `|` alternates; matching is unanchored and case-insensitive.
     assert_eq!(
@@ -199,7 +199,7 @@ fn level_16_binds_the_top_rule_and_17_binds_nothing() {
 
 #[test]
 fn level_zero_no_ar_and_accuracy_zero_rules_never_bind() {
-    // Named by id, by group or by level: never (docs/config-semantics.md §4.1).
+    // Named by id, by group or by level: never (docs/wazuh-config.md §4.1).
     assert_eq!(bound("<rules_id>5700,31100</rules_id>"), Vec::<u32>::new());
     assert_eq!(bound("<rules_id>100020</rules_id>"), Vec::<u32>::new());
     assert_eq!(bound("<rules_id>100030</rules_id>"), Vec::<u32>::new());
@@ -275,7 +275,7 @@ fn blocks_that_yield_no_response_bind_nothing_and_say_why() {
 
 #[test]
 fn disabled_block_after_an_enabled_one_leaves_it_bound_but_cut_off() {
-    // docs/config-semantics.md §3.4: the first response stays bound, Config.ar ends at 0.
+    // docs/wazuh-config.md §3.4: the first response stays bound, Config.ar ends at 0.
     let b = bindings(
         "<active-response><command>fw</command><location>local</location><rules_id>5712</rules_id></active-response><active-response><disabled>yes</disabled></active-response>",
         &fixture_rules(&["base"]),

@@ -1,5 +1,5 @@
 //! Fired mode: gates, routing, messages, timeouts and repeated offenders
-//! (docs/config-semantics.md §5), on the fixture ruleset and the configuration below.
+//! (docs/wazuh-config.md §5), on the fixture ruleset and the configuration below.
 
 use ossec_ar::model::{Config, Profile};
 use ossec_ar::simulate::{AlertEvent, Execution, Fired, Message, Options, Simulator, Version};
@@ -132,7 +132,7 @@ fn defined_agent_runs_on_the_agent_id_as_three_digits() {
 
 #[test]
 fn missing_queue_bits_drop_the_response_silently() {
-    // A disabled block after the others resets Config.ar to 0 (docs/config-semantics.md §3.4).
+    // A disabled block after the others resets Config.ar to 0 (docs/wazuh-config.md §3.4).
     let cfg = CONFIG.replace(
         "</ossec_config>",
         "<active-response><disabled>yes</disabled></active-response></ossec_config>",
@@ -187,7 +187,7 @@ fn crafted_ip_or_user_stops_the_response() {
 
 #[test]
 fn agent_below_4_2_gets_the_legacy_string() {
-    // docs/config-semantics.md §5.8: name, user, srcip, time.alertid, rule, location, filename,
+    // docs/wazuh-config.md §5.8: name, user, srcip, time.alertid, rule, location, filename,
     // extra_args; user and extra_args shell-escaped.
     let options = Options {
         agent_version: Version::parse("4.1.5"),
@@ -244,7 +244,7 @@ fn agents_4_2_0_to_4_2_4_get_escaped_json_and_the_manager_ignores_the_version() 
 
 #[test]
 fn command_without_timeout_allowed_runs_with_timeout_zero() {
-    // docs/config-semantics.md §3.6: INFO 1305, the name is restart0, no delete.
+    // docs/wazuh-config.md §3.6: INFO 1305, the name is restart0, no delete.
     let f = fire(&event(92508, Some("003"), None));
     let x = only(&f);
     assert_eq!(x.name, "restart0");
@@ -331,7 +331,7 @@ fn ossec_profile_expect_gates_and_sends_dashes() {
 
 #[test]
 fn exact_json_message_for_one_case() {
-    // Reviewed by hand against docs/config-semantics.md §5.3: version 1, origin with an empty node
+    // Reviewed by hand against docs/wazuh-config.md §5.3: version 1, origin with an empty node
     // name, command = the response name, extra_args, the alert with rule (id as a
     // string, groups split on commas), agent and data.
     let mut e = event(5712, Some("3"), Some("203.0.113.9"));

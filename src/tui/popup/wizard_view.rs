@@ -150,7 +150,7 @@ impl Wizard {
     }
 
     /// The predicate in plain words and warnings about surprising combinations
-    /// (docs/config-semantics.md §4.2, §10 pitfalls 2 and 16).
+    /// (docs/wazuh-config.md §4.2, §10 pitfalls 2 and 16).
     fn trigger_notes(&self, ctx: &Ctx<'_>) -> Vec<(Severity, String)> {
         let has = |field| !self.trigger.field_value(field).is_empty();
         let mut out = vec![(Severity::Note, self.predicate())];
