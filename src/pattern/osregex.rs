@@ -231,7 +231,8 @@ impl OsRegex {
 
     /// Every alternative in order. With `filter`, an alternative one of whose
     /// literal runs is absent is skipped: it cannot match, and skipping it only
-    /// leaves more of the step budget (which the daemon does not have) to the others.
+    /// leaves more of the step budget (which the daemon does not have) to the others;
+    /// and each run skips the bytes its pattern cannot start at ([`Run::skip`]).
     fn search(&self, subject: &[u8], budget: &mut u64, filter: bool) -> Found {
         for sub in &self.subs {
             if filter && !sub.runs.iter().all(|r| contains_ignore_case(subject, r)) {
@@ -244,6 +245,7 @@ impl OsRegex {
                 closure: self.closure,
                 caps: &mut caps,
                 budget: &mut *budget,
+                fast: filter,
             };
             if let Some(r) = run.run() {
                 return Found::Match(r, collect(&caps));
@@ -280,6 +282,7 @@ impl OsRegex {
                 closure: self.closure,
                 caps: &mut caps,
                 budget: &mut budget,
+                fast: false,
             };
             if run.run().is_some() {
                 break;
@@ -407,6 +410,9 @@ struct Run<'a> {
     closure: bool,
     caps: &'a mut [Option<isize>],
     budget: &'a mut u64,
+    /// Skip bytes the pattern's start cannot take ([`Run::skip`]); off, the loop is
+    /// the daemon's turn for turn (the reference in tests).
+    fast: bool,
 }
 
 /// What one turn of the main loop decides.
@@ -462,6 +468,14 @@ impl Run<'_> {
             stack: [None; 4],
         };
         while self.s(v.st) != 0 {
+            if self.fast && v.pt == 0 && self.restarts_quietly(&v) {
+                let next = self.skip(v.st, v.matched);
+                if next != v.st {
+                    v.st = next;
+                    v.r = None;
+                    continue;
+                }
+            }
             if *self.budget == 0 {
                 return None;
             }
@@ -478,6 +492,39 @@ impl Run<'_> {
             v.st += 1;
         }
         self.finish(&v)
+    }
+
+    /// Whether a mismatch at the pattern's start would only move on one byte: no
+    /// `^`, nothing on the stack, no earlier partial match to go back to.
+    fn restarts_quietly(&self, v: &State) -> bool {
+        !self.sub.begin && v.st_error.is_none() && v.stack.iter().all(Option::is_none)
+    }
+
+    /// From the pattern's start (see [`Run::restarts_quietly`]), the first position at
+    /// or after `st` where the first atom can take the subject byte. Every byte before
+    /// it would be a turn that fails and restarts with nothing changed but `st` (and
+    /// `r`, set to none by the restart), so jumping there gives the same result as
+    /// the daemon's loop: a literal fails on any other byte; a class fails on bytes
+    /// outside it unless a quantifier is running (`matched`) or it is starred.
+    /// Returns `st` itself when nothing can be skipped.
+    fn skip(&self, st: isize, matched: bool) -> isize {
+        let Ok(from) = usize::try_from(st) else {
+            return st;
+        };
+        let rest = self.s.get(from..).unwrap_or_default();
+        let found = match self.p(0) {
+            0 | MARK => return st,
+            BACKSLASH => {
+                let (code, q) = (self.p(1), self.p(2));
+                if matched || q == b'*' {
+                    return st;
+                }
+                rest.iter().position(|&b| class_has(code, b))
+            }
+            lit => memchr::memchr2(lit, lit.to_ascii_uppercase(), rest),
+        };
+        let at = from + found.unwrap_or(rest.len());
+        isize::try_from(at).unwrap_or(st)
     }
 
     /// The body of the main loop up to the error handling.
