@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::model::analysisd::{self, Analysis, Verdict};
-use crate::model::{BlockRef, Config, Diagnostic, Profile, Severity};
+use crate::model::{BlockRef, Code, Config, Diagnostic, Profile, Severity};
 use crate::xml::Document;
 
 mod agent;
@@ -64,17 +64,11 @@ impl<'a> Context<'a> {
     }
 }
 
-/// A validation rule: its stable code, default severity, one-line summary, the long
-/// `explain` text, and the check itself.
+/// A validation rule: its code (name, default severity, summary, `explain` text) and
+/// the check itself.
 pub struct Check {
-    /// Stable kebab-case code.
-    pub code: &'static str,
-    /// Severity of its findings.
-    pub severity: Severity,
-    /// One line: what it finds.
-    pub summary: &'static str,
-    /// What the daemon does, with its error number, and how to fix it.
-    pub explain: &'static str,
+    /// The code and its help.
+    pub code: Code,
     /// Adds this rule's findings.
     pub check: fn(&Context<'_>, &mut Findings<'_>),
 }
@@ -101,7 +95,7 @@ impl Findings<'_> {
         block: impl Into<Option<BlockRef>>,
         message: impl Into<String>,
     ) {
-        self.push_as(self.rule.severity, offset, block, message);
+        self.push_as(self.rule.code.severity, offset, block, message);
     }
 
     /// Adds a finding with a severity other than the rule's default.
@@ -118,7 +112,7 @@ impl Findings<'_> {
         }
         self.out.push(Diagnostic {
             severity,
-            code: self.rule.code,
+            code: self.rule.code.code,
             message: message.into(),
             offset,
             block: block.into(),
@@ -149,7 +143,7 @@ pub fn rules() -> impl Iterator<Item = &'static Check> {
 
 /// The rule with this code.
 pub fn rule(code: &str) -> Option<&'static Check> {
-    rules().find(|r| r.code == code)
+    rules().find(|r| r.code.code == code)
 }
 
 /// Runs every rule; findings sorted by position, then severity (errors first).
@@ -209,19 +203,5 @@ pub(crate) mod testing {
         );
         let g = run(code, good, profile);
         assert!(g.is_empty(), "{code} should not fire on {good:?}: {g:?}");
-    }
-
-    #[test]
-    fn every_code_is_unique_kebab_case_with_an_explanation() {
-        let mut seen = std::collections::HashSet::new();
-        for r in rules() {
-            assert!(seen.insert(r.code), "duplicate code {}", r.code);
-            assert!(
-                r.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
-                "{}",
-                r.code
-            );
-            assert!(r.explain.len() > 80, "{} needs a real explanation", r.code);
-        }
     }
 }
