@@ -18,19 +18,25 @@ const SHOWN_PER_CODE: usize = 20;
 pub(super) fn check(common: &Common, file: &Path) -> anyhow::Result<i32> {
     let loaded = load(common, file)?;
     let mut diags = loaded.diagnostics();
-    diags.extend(super::simulate::ruleset_findings(common, &loaded)?);
+    let ruleset = super::simulate::ruleset_findings(common, &loaded)?;
+    if let Some(r) = &ruleset {
+        diags.extend(r.findings.iter().cloned());
+    }
     diags.sort_by(|a, b| a.offset.cmp(&b.offset).then(b.severity.cmp(&a.severity)));
     let (errors, warnings, notes) = counts(&diags);
     let mut out = std::io::stdout().lock();
     match common.format {
         Format::Json => {
-            let v = json!({
+            let mut v = json!({
                 "file": file.display().to_string(),
                 "profile": loaded.profile,
                 "kind": loaded.config.kind,
                 "layout": loaded.config.layout(),
                 "diagnostics": diags.iter().map(|d| output::diagnostic_json(&loaded.doc, d)).collect::<Vec<_>>(),
             });
+            if let Some(r) = &ruleset {
+                v["ruleset_problems"] = r.problems.iter().map(output::problem_json).collect();
+            }
             writeln!(out, "{v}")?;
         }
         Format::Text => {

@@ -210,3 +210,60 @@ pub static CODES: &[&Code] = &[
     &DECODER_IGNORED,
     &LIST_NOT_LOADED,
 ];
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::super::{decoders, lists::Lists, load_texts};
+
+    fn codes_of(text: &str) -> Vec<&'static str> {
+        load_texts([("r.xml", text)])
+            .problems
+            .iter()
+            .map(|p| p.code.code)
+            .collect()
+    }
+
+    #[test]
+    fn rule_files_get_the_code_of_their_problem() {
+        // An unclosed <rule>: os_xml refuses the file.
+        assert_eq!(
+            codes_of("<group name=\"a,\"><rule id=\"1\" level=\"3\"></group>")[0],
+            "rule-file-xml"
+        );
+        // A decoder file given as rules, a root that is not <group>.
+        assert_eq!(
+            codes_of("<decoder name=\"d\"><prematch>x</prematch></decoder>"),
+            ["rule-file-structure"]
+        );
+        assert_eq!(
+            codes_of("<rules name=\"a\"></rules>"),
+            ["rule-file-structure"]
+        );
+        // Level 17 is refused; an if_sid of letters makes the rule ignored.
+        assert_eq!(
+            codes_of(
+                "<group name=\"a,\"><rule id=\"100\" level=\"17\"><description>d</description></rule></group>"
+            ),
+            ["rule-invalid"]
+        );
+        assert_eq!(
+            codes_of(
+                "<group name=\"a,\"><rule id=\"100\" level=\"3\"><if_sid>abc</if_sid><description>d</description></rule></group>"
+            ),
+            ["rule-ignored"]
+        );
+    }
+
+    #[test]
+    fn decoder_and_list_files_get_their_codes() {
+        let (_, problems) = decoders::load(&[(PathBuf::from("d.xml"), "<decoder".to_string())]);
+        let codes: Vec<_> = problems.iter().map(|p| p.code.code).collect();
+        assert_eq!(codes, ["decoder-invalid"]);
+        let missing = PathBuf::from("/nonexistent/ossec-ar/list");
+        let (_, problems) = Lists::load(&[("list".to_string(), missing)]);
+        let codes: Vec<_> = problems.iter().map(|p| p.code.code).collect();
+        assert_eq!(codes, ["list-not-loaded"]);
+    }
+}

@@ -363,6 +363,7 @@ mod tests {
         assert_eq!((r.level, r.group.as_str()), (3, "a,"));
         assert_eq!(l.problems.len(), 1);
         assert_eq!(l.problems[0].position, Some((2, 1)));
+        assert_eq!(l.problems[0].code.code, "rule-duplicate-id");
         assert!(
             l.problems[0].message.contains("a.xml:2"),
             "{:?}",
@@ -401,6 +402,7 @@ mod tests {
         assert!(l.rules.get(7).is_some());
         assert_eq!(l.problems.len(), 1);
         assert_eq!(l.problems[0].severity, Severity::Warning);
+        assert_eq!(l.problems[0].code.code, "rule-overwrite-nothing");
     }
 
     #[test]
