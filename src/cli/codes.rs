@@ -10,7 +10,7 @@ use crate::{rules, simulate, validate};
 
 /// Every code: the validator's first, then the ruleset-aware checks, then rule files.
 pub(super) fn all() -> impl Iterator<Item = &'static Code> {
-    let checks = validate::rules().map(|c| &c.code);
+    let checks = validate::checks().map(|c| &c.code);
     let ruleset = simulate::diagnostics::CODES.iter().copied();
     let files = rules::codes::CODES.iter().copied();
     checks.chain(ruleset).chain(files)
@@ -56,7 +56,7 @@ mod tests {
         ] {
             assert!(find(code).is_some(), "{code} is missing");
         }
-        let count = validate::rules().count()
+        let count = validate::checks().count()
             + simulate::diagnostics::CODES.len()
             + rules::codes::CODES.len();
         assert_eq!(all().count(), count);

@@ -6,7 +6,7 @@ use super::scope::{agent_responses, at, cmd_ref, resp_ref, shown};
 use super::{Check, Code};
 use crate::model::{ConfigKind, Field, Placement, Profile, Severity};
 
-pub(super) static RULES: &[&Check] = &[
+pub(super) static CHECKS: &[&Check] = &[
     &NO_EFFECT_IN_AGENT_CONFIG,
     &UNREAD_IN_AGENT_CONFIG,
     &INVALID_CA_VERIFICATION,

@@ -8,7 +8,7 @@ use super::scope::{at, children, cmd_ref, line, manager_commands, shown};
 use super::{Check, Code};
 use crate::model::{Field, Profile, Severity};
 
-pub(super) static RULES: &[&Check] = &[
+pub(super) static CHECKS: &[&Check] = &[
     &MISSING_COMMAND_OPTION,
     &INVALID_COMMAND_NAME,
     &INVALID_TIMEOUT_ALLOWED,

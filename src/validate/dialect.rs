@@ -4,7 +4,7 @@
 use super::{Check, Code};
 use crate::model::{BlockRef, RootKind, Severity};
 
-pub(super) static RULES: &[&Check] = &[
+pub(super) static CHECKS: &[&Check] = &[
     &XML_SYNTAX,
     &UNKNOWN_ROOT,
     &NO_ROOT,

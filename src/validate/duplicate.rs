@@ -8,7 +8,7 @@ use super::{Check, Code};
 use crate::model::Severity;
 use crate::model::analysisd::Identity;
 
-pub(super) static RULES: &[&Check] = &[&DUPLICATE_RESPONSE];
+pub(super) static CHECKS: &[&Check] = &[&DUPLICATE_RESPONSE];
 
 /// Same command, location, agent, level, groups and rule ids as an earlier block.
 static DUPLICATE_RESPONSE: Check = Check {

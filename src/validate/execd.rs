@@ -10,7 +10,7 @@ use crate::model::execd::{OffenderEntry, offender_entries};
 use crate::model::{ConfigKind, Field, Profile, Response, Severity};
 use crate::xml::ElementId;
 
-pub(super) static RULES: &[&Check] = &[
+pub(super) static CHECKS: &[&Check] = &[
     &INVALID_DISABLED,
     &DISABLED_NOT_SEEN,
     &DISABLED_STOPS_EXECD,

@@ -5,7 +5,7 @@ use super::scope::{Outcome, at, manager_responses, outcome, resp_ref, shown};
 use super::{Check, Code, Context};
 use crate::model::{Field, Location, Profile, Response, Severity};
 
-pub(super) static RULES: &[&Check] = &[
+pub(super) static CHECKS: &[&Check] = &[
     &INVALID_LOCATION,
     &LOCATION_BY_ACCIDENT,
     &LOCATION_COMBINED,

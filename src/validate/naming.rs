@@ -8,7 +8,7 @@ use super::scope::{at, manager_responses, resp_ref};
 use super::{Check, Code, Context};
 use crate::model::{Command, Response, Severity};
 
-pub(super) static RULES: &[&Check] = &[&AR_NAME_COLLISION, &TOO_MANY_AR_NAMES];
+pub(super) static CHECKS: &[&Check] = &[&AR_NAME_COLLISION, &TOO_MANY_AR_NAMES];
 
 /// An accepted response, with its command, the timeout in force and its AR name.
 struct Accepted<'a> {

@@ -5,7 +5,7 @@ use super::scope::{at, children, execd_responses, manager_responses, resp_ref};
 use super::{Check, Code};
 use crate::model::{Field, Severity, judge};
 
-pub(super) static RULES: &[&Check] = &[&NUMBER_OVERFLOW];
+pub(super) static CHECKS: &[&Check] = &[&NUMBER_OVERFLOW];
 
 /// `atoi` overflow in `level`, `timeout`, `agent_id`, `rules_id` and
 /// `repeated_offenders` (docs/values.md "atoi").

@@ -11,7 +11,7 @@ use super::{Check, Code, Context, Findings};
 use crate::model::{BlockRef, Field, Profile, Severity};
 use crate::xml::ElementId;
 
-pub(super) static RULES: &[&Check] = &[&UNKNOWN_OPTION, &REPEATED_OPTION];
+pub(super) static CHECKS: &[&Check] = &[&UNKNOWN_OPTION, &REPEATED_OPTION];
 
 /// Children analysisd accepts in `<command>` (§2; OSSEC §3 has `expect` but not
 /// `extra_args`, which `wazuh-only-option` reports).

@@ -7,7 +7,7 @@ use super::scope::{at, cmd_ref, manager_commands, manager_responses, ossec_roots
 use super::{Check, Code, Context};
 use crate::model::{Field, Profile, Severity};
 
-pub(super) static RULES: &[&Check] = &[&WAZUH_ONLY_SECTION, &WAZUH_ONLY_OPTION];
+pub(super) static CHECKS: &[&Check] = &[&WAZUH_ONLY_SECTION, &WAZUH_ONLY_OPTION];
 
 /// The 15 children of a root that OSSEC's `read_main_elements` knows (§2).
 const OSSEC_SECTIONS: [&str; 15] = [

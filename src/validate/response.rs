@@ -9,7 +9,7 @@ use super::{Check, Code, Context};
 use crate::model::analysisd::LOCAL_AR;
 use crate::model::{Field, Profile, Response, Severity, judge};
 
-pub(super) static RULES: &[&Check] = &[
+pub(super) static CHECKS: &[&Check] = &[
     &MISSING_RESPONSE_OPTION,
     &UNDEFINED_COMMAND,
     &INVALID_LEVEL,

@@ -6,7 +6,7 @@ use super::{Check, Code, Context};
 use crate::model::osregex::OsRegex;
 use crate::model::{Field, Response, Severity, atoi, judge, rules_id_numbers};
 
-pub(super) static RULES: &[&Check] = &[
+pub(super) static CHECKS: &[&Check] = &[
     &BINDS_NOTHING,
     &LEVEL_NEVER_MATCHES,
     &SELF_TRIGGERING,

@@ -55,7 +55,7 @@ fn explain_lists_every_code_of_every_layer_once() {
     assert!(twice.is_empty(), "listed more than once: {twice:?}");
     // Every code each layer defines is listed: the validator's checks, the
     // ruleset-aware checks, the problems of rule files.
-    let defined: Vec<&str> = ossec_ar::validate::rules()
+    let defined: Vec<&str> = ossec_ar::validate::checks()
         .map(|c| c.code.code)
         .chain(
             ossec_ar::simulate::diagnostics::CODES
