@@ -28,8 +28,9 @@ pub static DIR_PATTERN: Code = Code {
     explain: "The `pattern` attribute of <rule_dir> and <decoder_dir> is an OSRegex that \
 chooses the files of the directory (default `.xml$`; `Read_Rules` in \
 src/config/rules-config.c). A pattern that OSRegex cannot compile (an unbalanced `(`, an \
-unknown escape such as `\\z`) makes the daemon refuse its configuration; ossec-ar reads no \
-file of that directory. Write the pattern in OSRegex syntax (docs/analysis-patterns.md).",
+unknown escape such as `\\z`) logs `(1202): Configuration error at 'pattern in rules_dir \
+does not compile'` and the daemon refuses its configuration; ossec-ar reads no file of that \
+directory. Write the pattern in OSRegex syntax (docs/analysis-patterns.md).",
 };
 
 /// A rule file that os_xml cannot read.
