@@ -125,6 +125,7 @@ pub fn read_ruleset(files: &rules::RulesetFiles) -> RulesetTexts {
                     file: p.clone(),
                     position: None,
                     severity: crate::model::Severity::Error,
+                    code: &rules::codes::UNREADABLE,
                     message: format!("{e} (analysisd would not start)"),
                 }),
             }

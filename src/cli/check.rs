@@ -7,9 +7,8 @@ use serde_json::{Value, json};
 
 use super::args::{Common, Format};
 use super::output::{self, Loaded, counts, plural};
-use super::{EXIT_FINDINGS, EXIT_OK, Failure};
-use crate::model::{Command, Field, FieldValue, Response, atoi_overflows, is_plain_number};
-use crate::{simulate, validate};
+use super::{EXIT_FINDINGS, EXIT_OK, Failure, codes};
+use crate::model::{Code, Command, Field, FieldValue, Response, atoi_overflows, is_plain_number};
 
 /// `check FILE`: diagnostics with source lines; exit 1 when there is an error.
 /// Diagnostics of one code shown per file in text output; the rest are counted (a
@@ -19,19 +18,25 @@ const SHOWN_PER_CODE: usize = 20;
 pub(super) fn check(common: &Common, file: &Path) -> anyhow::Result<i32> {
     let loaded = load(common, file)?;
     let mut diags = loaded.diagnostics();
-    diags.extend(super::simulate::ruleset_findings(common, &loaded)?);
+    let ruleset = super::simulate::ruleset_findings(common, &loaded)?;
+    if let Some(r) = &ruleset {
+        diags.extend(r.findings.iter().cloned());
+    }
     diags.sort_by(|a, b| a.offset.cmp(&b.offset).then(b.severity.cmp(&a.severity)));
     let (errors, warnings, notes) = counts(&diags);
     let mut out = std::io::stdout().lock();
     match common.format {
         Format::Json => {
-            let v = json!({
+            let mut v = json!({
                 "file": file.display().to_string(),
                 "profile": loaded.profile,
                 "kind": loaded.config.kind,
                 "layout": loaded.config.layout(),
                 "diagnostics": diags.iter().map(|d| output::diagnostic_json(&loaded.doc, d)).collect::<Vec<_>>(),
             });
+            if let Some(r) = &ruleset {
+                v["ruleset_problems"] = r.problems.iter().map(output::problem_json).collect();
+            }
             writeln!(out, "{v}")?;
         }
         Format::Text => {
@@ -279,15 +284,21 @@ fn response_json(loaded: &Loaded, r: &Response) -> Value {
 pub(super) fn explain(common: &Common, code: Option<&str>) -> anyhow::Result<i32> {
     let mut out = std::io::stdout().lock();
     let Some(code) = code else {
-        for (code, severity, summary, _) in all_codes() {
-            writeln!(out, "{:<28} {:<8} {}", code, severity.as_str(), summary)?;
+        for c in codes::all() {
+            writeln!(
+                out,
+                "{:<28} {:<8} {}",
+                c.code,
+                c.severity.as_str(),
+                c.summary
+            )?;
         }
         return Ok(EXIT_OK);
     };
     if let Some(number) = wazuh_number(code) {
         return explain_number(common, number);
     }
-    let (code, severity, summary, explain) = find_code(code).ok_or_else(|| {
+    let c = codes::find(code).ok_or_else(|| {
         Failure::usage(format!(
             "unknown code '{code}'; `ossec-ar explain` lists them all (Wazuh's message \
              numbers, like 1235, are accepted too)"
@@ -297,39 +308,18 @@ pub(super) fn explain(common: &Common, code: Option<&str>) -> anyhow::Result<i32
         Format::Json => writeln!(
             out,
             "{}",
-            json!({"code": code, "severity": severity, "summary": summary, "explain": explain})
+            json!({"code": c.code, "severity": c.severity, "summary": c.summary, "explain": c.explain})
         )?,
         Format::Text => writeln!(
             out,
             "{} ({}): {}\n\n{}",
-            code,
-            severity.as_str(),
-            summary,
-            explain
+            c.code,
+            c.severity.as_str(),
+            c.summary,
+            c.explain
         )?,
     }
     Ok(EXIT_OK)
-}
-
-/// A code with its severity, summary and explanation.
-type Explained = (
-    &'static str,
-    crate::model::Severity,
-    &'static str,
-    &'static str,
-);
-
-/// Every code, validation rules first, then the simulator's.
-fn all_codes() -> impl Iterator<Item = Explained> {
-    let rules = validate::rules().map(|r| (r.code, r.severity, r.summary, r.explain));
-    let sim = simulate::diagnostics::CODES
-        .iter()
-        .map(|c| (c.code, c.severity, c.summary, c.explain));
-    rules.chain(sim)
-}
-
-fn find_code(code: &str) -> Option<Explained> {
-    all_codes().find(|c| c.0 == code)
 }
 
 /// `1235` or `(1235)`: the number of a Wazuh log message, which diagnostics cite.
@@ -349,7 +339,7 @@ fn cites(text: &str, n: &str) -> bool {
 
 /// `explain 1235`: the codes whose explanation cites Wazuh's message number.
 fn explain_number(common: &Common, n: &str) -> anyhow::Result<i32> {
-    let found: Vec<Explained> = all_codes().filter(|c| cites(c.3, n)).collect();
+    let found: Vec<&Code> = codes::all().filter(|c| cites(c.explain, n)).collect();
     if found.is_empty() {
         return Err(Failure::usage(format!(
             "no diagnostic cites Wazuh message {n}; `ossec-ar explain` lists the codes"
@@ -361,7 +351,7 @@ fn explain_number(common: &Common, n: &str) -> anyhow::Result<i32> {
         Format::Json => {
             let codes: Vec<Value> = found
                 .iter()
-                .map(|c| json!({"code": c.0, "severity": c.1, "summary": c.2}))
+                .map(|c| json!({"code": c.code, "severity": c.severity, "summary": c.summary}))
                 .collect();
             writeln!(out, "{}", json!({"wazuh_message": n, "codes": codes}))?;
         }
@@ -372,7 +362,13 @@ fn explain_number(common: &Common, n: &str) -> anyhow::Result<i32> {
                 plural(found.len(), "code")
             )?;
             for c in &found {
-                writeln!(out, "  {:<28} {:<8} {}", c.0, c.1.as_str(), c.2)?;
+                writeln!(
+                    out,
+                    "  {:<28} {:<8} {}",
+                    c.code,
+                    c.severity.as_str(),
+                    c.summary
+                )?;
             }
             writeln!(out, "\n`ossec-ar explain CODE` tells more about each.")?;
         }

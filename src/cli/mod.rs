@@ -6,6 +6,7 @@
 mod apply;
 mod args;
 mod check;
+mod codes;
 mod dist;
 mod edit;
 mod engine;

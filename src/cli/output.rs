@@ -268,6 +268,21 @@ pub(crate) fn diagnostic_json(doc: &Document, d: &Diagnostic) -> Value {
     })
 }
 
+/// A problem of a rule, decoder or list file in JSON (docs/cli.md "Diagnostics"): the
+/// keys of a diagnostic, with the file it is in and no block; `line` and `column` are
+/// null when the problem concerns the whole file.
+pub(crate) fn problem_json(p: &crate::rules::Problem) -> Value {
+    let (line, column) = p.position.unzip();
+    json!({
+        "file": p.file.display().to_string(),
+        "severity": p.severity,
+        "code": p.code.code,
+        "message": crate::xml::bytes::escape_raw(&p.message),
+        "line": line,
+        "column": column,
+    })
+}
+
 /// Counts of errors, warnings and notes.
 pub(crate) fn counts(diags: &[Diagnostic]) -> (usize, usize, usize) {
     let n = |s| diags.iter().filter(|d| d.severity == s).count();

@@ -37,7 +37,7 @@ pub(super) fn simulate(common: &Common, args: &SimulateArgs) -> anyhow::Result<i
     if let Some(log) = &args.logs {
         return super::logs::logs_mode(common, args, &loaded, log);
     }
-    let rules = load_rules(common, &loaded, true)?
+    let (rules, _) = load_rules(common, &loaded, true)?
         .ok_or_else(|| Failure::usage("no rules: give --rules DIR"))?;
     let sim = Simulator::new(&loaded.config, &loaded.doc, &rules, loaded.profile);
     let mut out = std::io::stdout().lock();
@@ -50,31 +50,38 @@ pub(super) fn simulate(common: &Common, args: &SimulateArgs) -> anyhow::Result<i
     }
 }
 
-/// The findings of `simulate::diagnostics` when rules are given (`--rules`) or found
-/// under a readable `--ossec-home`; none otherwise (docs/choices.md).
+/// What `check` adds when a ruleset is loaded (docs/cli.md "Diagnostics").
+pub(super) struct RulesetCheck {
+    /// The findings of `simulate::diagnostics` on the config.
+    pub(super) findings: Vec<Diagnostic>,
+    /// The problems of the rule files (already reported on stderr).
+    pub(super) problems: Vec<rules::Problem>,
+}
+
+/// The ruleset-aware findings and the rule files' problems when rules are given
+/// (`--rules`) or found under a readable `--ossec-home`; `None` otherwise
+/// (docs/choices.md).
 pub(super) fn ruleset_findings(
     common: &Common,
     loaded: &Loaded,
-) -> anyhow::Result<Vec<Diagnostic>> {
-    let Some(rules) = load_rules(common, loaded, false)? else {
-        return Ok(Vec::new());
+) -> anyhow::Result<Option<RulesetCheck>> {
+    let Some((rules, problems)) = load_rules(common, loaded, false)? else {
+        return Ok(None);
     };
-    Ok(simulate::diagnostics::check(
-        &loaded.config,
-        &loaded.doc,
-        &rules,
-        loaded.profile,
-    ))
+    let findings =
+        simulate::diagnostics::check(&loaded.config, &loaded.doc, &rules, loaded.profile);
+    Ok(Some(RulesetCheck { findings, problems }))
 }
 
 /// Loads `--rules` (with the config's `<rule_exclude>`), else the config's
 /// `<ruleset>` under a readable `--ossec-home`. Problems go to stderr. `None` when
-/// there is nothing to load and `required` is false.
+/// there is nothing to load and `required` is false; else the rules and the problems
+/// met loading them.
 fn load_rules(
     common: &Common,
     loaded: &Loaded,
     required: bool,
-) -> Result<Option<RuleSet>, Failure> {
+) -> Result<Option<(RuleSet, Vec<rules::Problem>)>, Failure> {
     let Some(found) = load::rule_files(&common.rules, loaded.home.as_deref(), &loaded.doc) else {
         if required {
             return Err(Failure::usage(format!(
@@ -98,7 +105,7 @@ fn load_rules(
     let mut problems = found.problems;
     problems.append(&mut result.problems);
     report_problems(&problems);
-    Ok(Some(result.rules))
+    Ok(Some((result.rules, problems)))
 }
 
 fn report_problems(problems: &[rules::Problem]) {

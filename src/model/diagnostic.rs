@@ -80,6 +80,23 @@ impl BlockKind {
     }
 }
 
+/// A diagnostic code with its help: what `ossec-ar explain CODE` prints. Every layer
+/// that reports (the validator, the ruleset-aware checks, the rule-file reader) defines
+/// its codes as values of this one type; the CLI lists them all in one registry
+/// (docs/cli.md "Diagnostics").
+#[derive(Debug, PartialEq, Eq)]
+pub struct Code {
+    /// Stable kebab-case name, printed in brackets (`error[undefined-command]`).
+    pub code: &'static str,
+    /// The severity of its findings, unless a finding says otherwise.
+    pub severity: Severity,
+    /// One line: what it finds.
+    pub summary: &'static str,
+    /// What the daemon does, with the Wazuh source file or message number, and how to
+    /// fix it.
+    pub explain: &'static str,
+}
+
 /// One finding: a stable code, a message, and where it points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {

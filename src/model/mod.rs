@@ -13,7 +13,7 @@ mod values;
 
 pub use analysisd::{Analysis, Outcome, Reader, Verdict};
 pub use config::{Command, Config, ConfigKind, FieldValue, Placement, Response, Root, RootKind};
-pub use diagnostic::{BlockKind, BlockRef, Diagnostic, Severity};
+pub use diagnostic::{BlockKind, BlockRef, Code, Diagnostic, Severity};
 pub use field::{Field, NoSuchField, UnknownField, ValueKind, names as field_names};
 pub use layout::Layout;
 pub use values::{

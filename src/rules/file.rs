@@ -4,9 +4,10 @@
 
 use std::borrow::Cow;
 
+use super::codes;
 use super::vars::Vars;
 use super::{Origin, Rule};
-use crate::model::Severity;
+use crate::model::{Code, Severity};
 use crate::xml::{self, Document, ElementId};
 
 /// A rule read from the file, before it meets the rules of earlier files.
@@ -22,6 +23,7 @@ pub(super) struct ReadRule {
 pub(super) struct FileProblem {
     pub(super) position: Option<(usize, usize)>,
     pub(super) severity: Severity,
+    pub(super) code: &'static Code,
     pub(super) message: String,
 }
 
@@ -38,7 +40,8 @@ pub(super) fn read(text: &str, file: usize) -> Read {
     let mut out = Read::default();
     for e in doc.errors() {
         let at = doc.line_col(e.offset);
-        out.error(
+        out.error_as(
+            &codes::FILE_XML,
             Some(at),
             format!("{} (analysisd refuses this file)", e.message),
         );
@@ -54,7 +57,8 @@ pub(super) fn read(text: &str, file: usize) -> Read {
         .roots()
         .find(|&r| !doc.name(r).eq_ignore_ascii_case("var"));
     if first.is_some_and(|r| doc.name(r).eq_ignore_ascii_case("decoder")) {
-        out.error(
+        out.error_as(
+            &codes::FILE_STRUCTURE,
             first.map(|r| position(&doc, r)),
             super::DECODER_FILE.to_string(),
         );
@@ -85,14 +89,32 @@ impl Cx<'_> {
 }
 
 impl Read {
+    /// An error of a rule ([`codes::INVALID`]).
     fn error(&mut self, position: Option<(usize, usize)>, message: String) {
-        self.push(position, Severity::Error, message);
+        self.error_as(&codes::INVALID, position, message);
     }
 
-    fn push(&mut self, position: Option<(usize, usize)>, severity: Severity, message: String) {
+    /// An error with its own code.
+    fn error_as(&mut self, code: &'static Code, at: Option<(usize, usize)>, message: String) {
+        self.push(at, Severity::Error, code, message);
+    }
+
+    /// A warning about a value or a rule that analysisd ignores ([`codes::IGNORED`]).
+    fn warn(&mut self, position: Option<(usize, usize)>, message: String) {
+        self.push(position, Severity::Warning, &codes::IGNORED, message);
+    }
+
+    fn push(
+        &mut self,
+        position: Option<(usize, usize)>,
+        severity: Severity,
+        code: &'static Code,
+        message: String,
+    ) {
         self.problems.push(FileProblem {
             position,
             severity,
+            code,
             message,
         });
     }
@@ -112,7 +134,8 @@ fn read_root(cx: &Cx<'_>, root: ElementId, out: &mut Read) {
     }
     let at = Some(position(doc, root));
     if !name.eq_ignore_ascii_case("group") {
-        out.error(
+        out.error_as(
+            &codes::FILE_STRUCTURE,
             at,
             format!("rules_op: Invalid root element \"{name}\". Only \"group\" is allowed"),
         );
@@ -122,7 +145,8 @@ fn read_root(cx: &Cx<'_>, root: ElementId, out: &mut Read) {
     let group_name = match attrs.as_slice() {
         [a] if doc.text(&a.name).eq_ignore_ascii_case("name") => cx.vars.apply(doc.text(&a.value)),
         _ => {
-            out.error(
+            out.error_as(
+                &codes::FILE_STRUCTURE,
                 at,
                 format!("rules_op: Invalid root element '{name}'. Only the group name is allowed"),
             );
@@ -134,7 +158,8 @@ fn read_root(cx: &Cx<'_>, root: ElementId, out: &mut Read) {
         any = true;
         let child_name = doc.name(child);
         if !child_name.eq_ignore_ascii_case("rule") {
-            out.error(
+            out.error_as(
+                &codes::FILE_STRUCTURE,
                 Some(position(doc, child)),
                 format!("Invalid configuration. '{child_name}' is not a valid element."),
             );
@@ -145,7 +170,11 @@ fn read_root(cx: &Cx<'_>, root: ElementId, out: &mut Read) {
         }
     }
     if !any {
-        out.error(at, format!("Group '{group_name}' without any rule."));
+        out.error_as(
+            &codes::FILE_STRUCTURE,
+            at,
+            format!("Group '{group_name}' without any rule."),
+        );
     }
 }
 
@@ -196,9 +225,8 @@ fn read_rule(cx: &Cx<'_>, id: ElementId, group_name: &str, out: &mut Read) -> Op
         read_option(cx, child, &mut rule, &mut has_description, out);
     }
     if let Some(s) = rule.if_sid.as_deref().filter(|s| !is_valid_if_sid(s)) {
-        out.push(
+        out.warn(
             Some(position),
-            Severity::Warning,
             format!("Invalid 'if_sid' value: '{s}'. Rule '{rule_id}' will be ignored."),
         );
         return None;
@@ -289,7 +317,7 @@ fn read_attrs(
         }
         Ok(a) => {
             for w in a.warnings {
-                out.push(Some(position), Severity::Warning, w);
+                out.warn(Some(position), w);
             }
             Some(Attrs {
                 id: a.id,

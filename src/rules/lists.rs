@@ -79,6 +79,7 @@ impl Lists {
                     file: file.clone(),
                     position: None,
                     severity: Severity::Warning,
+                    code: &super::codes::LIST_NOT_LOADED,
                     message,
                 }),
             }

@@ -7,6 +7,7 @@
 //! files are collected as [`Problem`]s with file, line and column; they never stop the
 //! load (the daemon would refuse to start; the simulator reports and goes on).
 
+pub mod codes;
 pub mod decoders;
 pub mod def;
 pub mod fields;
@@ -19,7 +20,7 @@ mod vars;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::model::Severity;
+use crate::model::{Code, Severity};
 
 pub use ruleset::{RulesetFiles, ruleset_of, ruleset_of_dirs};
 pub use sources::{RuleFiles, excludes_of, files_from_config, files_in_dirs};
@@ -74,7 +75,7 @@ impl Rule {
 
 /// A problem in a rule file, with its position when known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}: {}: {message}", self.place(), self.severity.as_str())]
+#[error("{}: {}[{}]: {message}", self.place(), self.severity.as_str(), self.code.code)]
 pub struct Problem {
     /// The file concerned.
     pub file: PathBuf,
@@ -82,6 +83,8 @@ pub struct Problem {
     pub position: Option<(usize, usize)>,
     /// Error: analysisd would refuse to start; warning: it goes on.
     pub severity: Severity,
+    /// What kind of problem it is ([`codes`]; `ossec-ar explain CODE`).
+    pub code: &'static Code,
     /// What is wrong, in the daemon's terms.
     pub message: String,
 }
@@ -191,7 +194,9 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
     for (path, result) in paths.iter().zip(read_all(paths)) {
         match result {
             Ok(read) => loader.merge(path, read),
-            Err(message) => loader.problem(path, None, Severity::Error, message),
+            Err(message) => {
+                loader.problem(path, None, Severity::Error, &codes::UNREADABLE, message);
+            }
         }
     }
     loader.finish()
@@ -277,7 +282,7 @@ impl Loader {
         let file = self.set.files.len();
         self.set.files.push(path.to_path_buf());
         for p in read.problems {
-            self.problem(path, p.position, p.severity, p.message);
+            self.problem(path, p.position, p.severity, p.code, p.message);
         }
         for mut r in read.rules {
             r.rule.origin.file = file;
@@ -288,6 +293,7 @@ impl Loader {
                     path,
                     Some(at),
                     Severity::Warning,
+                    &codes::OVERWRITE_NOTHING,
                     format!("rule {id} has overwrite=\"yes\" but no earlier rule has this id; it is added as a new rule"),
                 ),
                 Added::Duplicate(first) => {
@@ -296,6 +302,7 @@ impl Loader {
                         path,
                         Some(at),
                         Severity::Warning,
+                        &codes::DUPLICATE_ID,
                         format!(
                             "duplicate rule id {id} (first defined at {first_file}:{}); analysisd skips this one",
                             first.line
@@ -311,12 +318,14 @@ impl Loader {
         path: &Path,
         position: Option<(usize, usize)>,
         severity: Severity,
+        code: &'static Code,
         message: String,
     ) {
         self.problems.push(Problem {
             file: path.to_path_buf(),
             position,
             severity,
+            code,
             message,
         });
     }
@@ -354,6 +363,7 @@ mod tests {
         assert_eq!((r.level, r.group.as_str()), (3, "a,"));
         assert_eq!(l.problems.len(), 1);
         assert_eq!(l.problems[0].position, Some((2, 1)));
+        assert_eq!(l.problems[0].code.code, "rule-duplicate-id");
         assert!(
             l.problems[0].message.contains("a.xml:2"),
             "{:?}",
@@ -392,6 +402,7 @@ mod tests {
         assert!(l.rules.get(7).is_some());
         assert_eq!(l.problems.len(), 1);
         assert_eq!(l.problems[0].severity, Severity::Warning);
+        assert_eq!(l.problems[0].code.code, "rule-overwrite-nothing");
     }
 
     #[test]
@@ -400,8 +411,9 @@ mod tests {
             file: PathBuf::from("r.xml"),
             position: Some((3, 5)),
             severity: Severity::Error,
+            code: &codes::INVALID,
             message: "bad".into(),
         };
-        assert_eq!(p.to_string(), "r.xml:3:5: error: bad");
+        assert_eq!(p.to_string(), "r.xml:3:5: error[rule-invalid]: bad");
     }
 }

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Problem;
-use crate::model::Severity;
+use crate::model::{Code, Severity};
 use crate::pattern::{Engine, Expression};
 use crate::xml::{Document, ElementId};
 
@@ -142,6 +142,7 @@ fn collect(
             problems.push(problem(
                 &dir,
                 home,
+                &super::codes::DIR_PATTERN,
                 format!("the pattern {pattern:?} does not compile (analysisd refuses to start)"),
             ));
             continue;
@@ -155,6 +156,7 @@ fn collect(
                 problems.push(problem(
                     &dir,
                     home,
+                    &super::codes::UNREADABLE,
                     format!("cannot read the directory: {e}"),
                 ));
                 continue;
@@ -180,11 +182,12 @@ fn bare(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-fn problem(dir: &str, home: &Path, message: String) -> Problem {
+fn problem(dir: &str, home: &Path, code: &'static Code, message: String) -> Problem {
     Problem {
         file: under(home, dir),
         position: None,
         severity: Severity::Warning,
+        code,
         message,
     }
 }

@@ -105,6 +105,7 @@ fn list_dir(dir: &Path, pattern: Option<&OsRegex>, out: &mut RuleFiles) {
                 file: dir.to_path_buf(),
                 position: None,
                 severity: Severity::Warning,
+                code: &super::codes::UNREADABLE,
                 message: format!("cannot read rule directory: {e}"),
             });
             return;

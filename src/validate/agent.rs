@@ -2,11 +2,11 @@
 //! (docs/choices.md "Agent or manager file"; docs/wazuh-config.md §1, §3.5,
 //! docs/ossec.md §1).
 
-use super::Check;
 use super::scope::{agent_responses, at, cmd_ref, resp_ref, shown};
+use super::{Check, Code};
 use crate::model::{ConfigKind, Field, Placement, Profile, Severity};
 
-pub(super) static RULES: &[&Check] = &[
+pub(super) static CHECKS: &[&Check] = &[
     &NO_EFFECT_IN_AGENT_CONFIG,
     &UNREAD_IN_AGENT_CONFIG,
     &INVALID_CA_VERIFICATION,
@@ -16,10 +16,11 @@ pub(super) static RULES: &[&Check] = &[
 /// (docs/wazuh-config.md
 /// §1 "AR sections inside a shared agent.conf"; docs/wazuh-config.md §10 pitfall 7).
 static NO_EFFECT_IN_AGENT_CONFIG: Check = Check {
-    code: "no-effect-in-agent-config",
-    severity: Severity::Warning,
-    summary: "a <command> or <active-response> inside <agent_config>",
-    explain: "Blocks in a shared agent.conf (<agent_config> roots, pushed to agent \
+    code: Code {
+        code: "no-effect-in-agent-config",
+        severity: Severity::Warning,
+        summary: "a <command> or <active-response> inside <agent_config>",
+        explain: "Blocks in a shared agent.conf (<agent_config> roots, pushed to agent \
 groups) are read only by the agent-side modules that support centralized \
 configuration; none of them reads <command> or <active-response>. analysisd never \
 combines the active-response reader with agent.conf, and execd reads only the agent's \
@@ -27,6 +28,7 @@ local ossec.conf, so these blocks have no effect at all: active responses cannot
 scoped to agent groups this way. Define responses in the manager's ossec.conf (with \
 location defined-agent per agent, or rule filters), and execd settings in each agent's \
 ossec.conf.",
+    },
     check: |ctx, out| {
         for c in &ctx.config.commands {
             if matches!(c.placement, Placement::AgentConfig(_)) {
@@ -50,16 +52,18 @@ const AGENT_OPTIONS: [Field; 2] = [Field::Disabled, Field::RepeatedOffenders];
 /// docs/wazuh-config.md §1: only
 /// analysisd, which runs on managers, reads them).
 static UNREAD_IN_AGENT_CONFIG: Check = Check {
-    code: "unread-in-agent-config",
-    severity: Severity::Warning,
-    summary: "a command or response definition in an agent's ossec.conf",
-    explain: "This file is an agent configuration (an <ossec_config> root has a \
+    code: Code {
+        code: "unread-in-agent-config",
+        severity: Severity::Warning,
+        summary: "a command or response definition in an agent's ossec.conf",
+        explain: "This file is an agent configuration (an <ossec_config> root has a \
 <client>). On an agent no daemon reads <command> blocks or the <command>, <location>, \
 <level>, <rules_group>, <rules_id>, <agent_id> and <timeout> of an <active-response>: \
 analysisd, which binds responses to rules, runs only on the manager. An agent reads \
 only <disabled> and <repeated_offenders> (execd) and <ca_store>/<ca_verification> \
 (modulesd, for WPK upgrades). Define the response in the manager's ossec.conf; the \
 script itself must be in the agent's active-response/bin.",
+    },
     check: |ctx, out| {
         if ctx.config.kind != ConfigKind::Agent {
             return;
@@ -85,14 +89,16 @@ script itself must be in the agent's active-response/bin.",
 /// modulesd compares `ca_verification` case-insensitively with yes/no and fails on
 /// anything else (docs/wazuh-config.md §1 "wazuh-modulesd on agents").
 static INVALID_CA_VERIFICATION: Check = Check {
-    code: "invalid-ca-verification",
-    severity: Severity::Error,
-    summary: "an agent's <ca_verification> other than yes or no",
-    explain: "On a Wazuh agent, wazuh-modulesd reads the deprecated \
+    code: Code {
+        code: "invalid-ca-verification",
+        severity: Severity::Error,
+        summary: "an agent's <ca_verification> other than yes or no",
+        explain: "On a Wazuh agent, wazuh-modulesd reads the deprecated \
 <active-response><ca_verification> for WPK upgrade signature checks. It accepts `yes` \
 and `no` in any case; anything else logs `Invalid content for tag <ca_verification>: \
 '<v>'` and fails the module's configuration. (On a manager the element is not allowed \
 at all: see unknown-option.) Write yes or no.",
+    },
     check: |ctx, out| {
         if ctx.profile != Profile::Wazuh {
             return;

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::Check;
 use super::scope::{at, children, cmd_ref, line, manager_commands, shown};
+use super::{Check, Code};
 use crate::model::{Field, Profile, Severity};
 
-pub(super) static RULES: &[&Check] = &[
+pub(super) static CHECKS: &[&Check] = &[
     &MISSING_COMMAND_OPTION,
     &INVALID_COMMAND_NAME,
     &INVALID_TIMEOUT_ALLOWED,
@@ -20,14 +20,16 @@ pub(super) static RULES: &[&Check] = &[
 /// `name` and `executable` are required (OSSEC: `expect` too): fatal 1280
 /// (docs/wazuh-config.md §2 "Missing `name` or `executable`"; docs/ossec.md §3).
 static MISSING_COMMAND_OPTION: Check = Check {
-    code: "missing-command-option",
-    severity: Severity::Error,
-    summary: "a <command> without <name> or <executable> (OSSEC: or <expect>)",
-    explain: "analysisd requires every <command> to have a <name> and an <executable> \
+    code: Code {
+        code: "missing-command-option",
+        severity: Severity::Error,
+        summary: "a <command> without <name> or <executable> (OSSEC: or <expect>)",
+        explain: "analysisd requires every <command> to have a <name> and an <executable> \
 (an empty value is accepted, a missing element is not). Without one it logs `(1280): \
 Missing command options. You must specify a 'name' and 'executable'.` and refuses to \
 start. OSSEC also requires <expect> (it may be empty: <expect></expect>) and says \
 `You must specify a 'name', 'executable' and 'expect'.` Add the missing element.",
+    },
     check: |ctx, out| {
         let mut required = vec![Field::Name, Field::Executable];
         if ctx.profile == Profile::Ossec {
@@ -56,14 +58,16 @@ start. OSSEC also requires <expect> (it may be empty: <expect></expect>) and say
 /// Wazuh refuses names starting with `!` (reserved for API custom commands): 1235
 /// (docs/wazuh-config.md §2 table, §9; OSSEC allows them, docs/ossec.md §10).
 static INVALID_COMMAND_NAME: Check = Check {
-    code: "invalid-command-name",
-    severity: Severity::Error,
-    summary: "a command name starting with '!' (Wazuh)",
-    explain: "Since Wazuh 3.6.1 a <command><name> must not start with `!`: execd treats \
+    code: Code {
+        code: "invalid-command-name",
+        severity: Severity::Error,
+        summary: "a command name starting with '!' (Wazuh)",
+        explain: "Since Wazuh 3.6.1 a <command><name> must not start with `!`: execd treats \
 names starting with `!` as custom commands sent through the API (it runs \
 active-response/bin/<rest of the name>). analysisd logs `(1235): Invalid value for \
 element 'name': !x.` and refuses to start. OSSEC accepts such names. Rename the command \
 and every <active-response><command> that uses it.",
+    },
     check: |ctx, out| {
         if ctx.profile != Profile::Wazuh {
             return;
@@ -88,13 +92,15 @@ and every <active-response><command> that uses it.",
 /// `timeout_allowed` is exactly `yes` or `no`, case-sensitive: else 1235 (docs/wazuh-config.md
 /// §2 table; docs/ossec.md §3).
 static INVALID_TIMEOUT_ALLOWED: Check = Check {
-    code: "invalid-timeout-allowed",
-    severity: Severity::Error,
-    summary: "<timeout_allowed> other than exactly 'yes' or 'no'",
-    explain: "analysisd compares <timeout_allowed> with `yes` and `no` exactly: case \
+    code: Code {
+        code: "invalid-timeout-allowed",
+        severity: Severity::Error,
+        summary: "<timeout_allowed> other than exactly 'yes' or 'no'",
+        explain: "analysisd compares <timeout_allowed> with `yes` and `no` exactly: case \
 matters and no whitespace is trimmed, so `Yes`, `true` or ` yes` make it log `(1235): \
 Invalid value for element 'timeout_allowed': Yes.` and refuse to start. Every repeat \
 of the element is checked. Write `yes` or `no`.",
+    },
     check: |ctx, out| {
         for c in manager_commands(ctx) {
             for (id, v) in children(ctx, c.element, Field::TimeoutAllowed) {
@@ -116,13 +122,15 @@ of the element is checked. Write `yes` or `no`.",
 /// The first command with a name wins; later ones are dead (docs/wazuh-config.md §2 "Duplicate
 /// command names"; docs/ossec.md §3).
 static DUPLICATE_COMMAND: Check = Check {
-    code: "duplicate-command",
-    severity: Severity::Warning,
-    summary: "two <command> blocks with the same name",
-    explain: "analysisd accepts several <command> blocks with the same <name>, but an \
+    code: Code {
+        code: "duplicate-command",
+        severity: Severity::Warning,
+        summary: "two <command> blocks with the same name",
+        explain: "analysisd accepts several <command> blocks with the same <name>, but an \
 <active-response> always uses the first one in document order: the later definitions \
 are never used, whatever their executable or timeout_allowed say. Remove the duplicate \
 or give it its own name (and point the responses that should use it at that name).",
+    },
     check: |ctx, out| {
         let mut first: HashMap<&str, usize> = HashMap::new();
         for c in manager_commands(ctx) {
@@ -148,15 +156,17 @@ or give it its own name (and point the responses that should use it at that name
 /// docs/choices.md makes
 /// it a note.
 static DEPRECATED_EXPECT: Check = Check {
-    code: "deprecated-expect",
-    severity: Severity::Note,
-    summary: "<expect> is ignored by Wazuh 4.2 and later",
-    explain: "Since Wazuh 4.2 analysisd ignores <expect> (it only logs a debug line, `The \
+    code: Code {
+        code: "deprecated-expect",
+        severity: Severity::Note,
+        summary: "<expect> is ignored by Wazuh 4.2 and later",
+        explain: "Since Wazuh 4.2 analysisd ignores <expect> (it only logs a debug line, `The \
 <expect> tag is deprecated since version 4.2.0.`): scripts receive the whole alert as \
 JSON on stdin and check for the fields they need themselves. Before 4.2 it made \
 analysisd skip the response when the alert lacked the user or source IP. It is \
 harmless; remove it when the file is only for Wazuh 4.2+. OSSEC still requires it \
 (use --profile ossec).",
+    },
     check: |ctx, out| {
         if ctx.profile != Profile::Wazuh {
             return;
@@ -188,16 +198,18 @@ fn is_windows_program(exe: &str) -> bool {
 /// (docs/wazuh-config.md §5.4 "Active response command not present"); checked only when
 /// `--ossec-home` is readable (docs/choices.md "The machine's own Wazuh").
 static EXECUTABLE_NOT_FOUND: Check = Check {
-    code: "executable-not-found",
-    severity: Severity::Warning,
-    summary: "the <executable> is not in <home>/active-response/bin",
-    explain: "wazuh-execd runs <home>/active-response/bin/<executable>. When the file is \
+    code: Code {
+        code: "executable-not-found",
+        severity: Severity::Warning,
+        summary: "the <executable> is not in <home>/active-response/bin",
+        explain: "wazuh-execd runs <home>/active-response/bin/<executable>. When the file is \
 missing it logs `Active response command not present: '<path>'. Not using it on this \
 system.` and silently ignores every response that uses the command. This check looks in \
 the --ossec-home of the machine running ossec-ar (skipped when that directory is not \
 readable, and for Windows programs such as netsh.exe, which run on Windows agents); \
 agents need the script in their own active-response/bin. Install the script, fix the \
 name, or ignore the warning for scripts that only run on agents.",
+    },
     check: |ctx, out| {
         let Some(home) = ctx.home else { return };
         let bin = home.join("active-response").join("bin");

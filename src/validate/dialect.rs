@@ -1,10 +1,10 @@
 //! Rules about the file's structure, checked by every daemon
 //! (docs/wazuh-config.md §1, §8).
 
-use super::Check;
+use super::{Check, Code};
 use crate::model::{BlockRef, RootKind, Severity};
 
-pub(super) static RULES: &[&Check] = &[
+pub(super) static CHECKS: &[&Check] = &[
     &XML_SYNTAX,
     &UNKNOWN_ROOT,
     &NO_ROOT,
@@ -14,10 +14,11 @@ pub(super) static RULES: &[&Check] = &[
 
 /// Whatever `os_xml` refuses (docs/wazuh-config.md §8.2, §8.3): every daemon stops with 1226.
 static XML_SYNTAX: Check = Check {
-    code: "xml-syntax",
-    severity: Severity::Error,
-    summary: "the Wazuh XML reader cannot read the file",
-    explain: "Every Wazuh and OSSEC daemon reads ossec.conf with its own XML reader (os_xml), \
+    code: Code {
+        code: "xml-syntax",
+        severity: Severity::Error,
+        summary: "the Wazuh XML reader cannot read the file",
+        explain: "Every Wazuh and OSSEC daemon reads ossec.conf with its own XML reader (os_xml), \
 which is not a standard XML parser. When it fails, the daemon logs \
 `(1226): Error reading XML file '<file>': XMLERR: ... (line N)` and refuses to start. \
 It rejects an XML declaration `<?xml ...?>` (often added by other tools), a closing tag \
@@ -26,6 +27,7 @@ a raw `<` in text, and a text ending in a single backslash (`<a>C:\\</a>`: the b
 escapes the `<` of the closing tag). Fix the construct at the reported line; write `\\\\` \
 for a final backslash, remove any `<?xml ...?>` line. The first finding is where the \
 daemon stops; later ones are further problems found by reading on.",
+    },
     check: |ctx, out| {
         for (i, e) in ctx.doc.errors().iter().enumerate() {
             let msg = if i == 0 {
@@ -43,15 +45,17 @@ daemon stops; later ones are further problems found by reading on.",
 
 /// Roots other than `<ossec_config>`/`<agent_config>` (docs/wazuh-config.md §1): fatal 1230.
 static UNKNOWN_ROOT: Check = Check {
-    code: "invalid-root",
-    severity: Severity::Error,
-    summary: "a top-level element the daemons do not accept",
-    explain: "The configuration reader accepts only <ossec_config> roots in ossec.conf \
+    code: Code {
+        code: "invalid-root",
+        severity: Severity::Error,
+        summary: "a top-level element the daemons do not accept",
+        explain: "The configuration reader accepts only <ossec_config> roots in ossec.conf \
 (and <agent_config> roots in a shared agent.conf). Any other top-level element, including \
 a <command> or <active-response> pasted outside a root, makes every daemon stop with \
 `(1230): Invalid element in the configuration: '<name>'.` then `(1202): Configuration \
 error at '<file>'.` Move the element inside an <ossec_config> root. A Wazuh 5.x \
 <wazuh_config> file no longer has active-response sections at all.",
+    },
     check: |ctx, out| {
         // The daemon stops at the first root it refuses: one finding per file, at
         // that root, with no block (so adding a block to a fragment adds no error).
@@ -103,14 +107,16 @@ error at '<file>'.` Move the element inside an <ossec_config> root. A Wazuh 5.x 
 
 /// Nothing a daemon reads: no root and no block (docs/values.md "What kind of file").
 static NO_ROOT: Check = Check {
-    code: "no-config-root",
-    severity: Severity::Warning,
-    summary: "no <ossec_config> root: nothing to check",
-    explain: "The file has no <ossec_config> root (and no <agent_config> root, and no \
+    code: Code {
+        code: "no-config-root",
+        severity: Severity::Warning,
+        summary: "no <ossec_config> root: nothing to check",
+        explain: "The file has no <ossec_config> root (and no <agent_config> root, and no \
 <command> or <active-response> at top level): it is empty, or holds only text or \
 comments. The daemons' reader finds no element in it, so they read no option from it, \
 and there is nothing to check. If this should be an ossec.conf, give it a root: \
 <ossec_config> ... </ossec_config>.",
+    },
     check: |ctx, out| {
         if ctx.config.roots.is_empty() && ctx.doc.errors().is_empty() {
             let what = if ctx.doc.source().trim().is_empty() {
@@ -129,14 +135,16 @@ and there is nothing to check. If this should be an ossec.conf, give it a root: 
 
 /// A block with no child element is not recognised at all (docs/wazuh-config.md §1): 1230.
 static EMPTY_BLOCK: Check = Check {
-    code: "empty-block",
-    severity: Severity::Error,
-    summary: "a <command> or <active-response> without any child element",
-    explain: "The configuration reader recognises <command> and <active-response> only when \
+    code: Code {
+        code: "empty-block",
+        severity: Severity::Error,
+        summary: "a <command> or <active-response> without any child element",
+        explain: "The configuration reader recognises <command> and <active-response> only when \
 they have at least one child element. `<active-response/>`, an empty one, or one holding only \
 text or a comment falls through to `(1230): Invalid element in the configuration: \
 'active-response'.` and `(1202)`: every daemon, on agents as well as managers, refuses to \
 start. Delete the block or give it its options.",
+    },
     check: |ctx, out| {
         let doc = ctx.doc;
         let blocks = ctx
@@ -166,14 +174,16 @@ start. Delete the block or give it its options.",
 /// A `<wodle>` without attributes crashes the manager's reader (docs/wazuh-config.md §1 "Crash
 /// found while testing").
 static WODLE_WITHOUT_NAME: Check = Check {
-    code: "wodle-without-name",
-    severity: Severity::Error,
-    summary: "a <wodle> without any attribute (analysisd crashes)",
-    explain: "The configuration dispatcher of Wazuh manager builds reads the attributes \
+    code: Code {
+        code: "wodle-without-name",
+        severity: Severity::Error,
+        summary: "a <wodle> without any attribute (analysisd crashes)",
+        explain: "The configuration dispatcher of Wazuh manager builds reads the attributes \
 of every <wodle> while checking for agent-key-polling, even in daemons that do not read \
 wodles. When the element has no attribute at all it dereferences a null pointer: \
 wazuh-analysisd crashes (SIGSEGV) at start-up, before any message. Give the wodle its \
 name: <wodle name=\"syscollector\">.",
+    },
     check: |ctx, out| {
         // OSSEC refuses the section itself (wazuh-only-section).
         if ctx.profile != crate::model::Profile::Wazuh {

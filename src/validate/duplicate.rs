@@ -3,19 +3,20 @@
 
 use std::collections::HashMap;
 
-use super::Check;
 use super::scope::{at, manager_responses, resp_ref};
+use super::{Check, Code};
 use crate::model::Severity;
 use crate::model::analysisd::Identity;
 
-pub(super) static RULES: &[&Check] = &[&DUPLICATE_RESPONSE];
+pub(super) static CHECKS: &[&Check] = &[&DUPLICATE_RESPONSE];
 
 /// Same command, location, agent, level, groups and rule ids as an earlier block.
 static DUPLICATE_RESPONSE: Check = Check {
-    code: "duplicate-response",
-    severity: Severity::Warning,
-    summary: "a response with the same command, target and trigger as an earlier one",
-    explain: "analysisd keeps every <active-response> block as a response of its own: it \
+    code: Code {
+        code: "duplicate-response",
+        severity: Severity::Warning,
+        summary: "a response with the same command, target and trigger as an earlier one",
+        explain: "analysisd keeps every <active-response> block as a response of its own: it \
 does not merge blocks that say the same thing. Two enabled blocks with the same command, \
 location (and agent_id for defined-agent), level, rules_group and rules_id are both \
 triggered by every alert that triggers one, so the daemon runs both: the command is sent \
@@ -23,6 +24,7 @@ twice (and, with different timeouts, undone twice at different times). Usually a
 was pasted twice or a scripted `add` ran twice. Remove one of them (`ossec-ar rm FILE \
 response:N`), or use `add --if-absent` and `apply`, which never add a block whose identity \
 is already there.",
+    },
     check: |ctx, out| {
         let analysis = ctx.analysis();
         let mut first: HashMap<Identity, usize> = HashMap::new();

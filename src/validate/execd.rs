@@ -5,12 +5,12 @@
 use std::collections::HashSet;
 
 use super::scope::{at, children, execd, execd_responses, manager_responses, resp_ref, shown};
-use super::{Check, Context};
+use super::{Check, Code, Context};
 use crate::model::execd::{OffenderEntry, offender_entries};
 use crate::model::{ConfigKind, Field, Profile, Response, Severity};
 use crate::xml::ElementId;
 
-pub(super) static RULES: &[&Check] = &[
+pub(super) static CHECKS: &[&Check] = &[
     &INVALID_DISABLED,
     &DISABLED_NOT_SEEN,
     &DISABLED_STOPS_EXECD,
@@ -40,14 +40,16 @@ fn is_settings_block(ctx: &Context<'_>, r: &Response) -> bool {
 /// `disabled` is exactly yes/no: analysisd checks every one (§3.2), execd the one it
 /// sees (§3.8); either refuses to start with 1235.
 static INVALID_DISABLED: Check = Check {
-    code: "invalid-disabled",
-    severity: Severity::Error,
-    summary: "<disabled> other than exactly 'yes' or 'no'",
-    explain: "Both analysisd (every <disabled> of every <active-response>) and wazuh-execd \
+    code: Code {
+        code: "invalid-disabled",
+        severity: Severity::Error,
+        summary: "<disabled> other than exactly 'yes' or 'no'",
+        explain: "Both analysisd (every <disabled> of every <active-response>) and wazuh-execd \
 (the <disabled> it reads, on agents and managers) compare the value with `yes` and `no` \
 exactly, case and whitespace included. Anything else (`Yes`, `true`, ` no`) makes them \
 log `(1235): Invalid value for element 'disabled': <v>.` and exit; `wazuh-control start` \
 runs `wazuh-execd -t` first, so the whole start aborts. Write `yes` or `no`.",
+    },
     check: |ctx, out| {
         let mut done = HashSet::new();
         for r in manager_responses(ctx) {
@@ -76,16 +78,18 @@ runs `wazuh-execd -t` first, so the whole start aborts. Write `yes` or `no`.",
 
 /// execd reads `disabled` only in the first block of each root (§3.8).
 static DISABLED_NOT_SEEN: Check = Check {
-    code: "disabled-not-seen",
-    severity: Severity::Warning,
-    summary: "an execd <disabled> that wazuh-execd never reads",
-    explain: "wazuh-execd reads <disabled> only from the first <active-response> of each \
+    code: Code {
+        code: "disabled-not-seen",
+        severity: Severity::Warning,
+        summary: "an execd <disabled> that wazuh-execd never reads",
+        explain: "wazuh-execd reads <disabled> only from the first <active-response> of each \
 <ossec_config> root (the first root whose first block has one wins, and in that block \
 the first <disabled>). A <disabled> placed in a later block, or repeated in the block, \
 is never seen: an agent with `<disabled>yes</disabled>` in its second block keeps \
 running responses. Move the setting into the first <active-response> of the root. (In \
 a manager's response definitions, <disabled> switches that one response off in \
 analysisd; that use is not concerned.)",
+    },
     check: |ctx, out| {
         let seen = first_seen(ctx, Field::Disabled).map(|(id, _)| id);
         for r in execd_responses(ctx).filter(|r| is_settings_block(ctx, r)) {
@@ -102,16 +106,18 @@ analysisd; that use is not concerned.)",
 /// On a manager, the `disabled=yes` execd sees may belong to a response definition:
 /// it then switches off manager-side execution too (§3.8 "On a manager").
 static DISABLED_STOPS_EXECD: Check = Check {
-    code: "disabled-stops-execd",
-    severity: Severity::Warning,
-    summary: "a disabled response in a root's first block also disables execd on the manager",
-    explain: "wazuh-execd on a manager reads the same ossec.conf: the first <disabled> \
+    code: Code {
+        code: "disabled-stops-execd",
+        severity: Severity::Warning,
+        summary: "a disabled response in a root's first block also disables execd on the manager",
+        explain: "wazuh-execd on a manager reads the same ossec.conf: the first <disabled> \
 it finds in the first <active-response> of a root decides whether it runs at all. When \
 that block is a response definition switched off with <disabled>yes</disabled>, execd \
 logs `(1350): Active response disabled.` and no response ever runs on the manager \
 (location server, or local for the manager's own events); analysisd then fails to \
 connect to its queue (1301). Move the disabled response below an enabled block, or \
 delete it.",
+    },
     check: |ctx, out| {
         if ctx.config.kind != ConfigKind::Manager {
             return;
@@ -130,14 +136,16 @@ delete it.",
 
 /// Only one `repeated_offenders` list counts per host (§5.6; OSSEC §8).
 static REPEATED_OFFENDERS_IGNORED: Check = Check {
-    code: "repeated-offenders-ignored",
-    severity: Severity::Warning,
-    summary: "a <repeated_offenders> that wazuh-execd never uses",
-    explain: "wazuh-execd keeps one repeated-offenders list per host. Wazuh 4.x takes the \
+    code: Code {
+        code: "repeated-offenders-ignored",
+        severity: Severity::Warning,
+        summary: "a <repeated_offenders> that wazuh-execd never uses",
+        explain: "wazuh-execd keeps one repeated-offenders list per host. Wazuh 4.x takes the \
 first <repeated_offenders> found in any <active-response> of the host's own ossec.conf; \
 OSSEC looks only in the first <active-response> of each <ossec_config> root. Every \
 other <repeated_offenders> is ignored, silently, and a list cannot be set per response. \
 Keep one, in the first <active-response> block.",
+    },
     check: |ctx, out| {
         let used = repeated_offenders_used(ctx).map(|(id, _)| id);
         for r in execd_responses(ctx) {
@@ -205,15 +213,17 @@ fn offenders_problem(v: &str, profile: Profile) -> Option<String> {
 
 /// Values are minutes, at most 5, read with atoi (§5.6).
 static REPEATED_OFFENDERS_VALUE: Check = Check {
-    code: "repeated-offenders-value",
-    severity: Severity::Warning,
-    summary: "a <repeated_offenders> list execd reads differently than written",
-    explain: "wazuh-execd splits <repeated_offenders> at commas into at most 5 pieces \
+    code: Code {
+        code: "repeated-offenders-value",
+        severity: Severity::Warning,
+        summary: "a <repeated_offenders> list execd reads differently than written",
+        explain: "wazuh-execd splits <repeated_offenders> at commas into at most 5 pieces \
 (a 6th entry stays glued to the 5th and is lost), skips leading spaces and tabs, and \
 reads each with atoi as a number of minutes. An entry that reads as 0 (`abc`, `0`, an \
 empty entry in Wazuh) ends the list, and a first entry of 0 switches the feature off; \
 units and trailing text are ignored. Write up to five positive numbers of minutes, e.g. \
 `30,60,120`.",
+    },
     check: |ctx, out| {
         let Some((id, index)) = repeated_offenders_used(ctx) else {
             return;
@@ -231,15 +241,17 @@ units and trailing text are ignored. Write up to five positive numbers of minute
 /// `repeated_offenders` in a manager's response definition does nothing for agents
 /// (§5.6 "configured on the agent"; docs/wazuh-config.md §10 pitfall 4).
 static REPEATED_OFFENDERS_ON_MANAGER: Check = Check {
-    code: "manager-repeated-offenders",
-    severity: Severity::Warning,
-    summary: "<repeated_offenders> in a manager's response definition",
-    explain: "analysisd ignores <repeated_offenders>. Only wazuh-execd reads it, from the \
+    code: Code {
+        code: "manager-repeated-offenders",
+        severity: Severity::Warning,
+        summary: "<repeated_offenders> in a manager's response definition",
+        explain: "analysisd ignores <repeated_offenders>. Only wazuh-execd reads it, from the \
 ossec.conf of the host that runs the response, and applies it to every response run \
 there. Put in a response definition on the manager, it does not make that response \
 escalate on agents; at most the manager's own execd uses it, for responses executed on \
 the manager. Set it in the first <active-response> of each agent's ossec.conf (or in \
 the manager's settings block for responses run on the manager).",
+    },
     check: |ctx, out| {
         for r in manager_responses(ctx) {
             if r.command.is_none() {

@@ -2,10 +2,10 @@
 //! (docs/wazuh-config.md §3.3, §5.2; docs/ossec.md §4, §5, §10).
 
 use super::scope::{Outcome, at, manager_responses, outcome, resp_ref, shown};
-use super::{Check, Context};
+use super::{Check, Code, Context};
 use crate::model::{Field, Location, Profile, Response, Severity};
 
-pub(super) static RULES: &[&Check] = &[
+pub(super) static CHECKS: &[&Check] = &[
     &INVALID_LOCATION,
     &LOCATION_BY_ACCIDENT,
     &LOCATION_COMBINED,
@@ -34,15 +34,17 @@ fn read_location<'r>(ctx: &Context<'_>, r: &'r Response) -> Option<&'r str> {
 
 /// No pattern matches: fatal 1302 (docs/wazuh-config.md §3.3 "Nothing matched").
 static INVALID_LOCATION: Check = Check {
-    code: "invalid-location",
-    severity: Severity::Error,
-    summary: "a <location> that matches none of server, local, defined-agent, all",
-    explain: "analysisd reads <location> with four case-insensitive substring searches: \
+    code: Code {
+        code: "invalid-location",
+        severity: Severity::Error,
+        summary: "a <location> that matches none of server, local, defined-agent, all",
+        explain: "analysisd reads <location> with four case-insensitive substring searches: \
 `AS|analysisd|analysis-server|server` (run on the manager), `local` (where the event \
 came from), `defined-agent` (the agent in <agent_id>) and `all|any` (every active \
 agent). A value that contains none of them, such as `manager`, `agent` or `global`, \
 makes it log `(1302): Invalid active response location: '<v>'.` and refuse to start. \
 OSSEC also refuses an empty <location>. Write one of local, server, defined-agent, all.",
+    },
     check: |ctx, out| {
         for r in manager_responses(ctx) {
             if !matches!(outcome(ctx, r), Outcome::BadLocation) {
@@ -86,13 +88,15 @@ fn only_keywords(v: &str) -> bool {
 /// Substrings match by accident: `localhost`, `alias`, `company`, `firewall`
 /// (docs/wazuh-config.md §3.3 "Substrings count").
 static LOCATION_BY_ACCIDENT: Check = Check {
-    code: "location-by-accident",
-    severity: Severity::Warning,
-    summary: "a <location> read through a substring of another word",
-    explain: "The <location> patterns are unanchored substring searches, so a word that \
+    code: Code {
+        code: "location-by-accident",
+        severity: Severity::Warning,
+        summary: "a <location> read through a substring of another word",
+        explain: "The <location> patterns are unanchored substring searches, so a word that \
 merely contains one of them is accepted: `localhost` is read as local, `alias` as server \
 (it contains \"as\"), `company` as all (\"any\"), `firewall` as all (\"all\"). The \
 daemon does not say anything. Write exactly local, server, defined-agent or all.",
+    },
     check: |ctx, out| {
         for r in manager_responses(ctx) {
             let Some(v) = read_location(ctx, r) else {
@@ -129,15 +133,17 @@ fn combined_effect(flags: Location) -> &'static str {
 
 /// Several flags at once: one of them wins (docs/wazuh-config.md §3.3 "Combinations", §5.2).
 static LOCATION_COMBINED: Check = Check {
-    code: "location-combined",
-    severity: Severity::Warning,
-    summary: "a <location> that sets several targets at once",
-    explain: "A <location> such as `local,server` or `all local` sets several flags, but \
+    code: Code {
+        code: "location-combined",
+        severity: Severity::Warning,
+        summary: "a <location> that sets several targets at once",
+        explain: "A <location> such as `local,server` or `all local` sets several flags, but \
 a response runs in one place only: analysisd runs it on the manager when the server flag \
 is set (whatever else is set), or when local is set and the event came from the manager \
 itself; otherwise it sends it to every active agent (all), else to <agent_id> \
 (defined-agent), else to the agent the event came from (local). Use one value, and one \
 block per target if you need several.",
+    },
     check: |ctx, out| {
         for r in manager_responses(ctx) {
             let Some(v) = read_location(ctx, r) else {
@@ -162,13 +168,15 @@ block per target if you need several.",
 
 /// `defined-agent` without `<agent_id>`: fatal 1304 (docs/wazuh-config.md §3.3).
 static MISSING_AGENT_ID: Check = Check {
-    code: "missing-agent-id",
-    severity: Severity::Error,
-    summary: "location defined-agent without <agent_id>",
-    explain: "A response whose <location> contains `defined-agent` runs on the agent \
+    code: Code {
+        code: "missing-agent-id",
+        severity: Severity::Error,
+        summary: "location defined-agent without <agent_id>",
+        explain: "A response whose <location> contains `defined-agent` runs on the agent \
 named in <agent_id>. Without an <agent_id> element analysisd logs `(1304): No agent \
 defined for response.` and refuses to start. Add <agent_id> with the agent's id as \
 the agent list shows it (three digits, e.g. 001).",
+    },
     check: |ctx, out| {
         for r in manager_responses(ctx) {
             if matches!(outcome(ctx, r), Outcome::NoAgent) {
@@ -185,14 +193,16 @@ the agent list shows it (three digits, e.g. 001).",
 /// The agent id reads as 0: warning 1306, block dropped (Wazuh ≥ 4.3; docs/wazuh-config.md
 /// §3.3, §9). OSSEC allows it (docs/ossec.md §10).
 static AGENT_ID_ZERO: Check = Check {
-    code: "agent-id-zero",
-    severity: Severity::Warning,
-    summary: "defined-agent with an <agent_id> that reads as 0 (Wazuh drops the block)",
-    explain: "analysisd reads <agent_id> with atoi. When it gives 0 (`000`, `0`, an \
+    code: Code {
+        code: "agent-id-zero",
+        severity: Severity::Warning,
+        summary: "defined-agent with an <agent_id> that reads as 0 (Wazuh drops the block)",
+        explain: "analysisd reads <agent_id> with atoi. When it gives 0 (`000`, `0`, an \
 empty value or a name such as `web01`), Wazuh 4.3 and later log `(1306): Invalid agent \
 ID. Use location=server to run AR on the manager.` and silently drop the whole response. \
 To run on the manager use <location>server</location>; to run on an agent write its \
 numeric id (e.g. 001).",
+    },
     check: |ctx, out| {
         for r in manager_responses(ctx) {
             if !matches!(outcome(ctx, r), Outcome::AgentZero) {
@@ -214,15 +224,17 @@ numeric id (e.g. 001).",
 /// `1` vs `001`, lists of ids (docs/wazuh-config.md §3.3, §5.2 `atoi(agent_id)`; §10 pitfall
 /// 6; OSSEC's remoted matches client.keys exactly, docs/ossec.md §4).
 static AGENT_ID_FORMAT: Check = Check {
-    code: "agent-id-format",
-    severity: Severity::Warning,
-    summary: "an <agent_id> not written as one agent id of three digits or more",
-    explain: "<agent_id> names exactly one agent. Wazuh 4.x reads it with atoi, so `1` \
+    code: Code {
+        code: "agent-id-format",
+        severity: Severity::Warning,
+        summary: "an <agent_id> not written as one agent id of three digits or more",
+        explain: "<agent_id> names exactly one agent. Wazuh 4.x reads it with atoi, so `1` \
 reaches agent 001 (a note) but `001,002` reaches only 001 and ` 1a` only 001: anything \
 after the first number is ignored, silently. OSSEC's remoted compares the text with \
 client.keys, so it must be written exactly as there (`001`, not `1`), or the response \
 reaches no agent. Write one id as the agent list shows it, and one block per agent when \
 several agents need the response.",
+    },
     check: |ctx, out| {
         for r in manager_responses(ctx) {
             if !outcome(ctx, r).defines() {
@@ -271,13 +283,15 @@ several agents need the response.",
 
 /// `agent_id` is used only with `defined-agent` (docs/wazuh-config.md §3.2 `agent_id`).
 static UNUSED_AGENT_ID: Check = Check {
-    code: "unused-agent-id",
-    severity: Severity::Warning,
-    summary: "an <agent_id> in a response whose location is not defined-agent",
-    explain: "analysisd stores <agent_id> but uses it only when <location> contains \
+    code: Code {
+        code: "unused-agent-id",
+        severity: Severity::Warning,
+        summary: "an <agent_id> in a response whose location is not defined-agent",
+        explain: "analysisd stores <agent_id> but uses it only when <location> contains \
 `defined-agent`. With local, server or all the response does not go to that agent: it \
 runs where the location says. Set <location>defined-agent</location> to target the \
 agent, or remove <agent_id>.",
+    },
     check: |ctx, out| {
         for r in manager_responses(ctx) {
             if !outcome(ctx, r).defines() {

@@ -1,11 +1,11 @@
-//! The validator: one rule per diagnostic code, each with its explanation and tests
+//! The validator: one check per diagnostic code, each with its explanation and tests
 //! beside it (docs/ARCHITECTURE.md, docs/ARCHITECTURE.md "Habits" 8). Returns findings, never
 //! errors.
 
 use std::path::Path;
 
 use crate::model::analysisd::{self, Analysis, Verdict};
-use crate::model::{BlockRef, Config, Diagnostic, Profile, Severity};
+use crate::model::{BlockRef, Code, Config, Diagnostic, Profile, Severity};
 use crate::xml::Document;
 
 mod agent;
@@ -22,7 +22,7 @@ mod response;
 mod scope;
 mod trigger;
 
-/// Everything a rule may look at.
+/// Everything a check may look at.
 pub struct Context<'a> {
     /// The parsed file.
     pub doc: &'a Document,
@@ -33,13 +33,13 @@ pub struct Context<'a> {
     /// `--ossec-home` when it exists and is readable (docs/choices.md "The machine's own
     /// Wazuh"); `None` skips the checks that read it.
     pub home: Option<&'a Path>,
-    /// What analysisd makes of each response, computed once per check (most rules
+    /// What analysisd makes of each response, computed once per check (most checks
     /// ask; see [`Context::analysis`]).
     verdicts: std::cell::OnceCell<Vec<Verdict>>,
 }
 
 impl<'a> Context<'a> {
-    /// Everything the rules look at; `home` is `--ossec-home` when readable.
+    /// Everything the checks look at; `home` is `--ossec-home` when readable.
     pub fn new(
         doc: &'a Document,
         config: &'a Config,
@@ -64,33 +64,27 @@ impl<'a> Context<'a> {
     }
 }
 
-/// A validation rule: its stable code, default severity, one-line summary, the long
-/// `explain` text, and the check itself.
+/// A validation check: its code (name, default severity, summary, `explain` text) and
+/// the check itself.
 pub struct Check {
-    /// Stable kebab-case code.
-    pub code: &'static str,
-    /// Severity of its findings.
-    pub severity: Severity,
-    /// One line: what it finds.
-    pub summary: &'static str,
-    /// What the daemon does, with its error number, and how to fix it.
-    pub explain: &'static str,
-    /// Adds this rule's findings.
+    /// The code and its help.
+    pub code: Code,
+    /// Adds this check's findings.
     pub check: fn(&Context<'_>, &mut Findings<'_>),
 }
 
-/// Collects the findings of one rule, stamping its code and severity.
+/// Collects the findings of one check, stamping its code and severity.
 pub struct Findings<'r> {
-    rule: &'r Check,
+    check: &'r Check,
     out: Vec<Diagnostic>,
-    /// Findings past [`MAX_PER_RULE`], counted only.
+    /// Findings past [`MAX_PER_CHECK`], counted only.
     dropped: usize,
 }
 
-/// Findings one rule keeps per file: a hostile file (250,000 unknown roots in 1 MB)
+/// Findings one check keeps per file: a hostile file (250,000 unknown roots in 1 MB)
 /// made one each, and memory grew a hundredfold with the input. The rest are
 /// counted in one last finding (docs/limits.md).
-const MAX_PER_RULE: usize = 1000;
+const MAX_PER_CHECK: usize = 1000;
 
 impl Findings<'_> {
     /// Adds a finding at `offset` (a start tag, per docs/choices.md), about `block`
@@ -101,10 +95,10 @@ impl Findings<'_> {
         block: impl Into<Option<BlockRef>>,
         message: impl Into<String>,
     ) {
-        self.push_as(self.rule.severity, offset, block, message);
+        self.push_as(self.check.code.severity, offset, block, message);
     }
 
-    /// Adds a finding with a severity other than the rule's default.
+    /// Adds a finding with a severity other than the check's default.
     pub fn push_as(
         &mut self,
         severity: Severity,
@@ -112,13 +106,13 @@ impl Findings<'_> {
         block: impl Into<Option<BlockRef>>,
         message: impl Into<String>,
     ) {
-        if self.out.len() >= MAX_PER_RULE {
+        if self.out.len() >= MAX_PER_CHECK {
             self.dropped += 1;
             return;
         }
         self.out.push(Diagnostic {
             severity,
-            code: self.rule.code,
+            code: self.check.code.code,
             message: message.into(),
             offset,
             block: block.into(),
@@ -126,42 +120,37 @@ impl Findings<'_> {
     }
 }
 
-/// Every rule, in the order `explain --list` shows them: file structure first, then
+/// Every check, in the order `explain` lists them: file structure first, then
 /// commands, responses, targets, triggers, names, execd and agent settings, OSSEC.
-pub fn rules() -> impl Iterator<Item = &'static Check> {
+pub fn checks() -> impl Iterator<Item = &'static Check> {
     [
-        dialect::RULES,
-        options::RULES,
-        command::RULES,
-        response::RULES,
-        location::RULES,
-        trigger::RULES,
-        numbers::RULES,
-        naming::RULES,
-        duplicate::RULES,
-        execd::RULES,
-        agent::RULES,
-        ossec::RULES,
+        dialect::CHECKS,
+        options::CHECKS,
+        command::CHECKS,
+        response::CHECKS,
+        location::CHECKS,
+        trigger::CHECKS,
+        numbers::CHECKS,
+        naming::CHECKS,
+        duplicate::CHECKS,
+        execd::CHECKS,
+        agent::CHECKS,
+        ossec::CHECKS,
     ]
     .into_iter()
     .flat_map(|r| r.iter().copied())
 }
 
-/// The rule with this code.
-pub fn rule(code: &str) -> Option<&'static Check> {
-    rules().find(|r| r.code == code)
-}
-
-/// Runs every rule; findings sorted by position, then severity (errors first).
+/// Runs every check; findings sorted by position, then severity (errors first).
 pub fn check(ctx: &Context<'_>) -> Vec<Diagnostic> {
     let mut all = Vec::new();
-    for rule in rules() {
+    for check in checks() {
         let mut f = Findings {
-            rule,
+            check,
             out: Vec::new(),
             dropped: 0,
         };
-        (rule.check)(ctx, &mut f);
+        (check.check)(ctx, &mut f);
         if let (Some(last), true) = (f.out.last(), f.dropped > 0) {
             let more = Diagnostic {
                 message: format!("{} more like this, not listed", f.dropped),
@@ -184,11 +173,11 @@ pub fn check_source(source: &str, profile: Profile, home: Option<&Path>) -> Vec<
 
 #[cfg(test)]
 pub(crate) mod testing {
-    //! Helpers for the rule tests: run one rule on a text.
+    //! Helpers for the check tests: run one check on a text.
 
     use super::*;
 
-    /// The findings of rule `code` on `source`.
+    /// The findings of check `code` on `source`.
     pub(crate) fn run(code: &str, source: &str, profile: Profile) -> Vec<Diagnostic> {
         check_source(source, profile, None)
             .into_iter()
@@ -196,12 +185,12 @@ pub(crate) mod testing {
             .collect()
     }
 
-    /// Asserts rule `code` fires on `bad` and not on `good` (Wazuh profile).
+    /// Asserts check `code` fires on `bad` and not on `good` (Wazuh profile).
     pub(crate) fn fires(code: &str, bad: &str, good: &str) {
         fires_in(Profile::Wazuh, code, bad, good);
     }
 
-    /// Asserts rule `code` fires on `bad` and not on `good` under `profile`.
+    /// Asserts check `code` fires on `bad` and not on `good` under `profile`.
     pub(crate) fn fires_in(profile: Profile, code: &str, bad: &str, good: &str) {
         assert!(
             !run(code, bad, profile).is_empty(),
@@ -209,19 +198,5 @@ pub(crate) mod testing {
         );
         let g = run(code, good, profile);
         assert!(g.is_empty(), "{code} should not fire on {good:?}: {g:?}");
-    }
-
-    #[test]
-    fn every_code_is_unique_kebab_case_with_an_explanation() {
-        let mut seen = std::collections::HashSet::new();
-        for r in rules() {
-            assert!(seen.insert(r.code), "duplicate code {}", r.code);
-            assert!(
-                r.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
-                "{}",
-                r.code
-            );
-            assert!(r.explain.len() > 80, "{} needs a real explanation", r.code);
-        }
     }
 }

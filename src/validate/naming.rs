@@ -5,10 +5,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::scope::{at, manager_responses, resp_ref};
-use super::{Check, Context};
+use super::{Check, Code, Context};
 use crate::model::{Command, Response, Severity};
 
-pub(super) static RULES: &[&Check] = &[&AR_NAME_COLLISION, &TOO_MANY_AR_NAMES];
+pub(super) static CHECKS: &[&Check] = &[&AR_NAME_COLLISION, &TOO_MANY_AR_NAMES];
 
 /// An accepted response, with its command, the timeout in force and its AR name.
 struct Accepted<'a> {
@@ -35,16 +35,18 @@ fn accepted<'a>(ctx: &'a Context<'a>) -> Vec<Accepted<'a>> {
 
 /// `foo1`+0 and `foo`+10 both become `foo10` (docs/wazuh-config.md §3.7 "Name collision").
 static AR_NAME_COLLISION: Check = Check {
-    code: "ar-name-collision",
-    severity: Severity::Warning,
-    summary: "two responses whose command+timeout names are the same string",
-    explain: "analysisd names each response by gluing the command name and the timeout \
+    code: Code {
+        code: "ar-name-collision",
+        severity: Severity::Warning,
+        summary: "two responses whose command+timeout names are the same string",
+        explain: "analysisd names each response by gluing the command name and the timeout \
 (`firewall-drop` + 600 = `firewall-drop600`) and writes `name - executable - timeout` to \
 etc/shared/ar.conf, which execd on every host uses to find the program. Different \
 commands can produce the same name: `foo1` with timeout 0 and `foo` with timeout 10 are \
 both `foo10`. execd then uses the first ar.conf line for both, so one response runs the \
 other's program with the other's timeout. Rename one of the commands (avoid names that \
 end in a digit).",
+    },
     check: |ctx, out| {
         let mut first: HashMap<String, (&str, i64, usize)> = HashMap::new();
         for Accepted {
@@ -80,15 +82,17 @@ const MAX_USER_NAMES: usize = 62;
 
 /// Past ~62 distinct names the table overflows (docs/wazuh-config.md §5.4).
 static TOO_MANY_AR_NAMES: Check = Check {
-    code: "too-many-ar-names",
-    severity: Severity::Warning,
-    summary: "more distinct active-response names than execd's table holds",
-    explain: "execd loads etc/shared/ar.conf into a table of 64 entries (MAX_AR). \
+    code: Code {
+        code: "too-many-ar-names",
+        severity: Severity::Warning,
+        summary: "more distinct active-response names than execd's table holds",
+        explain: "execd loads etc/shared/ar.conf into a table of 64 entries (MAX_AR). \
 analysisd always writes the names restart-ossec0 and restart-wazuh0, then one line per \
 accepted response. With more than about 62 distinct response names (command + timeout), \
 Wazuh 4.14.7 writes past the table (no bounds check; behaviour unverified) and 4.14.9 \
 ignores the rest with `(1319): Reached the maximum of 64 active response commands.` \
 Reuse commands and timeouts so that fewer distinct names are needed.",
+    },
     check: |ctx, out| {
         let mut names: HashSet<String> = HashSet::new();
         for Accepted { r, name, .. } in accepted(ctx) {

@@ -1,25 +1,27 @@
 //! Numbers the daemons read with C's `atoi`, which keeps only 32 bits: a value too
 //! big for `int` is silently read as another number (docs/values.md "atoi").
 
-use super::Check;
 use super::scope::{at, children, execd_responses, manager_responses, resp_ref};
+use super::{Check, Code};
 use crate::model::{Field, Severity, judge};
 
-pub(super) static RULES: &[&Check] = &[&NUMBER_OVERFLOW];
+pub(super) static CHECKS: &[&Check] = &[&NUMBER_OVERFLOW];
 
 /// `atoi` overflow in `level`, `timeout`, `agent_id`, `rules_id` and
 /// `repeated_offenders` (docs/values.md "atoi").
 static NUMBER_OVERFLOW: Check = Check {
-    code: "number-overflow",
-    severity: Severity::Warning,
-    summary: "a number too big for the daemon's int, read as another number",
-    explain: "analysisd and execd read <level>, <timeout>, <agent_id>, the ids of \
+    code: Code {
+        code: "number-overflow",
+        severity: Severity::Warning,
+        summary: "a number too big for the daemon's int, read as another number",
+        explain: "analysisd and execd read <level>, <timeout>, <agent_id>, the ids of \
 <rules_id> and the entries of <repeated_offenders> with C's atoi, which (in glibc) is \
 strtol cut to a 32-bit int: only the low 32 bits of the number are kept. So \
 <timeout>99999999999</timeout> is read as 1215752191 seconds and the response is named \
 host-deny1215752191 in ar.conf, 2147483648 becomes -2147483648, and 4294967296 becomes 0. \
 Nothing is logged. Write a number below 2147483648 (a level above 20 is refused outright: \
 see invalid-level).",
+    },
     check: |ctx, out| {
         for r in manager_responses(ctx) {
             for field in [Field::Level, Field::Timeout, Field::AgentId] {

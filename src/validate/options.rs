@@ -7,11 +7,11 @@ use super::scope::{
     Reader, agent_responses, at, cmd_ref, line, manager_commands, manager_responses, reader,
     resp_ref,
 };
-use super::{Check, Context, Findings};
+use super::{Check, Code, Context, Findings};
 use crate::model::{BlockRef, Field, Profile, Severity};
 use crate::xml::ElementId;
 
-pub(super) static RULES: &[&Check] = &[&UNKNOWN_OPTION, &REPEATED_OPTION];
+pub(super) static CHECKS: &[&Check] = &[&UNKNOWN_OPTION, &REPEATED_OPTION];
 
 /// Children analysisd accepts in `<command>` (§2; OSSEC §3 has `expect` but not
 /// `extra_args`, which `wazuh-only-option` reports).
@@ -69,10 +69,11 @@ fn flag_unknown(
 
 /// Unknown children are fatal for analysisd, ignored on agents (§2, §3.1).
 static UNKNOWN_OPTION: Check = Check {
-    code: "unknown-option",
-    severity: Severity::Error,
-    summary: "a child element the daemon does not know",
-    explain: "analysisd accepts only known children, compared case-sensitively: in \
+    code: Code {
+        code: "unknown-option",
+        severity: Severity::Error,
+        summary: "a child element the daemon does not know",
+        explain: "analysisd accepts only known children, compared case-sensitively: in \
 <command> name, executable, timeout_allowed, extra_args, expect; in <active-response> \
 command, location, agent_id, rules_id, rules_group, level, timeout, disabled, \
 repeated_offenders, ca_store. Any other element, `<Name>` included, makes it log \
@@ -80,6 +81,7 @@ repeated_offenders, ca_store. Any other element, `<Name>` included, makes it log
 start. <ca_verification> belongs to agents only: on a manager it is fatal too. In an \
 agent configuration no daemon validates these blocks, so an unknown element is only \
 ignored (a warning). Remove or rename the element.",
+    },
     check: |ctx, out| {
         for c in manager_commands(ctx) {
             flag_unknown(ctx, out, c.element, Some(cmd_ref(c)), &COMMAND_CHILDREN);
@@ -136,13 +138,15 @@ fn repeat_effect(name: &str, who: Reader, last_line: usize) -> String {
 /// A repeated child: the reader overwrites, except `disabled` (any yes) and execd's
 /// first match (§2 "Duplicate children", §3.1, §3.4, §3.8).
 static REPEATED_OPTION: Check = Check {
-    code: "repeated-option",
-    severity: Severity::Warning,
-    summary: "the same option twice in one block",
-    explain: "When a block repeats an option, analysisd keeps the last value (each \
+    code: Code {
+        code: "repeated-option",
+        severity: Severity::Warning,
+        summary: "the same option twice in one block",
+        explain: "When a block repeats an option, analysisd keeps the last value (each \
 <level> is still checked), except <disabled>, where any `yes` disables the block. \
 wazuh-execd reads the first <disabled> and <repeated_offenders> it finds. <ca_store> may \
 repeat: every value is collected. A repeat is usually a leftover of an edit; keep one.",
+    },
     check: |ctx, out| {
         let blocks = manager_commands(ctx)
             .map(|c| (c.element, cmd_ref(c), Reader::Analysisd))

@@ -4,10 +4,10 @@
 //! live in the rule each one changes.
 
 use super::scope::{at, cmd_ref, manager_commands, manager_responses, ossec_roots, resp_ref};
-use super::{Check, Context};
+use super::{Check, Code, Context};
 use crate::model::{Field, Profile, Severity};
 
-pub(super) static RULES: &[&Check] = &[&WAZUH_ONLY_SECTION, &WAZUH_ONLY_OPTION];
+pub(super) static CHECKS: &[&Check] = &[&WAZUH_ONLY_SECTION, &WAZUH_ONLY_OPTION];
 
 /// The 15 children of a root that OSSEC's `read_main_elements` knows (§2).
 const OSSEC_SECTIONS: [&str; 15] = [
@@ -30,10 +30,11 @@ const OSSEC_SECTIONS: [&str; 15] = [
 
 /// Any other root child is fatal in every OSSEC daemon (§2 "Allowed children").
 static WAZUH_ONLY_SECTION: Check = Check {
-    code: "wazuh-only-section",
-    severity: Severity::Error,
-    summary: "a section OSSEC does not know (<wodle>, <sca>, <logging>, ...)",
-    explain: "OSSEC-HIDS accepts 15 sections inside <ossec_config>: global, rules, \
+    code: Code {
+        code: "wazuh-only-section",
+        severity: Severity::Error,
+        summary: "a section OSSEC does not know (<wodle>, <sca>, <logging>, ...)",
+        explain: "OSSEC-HIDS accepts 15 sections inside <ossec_config>: global, rules, \
 syscheck, rootcheck, alerts, email_alerts, database_output, syslog_output, agentless, \
 localfile, remote, client, command, active-response, reports. Any other one, such as \
 Wazuh's <wodle>, <sca>, <logging>, <client_buffer>, <auth>, <cluster>, <integration>, \
@@ -41,6 +42,7 @@ Wazuh's <wodle>, <sca>, <logging>, <client_buffer>, <auth>, <cluster>, <integrat
 log `(1230): Invalid element in the configuration: '<name>'.` and `(1202)` and exit. \
 Names are case-sensitive. Remove the section, or check the file with --profile wazuh \
 if it is for Wazuh.",
+    },
     check: |ctx, out| {
         if ctx.profile != Profile::Ossec {
             return;
@@ -63,13 +65,15 @@ if it is for Wazuh.",
 /// `extra_args` (command) and `ca_store` (response) are Wazuh options: fatal 1230 in
 /// OSSEC (§3, §4, §10).
 static WAZUH_ONLY_OPTION: Check = Check {
-    code: "wazuh-only-option",
-    severity: Severity::Error,
-    summary: "a Wazuh option OSSEC refuses (<extra_args>, <ca_store>)",
-    explain: "<command><extra_args> (Wazuh 3.5+) and <active-response><ca_store> (Wazuh \
+    code: Code {
+        code: "wazuh-only-option",
+        severity: Severity::Error,
+        summary: "a Wazuh option OSSEC refuses (<extra_args>, <ca_store>)",
+        explain: "<command><extra_args> (Wazuh 3.5+) and <active-response><ca_store> (Wazuh \
 3.0+) do not exist in OSSEC: ossec-analysisd logs `(1230): Invalid element in the \
 configuration: 'extra_args'.` and refuses to start. Remove them for OSSEC; OSSEC scripts \
 get their arguments from the alert (user, srcip, ...) instead.",
+    },
     check: |ctx, out| {
         if ctx.profile != Profile::Ossec {
             return;

@@ -5,11 +5,11 @@
 use super::scope::{
     Outcome, at, bound_command, children, manager_responses, outcome, resp_ref, shown,
 };
-use super::{Check, Context};
+use super::{Check, Code, Context};
 use crate::model::analysisd::LOCAL_AR;
 use crate::model::{Field, Profile, Response, Severity, judge};
 
-pub(super) static RULES: &[&Check] = &[
+pub(super) static CHECKS: &[&Check] = &[
     &MISSING_RESPONSE_OPTION,
     &UNDEFINED_COMMAND,
     &INVALID_LEVEL,
@@ -21,10 +21,11 @@ pub(super) static RULES: &[&Check] = &[
 /// A block with neither command+location, nor `disabled=yes`, nor
 /// `repeated_offenders`: fatal 1281 on a manager (docs/wazuh-config.md §3.5).
 static MISSING_RESPONSE_OPTION: Check = Check {
-    code: "missing-response-option",
-    severity: Severity::Error,
-    summary: "an <active-response> without <command> or <location> on a manager",
-    explain: "analysisd needs a <command> and a <location> in every <active-response> \
+    code: Code {
+        code: "missing-response-option",
+        severity: Severity::Error,
+        summary: "an <active-response> without <command> or <location> on a manager",
+        explain: "analysisd needs a <command> and a <location> in every <active-response> \
 (Wazuh counts an empty one as missing). Without them it logs `(1281): Missing options \
 in the active response configuration.` and refuses to start, unless the block says \
 <disabled>yes</disabled> (then it is skipped) or holds <repeated_offenders> (then it is \
@@ -32,6 +33,7 @@ dropped silently, as an execd setting). This is why an agent's \
 `<active-response><disabled>no</disabled></active-response>` stops a manager. In an \
 agent configuration (a root with <client>) such blocks are execd settings and are \
 fine. Add the missing options, or move the block to the agent's ossec.conf.",
+    },
     check: |ctx, out| {
         for r in manager_responses(ctx) {
             let Outcome::Incomplete { settings } = outcome(ctx, r) else {
@@ -79,15 +81,17 @@ fn missing_names(ctx: &Context<'_>, r: &Response) -> String {
 /// §3.2,
 /// docs/ossec.md §2 "Order matters"). Message per docs/cli.md "Diagnostics".
 static UNDEFINED_COMMAND: Check = Check {
-    code: "undefined-command",
-    severity: Severity::Error,
-    summary: "a response uses a command not defined before it",
-    explain: "analysisd reads the file in document order (across all <ossec_config> \
+    code: Code {
+        code: "undefined-command",
+        severity: Severity::Error,
+        summary: "a response uses a command not defined before it",
+        explain: "analysisd reads the file in document order (across all <ossec_config> \
 roots) and looks up an <active-response><command> among the <command> blocks read so \
 far, by exact, case-sensitive name (a trailing space counts). A name defined nowhere, \
 or only further down, makes it log `(1303): Invalid command 'NAME' in the active \
 response.` and refuse to start. Move the <command> block above the response, or fix \
 the name.",
+    },
     check: |ctx, out| {
         for r in manager_responses(ctx) {
             if !matches!(outcome(ctx, r), Outcome::Undefined) {
@@ -109,10 +113,11 @@ the name.",
 /// `level` is all digits and its `atoi` within 0..=20, every repeat checked: else
 /// 1235 (docs/values.md "level"; `src/config/active-response.c`).
 static INVALID_LEVEL: Check = Check {
-    code: "invalid-level",
-    severity: Severity::Error,
-    summary: "<level> not made of digits, or read as a number outside 0 to 20",
-    explain: "analysisd checks every <level> of an <active-response>: it must be ASCII \
+    code: Code {
+        code: "invalid-level",
+        severity: Severity::Error,
+        summary: "<level> not made of digits, or read as a number outside 0 to 20",
+        explain: "analysisd checks every <level> of an <active-response>: it must be ASCII \
 digits only (no sign, no space: ` 5` and `-1` fail), and the number C's atoi reads from \
 it must be from 0 to 20. Otherwise it logs `(1235): Invalid value for element 'level': \
 <v>.` and refuses to start. atoi keeps only 32 bits, so 99999999999 is read as \
@@ -120,6 +125,7 @@ it must be from 0 to 20. Otherwise it logs `(1235): Invalid value for element 'l
 empty <level></level> or 0 is accepted and means \"no level condition\". 17 to 20 are \
 accepted but no rule reaches them (a level-never-matches warning). `set` and the editor \
 refuse the errors and the warnings alike unless --force. Use 1 to 16.",
+    },
     check: |ctx, out| {
         for r in manager_responses(ctx) {
             for (id, v) in children(ctx, r.element, Field::Level) {
@@ -134,16 +140,18 @@ refuse the errors and the warnings alike unless --force. Use 1 to 16.",
 /// A timeout on a command without `timeout_allowed yes`: Wazuh forces it to 0 (INFO
 /// 1305, docs/wazuh-config.md §3.6); OSSEC refuses to start (docs/ossec.md §4).
 static TIMEOUT_NOT_ALLOWED: Check = Check {
-    code: "timeout-not-allowed",
-    severity: Severity::Warning,
-    summary: "a <timeout> on a command that does not allow one",
-    explain: "When an <active-response> has a non-zero <timeout> but its command lacks \
+    code: Code {
+        code: "timeout-not-allowed",
+        severity: Severity::Warning,
+        summary: "a <timeout> on a command that does not allow one",
+        explain: "When an <active-response> has a non-zero <timeout> but its command lacks \
 <timeout_allowed>yes</timeout_allowed> (the default is no), Wazuh logs `INFO (1305): \
 Timeout not allowed for command: '<name>'.` and uses 0: the action is never undone. The \
 response's name (command + timeout, as in ar.conf) then ends in 0. OSSEC treats the same \
 case as fatal: `(1305): ERROR: Timeout not allowed for command`, and ossec-analysisd \
 does not start (an error under --profile ossec). Add <timeout_allowed>yes</timeout_allowed> \
 to the command if its script supports `delete`, or remove the <timeout>.",
+    },
     check: |ctx, out| {
         for r in manager_responses(ctx) {
             let Some(c) = bound_command(ctx, r) else {
@@ -177,14 +185,16 @@ to the command if its script supports `delete`, or remove the <timeout>.",
 /// The timeout is read with `atoi`: units, words and signs are silently changed
 /// (docs/wazuh-config.md §3.2 `timeout`, §5.5).
 static TIMEOUT_VALUE: Check = Check {
-    code: "timeout-value",
-    severity: Severity::Warning,
-    summary: "a <timeout> that is not a plain number of seconds",
-    explain: "analysisd reads <timeout> with C's atoi and never rejects it: leading \
+    code: Code {
+        code: "timeout-value",
+        severity: Severity::Warning,
+        summary: "a <timeout> that is not a plain number of seconds",
+        explain: "analysisd reads <timeout> with C's atoi and never rejects it: leading \
 whitespace is skipped, a unit is ignored (`30m` is 30 seconds, not 30 minutes), a word \
 gives 0 (no timeout: the action is never undone), an empty value gives 0, and a \
 negative number is kept, which makes execd undo the action about a second later. \
 Write the number of seconds with digits only, e.g. 600 for ten minutes.",
+    },
     check: |ctx, out| {
         for r in manager_responses(ctx) {
             if !outcome(ctx, r).defines() {
@@ -201,16 +211,18 @@ Write the number of seconds with digits only, e.g. 600 for ten minutes.",
 /// A `disabled=yes` block resets the global `ar_flag`, erasing the queue bits of the
 /// enabled blocks before it (docs/wazuh-config.md §3.4 quirk; docs/ossec.md §4).
 static DISABLED_RESETS_FLAGS: Check = Check {
-    code: "disabled-resets-flags",
-    severity: Severity::Warning,
-    summary: "a disabled block after enabled ones switches their responses off",
-    explain: "analysisd marks a <disabled>yes</disabled> block by setting a global flag \
+    code: Code {
+        code: "disabled-resets-flags",
+        severity: Severity::Warning,
+        summary: "a disabled block after enabled ones switches their responses off",
+        explain: "analysisd marks a <disabled>yes</disabled> block by setting a global flag \
 to -1 and then resets that flag to 0. The same flag holds the queue bits (local and \
 remote) that the enabled responses before it have set, so they are erased: the earlier \
 responses stay bound to their rules but analysisd opens no queue for them. When nothing \
 enabled follows, no active response runs at all; otherwise the earlier ones run only \
 where a later block happens to set the same bit. The daemon logs nothing about it. \
 Delete the disabled block, or move it before every enabled one.",
+    },
     check: |ctx, out| {
         let read: Vec<&Response> = manager_responses(ctx).collect();
         let Some(last_disabled) = read.iter().rposition(|r| r.is_disabled()) else {

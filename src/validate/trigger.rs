@@ -2,11 +2,11 @@
 //! (docs/wazuh-config.md §4.1–§4.4; docs/ossec.md §6).
 
 use super::scope::{at, manager_responses, outcome, resp_ref, shown};
-use super::{Check, Context};
+use super::{Check, Code, Context};
 use crate::model::osregex::OsRegex;
 use crate::model::{Field, Response, Severity, atoi, judge, rules_id_numbers};
 
-pub(super) static RULES: &[&Check] = &[
+pub(super) static CHECKS: &[&Check] = &[
     &BINDS_NOTHING,
     &LEVEL_NEVER_MATCHES,
     &SELF_TRIGGERING,
@@ -37,14 +37,16 @@ fn has_level(r: &Response) -> bool {
 
 /// No level, no group, no id: never bound (docs/wazuh-config.md §4.2 item 4).
 static BINDS_NOTHING: Check = Check {
-    code: "binds-nothing",
-    severity: Severity::Warning,
-    summary: "a response with no <level>, <rules_group> or <rules_id> binds to no rule",
-    explain: "analysisd binds a response to a rule when the rule's level is at least \
+    code: Code {
+        code: "binds-nothing",
+        severity: Severity::Warning,
+        summary: "a response with no <level>, <rules_group> or <rules_id> binds to no rule",
+        explain: "analysisd binds a response to a rule when the rule's level is at least \
 <level>, when <rules_group> matches the rule's groups, or when <rules_id> lists the \
 rule (level AND group when both are set, OR the ids). A response with none of the three \
 (or only `<level>0</level>`, or a <rules_id> without a readable id) is accepted but \
 never fires. Add the trigger you meant.",
+    },
     check: |ctx, out| {
         for r in defining(ctx) {
             let ids = r
@@ -66,13 +68,15 @@ never fires. Add the trigger you meant.",
 /// Rule levels stop at 16; 17–20 are accepted and match nothing (docs/wazuh-config.md §3.2
 /// `level`, §4.1).
 static LEVEL_NEVER_MATCHES: Check = Check {
-    code: "level-never-matches",
-    severity: Severity::Warning,
-    summary: "a <level> of 17 to 20, which no rule reaches",
-    explain: "analysisd accepts <level> up to 20, but rule levels go only up to 16 (and \
+    code: Code {
+        code: "level-never-matches",
+        severity: Severity::Warning,
+        summary: "a <level> of 17 to 20, which no rule reaches",
+        explain: "analysisd accepts <level> up to 20, but rule levels go only up to 16 (and \
 the shipped ruleset has none at 16), so `rule level >= 17` never holds: a response with \
 such a level, alone or together with <rules_group>, fires only through <rules_id>. Use \
 a level from 1 to 16.",
+    },
     check: |ctx, out| {
         for r in defining(ctx) {
             let Some(f) = &r.level else { continue };
@@ -90,16 +94,18 @@ const AR_NOTIFICATION_LEVEL: u8 = 3;
 /// A low level alone also binds the rules that report the response's own action
 /// (docs/wazuh-config.md §10 pitfall 16; binding per §4.2).
 static SELF_TRIGGERING: Check = Check {
-    code: "self-triggering",
-    severity: Severity::Warning,
-    summary: "a <level> of 3 or less without <rules_group> also fires on active-response reports",
-    explain: "When an agent runs a response, it logs the action in active-responses.log, \
+    code: Code {
+        code: "self-triggering",
+        severity: Severity::Warning,
+        summary: "a <level> of 3 or less without <rules_group> also fires on active-response reports",
+        explain: "When an agent runs a response, it logs the action in active-responses.log, \
 which the default agent configuration forwards; the shipped rules 651 to 657 (level 3, \
 group active_response) turn those lines into alerts. A response bound by <level> 3 or \
 less without a <rules_group> to narrow it (level AND group) is bound to those rules too, \
 so its own action raises an alert that can run it again, in a loop. Raise the level \
 above 3, or add a <rules_group> (or use <rules_id>). Checked under the Wazuh profile, \
 whose ruleset these rules belong to.",
+    },
     check: |ctx, out| {
         if ctx.profile != crate::model::Profile::Wazuh {
             return;
@@ -143,16 +149,18 @@ fn comma_between_words(v: &str) -> bool {
 
 /// `a,b` is not a list (docs/wazuh-config.md §4.4, §10 pitfall 3).
 static RULES_GROUP_COMMA: Check = Check {
-    code: "rules-group-comma",
-    severity: Severity::Warning,
-    summary: "a comma between two groups in <rules_group> (did you mean '|'?)",
-    explain: "<rules_group> is a regular expression (OSRegex) matched against the \
+    code: Code {
+        code: "rules-group-comma",
+        severity: Severity::Warning,
+        summary: "a comma between two groups in <rules_group> (did you mean '|'?)",
+        explain: "<rules_group> is a regular expression (OSRegex) matched against the \
 rule's group string, e.g. `syslog,sshd,authentication_failed,`. `|` separates \
 alternatives; a comma is a literal comma. So `authentication_failed,authentication_failures` \
 matches only rules whose group string holds those two groups next to each other in that \
 order, not rules in either group, although the option pages show commas. Write \
 `authentication_failed|authentication_failures`. A comma at the end of a single group \
 (`sshd,`) is fine: it stops `sshd` from matching `sshd_custom`.",
+    },
     check: |ctx, out| {
         for r in defining(ctx) {
             let Some(f) = &r.rules_group else { continue };
@@ -175,13 +183,15 @@ order, not rules in either group, although the option pages show commas. Write \
 
 /// Empty pattern or empty alternative: binds every rule (docs/wazuh-config.md §4.4).
 static RULES_GROUP_MATCHES_ALL: Check = Check {
-    code: "rules-group-matches-all",
-    severity: Severity::Warning,
-    summary: "an empty <rules_group>, or an empty alternative in it, matches every rule",
-    explain: "An empty regular expression matches any text, so `<rules_group></rules_group>`, \
+    code: Code {
+        code: "rules-group-matches-all",
+        severity: Severity::Warning,
+        summary: "an empty <rules_group>, or an empty alternative in it, matches every rule",
+        explain: "An empty regular expression matches any text, so `<rules_group></rules_group>`, \
 `|sshd`, `sshd|` and `a||b` bind the response to every rule of level 1 or more (and of \
 at least <level> when a level is set). A stray `|` is enough to block every source IP \
 that triggers any alert. Remove the empty alternative.",
+    },
     check: |ctx, out| {
         for r in defining(ctx) {
             let Some(f) = &r.rules_group else { continue };
@@ -208,14 +218,16 @@ that triggers any alert. Remove the empty alternative.",
 
 /// A pattern OSRegex cannot compile never matches, silently (docs/wazuh-config.md §4.4).
 static RULES_GROUP_INVALID: Check = Check {
-    code: "rules-group-invalid",
-    severity: Severity::Warning,
-    summary: "a <rules_group> that OSRegex cannot compile (it never matches)",
-    explain: "<rules_group> is compiled as an OSRegex when rules are bound. OSRegex allows \
+    code: Code {
+        code: "rules-group-invalid",
+        severity: Severity::Warning,
+        summary: "a <rules_group> that OSRegex cannot compile (it never matches)",
+        explain: "<rules_group> is compiled as an OSRegex when rules are bound. OSRegex allows \
 one level of parentheses, no `|` inside parentheses, and only the escapes \\d \\w \\s \\p \
 \\D \\W \\S \\. \\t \\$ \\( \\) \\\\ \\| \\<. A pattern such as `(ssh|web)`, `a(b` or `\\z` \
 does not compile, and the daemon then treats it as matching nothing, without a message. \
 Rewrite it as plain alternatives: `ssh|web`.",
+    },
     check: |ctx, out| {
         for r in defining(ctx) {
             let Some(f) = &r.rules_group else { continue };
@@ -236,14 +248,16 @@ Rewrite it as plain alternatives: `ssh|web`.",
 /// The `rules_id` scanner stops at the first character it does not expect (docs/wazuh-config.md
 /// §4.3).
 static RULES_ID_SEPARATOR: Check = Check {
-    code: "rules-id-separator",
-    severity: Severity::Warning,
-    summary: "a <rules_id> whose scan stops before some of the ids",
-    explain: "analysisd reads <rules_id> with a small scanner: it skips spaces and \
+    code: Code {
+        code: "rules-id-separator",
+        severity: Severity::Warning,
+        summary: "a <rules_id> whose scan stops before some of the ids",
+        explain: "analysisd reads <rules_id> with a small scanner: it skips spaces and \
 commas, reads a number, jumps past the next comma, and stops at any other character. \
 So `5710|5712`, `5710;5712`, `5710-5720` and `57 10` bind only the first id, and \
 `+5710` or a tab first binds none; ranges are not supported. Separate ids with \
 commas: `5710,5712`.",
+    },
     check: |ctx, out| {
         for r in defining(ctx) {
             let Some(f) = &r.rules_id else { continue };

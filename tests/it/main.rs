@@ -6,6 +6,7 @@ mod check_corpus;
 mod cli_apply;
 mod cli_bytes;
 mod cli_check;
+mod cli_codes;
 mod cli_dist;
 mod cli_edit;
 mod cli_idem;

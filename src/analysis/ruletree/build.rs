@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use super::{Links, Node, RuleTree, Search};
 use crate::model::Severity;
 use crate::pattern::word_match;
-use crate::rules::Problem;
 use crate::rules::def::{FileRules, RuleDef, RuleEnv, Step};
 use crate::rules::lists::Lists;
+use crate::rules::{Problem, codes};
 
 /// What `_AddtoRule` looks for.
 #[derive(Clone, Copy)]
@@ -75,13 +75,22 @@ impl RuleTree {
     fn add(&mut self, def: RuleDef, path: &Path, problems: &mut Vec<Problem>) {
         self.max_freq = self.max_freq.max(def.frequency);
         let line = def.origin.1;
+        // A message citing a parent that is not found is `rule-parent-not-found`;
+        // the other warnings of the tree are `rule-ignored` (src/rules/codes.rs).
         let mut warn = |message: String| {
+            let parent = ["(7608)", "(7610)", "(7611)", "(7617)", "(7619)", "(7620)"];
+            let code = if parent.iter().any(|n| message.starts_with(n)) {
+                &codes::PARENT_NOT_FOUND
+            } else {
+                &codes::IGNORED
+            };
             problems.push(Problem {
                 file: path.to_path_buf(),
                 position: Some((line, 1)),
                 severity: Severity::Warning,
+                code,
                 message,
-            })
+            });
         };
         // Ids below 10 are always added as roots, even with overwrite (rules.c).
         if def.overwrite

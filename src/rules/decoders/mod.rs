@@ -269,10 +269,15 @@ fn problem(
     severity: Severity,
     message: String,
 ) -> Problem {
+    let code = match severity {
+        Severity::Error => &crate::rules::codes::DECODER_INVALID,
+        Severity::Warning | Severity::Note => &crate::rules::codes::DECODER_IGNORED,
+    };
     Problem {
         file: path.to_path_buf(),
         position,
         severity,
+        code,
         message,
     }
 }

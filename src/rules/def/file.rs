@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use super::super::vars::Vars;
 use super::{RuleDef, RuleEnv, attrs, options};
-use crate::model::Severity;
-use crate::rules::Problem;
+use crate::model::{Code, Severity};
+use crate::rules::{Problem, codes};
 use crate::xml::{self, Document, ElementId};
 
 /// One step of a file.
@@ -84,24 +84,35 @@ impl Cx<'_> {
     }
 
     /// Records a problem at an element.
-    pub(super) fn problem(&mut self, at: ElementId, severity: Severity, message: String) {
+    fn problem(&mut self, at: ElementId, severity: Severity, code: &'static Code, message: String) {
         let position = Some(self.position(at));
         self.problems.push(Problem {
             file: self.path.to_path_buf(),
             position,
             severity,
+            code,
             message,
         });
     }
 
-    /// An error: the daemon refuses the file.
+    /// An error of a rule: the daemon refuses the file ([`codes::INVALID`]).
     pub(super) fn error(&mut self, at: ElementId, message: String) {
-        self.problem(at, Severity::Error, message);
+        self.error_as(&codes::INVALID, at, message);
     }
 
-    /// A warning: the daemon goes on.
+    /// An error with a code of its own ([`codes`]).
+    pub(super) fn error_as(&mut self, code: &'static Code, at: ElementId, message: String) {
+        self.problem(at, Severity::Error, code, message);
+    }
+
+    /// A warning: the daemon goes on, ignoring a value or the rule ([`codes::IGNORED`]).
     pub(super) fn warn(&mut self, at: ElementId, message: String) {
-        self.problem(at, Severity::Warning, message);
+        self.warn_as(&codes::IGNORED, at, message);
+    }
+
+    /// A warning with a code of its own ([`codes`]).
+    pub(super) fn warn_as(&mut self, code: &'static Code, at: ElementId, message: String) {
+        self.problem(at, Severity::Warning, code, message);
     }
 }
 
@@ -125,6 +136,7 @@ impl FileRules {
                 file: path.to_path_buf(),
                 position: Some(at),
                 severity: Severity::Error,
+                code: &codes::FILE_XML,
                 message: format!("{} (analysisd refuses this file)", e.message),
             });
             out.done = true;
@@ -140,6 +152,7 @@ impl FileRules {
                 file: path.to_path_buf(),
                 position: None,
                 severity: Severity::Error,
+                code: &codes::FILE_STRUCTURE,
                 message: format!("(1202): Configuration error at '{}'.", path.display()),
             });
             out.done = true;
@@ -174,6 +187,7 @@ impl FileRules {
                 file: self.path.clone(),
                 position: Some(doc.line_col(doc.element(root).span.start)),
                 severity: Severity::Error,
+                code: &codes::FILE_STRUCTURE,
                 message,
             });
             return false;
@@ -232,7 +246,7 @@ impl FileRules {
         };
         let step = match item {
             Item::Fail(at, message) => {
-                cx.error(*at, message.clone());
+                cx.error_as(&codes::FILE_STRUCTURE, *at, message.clone());
                 Step::Failed
             }
             Item::Rule(id, group) => read_rule(&mut cx, *id, group, env),
@@ -272,14 +286,16 @@ fn read_rule(cx: &mut Cx<'_>, id: ElementId, group: &str, env: &RuleEnv<'_>) -> 
     let mut overwrite = a.overwrite;
     if (env.exists)(rule_id) {
         if !overwrite {
-            cx.warn(
+            cx.warn_as(
+                &codes::DUPLICATE_ID,
                 id,
                 format!("(7612): Rule ID '{rule_id}' is duplicated. Only the first occurrence will be considered."),
             );
             return Step::Skipped;
         }
     } else if overwrite {
-        cx.warn(
+        cx.warn_as(
+            &codes::OVERWRITE_NOTHING,
             id,
             format!("(7613): Rule ID '{rule_id}' does not exist but 'overwrite' is set to 'yes'. The rule will be added as a new rule."),
         );

@@ -6,6 +6,7 @@ use super::file::Cx;
 use super::options::Flow;
 use super::{ListCond, ListField, RuleDef, RuleEnv};
 use crate::pattern::{Engine, Expression};
+use crate::rules::codes;
 use crate::rules::fields::StaticField;
 use crate::rules::lists::Lookup;
 use crate::xml::ElementId;
@@ -81,7 +82,11 @@ pub(super) fn read_list(
                 Ok(e) => check_value = Some(e),
                 Err(e) => {
                     cx.error(el, invalid);
-                    cx.error(el, format!("(1450): Syntax error on regex: '{v}': {e}."));
+                    cx.error_as(
+                        &codes::BAD_REGEX,
+                        el,
+                        format!("(1450): Syntax error on regex: '{v}': {e}."),
+                    );
                     return Flow::Fail;
                 }
             }

@@ -9,6 +9,7 @@ use super::{
     daytime,
 };
 use crate::pattern::{Engine, Expression, IpList};
+use crate::rules::codes;
 use crate::rules::fields::Category;
 use crate::xml::ElementId;
 
@@ -225,7 +226,8 @@ fn read_plain(
         "ignore" | "check_if_ignored" => return read_ignore(cx, el, lower, &content, def),
         "mitre" => super::post::read_mitre(cx, el, def),
         _ => {
-            cx.error(
+            cx.error_as(
+                &codes::UNKNOWN_OPTION,
                 el,
                 format!("Invalid option '{name}' for rule '{}'.", def.id),
             );
@@ -344,7 +346,8 @@ fn read_field(cx: &mut Cx<'_>, el: ElementId, content: &str, def: &mut RuleDef) 
             Flow::Next
         }
         Err(_) => {
-            cx.error(
+            cx.error_as(
+                &codes::BAD_REGEX,
                 el,
                 format!("(5107): Syntax error on tag '{name}' in rule {}", def.id),
             );

@@ -6,6 +6,7 @@
 use super::file::Cx;
 use super::{Cond, RuleDef, Step};
 use crate::pattern::{Engine, Expression};
+use crate::rules::codes;
 use crate::xml::ElementId;
 
 /// The text options, in the order `Rules_OP_ReadRules` compiles them.
@@ -160,7 +161,8 @@ fn compile_all(cx: &mut Cx<'_>, at: ElementId, def: &mut RuleDef, p: Pending) ->
     for (opt, (key, name)) in p.text.into_iter().zip(TEXTS) {
         let Some(text) = opt.text else { continue };
         let Ok(expr) = Expression::compile_without_captures(opt.engine, &text) else {
-            cx.error(
+            cx.error_as(
+                &codes::BAD_REGEX,
                 at,
                 format!("(5107): Syntax error on tag '{name}' in rule {}", def.id),
             );
@@ -175,7 +177,11 @@ fn compile_all(cx: &mut Cx<'_>, at: ElementId, def: &mut RuleDef, p: Pending) ->
         match Expression::compile_without_captures(Engine::OsMatch, &g) {
             Ok(e) => def.ctx.if_matched_group = Some(e),
             Err(e) => {
-                cx.error(at, format!("(1450): Syntax error on regex: '{g}': {e}."));
+                cx.error_as(
+                    &codes::BAD_REGEX,
+                    at,
+                    format!("(1450): Syntax error on regex: '{g}': {e}."),
+                );
                 return false;
             }
         }
@@ -185,7 +191,11 @@ fn compile_all(cx: &mut Cx<'_>, at: ElementId, def: &mut RuleDef, p: Pending) ->
         match Expression::compile_without_captures(Engine::OsRegex, &r) {
             Ok(e) => def.ctx.if_matched_regex = Some(e),
             Err(e) => {
-                cx.error(at, format!("(1450): Syntax error on regex: '{r}': {e}."));
+                cx.error_as(
+                    &codes::BAD_REGEX,
+                    at,
+                    format!("(1450): Syntax error on regex: '{r}': {e}."),
+                );
                 return false;
             }
         }
@@ -234,7 +244,8 @@ pub(super) fn read_mitre(cx: &mut Cx<'_>, el: ElementId, def: &mut RuleDef) {
             "tacticid" => &mut tactics,
             "techniqueid" => &mut techniques,
             _ => {
-                cx.warn(
+                cx.warn_as(
+                    &codes::UNKNOWN_OPTION,
                     c,
                     format!("Invalid option '{}' for rule '{}'", cx.doc.name(c), def.id),
                 );
