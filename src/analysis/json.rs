@@ -3,41 +3,50 @@
 //! crate-wide feature changes every other output of the program. This small type
 //! keeps the daemon's order for this one output.
 
+use std::borrow::Cow;
+
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
-/// A JSON value whose objects keep insertion order.
+/// A JSON value whose objects keep insertion order. Its strings borrow from the
+/// event, the rule and the names they are built from where they can: one is built
+/// per event, so copies would cost more than the matching.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Json {
+pub enum Json<'a> {
     /// A string.
-    Str(String),
+    Str(Cow<'a, str>),
     /// An integer.
     Int(i64),
     /// A boolean.
     Bool(bool),
     /// An array.
-    Arr(Vec<Json>),
+    Arr(Vec<Json<'a>>),
     /// An object, in insertion order.
-    Obj(Vec<(String, Json)>),
+    Obj(Vec<(Cow<'a, str>, Json<'a>)>),
     /// A value parsed from the event (`W_JSON_AddField` inserts a value that starts
     /// with `[` and parses as JSON as JSON).
     Raw(serde_json::Value),
 }
 
-impl Json {
+impl<'a> Json<'a> {
     /// An empty object.
-    pub fn obj() -> Json {
+    pub fn obj() -> Json<'a> {
         Json::Obj(Vec::new())
     }
 
+    /// A string value.
+    pub fn str(value: impl Into<Cow<'a, str>>) -> Json<'a> {
+        Json::Str(value.into())
+    }
+
     /// Appends `key` to an object (no effect on other values).
-    pub fn push(&mut self, key: &str, value: Json) {
+    pub fn push(&mut self, key: impl Into<Cow<'a, str>>, value: Json<'a>) {
         if let Json::Obj(items) = self {
-            items.push((key.to_string(), value));
+            items.push((key.into(), value));
         }
     }
 
     /// The value of `key` in an object.
-    pub fn get(&self, key: &str) -> Option<&Json> {
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
         match self {
             Json::Obj(items) => items.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
@@ -45,7 +54,7 @@ impl Json {
     }
 
     /// The value of `key` in an object, mutable.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Json> {
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Json<'a>> {
         match self {
             Json::Obj(items) => items.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
@@ -63,7 +72,7 @@ impl Json {
     }
 }
 
-impl Serialize for Json {
+impl Serialize for Json<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Json::Str(v) => s.serialize_str(v),
@@ -88,10 +97,25 @@ impl Serialize for Json {
     }
 }
 
-/// Bytes of an event as text: valid UTF-8 as is, every other byte as `\xNN` (the
-/// daemon prints raw bytes; JSON and terminals need text).
-pub fn text(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
+/// Bytes of an event as text: valid UTF-8 as is (borrowed), every other byte as
+/// `\xNN` (the daemon prints raw bytes; JSON and terminals need text).
+pub fn text(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => Cow::Owned(escaped(bytes)),
+    }
+}
+
+/// [`text`] of bytes the caller owns.
+pub fn text_owned(bytes: Vec<u8>) -> Cow<'static, str> {
+    match String::from_utf8(bytes) {
+        Ok(s) => Cow::Owned(s),
+        Err(e) => Cow::Owned(escaped(e.as_bytes())),
+    }
+}
+
+fn escaped(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 8);
     for chunk in bytes.utf8_chunks() {
         out.push_str(chunk.valid());
         for b in chunk.invalid() {

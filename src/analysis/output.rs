@@ -3,8 +3,10 @@
 //! "Output"; Wazuh `src/analysisd/format/to_json.c`, `format/json_extended.c`,
 //! `eventinfo.c` `ParseRuleComment`, `logtest.c`).
 
+use std::borrow::Cow;
+
 use super::event::{Event, StaticField};
-use super::json::{Json, text};
+use super::json::{Json, text, text_owned};
 
 /// What the output needs of the rule an event fired.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,20 +77,20 @@ const COMPLIANCE: [(&str, &str); 7] = [
 ];
 
 /// The logtest `output` object for an event and the rule it fired.
-pub fn output(event: &Event, rule: Option<&RuleView>, stamp: &Stamp) -> Json {
+pub fn output<'a>(event: &'a Event, rule: Option<&RuleView<'a>>, stamp: &'a Stamp) -> Json<'a> {
     let mut root = Json::obj();
-    root.push("timestamp", Json::Str(stamp.timestamp.clone()));
+    root.push("timestamp", Json::str(&stamp.timestamp));
     if let Some(r) = rule {
         root.push("rule", rule_object(event, r));
     }
     let mut agent = Json::obj();
-    agent.push("id", Json::Str(event.agent_id.clone()));
-    agent.push("name", Json::Str(stamp.manager.clone()));
+    agent.push("id", Json::str(&event.agent_id));
+    agent.push("name", Json::str(&stamp.manager));
     root.push("agent", agent);
     let mut manager = Json::obj();
-    manager.push("name", Json::Str(stamp.manager.clone()));
+    manager.push("name", Json::str(&stamp.manager));
     root.push("manager", manager);
-    root.push("id", Json::Str(stamp.id.clone()));
+    root.push("id", Json::str(&stamp.id));
     if !rule.is_some_and(|r| r.no_full_log) {
         root.push("full_log", Json::Str(text(&event.full_log)));
     }
@@ -104,21 +106,21 @@ pub fn output(event: &Event, rule: Option<&RuleView>, stamp: &Stamp) -> Json {
     root
 }
 
-fn rule_object(event: &Event, r: &RuleView) -> Json {
+fn rule_object<'a>(event: &Event, r: &RuleView<'a>) -> Json<'a> {
     let mut o = Json::obj();
     if r.level > 0 {
         o.push("level", Json::Int(i64::from(r.level)));
     }
     o.push(
         "description",
-        Json::Str(text(&expand(r.description, event))),
+        Json::Str(text_owned(expand(r.description, event))),
     );
-    o.push("id", Json::Str(r.id.to_string()));
+    o.push("id", Json::str(r.id.to_string()));
     if let Some(cve) = r.cve {
-        o.push("cve", Json::Str(cve.to_string()));
+        o.push("cve", Json::str(cve));
     }
     if let Some(info) = r.info {
-        o.push("info", Json::Str(info.to_string()));
+        o.push("info", Json::str(info));
     }
     if let Some(f) = r.frequency {
         o.push("frequency", Json::Int(i64::from(f)));
@@ -137,7 +139,7 @@ fn rule_object(event: &Event, r: &RuleView) -> Json {
 
 /// `groups` and the compliance arrays, in order of first appearance
 /// (`W_JSON_ParseGroups`, which reads at most 1023 bytes of the group string).
-fn push_groups(o: &mut Json, group: &str) {
+fn push_groups<'a>(o: &mut Json<'a>, group: &'a str) {
     let group = &group.as_bytes()[..group.len().min(1023)];
     let mut groups = Vec::new();
     let mut compliance: Vec<(&str, Vec<Json>)> = Vec::new();
@@ -164,7 +166,7 @@ fn push_groups(o: &mut Json, group: &str) {
 
 /// `predecoder`: program name and timestamp when pre-decoding found them, and the
 /// host name after a BSD timestamp at the start of `full_log`.
-fn predecoder(event: &Event) -> Option<Json> {
+fn predecoder(event: &Event) -> Option<Json<'_>> {
     let host = bsd_hostname(&event.full_log);
     if event.program_name.is_none() && event.timestamp.is_none() && host.is_none() {
         return None;
@@ -215,18 +217,18 @@ pub fn bsd_hostname(line: &[u8]) -> Option<&[u8]> {
     (end > 0).then(|| &rest[..end])
 }
 
-fn decoder(event: &Event) -> Json {
+fn decoder(event: &Event) -> Json<'_> {
     let mut d = Json::obj();
     if let Some(by) = &event.decoder {
         if by.accumulate {
             d.push("accumulate", Json::Int(1));
         }
         if let Some(parent) = &by.parent {
-            d.push("parent", Json::Str(parent.clone()));
+            d.push("parent", Json::str(parent));
         }
-        d.push("name", Json::Str(by.name.clone()));
+        d.push("name", Json::str(&by.name));
         if let Some(c) = &by.ftscomment {
-            d.push("ftscomment", Json::Str(c.clone()));
+            d.push("ftscomment", Json::str(c));
         }
     }
     d
@@ -234,7 +236,7 @@ fn decoder(event: &Event) -> Json {
 
 /// `data`: the static fields that are set (even empty), then the non-empty dynamic
 /// fields, dotted names nested, the first of duplicates kept (`W_JSON_AddField`).
-fn data(event: &Event) -> Json {
+fn data(event: &Event) -> Json<'_> {
     let mut data = Json::obj();
     for f in DATA_ORDER {
         if let Some(v) = event.get(f) {
@@ -243,7 +245,7 @@ fn data(event: &Event) -> Json {
     }
     if event.decoder.is_some() {
         for (name, value) in event.dynamic.iter().filter(|(_, v)| !v.is_empty()) {
-            add_field(&mut data, &text(name), value);
+            add_field(&mut data, text(name), value);
         }
     }
     data
@@ -252,27 +254,31 @@ fn data(event: &Event) -> Json {
 /// `W_JSON_AddField` (`src/shared/string_op.c`... `json_extended.c`): a dotted key
 /// is a path of objects; an existing key keeps its value; a value that starts with
 /// `[` and parses as JSON is inserted as JSON.
-fn add_field(root: &mut Json, key: &str, value: &[u8]) {
+fn add_field<'a>(root: &mut Json<'a>, key: Cow<'a, str>, value: &'a [u8]) {
     let mut node = root;
-    let mut parts = key.split('.').peekable();
-    while let Some(part) = parts.next() {
-        if parts.peek().is_none() {
-            if node.get(part).is_none() {
+    let parts: Vec<Cow<'a, str>> = match key {
+        Cow::Borrowed(k) => k.split('.').map(Cow::Borrowed).collect(),
+        Cow::Owned(k) => k.split('.').map(|p| Cow::Owned(p.to_string())).collect(),
+    };
+    let last = parts.len().saturating_sub(1);
+    for (i, part) in parts.into_iter().enumerate() {
+        if i == last {
+            if node.get(&part).is_none() {
                 node.push(part, field_value(value));
             }
             return;
         }
-        if node.get(part).is_none() {
-            node.push(part, Json::obj());
+        if node.get(&part).is_none() {
+            node.push(part.clone(), Json::obj());
         }
-        match node.get_mut(part) {
+        match node.get_mut(&part) {
             Some(next @ Json::Obj(_)) => node = next,
             _ => return,
         }
     }
 }
 
-fn field_value(value: &[u8]) -> Json {
+fn field_value(value: &[u8]) -> Json<'_> {
     if value.first() == Some(&b'[')
         && let Ok(v) = serde_json::from_slice::<serde_json::Value>(value)
     {

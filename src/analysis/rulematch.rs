@@ -4,6 +4,8 @@
 
 mod checks;
 
+use std::sync::Arc;
+
 use super::context::{self, Current};
 use super::event::Event;
 use super::ruletree::{RuleTree, Search};
@@ -44,7 +46,7 @@ pub(crate) struct Eval<'a> {
     pub(crate) tree: &'a RuleTree,
     pub(crate) lists: &'a Lists,
     pub(crate) state: &'a mut RuleState,
-    pub(crate) event: &'a Event,
+    pub(crate) event: &'a Arc<Event>,
     pub(crate) trace: Option<&'a mut Vec<TraceStep>>,
     pub(crate) matched: u32,
     pub(crate) previous: Vec<Vec<u8>>,
@@ -57,7 +59,7 @@ pub fn evaluate(
     tree: &RuleTree,
     lists: &Lists,
     state: &mut RuleState,
-    event: &Event,
+    event: &Arc<Event>,
     trace: Option<&mut Vec<TraceStep>>,
 ) -> Option<Fired> {
     if let Some(id) = event.generated_rule {
@@ -166,7 +168,7 @@ impl Eval<'_> {
                 *t = 0;
             }
         }
-        let id = self.state.push(self.event.clone(), self.matched);
+        let id = self.state.push(Arc::clone(self.event), self.matched);
         let links = &self.tree.links[rule];
         if let Some(list) = links.sid_list {
             self.state.lists[list].push_back(id);

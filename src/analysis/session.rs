@@ -4,6 +4,7 @@
 //! Pure: the caller gives each line its time.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::decode::{DecodeState, decode};
 use super::event::Event;
@@ -81,7 +82,7 @@ impl Ruleset {
 #[derive(Debug)]
 pub struct Outcome {
     /// The event after decoding.
-    pub event: Event,
+    pub event: Arc<Event>,
     /// The rule it fired, if any.
     pub fired: Option<Fired>,
     /// logtest's `alert`: the event was stored and its level reaches
@@ -152,6 +153,7 @@ impl<'r> Session<'r> {
     /// by another one that saw the same lines in the same order.
     pub fn evaluate(&mut self, event: Event, trace: bool) -> Outcome {
         let rs = self.ruleset;
+        let event = Arc::new(event);
         let mut steps = Vec::new();
         let fired = evaluate(
             &rs.rules,
@@ -199,7 +201,7 @@ impl Ruleset {
     }
 
     /// The logtest `output` object of an outcome.
-    pub fn output(&self, outcome: &Outcome, stamp: &Stamp) -> Json {
+    pub fn output<'a>(&'a self, outcome: &'a Outcome, stamp: &'a Stamp) -> Json<'a> {
         let view = outcome.fired.as_ref().map(|f| self.rule_view(f));
         output(&outcome.event, view.as_ref(), stamp)
     }

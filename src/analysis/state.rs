@@ -5,6 +5,7 @@
 //! store. Everything lives here, so a new session is a new `RuleState`.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 use super::event::Event;
 use super::ruletree::RuleTree;
@@ -16,7 +17,7 @@ pub const MEMORY_SIZE: usize = 8192;
 /// counted it (`matched`).
 #[derive(Debug, Clone)]
 pub(crate) struct Stored {
-    pub(crate) event: Event,
+    pub(crate) event: Arc<Event>,
     pub(crate) matched: u32,
 }
 
@@ -92,7 +93,7 @@ impl RuleState {
     /// `OS_AddEvent`: keeps the event; past the memory size, drops at least the 10
     /// oldest, and then every one older than the largest frequency in seconds (as
     /// the daemon compares them).
-    pub(crate) fn push(&mut self, event: Event, matched: u32) -> u64 {
+    pub(crate) fn push(&mut self, event: Arc<Event>, matched: u32) -> u64 {
         let now = event.time;
         self.events.push_back(Stored { event, matched });
         let id = self.base + self.events.len() as u64 - 1;

@@ -3,21 +3,23 @@
 //! object per event shaped as logtest's `output`, plus the responses of the config.
 
 use std::io::Write;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::EXIT_OK;
 use super::args::{Common, Format, LogtestArgs};
 use super::engine;
 use super::output::{self, escape_controls};
 use crate::analysis::json::Json;
-use crate::analysis::{Outcome, Ruleset, Session, Stamp};
+use crate::analysis::{Event, Outcome, Ruleset, Session, Stamp};
 use crate::model::Config;
 use crate::rules;
 use crate::simulate::{self, Execution, Simulator};
 
 // Lines are read as `simulate --logs` reads them: without the `\n` (a `\r` stays,
 // as wazuh-logtest sends it), cut at one MiB.
-use crate::simulate::logs::read_line;
+use crate::simulate::stream::{Decode, IN_FLIGHT, Sent, decode_stream};
 
 /// `logtest`.
 pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32> {
@@ -32,43 +34,59 @@ pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32
         .as_ref()
         .map(|(c, doc)| Simulator::new(c, doc, &binding, output::profile(common)));
     let host = engine::hostname();
+    let ruleset = Arc::new(ruleset);
+    let rx = spawn_decoding(Arc::clone(&ruleset), args.location.as_bytes().to_vec());
     let mut session = Session::new(&ruleset);
-    let mut input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin().lock());
     // Buffered, flushed whenever no more input is waiting: an interactive user sees
     // each answer at once, a file is not written one system call per event.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut line = Vec::new();
     let mut counter = 0u64;
-    while read_line(&mut input, &mut line)? {
-        if line.is_empty() {
-            continue;
+    for batch in rx {
+        let batch = batch.map_err(|e| e.source)?;
+        for (event, now) in batch.events {
+            let outcome = session.evaluate(event, args.verbose);
+            counter += 1;
+            let stamp = Stamp {
+                timestamp: timestamp(now.as_secs() as i64, now.subsec_millis()),
+                manager: host.clone(),
+                id: format!("{}.{counter}", now.as_secs()),
+            };
+            let runs = responses(&ruleset, sim.as_ref(), &outcome, args.agent.as_deref());
+            match common.format {
+                Format::Json => json_event(&mut out, &ruleset, &outcome, &stamp, &runs)?,
+                Format::Text => text_event(&mut out, &ruleset, &outcome, &stamp, &runs)?,
+            }
         }
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
-        let outcome = session.process(
-            args.location.as_bytes(),
-            &line,
-            now.as_secs() as i64,
-            args.verbose,
-        );
-        counter += 1;
-        let stamp = Stamp {
-            timestamp: timestamp(now.as_secs() as i64, now.subsec_millis()),
-            manager: host.clone(),
-            id: format!("{}.{counter}", now.as_secs()),
-        };
-        let runs = responses(&ruleset, sim.as_ref(), &outcome, args.agent.as_deref());
-        match common.format {
-            Format::Json => json_event(&mut out, &ruleset, &outcome, &stamp, &runs)?,
-            Format::Text => text_event(&mut out, &ruleset, &outcome, &stamp, &runs)?,
-        }
-        if input.buffer().is_empty() {
+        if batch.idle {
             out.flush()?;
         }
     }
     out.flush()?;
     Ok(EXIT_OK)
+}
+
+/// Standard input read, pre-decoded and decoded in a thread of its own (the other
+/// core matches rules and writes), each line stamped with the time it was read. Not
+/// a scoped thread: when writing fails, the command ends without waiting for a
+/// terminal's next line.
+fn spawn_decoding(ruleset: Arc<Ruleset>, location: Vec<u8>) -> Receiver<Sent<Duration>> {
+    let (tx, rx) = sync_channel(IN_FLIGHT);
+    std::thread::spawn(move || {
+        let input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin().lock());
+        let how = Decode {
+            location: &location,
+            cancel: None,
+        };
+        let now = |_: &Event| {
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default();
+            (now.as_secs() as i64, now)
+        };
+        let idle = |r: &std::io::BufReader<_>| r.buffer().is_empty();
+        decode_stream(input, &ruleset, &how, &tx, now, idle);
+    });
+    rx
 }
 
 /// The responses an alert runs (the same as `simulate --logs` counts).
@@ -96,7 +114,7 @@ fn json_event(
         let trace = ruleset
             .trace_lines(outcome)
             .into_iter()
-            .map(Json::Str)
+            .map(Json::str)
             .collect();
         o.push("rules_debug", Json::Arr(trace));
     }
@@ -118,7 +136,7 @@ fn text_event(
     let o = ruleset.output(outcome, stamp);
     writeln!(out, "**Phase 1: Completed pre-decoding.")?;
     if let Some(Json::Str(full)) = o.get("full_log") {
-        writeln!(out, "\tfull event: '{}'", escape_controls(full.as_str()))?;
+        writeln!(out, "\tfull event: '{}'", escape_controls(full))?;
     }
     if let Some(p) = o.get("predecoder") {
         phase(out, p, &["timestamp", "hostname", "program_name"], "")?;
@@ -180,7 +198,7 @@ fn phase(out: &mut impl Write, obj: &Json, first: &[&str], prefix: &str) -> std:
     }
     let mut rest: Vec<_> = items
         .iter()
-        .filter(|(k, _)| !first.contains(&k.as_str()))
+        .filter(|(k, _)| !first.contains(&k.as_ref()))
         .collect();
     rest.sort_by(|a, b| a.0.cmp(&b.0));
     for (k, v) in rest {
@@ -189,7 +207,7 @@ fn phase(out: &mut impl Write, obj: &Json, first: &[&str], prefix: &str) -> std:
             Json::Raw(serde_json::Value::Object(m)) => {
                 let nested = Json::Obj(
                     m.iter()
-                        .map(|(k, v)| (k.clone(), Json::Raw(v.clone())))
+                        .map(|(k, v)| (k.as_str().into(), Json::Raw(v.clone())))
                         .collect(),
                 );
                 phase(out, &nested, &[], &format!("{prefix}{k}."))?;
@@ -203,7 +221,7 @@ fn phase(out: &mut impl Write, obj: &Json, first: &[&str], prefix: &str) -> std:
 /// A value as Python's `%s` prints it (`['a', 'b']`, `True`).
 fn py(v: &Json) -> String {
     match v {
-        Json::Str(s) => s.clone(),
+        Json::Str(s) => s.to_string(),
         Json::Int(n) => n.to_string(),
         Json::Bool(b) => if *b { "True" } else { "False" }.to_string(),
         Json::Arr(items) => format!(
@@ -273,7 +291,7 @@ fn civil(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simulate::logs::MAX_LINE;
+    use crate::simulate::stream::{MAX_LINE, read_line};
 
     #[test]
     fn timestamps_are_utc_dates() {

@@ -19,14 +19,10 @@ use serde::Serialize;
 
 use super::fire::{AlertEvent, Execution, Options, Simulator};
 use super::logtime::Clock;
-use crate::analysis::{Decoding, Outcome, Ruleset, Session, StaticField};
+use super::stream::{Decode, IN_FLIGHT, Sent, decode_stream};
+pub use super::stream::{MAX_LINE, read_line};
+use crate::analysis::{Outcome, Ruleset, Session, StaticField};
 
-/// The longest line kept; the rest of a longer line is dropped (as `logtest` does).
-pub const MAX_LINE: usize = 1 << 20;
-/// Events sent to the matching thread at once.
-const BATCH: usize = 512;
-/// Batches in flight between the threads.
-const IN_FLIGHT: usize = 4;
 /// How often (in lines) the progress callback is called.
 const PROGRESS_EVERY: u64 = 8192;
 
@@ -156,30 +152,6 @@ pub fn open_log(path: &Path) -> Result<LogFile, LogsError> {
     Ok(LogFile { reader, read, size })
 }
 
-/// Reads one line without its `\n`, cut at [`MAX_LINE`]; `false` at the end.
-pub fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<bool> {
-    line.clear();
-    let mut any = false;
-    loop {
-        let buf = input.fill_buf()?;
-        if buf.is_empty() {
-            return Ok(any);
-        }
-        any = true;
-        let (chunk, done) = match memchr::memchr(b'\n', buf) {
-            Some(i) => (&buf[..i], i + 1),
-            None => (buf, buf.len()),
-        };
-        let room = MAX_LINE.saturating_sub(line.len());
-        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        let ended = done > chunk.len();
-        input.consume(done);
-        if ended {
-            return Ok(true);
-        }
-    }
-}
-
 /// How a replay runs.
 pub struct LogOptions<'a> {
     /// The location of the events (logcollector gives the file's path).
@@ -242,17 +214,25 @@ pub fn replay_logs(
         mut progress,
     } = opts;
     let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-    let (tx, rx) = sync_channel::<Result<Vec<crate::analysis::Event>, LogsError>>(IN_FLIGHT);
+    let (tx, rx) = sync_channel::<Sent<()>>(IN_FLIGHT);
     let mut tally = Tally::new(sim);
     let mut session = Session::new(ruleset);
     std::thread::scope(|s| {
-        let reader_thread =
-            s.spawn(move || decode_all(reader, ruleset, location, now, cancel, &tx));
+        let reader_thread = s.spawn(move || {
+            let how = Decode { location, cancel };
+            let mut clock = Clock::new(now);
+            let time = |e: &crate::analysis::Event| (clock.time(e.timestamp.as_deref()), ());
+            decode_stream(reader, ruleset, &how, &tx, time, |_| false);
+        });
         for batch in &rx {
             if cancelled() {
                 break;
             }
-            for event in batch? {
+            let batch = batch.map_err(|e| LogsError::Read {
+                lines: e.lines,
+                source: e.source,
+            })?;
+            for (event, ()) in batch.events {
                 let outcome = session.evaluate(event, false);
                 tally.add(ruleset, sim, &outcome);
                 if tally.lines.is_multiple_of(PROGRESS_EVERY)
@@ -270,50 +250,6 @@ pub fn replay_logs(
         }
         Ok(tally.finish(ruleset))
     })
-}
-
-/// The reading thread: lines to decoded events, in batches.
-fn decode_all(
-    mut reader: impl BufRead,
-    ruleset: &Ruleset,
-    location: &[u8],
-    now: i64,
-    cancel: Option<&AtomicBool>,
-    tx: &std::sync::mpsc::SyncSender<Result<Vec<crate::analysis::Event>, LogsError>>,
-) {
-    let mut decoding = Decoding::new(ruleset);
-    let mut clock = Clock::new(now);
-    let mut line = Vec::new();
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut bytes = 0;
-    let mut lines = 0u64;
-    loop {
-        match read_line(&mut reader, &mut line) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(source) => {
-                let _ = tx.send(Err(LogsError::Read { lines, source }));
-                return;
-            }
-        }
-        lines += 1;
-        if line.is_empty() {
-            continue;
-        }
-        let event = decoding.event(location, &line, |e| clock.time(e.timestamp.as_deref()));
-        bytes += line.len();
-        batch.push(event);
-        if batch.len() == BATCH || bytes >= MAX_LINE {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            bytes = 0;
-            if tx.send(Ok(full)).is_err() || cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
-                return;
-            }
-        }
-    }
-    if !batch.is_empty() {
-        let _ = tx.send(Ok(batch));
-    }
 }
 
 /// The counts being gathered.

@@ -27,6 +27,7 @@ pub mod diagnostics;
 mod execution;
 mod fire;
 pub mod logs;
+pub mod stream;
 pub mod logtime;
 mod message;
 mod offenders;

@@ -5,6 +5,17 @@ use super::*;
 use crate::analysis::event::{Category, DecodedBy, StaticField as F};
 use crate::analysis::ruletree::tests::tree_of;
 
+/// [`super::evaluate`] on a copy of a borrowed event.
+fn evaluate(
+    tree: &RuleTree,
+    lists: &Lists,
+    state: &mut RuleState,
+    event: &Event,
+    trace: Option<&mut Vec<TraceStep>>,
+) -> Option<Fired> {
+    super::evaluate(tree, lists, state, &Arc::new(event.clone()), trace)
+}
+
 /// 2023-11-14 22:13:20 UTC, a Tuesday.
 const T0: i64 = 1_700_000_000;
 
