@@ -238,17 +238,26 @@ impl OsRegex {
             if filter && !sub.runs.iter().all(|r| contains_ignore_case(subject, r)) {
                 continue;
             }
-            let mut caps = vec![None; sub.markers];
+            // Marker positions: on the stack for the usual handful.
+            let mut small = [None; 16];
+            let mut big = Vec::new();
+            let caps: &mut [Option<isize>] = match small.get_mut(..sub.markers) {
+                Some(caps) => caps,
+                None => {
+                    big.resize(sub.markers, None);
+                    &mut big
+                }
+            };
             let mut run = Run {
                 sub,
                 s: subject,
                 closure: self.closure,
-                caps: &mut caps,
+                caps: &mut *caps,
                 budget: &mut *budget,
                 fast: filter,
             };
             if let Some(r) = run.run() {
-                return Found::Match(r, collect(&caps));
+                return Found::Match(r, collect(caps));
             }
             if *budget == 0 {
                 return Found::Spent;

@@ -111,26 +111,28 @@ impl Parser<'_> {
         Some(Value::Number(n, int))
     }
 
-    /// `parse_string`, the opening quote at `pos`.
+    /// `parse_string`, the opening quote at `pos`: first the end (the first quote
+    /// not after a backslash; the byte after a backslash is skipped), then the
+    /// escapes up to it.
     fn string(&mut self) -> Option<Vec<u8>> {
         let start = self.pos + 1;
         let mut end = start;
-        while end < self.s.len() && self.s[end] != b'"' {
-            if self.s[end] == b'\\' {
-                end += 1;
+        loop {
+            let at = end + memchr::memchr2(b'"', b'\\', self.s.get(end..)?)?;
+            if self.s[at] == b'"' {
+                end = at;
+                break;
             }
-            end += 1;
-        }
-        if end >= self.s.len() {
-            return None;
+            end = at + 2;
         }
         let mut out = Vec::with_capacity(end - start);
         let mut i = start;
         while i < end {
-            if self.s[i] != b'\\' {
-                out.push(self.s[i]);
-                i += 1;
-                continue;
+            let plain = memchr::memchr(b'\\', &self.s[i..end]).unwrap_or(end - i);
+            out.extend_from_slice(&self.s[i..i + plain]);
+            i += plain;
+            if i >= end {
+                break;
             }
             let c = self.s.get(i + 1).copied().unwrap_or(0);
             let simple = match c {
@@ -152,7 +154,7 @@ impl Parser<'_> {
             }
         }
         self.pos = end + 1;
-        if let Some(nul) = out.iter().position(|&b| b == 0) {
+        if let Some(nul) = memchr::memchr(0, &out) {
             out.truncate(nul);
         }
         Some(out)
