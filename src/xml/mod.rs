@@ -11,4 +11,6 @@ mod tree;
 
 pub use edit::Splice;
 pub use parse::{MAX_TEXT, parse};
-pub use tree::{Attribute, Document, Element, ElementId, Item, Span, Token, TokenKind, XmlError};
+pub use tree::{
+    Attribute, Document, Element, ElementId, Extent, Item, Span, ToSpan, Token, TokenKind, XmlError,
+};
