@@ -156,8 +156,14 @@ impl<'a> Parser<'a> {
         el.end = end as u32;
         el.content = self.items.len() as u32;
         el.content_len = buf.len() as u32;
-        self.items.extend_from_slice(buf);
-        buf.clear();
+        if self.items.is_empty() {
+            // The first content filed (a root whose children are empty, as in a
+            // file of `<a/>`): moved, not copied, so that it is not held twice.
+            self.items = std::mem::take(buf);
+        } else {
+            self.items.extend_from_slice(buf);
+            buf.clear();
+        }
         if buf.capacity() > 1024 {
             // A large run is not kept for the next element at this depth.
             *buf = Vec::new();
