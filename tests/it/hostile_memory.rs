@@ -224,3 +224,89 @@ fn hostile_replay_of_many_agents_is_bounded() {
     let distinct = e["other_agents"]["distinct"].as_u64().expect("distinct");
     assert!(distinct.abs_diff(10_000) < 500, "{distinct}");
 }
+
+/// A decoder reading `srcip` from `probe: from ADDR` and a rule for it, under the
+/// syslog root that every rule without a parent hangs under.
+fn probe_ruleset(dir: &Path) -> Vec<String> {
+    let (decoders, rules) = (dir.join("decoders"), dir.join("probe-rules"));
+    std::fs::create_dir_all(&decoders).expect("decoders dir");
+    std::fs::create_dir_all(&rules).expect("rules dir");
+    std::fs::write(
+        decoders.join("d.xml"),
+        "<decoder name=\"probe\">\n  <program_name>^probe$</program_name>\n  \
+         <regex>^from (\\S+)$</regex>\n  <order>srcip</order>\n</decoder>\n",
+    )
+    .expect("decoder");
+    std::fs::write(
+        rules.join("r.xml"),
+        "<group name=\"syslog,\">\n  <rule id=\"1\" level=\"0\" noalert=\"1\">\n    \
+         <category>syslog</category>\n    <description>root</description>\n  </rule>\n  \
+         <rule id=\"100001\" level=\"10\">\n    <decoded_as>probe</decoded_as>\n    \
+         <description>probe</description>\n  </rule>\n</group>\n",
+    )
+    .expect("rules");
+    let conf = dir.join("probe.conf");
+    std::fs::write(&conf, CONFIG.replace("<rules_id>1<", "<rules_id>100001<")).expect("conf");
+    [conf, rules, decoders]
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect()
+}
+
+/// `n` log lines, each from its own address.
+fn addresses(n: u32) -> Vec<String> {
+    (0..n)
+        .map(|i| format!("10.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255))
+        .collect()
+}
+
+/// Point 16 for `--logs`: the counts per source address are capped the same way.
+#[test]
+fn hostile_log_replay_of_many_addresses_is_bounded() {
+    if !have_time() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = probe_ruleset(dir.path());
+    let replay = |n: u32, json: bool| {
+        let log = dir.path().join(format!("probe{n}.log"));
+        let text: String = addresses(n)
+            .iter()
+            .map(|a| format!("Dec 29 09:58:40 host probe: from {a}\n"))
+            .collect();
+        std::fs::write(&log, text).expect("log");
+        let log = log.display().to_string();
+        let mut args = vec!["simulate", &files[0], "--logs", &log];
+        args.extend(["--rules", &files[1], "--decoders", &files[2]]);
+        if json {
+            args.extend(["--format", "json"]);
+        }
+        run(&args, dir.path())
+    };
+    let r = replay(20_005, true);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let e = &v["executions"][0];
+    assert_eq!(e["count"], 20_005);
+    assert_eq!(e["by_agent"], serde_json::json!({"000": 20_005}));
+    assert!(e.get("other_agents").is_none(), "{e}");
+    // The 10,000 lowest addresses in order are kept, the other 10,005 folded.
+    let mut sorted = addresses(20_005);
+    sorted.sort();
+    let kept = e["by_srcip"].as_object().expect("by_srcip");
+    assert_eq!(kept.len(), 10_000);
+    assert_eq!(kept.keys().next(), Some(&sorted[0]));
+    assert_eq!(kept.keys().last(), Some(&sorted[9_999]));
+    assert_eq!(e["other_srcips"]["executions"], 10_005);
+    let distinct = e["other_srcips"]["distinct"].as_u64().expect("distinct");
+    assert!(distinct.abs_diff(10_005) < 500, "{distinct}");
+    // 160,000 addresses take about what 20,000 take (uncapped: some 24 MB more).
+    let (small, large) = (replay(20_000, false), replay(160_000, false));
+    assert!(large.stdout.contains(" (+about "), "{}", large.stdout);
+    assert!(
+        large.rss_kb < small.rss_kb + 8 * 1024,
+        "20,000 addresses: {} KB, 160,000: {} KB",
+        small.rss_kb,
+        large.rss_kb
+    );
+}
