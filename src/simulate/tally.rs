@@ -124,7 +124,7 @@ fn estimate(registers: &[u8]) -> u64 {
     let m = registers.len() as f64;
     let sum: f64 = registers.iter().map(|&r| (-f64::from(r)).exp2()).sum();
     let raw = 0.7213 / (1.0 + 1.079 / m) * m * m / sum;
-    let zeros = registers.iter().filter(|&&r| r == 0).count();
+    let zeros = memchr::memchr_iter(0, registers).count();
     let e = if raw <= 2.5 * m && zeros > 0 {
         m * (m / zeros as f64).ln()
     } else {

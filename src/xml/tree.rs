@@ -147,7 +147,7 @@ impl Element {
 
     /// The end tag `</name>`; `None` when self-closed or never closed.
     pub fn end_tag(&self) -> Option<Span> {
-        (self.end_tag != NONE).then(|| self.end_tag as usize..self.end as usize)
+        (self.end_tag != NONE).then_some(self.end_tag as usize..self.end as usize)
     }
 
     /// The enclosing element; `None` for a top-level element.
