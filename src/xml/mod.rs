@@ -7,6 +7,8 @@
 pub mod bytes;
 pub mod edit;
 mod parse;
+#[cfg(test)]
+mod tests_parse;
 mod tree;
 
 pub use edit::Splice;
