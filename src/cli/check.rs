@@ -132,7 +132,7 @@ pub(super) fn list(common: &Common, file: &Path) -> anyhow::Result<i32> {
 }
 
 fn line_of(loaded: &Loaded, id: crate::xml::ElementId) -> usize {
-    loaded.doc.line_col(loaded.doc.element(id).span.start).0
+    loaded.doc.line_col(loaded.doc.element(id).span().start).0
 }
 
 /// `  [agent.conf: agents named 'web01']` for a block inside `<agent_config>`.

@@ -11,8 +11,8 @@ use super::args::{Common, Format, SimulateArgs};
 use super::output::{Loaded, escape_controls};
 use super::{EXIT_OK, Failure, engine};
 use crate::rules;
-use crate::simulate::Simulator;
 use crate::simulate::logs::{LogCounts, LogOptions, open_log, replay_logs};
+use crate::simulate::{Folded, Simulator};
 
 /// Files smaller than this get no progress line.
 const PROGRESS_FROM: u64 = 16 << 20;
@@ -101,7 +101,7 @@ fn text(
     }
     writeln!(out, "responses:")?;
     for e in &c.executions {
-        let by = |m: &std::collections::BTreeMap<String, u64>, limit: usize| {
+        let by = |m: &std::collections::BTreeMap<String, u64>, folded: Folded, limit: usize| {
             let mut v: Vec<_> = m.iter().collect();
             v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
             let shown: Vec<String> = v
@@ -110,7 +110,10 @@ fn text(
                 .map(|(k, n)| format!("{k}={n}"))
                 .collect();
             let more = v.len().saturating_sub(limit);
-            let more = if more > 0 {
+            let more = if !folded.is_empty() {
+                // Past the cap (docs/limits.md "Memory"): an estimate.
+                format!(" (+about {})", more as u64 + folded.distinct)
+            } else if more > 0 {
                 format!(" (+{more})")
             } else {
                 String::new()
@@ -126,8 +129,8 @@ fn text(
             e.index,
             e.name,
             e.count,
-            by(&e.by_agent, usize::MAX),
-            by(&e.by_srcip, TOP_SRCIPS)
+            by(&e.by_agent, e.other_agents, usize::MAX),
+            by(&e.by_srcip, e.other_srcips, TOP_SRCIPS)
         )?;
     }
     if c.executions.is_empty() {

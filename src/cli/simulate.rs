@@ -508,11 +508,19 @@ fn replay_text(out: &mut impl Write, sim: &Simulator<'_>, r: &Replay) -> std::io
         )?;
     }
     for e in &r.executions {
-        let by: Vec<String> = e
+        let mut by: Vec<String> = e
             .by_agent
             .iter()
             .map(|(agent, n)| format!("{agent}={n}"))
             .collect();
+        if !e.other_agents.is_empty() {
+            // Past the cap (docs/limits.md "Memory"): the number of targets is an
+            // estimate, their executions exact.
+            by.push(format!(
+                "and about {} other targets ({} executions)",
+                e.other_agents.distinct, e.other_agents.executions
+            ));
+        }
         writeln!(
             out,
             "#{:<3} {:<22} {:>9}   {}",

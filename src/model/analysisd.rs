@@ -279,10 +279,10 @@ fn decide(config: &Config, doc: &Document, profile: Profile, r: &Response) -> Ou
 /// The position of the first command named `name` that analysisd has read before
 /// block `r`: it resolves names as it reads, in document order (§3.2).
 fn defined_before(config: &Config, doc: &Document, r: &Response, name: &str) -> Option<usize> {
-    let start = doc.element(r.element).span.start;
+    let start = doc.element(r.element).span().start;
     config.commands.iter().position(|c| {
         config.reader(c.placement) == Reader::Analysisd
-            && doc.element(c.element).span.start < start
+            && doc.element(c.element).span().start < start
             && c.name() == Some(name)
     })
 }

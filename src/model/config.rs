@@ -261,12 +261,12 @@ impl Config {
                     if agent {
                         cfg.kind = ConfigKind::Agent;
                     }
-                    for child in doc.element(id).children() {
+                    for child in doc.children(id) {
                         cfg.add_block(doc, child, Placement::OssecConfig(i));
                     }
                 }
                 RootKind::AgentConfig => {
-                    for child in doc.element(id).children() {
+                    for child in doc.children(id) {
                         cfg.add_block(doc, child, Placement::AgentConfig(i));
                     }
                 }
@@ -292,7 +292,7 @@ impl Config {
                     expect: None,
                     unknown: Vec::new(),
                 };
-                for child in doc.element(id).children() {
+                for child in doc.children(id) {
                     let slot = match Field::parse(BlockKind::Command, doc.name(child)) {
                         Ok(Field::Name) => &mut c.name,
                         Ok(Field::Executable) => &mut c.executable,
@@ -334,7 +334,7 @@ impl Config {
             ca_verification: None,
             unknown: Vec::new(),
         };
-        for child in doc.element(id).children() {
+        for child in doc.children(id) {
             let slot = match Field::parse(BlockKind::Response, doc.name(child)) {
                 Ok(Field::Disabled) => {
                     set_disabled(&mut r.disabled, doc, child);

@@ -121,7 +121,7 @@ impl Read {
 }
 
 fn position(doc: &Document, id: ElementId) -> (usize, usize) {
-    doc.line_col(doc.element(id).span.start)
+    doc.line_col(doc.element(id).span().start)
 }
 
 /// A top-level element: a `<group name>` (any case), or a `<var>` definition, which
@@ -141,8 +141,8 @@ fn read_root(cx: &Cx<'_>, root: ElementId, out: &mut Read) {
         );
         return;
     }
-    let attrs = &doc.element(root).attrs;
-    let group_name = match attrs.as_slice() {
+    let attrs = doc.attrs(root);
+    let group_name = match attrs {
         [a] if doc.text(&a.name).eq_ignore_ascii_case("name") => cx.vars.apply(doc.text(&a.value)),
         _ => {
             out.error_as(
@@ -154,7 +154,7 @@ fn read_root(cx: &Cx<'_>, root: ElementId, out: &mut Read) {
         }
     };
     let mut any = false;
-    for child in doc.element(root).children() {
+    for child in doc.children(root) {
         any = true;
         let child_name = doc.name(child);
         if !child_name.eq_ignore_ascii_case("rule") {
@@ -199,7 +199,7 @@ fn read_rule(cx: &Cx<'_>, id: ElementId, group_name: &str, out: &mut Read) -> Op
         );
         return None;
     };
-    if doc.element(id).children().next().is_none() {
+    if doc.children(id).next().is_none() {
         out.error(
             Some(position),
             format!("Rule '{rule_id}' without any option. It may lead to false positives and some other problems for the system. Exiting."),
@@ -221,7 +221,7 @@ fn read_rule(cx: &Cx<'_>, id: ElementId, group_name: &str, out: &mut Read) -> Op
         overwritten_at: None,
     };
     let mut has_description = false;
-    for child in doc.element(id).children() {
+    for child in doc.children(id) {
         read_option(cx, child, &mut rule, &mut has_description, out);
     }
     if let Some(s) = rule.if_sid.as_deref().filter(|s| !is_valid_if_sid(s)) {
@@ -302,8 +302,7 @@ fn read_attrs(
 ) -> Option<Attrs> {
     let pairs: Vec<(String, String)> = cx
         .doc
-        .element(id)
-        .attrs
+        .attrs(id)
         .iter()
         .map(|a| {
             let value = cx.vars.apply(cx.doc.text(&a.value)).into_owned();

@@ -43,7 +43,7 @@ pub fn ruleset_of(doc: &Document, home: &Path) -> RulesetFiles {
     let mut rules = Kind::default();
     let mut out = RulesetFiles::default();
     for section in sections(doc) {
-        for child in doc.element(section).children() {
+        for child in doc.children(section) {
             let value = doc.value(child);
             let pattern = || doc.attr(child, "pattern").unwrap_or(".xml$").to_string();
             match doc.name(child) {
@@ -92,7 +92,7 @@ pub fn ruleset_of_dirs(
 fn sections(doc: &Document) -> impl Iterator<Item = ElementId> + '_ {
     doc.roots()
         .filter(|&r| doc.name(r) == "ossec_config")
-        .flat_map(move |r| doc.element(r).children())
+        .flat_map(move |r| doc.children(r))
         .filter(move |&c| doc.name(c) == "ruleset")
 }
 

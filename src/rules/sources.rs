@@ -42,7 +42,7 @@ pub fn files_in_dirs(dirs: &[PathBuf], excludes: &[String]) -> RuleFiles {
 pub fn files_from_config(doc: &Document, home: &Path) -> RuleFiles {
     let mut out = RuleFiles::default();
     for section in ruleset_sections(doc) {
-        for child in doc.element(section).children() {
+        for child in doc.children(section) {
             let value = doc.value(child);
             match doc.name(child) {
                 "rule_dir" => {
@@ -80,7 +80,7 @@ pub fn excludes_of(doc: &Document) -> Vec<String> {
 fn ruleset_sections(doc: &Document) -> impl Iterator<Item = ElementId> + '_ {
     doc.roots()
         .filter(|&r| doc.name(r) == "ossec_config")
-        .flat_map(move |r| doc.element(r).children())
+        .flat_map(move |r| doc.children(r))
         .filter(move |&c| matches!(doc.name(c), "ruleset" | "rules"))
 }
 

@@ -27,14 +27,14 @@ impl Vars {
             .elements()
             .filter(|(id, _)| doc.name(*id).eq_ignore_ascii_case("var"))
             .filter_map(|(id, e)| {
-                let name = e
-                    .attrs
+                let name = doc
+                    .attrs(id)
                     .iter()
                     .find(|a| doc.text(&a.name).eq_ignore_ascii_case("name"))?;
                 Some(Var {
                     name: doc.text(&name.value).to_string(),
                     value: doc.value(id),
-                    end: e.span.end,
+                    end: e.span().end,
                 })
             })
             .collect();

@@ -173,7 +173,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 fn line(doc: &Document, id: ElementId) -> usize {
-    doc.line_col(doc.element(id).span.start).0
+    doc.line_col(doc.element(id).span().start).0
 }
 
 fn representable(field: Field, value: &str) -> Result<(), EditError> {
@@ -256,7 +256,7 @@ fn gone() -> EditError {
 fn field_position(doc: &Document, block: ElementId, order: &[Field], field: Field) -> Position {
     let rank = |id: ElementId| order.iter().position(|f| f.name() == doc.name(id));
     let me = order.iter().position(|f| *f == field);
-    let children: Vec<ElementId> = doc.element(block).children().collect();
+    let children: Vec<ElementId> = doc.children(block).collect();
     let earlier = children
         .iter()
         .rev()
@@ -393,7 +393,7 @@ fn add_response(txn: &mut Txn, fields: &[(Field, String)]) -> Result<Change, Edi
     let before = cfg
         .responses
         .iter()
-        .filter(|r| doc.element(r.element).span.start < splice.range.start)
+        .filter(|r| doc.element(r.element).span().start < splice.range.start)
         .count();
     txn.splice(vec![splice])?;
     let index = before + 1;

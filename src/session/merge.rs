@@ -135,7 +135,7 @@ pub fn name_blocks(base: &str, mut conflicts: Vec<Conflict>) -> Vec<Conflict> {
         let Some(&at) = starts.get(c.line - 1) else {
             continue;
         };
-        let inside = |e| doc.element(e).span.contains(&at);
+        let inside = |e| doc.element(e).span().contains(&at);
         let response = cfg.responses.iter().find(|r| inside(r.element));
         let command = cfg.commands.iter().find(|k| inside(k.element));
         c.block = match (response, command) {

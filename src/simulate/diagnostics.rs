@@ -153,7 +153,7 @@ impl Cx<'_> {
             severity: code.severity,
             code: code.code,
             message,
-            offset: self.doc.element(element).span.start,
+            offset: self.doc.element(element).span().start,
             block: Some(BlockRef::Response(self.ar.index)),
         });
     }

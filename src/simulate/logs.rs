@@ -21,6 +21,7 @@ use super::fire::{AlertEvent, Execution, Options, Simulator};
 use super::logtime::Clock;
 use super::stream::{Decode, IN_FLIGHT, Sent, decode_stream};
 pub use super::stream::{MAX_LINE, read_line};
+use super::tally::{Folded, KeyCounts};
 use crate::analysis::{Outcome, Ruleset, Session, StaticField};
 
 /// How often (in lines) the progress callback is called.
@@ -46,10 +47,18 @@ pub struct LogExecution {
     pub name: String,
     /// Executions dispatched by analysisd.
     pub count: u64,
-    /// The same, per target (`000` the manager, `all active agents`).
+    /// The same, per target (`000` the manager, `all active agents`), for the
+    /// lowest [`super::MAX_KEYS`] targets.
     pub by_agent: BTreeMap<String, u64>,
-    /// The same, per `srcip` of the event (executions without one are left out).
+    /// The same, per `srcip` of the event (executions without one are left out), for
+    /// the lowest [`super::MAX_KEYS`] addresses.
     pub by_srcip: BTreeMap<String, u64>,
+    /// The targets past the cap, folded (absent from JSON when there are none).
+    #[serde(skip_serializing_if = "Folded::is_empty")]
+    pub other_agents: Folded,
+    /// The addresses past the cap, folded (absent from JSON when there are none).
+    #[serde(skip_serializing_if = "Folded::is_empty")]
+    pub other_srcips: Folded,
 }
 
 /// The counts of a log replay (docs/logs.md).
@@ -262,6 +271,9 @@ struct Tally {
     /// Per rule id: does any response bind it? (Saves firing the others.)
     bound: HashMap<u32, bool>,
     executions: Vec<LogExecution>,
+    /// Per execution, its counts per target and per address (capped).
+    by_agent: Vec<KeyCounts>,
+    by_srcip: Vec<KeyCounts>,
 }
 
 impl Tally {
@@ -275,8 +287,11 @@ impl Tally {
                 count: 0,
                 by_agent: BTreeMap::new(),
                 by_srcip: BTreeMap::new(),
+                other_agents: Folded::default(),
+                other_srcips: Folded::default(),
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let counts = vec![KeyCounts::default(); executions.len()];
         Tally {
             lines: 0,
             undecoded: 0,
@@ -284,6 +299,8 @@ impl Tally {
             rules: HashMap::new(),
             bound: HashMap::new(),
             executions,
+            by_agent: counts.clone(),
+            by_srcip: counts,
         }
     }
 
@@ -317,20 +334,25 @@ impl Tally {
             if x.runs_on.is_empty() {
                 continue;
             }
-            let Some(e) = self.executions.iter_mut().find(|e| e.index == x.index) else {
+            let Some(i) = self.executions.iter().position(|e| e.index == x.index) else {
                 continue;
             };
-            e.count += 1;
+            self.executions[i].count += 1;
             for target in x.runs_on {
-                *e.by_agent.entry(target).or_default() += 1;
+                self.by_agent[i].add(&target, 1);
             }
             if let Some(ip) = &srcip {
-                *e.by_srcip.entry(ip.clone()).or_default() += 1;
+                self.by_srcip[i].add(ip, 1);
             }
         }
     }
 
-    fn finish(self, ruleset: &Ruleset) -> LogCounts {
+    fn finish(mut self, ruleset: &Ruleset) -> LogCounts {
+        let counts = self.by_agent.into_iter().zip(self.by_srcip);
+        for (e, (agents, srcips)) in self.executions.iter_mut().zip(counts) {
+            (e.by_agent, e.other_agents) = agents.finish();
+            (e.by_srcip, e.other_srcips) = srcips.finish();
+        }
         let mut rules: Vec<RuleCount> = self
             .rules
             .into_iter()

@@ -34,6 +34,7 @@ mod offenders;
 mod replay;
 mod responses;
 mod scan;
+mod tally;
 mod whitelist;
 
 pub use bind::{Binding, Trigger, bind_responses, count_matches};
@@ -45,4 +46,5 @@ pub use message::{Alert, ArMessage, Expect, Message, shell_escape};
 pub use offenders::timeout_for_hit;
 pub use replay::{AlertsError, MAX_ALERT_LINE, Replay, ReplayExecution, open_alerts, replay};
 pub use responses::{ActiveResponse, ResponseState, Responses, responses};
+pub use tally::{Folded, MAX_KEYS};
 pub use whitelist::WhiteList;

@@ -1,10 +1,11 @@
 //! Replay: streams Wazuh's alerts.json (one JSON object per line, plain or gzip) and
 //! counts how often each response would have executed (docs/cli.md "simulate" replay mode).
 //!
-//! Memory stays constant: chunks of whole lines are read into a few recycled buffers,
+//! Memory is bounded: chunks of whole lines are read into a few recycled buffers,
 //! and only `rule.id`, `agent.id`, `data.srcip` and `data.dstuser` are read (borrowed
 //! from the line; every other field is skipped by structure without being decoded,
-//! see `scan`). Counting is spread over a few threads and added up at the end.
+//! see `scan`); the counts per target are capped (`super::tally`). Counting is
+//! spread over a few threads and added up at the end.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -19,6 +20,7 @@ use super::fire::{Gate, Route, Simulator};
 use super::message::Expect;
 use super::responses::ActiveResponse;
 use super::scan::{AlertFields, newline, scan};
+use super::tally::{Folded, KeyCounts};
 use crate::model::Profile;
 
 /// Counts of one response over the replayed alerts.
@@ -30,8 +32,12 @@ pub struct ReplayExecution {
     pub name: String,
     /// Executions dispatched by analysisd.
     pub count: u64,
-    /// The same, per target (`000` the manager, `all active agents`).
+    /// The same, per target (`000` the manager, `all active agents`), for the
+    /// lowest [`super::MAX_KEYS`] targets.
     pub by_agent: BTreeMap<String, u64>,
+    /// The targets past that cap, folded (absent from JSON when there are none).
+    #[serde(skip_serializing_if = "Folded::is_empty")]
+    pub other_agents: Folded,
 }
 
 /// The outcome of a replay (docs/cli.md "simulate").
@@ -319,7 +325,7 @@ struct Partial {
     unknown_ids: BTreeSet<u32>,
     skipped: u64,
     counts: Vec<u64>,
-    by_agent: Vec<HashMap<String, u64>>,
+    by_agent: Vec<KeyCounts>,
     malformed: u64,
     overlong: u64,
     /// Per chunk: its index, its number of lines, its first malformed line (0-based
@@ -341,7 +347,7 @@ impl<'s, 'r> Counter<'s, 'r> {
             unknown_ids: BTreeSet::new(),
             skipped: 0,
             counts: vec![0; self.active.len()],
-            by_agent: vec![HashMap::new(); self.active.len()],
+            by_agent: vec![KeyCounts::default(); self.active.len()],
             malformed: 0,
             overlong: 0,
             chunks: Vec::new(),
@@ -392,6 +398,7 @@ impl<'s, 'r> Counter<'s, 'r> {
                     name: ar.name.clone(),
                     count: 0,
                     by_agent: BTreeMap::new(),
+                    other_agents: Folded::default(),
                 })
                 .collect(),
             malformed: 0,
@@ -400,6 +407,7 @@ impl<'s, 'r> Counter<'s, 'r> {
         };
         let mut chunks = Vec::new();
         let mut unknown = BTreeSet::new();
+        let mut by_agent = vec![KeyCounts::default(); self.active.len()];
         for p in parts {
             unknown.extend(p.unknown_ids);
             out.alerts += p.alerts;
@@ -407,17 +415,19 @@ impl<'s, 'r> Counter<'s, 'r> {
             out.skipped += p.skipped;
             out.malformed += p.malformed;
             out.overlong += p.overlong;
-            for (e, (n, by)) in out
+            for ((e, n), (sum, by)) in out
                 .executions
                 .iter_mut()
-                .zip(p.counts.iter().zip(p.by_agent))
+                .zip(p.counts)
+                .zip(by_agent.iter_mut().zip(p.by_agent))
             {
                 e.count += n;
-                for (agent, k) in by {
-                    *e.by_agent.entry(agent).or_default() += k;
-                }
+                sum.merge(by);
             }
             chunks.extend(p.chunks);
+        }
+        for (e, by) in out.executions.iter_mut().zip(by_agent) {
+            (e.by_agent, e.other_agents) = by.finish();
         }
         out.unknown_rule_ids = unknown.into_iter().take(MAX_UNKNOWN_IDS).collect();
         chunks.sort_unstable();
@@ -484,12 +494,7 @@ impl Counter<'_, '_> {
                 Route::Nowhere(_) => continue,
             };
             part.counts[i] += 1;
-            match part.by_agent[i].get_mut(target.as_ref()) {
-                Some(c) => *c += 1,
-                None => {
-                    part.by_agent[i].insert(target.into_owned(), 1);
-                }
-            }
+            part.by_agent[i].add(&target, 1);
         }
         if gated {
             part.skipped += 1;

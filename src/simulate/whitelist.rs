@@ -47,7 +47,7 @@ impl WhiteList {
             .filter(|&r| doc.name(r) == "ossec_config")
             .flat_map(|r| doc.children_named(r, "global"));
         for g in globals {
-            for e in doc.element(g).children() {
+            for e in doc.children(g) {
                 if names.contains(&doc.name(e)) {
                     list.add(&doc.value(e));
                 }

@@ -258,7 +258,7 @@ fn title(doc: &Document, cfg: &Config, b: BlockRef) -> String {
             None => return String::new(),
         },
     };
-    let line = doc.line_col(doc.element(el).span.start).0;
+    let line = doc.line_col(doc.element(el).span().start).0;
     let root = match (super::shared::target(doc, cfg, placement), cfg.roots.len()) {
         (Some(target), _) => format!(" · {target}"),
         (None, 0 | 1) => String::new(),
@@ -270,7 +270,7 @@ fn title(doc: &Document, cfg: &Config, b: BlockRef) -> String {
 /// The findings that point at one of a field's elements (docs/choices.md: a field's start
 /// tag), as indices into `diags`.
 fn field_diags(diags: &[Diagnostic], doc: &Document, all: &[ElementId]) -> Vec<usize> {
-    let starts: Vec<usize> = all.iter().map(|id| doc.element(*id).span.start).collect();
+    let starts: Vec<usize> = all.iter().map(|id| doc.element(*id).span().start).collect();
     (0..diags.len())
         .filter(|&i| starts.contains(&diags[i].offset))
         .collect()

@@ -68,7 +68,7 @@ error at '<file>'.` Move the element inside an <ossec_config> root. A Wazuh 5.x 
         let Some(first) = refused.next() else { return };
         let more = refused.count();
         let name = ctx.doc.name(first.element);
-        let at = ctx.doc.element(first.element).span.start;
+        let at = ctx.doc.element(first.element).span().start;
         let after = match more {
             0 => String::new(),
             1 => {
@@ -159,10 +159,10 @@ start. Delete the block or give it its options.",
                     .map(|r| (r.element, BlockRef::Response(r.index))),
             );
         for (id, block) in blocks {
-            if doc.element(id).children().next().is_none() {
+            if doc.children(id).next().is_none() {
                 let name = doc.name(id);
                 out.push(
-                    doc.element(id).span.start,
+                    doc.element(id).span().start,
                     Some(block),
                     format!("<{name}> has no options: the daemon refuses it (1230)"),
                 );
@@ -194,9 +194,9 @@ name: <wodle name=\"syscollector\">.",
                 continue;
             }
             for id in ctx.doc.children_named(root.element, "wodle") {
-                if ctx.doc.element(id).attrs.is_empty() {
+                if ctx.doc.attrs(id).is_empty() {
                     out.push(
-                        ctx.doc.element(id).span.start,
+                        ctx.doc.element(id).span().start,
                         None,
                         "<wodle> has no name attribute: a manager's wazuh-analysisd crashes at start-up (segmentation fault)",
                     );

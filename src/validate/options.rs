@@ -50,7 +50,7 @@ fn flag_unknown(
     known: &[Field],
 ) {
     let what = ctx.doc.name(parent).to_string();
-    for child in ctx.doc.element(parent).children() {
+    for child in ctx.doc.children(parent) {
         let name = ctx.doc.name(child);
         if known.iter().any(|k| k.name() == name) {
             continue;
@@ -94,7 +94,7 @@ ignored (a warning). Remove or rename the element.",
             agent_known.push(Field::CaVerification);
         }
         for r in agent_responses(ctx) {
-            for child in ctx.doc.element(r.element).children() {
+            for child in ctx.doc.children(r.element) {
                 let name = ctx.doc.name(child);
                 if !agent_known.iter().any(|k| k.name() == name) {
                     out.push_as(
@@ -157,7 +157,7 @@ repeat: every value is collected. A repeat is usually a leftover of an edit; kee
             );
         for (id, block, who) in blocks {
             let mut seen: HashMap<&str, Vec<ElementId>> = HashMap::new();
-            for child in ctx.doc.element(id).children() {
+            for child in ctx.doc.children(id) {
                 seen.entry(ctx.doc.name(child)).or_default().push(child);
             }
             let mut repeated: Vec<(&str, Vec<ElementId>)> = seen

@@ -48,7 +48,7 @@ if it is for Wazuh.",
             return;
         }
         for root in ossec_roots(ctx) {
-            for child in ctx.doc.element(root.element).children() {
+            for child in ctx.doc.children(root.element) {
                 let name = ctx.doc.name(child);
                 if !OSSEC_SECTIONS.contains(&name) {
                     out.push(

@@ -17,7 +17,7 @@ pub(super) fn reader(ctx: &Context<'_>, placement: Placement) -> Reader {
 /// Does the element have a child element? Blocks without one are not sections at all
 /// (they get `empty-block`), so no other rule looks at them.
 fn has_children(ctx: &Context<'_>, id: ElementId) -> bool {
-    ctx.doc.element(id).children().next().is_some()
+    ctx.doc.children(id).next().is_some()
 }
 
 /// Commands read by analysisd, in document order.
@@ -70,7 +70,7 @@ pub(super) fn execd(ctx: &Context<'_>) -> &'static str {
 
 /// Where a finding about an element points: its start tag (docs/choices.md).
 pub(super) fn at(ctx: &Context<'_>, id: ElementId) -> usize {
-    ctx.doc.element(id).span.start
+    ctx.doc.element(id).span().start
 }
 
 /// The 1-based line of an element, for messages that refer to another place.

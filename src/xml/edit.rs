@@ -194,27 +194,25 @@ pub fn set_text(doc: &Document, id: ElementId, value: &str) -> Result<Vec<Splice
         if value.is_empty() {
             return Ok(Vec::new());
         }
-        let tag = doc.text(&el.start_tag);
+        let tag = doc.text(&el.start_tag());
         let body = tag.len() - 2;
         let keep = tag[..body].trim_end_matches(is_space::<char>).len();
         let name = doc.name(id);
-        let range = el.start_tag.start + keep..el.start_tag.end;
+        let range = el.start_tag().start + keep..el.start_tag().end;
         return Ok(vec![Splice::new(range, format!(">{value}</{name}>"))]);
     }
-    let Some(end_tag) = &el.end_tag else {
+    let Some(end_tag) = el.end_tag() else {
         return Err(not_closed(doc, id));
     };
     if doc.value(id) == value {
         return Ok(Vec::new());
     }
-    let last_child = el
-        .content
-        .iter()
-        .rposition(|i| matches!(i, Item::Element(_)));
-    let region_items = &el.content[last_child.map_or(0, |p| p + 1)..];
-    let region_start = match last_child.map(|p| &el.content[p]) {
-        Some(Item::Element(c)) => doc.element(*c).span.end,
-        _ => el.start_tag.end,
+    let content = doc.content(id);
+    let last_child = content.iter().rposition(|i| matches!(i, Item::Element(_)));
+    let region_items = &content[last_child.map_or(0, |p| p + 1)..];
+    let region_start = match last_child.map(|p| &content[p]) {
+        Some(Item::Element(c)) => doc.element(*c).span().end,
+        _ => el.start_tag().end,
     };
     let kept = |i: &Item| matches!(i, Item::Comment(_) | Item::Junk(_));
     if !region_items.iter().any(kept) {
@@ -235,7 +233,7 @@ fn text_around_comments(
     let texts: Vec<_> = items
         .iter()
         .filter_map(|i| match i {
-            Item::Text(s) => Some(s.clone()),
+            Item::Text(s) => Some(s.range()),
             _ => None,
         })
         .collect();
@@ -265,9 +263,9 @@ fn text_around_comments(
 pub fn remove(doc: &Document, id: ElementId) -> Splice {
     let (items, idx) = lines::siblings(doc, id);
     let src = doc.source();
-    let span = doc.element(id).span.clone();
+    let span = doc.element(id).span();
     let start = lines::line_start_before(doc, items, idx);
-    let end = lines::line_end_after(doc, items, idx, false, doc.element(id).parent.is_none());
+    let end = lines::line_end_after(doc, items, idx, false, doc.element(id).parent().is_none());
     match (start, end) {
         (Some(ls), Some(lines::LineEnd::Newline(p))) => {
             let after = p + lines::newline_at(src, p).len();
@@ -290,13 +288,13 @@ pub fn remove(doc: &Document, id: ElementId) -> Splice {
 /// the end of the file).
 fn is_self_closed(doc: &Document, id: ElementId) -> bool {
     let el = doc.element(id);
-    el.end_tag.is_none() && doc.text(&el.start_tag).ends_with("/>")
+    el.end_tag().is_none() && doc.text(&el.start_tag()).ends_with("/>")
 }
 
 fn not_closed(doc: &Document, id: ElementId) -> EditError {
     EditError::NotClosed {
         name: doc.name(id).to_string(),
-        offset: doc.element(id).span.start,
+        offset: doc.element(id).span().start,
     }
 }
 

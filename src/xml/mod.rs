@@ -7,8 +7,12 @@
 pub mod bytes;
 pub mod edit;
 mod parse;
+#[cfg(test)]
+mod tests_parse;
 mod tree;
 
 pub use edit::Splice;
 pub use parse::{MAX_TEXT, parse};
-pub use tree::{Attribute, Document, Element, ElementId, Item, Span, Token, TokenKind, XmlError};
+pub use tree::{
+    Attribute, Document, Element, ElementId, Extent, Item, Span, ToSpan, Token, TokenKind, XmlError,
+};

@@ -9,71 +9,160 @@ use std::ops::Range;
 /// A byte range into [`Document::source`].
 pub type Span = Range<usize>;
 
-/// Index of an element in [`Document::elements`].
+/// Offset stored for "none" in the reader's 32-bit fields.
+pub(super) const NONE: u32 = u32::MAX;
+
+/// Longest source the reader records in 32-bit offsets; a longer one is read as one
+/// junk token (the inputs are capped far below, docs/limits.md).
+pub(super) const MAX_SOURCE: usize = NONE as usize - 1;
+
+/// A byte range into [`Document::source`], stored in 8 bytes: the tree holds one or
+/// more per element, and a file of millions of small elements must stay within a
+/// small multiple of its size (docs/limits.md "Memory").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Extent {
+    start: u32,
+    end: u32,
+}
+
+impl Extent {
+    /// The range `start..end` (both at most [`MAX_SOURCE`], which the reader checks).
+    pub(super) fn new(start: usize, end: usize) -> Extent {
+        Extent {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    /// The first byte.
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    /// The byte after the last.
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
+
+    /// As a [`Span`].
+    pub fn range(self) -> Span {
+        self.start()..self.end()
+    }
+}
+
+impl From<Extent> for Span {
+    fn from(e: Extent) -> Span {
+        e.range()
+    }
+}
+
+/// Something that names a byte range of the source: a [`Span`] or an [`Extent`]
+/// (see [`Document::text`]).
+pub trait ToSpan {
+    /// The range.
+    fn to_span(&self) -> Span;
+}
+
+impl ToSpan for Span {
+    fn to_span(&self) -> Span {
+        self.clone()
+    }
+}
+
+impl ToSpan for Extent {
+    fn to_span(&self) -> Span {
+        self.range()
+    }
+}
+
+/// Index of an element in the document, in document order of start tags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ElementId(pub usize);
+pub struct ElementId(pub(super) u32);
+
+impl ElementId {
+    /// The position among the document's elements.
+    pub(super) fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// One piece of content: at top level or inside an element, in document order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Item {
     /// Character data, kept byte for byte (whitespace and newlines included).
-    Text(Span),
+    Text(Extent),
     /// A comment, `<!-- … -->` or the os_xml form `<! … !>`.
-    Comment(Span),
+    Comment(Extent),
     /// A child element.
     Element(ElementId),
     /// Bytes the reader could not make sense of (after an error); kept verbatim.
-    Junk(Span),
+    Junk(Extent),
 }
 
 /// An attribute as written: `name="value"` or `name='value'`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Attribute {
     /// The name's bytes.
-    pub name: Span,
+    pub name: Extent,
     /// The value's bytes, without quotes.
-    pub value: Span,
+    pub value: Extent,
     /// The quote character used (`"` or `'`).
     pub quote: u8,
 }
 
-/// An element with its start tag, content and end tag as spans.
+/// An element: where its start tag, content and end tag are. 32 bytes (offsets, not
+/// ranges; the name is found again from the start tag); its content and attributes
+/// are slices of the document's arenas ([`Document::content`], [`Document::attrs`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Element {
-    /// From the `<` of the start tag to the `>` of the end tag (or of the start tag
-    /// when self-closed).
-    pub span: Span,
-    /// The start tag, `<name attr="v">` or `<name/>`.
-    pub start_tag: Span,
-    /// The name inside the start tag.
-    pub name: Span,
-    /// Attributes in the order written.
-    pub attrs: Vec<Attribute>,
-    /// Content between the start and end tag, in order.
-    pub content: Vec<Item>,
-    /// The end tag `</name>`; `None` when self-closed or never closed.
-    pub end_tag: Option<Span>,
-    /// The enclosing element; `None` for a top-level element.
-    pub parent: Option<ElementId>,
-    /// Nesting depth: 0 for a top-level element.
-    pub depth: usize,
+    /// The `<` of the start tag.
+    pub(super) start: u32,
+    /// After the start tag's `>`.
+    pub(super) tag_end: u32,
+    /// After the end tag (or the start tag when self-closed, or where it was cut).
+    pub(super) end: u32,
+    /// The `<` of the end tag, [`NONE`] when there is none.
+    pub(super) end_tag: u32,
+    /// The enclosing element, [`NONE`] for a top-level element.
+    pub(super) parent: u32,
+    /// The first of its attributes in the document's arena; they run to the next
+    /// element's first.
+    pub(super) attrs: u32,
+    /// Its content in the document's item arena: first and count.
+    pub(super) content: u32,
+    pub(super) content_len: u32,
 }
 
 impl Element {
-    /// The byte range between the start tag and the end tag (empty when self-closed).
-    pub fn inner(&self) -> Span {
-        match &self.end_tag {
-            Some(end) => self.start_tag.end..end.start,
-            None => self.start_tag.end..self.span.end,
-        }
+    /// From the `<` of the start tag to the `>` of the end tag (or of the start tag
+    /// when self-closed).
+    pub fn span(&self) -> Span {
+        self.start as usize..self.end as usize
     }
 
-    /// Child elements, in order.
-    pub fn children(&self) -> impl Iterator<Item = ElementId> + '_ {
-        self.content.iter().filter_map(|item| match item {
-            Item::Element(id) => Some(*id),
-            _ => None,
-        })
+    /// The start tag, `<name attr="v">` or `<name/>`.
+    pub fn start_tag(&self) -> Span {
+        self.start as usize..self.tag_end as usize
+    }
+
+    /// The end tag `</name>`; `None` when self-closed or never closed.
+    pub fn end_tag(&self) -> Option<Span> {
+        (self.end_tag != NONE).then_some(self.end_tag as usize..self.end as usize)
+    }
+
+    /// The enclosing element; `None` for a top-level element.
+    pub fn parent(&self) -> Option<ElementId> {
+        (self.parent != NONE).then_some(ElementId(self.parent))
+    }
+
+    /// The byte range between the start tag and the end tag (empty when self-closed).
+    pub fn inner(&self) -> Span {
+        let end = if self.end_tag == NONE {
+            self.end
+        } else {
+            self.end_tag
+        };
+        self.tag_end as usize..end as usize
     }
 }
 
@@ -111,14 +200,27 @@ pub struct XmlError {
     pub offset: usize,
 }
 
+/// The elements among `items`.
+fn element_ids(items: &[Item]) -> impl Iterator<Item = ElementId> + '_ {
+    items.iter().filter_map(|item| match item {
+        Item::Element(id) => Some(*id),
+        _ => None,
+    })
+}
+
 /// A parsed document: the source text, the element arena and the top-level items.
 #[derive(Debug, Clone)]
 pub struct Document {
     pub(super) source: String,
     pub(super) elements: Vec<Element>,
+    /// Every element's attributes, in document order.
+    pub(super) attrs: Vec<Attribute>,
+    /// Every element's content, each element's a contiguous run (in the order
+    /// elements were closed).
+    pub(super) items: Vec<Item>,
     pub(super) top: Vec<Item>,
     pub(super) errors: Vec<XmlError>,
-    pub(super) line_starts: Vec<usize>,
+    pub(super) line_starts: Vec<u32>,
 }
 
 impl Document {
@@ -139,7 +241,7 @@ impl Document {
 
     /// The element with this id.
     pub fn element(&self, id: ElementId) -> &Element {
-        &self.elements[id.0]
+        &self.elements[id.index()]
     }
 
     /// All elements, in document order of their start tags.
@@ -147,25 +249,67 @@ impl Document {
         self.elements
             .iter()
             .enumerate()
-            .map(|(i, e)| (ElementId(i), e))
+            .map(|(i, e)| (ElementId(i as u32), e))
     }
 
     /// Top-level elements (roots, or the blocks of a root-less fragment).
     pub fn roots(&self) -> impl Iterator<Item = ElementId> + '_ {
-        self.top.iter().filter_map(|item| match item {
-            Item::Element(id) => Some(*id),
-            _ => None,
-        })
+        element_ids(&self.top)
+    }
+
+    /// The content of `id` between its start and end tag, in order.
+    pub fn content(&self, id: ElementId) -> &[Item] {
+        let el = self.element(id);
+        let first = el.content as usize;
+        &self.items[first..first + el.content_len as usize]
+    }
+
+    /// The child elements of `id`, in order.
+    pub fn children(&self, id: ElementId) -> impl Iterator<Item = ElementId> + '_ {
+        element_ids(self.content(id))
+    }
+
+    /// The attributes of `id`, in the order written.
+    pub fn attrs(&self, id: ElementId) -> &[Attribute] {
+        let first = self.element(id).attrs as usize;
+        let end = self
+            .elements
+            .get(id.index() + 1)
+            .map_or(self.attrs.len(), |next| next.attrs as usize);
+        &self.attrs[first..end]
     }
 
     /// The text of a span.
-    pub fn text(&self, span: &Span) -> &str {
-        &self.source[span.clone()]
+    pub fn text(&self, span: &impl ToSpan) -> &str {
+        &self.source[span.to_span()]
+    }
+
+    /// Where an element's name is, inside its start tag: up to the first space or
+    /// `>`, without a `/` just before it (the reader's rule, `super::parse`).
+    pub fn name_span(&self, id: ElementId) -> Span {
+        let el = self.element(id);
+        let (from, tag_end) = (el.start as usize + 1, el.tag_end as usize);
+        let tag = self
+            .source
+            .as_bytes()
+            .get(from..tag_end)
+            .unwrap_or_default();
+        let len = tag
+            .iter()
+            .position(|&c| c == b'>' || super::parse::is_space(c))
+            .unwrap_or(tag.len());
+        let slash = len > 0 && tag[len - 1] == b'/';
+        from..from + len - usize::from(slash)
     }
 
     /// An element's name.
     pub fn name(&self, id: ElementId) -> &str {
-        self.text(&self.element(id).name)
+        self.text(&self.name_span(id))
+    }
+
+    /// Nesting depth: 0 for a top-level element.
+    pub fn depth(&self, id: ElementId) -> usize {
+        std::iter::successors(self.element(id).parent(), |p| self.element(*p).parent()).count()
     }
 
     /// Child elements of `id` named `name`, in order.
@@ -174,15 +318,13 @@ impl Document {
         id: ElementId,
         name: &'a str,
     ) -> impl Iterator<Item = ElementId> + 'a {
-        self.element(id)
-            .children()
-            .filter(move |c| self.name(*c) == name)
+        self.children(id).filter(move |c| self.name(*c) == name)
     }
 
     /// The value Wazuh's reader gives an element: the text after its last child
     /// element, with comments removed, byte for byte (docs/wazuh-config.md §8.1, §8.3).
     pub fn value(&self, id: ElementId) -> String {
-        let content = &self.element(id).content;
+        let content = self.content(id);
         let after_last_child = content
             .iter()
             .rposition(|i| matches!(i, Item::Element(_)))
@@ -198,8 +340,7 @@ impl Document {
 
     /// An attribute's value by name (exact match), as written.
     pub fn attr(&self, id: ElementId, name: &str) -> Option<&str> {
-        self.element(id)
-            .attrs
+        self.attrs(id)
             .iter()
             .find(|a| self.text(&a.name) == name)
             .map(|a| self.text(&a.value))
@@ -209,8 +350,8 @@ impl Document {
     /// (a stand-in for a byte that is not UTF-8 is one, `super::bytes`), after the
     /// BOM on the first line (docs/choices.md).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line - 1];
+        let line = self.line_starts.partition_point(|&s| s as usize <= offset);
+        let start = self.line_starts[line - 1] as usize;
         let bom = if line == 1 && self.source.starts_with('\u{feff}') {
             3
         } else {
@@ -225,18 +366,25 @@ impl Document {
 
     /// The text of the 1-based line `line`, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        let start = self.line_starts.get(line - 1).map_or(0, |&s| s as usize);
         let end = self
             .line_starts
             .get(line)
-            .copied()
-            .unwrap_or(self.source.len());
+            .map_or(self.source.len(), |&s| s as usize);
         self.source[start..end].trim_end_matches(['\n', '\r'])
     }
 
     /// The flat token list: every byte of the source is in exactly one token, in order.
     pub fn tokens(&self) -> Vec<Token> {
         let mut out = Vec::new();
+        if self.source.len() > MAX_SOURCE {
+            // Read as one junk token (`super::parse`).
+            out.push(Token {
+                kind: TokenKind::Junk,
+                span: 0..self.source.len(),
+            });
+            return out;
+        }
         for item in &self.top {
             self.push_tokens(item, &mut out);
         }
@@ -245,22 +393,22 @@ impl Document {
 
     fn push_tokens(&self, item: &Item, out: &mut Vec<Token>) {
         let (kind, span) = match item {
-            Item::Text(s) => (TokenKind::Text, s.clone()),
-            Item::Comment(s) => (TokenKind::Comment, s.clone()),
-            Item::Junk(s) => (TokenKind::Junk, s.clone()),
+            Item::Text(s) => (TokenKind::Text, s.range()),
+            Item::Comment(s) => (TokenKind::Comment, s.range()),
+            Item::Junk(s) => (TokenKind::Junk, s.range()),
             Item::Element(id) => {
                 let el = self.element(*id);
                 out.push(Token {
                     kind: TokenKind::StartTag,
-                    span: el.start_tag.clone(),
+                    span: el.start_tag(),
                 });
-                for child in &el.content {
+                for child in self.content(*id) {
                     self.push_tokens(child, out);
                 }
-                if let Some(end) = &el.end_tag {
+                if let Some(end) = el.end_tag() {
                     out.push(Token {
                         kind: TokenKind::EndTag,
-                        span: end.clone(),
+                        span: end,
                     });
                 }
                 return;

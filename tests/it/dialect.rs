@@ -324,7 +324,7 @@ fn own_fixtures_round_trip_in_every_line_ending_style() {
 fn bom_does_not_shift_columns() {
     let doc = parse("\u{feff}<ossec_config>\n</ossec_config>\n");
     let root = doc.roots().next().expect("root");
-    assert_eq!(doc.line_col(doc.element(root).span.start), (1, 1));
+    assert_eq!(doc.line_col(doc.element(root).span().start), (1, 1));
 }
 
 /// Regression: a file cut off inside a tag reported the end of file twice.

@@ -210,10 +210,10 @@ fn edited_element(s: &Session, sel: &Selector, field: Field) -> Option<std::ops:
     };
     (f.all.len() == 1).then(|| {
         let el = s.doc().element(f.element);
-        if el.end_tag.is_some() {
+        if el.end_tag().is_some() {
             el.inner()
         } else {
-            el.start_tag.clone()
+            el.start_tag()
         }
     })
 }

@@ -24,6 +24,7 @@ mod engine_logs;
 mod engine_suite;
 mod fuzz_hostile;
 mod hostile;
+mod hostile_memory;
 mod imports;
 mod rule_tree;
 mod rules;

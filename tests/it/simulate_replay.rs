@@ -134,6 +134,7 @@ fn brute_force(text: &str) -> Replay {
                 name: names[r].to_string(),
                 count: counts[r],
                 by_agent: by[r].clone(),
+                other_agents: simulate::Folded::default(),
             })
             .collect(),
         malformed,

@@ -392,7 +392,7 @@ fn guided_creation_end_to_end_with_a_new_builtin_command() {
         ]
     );
     assert!(
-        doc.element(c.element).span.start < doc.element(r.element).span.start,
+        doc.element(c.element).span().start < doc.element(r.element).span().start,
         "the command is defined before the response that uses it"
     );
     assert_eq!(a.selected(), Some(BlockRef::Response(3)));

@@ -147,7 +147,7 @@ struct Cx<'d> {
 impl Cx<'_> {
     /// An element's content with the variables defined before it applied.
     fn content(&self, id: ElementId) -> Result<String, String> {
-        let at = self.doc.element(id).span.start;
+        let at = self.doc.element(id).span().start;
         Ok(self
             .vars
             .expand_strict(&self.doc.value(id), at)?
@@ -156,7 +156,7 @@ impl Cx<'_> {
 
     /// An attribute's value (exact name, as `w_get_attr_val_by_name`), variables applied.
     fn attr(&self, id: ElementId, name: &str) -> Result<Option<String>, String> {
-        let at = self.doc.element(id).span.start;
+        let at = self.doc.element(id).span().start;
         match self.doc.attr(id, name) {
             None => Ok(None),
             Some(v) => Ok(Some(self.vars.expand_strict(v, at)?.into_owned())),
@@ -165,7 +165,7 @@ impl Cx<'_> {
 }
 
 fn position(doc: &Document, id: ElementId) -> (usize, usize) {
-    doc.line_col(doc.element(id).span.start)
+    doc.line_col(doc.element(id).span().start)
 }
 
 /// The root checks and the option loop of `ReadDecodeXML`.
@@ -177,8 +177,8 @@ fn read_decoder(cx: &Cx<'_>, root: ElementId, out: &mut Read) -> Result<Spec, St
             "Invalid element '{element}' (only <decoder> roots)"
         ));
     }
-    let attrs = &doc.element(root).attrs;
-    let at = doc.element(root).span.start;
+    let attrs = &doc.attrs(root);
+    let at = doc.element(root).span().start;
     let attr_name = |i: usize| attrs.get(i).map(|a| doc.text(&a.name));
     if !attr_name(0).is_some_and(|n| n.eq_ignore_ascii_case("name")) {
         return Err(format!(
@@ -199,7 +199,7 @@ fn read_decoder(cx: &Cx<'_>, root: ElementId, out: &mut Read) -> Result<Spec, St
         line: position(doc, root).0,
         ..Spec::default()
     };
-    for child in doc.element(root).children() {
+    for child in doc.children(root) {
         let warn =
             |out: &mut Read, m: String| out.push(Some(position(doc, child)), Severity::Warning, m);
         read_option(cx, child, &mut spec, &mut |m| warn(out, m))?;

@@ -60,8 +60,7 @@ impl Cx<'_> {
     /// The attributes of an element (name, value with variables applied).
     pub(super) fn attrs(&self, id: ElementId) -> Vec<(String, String)> {
         self.doc
-            .element(id)
-            .attrs
+            .attrs(id)
             .iter()
             .map(|a| {
                 let value = self.vars.apply(self.doc.text(&a.value)).into_owned();
@@ -80,7 +79,7 @@ impl Cx<'_> {
 
     /// 1-based line and column of an element.
     pub(super) fn position(&self, id: ElementId) -> (usize, usize) {
-        self.doc.line_col(self.doc.element(id).span.start)
+        self.doc.line_col(self.doc.element(id).span().start)
     }
 
     /// Records a problem at an element.
@@ -176,7 +175,7 @@ impl FileRules {
             let message = if !name.eq_ignore_ascii_case("group") {
                 format!("rules_op: Invalid root element \"{name}\".Only \"group\" is allowed")
             } else {
-                match doc.element(root).attrs.as_slice() {
+                match doc.attrs(root) {
                     [a] if doc.text(&a.name).eq_ignore_ascii_case("name") => continue,
                     _ => format!(
                         "rules_op: Invalid root element '{name}'.Only the group name is allowed"
@@ -185,7 +184,7 @@ impl FileRules {
             };
             problems.push(Problem {
                 file: self.path.clone(),
-                position: Some(doc.line_col(doc.element(root).span.start)),
+                position: Some(doc.line_col(doc.element(root).span().start)),
                 severity: Severity::Error,
                 code: &codes::FILE_STRUCTURE,
                 message,
@@ -203,12 +202,11 @@ impl FileRules {
                 continue;
             }
             let group = doc
-                .element(root)
-                .attrs
+                .attrs(root)
                 .first()
                 .map(|a| self.vars.apply(doc.text(&a.value)).into_owned())
                 .unwrap_or_default();
-            let children: Vec<ElementId> = doc.element(root).children().collect();
+            let children: Vec<ElementId> = doc.children(root).collect();
             if children.is_empty() {
                 items.push(Item::Fail(
                     root,

@@ -47,7 +47,7 @@ pub(super) fn read_options(
     mut def: RuleDef,
     env: &RuleEnv<'_>,
 ) -> Step {
-    let children: Vec<ElementId> = cx.doc.element(rule_el).children().collect();
+    let children: Vec<ElementId> = cx.doc.children(rule_el).collect();
     if children.is_empty() {
         cx.error(
             rule_el,

@@ -229,7 +229,7 @@ fn slot(def: &mut RuleDef, key: Text) -> &mut Option<Cond> {
 /// `<mitre>`: either old-style `<id>`s or one `<tacticID>` with one `<techniqueID>`
 /// per block; mixing them, or an empty id, drops the block with a warning.
 pub(super) fn read_mitre(cx: &mut Cx<'_>, el: ElementId, def: &mut RuleDef) {
-    let children: Vec<ElementId> = cx.doc.element(el).children().collect();
+    let children: Vec<ElementId> = cx.doc.children(el).collect();
     if children.is_empty() {
         cx.warn(el, format!("Empty Mitre information for rule '{}'", def.id));
         return;

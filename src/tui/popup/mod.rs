@@ -115,7 +115,9 @@ impl Popup {
         let cfg = ctx.session.config();
         let doc = ctx.session.doc();
         let at = match &sel {
-            Selector::Response(n) => cfg.response(*n).map(|r| doc.element(r.element).span.start),
+            Selector::Response(n) => cfg
+                .response(*n)
+                .map(|r| doc.element(r.element).span().start),
             Selector::Command(_) | Selector::CommandAt(_) | Selector::Match(_) => None,
         };
         let mut seen = Vec::new();
@@ -128,7 +130,7 @@ impl Popup {
             seen.push(name);
             let exe = c.executable.as_ref().map_or("", |f| f.value.as_str());
             let mut choice = Choice::new(name, exe);
-            if at.is_some_and(|at| doc.element(c.element).span.start > at) {
+            if at.is_some_and(|at| doc.element(c.element).span().start > at) {
                 choice.warning = Some(s::DEFINED_AFTER.to_string());
             }
             choices.push(choice);

@@ -97,8 +97,7 @@ impl Style {
 /// The layout of an existing element with the same name shows how to lay out the new
 /// one's children: a sibling first, else any such element in the file.
 fn child_style(doc: &Document, items: &[Item], near: ElementId, new: &NewElement) -> Style {
-    let fits =
-        |id: ElementId| doc.name(id) == new.name && doc.element(id).children().next().is_some();
+    let fits = |id: ElementId| doc.name(id) == new.name && doc.children(id).next().is_some();
     let model = items
         .iter()
         .rev()
@@ -116,8 +115,7 @@ fn child_style(doc: &Document, items: &[Item], near: ElementId, new: &NewElement
             sep: String::new(),
         };
     };
-    let el = doc.element(model);
-    let first = el.children().next();
+    let first = doc.children(model).next();
     let first_indent = first.and_then(|c| indent_of(doc, c));
     let unit = match (first_indent, indent_of(doc, model)) {
         (Some(c), Some(p)) if c.len() > p.len() && c.starts_with(p) => c[p.len()..].to_string(),
@@ -126,7 +124,7 @@ fn child_style(doc: &Document, items: &[Item], near: ElementId, new: &NewElement
     Style {
         multiline: first_indent.is_some(),
         unit,
-        sep: sibling_sep(doc, &el.content),
+        sep: sibling_sep(doc, doc.content(model)),
     }
 }
 
@@ -176,16 +174,16 @@ fn after(doc: &Document, s: ElementId, new: &NewElement) -> Splice {
     let el = doc.element(s);
     let style = child_style(doc, items, s, new);
     let start = line_start_before(doc, items, idx);
-    let end = line_end_after(doc, items, idx, true, el.parent.is_none());
+    let end = line_end_after(doc, items, idx, true, el.parent().is_none());
     let (Some(ls), Some(end)) = (start, end) else {
         let text = format!(
             "{}{}",
             sibling_sep(doc, items),
             render(new, "", "", &style.inline())
         );
-        return Splice::new(el.span.end..el.span.end, text);
+        return Splice::new(el.span().end..el.span().end, text);
     };
-    let indent = &src[ls..el.span.start];
+    let indent = &src[ls..el.span().start];
     let (pos, nl) = match end {
         LineEnd::Newline(p) => (p, newline_at(src, p)),
         LineEnd::Eof if ls > 0 => (src.len(), newline_before(src, ls)),
@@ -212,9 +210,9 @@ fn before(doc: &Document, s: ElementId, new: &NewElement) -> Splice {
             render(new, "", "", &style.inline()),
             sibling_sep(doc, items)
         );
-        return Splice::new(el.span.start..el.span.start, text);
+        return Splice::new(el.span().start..el.span().start, text);
     };
-    let indent = &src[own..el.span.start];
+    let indent = &src[own..el.span().start];
     let (ls, first) = lift_over_comments(doc, items, idx, own);
     let nl = if ls > 0 {
         newline_before(src, ls)
@@ -231,24 +229,25 @@ fn before(doc: &Document, s: ElementId, new: &NewElement) -> Splice {
 fn at_end(doc: &Document, p: ElementId, new: &NewElement) -> Result<Splice, EditError> {
     let src = doc.source();
     let el = doc.element(p);
-    let style = child_style(doc, &el.content, p, new);
+    let style = child_style(doc, doc.content(p), p, new);
     if is_self_closed(doc, p) {
         return Ok(into_self_closed(doc, p, new, &style));
     }
-    let Some(end_tag) = &el.end_tag else {
+    let Some(end_tag) = el.end_tag() else {
         return Err(not_closed(doc, p));
     };
     let Some(ls) = end_tag_line_start(doc, p) else {
-        let sep = if el.children().next().is_some() {
-            sibling_sep(doc, &el.content)
+        let sep = if doc.children(p).next().is_some() {
+            sibling_sep(doc, doc.content(p))
         } else {
             String::new()
         };
         let text = format!("{sep}{}", render(new, "", "", &style.inline()));
         return Ok(Splice::new(end_tag.start..end_tag.start, text));
     };
-    let text_start = match el.content.last() {
-        Some(Item::Text(s)) => s.start,
+    let content = doc.content(p);
+    let text_start = match content.last() {
+        Some(Item::Text(s)) => s.start(),
         _ => ls,
     };
     // Insert after the last non-blank line, so that blank lines above the end tag stay
@@ -257,18 +256,15 @@ fn at_end(doc: &Document, p: ElementId, new: &NewElement) -> Result<Splice, Edit
     while let Some(up) = blank_line_above(src, text_start, q) {
         q = up;
     }
-    let last_child = el
-        .content
-        .iter()
-        .rposition(|i| matches!(i, Item::Element(_)));
+    let last_child = content.iter().rposition(|i| matches!(i, Item::Element(_)));
     let indent = last_child
-        .and_then(|i| match el.content[i] {
+        .and_then(|i| match content[i] {
             Item::Element(c) => indent_of(doc, c).map(str::to_string),
             _ => None,
         })
         .unwrap_or_else(|| format!("{}{}", &src[ls..end_tag.start], style.unit));
     let spaced = last_child
-        .and_then(|i| gap_has_blank(doc, &el.content, i, false))
+        .and_then(|i| gap_has_blank(doc, content, i, false))
         .unwrap_or(false);
     let nl = newline_before(src, q);
     let blank = if spaced { nl } else { "" };
@@ -279,7 +275,7 @@ fn at_end(doc: &Document, p: ElementId, new: &NewElement) -> Result<Splice, Edit
 /// `<p/>` becomes `<p><new/></p>`, all on one line.
 fn into_self_closed(doc: &Document, p: ElementId, new: &NewElement, style: &Style) -> Splice {
     let el = doc.element(p);
-    let tag = doc.text(&el.start_tag);
+    let tag = doc.text(&el.start_tag());
     let keep = tag[..tag.len() - 2]
         .trim_end_matches(is_space::<char>)
         .len();
@@ -288,15 +284,15 @@ fn into_self_closed(doc: &Document, p: ElementId, new: &NewElement, style: &Styl
         render(new, "", "", &style.inline()),
         doc.name(p)
     );
-    Splice::new(el.start_tag.start + keep..el.start_tag.end, text)
+    Splice::new(el.start_tag().start + keep..el.start_tag().end, text)
 }
 
 /// When the end tag of `p` starts its line, where that line starts.
 fn end_tag_line_start(doc: &Document, p: ElementId) -> Option<usize> {
-    let Some(Item::Text(s)) = doc.element(p).content.last() else {
+    let Some(Item::Text(s)) = doc.content(p).last() else {
         return None;
     };
     let t = doc.text(s);
     let nl = t.rfind('\n')?;
-    is_blank(&t[nl + 1..]).then_some(s.start + nl + 1)
+    is_blank(&t[nl + 1..]).then_some(s.start() + nl + 1)
 }

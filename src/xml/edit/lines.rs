@@ -22,8 +22,8 @@ pub(super) fn is_blank(s: &str) -> bool {
 
 /// The items around `id` (its parent's content, or the top level) and its index there.
 pub(super) fn siblings(doc: &Document, id: ElementId) -> (&[Item], usize) {
-    let items = match doc.element(id).parent {
-        Some(p) => &doc.element(p).content[..],
+    let items = match doc.element(id).parent() {
+        Some(p) => doc.content(p),
         None => doc.top(),
     };
     let idx = items
@@ -68,15 +68,15 @@ pub(super) fn line_start_before(doc: &Document, items: &[Item], idx: usize) -> O
     };
     let t = doc.text(s);
     match t.rfind('\n') {
-        Some(p) => is_blank(&t[p + 1..]).then_some(s.start + p + 1),
-        None => (s.start == 0 && is_blank(t)).then_some(0),
+        Some(p) => is_blank(&t[p + 1..]).then_some(s.start() + p + 1),
+        None => (s.start() == 0 && is_blank(t)).then_some(0),
     }
 }
 
 fn item_start(doc: &Document, item: &Item) -> usize {
     match item {
-        Item::Text(s) | Item::Comment(s) | Item::Junk(s) => s.start,
-        Item::Element(id) => doc.element(*id).span.start,
+        Item::Text(s) | Item::Comment(s) | Item::Junk(s) => s.start(),
+        Item::Element(id) => doc.element(*id).span().start,
     }
 }
 
@@ -96,7 +96,7 @@ pub(super) fn line_end_after(
                 let t = doc.text(s);
                 if let Some(p) = t.find('\n') {
                     let before = t[..p].strip_suffix('\r').unwrap_or(&t[..p]);
-                    return is_blank(before).then_some(LineEnd::Newline(s.start + before.len()));
+                    return is_blank(before).then_some(LineEnd::Newline(s.start() + before.len()));
                 }
                 if !is_blank(t) {
                     return None;
@@ -155,7 +155,7 @@ pub(super) fn blank_line_before(
     let Some(Item::Text(text)) = idx.checked_sub(1).map(|i| &items[i]) else {
         return None;
     };
-    blank_line_above(doc.source(), text.start, ls).map(|start| start..ls)
+    blank_line_above(doc.source(), text.start(), ls).map(|start| start..ls)
 }
 
 /// The start of the blank line right above the line start `ls`, when that whole line
@@ -215,7 +215,7 @@ pub(super) fn with_adjacent_spaces(src: &str, span: Range<usize>) -> Range<usize
 pub(super) fn indent_of(doc: &Document, id: ElementId) -> Option<&str> {
     let (items, idx) = siblings(doc, id);
     let ls = line_start_before(doc, items, idx)?;
-    Some(&doc.source()[ls..doc.element(id).span.start])
+    Some(&doc.source()[ls..doc.element(id).span().start])
 }
 
 /// The indentation unit of the file near `near`: the extra indentation of a child
@@ -223,7 +223,7 @@ pub(super) fn indent_of(doc: &Document, id: ElementId) -> Option<&str> {
 /// nothing is indented.
 pub(super) fn indent_unit(doc: &Document, near: Option<ElementId>) -> String {
     let unit = |child: ElementId| -> Option<String> {
-        let parent = doc.element(child).parent?;
+        let parent = doc.element(child).parent()?;
         let c = indent_of(doc, child)?;
         let p = indent_of(doc, parent)?;
         c.strip_prefix(p)
@@ -233,9 +233,9 @@ pub(super) fn indent_unit(doc: &Document, near: Option<ElementId>) -> String {
     let mut around = Vec::new();
     let mut cur = near;
     while let Some(id) = cur {
-        around.extend(doc.element(id).children().next());
+        around.extend(doc.children(id).next());
         around.push(id);
-        cur = doc.element(id).parent;
+        cur = doc.element(id).parent();
     }
     around
         .into_iter()
