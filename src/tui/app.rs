@@ -25,7 +25,7 @@ use crate::rules::RuleSet;
 /// Something that happened outside the app: a key, a resize, or the outcome of an
 /// effect that `run` carried out.
 #[derive(Debug, Clone)]
-pub enum Event {
+pub enum AppEvent {
     /// A key was pressed.
     Key(KeyEvent),
     /// The terminal has a new size (columns, rows).
@@ -383,27 +383,27 @@ impl App {
     }
 
     /// Handles one event; returns what `run` must do. No I/O happens here.
-    pub fn handle(&mut self, event: Event) -> Vec<Effect> {
+    pub fn handle(&mut self, event: AppEvent) -> Vec<Effect> {
         let msgs = match event {
-            Event::Key(k) if k.kind == KeyEventKind::Release => return Vec::new(),
-            Event::Key(k) => {
+            AppEvent::Key(k) if k.kind == KeyEventKind::Release => return Vec::new(),
+            AppEvent::Key(k) => {
                 self.notice = None;
                 self.key(k)
             }
-            Event::Resize(w, h) => {
+            AppEvent::Resize(w, h) => {
                 self.size = (w, h);
                 Vec::new()
             }
-            Event::Saved(r) => self.saved(r),
-            Event::Reloaded(r) => self.reloaded(r),
-            Event::Merged(r, winner) => self.merged(r, &winner.map_or(Choose::Ask, Choose::All)),
-            Event::Job(e) => {
+            AppEvent::Saved(r) => self.saved(r),
+            AppEvent::Reloaded(r) => self.reloaded(r),
+            AppEvent::Merged(r, winner) => self.merged(r, &winner.map_or(Choose::Ask, Choose::All)),
+            AppEvent::Job(e) => {
                 if let Some(sim) = self.sim.as_mut().or(self.sim_kept.as_mut()) {
                     sim.job_event(e);
                 }
                 Vec::new()
             }
-            Event::Paste(text) => {
+            AppEvent::Paste(text) => {
                 self.notice = None;
                 self.paste(&text)
             }

@@ -40,7 +40,7 @@ pub mod ui;
 use std::path::PathBuf;
 
 pub use ansi::Ansi;
-pub use app::{App, Effect, Event, Focus, Notice, Options, SaveResult};
+pub use app::{App, AppEvent, Effect, Focus, Notice, Options, SaveResult};
 pub use backend::Quiet;
 pub use caps::{Caps, Colors};
 pub use jobs::{JobEvent, pump};

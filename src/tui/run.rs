@@ -19,7 +19,7 @@ use crossterm::{cursor, execute};
 use ratatui::Terminal;
 
 use super::ansi::Ansi;
-use super::app::{App, Effect, Event, Options, SaveResult};
+use super::app::{App, AppEvent, Effect, Options, SaveResult};
 use super::backend::Quiet;
 use super::caps::Caps;
 use super::save::{self, SaveError, SaveOptions};
@@ -168,7 +168,7 @@ fn suspend(term: &mut Term, app: &mut App) -> anyhow::Result<()> {
     take_terminal()?;
     term.clear()?;
     if let Ok(size) = term.size() {
-        app.handle(Event::Resize(size.width, size.height));
+        app.handle(AppEvent::Resize(size.width, size.height));
     }
     Ok(())
 }
@@ -226,11 +226,11 @@ fn event_loop(
     }
 }
 
-fn translate(ev: CtEvent) -> Option<Event> {
+fn translate(ev: CtEvent) -> Option<AppEvent> {
     match ev {
-        CtEvent::Key(k) => Some(Event::Key(k)),
-        CtEvent::Resize(w, h) => Some(Event::Resize(w, h)),
-        CtEvent::Paste(text) => Some(Event::Paste(text)),
+        CtEvent::Key(k) => Some(AppEvent::Key(k)),
+        CtEvent::Resize(w, h) => Some(AppEvent::Resize(w, h)),
+        CtEvent::Paste(text) => Some(AppEvent::Paste(text)),
         _ => None,
     }
 }
@@ -243,19 +243,21 @@ pub fn perform(app: &mut App, effects: Vec<Effect>, opts: &RunOptions) -> bool {
         let event = match e {
             Effect::Quit => return true,
             Effect::Save { text, expected } => {
-                Event::Saved(write(&opts.path, &expected, &text, opts.backup, false))
+                AppEvent::Saved(write(&opts.path, &expected, &text, opts.backup, false))
             }
             Effect::SaveReadOnly { text, expected } => {
-                Event::Saved(write(&opts.path, &expected, &text, opts.backup, true))
+                AppEvent::Saved(write(&opts.path, &expected, &text, opts.backup, true))
             }
             Effect::SaveOverwrite { text } => match load::read_text(&opts.path) {
-                Ok(now) => Event::Saved(write(&opts.path, &now, &text, opts.backup, false)),
-                Err(e) => Event::Saved(SaveResult::Failed(format!("{e}; the file is unchanged"))),
+                Ok(now) => AppEvent::Saved(write(&opts.path, &now, &text, opts.backup, false)),
+                Err(e) => {
+                    AppEvent::Saved(SaveResult::Failed(format!("{e}; the file is unchanged")))
+                }
             },
             Effect::Reload => {
-                Event::Reloaded(load::read_text(&opts.path).map_err(|e| e.to_string()))
+                AppEvent::Reloaded(load::read_text(&opts.path).map_err(|e| e.to_string()))
             }
-            Effect::Merge(winner) => Event::Merged(
+            Effect::Merge(winner) => AppEvent::Merged(
                 load::read_text(&opts.path).map_err(|e| e.to_string()),
                 winner,
             ),

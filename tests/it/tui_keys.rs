@@ -511,7 +511,7 @@ fn quitting_with_changes_asks_even_in_a_too_small_window() {
     let mut a = app(CONF);
     press(&mut a, &format!("{TO_R1}jjjj<enter><c-u>12<enter>"));
     assert!(a.is_modified());
-    a.handle(ossec_ar::tui::Event::Resize(59, 20));
+    a.handle(ossec_ar::tui::AppEvent::Resize(59, 20));
     assert!(press(&mut a, "q").is_empty(), "not quit: it asks");
     assert_eq!(a.mode(), Mode::QuitPrompt);
     let s = crate::tui_harness::screen(&a, 59, 20);
