@@ -31,15 +31,15 @@ struct Built {
 
 impl FormPane {
     /// Draws the form of block `b` (or a hint when nothing is selected).
-    pub(crate) fn render(
+    pub(super) fn draw(
         &self,
         f: &mut Frame,
         area: Rect,
         b: Option<BlockRef>,
         ctx: &Ctx<'_>,
-        theme: &Theme,
         focused: bool,
     ) {
+        let theme = ctx.theme;
         let cfg = ctx.session.config();
         let doc = ctx.session.doc();
         let title = b.map_or_else(|| s::NOTHING_SELECTED.to_string(), |b| title(doc, cfg, b));

@@ -8,11 +8,14 @@
 use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
 
 use super::app::{Ctx, Effect, Focus, Msg};
 use super::input::{Input, type_filter};
 use super::jobs::JobEvent;
-use super::keys::Action;
+use super::keys::{Action, Mode};
+use super::pane::Pane;
 use super::popup::Popup;
 use super::probe::{self, History, MAX_EVENT, Responders, Tone};
 use super::strings as s;
@@ -139,13 +142,7 @@ pub(crate) struct LogsView {
 impl SimPane {
     /// Keys with the pane focused; `engine`: decoders are loaded; `job`: a replay
     /// runs.
-    pub(crate) fn handle(
-        &mut self,
-        a: Option<Action>,
-        k: &KeyEvent,
-        engine: bool,
-        job: bool,
-    ) -> Vec<Msg> {
+    fn keys(&mut self, a: Option<Action>, k: &KeyEvent, engine: bool, job: bool) -> Vec<Msg> {
         if self.prompt.is_some() {
             return self.type_prompt(a, k);
         }
@@ -260,10 +257,8 @@ impl SimPane {
 
     /// Pasted text into the prompt: line ends at the end dropped, others made
     /// spaces (one event is one line); cut at [`MAX_EVENT`] bytes.
-    pub(crate) fn paste(&mut self, text: &str) {
-        let Some((_, input)) = self.prompt.as_mut() else {
-            return;
-        };
+    fn paste_text(&mut self, text: &str) -> Option<Vec<Msg>> {
+        let (_, input) = self.prompt.as_mut()?;
         let one = text
             .trim_end_matches(['\n', '\r'])
             .replace(['\n', '\r'], " ");
@@ -273,6 +268,7 @@ impl SimPane {
             end -= 1;
         }
         input.insert_str(&one[..end]);
+        Some(Vec::new())
     }
 
     /// A message of the replay.
@@ -330,6 +326,33 @@ impl SimPane {
             self.view.fired = fire(ctx, self.view.index, row.id, &self.event);
             self.fire_key = Some(fire_key);
         }
+    }
+}
+
+impl Pane for SimPane {
+    fn mode(&self) -> Mode {
+        if self.captures() {
+            Mode::Edit
+        } else {
+            Mode::Sim
+        }
+    }
+
+    /// Its filter or the prompt of `l` or `L` is being typed.
+    fn captures(&self) -> bool {
+        self.typing.is_some() || self.prompt.is_some()
+    }
+
+    fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
+        self.keys(a, k, ctx.engine.is_some(), ctx.job)
+    }
+
+    fn paste(&mut self, text: &str, _ctx: &Ctx<'_>) -> Option<Vec<Msg>> {
+        self.paste_text(text)
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, focused: bool) {
+        self.draw(f, area, ctx.rules.is_some(), ctx.theme, focused);
     }
 }
 

@@ -15,7 +15,7 @@ use crate::simulate::{Execution, Message};
 
 impl SimPane {
     /// Draws the pane into the form's place.
-    pub(crate) fn render(
+    pub(super) fn draw(
         &self,
         f: &mut Frame,
         area: Rect,

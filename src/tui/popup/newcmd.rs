@@ -15,6 +15,7 @@ use crate::tui::app::{Ctx, Msg};
 use crate::tui::fields::{self, CheckCtx, Verdict};
 use crate::tui::input::Input;
 use crate::tui::keys::{Action, Mode};
+use crate::tui::pane::Pane;
 use crate::tui::session::EditOp;
 use crate::tui::strings as s;
 use crate::tui::text::{escape, wrap};
@@ -257,9 +258,15 @@ impl CommandForm {
             COMMAND_TOGGLES
         }
     }
+}
+
+impl Pane for CommandForm {
+    fn captures(&self) -> bool {
+        true
+    }
 
     /// Typing, then reviewing the diff.
-    pub(crate) fn mode(&self) -> Mode {
+    fn mode(&self) -> Mode {
         if self.review.is_some() {
             Mode::Review
         } else {
@@ -270,7 +277,7 @@ impl CommandForm {
     /// Enter toggles timeout_allowed; on another field it shows the diff of the new
     /// block when every field passes its check; there `y` or Enter inserts it and Esc
     /// goes back to the fields.
-    pub(crate) fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
+    fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
         if let Some(review) = self.review.as_mut() {
             return match review.key(a) {
                 Some(false) => {
@@ -321,7 +328,8 @@ impl CommandForm {
     }
 
     /// Draws the form (its keys are in the hint bar), or the diff to insert.
-    pub(crate) fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, theme: &Theme) {
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, _focused: bool) {
+        let theme = ctx.theme;
         let (title, review_title, note) = if self.agent {
             (
                 s::AGENT_FORM_TITLE,

@@ -29,7 +29,7 @@ fn number(step: Step) -> (usize, &'static str) {
 
 impl Wizard {
     /// Draws the current step.
-    pub(crate) fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, theme: &Theme) {
+    pub(super) fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, theme: &Theme) {
         let (n, name) = number(self.step);
         let title = s::wizard_title(n, name);
         let inner = frame(f, area, &title, 100, area.height.saturating_sub(2), theme);
