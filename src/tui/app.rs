@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crossterm::event::{KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::form::FormPane;
 use super::jobs::Job;
@@ -19,6 +19,7 @@ use super::popup::Popup;
 use super::session::Session;
 use super::session::merge::Choose;
 use super::sim::SimPane;
+use super::strings as s;
 use super::theme::Theme;
 use super::ui;
 use crate::analysis::Ruleset;
@@ -47,11 +48,6 @@ pub(crate) struct Ctx<'a> {
     /// Is a background job running?
     pub(crate) job: bool,
 }
-
-/// Characters of a paste typed key by key where no field takes it whole (filters,
-/// popups): each key costs up to the length typed before it, so a long paste would
-/// be quadratic.
-const PASTE_AS_KEYS: usize = 4096;
 
 /// A [`Ctx`] borrowing only the fields it needs, so a component can be borrowed
 /// mutably beside it.
@@ -333,10 +329,9 @@ impl App {
         pane.map_or_else(Vec::new, |p| p.handle(Some(a), &k, &ctx))
     }
 
-    /// Pasted text: into the text being typed at once (one insertion, cut at the
-    /// longest value the daemon reads), else typed key by key as a terminal without
-    /// bracketed paste would (line ends dropped; at most [`PASTE_AS_KEYS`]
-    /// characters).
+    /// Pasted text: into the text being typed, as one insertion cut at the
+    /// longest value the daemon reads (docs/editor.md "Paste"). Where nothing is
+    /// typed the paste is not taken as keys: a pasted `d` or `y` must not delete.
     fn paste(&mut self, text: &str) -> Vec<Msg> {
         let ctx = ctx!(self);
         let panes = (
@@ -345,16 +340,9 @@ impl App {
             &mut self.form,
             &mut self.sim,
         );
-        if let Some(msgs) = capturing(panes).and_then(|p| p.paste(text, &ctx)) {
-            return msgs;
-        }
-        let mut msgs = Vec::new();
-        let typed = text.chars().filter(|c| !matches!(c, '\n' | '\r'));
-        for c in typed.take(PASTE_AS_KEYS) {
-            let k = KeyEvent::new(crossterm::event::KeyCode::Char(c), KeyModifiers::NONE);
-            msgs.extend(self.key(k));
-        }
-        msgs
+        capturing(panes)
+            .and_then(|p| p.paste(text, &ctx))
+            .unwrap_or_else(|| vec![Msg::Info(s::PASTE_IGNORED.into())])
     }
 
     /// Below 80x24 only quitting works: nothing else can be shown. With changes, the

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 
 use super::app::{Ctx, Focus, Msg};
 use super::fields::{self, CheckCtx, FieldSpec, Verdict, Widget};
-use super::input::Input;
+use super::input::{Input, MAX_PASTE, pasted};
 use super::keys::{Action, Mode};
 use super::pane::Pane;
 use super::popup::Popup;
@@ -291,19 +291,9 @@ impl FormPane {
         let (Some(edit), Some(b)) = (self.edit.as_mut(), sel) else {
             return None;
         };
-        let text: String = text.chars().filter(|c| !matches!(c, '\n' | '\r')).collect();
-        let room = (crate::xml::MAX_TEXT - 1).saturating_sub(edit.input.value().len());
-        let mut cut = text.len().min(room);
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        edit.input.insert_str(&text[..cut]);
+        let cut = edit.input.paste(text, MAX_PASTE);
         edit.verdict = fields::check(edit.spec.field, edit.input.value(), &check_ctx(ctx, b));
-        Some(if cut < text.len() {
-            vec![Msg::Error(s::paste_cut(crate::xml::MAX_TEXT - 1))]
-        } else {
-            Vec::new()
-        })
+        Some(pasted(cut))
     }
 
     /// Adds a group or rule id picked from the rules to what is typed.

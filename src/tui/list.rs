@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::{Ctx, Focus, Msg};
-use super::input::{Input, type_filter};
+use super::input::{Input, MAX_PASTE, pasted, type_filter};
 use super::keys::{Action, Mode};
 use super::pane::Pane;
 use super::strings as s;
@@ -327,6 +327,15 @@ impl Pane for ListPane {
             return Vec::new();
         }
         a.map_or_else(Vec::new, |a| self.browse(a, ctx))
+    }
+
+    /// A paste into the filter being typed, at once.
+    fn paste(&mut self, text: &str, ctx: &Ctx<'_>) -> Option<Vec<Msg>> {
+        let input = self.typing.as_mut()?;
+        let cut = input.paste(text, MAX_PASTE);
+        self.filter = input.value().to_string();
+        self.follow_filter(ctx.session.config());
+        Some(pasted(cut))
     }
 
     /// Draws the list.

@@ -12,7 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::app::{Ctx, Effect, Focus, Msg};
-use super::input::{Input, type_filter};
+use super::input::{Input, MAX_PASTE, pasted, type_filter};
 use super::jobs::JobEvent;
 use super::keys::{Action, Mode};
 use super::pane::Pane;
@@ -256,19 +256,25 @@ impl SimPane {
     }
 
     /// Pasted text into the prompt: line ends at the end dropped, others made
-    /// spaces (one event is one line); cut at [`MAX_EVENT`] bytes.
+    /// spaces (one event is one line); cut at [`MAX_EVENT`] bytes. Into the rule
+    /// filter, at once. `None` when nothing is typed.
     fn paste_text(&mut self, text: &str) -> Option<Vec<Msg>> {
+        if let Some(input) = self.typing.as_mut() {
+            let cut = input.paste(text, MAX_PASTE);
+            self.filter = input.value().to_string();
+            self.at = 0;
+            return Some(pasted(cut));
+        }
         let (_, input) = self.prompt.as_mut()?;
         let one = text
             .trim_end_matches(['\n', '\r'])
             .replace(['\n', '\r'], " ");
-        let room = MAX_EVENT.saturating_sub(input.value().len());
-        let mut end = one.len().min(room);
-        while !one.is_char_boundary(end) {
-            end -= 1;
-        }
-        input.insert_str(&one[..end]);
-        Some(Vec::new())
+        let cut = input.paste(&one, MAX_EVENT);
+        Some(if cut {
+            vec![Msg::Error(s::event_paste_cut(MAX_EVENT))]
+        } else {
+            Vec::new()
+        })
     }
 
     /// A message of the replay.

@@ -41,6 +41,7 @@ mod tui_issue13;
 mod tui_keys;
 mod tui_logs;
 mod tui_merge;
+mod tui_paste;
 mod tui_rules;
 mod tui_save;
 mod tui_snapshots;

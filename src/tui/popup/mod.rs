@@ -27,6 +27,7 @@ pub(crate) use wizard::Wizard;
 use super::app::{Ctx, Effect, Focus, Msg};
 use super::fields::LOCATIONS;
 use super::form::selector;
+use super::input::pasted;
 use super::keys::{self, Action, Mode};
 use super::pane::Pane;
 use super::rules_ui;
@@ -350,6 +351,28 @@ impl Pane for Popup {
 
     fn captures(&self) -> bool {
         true
+    }
+
+    /// Into the filter of a picker or the field being typed; `None` for a popup
+    /// that types no text (a pasted `y` answers no question).
+    fn paste(&mut self, text: &str, ctx: &Ctx<'_>) -> Option<Vec<Msg>> {
+        match self {
+            Popup::Location { menu, .. }
+            | Popup::Command { menu, .. }
+            | Popup::Rules { menu, .. } => menu.paste(text).map(pasted),
+            Popup::Event(form) => Some(pasted(form.paste(text))),
+            Popup::Wizard(w) => w.paste(text, ctx),
+            Popup::NewCommand(c) => c.paste(text, ctx),
+            Popup::Help(_)
+            | Popup::Details(_)
+            | Popup::Delete { .. }
+            | Popup::AddRoot
+            | Popup::QuitPrompt
+            | Popup::Preview(_)
+            | Popup::External
+            | Popup::Conflicts(_)
+            | Popup::ReadOnly { .. } => None,
+        }
     }
 }
 

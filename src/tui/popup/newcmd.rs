@@ -13,7 +13,7 @@ use super::wizard_view::render_review;
 use crate::model::{Field, Severity};
 use crate::tui::app::{Ctx, Msg};
 use crate::tui::fields::{self, CheckCtx, Verdict};
-use crate::tui::input::Input;
+use crate::tui::input::{Input, MAX_PASTE, pasted};
 use crate::tui::keys::{Action, Mode};
 use crate::tui::pane::Pane;
 use crate::tui::session::EditOp;
@@ -123,6 +123,14 @@ impl TextForm {
             .iter()
             .find(|r| r.field == Some(field))
             .map_or("", |r| r.input.value())
+    }
+
+    /// A paste into the field being typed, at once; true when it was cut at
+    /// [`MAX_PASTE`].
+    pub(crate) fn paste(&mut self, text: &str) -> bool {
+        self.rows
+            .get_mut(self.at)
+            .is_some_and(|r| r.input.paste(text, MAX_PASTE))
     }
 
     /// Moves, types, submits or cancels.
@@ -261,6 +269,14 @@ impl CommandForm {
 }
 
 impl Pane for CommandForm {
+    /// Into the field being typed; nothing while the diff is shown.
+    fn paste(&mut self, text: &str, _ctx: &Ctx<'_>) -> Option<Vec<Msg>> {
+        if self.review.is_some() {
+            return None;
+        }
+        Some(pasted(self.form.paste(text)))
+    }
+
     fn captures(&self) -> bool {
         true
     }

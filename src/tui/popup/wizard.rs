@@ -12,7 +12,7 @@ use super::{location_menu, rules_menu};
 use crate::model::Field;
 use crate::tui::app::{Ctx, Msg};
 use crate::tui::fields::{BUILTINS, Builtin, CheckCtx};
-use crate::tui::input::Input;
+use crate::tui::input::{Input, pasted};
 use crate::tui::keys::{Action, Mode};
 use crate::tui::pane::Pane;
 use crate::tui::rules_ui;
@@ -298,6 +298,19 @@ impl Wizard {
 }
 
 impl Pane for Wizard {
+    /// Into the picker's filter, the command filter or the field being typed.
+    fn paste(&mut self, text: &str, _ctx: &Ctx<'_>) -> Option<Vec<Msg>> {
+        let cut = match (&mut self.picker, self.step) {
+            (Some((_, menu)), _) => menu.paste(text)?,
+            (None, Step::Command) => self.command.paste(text)?,
+            (None, Step::Trigger) => self.trigger.paste(text),
+            (None, Step::Agent) => self.agent.paste(text),
+            (None, Step::Timing) => self.timing.paste(text),
+            (None, Step::Location | Step::Review) => return None,
+        };
+        Some(pasted(cut))
+    }
+
     fn captures(&self) -> bool {
         true
     }
