@@ -12,6 +12,7 @@ use super::app::Ctx;
 use super::fields::{FieldSpec, LOCATIONS, Widget};
 use super::form::{FormPane, field_of, form_of, uses_agent};
 use super::rules_ui::{Counts, field_count};
+use super::session::problem_severity;
 use super::strings as s;
 use super::summary;
 use super::text::{escape, show_value, truncate, wrap};
@@ -141,7 +142,8 @@ impl FormPane {
                 built.cursor = Some((lines.len(), LABEL + 3 + col));
                 lines.push(Line::from(vec![label, Span::raw(" "), Span::raw(shown)]));
                 let note = match &e.verdict {
-                    Err(why) => Some((Severity::Error, why.clone())),
+                    // Refused alike, marked by what the daemon does with it.
+                    Err(why) => Some((problem_severity(why), why.clone())),
                     Ok(Some(advice)) => Some((Severity::Note, advice.clone())),
                     Ok(None) => None,
                 };

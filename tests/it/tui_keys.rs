@@ -618,3 +618,28 @@ fn the_duplicate_of_a_command_name_can_be_edited_without_renaming_responses() {
     assert_eq!(cfg.commands[3].name(), Some("other"));
     assert_eq!(cfg.responses[0].command_name(), Some("firewall-drop"));
 }
+
+/// A refused warning (level 17: accepted by the daemon, never reached) is marked as
+/// a warning (`W`), a refused error (level 99) as an error (`E`); both stay refused.
+#[test]
+fn a_refused_value_is_marked_by_its_severity() {
+    let mut a = app(CONF);
+    press(&mut a, &format!("{TO_R1}jjjj<enter><c-u>17"));
+    let s = shown(&a);
+    assert!(s.contains("W warning[level-never-matches]"), "{s}");
+    assert!(!s.contains("E warning["), "{s}");
+    press(&mut a, "<enter>");
+    assert_eq!(a.source(), CONF, "a warning is refused too");
+    press(&mut a, "<c-u>99");
+    assert!(
+        shown(&a).contains("E error[invalid-level]"),
+        "{}",
+        shown(&a)
+    );
+    // Guided creation marks its fields the same way: the trigger step's level.
+    let mut b = app(CONF);
+    press(&mut b, "jjja<enter>17");
+    let s = shown(&b);
+    assert!(s.contains("W warning[level-never-matches]"), "{s}");
+    assert!(!s.contains("E warning["), "{s}");
+}

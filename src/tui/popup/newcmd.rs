@@ -16,7 +16,7 @@ use crate::tui::fields::{self, CheckCtx, Verdict};
 use crate::tui::input::{Input, MAX_PASTE, pasted};
 use crate::tui::keys::{Action, Mode};
 use crate::tui::pane::Pane;
-use crate::tui::session::EditOp;
+use crate::tui::session::{EditOp, problem_severity};
 use crate::tui::strings as s;
 use crate::tui::text::{escape, wrap};
 use crate::tui::theme::{Theme, mark};
@@ -181,7 +181,7 @@ impl TextForm {
             );
             lines.push(Line::from(vec![label, Span::raw(shown)]));
             let (sev, msg) = match self.verdict(i, cc) {
-                Err(e) => (Severity::Error, e),
+                Err(e) => (problem_severity(&e), e),
                 Ok(Some(advice)) if on => (Severity::Note, advice),
                 Ok(_) => continue,
             };
