@@ -12,6 +12,7 @@ use super::form::FormPane;
 use super::jobs::Job;
 use super::keys::{self, Action, Mode};
 use super::list::ListPane;
+use super::matching::MatchRun;
 pub(crate) use super::msg::Msg;
 pub(crate) use super::msg::{AppEvent, Effect, Focus, Notice, SaveResult};
 use super::pane::Pane;
@@ -55,7 +56,7 @@ macro_rules! ctx {
     ($app:ident) => {
         Ctx {
             session: &$app.session,
-            rules: $app.rules.as_ref(),
+            rules: $app.rules.as_deref(),
             counts: &$app.counts,
             diags: &$app.diags,
             profile: $app.profile,
@@ -73,8 +74,9 @@ macro_rules! ctx {
 /// The whole editor state.
 pub struct App {
     pub(crate) session: Session,
-    /// The loaded ruleset, for counts, pickers and the simulator pane.
-    pub(crate) rules: Option<RuleSet>,
+    /// The loaded ruleset, for counts, pickers and the simulator pane (shared with
+    /// the matching jobs).
+    pub(crate) rules: Option<Arc<RuleSet>>,
     /// Counts of rules bound by a trigger, made once per distinct trigger.
     pub(crate) counts: super::rules_ui::Counts,
     pub(crate) path: PathBuf,
@@ -111,6 +113,15 @@ pub struct App {
     pub(crate) now: i64,
     /// The background job running, if any.
     pub(crate) job: Option<Job>,
+    /// The matching job running, if any (docs/editor.md "Matching").
+    pub(crate) matching: Option<MatchRun>,
+    /// A matching job was asked for and has not answered.
+    pub(crate) match_asked: bool,
+    /// The revision and scope whose ruleset-aware findings a job is matching.
+    pub(crate) findings_pending: Option<(u64, Option<usize>)>,
+    /// Past the first view: costly matching goes to a job from now on (the first
+    /// view after loading waits for it).
+    pub(crate) settled: bool,
     /// The edits a reload dropped, as (text they were made on, text with them), for
     /// `R` to re-apply.
     pub(crate) set_aside: Option<(String, String)>,
@@ -143,7 +154,7 @@ impl App {
         );
         let mut app = App {
             session: Session::new(text),
-            rules: opts.rules,
+            rules: opts.rules.map(Arc::new),
             counts: super::rules_ui::Counts::default(),
             path: opts.path,
             label,
@@ -168,11 +179,16 @@ impl App {
             engine: None,
             now: 0,
             job: None,
+            matching: None,
+            match_asked: false,
+            findings_pending: None,
+            settled: false,
             set_aside: None,
         };
         app.refresh();
         app.base_diags = app.diags.clone();
         app.list.select_first(app.session.config());
+        app.settled = true;
         app
     }
 
@@ -267,6 +283,10 @@ impl App {
             AppEvent::Paste(text) => {
                 self.notice = None;
                 self.paste(&text)
+            }
+            AppEvent::Matched(answer) => {
+                self.matched(answer);
+                Vec::new()
             }
         };
         let effects = self.process(msgs);

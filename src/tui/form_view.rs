@@ -396,7 +396,7 @@ fn summary_lines(
                     value(Field::RulesGroup),
                     value(Field::RulesId),
                 );
-                out.push(s::binds(n));
+                out.push(n.map_or_else(s::binds_matching, s::binds));
             }
             if let Some(name) = summary::ar_name(doc, cfg, profile, r) {
                 out.push(s::ar_name_line(&name));

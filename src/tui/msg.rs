@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crossterm::event::KeyEvent;
 
 use super::jobs::JobEvent;
+use super::matching::{MatchAnswer, MatchJob};
 use super::popup::Popup;
 use super::session::EditOp;
 use super::session::merge::{Choose, Side};
@@ -32,6 +33,8 @@ pub enum AppEvent {
     Job(JobEvent),
     /// Text pasted (bracketed paste).
     Paste(String),
+    /// A matching job's answer (docs/editor.md "Matching").
+    Matched(MatchAnswer),
 }
 
 /// How a save ended.
@@ -93,6 +96,9 @@ pub enum Effect {
     },
     /// Stop the background job.
     CancelJob,
+    /// Match costly `rules_group` patterns in the background (docs/editor.md
+    /// "Matching").
+    Match(MatchJob),
     /// Give the terminal back and stop the process (Ctrl-z) until it is continued.
     Suspend,
 }

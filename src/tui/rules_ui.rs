@@ -25,34 +25,63 @@ pub(crate) fn bound(
     count_matches(rules, level, group, ids)
 }
 
+/// A trigger as typed: level, `rules_group`, `rules_id` (`None`: not set).
+pub(crate) type CountKey = [Option<String>; 3];
+
 /// The counts [`bound`] made, by trigger values: drawing asks for the same counts on
-/// every key, and a count matches a `rules_group` against every loaded rule (up to
-/// tens of milliseconds for a costly pattern, docs/limits.md). Only the editor's
+/// every key. A count whose `rules_group` is costly to match
+/// ([`super::matching::costly`]) is not made on the frame: it is noted as wanted
+/// and a background job makes it (docs/editor.md "Matching"). Only the editor's
 /// loaded rules are counted, and they never change in a session.
 #[derive(Debug, Default)]
-pub(crate) struct Counts(RefCell<HashMap<[Option<String>; 3], usize>>);
+pub(crate) struct Counts {
+    memo: RefCell<HashMap<CountKey, usize>>,
+    wanted: RefCell<Vec<CountKey>>,
+}
 
 impl Counts {
-    /// [`bound`], remembered.
+    /// [`bound`], remembered; `None` while a costly count waits for its job.
     pub(crate) fn bound(
         &self,
         rules: &RuleSet,
         level: Option<&str>,
         group: Option<&str>,
         ids: Option<&str>,
-    ) -> usize {
+    ) -> Option<usize> {
         let key = [level, group, ids].map(|v| v.map(str::to_owned));
-        if let Some(&n) = self.0.borrow().get(&key) {
-            return n;
+        if let Some(&n) = self.memo.borrow().get(&key) {
+            return Some(n);
+        }
+        if group.is_some_and(|g| super::matching::costly(rules, g)) {
+            let mut wanted = self.wanted.borrow_mut();
+            if !wanted.contains(&key) {
+                wanted.push(key);
+            }
+            return None;
         }
         let n = bound(rules, level, group, ids);
-        let mut memo = self.0.borrow_mut();
+        self.insert(key, n);
+        Some(n)
+    }
+
+    /// Remembers a count (made here or by a job).
+    pub(crate) fn insert(&self, key: CountKey, n: usize) {
+        let mut memo = self.memo.borrow_mut();
         // Typing makes a new value per key: keep the memo small.
         if memo.len() >= 256 {
             memo.clear();
         }
         memo.insert(key, n);
-        n
+    }
+
+    /// The costly counts drawing asked for since the last call.
+    pub(crate) fn take_wanted(&self) -> Vec<CountKey> {
+        std::mem::take(&mut *self.wanted.borrow_mut())
+    }
+
+    /// Are costly counts waiting to be asked for?
+    pub(crate) fn any_wanted(&self) -> bool {
+        !self.wanted.borrow().is_empty()
     }
 }
 
@@ -65,8 +94,8 @@ pub(crate) fn field_count(
     value: &str,
 ) -> Option<String> {
     match field {
-        Field::Level => Some(s::rules_count(counts.bound(rules, Some(value), None, None))),
-        Field::RulesGroup => Some(s::rules_count(counts.bound(rules, None, Some(value), None))),
+        Field::Level => Some(counted(counts.bound(rules, Some(value), None, None))),
+        Field::RulesGroup => Some(counted(counts.bound(rules, None, Some(value), None))),
         Field::RulesId => {
             let unknown: Vec<i64> = crate::model::rules_id_numbers(value)
                 .into_iter()
@@ -85,6 +114,11 @@ pub(crate) fn field_count(
         }
         _ => None,
     }
+}
+
+/// "N rules", or "matching…" while a job counts them.
+fn counted(n: Option<usize>) -> String {
+    n.map_or_else(|| s::MATCHING.to_string(), s::rules_count)
 }
 
 /// Every group of the loaded rules that can trigger a response, with how many rules

@@ -192,17 +192,22 @@ fn event_loop(
     stop: &AtomicBool,
     opts: &RunOptions,
 ) -> anyhow::Result<Ended> {
-    term.draw(|f| ui::render(app, f))?;
+    draw(term, app, opts)?;
     loop {
         if stop.load(Ordering::Relaxed) {
             return Ok(Ended::Signal);
         }
         // Wake up now and then only to see the signal flag; nothing is drawn then.
         // While a background job runs, more often, to show its progress.
-        let wait = if app.job_running() { 50 } else { 250 };
+        let wait = if app.job_running() || app.matching.is_some() {
+            50
+        } else {
+            250
+        };
         if !event::poll(Duration::from_millis(wait))? {
-            if super::jobs::pump(app) {
-                term.draw(|f| ui::render(app, f))?;
+            let logs = super::jobs::pump(app);
+            if super::matching::pump_matching(app) | logs {
+                draw(term, app, opts)?;
             }
             continue;
         }
@@ -222,8 +227,19 @@ fn event_loop(
             }
         }
         super::jobs::pump(app);
-        term.draw(|f| ui::render(app, f))?;
+        super::matching::pump_matching(app);
+        draw(term, app, opts)?;
     }
+}
+
+/// Draws the screen, then starts the matching it asked for (a count the frame
+/// could not afford shows "matching..." until the job answers).
+fn draw(term: &mut Term, app: &mut App, opts: &RunOptions) -> anyhow::Result<()> {
+    term.draw(|f| ui::render(app, f))?;
+    if let Some(job) = app.take_matching() {
+        perform(app, vec![job], opts);
+    }
+    Ok(())
 }
 
 fn translate(ev: CtEvent) -> Option<AppEvent> {
@@ -265,6 +281,12 @@ pub fn perform(app: &mut App, effects: Vec<Effect>, opts: &RunOptions) -> bool {
                 start_logs(app, path);
                 continue;
             }
+            Effect::Match(job) => {
+                if let Some(rules) = app.rules.clone() {
+                    app.matching = Some(super::matching::start(job, rules, app.profile));
+                }
+                continue;
+            }
             // Done by the event loop, which holds the terminal.
             Effect::Suspend => continue,
             Effect::CancelJob => {
@@ -291,7 +313,7 @@ fn start_logs(app: &mut App, path: PathBuf) {
         path,
         text: app.source().to_string(),
         engine,
-        rules: app.rules.clone().unwrap_or_default(),
+        rules: app.rules.as_deref().cloned().unwrap_or_default(),
         profile: app.profile,
         now: app.now,
     };

@@ -126,3 +126,14 @@ pub(crate) fn event_paste_cut(max: usize) -> String {
 /// Pasting where nothing is typed: the paste is not taken as keys.
 pub(crate) const PASTE_IGNORED: &str =
     "paste ignored: nothing is being typed here (Enter on a field, / or l first)";
+
+/// Where a count or the ruleset-aware findings wait for their background job.
+pub(crate) const MATCHING: &str = "matching...";
+
+/// The status line while the ruleset-aware findings wait for their job.
+pub(crate) const RULES_MATCHING: &str = " (rule checks: matching...)";
+
+/// The live count of a trigger while a job counts it.
+pub(crate) fn binds_matching() -> String {
+    format!("binds ... of the loaded rules ({MATCHING})")
+}

@@ -152,7 +152,9 @@ fn status_line(app: &App, w: usize) -> Line<'static> {
         .rules
         .as_ref()
         .map_or_else(|| s::NO_RULES.to_string(), |r| s::rules_loaded(r.len()));
-    let partial = if app.rule_checks_partial() {
+    let partial = if app.findings_pending.is_some() {
+        s::RULES_MATCHING
+    } else if app.rule_checks_partial() {
         s::RULES_SELECTED_ONLY
     } else {
         ""

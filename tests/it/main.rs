@@ -40,6 +40,7 @@ mod tui_harness;
 mod tui_issue13;
 mod tui_keys;
 mod tui_logs;
+mod tui_matching;
 mod tui_merge;
 mod tui_paste;
 mod tui_rules;
