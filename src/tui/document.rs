@@ -160,6 +160,7 @@ impl App {
             text: self.session.source().to_string(),
             findings: self.findings_pending,
             counts: self.counts.take_wanted(),
+            bind: self.counts.take_wanted_binding(),
         }))
     }
 
@@ -169,6 +170,9 @@ impl App {
         self.match_asked = false;
         for (key, n) in answer.counts {
             self.counts.insert(key, n);
+        }
+        if let Some((key, binding)) = answer.bind {
+            self.counts.set_binding(key, binding);
         }
         if let Some((key, found)) = answer.findings
             && self.findings_pending == Some(key)

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use super::app::{App, AppEvent};
-use super::rules_ui::{self, CountKey};
+use super::rules_ui::{self, BindKey, CountKey};
 use crate::model::{Config, Diagnostic, Profile};
 use crate::rules::RuleSet;
-use crate::simulate;
+use crate::simulate::{self, Binding};
 
 /// Group strings times pattern bytes one frame may match. Matching costs about
 /// that product (in a debug build, against the 3,840 rules of the Wazuh ruleset
@@ -42,6 +42,8 @@ pub struct MatchJob {
     pub(crate) findings: Option<FindingsKey>,
     /// The triggers to count.
     pub(crate) counts: Vec<CountKey>,
+    /// The response whose binding the simulator pane shows, if wanted.
+    pub(crate) bind: Option<BindKey>,
 }
 
 /// A matching job's answer.
@@ -51,6 +53,8 @@ pub struct MatchAnswer {
     pub(crate) findings: Option<(FindingsKey, Vec<Diagnostic>)>,
     /// The counts asked for.
     pub(crate) counts: Vec<(CountKey, usize)>,
+    /// The binding asked for.
+    pub(crate) bind: Option<(BindKey, Binding)>,
 }
 
 /// A job running: where its answer comes.
@@ -99,7 +103,25 @@ fn answer(job: &MatchJob, rules: &RuleSet, profile: Profile) -> MatchAnswer {
             (k.clone(), n)
         })
         .collect();
-    MatchAnswer { findings, counts }
+    let bind = job.bind.map(|(revision, index)| {
+        let doc = crate::xml::parse(&job.text);
+        let cfg = Config::from_document(&doc);
+        let all = simulate::responses(&cfg, &doc, profile);
+        // A response gone since is bound to nothing.
+        let binding = super::sim::binding_of(&all, index, rules).unwrap_or(Binding {
+            index,
+            enabled: false,
+            rules: Vec::new(),
+            why_disabled: None,
+            notes: Vec::new(),
+        });
+        ((revision, index), binding)
+    });
+    MatchAnswer {
+        findings,
+        counts,
+        bind,
+    }
 }
 
 /// Starts a job in a new thread.
@@ -124,6 +146,7 @@ pub fn pump_matching(app: &mut App) -> bool {
         Err(TryRecvError::Disconnected) => MatchAnswer {
             findings: None,
             counts: Vec::new(),
+            bind: None,
         },
     };
     app.matching = None;

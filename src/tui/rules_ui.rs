@@ -8,7 +8,7 @@ use super::popup::Choice;
 use super::strings as s;
 use crate::model::{Field, Level};
 use crate::rules::RuleSet;
-use crate::simulate::count_matches;
+use crate::simulate::{Binding, count_matches};
 
 /// How many loaded rules a trigger binds (Wazuh's `(level AND group) OR ids`,
 /// docs/wazuh-config.md §4.2); values as typed, `None` or empty for "not set".
@@ -37,7 +37,14 @@ pub(crate) type CountKey = [Option<String>; 3];
 pub(crate) struct Counts {
     memo: RefCell<HashMap<CountKey, usize>>,
     wanted: RefCell<Vec<CountKey>>,
+    /// The simulator pane's last costly binding, by revision and response index.
+    binding: RefCell<Option<(BindKey, Binding)>>,
+    /// The costly binding the simulator pane asked for.
+    wanted_binding: RefCell<Option<BindKey>>,
 }
+
+/// A document revision and the index of a response, whose binding a job made.
+pub(crate) type BindKey = (u64, usize);
 
 impl Counts {
     /// [`bound`], remembered; `None` while a costly count waits for its job.
@@ -79,9 +86,29 @@ impl Counts {
         std::mem::take(&mut *self.wanted.borrow_mut())
     }
 
-    /// Are costly counts waiting to be asked for?
+    /// Are costly counts or a binding waiting to be asked for?
     pub(crate) fn any_wanted(&self) -> bool {
-        !self.wanted.borrow().is_empty()
+        !self.wanted.borrow().is_empty() || self.wanted_binding.borrow().is_some()
+    }
+
+    /// The binding a job made for `key`, or `None` (then noted as wanted).
+    pub(crate) fn binding(&self, key: BindKey) -> Option<Binding> {
+        match &*self.binding.borrow() {
+            Some((k, b)) if *k == key => return Some(b.clone()),
+            _ => {}
+        }
+        *self.wanted_binding.borrow_mut() = Some(key);
+        None
+    }
+
+    /// Keeps a binding a job made.
+    pub(crate) fn set_binding(&self, key: BindKey, binding: Binding) {
+        *self.binding.borrow_mut() = Some((key, binding));
+    }
+
+    /// The binding the simulator pane asked for since the last call.
+    pub(crate) fn take_wanted_binding(&self) -> Option<BindKey> {
+        self.wanted_binding.borrow_mut().take()
     }
 }
 

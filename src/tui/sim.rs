@@ -19,8 +19,11 @@ use super::pane::Pane;
 use super::popup::Popup;
 use super::probe::{self, History, MAX_EVENT, Responders, Tone};
 use super::strings as s;
-use crate::model::BlockRef;
-use crate::simulate::{self, AlertEvent, Execution, Options, ResponseState, Responses, Simulator};
+use crate::model::{BlockRef, Field};
+use crate::rules::RuleSet;
+use crate::simulate::{
+    self, AlertEvent, Binding, Execution, Options, ResponseState, Responses, Simulator,
+};
 
 /// The hypothetical event the pane fires the highlighted rule with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +76,8 @@ pub(crate) struct SimView {
     pub(crate) rows: Vec<RuleRow>,
     /// What this response does when the highlighted rule fires.
     pub(crate) fired: Option<Execution>,
+    /// The rules wait for a matching job (docs/editor.md "Matching").
+    pub(crate) matching: bool,
 }
 
 /// The pane's state.
@@ -318,8 +323,9 @@ impl SimPane {
         self.update_probe(ctx, revision, selected);
         let bind_key = (revision, selected, self.filter.clone());
         if self.bind_key.as_ref() != Some(&bind_key) {
-            self.view = bind(ctx, selected, &self.filter);
-            self.bind_key = Some(bind_key);
+            self.view = bind(ctx, selected, &self.filter, revision);
+            // While a job matches, asked again at the next event (its answer is one).
+            self.bind_key = (!self.view.matching).then_some(bind_key);
             self.fire_key = None;
         }
         self.at = self.at.min(self.view.rows.len().saturating_sub(1));
@@ -362,8 +368,9 @@ impl Pane for SimPane {
     }
 }
 
-/// The block's state and the rules that trigger it (the filter applied).
-fn bind(ctx: &Ctx<'_>, selected: Option<BlockRef>, filter: &str) -> SimView {
+/// The block's state and the rules that trigger it (the filter applied); a costly
+/// `rules_group` is bound by a matching job.
+fn bind(ctx: &Ctx<'_>, selected: Option<BlockRef>, filter: &str, revision: u64) -> SimView {
     let Some(BlockRef::Response(index)) = selected else {
         return SimView::default();
     };
@@ -371,7 +378,8 @@ fn bind(ctx: &Ctx<'_>, selected: Option<BlockRef>, filter: &str) -> SimView {
         index: Some(index),
         ..SimView::default()
     };
-    let all = simulate::responses(ctx.session.config(), ctx.session.doc(), ctx.profile);
+    let cfg = ctx.session.config();
+    let all = simulate::responses(cfg, ctx.session.doc(), ctx.profile);
     let Some(block) = all.block(index) else {
         return view;
     };
@@ -379,14 +387,21 @@ fn bind(ctx: &Ctx<'_>, selected: Option<BlockRef>, filter: &str) -> SimView {
         view.inactive = Some(reason.clone());
     }
     let Some(rules) = ctx.rules else { return view };
-    // Bind this block alone: the others do not change its rules (only the queue
-    // bits, which come with `all`).
-    let one = Responses {
-        blocks: vec![block.clone()],
-        ..all
-    };
-    let Some(binding) = simulate::bind_responses(&one, rules).into_iter().next() else {
-        return view;
+    let costly = cfg
+        .response(index)
+        .and_then(|r| r.value(Field::RulesGroup))
+        .is_some_and(|g| super::matching::costly(rules, g));
+    let binding = if costly {
+        let Some(b) = ctx.counts.binding((revision, index)) else {
+            view.matching = true;
+            return view;
+        };
+        b
+    } else {
+        let Some(b) = binding_of(&all, index, rules) else {
+            return view;
+        };
+        b
     };
     view.notes = binding.notes;
     view.total = binding.rules.len();
@@ -409,6 +424,16 @@ fn bind(ctx: &Ctx<'_>, selected: Option<BlockRef>, filter: &str) -> SimView {
         })
         .collect();
     view
+}
+
+/// The binding of response `index` alone: the others do not change its rules (only
+/// the queue bits, which come with `all`).
+pub(crate) fn binding_of(all: &Responses, index: usize, rules: &RuleSet) -> Option<Binding> {
+    let one = Responses {
+        blocks: vec![all.block(index)?.clone()],
+        ..all.clone()
+    };
+    simulate::bind_responses(&one, rules).into_iter().next()
 }
 
 /// Fired mode for one rule and the event: what this response does.

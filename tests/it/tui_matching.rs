@@ -117,3 +117,55 @@ fn a_costly_rules_group_is_matched_by_a_job_and_keys_go_on_meanwhile() {
     assert!(!s.contains("matching..."), "{s}");
     assert!(s.contains("0 errors, 2 warnings"), "{s}");
 }
+
+#[test]
+fn the_simulator_pane_binds_a_costly_rules_group_in_the_background() {
+    let mut a = app();
+    press(&mut a, &format!("{TO_R1}jjjjj<enter>"));
+    a.handle(AppEvent::Paste(costly_pattern()));
+    press(&mut a, "<enter><esc>");
+    // Carry out every job asked so far, then open the pane: its binding is new work.
+    let opts = RunOptions {
+        path: PathBuf::from("ossec.conf"),
+        profile: Profile::Wazuh,
+        home: None,
+        color: false,
+        backup: false,
+        rules: Vec::new(),
+        decoders: Vec::new(),
+    };
+    settle(&mut a, &opts);
+    press(&mut a, "p");
+    assert!(a.simulator_open());
+    let s = screen(&a, 120, 40);
+    assert!(s.contains("matching..."), "{s}");
+    assert!(!s.contains("no loaded rule triggers it"), "{s}");
+    // Keys go on in the pane while the binding is matched.
+    press(&mut a, "e");
+    assert_eq!(a.mode(), ossec_ar::tui::keys::Mode::Edit);
+    press(&mut a, "<esc>");
+    settle(&mut a, &opts);
+    let s = screen(&a, 120, 40);
+    assert!(!s.contains("matching..."), "{s}");
+    assert!(s.contains("no loaded rule triggers it"), "{s}");
+}
+
+/// Draws and carries out the matching jobs until none is wanted (as the event loop
+/// does after each frame).
+fn settle(a: &mut App, opts: &RunOptions) {
+    let started = Instant::now();
+    loop {
+        let _ = screen(a, 120, 40);
+        let Some(job) = a.take_matching() else {
+            if !a.matching_pending() {
+                return;
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "no answer");
+            if !ossec_ar::tui::pump_matching(a) {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            continue;
+        };
+        ossec_ar::tui::perform(a, vec![job], opts);
+    }
+}
