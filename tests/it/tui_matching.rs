@@ -169,3 +169,45 @@ fn settle(a: &mut App, opts: &RunOptions) {
         ossec_ar::tui::perform(a, vec![job], opts);
     }
 }
+
+/// The real binary in tmux: a costly pattern pasted into rules_group and committed;
+/// the event loop starts the job after the frame and takes its answer between keys,
+/// with no key pressed: the ruleset-aware findings come.
+#[test]
+fn tmux_a_costly_pattern_is_matched_by_the_event_loop() {
+    use crate::tui_tmux::{Tmux, tmux_available};
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).expect("rules dir");
+    std::fs::write(rules.join("0100-many.xml"), rules_text()).expect("rules");
+    let file = dir.path().join("ossec.conf");
+    std::fs::write(&file, CONF).expect("conf");
+    let tmux = Tmux::start(120, 40);
+    let bin = env!("CARGO_BIN_EXE_ossec-ar");
+    tmux.type_text(&format!(
+        "{bin} --ossec-home {} --rules {} {}",
+        dir.path().join("no-home").display(),
+        rules.display(),
+        file.display()
+    ));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("100 rules");
+    tmux.wait_for("0 errors, 0 warnings");
+    tmux.type_text("jjj");
+    tmux.keys(&["Tab"]);
+    tmux.type_text("jjjjj");
+    tmux.keys(&["Enter"]);
+    tmux.cmd(&["set-buffer", "--", &costly_pattern()]);
+    tmux.cmd(&["paste-buffer", "-p", "-t", "e2e"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("0 errors, 2 warnings");
+    let s = tmux.screen();
+    assert!(!s.contains("matching..."), "{s}");
+    tmux.type_text("q");
+    tmux.wait_for("discard");
+    tmux.type_text("d");
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), CONF);
+}
