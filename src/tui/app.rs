@@ -229,7 +229,8 @@ impl App {
         self.list.selected
     }
 
-    /// Who has the keys now.
+    /// Who has the keys now: the pane that captures them (in the order of
+    /// `capturing`), else the focused pane.
     pub fn mode(&self) -> Mode {
         let panes: [Option<&dyn Pane>; 4] = [
             self.popup.as_ref().map(|p| p as &dyn Pane),

@@ -1,5 +1,5 @@
 //! The one contract of everything that takes keys and draws itself: the list, the
-//! form, the simulator pane and every popup (docs/ARCHITECTURE.md "The editor").
+//! form, the simulator pane and every popup (docs/ARCHITECTURE.md "Habits" 6).
 //!
 //! `App` asks the pane that captures the keys (a popup, or a pane where text is
 //! being typed) first, then handles its own global keys, then gives the key to the
