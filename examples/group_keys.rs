@@ -9,12 +9,12 @@ use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ossec_ar::model::Profile;
-use ossec_ar::tui::{App, Event, Options, Theme};
+use ossec_ar::tui::{App, AppEvent, Options, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+fn key(code: KeyCode) -> AppEvent {
+    AppEvent::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
 fn main() {

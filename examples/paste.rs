@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ossec_ar::model::Profile;
-use ossec_ar::tui::{App, Event, Options, Theme};
+use ossec_ar::tui::{App, AppEvent, Options, Theme};
 
 const CONF: &str = "<ossec_config>
   <command>
@@ -20,8 +20,8 @@ const CONF: &str = "<ossec_config>
 </ossec_config>
 ";
 
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+fn key(code: KeyCode) -> AppEvent {
+    AppEvent::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
 fn main() {
@@ -51,7 +51,7 @@ fn main() {
         app.handle(key(code));
     }
     let started = Instant::now();
-    app.handle(Event::Paste("y".repeat(bytes)));
+    app.handle(AppEvent::Paste("y".repeat(bytes)));
     app.handle(key(KeyCode::Enter));
     let took = started.elapsed();
     let grown = app.source().len() - CONF.len();

@@ -1,180 +1,31 @@
 //! The application state and its one entry point, [`App::handle`]: an event in,
-//! effects out, no I/O. Components (list, form, popups) own their keys and answer
-//! with [`Msg`]s; only `App` applies them, so no popup writes the document itself.
+//! effects out, no I/O. Components (list, form, simulator, popups) are
+//! [`Pane`]s: they own their keys and answer with [`Msg`]s; only `App` applies them,
+//! so no popup writes the document itself.
 
 use std::path::{Path, PathBuf};
-
 use std::sync::Arc;
 
-use crossterm::event::{KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::form::FormPane;
-use super::jobs::{Job, JobEvent};
+use super::jobs::Job;
 use super::keys::{self, Action, Mode};
 use super::list::ListPane;
+use super::matching::MatchRun;
+pub(crate) use super::msg::Msg;
+pub(crate) use super::msg::{AppEvent, Effect, Focus, Notice, SaveResult};
+use super::pane::Pane;
 use super::popup::Popup;
-use super::session::merge::{Choose, Side};
-use super::session::{EditOp, Session};
-use super::sim::{SimEvent, SimPane};
+use super::session::Session;
+use super::session::merge::Choose;
+use super::sim::SimPane;
+use super::strings as s;
 use super::theme::Theme;
 use super::ui;
 use crate::analysis::Ruleset;
-use crate::model::{BlockRef, Diagnostic, Field, Profile};
+use crate::model::{BlockRef, Diagnostic, Profile};
 use crate::rules::RuleSet;
-
-/// Something that happened outside the app: a key, a resize, or the outcome of an
-/// effect that `run` carried out.
-#[derive(Debug, Clone)]
-pub enum Event {
-    /// A key was pressed.
-    Key(KeyEvent),
-    /// The terminal has a new size (columns, rows).
-    Resize(u16, u16),
-    /// What came of [`Effect::Save`], [`Effect::SaveOverwrite`] or
-    /// [`Effect::SaveReadOnly`].
-    Saved(SaveResult),
-    /// The file as re-read for [`Effect::Reload`], or why it could not be.
-    Reloaded(Result<String, String>),
-    /// The file as re-read for [`Effect::Merge`] (or why it could not be), and the
-    /// side that wins where both changed the same lines.
-    Merged(Result<String, String>, Option<Side>),
-    /// A background job's progress or end.
-    Job(JobEvent),
-    /// Text pasted (bracketed paste).
-    Paste(String),
-}
-
-/// How a save ended.
-#[derive(Debug, Clone)]
-pub enum SaveResult {
-    /// Written; `text` is now what is on disk.
-    Saved {
-        /// The text written.
-        text: String,
-        /// The backup kept, if any.
-        backup: Option<PathBuf>,
-        /// What to know besides: why it was rewritten in place, or what went wrong
-        /// once the new content was in place (the backup could not be kept…).
-        note: Option<String>,
-    },
-    /// The file is read-only (this mode, no write bit): nothing was written; the user
-    /// is asked whether to write all the same.
-    ReadOnly(u32),
-    /// The file changed on disk since it was read: nothing was written.
-    ChangedOnDisk,
-    /// Nothing was written, for this reason.
-    Failed(String),
-}
-
-/// What the app asks `run` to do: the only ways it reaches the outside world.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Leave the editor.
-    Quit,
-    /// Write `text` if the file still holds `expected`.
-    Save {
-        /// The new text.
-        text: String,
-        /// What the file held when it was read.
-        expected: String,
-    },
-    /// Write `text` over a read-only file (the user said yes), if it still holds
-    /// `expected`.
-    SaveReadOnly {
-        /// The new text.
-        text: String,
-        /// What the file held when it was read.
-        expected: String,
-    },
-    /// Write `text` over whatever the file holds now.
-    SaveOverwrite {
-        /// The new text.
-        text: String,
-    },
-    /// Re-read the file, dropping the edits.
-    Reload,
-    /// Re-read the file, to replay the edits onto it; where both changed the same
-    /// lines, this side wins (`None`: such lines are a conflict, nothing is merged).
-    Merge(Option<Side>),
-    /// Replay a log file in the background (`L`).
-    StartLogs {
-        /// The log file.
-        path: PathBuf,
-    },
-    /// Stop the background job.
-    CancelJob,
-    /// Give the terminal back and stop the process (Ctrl-z) until it is continued.
-    Suspend,
-}
-
-/// Which pane has the keys when no popup is open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    /// The block list.
-    List,
-    /// The form of the selected block.
-    Form,
-    /// The simulator pane (below the form on tall screens, else in its place).
-    Sim,
-}
-
-/// What a component asks the app to do.
-#[derive(Debug)]
-pub(crate) enum Msg {
-    /// Commit one edit (one undo step).
-    Apply(EditOp),
-    /// Commit the value of the field being edited: the edit closes once applied, and
-    /// stays open (on that field) when the session refuses it.
-    ApplyField {
-        /// The edit.
-        op: EditOp,
-        /// The form field it comes from.
-        field: usize,
-    },
-    /// Commit several edits as one undo step, all or none.
-    ApplyAll(Vec<EditOp>),
-    /// Select a block in the list.
-    Select(BlockRef),
-    /// Give the keys to a pane.
-    Focus(Focus),
-    /// Focus a field of the form and start editing it.
-    EditField(Field),
-    /// Open a popup over the panes.
-    Open(Popup),
-    /// Close the popup.
-    Close,
-    /// A one-line notice in the status bar.
-    Info(String),
-    /// A one-line problem in the status bar.
-    Error(String),
-    /// Ask `run` to do something.
-    Effect(Effect),
-    /// Undo the last change.
-    Undo,
-    /// Redo.
-    Redo,
-    /// Start saving: the diff preview.
-    Save,
-    /// Save (diff preview first), then quit once written.
-    SaveThenQuit,
-    /// Add a picked group or rule id to the field being typed.
-    Append(String),
-    /// The simulator's new event.
-    SetEvent(SimEvent),
-    /// Merge the edits onto this text, as re-read from disk, settling its conflicts.
-    Merge(String, Choose),
-    /// Re-apply the edits a reload set aside, settling their conflicts (`R`).
-    Reapply(Choose),
-}
-
-/// A notice in the status bar until the next key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    /// The text.
-    pub text: String,
-    /// Shown as a problem?
-    pub error: bool,
-}
 
 /// Read-only view of the document handed to components.
 pub(crate) struct Ctx<'a> {
@@ -191,12 +42,13 @@ pub(crate) struct Ctx<'a> {
     pub(crate) engine: Option<&'a Ruleset>,
     /// The time the editor started (the clock of `l`: docs/logs.md "Time").
     pub(crate) now: i64,
+    /// The colours.
+    pub(crate) theme: &'a Theme,
+    /// The block selected in the list (the form shows it).
+    pub(crate) selected: Option<BlockRef>,
+    /// Is a background job running?
+    pub(crate) job: bool,
 }
-
-/// Characters of a paste typed key by key where no field takes it whole (filters,
-/// popups): each key costs up to the length typed before it, so a long paste would
-/// be quadratic.
-const PASTE_AS_KEYS: usize = 4096;
 
 /// A [`Ctx`] borrowing only the fields it needs, so a component can be borrowed
 /// mutably beside it.
@@ -204,7 +56,7 @@ macro_rules! ctx {
     ($app:ident) => {
         Ctx {
             session: &$app.session,
-            rules: $app.rules.as_ref(),
+            rules: $app.rules.as_deref(),
             counts: &$app.counts,
             diags: &$app.diags,
             profile: $app.profile,
@@ -212,6 +64,9 @@ macro_rules! ctx {
             label: &$app.label,
             engine: $app.engine.as_deref(),
             now: $app.now,
+            theme: &$app.theme,
+            selected: $app.list.selected,
+            job: $app.job.is_some(),
         }
     };
 }
@@ -219,8 +74,9 @@ macro_rules! ctx {
 /// The whole editor state.
 pub struct App {
     pub(crate) session: Session,
-    /// The loaded ruleset, for counts, pickers and the simulator pane.
-    pub(crate) rules: Option<RuleSet>,
+    /// The loaded ruleset, for counts, pickers and the simulator pane (shared with
+    /// the matching jobs).
+    pub(crate) rules: Option<Arc<RuleSet>>,
     /// Counts of rules bound by a trigger, made once per distinct trigger.
     pub(crate) counts: super::rules_ui::Counts,
     pub(crate) path: PathBuf,
@@ -257,6 +113,15 @@ pub struct App {
     pub(crate) now: i64,
     /// The background job running, if any.
     pub(crate) job: Option<Job>,
+    /// The matching job running, if any (docs/editor.md "Matching").
+    pub(crate) matching: Option<MatchRun>,
+    /// A matching job was asked for and has not answered.
+    pub(crate) match_asked: bool,
+    /// The revision and scope whose ruleset-aware findings a job is matching.
+    pub(crate) findings_pending: Option<(u64, Option<usize>)>,
+    /// Past the first view: costly matching goes to a job from now on (the first
+    /// view after loading waits for it).
+    pub(crate) settled: bool,
     /// The edits a reload dropped, as (text they were made on, text with them), for
     /// `R` to re-apply.
     pub(crate) set_aside: Option<(String, String)>,
@@ -289,7 +154,7 @@ impl App {
         );
         let mut app = App {
             session: Session::new(text),
-            rules: opts.rules,
+            rules: opts.rules.map(Arc::new),
             counts: super::rules_ui::Counts::default(),
             path: opts.path,
             label,
@@ -314,11 +179,16 @@ impl App {
             engine: None,
             now: 0,
             job: None,
+            matching: None,
+            match_asked: false,
+            findings_pending: None,
+            settled: false,
             set_aside: None,
         };
         app.refresh();
         app.base_diags = app.diags.clone();
         app.list.select_first(app.session.config());
+        app.settled = true;
         app
     }
 
@@ -359,18 +229,26 @@ impl App {
         self.list.selected
     }
 
-    /// Who has the keys now.
+    /// Who has the keys now: the pane that captures them (in the order of
+    /// `capturing`), else the focused pane.
     pub fn mode(&self) -> Mode {
-        let sim_typing = self
-            .sim
-            .as_ref()
-            .is_some_and(|s| s.typing.is_some() || s.prompt.is_some());
-        match &self.popup {
-            Some(p) => p.mode(),
-            None if self.form.editing() || self.list.typing() || sim_typing => Mode::Edit,
-            None if self.focus == Focus::Sim => Mode::Sim,
-            None => Mode::Browse,
-        }
+        let panes: [Option<&dyn Pane>; 4] = [
+            self.popup.as_ref().map(|p| p as &dyn Pane),
+            Some(&self.list),
+            Some(&self.form),
+            self.sim.as_ref().map(|s| s as &dyn Pane),
+        ];
+        let focused: Option<&dyn Pane> = match self.focus {
+            Focus::List => Some(&self.list),
+            Focus::Form => Some(&self.form),
+            Focus::Sim => self.sim.as_ref().map(|s| s as &dyn Pane),
+        };
+        panes
+            .into_iter()
+            .flatten()
+            .find(|p| p.captures())
+            .or(focused)
+            .map_or(Mode::Browse, Pane::mode)
     }
 
     /// Is the simulator pane open?
@@ -383,29 +261,33 @@ impl App {
     }
 
     /// Handles one event; returns what `run` must do. No I/O happens here.
-    pub fn handle(&mut self, event: Event) -> Vec<Effect> {
+    pub fn handle(&mut self, event: AppEvent) -> Vec<Effect> {
         let msgs = match event {
-            Event::Key(k) if k.kind == KeyEventKind::Release => return Vec::new(),
-            Event::Key(k) => {
+            AppEvent::Key(k) if k.kind == KeyEventKind::Release => return Vec::new(),
+            AppEvent::Key(k) => {
                 self.notice = None;
                 self.key(k)
             }
-            Event::Resize(w, h) => {
+            AppEvent::Resize(w, h) => {
                 self.size = (w, h);
                 Vec::new()
             }
-            Event::Saved(r) => self.saved(r),
-            Event::Reloaded(r) => self.reloaded(r),
-            Event::Merged(r, winner) => self.merged(r, &winner.map_or(Choose::Ask, Choose::All)),
-            Event::Job(e) => {
+            AppEvent::Saved(r) => self.saved(r),
+            AppEvent::Reloaded(r) => self.reloaded(r),
+            AppEvent::Merged(r, winner) => self.merged(r, &winner.map_or(Choose::Ask, Choose::All)),
+            AppEvent::Job(e) => {
                 if let Some(sim) = self.sim.as_mut().or(self.sim_kept.as_mut()) {
                     sim.job_event(e);
                 }
                 Vec::new()
             }
-            Event::Paste(text) => {
+            AppEvent::Paste(text) => {
                 self.notice = None;
                 self.paste(&text)
+            }
+            AppEvent::Matched(answer) => {
+                self.matched(answer);
+                Vec::new()
             }
         };
         let effects = self.process(msgs);
@@ -425,6 +307,8 @@ impl App {
         effects
     }
 
+    /// One key: to the pane that captures the keys (a popup, or text being typed),
+    /// else the global keys, else the focused pane.
     fn key(&mut self, k: KeyEvent) -> Vec<Msg> {
         // Ctrl-z from anywhere, whatever the size: nothing is lost, the state stays.
         if keys::action(Mode::Browse, &k) == Some(Action::Suspend) {
@@ -433,8 +317,7 @@ impl App {
         if ui::too_small(self.size) {
             return self.key_when_too_small(&k);
         }
-        let mode = self.mode();
-        let action = keys::action(mode, &k);
+        let action = keys::action(self.mode(), &k);
         if action == Some(Action::Quit) {
             // Ctrl-c from anywhere: leave the edit or popup, then ask like `q`.
             self.popup = None;
@@ -443,62 +326,44 @@ impl App {
             return self.quit();
         }
         let ctx = ctx!(self);
-        if let Some(p) = self.popup.as_mut() {
+        let panes = (
+            &mut self.popup,
+            &mut self.list,
+            &mut self.form,
+            &mut self.sim,
+        );
+        if let Some(p) = capturing(panes) {
             return p.handle(action, &k, &ctx);
         }
-        if self.list.typing() {
-            let msgs = self.list.handle_filter(action, &k);
-            self.list.follow_filter(self.session.config());
+        let Some(a) = action else {
+            return Vec::new();
+        };
+        if let Some(msgs) = self.global(a) {
             return msgs;
         }
-        if self.form.editing() {
-            return self.form.handle_edit(action, &k, self.list.selected, &ctx);
-        }
-        if let (Focus::Sim, Some(sim)) = (self.focus, self.sim.as_mut()) {
-            let global = matches!(
-                action,
-                Some(
-                    Action::Undo
-                        | Action::Redo
-                        | Action::Save
-                        | Action::Help
-                        | Action::Details
-                        | Action::Simulate
-                )
-            );
-            if sim.typing.is_some() || sim.prompt.is_some() || !global {
-                return sim.handle(action, &k, self.engine.is_some(), self.job.is_some());
-            }
-        }
-        match action {
-            Some(a) => self.browse(a),
-            None => Vec::new(),
-        }
+        let ctx = ctx!(self);
+        let pane: Option<&mut dyn Pane> = match self.focus {
+            Focus::List => Some(&mut self.list),
+            Focus::Form => Some(&mut self.form),
+            Focus::Sim => self.sim.as_mut().map(|s| s as &mut dyn Pane),
+        };
+        pane.map_or_else(Vec::new, |p| p.handle(Some(a), &k, &ctx))
     }
 
-    /// Pasted text: into the simulator's prompt or the field being typed at once
-    /// (one insertion, a field cut at the longest value Wazuh reads), else typed key
-    /// by key as a terminal without bracketed paste would (line ends dropped; at
-    /// most [`PASTE_AS_KEYS`] characters).
+    /// Pasted text: into the text being typed, as one insertion cut at the
+    /// longest value the daemon reads (docs/editor.md "Paste"). Where nothing is
+    /// typed the paste is not taken as keys: a pasted `d` or `y` must not delete.
     fn paste(&mut self, text: &str) -> Vec<Msg> {
-        if let Some(sim) = self.sim.as_mut().filter(|s| s.prompt.is_some()) {
-            sim.paste(text);
-            return Vec::new();
-        }
-        if self.popup.is_none() {
-            let sel = self.list.selected;
-            let ctx = ctx!(self);
-            if let Some(msgs) = self.form.paste(text, sel, &ctx) {
-                return msgs;
-            }
-        }
-        let mut msgs = Vec::new();
-        let typed = text.chars().filter(|c| !matches!(c, '\n' | '\r'));
-        for c in typed.take(PASTE_AS_KEYS) {
-            let k = KeyEvent::new(crossterm::event::KeyCode::Char(c), KeyModifiers::NONE);
-            msgs.extend(self.key(k));
-        }
-        msgs
+        let ctx = ctx!(self);
+        let panes = (
+            &mut self.popup,
+            &mut self.list,
+            &mut self.form,
+            &mut self.sim,
+        );
+        capturing(panes)
+            .and_then(|p| p.paste(text, &ctx))
+            .unwrap_or_else(|| vec![Msg::Info(s::PASTE_IGNORED.into())])
     }
 
     /// Below 80x24 only quitting works: nothing else can be shown. With changes, the
@@ -526,10 +391,12 @@ impl App {
         }
     }
 
-    /// Actions of Browse mode: global ones first, then the focused pane's.
-    fn browse(&mut self, a: Action) -> Vec<Msg> {
+    /// The keys that mean the same whichever pane is focused; `None` for the
+    /// focused pane's own (the simulator's `/` filters its rules).
+    fn global(&mut self, a: Action) -> Option<Vec<Msg>> {
         let ctx = ctx!(self);
-        match a {
+        let sim_focused = self.focus == Focus::Sim && self.sim.is_some();
+        Some(match a {
             Action::Undo => vec![Msg::Undo],
             Action::Redo => vec![Msg::Redo],
             Action::Reapply => vec![Msg::Reapply(Choose::Ask)],
@@ -539,7 +406,7 @@ impl App {
             Action::Simulate => self.toggle_simulator(),
             Action::Add => super::popup::add(self.list.selected, &ctx),
             Action::Delete => super::popup::delete(self.list.selected, &ctx),
-            Action::Filter => {
+            Action::Filter if !sim_focused => {
                 self.list.start_filter();
                 Vec::new()
             }
@@ -549,12 +416,8 @@ impl App {
             {
                 vec![Msg::Focus(Focus::Sim)]
             }
-            _ => match self.focus {
-                Focus::List => self.list.handle(a, &ctx),
-                Focus::Form => self.form.handle(a, self.list.selected, &ctx),
-                Focus::Sim => Vec::new(),
-            },
-        }
+            _ => return None,
+        })
     }
 
     /// Applies the components' messages; the only place the document changes.
@@ -629,4 +492,23 @@ impl App {
         }
         effects
     }
+}
+
+/// The pane that takes every key now, in this order: the popup, the list's filter,
+/// the field being typed, the simulator's filter or prompt.
+fn capturing<'a>(
+    (popup, list, form, sim): (
+        &'a mut Option<Popup>,
+        &'a mut ListPane,
+        &'a mut FormPane,
+        &'a mut Option<SimPane>,
+    ),
+) -> Option<&'a mut dyn Pane> {
+    let panes: [Option<&'a mut dyn Pane>; 4] = [
+        popup.as_mut().map(|p| p as &mut dyn Pane),
+        Some(list),
+        Some(form),
+        sim.as_mut().map(|s| s as &mut dyn Pane),
+    ];
+    panes.into_iter().flatten().find(|p| p.captures())
 }

@@ -3,12 +3,12 @@
 //! `app.rs` to keep the event routing there short.
 
 use super::app::{App, Effect, Msg, Notice, SaveResult};
+use super::matching::{self, MatchAnswer, MatchJob};
 use super::popup::{Conflicts, Popup};
 use super::session::merge::{self, Choose};
 use super::session::{EditOp, Selector, Session};
 use super::strings as s;
-use crate::model::{BlockRef, Config, Diagnostic};
-use crate::simulate;
+use crate::model::{BlockRef, Diagnostic, Field};
 use crate::validate::{self, Context};
 
 /// How many (response, rule) bindings the ruleset-aware checks may evaluate after
@@ -121,27 +121,70 @@ impl App {
         if self.rule_key == Some((self.revision, scope)) {
             return;
         }
-        let doc = self.session.doc();
-        let found = match scope {
-            None => simulate::diagnostics::check(cfg, doc, rules, self.profile),
-            Some(n) => {
-                let one = Config {
-                    responses: cfg
-                        .responses
-                        .iter()
-                        .filter(|r| r.index == n)
-                        .cloned()
-                        .collect(),
-                    ..cfg.clone()
-                };
-                simulate::diagnostics::check(&one, doc, rules, self.profile)
-            }
-        };
+        self.rule_key = Some((self.revision, scope));
+        let costly = cfg
+            .responses
+            .iter()
+            .filter(|r| scope.is_none_or(|n| r.index == n))
+            .filter_map(|r| r.value(Field::RulesGroup))
+            .any(|g| matching::costly(rules, g));
+        if costly && self.settled {
+            // Matched by a job: the validator's findings meanwhile.
+            self.findings_pending = Some((self.revision, scope));
+            self.diags = self.checked.clone();
+            return;
+        }
+        self.findings_pending = None;
+        let found = matching::rule_findings(cfg, self.session.doc(), rules, self.profile, scope);
+        self.add_rule_findings(found);
+    }
+
+    /// The validator's findings and these ruleset-aware ones, in file order.
+    fn add_rule_findings(&mut self, found: Vec<Diagnostic>) {
         let mut all = self.checked.clone();
         all.extend(found);
         all.sort_by(|a, b| a.offset.cmp(&b.offset).then(b.severity.cmp(&a.severity)));
         self.diags = all;
-        self.rule_key = Some((self.revision, scope));
+    }
+
+    /// The matching job the state asks for, when none is out: the findings waiting
+    /// for one, and the costly counts the last frame asked for. The event loop asks
+    /// after each frame (drawing is what finds the counts wanted); key scripts ask
+    /// when they choose, which lets a test hold a job's answer back.
+    pub fn take_matching(&mut self) -> Option<Effect> {
+        if self.match_asked || (self.findings_pending.is_none() && !self.counts.any_wanted()) {
+            return None;
+        }
+        self.match_asked = true;
+        Some(Effect::Match(MatchJob {
+            text: self.session.source().to_string(),
+            findings: self.findings_pending,
+            counts: self.counts.take_wanted(),
+            bind: self.counts.take_wanted_binding(),
+        }))
+    }
+
+    /// A matching job's answer: its counts are kept; its findings are shown when the
+    /// document is still the one they were made for (else the next job makes them).
+    pub(super) fn matched(&mut self, answer: MatchAnswer) {
+        self.match_asked = false;
+        for (key, n) in answer.counts {
+            self.counts.insert(key, n);
+        }
+        if let Some((key, binding)) = answer.bind {
+            self.counts.set_binding(key, binding);
+        }
+        if let Some((key, found)) = answer.findings
+            && self.findings_pending == Some(key)
+        {
+            self.findings_pending = None;
+            self.add_rule_findings(found);
+        }
+    }
+
+    /// Are the ruleset-aware findings or a count waiting for a matching job?
+    pub fn matching_pending(&self) -> bool {
+        self.findings_pending.is_some() || self.match_asked
     }
 
     /// Are the ruleset-aware findings limited to the selected response (a file too

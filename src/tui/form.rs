@@ -3,11 +3,14 @@
 //! input with a live check while a field is edited.
 
 use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
 
 use super::app::{Ctx, Focus, Msg};
 use super::fields::{self, CheckCtx, FieldSpec, Verdict, Widget};
-use super::input::Input;
-use super::keys::Action;
+use super::input::{Input, MAX_PASTE, pasted};
+use super::keys::{Action, Mode};
+use super::pane::Pane;
 use super::popup::Popup;
 use super::rules_ui;
 use super::session::{EditOp, Selector};
@@ -129,7 +132,7 @@ impl FormPane {
     }
 
     /// Browse-mode actions with the form focused.
-    pub(crate) fn handle(&mut self, a: Action, sel: Option<BlockRef>, ctx: &Ctx<'_>) -> Vec<Msg> {
+    fn browse(&mut self, a: Action, sel: Option<BlockRef>, ctx: &Ctx<'_>) -> Vec<Msg> {
         let Some(b) = sel else {
             return vec![Msg::Focus(Focus::List)];
         };
@@ -239,7 +242,7 @@ impl FormPane {
     }
 
     /// Keys while a field is typed into: Enter commits a valid value, Esc restores.
-    pub(crate) fn handle_edit(
+    fn type_key(
         &mut self,
         a: Option<Action>,
         k: &KeyEvent,
@@ -284,28 +287,13 @@ impl FormPane {
     /// and cut so that the value stays shorter than the longest text os_xml reads
     /// (`XML_MAXSIZE`, 20480 bytes), which edits refuse to write. `None` when no
     /// field is being typed.
-    pub(crate) fn paste(
-        &mut self,
-        text: &str,
-        sel: Option<BlockRef>,
-        ctx: &Ctx<'_>,
-    ) -> Option<Vec<Msg>> {
+    fn paste_text(&mut self, text: &str, sel: Option<BlockRef>, ctx: &Ctx<'_>) -> Option<Vec<Msg>> {
         let (Some(edit), Some(b)) = (self.edit.as_mut(), sel) else {
             return None;
         };
-        let text: String = text.chars().filter(|c| !matches!(c, '\n' | '\r')).collect();
-        let room = (crate::xml::MAX_TEXT - 1).saturating_sub(edit.input.value().len());
-        let mut cut = text.len().min(room);
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        edit.input.insert_str(&text[..cut]);
+        let cut = edit.input.paste(text, MAX_PASTE);
         edit.verdict = fields::check(edit.spec.field, edit.input.value(), &check_ctx(ctx, b));
-        Some(if cut < text.len() {
-            vec![Msg::Error(s::paste_cut(crate::xml::MAX_TEXT - 1))]
-        } else {
-            Vec::new()
-        })
+        Some(pasted(cut))
     }
 
     /// Adds a group or rule id picked from the rules to what is typed.
@@ -341,6 +329,36 @@ impl FormPane {
             }],
             Err(e) => vec![Msg::Error(e)],
         }
+    }
+}
+
+impl Pane for FormPane {
+    fn mode(&self) -> Mode {
+        if self.editing() {
+            Mode::Edit
+        } else {
+            Mode::Browse
+        }
+    }
+
+    fn captures(&self) -> bool {
+        self.editing()
+    }
+
+    /// While a field is typed into, the keys of the edit; else the form's moves.
+    fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
+        if self.editing() {
+            return self.type_key(a, k, ctx.selected, ctx);
+        }
+        a.map_or_else(Vec::new, |a| self.browse(a, ctx.selected, ctx))
+    }
+
+    fn paste(&mut self, text: &str, ctx: &Ctx<'_>) -> Option<Vec<Msg>> {
+        self.paste_text(text, ctx.selected, ctx)
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, focused: bool) {
+        self.draw(f, area, ctx.selected, ctx, focused);
     }
 }
 

@@ -12,6 +12,7 @@ use super::app::Ctx;
 use super::fields::{FieldSpec, LOCATIONS, Widget};
 use super::form::{FormPane, field_of, form_of, uses_agent};
 use super::rules_ui::{Counts, field_count};
+use super::session::problem_severity;
 use super::strings as s;
 use super::summary;
 use super::text::{escape, show_value, truncate, wrap};
@@ -31,15 +32,15 @@ struct Built {
 
 impl FormPane {
     /// Draws the form of block `b` (or a hint when nothing is selected).
-    pub(crate) fn render(
+    pub(super) fn draw(
         &self,
         f: &mut Frame,
         area: Rect,
         b: Option<BlockRef>,
         ctx: &Ctx<'_>,
-        theme: &Theme,
         focused: bool,
     ) {
+        let theme = ctx.theme;
         let cfg = ctx.session.config();
         let doc = ctx.session.doc();
         let title = b.map_or_else(|| s::NOTHING_SELECTED.to_string(), |b| title(doc, cfg, b));
@@ -141,7 +142,8 @@ impl FormPane {
                 built.cursor = Some((lines.len(), LABEL + 3 + col));
                 lines.push(Line::from(vec![label, Span::raw(" "), Span::raw(shown)]));
                 let note = match &e.verdict {
-                    Err(why) => Some((Severity::Error, why.clone())),
+                    // Refused alike, marked by what the daemon does with it.
+                    Err(why) => Some((problem_severity(why), why.clone())),
                     Ok(Some(advice)) => Some((Severity::Note, advice.clone())),
                     Ok(None) => None,
                 };
@@ -394,7 +396,7 @@ fn summary_lines(
                     value(Field::RulesGroup),
                     value(Field::RulesId),
                 );
-                out.push(s::binds(n));
+                out.push(n.map_or_else(s::binds_matching, s::binds));
             }
             if let Some(name) = summary::ar_name(doc, cfg, profile, r) {
                 out.push(s::ar_name_line(&name));

@@ -1,8 +1,15 @@
 //! A single-line text input: the value, a cursor, and the editing keys of the key
 //! map. Headless: it never draws; [`Input::view`] gives what to show.
 
+use super::app::Msg;
 use super::keys::Action;
+use super::strings as s;
 use super::text::escape;
+
+/// The longest text a paste leaves in an input: one byte short of the longest text
+/// os_xml reads (`XML_MAXSIZE`, 20480 bytes, docs/limits.md), which edits refuse to
+/// write. Filters and pickers are cut there too: no value they search is longer.
+pub(crate) const MAX_PASTE: usize = crate::xml::MAX_TEXT - 1;
 
 /// The text being typed and where the cursor is (a char index).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,6 +58,20 @@ impl Input {
         let at = self.byte_at(self.cursor);
         self.value.insert_str(at, text);
         self.cursor += text.chars().count();
+    }
+
+    /// Pastes `text` at the cursor as one insertion (one copy, however long), line
+    /// ends dropped, cut at a character boundary so that the value stays within
+    /// `max` bytes; true when something was cut.
+    pub(crate) fn paste(&mut self, text: &str, max: usize) -> bool {
+        let text: String = text.chars().filter(|c| !matches!(c, '\n' | '\r')).collect();
+        let room = max.saturating_sub(self.value.len());
+        let mut cut = text.len().min(room);
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        self.insert_str(&text[..cut]);
+        cut < text.len()
     }
 
     /// Applies an editing action; returns false when the action is not an editing one.
@@ -121,6 +142,15 @@ impl Input {
     }
 }
 
+/// What a paste into an input says: nothing, or that it was cut at [`MAX_PASTE`].
+pub(crate) fn pasted(cut: bool) -> Vec<Msg> {
+    if cut {
+        vec![Msg::Error(s::paste_cut(MAX_PASTE))]
+    } else {
+        Vec::new()
+    }
+}
+
 /// One key while a filter is typed (block list, simulator pane): Enter keeps the
 /// filter, Esc clears it, other keys edit it; `filter` follows the text as typed.
 pub(crate) fn type_filter(
@@ -157,6 +187,20 @@ mod tests {
         let mut i = Input::default();
         s.chars().for_each(|c| i.insert(c));
         i
+    }
+
+    #[test]
+    fn a_paste_is_one_insertion_cut_at_the_limit_on_a_character() {
+        let mut i = typed("ab");
+        i.apply(Action::Left);
+        assert!(!i.paste("x\ny\r\n", 10));
+        assert_eq!((i.value(), i.cursor()), ("axyb", 3));
+        // 4 bytes left: "é" (2 bytes) fits once, the second would pass the limit.
+        let mut i = typed("1234");
+        assert!(i.paste("ééé", 8));
+        assert_eq!(i.value(), "1234éé");
+        assert!(i.paste("z", 8));
+        assert_eq!(i.value(), "1234éé");
     }
 
     #[test]

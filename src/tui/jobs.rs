@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
-use super::app::{App, Event};
+use super::app::{App, AppEvent};
 use crate::analysis::Ruleset;
 use crate::model::{Config, Profile};
 use crate::rules::RuleSet;
@@ -129,7 +129,7 @@ pub fn pump(app: &mut App) -> bool {
         if matches!(e, JobEvent::Done(_)) {
             app.job = None;
         }
-        let _ = app.handle(Event::Job(e));
+        let _ = app.handle(AppEvent::Job(e));
     }
     any
 }

@@ -11,8 +11,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::{Ctx, Focus, Msg};
-use super::input::{Input, type_filter};
-use super::keys::Action;
+use super::input::{Input, MAX_PASTE, pasted, type_filter};
+use super::keys::{Action, Mode};
+use super::pane::Pane;
 use super::strings as s;
 use super::summary;
 use super::text::{escape, truncate, truncate_with_details};
@@ -192,7 +193,7 @@ impl ListPane {
     }
 
     /// Browse-mode actions with the list focused.
-    pub(crate) fn handle(&mut self, a: Action, ctx: &Ctx<'_>) -> Vec<Msg> {
+    fn browse(&mut self, a: Action, ctx: &Ctx<'_>) -> Vec<Msg> {
         let cfg = ctx.session.config();
         let rows = self.rows(cfg);
         let at = self
@@ -230,65 +231,11 @@ impl ListPane {
         self.typing = None;
     }
 
-    /// Keys while the filter is typed: it applies as you type.
-    pub(crate) fn handle_filter(&mut self, a: Option<Action>, k: &KeyEvent) -> Vec<Msg> {
-        type_filter(&mut self.typing, &mut self.filter, a, k);
-        Vec::new()
-    }
-
     /// After the filter changed, select the first visible block if needed.
-    pub(crate) fn follow_filter(&mut self, cfg: &Config) {
+    fn follow_filter(&mut self, cfg: &Config) {
         let rows = self.rows(cfg);
         if !self.selected.is_some_and(|s| rows.contains(&s)) {
             self.selected = rows.first().copied().or(self.selected);
-        }
-    }
-
-    /// Draws the list.
-    pub(crate) fn render(
-        &self,
-        f: &mut Frame,
-        area: Rect,
-        ctx: &Ctx<'_>,
-        theme: &Theme,
-        focused: bool,
-    ) {
-        let cfg = ctx.session.config();
-        let rows = self.rows(cfg);
-        let marks = worst_by_block(ctx.diags);
-        let title = match (&self.typing, self.filter.is_empty()) {
-            (Some(_), _) | (None, false) => s::list_title_filtered(rows.len()),
-            (None, true) => s::LIST_TITLE.to_string(),
-        };
-        let inner = theme.pane(f, area, title, focused);
-        let (filter_rows, body) = if self.typing.is_some() || !self.filter.is_empty() {
-            (1, 1)
-        } else {
-            (0, 0)
-        };
-        let width = inner.width as usize;
-        let file = file_findings(ctx.diags);
-        let file_rows = usize::from(!file.is_empty());
-        let height = (inner.height as usize).saturating_sub(body + file_rows);
-        let lines = Self::lines(&rows);
-        let shown: Vec<Line> = lines
-            .iter()
-            .skip(self.offset)
-            .take(height)
-            .map(|l| self.line(*l, (ctx.session.doc(), cfg), &marks, theme, width))
-            .collect();
-        let mut text = Vec::with_capacity(height + 2);
-        if filter_rows == 1 {
-            text.push(self.filter_line(theme, width));
-        }
-        if let Some(first) = file.first() {
-            text.push(file_line(first, file.len(), ctx, theme, width));
-        }
-        text.extend(shown);
-        f.render_widget(Paragraph::new(text), inner);
-        if let Some(input) = &self.typing {
-            let (_, col) = input.view(width.saturating_sub(2));
-            f.set_cursor_position((inner.x + 2 + col as u16, inner.y));
         }
     }
 
@@ -355,6 +302,81 @@ impl ListPane {
                     _ => line,
                 }
             }
+        }
+    }
+}
+
+impl Pane for ListPane {
+    fn mode(&self) -> Mode {
+        if self.typing() {
+            Mode::Edit
+        } else {
+            Mode::Browse
+        }
+    }
+
+    fn captures(&self) -> bool {
+        self.typing()
+    }
+
+    /// While the filter is typed it applies as you type; else the list's moves.
+    fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
+        if self.typing() {
+            type_filter(&mut self.typing, &mut self.filter, a, k);
+            self.follow_filter(ctx.session.config());
+            return Vec::new();
+        }
+        a.map_or_else(Vec::new, |a| self.browse(a, ctx))
+    }
+
+    /// A paste into the filter being typed, at once.
+    fn paste(&mut self, text: &str, ctx: &Ctx<'_>) -> Option<Vec<Msg>> {
+        let input = self.typing.as_mut()?;
+        let cut = input.paste(text, MAX_PASTE);
+        self.filter = input.value().to_string();
+        self.follow_filter(ctx.session.config());
+        Some(pasted(cut))
+    }
+
+    /// Draws the list.
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, focused: bool) {
+        let theme = ctx.theme;
+        let cfg = ctx.session.config();
+        let rows = self.rows(cfg);
+        let marks = worst_by_block(ctx.diags);
+        let title = match (&self.typing, self.filter.is_empty()) {
+            (Some(_), _) | (None, false) => s::list_title_filtered(rows.len()),
+            (None, true) => s::LIST_TITLE.to_string(),
+        };
+        let inner = theme.pane(f, area, title, focused);
+        let (filter_rows, body) = if self.typing.is_some() || !self.filter.is_empty() {
+            (1, 1)
+        } else {
+            (0, 0)
+        };
+        let width = inner.width as usize;
+        let file = file_findings(ctx.diags);
+        let file_rows = usize::from(!file.is_empty());
+        let height = (inner.height as usize).saturating_sub(body + file_rows);
+        let lines = Self::lines(&rows);
+        let shown: Vec<Line> = lines
+            .iter()
+            .skip(self.offset)
+            .take(height)
+            .map(|l| self.line(*l, (ctx.session.doc(), cfg), &marks, theme, width))
+            .collect();
+        let mut text = Vec::with_capacity(height + 2);
+        if filter_rows == 1 {
+            text.push(self.filter_line(theme, width));
+        }
+        if let Some(first) = file.first() {
+            text.push(file_line(first, file.len(), ctx, theme, width));
+        }
+        text.extend(shown);
+        f.render_widget(Paragraph::new(text), inner);
+        if let Some(input) = &self.typing {
+            let (_, col) = input.view(width.saturating_sub(2));
+            f.set_cursor_position((inner.x + 2 + col as u16, inner.y));
         }
     }
 }

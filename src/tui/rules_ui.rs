@@ -8,7 +8,7 @@ use super::popup::Choice;
 use super::strings as s;
 use crate::model::{Field, Level};
 use crate::rules::RuleSet;
-use crate::simulate::count_matches;
+use crate::simulate::{Binding, count_matches};
 
 /// How many loaded rules a trigger binds (Wazuh's `(level AND group) OR ids`,
 /// docs/wazuh-config.md §4.2); values as typed, `None` or empty for "not set".
@@ -25,34 +25,90 @@ pub(crate) fn bound(
     count_matches(rules, level, group, ids)
 }
 
+/// A trigger as typed: level, `rules_group`, `rules_id` (`None`: not set).
+pub(crate) type CountKey = [Option<String>; 3];
+
 /// The counts [`bound`] made, by trigger values: drawing asks for the same counts on
-/// every key, and a count matches a `rules_group` against every loaded rule (up to
-/// tens of milliseconds for a costly pattern, docs/limits.md). Only the editor's
+/// every key. A count whose `rules_group` is costly to match
+/// ([`super::matching::costly`]) is not made on the frame: it is noted as wanted
+/// and a background job makes it (docs/editor.md "Matching"). Only the editor's
 /// loaded rules are counted, and they never change in a session.
 #[derive(Debug, Default)]
-pub(crate) struct Counts(RefCell<HashMap<[Option<String>; 3], usize>>);
+pub(crate) struct Counts {
+    memo: RefCell<HashMap<CountKey, usize>>,
+    wanted: RefCell<Vec<CountKey>>,
+    /// The simulator pane's last costly binding, by revision and response index.
+    binding: RefCell<Option<(BindKey, Binding)>>,
+    /// The costly binding the simulator pane asked for.
+    wanted_binding: RefCell<Option<BindKey>>,
+}
+
+/// A document revision and the index of a response, whose binding a job made.
+pub(crate) type BindKey = (u64, usize);
 
 impl Counts {
-    /// [`bound`], remembered.
+    /// [`bound`], remembered; `None` while a costly count waits for its job.
     pub(crate) fn bound(
         &self,
         rules: &RuleSet,
         level: Option<&str>,
         group: Option<&str>,
         ids: Option<&str>,
-    ) -> usize {
+    ) -> Option<usize> {
         let key = [level, group, ids].map(|v| v.map(str::to_owned));
-        if let Some(&n) = self.0.borrow().get(&key) {
-            return n;
+        if let Some(&n) = self.memo.borrow().get(&key) {
+            return Some(n);
+        }
+        if group.is_some_and(|g| super::matching::costly(rules, g)) {
+            let mut wanted = self.wanted.borrow_mut();
+            if !wanted.contains(&key) {
+                wanted.push(key);
+            }
+            return None;
         }
         let n = bound(rules, level, group, ids);
-        let mut memo = self.0.borrow_mut();
+        self.insert(key, n);
+        Some(n)
+    }
+
+    /// Remembers a count (made here or by a job).
+    pub(crate) fn insert(&self, key: CountKey, n: usize) {
+        let mut memo = self.memo.borrow_mut();
         // Typing makes a new value per key: keep the memo small.
         if memo.len() >= 256 {
             memo.clear();
         }
         memo.insert(key, n);
-        n
+    }
+
+    /// The costly counts drawing asked for since the last call.
+    pub(crate) fn take_wanted(&self) -> Vec<CountKey> {
+        std::mem::take(&mut *self.wanted.borrow_mut())
+    }
+
+    /// Are costly counts or a binding waiting to be asked for?
+    pub(crate) fn any_wanted(&self) -> bool {
+        !self.wanted.borrow().is_empty() || self.wanted_binding.borrow().is_some()
+    }
+
+    /// The binding a job made for `key`, or `None` (then noted as wanted).
+    pub(crate) fn binding(&self, key: BindKey) -> Option<Binding> {
+        match &*self.binding.borrow() {
+            Some((k, b)) if *k == key => return Some(b.clone()),
+            _ => {}
+        }
+        *self.wanted_binding.borrow_mut() = Some(key);
+        None
+    }
+
+    /// Keeps a binding a job made.
+    pub(crate) fn set_binding(&self, key: BindKey, binding: Binding) {
+        *self.binding.borrow_mut() = Some((key, binding));
+    }
+
+    /// The binding the simulator pane asked for since the last call.
+    pub(crate) fn take_wanted_binding(&self) -> Option<BindKey> {
+        self.wanted_binding.borrow_mut().take()
     }
 }
 
@@ -65,8 +121,8 @@ pub(crate) fn field_count(
     value: &str,
 ) -> Option<String> {
     match field {
-        Field::Level => Some(s::rules_count(counts.bound(rules, Some(value), None, None))),
-        Field::RulesGroup => Some(s::rules_count(counts.bound(rules, None, Some(value), None))),
+        Field::Level => Some(counted(counts.bound(rules, Some(value), None, None))),
+        Field::RulesGroup => Some(counted(counts.bound(rules, None, Some(value), None))),
         Field::RulesId => {
             let unknown: Vec<i64> = crate::model::rules_id_numbers(value)
                 .into_iter()
@@ -85,6 +141,11 @@ pub(crate) fn field_count(
         }
         _ => None,
     }
+}
+
+/// "N rules", or "matching…" while a job counts them.
+fn counted(n: Option<usize>) -> String {
+    n.map_or_else(|| s::MATCHING.to_string(), s::rules_count)
 }
 
 /// Every group of the loaded rules that can trigger a response, with how many rules

@@ -19,7 +19,7 @@ use crossterm::{cursor, execute};
 use ratatui::Terminal;
 
 use super::ansi::Ansi;
-use super::app::{App, Effect, Event, Options, SaveResult};
+use super::app::{App, AppEvent, Effect, Options, SaveResult};
 use super::backend::Quiet;
 use super::caps::Caps;
 use super::save::{self, SaveError, SaveOptions};
@@ -168,7 +168,7 @@ fn suspend(term: &mut Term, app: &mut App) -> anyhow::Result<()> {
     take_terminal()?;
     term.clear()?;
     if let Ok(size) = term.size() {
-        app.handle(Event::Resize(size.width, size.height));
+        app.handle(AppEvent::Resize(size.width, size.height));
     }
     Ok(())
 }
@@ -192,17 +192,22 @@ fn event_loop(
     stop: &AtomicBool,
     opts: &RunOptions,
 ) -> anyhow::Result<Ended> {
-    term.draw(|f| ui::render(app, f))?;
+    draw(term, app, opts)?;
     loop {
         if stop.load(Ordering::Relaxed) {
             return Ok(Ended::Signal);
         }
         // Wake up now and then only to see the signal flag; nothing is drawn then.
         // While a background job runs, more often, to show its progress.
-        let wait = if app.job_running() { 50 } else { 250 };
+        let wait = if app.job_running() || app.matching.is_some() {
+            50
+        } else {
+            250
+        };
         if !event::poll(Duration::from_millis(wait))? {
-            if super::jobs::pump(app) {
-                term.draw(|f| ui::render(app, f))?;
+            let logs = super::jobs::pump(app);
+            if super::matching::pump_matching(app) | logs {
+                draw(term, app, opts)?;
             }
             continue;
         }
@@ -222,15 +227,26 @@ fn event_loop(
             }
         }
         super::jobs::pump(app);
-        term.draw(|f| ui::render(app, f))?;
+        super::matching::pump_matching(app);
+        draw(term, app, opts)?;
     }
 }
 
-fn translate(ev: CtEvent) -> Option<Event> {
+/// Draws the screen, then starts the matching it asked for (a count the frame
+/// could not afford shows "matching..." until the job answers).
+fn draw(term: &mut Term, app: &mut App, opts: &RunOptions) -> anyhow::Result<()> {
+    term.draw(|f| ui::render(app, f))?;
+    if let Some(job) = app.take_matching() {
+        perform(app, vec![job], opts);
+    }
+    Ok(())
+}
+
+fn translate(ev: CtEvent) -> Option<AppEvent> {
     match ev {
-        CtEvent::Key(k) => Some(Event::Key(k)),
-        CtEvent::Resize(w, h) => Some(Event::Resize(w, h)),
-        CtEvent::Paste(text) => Some(Event::Paste(text)),
+        CtEvent::Key(k) => Some(AppEvent::Key(k)),
+        CtEvent::Resize(w, h) => Some(AppEvent::Resize(w, h)),
+        CtEvent::Paste(text) => Some(AppEvent::Paste(text)),
         _ => None,
     }
 }
@@ -243,24 +259,32 @@ pub fn perform(app: &mut App, effects: Vec<Effect>, opts: &RunOptions) -> bool {
         let event = match e {
             Effect::Quit => return true,
             Effect::Save { text, expected } => {
-                Event::Saved(write(&opts.path, &expected, &text, opts.backup, false))
+                AppEvent::Saved(write(&opts.path, &expected, &text, opts.backup, false))
             }
             Effect::SaveReadOnly { text, expected } => {
-                Event::Saved(write(&opts.path, &expected, &text, opts.backup, true))
+                AppEvent::Saved(write(&opts.path, &expected, &text, opts.backup, true))
             }
             Effect::SaveOverwrite { text } => match load::read_text(&opts.path) {
-                Ok(now) => Event::Saved(write(&opts.path, &now, &text, opts.backup, false)),
-                Err(e) => Event::Saved(SaveResult::Failed(format!("{e}; the file is unchanged"))),
+                Ok(now) => AppEvent::Saved(write(&opts.path, &now, &text, opts.backup, false)),
+                Err(e) => {
+                    AppEvent::Saved(SaveResult::Failed(format!("{e}; the file is unchanged")))
+                }
             },
             Effect::Reload => {
-                Event::Reloaded(load::read_text(&opts.path).map_err(|e| e.to_string()))
+                AppEvent::Reloaded(load::read_text(&opts.path).map_err(|e| e.to_string()))
             }
-            Effect::Merge(winner) => Event::Merged(
+            Effect::Merge(winner) => AppEvent::Merged(
                 load::read_text(&opts.path).map_err(|e| e.to_string()),
                 winner,
             ),
             Effect::StartLogs { path } => {
                 start_logs(app, path);
+                continue;
+            }
+            Effect::Match(job) => {
+                if let Some(rules) = app.rules.clone() {
+                    app.matching = Some(super::matching::start(job, rules, app.profile));
+                }
                 continue;
             }
             // Done by the event loop, which holds the terminal.
@@ -289,7 +313,7 @@ fn start_logs(app: &mut App, path: PathBuf) {
         path,
         text: app.source().to_string(),
         engine,
-        rules: app.rules.clone().unwrap_or_default(),
+        rules: app.rules.as_deref().cloned().unwrap_or_default(),
         profile: app.profile,
         now: app.now,
     };

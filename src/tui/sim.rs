@@ -8,16 +8,22 @@
 use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
 
 use super::app::{Ctx, Effect, Focus, Msg};
-use super::input::{Input, type_filter};
+use super::input::{Input, MAX_PASTE, pasted, type_filter};
 use super::jobs::JobEvent;
-use super::keys::Action;
+use super::keys::{Action, Mode};
+use super::pane::Pane;
 use super::popup::Popup;
 use super::probe::{self, History, MAX_EVENT, Responders, Tone};
 use super::strings as s;
-use crate::model::BlockRef;
-use crate::simulate::{self, AlertEvent, Execution, Options, ResponseState, Responses, Simulator};
+use crate::model::{BlockRef, Field};
+use crate::rules::RuleSet;
+use crate::simulate::{
+    self, AlertEvent, Binding, Execution, Options, ResponseState, Responses, Simulator,
+};
 
 /// The hypothetical event the pane fires the highlighted rule with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +76,8 @@ pub(crate) struct SimView {
     pub(crate) rows: Vec<RuleRow>,
     /// What this response does when the highlighted rule fires.
     pub(crate) fired: Option<Execution>,
+    /// The rules wait for a matching job (docs/editor.md "Matching").
+    pub(crate) matching: bool,
 }
 
 /// The pane's state.
@@ -139,13 +147,7 @@ pub(crate) struct LogsView {
 impl SimPane {
     /// Keys with the pane focused; `engine`: decoders are loaded; `job`: a replay
     /// runs.
-    pub(crate) fn handle(
-        &mut self,
-        a: Option<Action>,
-        k: &KeyEvent,
-        engine: bool,
-        job: bool,
-    ) -> Vec<Msg> {
+    fn keys(&mut self, a: Option<Action>, k: &KeyEvent, engine: bool, job: bool) -> Vec<Msg> {
         if self.prompt.is_some() {
             return self.type_prompt(a, k);
         }
@@ -259,20 +261,25 @@ impl SimPane {
     }
 
     /// Pasted text into the prompt: line ends at the end dropped, others made
-    /// spaces (one event is one line); cut at [`MAX_EVENT`] bytes.
-    pub(crate) fn paste(&mut self, text: &str) {
-        let Some((_, input)) = self.prompt.as_mut() else {
-            return;
-        };
+    /// spaces (one event is one line); cut at [`MAX_EVENT`] bytes. Into the rule
+    /// filter, at once. `None` when nothing is typed.
+    fn paste_text(&mut self, text: &str) -> Option<Vec<Msg>> {
+        if let Some(input) = self.typing.as_mut() {
+            let cut = input.paste(text, MAX_PASTE);
+            self.filter = input.value().to_string();
+            self.at = 0;
+            return Some(pasted(cut));
+        }
+        let (_, input) = self.prompt.as_mut()?;
         let one = text
             .trim_end_matches(['\n', '\r'])
             .replace(['\n', '\r'], " ");
-        let room = MAX_EVENT.saturating_sub(input.value().len());
-        let mut end = one.len().min(room);
-        while !one.is_char_boundary(end) {
-            end -= 1;
-        }
-        input.insert_str(&one[..end]);
+        let cut = input.paste(&one, MAX_EVENT);
+        Some(if cut {
+            vec![Msg::Error(s::event_paste_cut(MAX_EVENT))]
+        } else {
+            Vec::new()
+        })
     }
 
     /// A message of the replay.
@@ -316,8 +323,9 @@ impl SimPane {
         self.update_probe(ctx, revision, selected);
         let bind_key = (revision, selected, self.filter.clone());
         if self.bind_key.as_ref() != Some(&bind_key) {
-            self.view = bind(ctx, selected, &self.filter);
-            self.bind_key = Some(bind_key);
+            self.view = bind(ctx, selected, &self.filter, revision);
+            // While a job matches, asked again at the next event (its answer is one).
+            self.bind_key = (!self.view.matching).then_some(bind_key);
             self.fire_key = None;
         }
         self.at = self.at.min(self.view.rows.len().saturating_sub(1));
@@ -333,8 +341,36 @@ impl SimPane {
     }
 }
 
-/// The block's state and the rules that trigger it (the filter applied).
-fn bind(ctx: &Ctx<'_>, selected: Option<BlockRef>, filter: &str) -> SimView {
+impl Pane for SimPane {
+    fn mode(&self) -> Mode {
+        if self.captures() {
+            Mode::Edit
+        } else {
+            Mode::Sim
+        }
+    }
+
+    /// Its filter or the prompt of `l` or `L` is being typed.
+    fn captures(&self) -> bool {
+        self.typing.is_some() || self.prompt.is_some()
+    }
+
+    fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
+        self.keys(a, k, ctx.engine.is_some(), ctx.job)
+    }
+
+    fn paste(&mut self, text: &str, _ctx: &Ctx<'_>) -> Option<Vec<Msg>> {
+        self.paste_text(text)
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, focused: bool) {
+        self.draw(f, area, ctx.rules.is_some(), ctx.theme, focused);
+    }
+}
+
+/// The block's state and the rules that trigger it (the filter applied); a costly
+/// `rules_group` is bound by a matching job.
+fn bind(ctx: &Ctx<'_>, selected: Option<BlockRef>, filter: &str, revision: u64) -> SimView {
     let Some(BlockRef::Response(index)) = selected else {
         return SimView::default();
     };
@@ -342,7 +378,8 @@ fn bind(ctx: &Ctx<'_>, selected: Option<BlockRef>, filter: &str) -> SimView {
         index: Some(index),
         ..SimView::default()
     };
-    let all = simulate::responses(ctx.session.config(), ctx.session.doc(), ctx.profile);
+    let cfg = ctx.session.config();
+    let all = simulate::responses(cfg, ctx.session.doc(), ctx.profile);
     let Some(block) = all.block(index) else {
         return view;
     };
@@ -350,14 +387,21 @@ fn bind(ctx: &Ctx<'_>, selected: Option<BlockRef>, filter: &str) -> SimView {
         view.inactive = Some(reason.clone());
     }
     let Some(rules) = ctx.rules else { return view };
-    // Bind this block alone: the others do not change its rules (only the queue
-    // bits, which come with `all`).
-    let one = Responses {
-        blocks: vec![block.clone()],
-        ..all
-    };
-    let Some(binding) = simulate::bind_responses(&one, rules).into_iter().next() else {
-        return view;
+    let costly = cfg
+        .response(index)
+        .and_then(|r| r.value(Field::RulesGroup))
+        .is_some_and(|g| super::matching::costly(rules, g));
+    let binding = if costly {
+        let Some(b) = ctx.counts.binding((revision, index)) else {
+            view.matching = true;
+            return view;
+        };
+        b
+    } else {
+        let Some(b) = binding_of(&all, index, rules) else {
+            return view;
+        };
+        b
     };
     view.notes = binding.notes;
     view.total = binding.rules.len();
@@ -380,6 +424,16 @@ fn bind(ctx: &Ctx<'_>, selected: Option<BlockRef>, filter: &str) -> SimView {
         })
         .collect();
     view
+}
+
+/// The binding of response `index` alone: the others do not change its rules (only
+/// the queue bits, which come with `all`).
+pub(crate) fn binding_of(all: &Responses, index: usize, rules: &RuleSet) -> Option<Binding> {
+    let one = Responses {
+        blocks: vec![all.block(index)?.clone()],
+        ..all.clone()
+    };
+    simulate::bind_responses(&one, rules).into_iter().next()
 }
 
 /// Fired mode for one rule and the event: what this response does.

@@ -15,7 +15,7 @@ use crate::simulate::{Execution, Message};
 
 impl SimPane {
     /// Draws the pane into the form's place.
-    pub(crate) fn render(
+    pub(super) fn draw(
         &self,
         f: &mut Frame,
         area: Rect,
@@ -25,7 +25,7 @@ impl SimPane {
     ) {
         let v = &self.view;
         let title = match v.index {
-            Some(n) => s::sim_title(n, has_rules.then_some(v.total)),
+            Some(n) => s::sim_title(n, (has_rules && !v.matching).then_some(v.total)),
             None => s::SIM_TITLE.to_string(),
         };
         let inner = theme.pane(f, area, title, focused);
@@ -105,6 +105,10 @@ impl SimPane {
                 format!("/ {}", truncate(&escape(&self.filter), w.saturating_sub(2))),
                 theme.key(),
             ));
+        }
+        if v.matching {
+            lines.push(Line::styled(s::MATCHING, theme.dim()));
+            return;
         }
         if v.rows.is_empty() {
             lines.push(Line::styled(

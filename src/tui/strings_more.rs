@@ -117,3 +117,23 @@ pub(crate) const RELOADED_SET_ASIDE: &str =
 /// Esc in the conflicts of `R`.
 pub(crate) const REAPPLY_CANCELLED: &str =
     "nothing re-applied: the edits stay set aside (R tries again)";
+
+/// A paste into `l`'s line cut at the longest line the engine reads.
+pub(crate) fn event_paste_cut(max: usize) -> String {
+    format!("paste cut at {max} bytes: the longest log line the engine keeps")
+}
+
+/// Pasting where nothing is typed: the paste is not taken as keys.
+pub(crate) const PASTE_IGNORED: &str =
+    "paste ignored: nothing is being typed here (Enter on a field, / or l first)";
+
+/// Where a count or the ruleset-aware findings wait for their background job.
+pub(crate) const MATCHING: &str = "matching...";
+
+/// The status line while the ruleset-aware findings wait for their job.
+pub(crate) const RULES_MATCHING: &str = " (rule checks: matching...)";
+
+/// The live count of a trigger while a job counts it.
+pub(crate) fn binds_matching() -> String {
+    format!("binds ... of the loaded rules ({MATCHING})")
+}

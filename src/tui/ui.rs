@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::{App, Focus};
+use super::pane::Pane;
 use super::popup::hint_line;
 use super::strings as s;
 use super::text::{escape, truncate_with_details, width};
@@ -58,19 +59,18 @@ pub fn render(app: &App, f: &mut Frame) {
     ])
     .areas(area);
     let ctx = app.ctx();
-    let theme = &app.theme;
     let typing = app.popup.is_none();
     let right = if one_pane((area.width, area.height)) {
         (app.focus != Focus::List).then_some(main)
     } else {
         let [left, right] = panes(main);
         app.list
-            .render(f, left, &ctx, theme, app.focus == Focus::List && typing);
+            .render(f, left, &ctx, app.focus == Focus::List && typing);
         Some(right)
     };
     match right {
         Some(right) => render_right(app, f, right, typing),
-        None => app.list.render(f, main, &ctx, theme, typing),
+        None => app.list.render(f, main, &ctx, typing),
     }
     f.render_widget(
         Paragraph::new(status_line(app, status.width as usize)),
@@ -78,7 +78,7 @@ pub fn render(app: &App, f: &mut Frame) {
     );
     f.render_widget(Paragraph::new(hints_line(app, hints.width as usize)), hints);
     if let Some(p) = &app.popup {
-        p.render(f, main, &ctx, theme);
+        p.render(f, main, &ctx, true);
     }
 }
 
@@ -86,15 +86,13 @@ pub fn render(app: &App, f: &mut Frame) {
 /// when there is room, else the one the focus is on (the simulator for the list).
 fn render_right(app: &App, f: &mut Frame, area: Rect, typing: bool) {
     let ctx = app.ctx();
-    let theme = &app.theme;
     let form = |f: &mut Frame, r: Rect| {
         let focused = app.focus == Focus::Form && typing;
-        app.form
-            .render(f, r, app.list.selected, &ctx, theme, focused);
+        app.form.render(f, r, &ctx, focused);
     };
     let sim = |f: &mut Frame, r: Rect, sim: &super::sim::SimPane| {
         let focused = app.focus == Focus::Sim && typing;
-        sim.render(f, r, app.rules.is_some(), theme, focused);
+        sim.render(f, r, &ctx, focused);
     };
     match &app.sim {
         Some(s) if area.height >= STACKED_ROWS => {
@@ -154,7 +152,9 @@ fn status_line(app: &App, w: usize) -> Line<'static> {
         .rules
         .as_ref()
         .map_or_else(|| s::NO_RULES.to_string(), |r| s::rules_loaded(r.len()));
-    let partial = if app.rule_checks_partial() {
+    let partial = if app.findings_pending.is_some() {
+        s::RULES_MATCHING
+    } else if app.rule_checks_partial() {
         s::RULES_SELECTED_ONLY
     } else {
         ""

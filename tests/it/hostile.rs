@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use ossec_ar::tui::Event;
+use ossec_ar::tui::AppEvent;
 
 use crate::tui_harness::{CONF, app, press, screen};
 
@@ -187,7 +187,7 @@ fn hostile_paste_of_1_mb_into_a_field_is_one_cut_insertion() {
     // Command #1, extra_args (4th field), as in tui_keys.
     press(&mut a, "<tab>jjj<enter>");
     let started = Instant::now();
-    a.handle(Event::Paste(format!("{}\n", "y".repeat(1 << 20))));
+    a.handle(AppEvent::Paste(format!("{}\n", "y".repeat(1 << 20))));
     press(&mut a, "<enter>");
     assert!(started.elapsed() < Duration::from_secs(20));
     let doc = ossec_ar::xml::parse(a.source());
@@ -197,7 +197,7 @@ fn hostile_paste_of_1_mb_into_a_field_is_one_cut_insertion() {
     // The message stays until the next key: shown on the screen after the paste.
     let mut b = app(CONF);
     press(&mut b, "<tab>jjj<enter>");
-    b.handle(Event::Paste("z".repeat(30_000)));
+    b.handle(AppEvent::Paste("z".repeat(30_000)));
     let s = screen(&b, 120, 40);
     assert!(s.contains("paste cut at 20479 bytes"), "{s}");
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use ossec_ar::model::Profile;
 use ossec_ar::rules::RuleSet;
-use ossec_ar::tui::{Ansi, App, Caps, Event, Options, Quiet, Theme};
+use ossec_ar::tui::{Ansi, App, AppEvent, Caps, Options, Quiet, Theme};
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
@@ -113,7 +113,7 @@ fn keys(
     let mut slowest = (Duration::ZERO, String::new());
     for k in parse_keys(script) {
         let start = Instant::now();
-        let _ = app.handle(Event::Key(k));
+        let _ = app.handle(AppEvent::Key(k));
         term.draw(|f| ossec_ar::tui::ui::render(&app, f))
             .expect("draw");
         let t = start.elapsed();
@@ -272,12 +272,12 @@ fn an_unchanged_frame_writes_nothing_to_the_terminal() {
     let first = out.bytes();
     assert!(first > 1000, "the first frame is drawn: {first} bytes");
     // A key that is bound to nothing, then a redraw: not one byte.
-    let _ = app.handle(Event::Key(parse_keys("z")[0]));
+    let _ = app.handle(AppEvent::Key(parse_keys("z")[0]));
     term.draw(|f| ossec_ar::tui::ui::render(&app, f))
         .expect("draw");
     assert_eq!(out.bytes(), first);
     // Moving down changes a few cells only, far less than a whole frame.
-    let _ = app.handle(Event::Key(parse_keys("j")[0]));
+    let _ = app.handle(AppEvent::Key(parse_keys("j")[0]));
     term.draw(|f| ossec_ar::tui::ui::render(&app, f))
         .expect("draw");
     let moved = out.bytes() - first;
@@ -313,7 +313,7 @@ fn bench_tui_during_a_log_replay() {
         std::thread::sleep(Duration::from_millis(10));
         let t = Instant::now();
         ossec_ar::tui::pump(&mut app);
-        let _ = app.handle(Event::Key(keys[i % 2]));
+        let _ = app.handle(AppEvent::Key(keys[i % 2]));
         term.draw(|f| ossec_ar::tui::ui::render(&app, f))
             .expect("draw");
         frames.push(t.elapsed());

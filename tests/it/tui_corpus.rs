@@ -24,7 +24,7 @@ fn every_corpus_config_can_be_walked_through() {
         // reaches (a new mode), and the list and form now and then.
         let mut mode = a.mode();
         for (i, k) in crate::tui_harness::parse_keys(WALK).into_iter().enumerate() {
-            let _ = a.handle(ossec_ar::tui::Event::Key(k));
+            let _ = a.handle(ossec_ar::tui::AppEvent::Key(k));
             if a.mode() != mode || i % 8 == 0 {
                 let _ = screen(&a, 80, 24);
                 mode = a.mode();

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ossec_ar::model::Profile;
-use ossec_ar::tui::{App, Effect, Event, Options, RunOptions, Theme};
+use ossec_ar::tui::{App, AppEvent, Effect, Options, RunOptions, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -166,7 +166,7 @@ pub(crate) fn app_sized(text: &str, size: (u16, u16)) -> App {
 pub(crate) fn press(app: &mut App, script: &str) -> Vec<Effect> {
     parse_keys(script)
         .into_iter()
-        .flat_map(|k| app.handle(Event::Key(k)))
+        .flat_map(|k| app.handle(AppEvent::Key(k)))
         .collect()
 }
 
@@ -223,7 +223,7 @@ impl OnDisk {
     /// Presses keys and carries out their effects; true when the editor quit.
     pub(crate) fn press(&mut self, script: &str) -> bool {
         for k in parse_keys(script) {
-            let effects = self.app.handle(Event::Key(k));
+            let effects = self.app.handle(AppEvent::Key(k));
             if ossec_ar::tui::perform(&mut self.app, effects, &self.opts) {
                 return true;
             }

@@ -3,7 +3,7 @@
 //! the form, the wording of the keys.
 
 use ossec_ar::tui::keys::Mode;
-use ossec_ar::tui::{Effect, Event};
+use ossec_ar::tui::{AppEvent, Effect};
 
 use crate::tui_harness::{CONF, OnDisk, TO_R1, app, app_with_rules, press, screen};
 
@@ -162,7 +162,7 @@ fn the_simulators_event_defaults_to_the_manager_and_is_kept_for_the_session() {
     assert!(!a.simulator_open());
     press(&mut a, "p");
     assert!(shown(&a).contains(changed), "{}", shown(&a));
-    a.handle(Event::Resize(120, 40));
+    a.handle(AppEvent::Resize(120, 40));
 }
 
 #[test]
@@ -334,7 +334,7 @@ fn below_80x24_one_pane_at_a_time_and_the_hint_says_how_to_switch() {
     press(&mut a, "<esc>");
     assert!(screen(&a, 70, 20).contains("blocks"));
     // Below 60x15: the message, and q still quits.
-    a.handle(Event::Resize(59, 15));
+    a.handle(AppEvent::Resize(59, 15));
     assert!(screen(&a, 59, 15).contains("Terminal too small"));
     assert_eq!(press(&mut a, "q"), vec![Effect::Quit]);
 }

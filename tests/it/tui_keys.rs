@@ -511,7 +511,7 @@ fn quitting_with_changes_asks_even_in_a_too_small_window() {
     let mut a = app(CONF);
     press(&mut a, &format!("{TO_R1}jjjj<enter><c-u>12<enter>"));
     assert!(a.is_modified());
-    a.handle(ossec_ar::tui::Event::Resize(59, 20));
+    a.handle(ossec_ar::tui::AppEvent::Resize(59, 20));
     assert!(press(&mut a, "q").is_empty(), "not quit: it asks");
     assert_eq!(a.mode(), Mode::QuitPrompt);
     let s = crate::tui_harness::screen(&a, 59, 20);
@@ -617,4 +617,29 @@ fn the_duplicate_of_a_command_name_can_be_edited_without_renaming_responses() {
     let cfg = ossec_ar::model::Config::from_document(&ossec_ar::xml::parse(a.source()));
     assert_eq!(cfg.commands[3].name(), Some("other"));
     assert_eq!(cfg.responses[0].command_name(), Some("firewall-drop"));
+}
+
+/// A refused warning (level 17: accepted by the daemon, never reached) is marked as
+/// a warning (`W`), a refused error (level 99) as an error (`E`); both stay refused.
+#[test]
+fn a_refused_value_is_marked_by_its_severity() {
+    let mut a = app(CONF);
+    press(&mut a, &format!("{TO_R1}jjjj<enter><c-u>17"));
+    let s = shown(&a);
+    assert!(s.contains("W warning[level-never-matches]"), "{s}");
+    assert!(!s.contains("E warning["), "{s}");
+    press(&mut a, "<enter>");
+    assert_eq!(a.source(), CONF, "a warning is refused too");
+    press(&mut a, "<c-u>99");
+    assert!(
+        shown(&a).contains("E error[invalid-level]"),
+        "{}",
+        shown(&a)
+    );
+    // Guided creation marks its fields the same way: the trigger step's level.
+    let mut b = app(CONF);
+    press(&mut b, "jjja<enter>17");
+    let s = shown(&b);
+    assert!(s.contains("W warning[level-never-matches]"), "{s}");
+    assert!(!s.contains("E warning["), "{s}");
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use ossec_ar::analysis::{Ruleset, Settings};
 use ossec_ar::model::Profile;
-use ossec_ar::tui::{App, Event, Options, RunOptions, Theme};
+use ossec_ar::tui::{App, AppEvent, Options, RunOptions, Theme};
 
 use crate::tui_harness::{press, screen};
 
@@ -117,7 +117,7 @@ fn a_pasted_line_of_100_kb_is_one_event() {
     press(&mut a, "l");
     let long = format!("{FAILED} {}\n", "x".repeat(100 * 1024));
     let started = Instant::now();
-    a.handle(Event::Paste(long));
+    a.handle(AppEvent::Paste(long));
     press(&mut a, "<enter>");
     let s = screen(&a, 80, 24);
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -137,7 +137,7 @@ pub(crate) fn press_run(app: &mut App, script: &str) {
         decoders: Vec::new(),
     };
     for k in crate::tui_harness::parse_keys(script) {
-        let effects = app.handle(Event::Key(k));
+        let effects = app.handle(AppEvent::Key(k));
         ossec_ar::tui::perform(app, effects, &opts);
     }
 }

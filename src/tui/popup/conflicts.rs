@@ -3,6 +3,7 @@
 //! settled and shows the diff against the file as it is now (docs/ARCHITECTURE.md
 //! "Two writers"). Everything else of both sides is merged without asking.
 
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -10,8 +11,9 @@ use ratatui::widgets::Paragraph;
 
 use super::{frame, hint_line};
 use crate::session::merge::{Choose, Conflict, Side};
-use crate::tui::app::Msg;
+use crate::tui::app::{Ctx, Msg};
 use crate::tui::keys::{Action, Mode};
+use crate::tui::pane::Pane;
 use crate::tui::strings as s;
 use crate::tui::text::{escape, wrap};
 use crate::tui::theme::Theme;
@@ -38,29 +40,6 @@ impl Conflicts {
             choices,
             selected: 0,
         }
-    }
-
-    /// Moves, settles the highlighted conflict, merges or goes back.
-    pub(crate) fn handle(&mut self, a: Option<Action>) -> Vec<Msg> {
-        let last = self.items.len().saturating_sub(1);
-        match a {
-            Some(Action::Up) => self.selected = self.selected.saturating_sub(1),
-            Some(Action::Down) => self.selected = (self.selected + 1).min(last),
-            Some(Action::Top) => self.selected = 0,
-            Some(Action::Bottom) => self.selected = last,
-            Some(Action::KeepOurs) => self.settle(Side::Ours),
-            Some(Action::KeepTheirs) => self.settle(Side::Theirs),
-            Some(Action::Enter) => return self.finish(),
-            Some(Action::Cancel) => {
-                let why = match self.theirs {
-                    Some(_) => s::MERGE_CANCELLED,
-                    None => s::REAPPLY_CANCELLED,
-                };
-                return vec![Msg::Close, Msg::Info(why.into())];
-            }
-            _ => {}
-        }
-        Vec::new()
     }
 
     /// Records the side of the highlighted conflict and moves to the next unsettled.
@@ -95,8 +74,63 @@ impl Conflicts {
         }
     }
 
+    fn heading(&self, i: usize, c: &Conflict, w: usize, theme: &Theme) -> Line<'static> {
+        let mark = if i == self.selected { "> " } else { "  " };
+        let what = s::conflict_place(c.block.as_deref(), c.field.as_deref(), c.line);
+        let choice = match self.choices[i] {
+            Some(Side::Ours) => s::KEEP_YOURS,
+            Some(Side::Theirs) => s::KEEP_THEIRS,
+            None => s::UNDECIDED,
+        };
+        let room = w.saturating_sub(mark.len() + choice.len() + 1);
+        let what: String = escape(&what).chars().take(room).collect();
+        let pad = w.saturating_sub(mark.len() + what.chars().count() + choice.len());
+        let style = match i == self.selected {
+            true => theme.selected(),
+            false => theme.title(),
+        };
+        Line::from(vec![
+            Span::styled(format!("{mark}{what}{}", " ".repeat(pad)), style),
+            Span::styled(choice.to_string(), theme.key()),
+        ])
+    }
+}
+
+impl Pane for Conflicts {
+    fn mode(&self) -> Mode {
+        Mode::Conflicts
+    }
+
+    fn captures(&self) -> bool {
+        true
+    }
+
+    /// Moves, settles the highlighted conflict, merges or goes back.
+    fn handle(&mut self, a: Option<Action>, _k: &KeyEvent, _ctx: &Ctx<'_>) -> Vec<Msg> {
+        let last = self.items.len().saturating_sub(1);
+        match a {
+            Some(Action::Up) => self.selected = self.selected.saturating_sub(1),
+            Some(Action::Down) => self.selected = (self.selected + 1).min(last),
+            Some(Action::Top) => self.selected = 0,
+            Some(Action::Bottom) => self.selected = last,
+            Some(Action::KeepOurs) => self.settle(Side::Ours),
+            Some(Action::KeepTheirs) => self.settle(Side::Theirs),
+            Some(Action::Enter) => return self.finish(),
+            Some(Action::Cancel) => {
+                let why = match self.theirs {
+                    Some(_) => s::MERGE_CANCELLED,
+                    None => s::REAPPLY_CANCELLED,
+                };
+                return vec![Msg::Close, Msg::Info(why.into())];
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
     /// Each conflict: where it is, then yours and theirs side by side.
-    pub(crate) fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, _focused: bool) {
+        let theme = ctx.theme;
         let title = s::conflicts_title(self.items.len());
         let inner = frame(f, area, &title, 100, area.height, theme);
         let w = inner.width as usize;
@@ -119,27 +153,6 @@ impl Conflicts {
         shown.resize(rows, Line::raw(""));
         shown.push(hint_line(Mode::Conflicts, theme));
         f.render_widget(Paragraph::new(shown), inner);
-    }
-
-    fn heading(&self, i: usize, c: &Conflict, w: usize, theme: &Theme) -> Line<'static> {
-        let mark = if i == self.selected { "> " } else { "  " };
-        let what = s::conflict_place(c.block.as_deref(), c.field.as_deref(), c.line);
-        let choice = match self.choices[i] {
-            Some(Side::Ours) => s::KEEP_YOURS,
-            Some(Side::Theirs) => s::KEEP_THEIRS,
-            None => s::UNDECIDED,
-        };
-        let room = w.saturating_sub(mark.len() + choice.len() + 1);
-        let what: String = escape(&what).chars().take(room).collect();
-        let pad = w.saturating_sub(mark.len() + what.chars().count() + choice.len());
-        let style = match i == self.selected {
-            true => theme.selected(),
-            false => theme.title(),
-        };
-        Line::from(vec![
-            Span::styled(format!("{mark}{what}{}", " ".repeat(pad)), style),
-            Span::styled(choice.to_string(), theme.key()),
-        ])
     }
 }
 

@@ -2,6 +2,7 @@
 //! path, the last message of the status line (a save's backup path), the file-level
 //! findings (an XML error) and every finding of the selected block.
 
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -10,8 +11,9 @@ use ratatui::widgets::Paragraph;
 
 use super::frame;
 use crate::model::{BlockRef, Diagnostic};
-use crate::tui::app::{App, Msg};
-use crate::tui::keys::Action;
+use crate::tui::app::{App, Ctx, Msg};
+use crate::tui::keys::{Action, Mode};
+use crate::tui::pane::Pane;
 use crate::tui::strings as s;
 use crate::tui::text::{escape, wrap};
 use crate::tui::theme::{Theme, mark};
@@ -76,15 +78,6 @@ impl Details {
         Details { paras, scroll: 0 }
     }
 
-    /// Scrolls; Esc or `i` closes.
-    pub(crate) fn handle(&mut self, a: Option<Action>) -> Vec<Msg> {
-        if matches!(a, Some(Action::Cancel | Action::Details | Action::Help)) {
-            return vec![Msg::Close];
-        }
-        super::help::scroll(&mut self.scroll, a);
-        Vec::new()
-    }
-
     /// Every line, wrapped to `width`.
     fn lines(&self, theme: &Theme, width: usize) -> Vec<Line<'static>> {
         let mut out = Vec::new();
@@ -101,9 +94,29 @@ impl Details {
         }
         out
     }
+}
+
+impl Pane for Details {
+    fn mode(&self) -> Mode {
+        Mode::Help
+    }
+
+    fn captures(&self) -> bool {
+        true
+    }
+
+    /// Scrolls; Esc or `i` closes.
+    fn handle(&mut self, a: Option<Action>, _k: &KeyEvent, _ctx: &Ctx<'_>) -> Vec<Msg> {
+        if matches!(a, Some(Action::Cancel | Action::Details | Action::Help)) {
+            return vec![Msg::Close];
+        }
+        super::help::scroll(&mut self.scroll, a);
+        Vec::new()
+    }
 
     /// Draws the overlay over most of the screen.
-    pub(crate) fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, _focused: bool) {
+        let theme = ctx.theme;
         let h = area.height.saturating_sub(2);
         let inner = frame(f, area, s::DETAILS_TITLE, 100, h, theme);
         let all = self.lines(theme, inner.width as usize);

@@ -1,13 +1,15 @@
 //! The `?` overlay, generated from the key map: one section per mode.
 
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::frame;
-use crate::tui::app::Msg;
+use crate::tui::app::{Ctx, Msg};
 use crate::tui::keys::{self, Action, Mode};
+use crate::tui::pane::Pane;
 use crate::tui::strings as s;
 use crate::tui::text::wrap;
 use crate::tui::theme::Theme;
@@ -74,9 +76,17 @@ pub(super) fn scroll(pos: &mut usize, a: Option<Action>) {
     }
 }
 
-impl Help {
+impl Pane for Help {
+    fn mode(&self) -> Mode {
+        Mode::Help
+    }
+
+    fn captures(&self) -> bool {
+        true
+    }
+
     /// Scrolls; Esc or `?` closes.
-    pub(crate) fn handle(&mut self, a: Option<Action>) -> Vec<Msg> {
+    fn handle(&mut self, a: Option<Action>, _k: &KeyEvent, _ctx: &Ctx<'_>) -> Vec<Msg> {
         if matches!(a, Some(Action::Cancel | Action::Help)) {
             return vec![Msg::Close];
         }
@@ -85,7 +95,8 @@ impl Help {
     }
 
     /// Draws the overlay over most of the screen.
-    pub(crate) fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, _focused: bool) {
+        let theme = ctx.theme;
         let inner = frame(
             f,
             area,

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::tui::input::Input;
+use crate::tui::input::{Input, MAX_PASTE};
 use crate::tui::keys::Action;
 use crate::tui::text::{escape, truncate, width};
 use crate::tui::theme::Theme;
@@ -126,6 +126,14 @@ impl Menu {
             }
         }
         Pick::Open
+    }
+
+    /// A paste into the filter of a picker, at once (`None` for a dropdown, which
+    /// has none); true when it was cut at [`MAX_PASTE`].
+    pub(crate) fn paste(&mut self, text: &str) -> Option<bool> {
+        let cut = self.filter.as_mut()?.paste(text, MAX_PASTE);
+        self.at = 0;
+        Some(cut)
     }
 
     /// The height it needs: one line per choice, plus the filter line.

@@ -27,7 +27,9 @@ pub(crate) use wizard::Wizard;
 use super::app::{Ctx, Effect, Focus, Msg};
 use super::fields::LOCATIONS;
 use super::form::selector;
+use super::input::pasted;
 use super::keys::{self, Action, Mode};
+use super::pane::Pane;
 use super::rules_ui;
 use super::session::merge::Side;
 use super::session::{EditOp, Selector};
@@ -163,9 +165,11 @@ impl Popup {
     pub(crate) fn preview(diff: String, errors: Vec<String>) -> Popup {
         Popup::Preview(Preview::new(diff, errors))
     }
+}
 
+impl Pane for Popup {
     /// Who has the keys while this popup is open.
-    pub(crate) fn mode(&self) -> Mode {
+    fn mode(&self) -> Mode {
         match self {
             Popup::Help(_) | Popup::Details(_) => Mode::Help,
             Popup::Location { .. } => Mode::Menu,
@@ -182,11 +186,10 @@ impl Popup {
         }
     }
 
-    /// Handles a key.
-    pub(crate) fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
+    fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
         match self {
-            Popup::Help(h) => h.handle(a),
-            Popup::Details(d) => d.handle(a),
+            Popup::Help(h) => h.handle(a, k, ctx),
+            Popup::Details(d) => d.handle(a, k, ctx),
             Popup::Location { sel, menu } => match menu.handle(a, k) {
                 Pick::Open => Vec::new(),
                 Pick::Cancelled => vec![Msg::Close],
@@ -228,7 +231,7 @@ impl Popup {
                 Some(Action::Cancel) => vec![Msg::Close],
                 _ => Vec::new(),
             },
-            Popup::Preview(p) => p.handle(a, ctx),
+            Popup::Preview(p) => p.handle(a, k, ctx),
             Popup::External => match a {
                 Some(Action::Reload) => vec![Msg::Effect(Effect::Reload)],
                 Some(Action::Merge) => vec![Msg::Effect(Effect::Merge(None))],
@@ -242,7 +245,7 @@ impl Popup {
                 Some(Action::Cancel) => vec![Msg::Close],
                 _ => Vec::new(),
             },
-            Popup::Conflicts(c) => c.handle(a),
+            Popup::Conflicts(c) => c.handle(a, k, ctx),
             Popup::Wizard(w) => w.handle(a, k, ctx),
             Popup::NewCommand(c) => c.handle(a, k, ctx),
             Popup::Event(form) => match form.handle(a, k) {
@@ -261,10 +264,11 @@ impl Popup {
     }
 
     /// Draws the popup over `area` (the whole screen).
-    pub(crate) fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, theme: &Theme) {
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, focused: bool) {
+        let theme = ctx.theme;
         match self {
-            Popup::Help(h) => h.render(f, area, theme),
-            Popup::Details(d) => d.render(f, area, theme),
+            Popup::Help(h) => h.render(f, area, ctx, focused),
+            Popup::Details(d) => d.render(f, area, ctx, focused),
             Popup::Location { menu, .. } => {
                 let inner = frame(f, area, s::LOCATION_TITLE, 70, menu.height() + 2, theme);
                 menu.render(f, inner, theme);
@@ -329,10 +333,10 @@ impl Popup {
                     theme,
                 );
             }
-            Popup::Preview(p) => p.render(f, area, theme),
-            Popup::Conflicts(c) => c.render(f, area, theme),
-            Popup::Wizard(w) => w.render(f, area, ctx, theme),
-            Popup::NewCommand(c) => c.render(f, area, ctx, theme),
+            Popup::Preview(p) => p.render(f, area, ctx, focused),
+            Popup::Conflicts(c) => c.render(f, area, ctx, focused),
+            Popup::Wizard(w) => w.render(f, area, ctx, focused),
+            Popup::NewCommand(c) => c.render(f, area, ctx, focused),
             Popup::Event(form) => {
                 let inner = frame(f, area, s::EVENT_TITLE, 70, 8, theme);
                 let cc = super::fields::CheckCtx {
@@ -344,6 +348,32 @@ impl Popup {
                 };
                 form.render(f, inner, &cc, theme);
             }
+        }
+    }
+
+    fn captures(&self) -> bool {
+        true
+    }
+
+    /// Into the filter of a picker or the field being typed; `None` for a popup
+    /// that types no text (a pasted `y` answers no question).
+    fn paste(&mut self, text: &str, ctx: &Ctx<'_>) -> Option<Vec<Msg>> {
+        match self {
+            Popup::Location { menu, .. }
+            | Popup::Command { menu, .. }
+            | Popup::Rules { menu, .. } => menu.paste(text).map(pasted),
+            Popup::Event(form) => Some(pasted(form.paste(text))),
+            Popup::Wizard(w) => w.paste(text, ctx),
+            Popup::NewCommand(c) => c.paste(text, ctx),
+            Popup::Help(_)
+            | Popup::Details(_)
+            | Popup::Delete { .. }
+            | Popup::AddRoot
+            | Popup::QuitPrompt
+            | Popup::Preview(_)
+            | Popup::External
+            | Popup::Conflicts(_)
+            | Popup::ReadOnly { .. } => None,
         }
     }
 }

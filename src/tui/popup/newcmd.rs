@@ -13,9 +13,10 @@ use super::wizard_view::render_review;
 use crate::model::{Field, Severity};
 use crate::tui::app::{Ctx, Msg};
 use crate::tui::fields::{self, CheckCtx, Verdict};
-use crate::tui::input::Input;
+use crate::tui::input::{Input, MAX_PASTE, pasted};
 use crate::tui::keys::{Action, Mode};
-use crate::tui::session::EditOp;
+use crate::tui::pane::Pane;
+use crate::tui::session::{EditOp, problem_severity};
 use crate::tui::strings as s;
 use crate::tui::text::{escape, wrap};
 use crate::tui::theme::{Theme, mark};
@@ -124,6 +125,14 @@ impl TextForm {
             .map_or("", |r| r.input.value())
     }
 
+    /// A paste into the field being typed, at once; true when it was cut at
+    /// [`MAX_PASTE`].
+    pub(crate) fn paste(&mut self, text: &str) -> bool {
+        self.rows
+            .get_mut(self.at)
+            .is_some_and(|r| r.input.paste(text, MAX_PASTE))
+    }
+
     /// Moves, types, submits or cancels.
     pub(crate) fn handle(&mut self, a: Option<Action>, k: &KeyEvent) -> FormKey {
         let last = self.rows.len().saturating_sub(1);
@@ -172,7 +181,7 @@ impl TextForm {
             );
             lines.push(Line::from(vec![label, Span::raw(shown)]));
             let (sev, msg) = match self.verdict(i, cc) {
-                Err(e) => (Severity::Error, e),
+                Err(e) => (problem_severity(&e), e),
                 Ok(Some(advice)) if on => (Severity::Note, advice),
                 Ok(_) => continue,
             };
@@ -257,9 +266,23 @@ impl CommandForm {
             COMMAND_TOGGLES
         }
     }
+}
+
+impl Pane for CommandForm {
+    /// Into the field being typed; nothing while the diff is shown.
+    fn paste(&mut self, text: &str, _ctx: &Ctx<'_>) -> Option<Vec<Msg>> {
+        if self.review.is_some() {
+            return None;
+        }
+        Some(pasted(self.form.paste(text)))
+    }
+
+    fn captures(&self) -> bool {
+        true
+    }
 
     /// Typing, then reviewing the diff.
-    pub(crate) fn mode(&self) -> Mode {
+    fn mode(&self) -> Mode {
         if self.review.is_some() {
             Mode::Review
         } else {
@@ -270,7 +293,7 @@ impl CommandForm {
     /// Enter toggles timeout_allowed; on another field it shows the diff of the new
     /// block when every field passes its check; there `y` or Enter inserts it and Esc
     /// goes back to the fields.
-    pub(crate) fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
+    fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
         if let Some(review) = self.review.as_mut() {
             return match review.key(a) {
                 Some(false) => {
@@ -321,7 +344,8 @@ impl CommandForm {
     }
 
     /// Draws the form (its keys are in the hint bar), or the diff to insert.
-    pub(crate) fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, theme: &Theme) {
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, _focused: bool) {
+        let theme = ctx.theme;
         let (title, review_title, note) = if self.agent {
             (
                 s::AGENT_FORM_TITLE,

@@ -1,6 +1,7 @@
 //! The diff shown before saving (docs/editor.md "Saving" step 2): `y` writes; errors the edits
 //! added block it unless the user saves anyway (visudo's choice).
 
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -9,10 +10,10 @@ use ratatui::widgets::Paragraph;
 use super::frame;
 use crate::model::Severity;
 use crate::tui::app::{Ctx, Effect, Msg};
-use crate::tui::keys::Action;
+use crate::tui::keys::{Action, Mode};
+use crate::tui::pane::Pane;
 use crate::tui::strings as s;
 use crate::tui::text::{escape, wrap};
-use crate::tui::theme::Theme;
 
 /// The diff, the new errors and the scroll.
 #[derive(Debug, Clone)]
@@ -34,9 +35,23 @@ impl Preview {
             scroll: 0,
         }
     }
+}
+
+impl Pane for Preview {
+    fn mode(&self) -> Mode {
+        if self.errors.is_empty() {
+            Mode::Preview
+        } else {
+            Mode::Blocked
+        }
+    }
+
+    fn captures(&self) -> bool {
+        true
+    }
 
     /// `y` writes (unless blocked), `!` writes anyway, `n`/Esc go back.
-    pub(crate) fn handle(&mut self, a: Option<Action>, ctx: &Ctx<'_>) -> Vec<Msg> {
+    fn handle(&mut self, a: Option<Action>, _k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
         let save = || {
             Msg::Effect(Effect::Save {
                 text: ctx.session.source().to_string(),
@@ -60,7 +75,8 @@ impl Preview {
     }
 
     /// Draws the diff over most of the screen, errors first.
-    pub(crate) fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, _focused: bool) {
+        let theme = ctx.theme;
         let inner = frame(f, area, s::PREVIEW_TITLE, area.width, area.height, theme);
         let w = inner.width as usize;
         let mut head: Vec<Line> = Vec::new();

@@ -3,6 +3,8 @@
 //! will be inserted. Esc goes back one step; nothing is written before the last one.
 
 use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 
 use super::menu::{Choice, Menu, Pick};
 use super::newcmd::{FormKey, Row, TextForm};
@@ -10,8 +12,9 @@ use super::{location_menu, rules_menu};
 use crate::model::Field;
 use crate::tui::app::{Ctx, Msg};
 use crate::tui::fields::{BUILTINS, Builtin, CheckCtx};
-use crate::tui::input::Input;
+use crate::tui::input::{Input, pasted};
 use crate::tui::keys::{Action, Mode};
+use crate::tui::pane::Pane;
 use crate::tui::rules_ui;
 use crate::tui::session::{EditOp, Session};
 use crate::tui::strings as s;
@@ -156,19 +159,6 @@ impl Wizard {
             .map_or("local", |c| c.value.as_str())
     }
 
-    /// Who has the keys on this step.
-    pub(crate) fn mode(&self) -> Mode {
-        if self.picker.is_some() {
-            return Mode::Pick;
-        }
-        match self.step {
-            Step::Command => Mode::Pick,
-            Step::Location => Mode::Menu,
-            Step::Trigger | Step::Agent | Step::Timing => Mode::Edit,
-            Step::Review => Mode::Review,
-        }
-    }
-
     /// What the checks may look at: the chosen command for the timeout advice.
     pub(crate) fn check_ctx<'a>(&self, ctx: &'a Ctx<'_>, command: Option<&'a str>) -> CheckCtx<'a> {
         CheckCtx {
@@ -177,60 +167,6 @@ impl Wizard {
             response_command: command,
             profile: ctx.profile,
             home: ctx.home,
-        }
-    }
-
-    /// Handles a key on the current step.
-    pub(crate) fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
-        if let Some((field, menu)) = self.picker.as_mut() {
-            match menu.handle(a, k) {
-                Pick::Open => {}
-                Pick::Cancelled => self.picker = None,
-                Pick::Chosen(c) => {
-                    let field = *field;
-                    self.picker = None;
-                    if let Some(row) = self
-                        .trigger
-                        .rows
-                        .iter_mut()
-                        .find(|r| r.field == Some(field))
-                    {
-                        let value = rules_ui::append(field, row.input.value(), &c.value);
-                        row.input = Input::new(&value);
-                    }
-                }
-            }
-            return Vec::new();
-        }
-        if self.step == Step::Trigger && a == Some(Action::PickRules) {
-            return self.open_picker(ctx);
-        }
-        match self.step {
-            Step::Command => match self.command.handle(a, k) {
-                Pick::Open => Vec::new(),
-                Pick::Cancelled => vec![Msg::Close],
-                Pick::Chosen(c) => {
-                    self.chose_command(&c.value, ctx);
-                    Vec::new()
-                }
-            },
-            Step::Location => match self.location.handle(a, k) {
-                Pick::Open => Vec::new(),
-                Pick::Cancelled => self.go(Step::Trigger),
-                Pick::Chosen(c) if c.value == "defined-agent" => self.go(Step::Agent),
-                Pick::Chosen(_) => self.go(Step::Timing),
-            },
-            Step::Trigger => self.text_step(a, k, ctx, Step::Command, Step::Location),
-            Step::Agent => self.text_step(a, k, ctx, Step::Location, Step::Timing),
-            Step::Timing => {
-                let back = if self.location_value() == "defined-agent" {
-                    Step::Agent
-                } else {
-                    Step::Location
-                };
-                self.text_step(a, k, ctx, back, Step::Review)
-            }
-            Step::Review => self.review_key(a, ctx),
         }
     }
 
@@ -358,5 +294,95 @@ impl Wizard {
 
     fn build_review(&self, ctx: &Ctx<'_>) -> Review {
         Review::build(self.ops(), ctx)
+    }
+}
+
+impl Pane for Wizard {
+    /// Into the picker's filter, the command filter or the field being typed.
+    fn paste(&mut self, text: &str, _ctx: &Ctx<'_>) -> Option<Vec<Msg>> {
+        let cut = match (&mut self.picker, self.step) {
+            (Some((_, menu)), _) => menu.paste(text)?,
+            (None, Step::Command) => self.command.paste(text)?,
+            (None, Step::Trigger) => self.trigger.paste(text),
+            (None, Step::Agent) => self.agent.paste(text),
+            (None, Step::Timing) => self.timing.paste(text),
+            (None, Step::Location | Step::Review) => return None,
+        };
+        Some(pasted(cut))
+    }
+
+    fn captures(&self) -> bool {
+        true
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, _focused: bool) {
+        self.draw(f, area, ctx, ctx.theme);
+    }
+
+    /// Who has the keys on this step.
+    fn mode(&self) -> Mode {
+        if self.picker.is_some() {
+            return Mode::Pick;
+        }
+        match self.step {
+            Step::Command => Mode::Pick,
+            Step::Location => Mode::Menu,
+            Step::Trigger | Step::Agent | Step::Timing => Mode::Edit,
+            Step::Review => Mode::Review,
+        }
+    }
+
+    /// Handles a key on the current step.
+    fn handle(&mut self, a: Option<Action>, k: &KeyEvent, ctx: &Ctx<'_>) -> Vec<Msg> {
+        if let Some((field, menu)) = self.picker.as_mut() {
+            match menu.handle(a, k) {
+                Pick::Open => {}
+                Pick::Cancelled => self.picker = None,
+                Pick::Chosen(c) => {
+                    let field = *field;
+                    self.picker = None;
+                    if let Some(row) = self
+                        .trigger
+                        .rows
+                        .iter_mut()
+                        .find(|r| r.field == Some(field))
+                    {
+                        let value = rules_ui::append(field, row.input.value(), &c.value);
+                        row.input = Input::new(&value);
+                    }
+                }
+            }
+            return Vec::new();
+        }
+        if self.step == Step::Trigger && a == Some(Action::PickRules) {
+            return self.open_picker(ctx);
+        }
+        match self.step {
+            Step::Command => match self.command.handle(a, k) {
+                Pick::Open => Vec::new(),
+                Pick::Cancelled => vec![Msg::Close],
+                Pick::Chosen(c) => {
+                    self.chose_command(&c.value, ctx);
+                    Vec::new()
+                }
+            },
+            Step::Location => match self.location.handle(a, k) {
+                Pick::Open => Vec::new(),
+                Pick::Cancelled => self.go(Step::Trigger),
+                Pick::Chosen(c) if c.value == "defined-agent" => self.go(Step::Agent),
+                Pick::Chosen(_) => self.go(Step::Timing),
+            },
+            Step::Trigger => self.text_step(a, k, ctx, Step::Command, Step::Location),
+            Step::Agent => self.text_step(a, k, ctx, Step::Location, Step::Timing),
+            Step::Timing => {
+                let back = if self.location_value() == "defined-agent" {
+                    Step::Agent
+                } else {
+                    Step::Location
+                };
+                self.text_step(a, k, ctx, back, Step::Review)
+            }
+            Step::Review => self.review_key(a, ctx),
+        }
     }
 }

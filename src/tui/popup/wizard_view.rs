@@ -29,7 +29,7 @@ fn number(step: Step) -> (usize, &'static str) {
 
 impl Wizard {
     /// Draws the current step.
-    pub(crate) fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, theme: &Theme) {
+    pub(super) fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx<'_>, theme: &Theme) {
         let (n, name) = number(self.step);
         let title = s::wizard_title(n, name);
         let inner = frame(f, area, &title, 100, area.height.saturating_sub(2), theme);
@@ -169,12 +169,12 @@ impl Wizard {
                     v(Field::RulesGroup),
                     v(Field::RulesId),
                 );
-                let sev = if n == 0 {
+                let sev = if n == Some(0) {
                     Severity::Warning
                 } else {
                     Severity::Note
                 };
-                out.push((sev, s::binds(n)));
+                out.push((sev, n.map_or_else(s::binds_matching, s::binds)));
                 out.push((Severity::Note, s::PICK_RULES_HINT.to_string()));
             }
             None => out.push((Severity::Note, s::RULE_COUNTS_NEED_RULES.to_string())),
