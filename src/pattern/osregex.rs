@@ -209,7 +209,11 @@ impl OsRegex {
     /// subjects share; `None` once it is spent (the answer is then unknown).
     pub(crate) fn is_match_shared(&self, subject: &[u8], budget: &mut u64) -> Option<bool> {
         let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
-        match self.search(subject, budget, true) {
+        // The literal filter and the skips read the subject outside the loop's
+        // turns: each alternative is charged one turn per 32 bytes, so that a shared
+        // budget bounds patterns of many alternatives too.
+        let scan = 1 + subject.len() as u64 / 32;
+        match self.search(subject, budget, true, scan) {
             Found::Match(_, caps) => Some(caps.is_some()),
             Found::NoMatch => Some(false),
             Found::Spent => None,
@@ -223,7 +227,7 @@ impl OsRegex {
         mut budget: u64,
         filter: bool,
     ) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
-        match self.search(subject, &mut budget, filter) {
+        match self.search(subject, &mut budget, filter, 0) {
             Found::Match(r, Some(caps)) => Some((r, caps)),
             _ => None,
         }
@@ -233,8 +237,13 @@ impl OsRegex {
     /// literal runs is absent is skipped: it cannot match, and skipping it only
     /// leaves more of the step budget (which the daemon does not have) to the others;
     /// and each run skips the bytes its pattern cannot start at ([`Run::skip`]).
-    fn search(&self, subject: &[u8], budget: &mut u64, filter: bool) -> Found {
+    /// Each alternative costs `scan` turns of the budget before it runs.
+    fn search(&self, subject: &[u8], budget: &mut u64, filter: bool, scan: u64) -> Found {
         for sub in &self.subs {
+            if *budget < scan {
+                return Found::Spent;
+            }
+            *budget -= scan;
             if filter && !sub.runs.iter().all(|r| contains_ignore_case(subject, r)) {
                 continue;
             }

@@ -370,3 +370,19 @@ fn budget_headroom_on_the_corpus() {
         lines.len()
     );
 }
+
+/// A shared budget bounds a pattern of many plain alternatives too: the literal
+/// filter's scans are charged (each alternative here is absent, so no loop turn is
+/// ever taken), and the search stops with no answer once the budget is spent.
+#[test]
+fn a_shared_budget_is_charged_for_scans() {
+    let pattern: Vec<String> = (0..1000).map(|i| format!("absent{i}")).collect();
+    let re = crate::pattern::BudgetRegex::compile(&pattern.join("|")).expect("compiles");
+    let subject = vec![b'x'; 3200];
+    let mut budget = 1_000_000;
+    assert_eq!(re.is_match(&subject, &mut budget), Some(false));
+    // 1000 alternatives, each charged 1 + 3200 / 32 = 101 turns.
+    assert_eq!(budget, 1_000_000 - 101_000);
+    let mut small = 50_000;
+    assert_eq!(re.is_match(&subject, &mut small), None);
+}

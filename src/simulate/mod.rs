@@ -27,13 +27,13 @@ pub mod diagnostics;
 mod execution;
 mod fire;
 pub mod logs;
-pub mod stream;
 pub mod logtime;
 mod message;
 mod offenders;
 mod replay;
 mod responses;
 mod scan;
+pub mod stream;
 mod tally;
 mod whitelist;
 

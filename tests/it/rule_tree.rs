@@ -193,7 +193,8 @@ fn decoded_events_fire_like_the_oracle(
         events
             .iter()
             .map(|e| {
-                let f = evaluate(tree, lists, &mut s, &std::sync::Arc::new(e.clone()), None).expect("a rule");
+                let f = evaluate(tree, lists, &mut s, &std::sync::Arc::new(e.clone()), None)
+                    .expect("a rule");
                 (tree.rule(f.rule).id, tree.rule(f.rule).level)
             })
             .collect()
