@@ -11,6 +11,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::Expression;
 
+/// The shortest needle worth scanning for.
+const MIN_NEEDLE: usize = 3;
+
 /// The needles of a list of expressions, and which expression needs which.
 #[derive(Debug, Default)]
 pub struct Prefilter {
@@ -38,6 +41,12 @@ impl Prefilter {
             .into_iter()
             .map(|e| {
                 let required = e?.matcher.required()?;
+                // A needle of a byte or two (a space, `: `) is in nearly every
+                // subject: it rules nothing out and makes the scan stop at each
+                // occurrence. Such an expression always runs.
+                if required.iter().any(|n| n.len() < MIN_NEEDLE) {
+                    return None;
+                }
                 let ids = required
                     .into_iter()
                     .map(|n| {
