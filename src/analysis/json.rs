@@ -97,6 +97,80 @@ impl Serialize for Json<'_> {
     }
 }
 
+impl Json<'_> {
+    /// The compact JSON text, byte for byte what `serde_json::to_writer` writes
+    /// (the same escapes), appended to `out`. Written by hand: the generic
+    /// serializer costs a call per token, and this runs for every event.
+    pub fn write_compact(&self, out: &mut Vec<u8>) {
+        match self {
+            Json::Str(v) => write_str(out, v),
+            Json::Int(v) => out.extend_from_slice(v.to_string().as_bytes()),
+            Json::Bool(v) => out.extend_from_slice(if *v { b"true" } else { b"false" }),
+            Json::Raw(v) => {
+                // Writing into a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut *out, v);
+            }
+            Json::Arr(items) => {
+                out.push(b'[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    item.write_compact(out);
+                }
+                out.push(b']');
+            }
+            Json::Obj(items) => {
+                out.push(b'{');
+                for (i, (k, v)) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write_str(out, k);
+                    out.push(b':');
+                    v.write_compact(out);
+                }
+                out.push(b'}');
+            }
+        }
+    }
+}
+
+/// A JSON string as `serde_json` escapes it: `"` and `\\`, the control characters
+/// with a short form (`\b \t \n \f \r`), the others as `\u00XX`; nothing else.
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ]),
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
 /// Bytes of an event as text: valid UTF-8 as is (borrowed), every other byte as
 /// `\xNN` (the daemon prints raw bytes; JSON and terminals need text).
 pub fn text(bytes: &[u8]) -> Cow<'_, str> {
@@ -138,6 +212,23 @@ mod tests {
             serde_json::to_string(&o).ok().as_deref(),
             Some(r#"{"b":1,"a":"x"}"#)
         );
+    }
+
+    /// The hand-written writer and `serde_json` agree on every escape.
+    #[test]
+    fn the_compact_writer_is_serde_jsons() {
+        let mut o = Json::obj();
+        let all: String = (0u8..0x80).map(char::from).collect();
+        o.push("all ascii", Json::str(all));
+        o.push("k\"\\", Json::str("caf\u{e9} \u{1F600} /"));
+        o.push("n", Json::Int(-42));
+        o.push("b", Json::Bool(false));
+        o.push("raw", Json::Raw(serde_json::json!([1, "x\n", {"a": null}])));
+        o.push("arr", Json::Arr(vec![Json::obj(), Json::Arr(Vec::new())]));
+        let mut mine = Vec::new();
+        o.write_compact(&mut mine);
+        let theirs = serde_json::to_vec(&o).unwrap_or_default();
+        assert_eq!(String::from_utf8_lossy(&mine), String::from_utf8_lossy(&theirs));
     }
 
     #[test]

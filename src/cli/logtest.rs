@@ -118,8 +118,10 @@ fn json_event(
             .collect();
         o.push("rules_debug", Json::Arr(trace));
     }
-    serde_json::to_writer(&mut *out, &o)?;
-    writeln!(out)?;
+    let mut line = Vec::with_capacity(4096);
+    o.write_compact(&mut line);
+    line.push(b'\n');
+    out.write_all(&line)?;
     Ok(())
 }
 
