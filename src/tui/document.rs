@@ -128,7 +128,7 @@ impl App {
             .filter(|r| scope.is_none_or(|n| r.index == n))
             .filter_map(|r| r.value(Field::RulesGroup))
             .any(|g| matching::costly(rules, g));
-        if costly && self.settled {
+        if costly {
             // Matched by a job: the validator's findings meanwhile.
             self.findings_pending = Some((self.revision, scope));
             self.diags = self.checked.clone();

@@ -26,12 +26,17 @@ fn rules_text() -> String {
 }
 
 fn app() -> App {
+    app_on(CONF)
+}
+
+/// The editor on `conf`, with the 100 rules of [`rules_text`].
+fn app_on(conf: &str) -> App {
     let text = rules_text();
     let loaded = ossec_ar::rules::load_texts([("0100-many.xml", text.as_str())]);
     assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
     assert_eq!(loaded.rules.len(), 100);
     App::new(
-        CONF.to_string(),
+        conf.to_string(),
         Options {
             path: PathBuf::from("ossec.conf"),
             profile: Profile::Wazuh,
@@ -148,6 +153,64 @@ fn the_simulator_pane_binds_a_costly_rules_group_in_the_background() {
     let s = screen(&a, 120, 40);
     assert!(!s.contains("matching..."), "{s}");
     assert!(s.contains("no loaded rule triggers it"), "{s}");
+}
+
+/// [`CONF`] with the costly pattern as response #1's `rules_group`.
+fn costly_conf() -> String {
+    CONF.replace(
+        "<level>10</level>",
+        &format!("<level>10</level>\n    <rules_group>{}</rules_group>", costly_pattern()),
+    )
+}
+
+fn run_options() -> RunOptions {
+    RunOptions {
+        path: PathBuf::from("ossec.conf"),
+        profile: Profile::Wazuh,
+        home: None,
+        color: false,
+        backup: false,
+        rules: Vec::new(),
+        decoders: Vec::new(),
+    }
+}
+
+#[test]
+fn the_first_view_of_a_loaded_costly_pattern_waits_for_a_job() {
+    let mut a = app_on(&costly_conf());
+    // Opening did not match on the frame: no ruleset-aware finding yet, the status
+    // line says why, and the first frame asks for the job.
+    assert!(codes(&a).is_empty(), "{:?}", codes(&a));
+    assert!(a.matching_pending());
+    let s = screen(&a, 120, 40);
+    assert!(s.contains("(rule checks: matching..."), "{s}");
+    let effects: Vec<Effect> = a.take_matching().into_iter().collect();
+    assert!(
+        matches!(effects.as_slice(), [Effect::Match(_)]),
+        "{effects:?}"
+    );
+    assert!(a.take_matching().is_none(), "one job at a time");
+    // Its answer is withheld (the effect is not carried out): keys work, and the
+    // simulator pane binds the response in the background too.
+    press(&mut a, "jjjp");
+    assert_eq!(a.selected(), Some(ossec_ar::model::BlockRef::Response(1)));
+    assert!(a.simulator_open());
+    let s = screen(&a, 120, 40);
+    assert!(s.contains("(rule checks: matching..."), "{s}");
+    assert!(!s.contains("no loaded rule triggers it"), "{s}");
+    // The job answers: no group has a `!`, so the pattern matches nothing and
+    // level 10 AND it binds nothing.
+    ossec_ar::tui::perform(&mut a, effects, &run_options());
+    settle(&mut a, &run_options());
+    for code in ["rules-group-matches-nothing", "response-binds-nothing"] {
+        assert!(codes(&a).contains(&code.to_string()), "{:?}", codes(&a));
+    }
+    let s = screen(&a, 120, 40);
+    assert!(!s.contains("matching..."), "{s}");
+    assert!(s.contains("0 errors, 2 warnings"), "{s}");
+    assert!(s.contains("no loaded rule triggers it"), "{s}");
+    // Warnings the file had are not errors the edits added.
+    assert!(a.new_errors().is_empty());
 }
 
 /// Draws and carries out the matching jobs until none is wanted (as the event loop
