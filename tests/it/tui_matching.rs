@@ -274,3 +274,37 @@ fn tmux_a_costly_pattern_is_matched_by_the_event_loop() {
     tmux.type_text("d");
     assert_eq!(std::fs::read_to_string(&file).expect("read"), CONF);
 }
+
+/// The real binary in tmux, opened on a config whose response has a costly
+/// pattern: the first frame comes, the event loop starts the job after it and takes
+/// its answer with no key pressed, and keys work.
+#[test]
+fn tmux_a_loaded_costly_pattern_is_matched_after_the_first_frame() {
+    use crate::tui_tmux::{Tmux, tmux_available};
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).expect("rules dir");
+    std::fs::write(rules.join("0100-many.xml"), rules_text()).expect("rules");
+    let file = dir.path().join("ossec.conf");
+    std::fs::write(&file, costly_conf()).expect("conf");
+    let tmux = Tmux::start(120, 40);
+    let bin = env!("CARGO_BIN_EXE_ossec-ar");
+    tmux.type_text(&format!(
+        "{bin} --ossec-home {} --rules {} {}",
+        dir.path().join("no-home").display(),
+        rules.display(),
+        file.display()
+    ));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("100 rules");
+    tmux.wait_for("0 errors, 2 warnings");
+    tmux.type_text("jjjp");
+    tmux.wait_for("no loaded rule triggers it");
+    let s = tmux.screen();
+    assert!(!s.contains("matching..."), "{s}");
+    tmux.type_text("q");
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), costly_conf());
+}
