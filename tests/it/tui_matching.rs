@@ -159,7 +159,10 @@ fn the_simulator_pane_binds_a_costly_rules_group_in_the_background() {
 fn costly_conf() -> String {
     CONF.replace(
         "<level>10</level>",
-        &format!("<level>10</level>\n    <rules_group>{}</rules_group>", costly_pattern()),
+        &format!(
+            "<level>10</level>\n    <rules_group>{}</rules_group>",
+            costly_pattern()
+        ),
     )
 }
 
@@ -211,6 +214,30 @@ fn the_first_view_of_a_loaded_costly_pattern_waits_for_a_job() {
     assert!(s.contains("no loaded rule triggers it"), "{s}");
     // Warnings the file had are not errors the edits added.
     assert!(a.new_errors().is_empty());
+}
+
+/// Patterns each cheap enough for a frame are not, all together: the findings of
+/// every response match each of them, so opening waits for a job.
+#[test]
+fn cheap_patterns_that_together_cost_too_much_are_matched_by_a_job() {
+    // 1,002 bytes: 100 rules x 1,002 is under 2^18, three times that is over it.
+    let cheap = vec![r"\.*\.*\.*!"; 100].join("|");
+    let blocks: String = (1..=3)
+        .map(|i| format!(
+            "  <active-response>\n    <command>spare</command>\n    <location>local</location>\n    <rules_group>{cheap}|n{i}</rules_group>\n  </active-response>\n"
+        ))
+        .collect();
+    let conf = CONF.replace("</ossec_config>", &format!("{blocks}</ossec_config>"));
+    let mut a = app_on(&conf);
+    assert!(a.matching_pending());
+    assert!(codes(&a).is_empty(), "{:?}", codes(&a));
+    settle(&mut a, &run_options());
+    // Each of the three matches no rule and binds none.
+    let nothing = codes(&a)
+        .iter()
+        .filter(|c| *c == "rules-group-matches-nothing")
+        .count();
+    assert_eq!(nothing, 3, "{:?}", codes(&a));
 }
 
 /// Draws and carries out the matching jobs until none is wanted (as the event loop
