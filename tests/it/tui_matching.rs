@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use ossec_ar::model::Profile;
 use ossec_ar::tui::{App, AppEvent, Effect, Options, RunOptions, Theme};
 
-use crate::tui_harness::{CONF, TO_R1, press, screen};
+use crate::tui_harness::{CONF, TO_R1, press, run_options, screen, settle};
 
 /// 100 rules of level 10, none with a `!` in its groups.
 fn rules_text() -> String {
@@ -166,18 +166,6 @@ fn costly_conf() -> String {
     )
 }
 
-fn run_options() -> RunOptions {
-    RunOptions {
-        path: PathBuf::from("ossec.conf"),
-        profile: Profile::Wazuh,
-        home: None,
-        color: false,
-        backup: false,
-        rules: Vec::new(),
-        decoders: Vec::new(),
-    }
-}
-
 #[test]
 fn the_first_view_of_a_loaded_costly_pattern_waits_for_a_job() {
     let mut a = app_on(&costly_conf());
@@ -238,26 +226,6 @@ fn cheap_patterns_that_together_cost_too_much_are_matched_by_a_job() {
         .filter(|c| *c == "rules-group-matches-nothing")
         .count();
     assert_eq!(nothing, 3, "{:?}", codes(&a));
-}
-
-/// Draws and carries out the matching jobs until none is wanted (as the event loop
-/// does after each frame).
-fn settle(a: &mut App, opts: &RunOptions) {
-    let started = Instant::now();
-    loop {
-        let _ = screen(a, 120, 40);
-        let Some(job) = a.take_matching() else {
-            if !a.matching_pending() {
-                return;
-            }
-            assert!(started.elapsed() < Duration::from_secs(60), "no answer");
-            if !ossec_ar::tui::pump_matching(a) {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            continue;
-        };
-        ossec_ar::tui::perform(a, vec![job], opts);
-    }
 }
 
 /// The real binary in tmux: a costly pattern pasted into rules_group and committed;
