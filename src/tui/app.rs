@@ -119,9 +119,6 @@ pub struct App {
     pub(crate) match_asked: bool,
     /// The revision and scope whose ruleset-aware findings a job is matching.
     pub(crate) findings_pending: Option<(u64, Option<usize>)>,
-    /// Past the first view: costly matching goes to a job from now on (the first
-    /// view after loading waits for it).
-    pub(crate) settled: bool,
     /// The edits a reload dropped, as (text they were made on, text with them), for
     /// `R` to re-apply.
     pub(crate) set_aside: Option<(String, String)>,
@@ -182,13 +179,15 @@ impl App {
             matching: None,
             match_asked: false,
             findings_pending: None,
-            settled: false,
             set_aside: None,
         };
+        // A costly pattern is matched by a job from the first view on: the editor
+        // opens at once (docs/editor.md "Matching"). The base then lacks the
+        // ruleset-aware findings until the answer, which loses nothing: they are
+        // warnings (src/simulate/diagnostics.rs) and only errors block a save.
         app.refresh();
         app.base_diags = app.diags.clone();
         app.list.select_first(app.session.config());
-        app.settled = true;
         app
     }
 

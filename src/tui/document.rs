@@ -122,13 +122,13 @@ impl App {
             return;
         }
         self.rule_key = Some((self.revision, scope));
-        let costly = cfg
+        let patterns = cfg
             .responses
             .iter()
             .filter(|r| scope.is_none_or(|n| r.index == n))
-            .filter_map(|r| r.value(Field::RulesGroup))
-            .any(|g| matching::costly(rules, g));
-        if costly && self.settled {
+            .filter_map(|r| r.value(Field::RulesGroup));
+        let costly = matching::costly_together(rules, patterns);
+        if costly {
             // Matched by a job: the validator's findings meanwhile.
             self.findings_pending = Some((self.revision, scope));
             self.diags = self.checked.clone();

@@ -28,6 +28,16 @@ pub(crate) fn costly(rules: &RuleSet, pattern: &str) -> bool {
     rules.len().saturating_mul(pattern.len()) > INLINE_WORK
 }
 
+/// Would matching all these patterns against every loaded rule cost more than a
+/// frame may spend (the findings of every response match each of them)?
+pub(crate) fn costly_together<'a>(
+    rules: &RuleSet,
+    patterns: impl Iterator<Item = &'a str>,
+) -> bool {
+    let bytes = patterns.fold(0usize, |sum, p| sum.saturating_add(p.len()));
+    rules.len().saturating_mul(bytes) > INLINE_WORK
+}
+
 /// A document revision and the scope of its ruleset-aware findings (every
 /// response, or the one with this index).
 pub(crate) type FindingsKey = (u64, Option<usize>);

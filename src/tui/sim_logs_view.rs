@@ -10,8 +10,13 @@ use super::strings as s;
 use super::text::{escape, truncate, wrap};
 use super::theme::Theme;
 use crate::model::Severity;
+use std::collections::BTreeMap;
+
+use crate::simulate::Folded;
 use crate::simulate::logs::LogCounts;
 
+/// Targets shown for the selected response.
+const TOP_AGENTS: usize = 4;
 /// Source addresses shown for the selected response.
 const TOP_SRCIPS: usize = 5;
 /// Rules shown.
@@ -115,20 +120,89 @@ fn selected(c: &LogCounts, index: usize, out: &mut Vec<Line<'static>>, theme: &T
     };
     let style = if e.count > 0 { theme.ok() } else { theme.dim() };
     out.push(line(s::logs_count(e.index, &e.name, e.count), style));
-    let top = |m: &std::collections::BTreeMap<String, u64>, limit: usize| {
-        let mut v: Vec<_> = m.iter().collect();
-        v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-        v.iter()
-            .take(limit)
-            .map(|(k, n)| format!("{k}={n}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
     if e.count > 0 {
-        out.push(line(format!("  on: {}", top(&e.by_agent, 4)), theme.dim()));
-        out.push(line(
-            format!("  from: {}", top(&e.by_srcip, TOP_SRCIPS)),
-            theme.dim(),
-        ));
+        let on = top(&e.by_agent, e.other_agents, TOP_AGENTS);
+        out.push(line(format!("  on: {on}"), theme.dim()));
+        let from = top(&e.by_srcip, e.other_srcips, TOP_SRCIPS);
+        out.push(line(format!("  from: {from}"), theme.dim()));
+    }
+}
+
+/// The `limit` most counted keys, then how many more there are, as `simulate
+/// --logs` prints them: "(+N)", or "(+about N)" once keys were folded past the cap
+/// (docs/limits.md "Memory").
+fn top(m: &BTreeMap<String, u64>, folded: Folded, limit: usize) -> String {
+    let mut v: Vec<_> = m.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    let mut shown = v
+        .iter()
+        .take(limit)
+        .map(|(k, n)| format!("{k}={n}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let more = v.len().saturating_sub(limit) as u64;
+    if !folded.is_empty() {
+        shown.push_str(&format!(" (+about {})", more + folded.distinct));
+    } else if more > 0 {
+        shown.push_str(&format!(" (+{more})"));
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simulate::logs::LogExecution;
+
+    fn keys(prefix: &str, n: u64) -> BTreeMap<String, u64> {
+        (1..=n).map(|i| (format!("{prefix}{i}"), 10 + i)).collect()
+    }
+
+    fn text(lines: &[Line<'_>]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn the_selected_response_says_how_many_keys_are_not_shown() {
+        let exec = LogExecution {
+            index: 1,
+            name: "firewall-drop".into(),
+            count: 30_200,
+            // Six targets kept, 20,000 folded past the cap.
+            by_agent: keys("a", 6),
+            by_srcip: keys("10.0.0.", 7),
+            other_agents: Folded {
+                distinct: 20_000,
+                executions: 30_000,
+            },
+            other_srcips: Folded::default(),
+        };
+        let c = LogCounts {
+            lines: 40_000,
+            undecoded: 0,
+            alerts: 30_200,
+            rules: Vec::new(),
+            executions: vec![exec],
+        };
+        let mut out = Vec::new();
+        selected(&c, 1, &mut out, &Theme::new(false), 200);
+        assert_eq!(
+            text(&out),
+            [
+                "#1 firewall-drop: 30200 runs in this log",
+                // Four shown, two more kept and about 20,000 folded.
+                "  on: a6=16 a5=15 a4=14 a3=13 (+about 20002)",
+                // Five shown, two more kept, nothing folded: an exact count.
+                "  from: 10.0.0.7=17 10.0.0.6=16 10.0.0.5=15 10.0.0.4=14 10.0.0.3=13 (+2)",
+            ]
+        );
+    }
+
+    #[test]
+    fn nothing_is_added_when_every_key_is_shown() {
+        assert_eq!(top(&keys("a", 2), Folded::default(), 4), "a2=12 a1=11");
     }
 }

@@ -2,6 +2,7 @@
 //! temporary file, and whole-screen rendering with `TestBackend`.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ossec_ar::model::Profile;
@@ -176,6 +177,39 @@ pub(crate) fn screen(app: &App, w: u16, h: u16) -> String {
     term.draw(|f| ossec_ar::tui::ui::render(app, f))
         .expect("draw");
     term.backend().to_string()
+}
+
+/// Run options for key scripts that carry out no file effect (matching jobs).
+pub(crate) fn run_options() -> RunOptions {
+    RunOptions {
+        path: PathBuf::from("ossec.conf"),
+        profile: Profile::Wazuh,
+        home: None,
+        color: false,
+        backup: false,
+        rules: Vec::new(),
+        decoders: Vec::new(),
+    }
+}
+
+/// Draws and carries out the matching jobs until none is wanted (as the event loop
+/// does after each frame).
+pub(crate) fn settle(a: &mut App, opts: &RunOptions) {
+    let started = Instant::now();
+    loop {
+        let _ = screen(a, 120, 40);
+        let Some(job) = a.take_matching() else {
+            if !a.matching_pending() {
+                return;
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "no answer");
+            if !ossec_ar::tui::pump_matching(a) {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            continue;
+        };
+        ossec_ar::tui::perform(a, vec![job], opts);
+    }
 }
 
 /// A file on disk and an editor on it; effects are carried out on that file.
