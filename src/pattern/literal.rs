@@ -51,38 +51,14 @@ pub(super) fn runs(pat: &[u8]) -> Vec<Vec<u8>> {
     out
 }
 
-/// Whether `needle` (lower case) occurs in `hay`, ASCII case folded. The scan looks
-/// for the needle's rarest byte (in both cases) and compares the window around each
-/// hit: scanning for its first byte stops at every space or `=` of a log line.
+/// Whether `needle` (lower case) occurs in `hay`, ASCII case folded.
 pub(crate) fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
     let Some(last) = hay.len().checked_sub(needle.len()) else {
         return false;
     };
-    let Some((off, &rare)) = needle.iter().enumerate().min_by_key(|&(_, &b)| rank(b)) else {
-        return true;
-    };
-    let window = &hay[off..=last + off];
-    memchr::memchr2_iter(rare, rare.to_ascii_uppercase(), window)
+    let first = needle[0];
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), &hay[..=last])
         .any(|i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
-}
-
-/// How common a byte is in log lines, ASCII case folded (higher: more common). A
-/// rough order (English letter frequencies, the punctuation of key=value and syslog
-/// lines); only the choice of the byte to scan for depends on it, never a result.
-fn rank(b: u8) -> u8 {
-    match b.to_ascii_lowercase() {
-        b' ' => 255,
-        b'e' | b't' | b'a' | b'o' | b'i' | b'n' | b's' | b'r' => 230,
-        b'0'..=b'2' => 220,
-        b'.' | b':' | b'=' | b'/' | b'-' | b'"' | b',' => 210,
-        b'h' | b'l' | b'd' | b'c' | b'u' | b'm' => 200,
-        b'3'..=b'9' => 190,
-        b'f' | b'p' | b'g' | b'w' | b'y' | b'b' | b'_' => 170,
-        b'v' | b'k' | b'[' | b']' | b'(' | b')' | b'\'' => 130,
-        b'x' | b'j' | b'q' | b'z' | b'<' | b'>' | b';' | b'@' | b'#' | b'{' | b'}' => 90,
-        0x21..=0x7e => 60,
-        _ => 20,
-    }
 }
 
 #[cfg(test)]
