@@ -56,7 +56,9 @@ pub(crate) fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
     let Some(last) = hay.len().checked_sub(needle.len()) else {
         return false;
     };
-    let first = needle[0];
+    let Some(&first) = needle.first() else {
+        return true;
+    };
     memchr::memchr2_iter(first, first.to_ascii_uppercase(), &hay[..=last])
         .any(|i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
 }
