@@ -107,6 +107,8 @@ fn decode_roots(
             cmatch: None,
             after_parent: None,
             after_prematch: pmatch,
+            filter: (!root.children.is_empty()).then_some(&root.filter),
+            present: None,
         };
         walk.children_then_regex(state, event, root);
         return Some(walk.info);
@@ -124,9 +126,23 @@ struct Walk<'s> {
     after_parent: Option<usize>,
     /// `log_after_prematch`: the root's pmatch, then the matching child's.
     after_prematch: Option<usize>,
+    /// The root's prefilter over its children (prematch `2i`, regex `2i + 1`), and
+    /// its scan of the whole log once needed: a literal absent from the log is
+    /// absent from every part of it.
+    filter: Option<&'s Prefilter>,
+    present: Option<Present>,
 }
 
 impl Walk<'_> {
+    /// False when expression `at` of the root's prefilter certainly misses `log`.
+    fn may_match(&mut self, log: &[u8], at: usize) -> bool {
+        let Some(filter) = self.filter else {
+            return true;
+        };
+        let present = self.present.get_or_insert_with(|| filter.scan(log));
+        filter.may_match(at, present)
+    }
+
     /// Step 2 (children) then step 3 (regex phase).
     fn children_then_regex(&mut self, state: &mut DecodeState, event: &mut Event, root: &Root) {
         let root_only = [root.decoder];
@@ -160,7 +176,7 @@ impl Walk<'_> {
                 _ => Some(0),
             };
             let found = base
-                .filter(|&b| b <= log.len())
+                .filter(|&b| b <= log.len() && self.may_match(log, 2 * i))
                 .and_then(|b| prematch.exec(&log[b..]).map(|m| b + m.next));
             if let Some(cmatch) = found {
                 self.info = list[i];
@@ -208,7 +224,7 @@ impl Walk<'_> {
                 };
                 let log = c_str(&event.log);
                 let found = base
-                    .filter(|&b| b <= log.len())
+                    .filter(|&b| b <= log.len() && self.may_match(log, 2 * i + 1))
                     .and_then(|b| regex.exec(&log[b..]).map(|m| (b, m)));
                 let Some((base, m)) = found else {
                     if d.get_next {

@@ -228,7 +228,10 @@ mod tests {
         let mut mine = Vec::new();
         o.write_compact(&mut mine);
         let theirs = serde_json::to_vec(&o).unwrap_or_default();
-        assert_eq!(String::from_utf8_lossy(&mine), String::from_utf8_lossy(&theirs));
+        assert_eq!(
+            String::from_utf8_lossy(&mine),
+            String::from_utf8_lossy(&theirs)
+        );
     }
 
     #[test]

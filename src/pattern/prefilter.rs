@@ -15,7 +15,7 @@ use super::Expression;
 const MIN_NEEDLE: usize = 3;
 
 /// The needles of a list of expressions, and which expression needs which.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Prefilter {
     /// All distinct needles (lower case), searched ASCII case folded; None when no
     /// expression has a requirement.

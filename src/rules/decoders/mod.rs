@@ -128,6 +128,9 @@ pub struct Root {
     pub decoder: usize,
     /// Its children, in load order.
     pub children: Vec<usize>,
+    /// The prefilter of the children's `<prematch>` (position `2i`) and `<regex>`
+    /// (`2i + 1`), built when there are enough of them to pay for a scan.
+    pub filter: Prefilter,
 }
 
 /// Every decoder loaded, with the two root lists (`decoderlist_forpname`,
@@ -253,6 +256,7 @@ pub fn load(files: &[(PathBuf, String)]) -> (DecoderSet, Vec<Problem>) {
                 .map(|r| set.decoders[r.decoder].prematch.as_ref()),
         )
     };
+    children_filters(&mut set);
     set.pn_filter = filter(&set.pn, &set);
     set.nopn_filter = filter(&set.nopn, &set);
     set.pn_names = Prefilter::new(
@@ -261,6 +265,23 @@ pub fn load(files: &[(PathBuf, String)]) -> (DecoderSet, Vec<Problem>) {
             .map(|r| set.decoders[r.decoder].program_name.as_ref()),
     );
     (set, problems)
+}
+
+/// Children below which a root's children are tried without a prefilter.
+const FILTERED_CHILDREN: usize = 4;
+
+/// Each root's prefilter over its children's prematches and regexes.
+fn children_filters(set: &mut DecoderSet) {
+    let decoders = &set.decoders;
+    for root in set.pn.iter_mut().chain(set.nopn.iter_mut()) {
+        if root.children.len() < FILTERED_CHILDREN {
+            continue;
+        }
+        root.filter = Prefilter::new(root.children.iter().flat_map(|&c| {
+            let d = &decoders[c];
+            [d.prematch.as_ref(), d.regex.as_ref()]
+        }));
+    }
 }
 
 fn problem(

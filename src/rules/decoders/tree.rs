@@ -89,6 +89,7 @@ fn add(set: &mut DecoderSet, decoder: Decoder) -> Result<(), String> {
         list.push(Root {
             decoder: index,
             children: Vec::new(),
+            filter: crate::pattern::Prefilter::default(),
         });
         return Ok(());
     };
