@@ -241,7 +241,9 @@ impl Config {
     pub fn from_document(doc: &Document) -> Config {
         let mut cfg = Config {
             kind: ConfigKind::Manager,
-            roots: Vec::new(),
+            // Sized once: a file of a million top-level elements must not hold a
+            // doubling's two buffers.
+            roots: Vec::with_capacity(doc.roots().count()),
             commands: Vec::new(),
             responses: Vec::new(),
         };

@@ -52,17 +52,21 @@ pub fn parse(source: &str) -> Document {
     if source.len() > MAX_SOURCE {
         return oversize(source);
     }
+    // At most one element per `<`, and at most one text between two of them: the
+    // vectors that can hold that many are sized once and never double (a doubling
+    // holds the old and the new buffer at once; capacity never written is not
+    // memory in use).
+    let tags = memchr::memchr_iter(b'<', source.as_bytes()).count();
     let mut p = Parser {
         src: source.as_bytes(),
         pos: 0,
-        // At most one element per `<`: sized once, the vector never doubles (a
-        // doubling holds the old and the new buffer at once).
-        elements: Vec::with_capacity(memchr::memchr_iter(b'<', source.as_bytes()).count()),
+        elements: Vec::with_capacity(tags),
         attrs: Vec::new(),
-        items: Vec::new(),
-        top: Vec::new(),
+        items: Vec::with_capacity(2 * tags + 1),
+        top: Vec::with_capacity(2 * tags + 1),
         stack: Vec::new(),
-        open_content: Vec::new(),
+        // The root's content: the level that holds most items in a real file.
+        open_content: vec![Vec::with_capacity(2 * tags + 1)],
         open_names: HashMap::new(),
         errors: Vec::new(),
         dropped_errors: 0,
