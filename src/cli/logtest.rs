@@ -12,14 +12,14 @@ use super::args::{Common, Format, LogtestArgs};
 use super::engine;
 use super::output::{self, escape_controls};
 use crate::analysis::json::Json;
-use crate::analysis::{Event, Outcome, Ruleset, Session, Stamp};
+use crate::analysis::{Decoding, Event, Outcome, Ruleset, Session, Stamp};
 use crate::model::Config;
 use crate::rules;
 use crate::simulate::{self, Execution, Simulator};
 
 // Lines are read as `simulate --logs` reads them: without the `\n` (a `\r` stays,
 // as wazuh-logtest sends it), cut at one MiB.
-use crate::simulate::stream::{Decode, IN_FLIGHT, Sent, decode_stream};
+use crate::simulate::stream::{IN_FLIGHT, Sent, read_batches};
 
 /// `logtest`.
 pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32> {
@@ -69,22 +69,22 @@ pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32
 /// core matches rules and writes), each line stamped with the time it was read. Not
 /// a scoped thread: when writing fails, the command ends without waiting for a
 /// terminal's next line.
-fn spawn_decoding(ruleset: Arc<Ruleset>, location: Vec<u8>) -> Receiver<Sent<Duration>> {
+fn spawn_decoding(ruleset: Arc<Ruleset>, location: Vec<u8>) -> Receiver<Sent<(Event, Duration)>> {
     let (tx, rx) = sync_channel(IN_FLIGHT);
     std::thread::spawn(move || {
         let input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin().lock());
-        let how = Decode {
-            location: &location,
-            cancel: None,
-        };
-        let now = |_: &Event| {
+        let mut decoding = Decoding::new(&ruleset);
+        let each = |line: &[u8]| {
             let now = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .unwrap_or_default();
-            (now.as_secs() as i64, now)
+            (
+                decoding.event(&location, line, |_| now.as_secs() as i64),
+                now,
+            )
         };
         let idle = |r: &std::io::BufReader<_>| r.buffer().is_empty();
-        decode_stream(input, &ruleset, &how, &tx, now, idle);
+        read_batches(input, None, &tx, each, idle);
     });
     rx
 }

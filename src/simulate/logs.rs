@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::fire::{AlertEvent, Execution, Options, Simulator};
 use super::logtime::Clock;
-use super::stream::{Decode, IN_FLIGHT, Sent, decode_stream};
+use super::stream::{IN_FLIGHT, Sent, decoder, read_batches};
 pub use super::stream::{MAX_LINE, read_line};
 use super::tally::{Folded, KeyCounts};
 use crate::analysis::{Outcome, Ruleset, Session, StaticField};
@@ -223,15 +223,16 @@ pub fn replay_logs(
         mut progress,
     } = opts;
     let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-    let (tx, rx) = sync_channel::<Sent<()>>(IN_FLIGHT);
+    let (tx, rx) = sync_channel::<Sent<crate::analysis::Event>>(IN_FLIGHT);
     let mut tally = Tally::new(sim);
     let mut session = Session::new(ruleset);
     std::thread::scope(|s| {
         let reader_thread = s.spawn(move || {
-            let how = Decode { location, cancel };
             let mut clock = Clock::new(now);
-            let time = |e: &crate::analysis::Event| (clock.time(e.timestamp.as_deref()), ());
-            decode_stream(reader, ruleset, &how, &tx, time, |_| false);
+            let decode = decoder(ruleset, location, move |e| {
+                clock.time(e.timestamp.as_deref())
+            });
+            read_batches(reader, cancel, &tx, decode, |_| false);
         });
         for batch in &rx {
             if cancelled() {
@@ -241,7 +242,7 @@ pub fn replay_logs(
                 lines: e.lines,
                 source: e.source,
             })?;
-            for (event, ()) in batch.events {
+            for event in batch.events {
                 let outcome = session.evaluate(event, false);
                 tally.add(ruleset, sim, &outcome);
                 if tally.lines.is_multiple_of(PROGRESS_EVERY)

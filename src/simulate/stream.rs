@@ -42,11 +42,11 @@ pub fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Resul
     }
 }
 
-/// The decoded events of consecutive non-empty lines, each with what the caller's
-/// clock attached to it.
+/// What the caller made of consecutive non-empty lines (their decoded events,
+/// with whatever it attached to them).
 pub struct Batch<T> {
-    /// The events, in input order.
-    pub events: Vec<(Event, T)>,
+    /// One per line, in input order.
+    pub events: Vec<T>,
     /// Nothing more was waiting in the input when it was sent: an interactive
     /// caller shows its answers now.
     pub idle: bool,
@@ -64,29 +64,18 @@ pub struct ReadFailed {
 /// What a batch or the end of the input sends.
 pub type Sent<T> = Result<Batch<T>, ReadFailed>;
 
-/// How lines are decoded.
-pub struct Decode<'a> {
-    /// The location of the events.
-    pub location: &'a [u8],
-    /// Checked between batches: set, reading stops.
-    pub cancel: Option<&'a AtomicBool>,
-}
-
-/// Reads `reader` to its end, decoding each non-empty line with a fresh decoding
-/// state of `ruleset`, and sends the events in batches through `tx`. `time` gives
-/// each event its time (it may read the pre-decoded timestamp) and a value of the
-/// caller's kept with it. A batch is sent when full, or as soon as `idle` says the
-/// input has nothing more waiting (an interactive input). Returns when the input
-/// ends, fails, the receiver is gone or `cancel` is set.
-pub fn decode_stream<R: BufRead, T>(
+/// Reads `reader` to its end and sends, in batches through `tx`, what `each` makes
+/// of every non-empty line (the caller's decoding, with its own state: see
+/// [`decoder`]). A batch is sent when full, or as soon as `idle` says the input has
+/// nothing more waiting (an interactive input). Returns when the input ends, fails,
+/// the receiver is gone or `cancel` is set.
+pub fn read_batches<R: BufRead, T>(
     mut reader: R,
-    ruleset: &Ruleset,
-    how: &Decode<'_>,
+    cancel: Option<&AtomicBool>,
     tx: &SyncSender<Sent<T>>,
-    mut time: impl FnMut(&Event) -> (i64, T),
+    mut each: impl FnMut(&[u8]) -> T,
     idle: impl Fn(&R) -> bool,
 ) {
-    let mut decoding = Decoding::new(ruleset);
     let mut line = Vec::new();
     let mut batch = Vec::with_capacity(BATCH);
     let mut bytes = 0;
@@ -102,21 +91,15 @@ pub fn decode_stream<R: BufRead, T>(
         }
         lines += 1;
         if !line.is_empty() {
-            let mut tag = None;
-            let event = decoding.event(how.location, &line, |e| {
-                let (t, x) = time(e);
-                tag = Some(x);
-                t
-            });
+            batch.push(each(&line));
             bytes += line.len();
-            batch.extend(tag.map(|tag| (event, tag)));
         }
         let idle = idle(&reader);
         if batch.len() == BATCH || bytes >= MAX_LINE || (idle && !batch.is_empty()) {
             let events = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
             bytes = 0;
             if tx.send(Ok(Batch { events, idle })).is_err()
-                || how.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+                || cancel.is_some_and(|c| c.load(Ordering::Relaxed))
             {
                 return;
             }
@@ -128,4 +111,16 @@ pub fn decode_stream<R: BufRead, T>(
             idle: true,
         }));
     }
+}
+
+/// A line's decoding with a fresh decoding state of `ruleset`, the events coming
+/// from `location`; `time` gives each event its time (it may read the pre-decoded
+/// timestamp).
+pub fn decoder<'r>(
+    ruleset: &'r Ruleset,
+    location: &'r [u8],
+    mut time: impl FnMut(&Event) -> i64 + 'r,
+) -> impl FnMut(&[u8]) -> Event + 'r {
+    let mut decoding = Decoding::new(ruleset);
+    move |line| decoding.event(location, line, &mut time)
 }
