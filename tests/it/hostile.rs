@@ -11,7 +11,8 @@ use ossec_ar::tui::AppEvent;
 
 use crate::tui_harness::{CONF, app, press, screen};
 
-const CONFIG: &str = "<ossec_config>
+/// A config with one response bound to rule 1 (shared with `hostile_memory`).
+pub(crate) const CONFIG: &str = "<ossec_config>
   <command>
     <name>fd</name>
     <executable>firewall-drop</executable>
@@ -25,7 +26,8 @@ const CONFIG: &str = "<ossec_config>
 </ossec_config>
 ";
 
-const RULES: &str = "<group name=\"g,\">
+/// Rule 1, level 5.
+pub(crate) const RULES: &str = "<group name=\"g,\">
   <rule id=\"1\" level=\"5\">
     <description>one</description>
   </rule>

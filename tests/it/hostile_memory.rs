@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::hostile::{CONFIG, RULES};
 use crate::support::skipped;
 
 /// Wall time one run may take (a debug build; each takes a few seconds at most).
@@ -124,27 +125,6 @@ fn hostile_sibling_file_over_4_mib_is_refused() {
     );
     assert!(r.rss_kb < 64 * 1024, "{} KB", r.rss_kb);
 }
-
-const CONFIG: &str = "<ossec_config>
-  <command>
-    <name>fd</name>
-    <executable>firewall-drop</executable>
-    <timeout_allowed>yes</timeout_allowed>
-  </command>
-  <active-response>
-    <command>fd</command>
-    <location>local</location>
-    <rules_id>1</rules_id>
-  </active-response>
-</ossec_config>
-";
-
-const RULES: &str = "<group name=\"g,\">
-  <rule id=\"1\" level=\"5\">
-    <description>one</description>
-  </rule>
-</group>
-";
 
 /// An alerts file of rule 1 on `n` distinct agents, `000001` upwards.
 fn alerts(dir: &Path, n: usize) -> String {
