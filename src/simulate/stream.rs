@@ -1,5 +1,5 @@
-//! Lines of a log to decoded events, in a thread of their own (docs/logs.md
-//! "Threads"): decoding's only state is its own (docs/analysis.md "Sessions"), so
+//! Lines of a log to decoded events, in a thread of their own (docs/limits.md
+//! "Speed"): decoding's only state is its own (docs/analysis.md "Sessions"), so
 //! one thread reads, pre-decodes and decodes while the caller matches rules, in the
 //! same order. Batches go through a bounded channel and lines are cut at
 //! [`MAX_LINE`], so memory does not grow with the input. `simulate --logs`, the
