@@ -139,36 +139,39 @@ impl Json<'_> {
 /// A JSON string as `serde_json` escapes it: `"` and `\\`, the control characters
 /// with a short form (`\b \t \n \f \r`), the others as `\u00XX`; nothing else.
 fn write_str(out: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        if b >= 0x20 && b != b'"' && b != b'\\' {
-            continue;
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            out.extend_from_slice(&bytes[start..i]);
+            escape(out, b);
+            start = i + 1;
         }
-        out.extend_from_slice(&bytes[start..i]);
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            0x0c => out.extend_from_slice(b"\\f"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            _ => out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 0xf)],
-            ]),
-        }
-        start = i + 1;
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
+}
+
+fn escape(out: &mut Vec<u8>, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match b {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        0x0c => out.extend_from_slice(b"\\f"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        _ => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[usize::from(b >> 4)],
+            HEX[usize::from(b & 0xf)],
+        ]),
+    }
 }
 
 /// Bytes of an event as text: valid UTF-8 as is (borrowed), every other byte as
@@ -232,6 +235,22 @@ mod tests {
             String::from_utf8_lossy(&mine),
             String::from_utf8_lossy(&theirs)
         );
+    }
+
+    /// Every byte value at every place of a word, among plain bytes: escaped as
+    /// `serde_json` escapes it.
+    #[test]
+    fn each_byte_is_escaped_wherever_it_falls() {
+        for b in 0u8..0x80 {
+            for at in 0..20 {
+                let mut s = "abcdefghijklmnopqrst".to_string();
+                s.replace_range(at..=at, &char::from(b).to_string());
+                let mut mine = Vec::new();
+                Json::str(s.as_str()).write_compact(&mut mine);
+                let theirs = serde_json::to_vec(&s).unwrap_or_default();
+                assert_eq!(mine, theirs, "byte {b:#x} at {at}");
+            }
+        }
     }
 
     #[test]
