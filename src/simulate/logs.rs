@@ -3,10 +3,8 @@
 //! have run (by agent and by source IP), the rules that fired, and the lines no
 //! decoder read.
 //!
-//! Two threads: a reader pre-decodes and decodes (decoding's only state is its own,
-//! docs/analysis.md "Sessions") and sends batches of events through a bounded
-//! channel; the calling thread matches rules in file order. Lines are cut at
-//! [`MAX_LINE`] and batches are bounded, so memory does not grow with the file.
+//! The lines are read and decoded in a thread of their own ([`super::stream`]); the
+//! calling thread matches rules in file order and counts.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Read};
@@ -20,7 +18,6 @@ use serde::Serialize;
 use super::fire::{AlertEvent, Execution, Options, Simulator};
 use super::logtime::Clock;
 use super::stream::{IN_FLIGHT, Sent, decoder, read_batches};
-pub use super::stream::{MAX_LINE, read_line};
 use super::tally::{Folded, KeyCounts};
 use crate::analysis::{Outcome, Ruleset, Session, StaticField};
 

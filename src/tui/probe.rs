@@ -21,7 +21,7 @@ const HISTORY: usize = 256;
 /// ... or beyond this many bytes.
 const HISTORY_BYTES: usize = 1 << 20;
 /// An event is cut here (as `simulate --logs` cuts lines).
-pub(crate) const MAX_EVENT: usize = crate::simulate::logs::MAX_LINE;
+pub(crate) const MAX_EVENT: usize = crate::simulate::stream::MAX_LINE;
 /// Fields shown at most, for a decoder that sets many.
 const MAX_FIELDS: usize = 40;
 

@@ -160,9 +160,10 @@ impl<'a> Parser<'a> {
         el.end = end as u32;
         el.content = self.items.len() as u32;
         el.content_len = buf.len() as u32;
-        if self.items.is_empty() {
-            // The first content filed (a root whose children are empty, as in a
-            // file of `<a/>`): moved, not copied, so that it is not held twice.
+        if self.items.is_empty() && buf.capacity() >= self.items.capacity() {
+            // The first content filed is the root's (its children are empty, as in
+            // a file of `<a/>`): moved, not copied, so that it is not held twice.
+            // A smaller buffer is copied into `items`, which is sized for all.
             self.items = std::mem::take(buf);
         } else {
             self.items.extend_from_slice(buf);
