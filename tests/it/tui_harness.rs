@@ -228,12 +228,7 @@ impl OnDisk {
         std::fs::write(&path, text).expect("write");
         let opts = RunOptions {
             path: path.clone(),
-            profile: Profile::Wazuh,
-            home: None,
-            color: false,
-            backup: false,
-            rules: Vec::new(),
-            decoders: Vec::new(),
+            ..run_options()
         };
         let app = App::new(
             text.to_string(),

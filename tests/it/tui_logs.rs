@@ -129,12 +129,7 @@ fn a_pasted_line_of_100_kb_is_one_event() {
 pub(crate) fn press_run(app: &mut App, script: &str) {
     let opts = RunOptions {
         path: PathBuf::from("/nonexistent/ossec.conf"),
-        profile: Profile::Wazuh,
-        home: None,
-        color: false,
-        backup: false,
-        rules: Vec::new(),
-        decoders: Vec::new(),
+        ..crate::tui_harness::run_options()
     };
     for k in crate::tui_harness::parse_keys(script) {
         let effects = app.handle(AppEvent::Key(k));

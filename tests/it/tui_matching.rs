@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use ossec_ar::model::Profile;
-use ossec_ar::tui::{App, AppEvent, Effect, Options, RunOptions, Theme};
+use ossec_ar::tui::{App, AppEvent, Effect, Options, Theme};
 
 use crate::tui_harness::{CONF, TO_R1, press, run_options, screen, settle};
 
@@ -90,15 +90,7 @@ fn a_costly_rules_group_is_matched_by_a_job_and_keys_go_on_meanwhile() {
     assert_eq!(a.selected(), Some(ossec_ar::model::BlockRef::Command(3)));
     assert!(screen(&a, 120, 40).contains("(rule checks: matching...)"));
     // Now the job runs, in its thread, and its answer is taken between keys.
-    let opts = RunOptions {
-        path: PathBuf::from("ossec.conf"),
-        profile: Profile::Wazuh,
-        home: None,
-        color: false,
-        backup: false,
-        rules: Vec::new(),
-        decoders: Vec::new(),
-    };
+    let opts = crate::tui_harness::run_options();
     let started = Instant::now();
     let mut rounds = 0;
     ossec_ar::tui::perform(&mut a, effects, &opts);
@@ -130,15 +122,7 @@ fn the_simulator_pane_binds_a_costly_rules_group_in_the_background() {
     a.handle(AppEvent::Paste(costly_pattern()));
     press(&mut a, "<enter><esc>");
     // Carry out every job asked so far, then open the pane: its binding is new work.
-    let opts = RunOptions {
-        path: PathBuf::from("ossec.conf"),
-        profile: Profile::Wazuh,
-        home: None,
-        color: false,
-        backup: false,
-        rules: Vec::new(),
-        decoders: Vec::new(),
-    };
+    let opts = crate::tui_harness::run_options();
     settle(&mut a, &opts);
     press(&mut a, "p");
     assert!(a.simulator_open());
@@ -233,26 +217,11 @@ fn cheap_patterns_that_together_cost_too_much_are_matched_by_a_job() {
 /// with no key pressed: the ruleset-aware findings come.
 #[test]
 fn tmux_a_costly_pattern_is_matched_by_the_event_loop() {
-    use crate::tui_tmux::{Tmux, tmux_available};
+    use crate::tui_tmux::tmux_available;
     if !tmux_available() {
         return;
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let rules = dir.path().join("rules");
-    std::fs::create_dir(&rules).expect("rules dir");
-    std::fs::write(rules.join("0100-many.xml"), rules_text()).expect("rules");
-    let file = dir.path().join("ossec.conf");
-    std::fs::write(&file, CONF).expect("conf");
-    let tmux = Tmux::start(120, 40);
-    let bin = env!("CARGO_BIN_EXE_ossec-ar");
-    tmux.type_text(&format!(
-        "{bin} --ossec-home {} --rules {} {}",
-        dir.path().join("no-home").display(),
-        rules.display(),
-        file.display()
-    ));
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("100 rules");
+    let (_dir, file, tmux) = editor_in_tmux(CONF);
     tmux.wait_for("0 errors, 0 warnings");
     tmux.type_text("jjj");
     tmux.keys(&["Tab"]);
@@ -275,17 +244,30 @@ fn tmux_a_costly_pattern_is_matched_by_the_event_loop() {
 /// its answer with no key pressed, and keys work.
 #[test]
 fn tmux_a_loaded_costly_pattern_is_matched_after_the_first_frame() {
-    use crate::tui_tmux::{Tmux, tmux_available};
+    use crate::tui_tmux::tmux_available;
     if !tmux_available() {
         return;
     }
+    let (_dir, file, tmux) = editor_in_tmux(&costly_conf());
+    tmux.wait_for("0 errors, 2 warnings");
+    tmux.type_text("jjjp");
+    tmux.wait_for("no loaded rule triggers it");
+    let s = tmux.screen();
+    assert!(!s.contains("matching..."), "{s}");
+    tmux.type_text("q");
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), costly_conf());
+}
+
+/// The real binary in tmux on `conf`, with the 100 generated rules loaded: the
+/// temporary directory (kept alive), the config's path and the session.
+fn editor_in_tmux(conf: &str) -> (tempfile::TempDir, std::path::PathBuf, crate::tui_tmux::Tmux) {
     let dir = tempfile::tempdir().expect("temp dir");
     let rules = dir.path().join("rules");
     std::fs::create_dir(&rules).expect("rules dir");
     std::fs::write(rules.join("0100-many.xml"), rules_text()).expect("rules");
     let file = dir.path().join("ossec.conf");
-    std::fs::write(&file, costly_conf()).expect("conf");
-    let tmux = Tmux::start(120, 40);
+    std::fs::write(&file, conf).expect("conf");
+    let tmux = crate::tui_tmux::Tmux::start(120, 40);
     let bin = env!("CARGO_BIN_EXE_ossec-ar");
     tmux.type_text(&format!(
         "{bin} --ossec-home {} --rules {} {}",
@@ -295,11 +277,5 @@ fn tmux_a_loaded_costly_pattern_is_matched_after_the_first_frame() {
     ));
     tmux.keys(&["Enter"]);
     tmux.wait_for("100 rules");
-    tmux.wait_for("0 errors, 2 warnings");
-    tmux.type_text("jjjp");
-    tmux.wait_for("no loaded rule triggers it");
-    let s = tmux.screen();
-    assert!(!s.contains("matching..."), "{s}");
-    tmux.type_text("q");
-    assert_eq!(std::fs::read_to_string(&file).expect("read"), costly_conf());
+    (dir, file, tmux)
 }
