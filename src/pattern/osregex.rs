@@ -275,7 +275,8 @@ impl OsRegex {
         Found::NoMatch
     }
 
-    /// [`OsRegex::exec`] without the literal prefilter (the reference in tests).
+    /// [`OsRegex::exec`] without the literal prefilter and the skips: the daemon's loop
+    /// turn for turn (the reference in tests).
     #[cfg(test)]
     pub(crate) fn exec_unfiltered(
         &self,
