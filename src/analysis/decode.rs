@@ -18,11 +18,6 @@ pub struct DecodeState {
     /// Decoder types changed by the SonicWall and OSSEC-alert plugins: they write the
     /// shared decoder's `type`, so the change lasts for the session.
     pub type_changes: HashMap<usize, Category>,
-    /// The rule ids `OSSECAlert_Decoder` can find. Empty for logtest: its session
-    /// hash is created but never filled (`logtest.c` creates `g_rules_hash`,
-    /// `AddHash_Rule` in `rules.c` fills `Config.g_rules_hash`), so no alert finds its
-    /// rule there. The daemon would hold every loaded rule id.
-    pub alert_rules: std::collections::HashSet<u32>,
 }
 
 impl DecodeState {
@@ -33,18 +28,52 @@ impl DecodeState {
             .copied()
             .unwrap_or(set.decoder(index).category)
     }
+
+    /// The steps of decoding that read or write the session: the type a plugin gave
+    /// the decoder, the event's category, the accumulator. Run on the events in
+    /// input order.
+    pub fn finish(&mut self, set: &DecoderSet, event: &mut Event, pending: Pending) {
+        let Some(info) = pending.info else {
+            return;
+        };
+        if let Some(category) = pending.type_change {
+            self.type_changes.insert(info, category);
+        }
+        event.category = self.category(set, info);
+        let d = set.decoder(info);
+        if d.accumulate {
+            self.accumulator.accumulate(event, &d.name);
+        }
+    }
+}
+
+/// What [`decode_event`] leaves to [`DecodeState::finish`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pending {
+    /// The `decoder_info` index, when a root decoder matched.
+    info: Option<usize>,
+    /// The type a plugin set for that decoder (the last one, if several ran).
+    type_change: Option<Category>,
 }
 
 /// Decodes `event` (its `log`, `program_name`) with `set`: fills `decoder`,
 /// `category`, the fields, and runs the accumulator when the decoder has
 /// `<accumulate>`.
 pub fn decode(set: &DecoderSet, state: &mut DecodeState, event: &mut Event) {
+    let pending = decode_event(set, event);
+    state.finish(set, event, pending);
+}
+
+/// The part of [`decode`] that reads no session state, so that any thread can run
+/// it on any line: the decoder tree and its plugins. The category stays syslog
+/// until [`DecodeState::finish`].
+pub fn decode_event(set: &DecoderSet, event: &mut Event) -> Pending {
     let pn = event.program_name.is_some();
     let roots = if pn { set.pn_roots() } else { set.nopn_roots() };
     event.decoder = None;
     event.category = Category::Syslog;
-    let Some(info) = decode_roots(set, state, event, roots, set.root_filter(pn)) else {
-        return;
+    let Some((info, type_change)) = decode_roots(set, event, roots, set.root_filter(pn)) else {
+        return Pending::default();
     };
     let d = set.decoder(info);
     event.decoder = Some(DecodedBy {
@@ -56,21 +85,20 @@ pub fn decode(set: &DecoderSet, state: &mut DecodeState, event: &mut Event) {
         ftscomment: d.ftscomment.clone(),
         accumulate: d.accumulate,
     });
-    event.category = state.category(set, info);
-    if d.accumulate {
-        let name = d.name.clone();
-        state.accumulator.accumulate(event, &name);
+    Pending {
+        info: Some(info),
+        type_change,
     }
 }
 
-/// Step 1: the roots in order; returns the `decoder_info` index.
+/// Step 1: the roots in order; returns the `decoder_info` index and the type a
+/// plugin gave it.
 fn decode_roots(
     set: &DecoderSet,
-    state: &mut DecodeState,
     event: &mut Event,
     roots: &[Root],
     filter: &Prefilter,
-) -> Option<usize> {
+) -> Option<(usize, Option<Category>)> {
     // Which prematches certainly miss `log`, found in one scan when first needed;
     // which program names certainly miss the event's, in one scan.
     let mut present: Option<Present> = None;
@@ -109,9 +137,10 @@ fn decode_roots(
             after_prematch: pmatch,
             filter: (!root.children.is_empty()).then_some(&root.filter),
             present: None,
+            type_change: None,
         };
-        walk.children_then_regex(state, event, root);
-        return Some(walk.info);
+        walk.children_then_regex(event, root);
+        return Some((walk.info, walk.type_change));
     }
     None
 }
@@ -131,6 +160,8 @@ struct Walk<'s> {
     /// absent from every part of it.
     filter: Option<&'s Prefilter>,
     present: Option<Present>,
+    /// The type a plugin set for `decoder_info`.
+    type_change: Option<Category>,
 }
 
 impl Walk<'_> {
@@ -144,7 +175,7 @@ impl Walk<'_> {
     }
 
     /// Step 2 (children) then step 3 (regex phase).
-    fn children_then_regex(&mut self, state: &mut DecodeState, event: &mut Event, root: &Root) {
+    fn children_then_regex(&mut self, event: &mut Event, root: &Root) {
         let root_only = [root.decoder];
         let list: &[usize] = if root.children.is_empty() {
             &root_only
@@ -157,7 +188,7 @@ impl Walk<'_> {
             self.pick_child(event, list)
         };
         if let Some(start) = start {
-            self.regex_phase(state, event, list, start);
+            self.regex_phase(event, list, start);
         }
     }
 
@@ -199,13 +230,7 @@ impl Walk<'_> {
 
     /// Step 3 from `list[i]`: a plugin, or a regex whose captures go to `order`; then
     /// on to the next sibling while `get_next`.
-    fn regex_phase(
-        &mut self,
-        state: &mut DecodeState,
-        event: &mut Event,
-        list: &[usize],
-        mut i: usize,
-    ) {
+    fn regex_phase(&mut self, event: &mut Event, list: &[usize], mut i: usize) {
         let mut regex_prev: Option<usize> = None;
         while let Some(&index) = list.get(i) {
             let d = self.set.decoder(index);
@@ -214,7 +239,9 @@ impl Walk<'_> {
                     after_parent: self.after_parent,
                     after_prematch: self.after_prematch,
                 };
-                plugins::run(plugin, self.set, self.info, state, event, offsets);
+                if let Some(category) = plugins::run(plugin, self.set, self.info, event, offsets) {
+                    self.type_change = Some(category);
+                }
             } else if let Some(regex) = &d.regex {
                 let base = match d.regex_offset {
                     Offset::AfterParent => self.pmatch,

@@ -27,4 +27,4 @@ mod tests_decode;
 pub use decode::{DecodeState, decode};
 pub use event::{Category, DecodedBy, Event, StaticField};
 pub use output::Stamp;
-pub use session::{Decoding, Outcome, Ruleset, Session, Settings};
+pub use session::{Decoded, Decoding, Outcome, Ruleset, Session, Settings};

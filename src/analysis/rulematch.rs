@@ -109,10 +109,33 @@ impl Eval<'_> {
             return None;
         }
         let tree = self.tree;
-        for &child in &tree.nodes[node].children {
-            if let Some(r) = self.check(child, path) {
-                path.push(rule);
-                return Some(r);
+        let children = &tree.nodes[node].children;
+        let decoder = self.event.decoder.as_ref().map(|d| d.id);
+        // The trace names every child tried, so then none is skipped unread.
+        let index = match self.trace {
+            None => tree.child_index(node),
+            Some(_) => None,
+        };
+        if let Some(index) = index {
+            let open = self.state.open_children(index, node, decoder);
+            let filter = &index.filter;
+            let mut present = None;
+            for &at in open.iter() {
+                // Decided on the literals alone: every option tested before
+                // `<match>` and `<regex>` only reads the event.
+                if filter.may_match_lazy(at, &self.event.log, &mut present)
+                    && let Some(r) = self.check(children[at], path)
+                {
+                    path.push(rule);
+                    return Some(r);
+                }
+            }
+        } else {
+            for &child in children {
+                if let Some(r) = self.check(child, path) {
+                    path.push(rule);
+                    return Some(r);
+                }
             }
         }
         if tree.rule(rule).options.noalert {

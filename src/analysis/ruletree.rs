@@ -10,7 +10,9 @@ mod build;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
+use crate::pattern::Prefilter;
 use crate::rules::Problem;
 use crate::rules::def::RuleDef;
 use crate::rules::lists::Lists;
@@ -80,6 +82,25 @@ pub struct RuleTree {
     pub(crate) list_count: usize,
     /// The largest stored `frequency` of any rule read (`_max_freq`).
     pub(crate) max_freq: u32,
+    /// Per node with many children, what evaluation reads of them to skip those
+    /// that cannot match; each built when an event first reaches the node, so that
+    /// loading does not pay for nodes no event reaches.
+    pub(crate) child_index: HashMap<usize, OnceLock<ChildIndex>>,
+}
+
+/// The children of one node as evaluation first tests them, kept apart from the
+/// rule definitions: a child's `decoded_as` decides most events without reading the
+/// rest of the rule, and the literals its `<match>` or `<regex>` needs decide most
+/// of the others (docs/analysis-rules.md "Skipping children"). Position `i` is
+/// `children[i]`.
+#[derive(Debug, Default)]
+pub(crate) struct ChildIndex {
+    /// Per child: its `decoded_as` id.
+    pub(crate) decoded_as: Vec<Option<u32>>,
+    /// Per child: a `<match>` or `<regex>` it tests on `log` and that is not
+    /// negated: a `log` without any of its needles fails the child at that option,
+    /// after options that only read the event.
+    pub(crate) filter: Prefilter,
 }
 
 /// Builds the tree from rule files given in the daemon's order (sorted by bare file

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::decode::{DecodeState, decode};
+use super::decode::{DecodeState, Pending, decode_event};
 use super::event::Event;
 use super::json::Json;
 use super::output::{RuleView, Stamp, output};
@@ -110,19 +110,46 @@ impl<'r> Decoding<'r> {
         }
     }
 
-    /// Pre-decodes a line received from `location`; `time` (seconds since the epoch)
-    /// may depend on the pre-decoded timestamp, so it is asked for in between.
+    /// Pre-decodes and decodes a line received from `location`; `time` (seconds
+    /// since the epoch) may depend on the pre-decoded timestamp.
     pub fn event(
         &mut self,
         location: &[u8],
         line: &[u8],
         time: impl FnOnce(&Event) -> i64,
     ) -> Event {
-        let rs = self.ruleset;
-        let mut event = predecode(location, line, rs.settings.manager.as_bytes());
+        let decoded = self.ruleset.decode_line(location, line);
+        self.finish(decoded, time)
+    }
+
+    /// Ends the decoding of a line [`Ruleset::decode_line`] began (on the lines in
+    /// input order): its time, then the steps that use the session's decoding
+    /// state.
+    pub fn finish(&mut self, decoded: Decoded, time: impl FnOnce(&Event) -> i64) -> Event {
+        let Decoded { mut event, pending } = decoded;
         event.time = time(&event);
-        decode(&rs.decoders, &mut self.state, &mut event);
+        self.state
+            .finish(&self.ruleset.decoders, &mut event, pending);
         event
+    }
+}
+
+/// A line pre-decoded and decoded as far as no session state is involved
+/// ([`Ruleset::decode_line`]); [`Decoding::finish`] ends it.
+#[derive(Debug)]
+pub struct Decoded {
+    event: Event,
+    pending: Pending,
+}
+
+impl Ruleset {
+    /// Pre-decodes a line received from `location` and runs the decoder tree on
+    /// it; reads nothing but the ruleset, so lines may be decoded in several
+    /// threads at once (docs/limits.md "Speed").
+    pub fn decode_line(&self, location: &[u8], line: &[u8]) -> Decoded {
+        let mut event = predecode(location, line, self.settings.manager.as_bytes());
+        let pending = decode_event(&self.decoders, &mut event);
+        Decoded { event, pending }
     }
 }
 

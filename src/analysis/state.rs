@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use super::event::Event;
-use super::ruletree::RuleTree;
+use super::ruletree::{ChildIndex, RuleTree};
 
 /// The event memory size (`memorysize` in `config.c`).
 pub const MEMORY_SIZE: usize = 8192;
@@ -34,6 +34,9 @@ pub struct RuleState {
     pub(crate) max_freq: u32,
     pub(crate) fts: HashSet<Vec<u8>>,
     pub(crate) diff: HashMap<(Vec<u8>, u32), Vec<u8>>,
+    /// Per indexed node and decoder id: the positions of the children whose
+    /// `decoded_as` lets such an event in (filled as events come).
+    pub(crate) open_children: HashMap<(usize, Option<u32>), Arc<[usize]>>,
 }
 
 impl RuleState {
@@ -58,6 +61,26 @@ impl RuleState {
         if self.lists.len() < tree.list_count {
             self.lists.resize(tree.list_count, VecDeque::new());
         }
+    }
+
+    /// The positions among `node`'s children (indexed by `index`) of those an
+    /// event decoded by the decoder with this id passes `decoded_as`.
+    pub(crate) fn open_children(
+        &mut self,
+        index: &ChildIndex,
+        node: usize,
+        decoder: Option<u32>,
+    ) -> Arc<[usize]> {
+        let open = self
+            .open_children
+            .entry((node, decoder))
+            .or_insert_with(|| {
+                let gates = &index.decoded_as;
+                (0..gates.len())
+                    .filter(|&i| gates[i].is_none_or(|d| Some(d) == decoder))
+                    .collect()
+            });
+        Arc::clone(open)
     }
 
     /// How many times a rule fired in this session.

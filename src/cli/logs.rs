@@ -29,6 +29,7 @@ pub(super) fn logs_mode(
     log: &Path,
 ) -> anyhow::Result<i32> {
     let (ruleset, rule_files) = engine::ruleset(common, &args.engine, Some(&loaded.doc))?;
+    let ruleset = std::sync::Arc::new(ruleset);
     let binding = rules::load(&rule_files).rules;
     let sim = Simulator::new(&loaded.config, &loaded.doc, &binding, loaded.profile);
     let file = open_log(log).map_err(|e| Failure::usage(e.to_string()))?;

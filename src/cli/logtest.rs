@@ -4,22 +4,21 @@
 
 use std::io::Write;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, sync_channel};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::EXIT_OK;
 use super::args::{Common, Format, LogtestArgs};
 use super::engine;
 use super::output::{self, escape_controls};
 use crate::analysis::json::Json;
-use crate::analysis::{Decoding, Event, Outcome, Ruleset, Session, Stamp};
+use crate::analysis::{Decoding, Outcome, Ruleset, Session, Stamp};
 use crate::model::Config;
 use crate::rules;
 use crate::simulate::{self, Execution, Simulator};
 
 // Lines are read as `simulate --logs` reads them: without the `\n` (a `\r` stays,
 // as wazuh-logtest sends it), cut at one MiB.
-use crate::simulate::stream::{IN_FLIGHT, Sent, read_batches};
+use crate::simulate::stream::{DecodedBatches, decoders, read_lines};
 
 /// `logtest`.
 pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32> {
@@ -35,15 +34,20 @@ pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32
         .map(|(c, doc)| Simulator::new(c, doc, &binding, output::profile(common)));
     let host = engine::hostname();
     let ruleset = Arc::new(ruleset);
-    let rx = spawn_decoding(Arc::clone(&ruleset), args.location.as_bytes().to_vec());
+    let batches = spawn_reading(&ruleset, args.location.as_bytes());
     let mut session = Session::new(&ruleset);
+    let mut decoding = Decoding::new(&ruleset);
     // Buffered, flushed whenever no more input is waiting: an interactive user sees
     // each answer at once, a file is not written one system call per event.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut counter = 0u64;
-    for batch in rx {
+    for batch in batches {
         let batch = batch.map_err(|e| e.source)?;
-        for (event, now) in batch.events {
+        for decoded in batch.events {
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default();
+            let event = decoding.finish(decoded, |_| now.as_secs() as i64);
             let outcome = session.evaluate(event, args.verbose);
             counter += 1;
             let stamp = Stamp {
@@ -65,28 +69,18 @@ pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32
     Ok(EXIT_OK)
 }
 
-/// Standard input read, pre-decoded and decoded in a thread of its own (the other
-/// core matches rules and writes), each line stamped with the time it was read. Not
-/// a scoped thread: when writing fails, the command ends without waiting for a
+/// Standard input read in a thread of its own and decoded in others (the caller
+/// matches rules and writes); each event is stamped with the time it is matched.
+/// Not scoped threads: when writing fails, the command ends without waiting for a
 /// terminal's next line.
-fn spawn_decoding(ruleset: Arc<Ruleset>, location: Vec<u8>) -> Receiver<Sent<(Event, Duration)>> {
-    let (tx, rx) = sync_channel(IN_FLIGHT);
+fn spawn_reading(ruleset: &Arc<Ruleset>, location: &[u8]) -> DecodedBatches {
+    let (feed, batches) = decoders(ruleset, location);
     std::thread::spawn(move || {
         let input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin().lock());
-        let mut decoding = Decoding::new(&ruleset);
-        let each = |line: &[u8]| {
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default();
-            (
-                decoding.event(&location, line, |_| now.as_secs() as i64),
-                now,
-            )
-        };
         let idle = |r: &std::io::BufReader<_>| r.buffer().is_empty();
-        read_batches(input, None, &tx, each, idle);
+        read_lines(input, None, feed, idle);
     });
-    rx
+    batches
 }
 
 /// The responses an alert runs (the same as `simulate --logs` counts).

@@ -96,6 +96,18 @@ impl Prefilter {
         Present(present)
     }
 
+    /// [`Prefilter::may_match`] that scans `subject` into `present` the first time
+    /// an expression with a requirement asks.
+    pub fn may_match_lazy(&self, i: usize, subject: &[u8], present: &mut Option<Present>) -> bool {
+        match self.needs.get(i) {
+            Some(Some(_)) => {
+                let present = present.get_or_insert_with(|| self.scan(subject));
+                self.may_match(i, present)
+            }
+            _ => true,
+        }
+    }
+
     /// False when expression `i` certainly does not match the scanned subject.
     pub fn may_match(&self, i: usize, present: &Present) -> bool {
         match self.needs.get(i) {

@@ -11,15 +11,14 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::sync_channel;
 
 use serde::Serialize;
 
 use super::fire::{AlertEvent, Execution, Options, Simulator};
 use super::logtime::Clock;
-use super::stream::{IN_FLIGHT, Sent, decoder, read_batches};
+use super::stream::{decoders, read_lines};
 use super::tally::{Folded, KeyCounts};
-use crate::analysis::{Outcome, Ruleset, Session, StaticField};
+use crate::analysis::{Decoding, Outcome, Ruleset, Session, StaticField};
 
 /// How often (in lines) the progress callback is called.
 const PROGRESS_EVERY: u64 = 8192;
@@ -209,7 +208,7 @@ pub fn responses(
 /// `sim`.
 pub fn replay_logs(
     reader: impl BufRead + Send,
-    ruleset: &Ruleset,
+    ruleset: &Arc<Ruleset>,
     sim: &Simulator<'_>,
     opts: LogOptions<'_>,
 ) -> Result<LogCounts, LogsError> {
@@ -220,18 +219,15 @@ pub fn replay_logs(
         mut progress,
     } = opts;
     let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-    let (tx, rx) = sync_channel::<Sent<crate::analysis::Event>>(IN_FLIGHT);
     let mut tally = Tally::new(sim);
     let mut session = Session::new(ruleset);
+    let mut decoding = Decoding::new(ruleset);
+    let mut clock = Clock::new(now);
+    let (feed, batches) = decoders(ruleset, location);
     std::thread::scope(|s| {
-        let reader_thread = s.spawn(move || {
-            let mut clock = Clock::new(now);
-            let decode = decoder(ruleset, location, move |e| {
-                clock.time(e.timestamp.as_deref())
-            });
-            read_batches(reader, cancel, &tx, decode, |_| false);
-        });
-        for batch in &rx {
+        let reader_thread = s.spawn(move || read_lines(reader, cancel, feed, |_| false));
+        let mut batches = batches;
+        for batch in &mut batches {
             if cancelled() {
                 break;
             }
@@ -239,7 +235,8 @@ pub fn replay_logs(
                 lines: e.lines,
                 source: e.source,
             })?;
-            for event in batch.events {
+            for decoded in batch.events {
+                let event = decoding.finish(decoded, |e| clock.time(e.timestamp.as_deref()));
                 let outcome = session.evaluate(event, false);
                 tally.add(ruleset, sim, &outcome);
                 if tally.lines.is_multiple_of(PROGRESS_EVERY)
@@ -249,8 +246,8 @@ pub fn replay_logs(
                 }
             }
         }
-        // Dropping the receiver stops the reader at its next send.
-        drop(rx);
+        // Dropping the batches stops the workers, then the reader at its next send.
+        drop(batches);
         reader_thread.join().map_err(|_| LogsError::Worker)?;
         if cancelled() {
             return Err(LogsError::Cancelled);
@@ -408,7 +405,12 @@ mod tests {
     /// the decoding thread runs ahead of matching).
     #[test]
     fn decoding_ahead_in_a_thread_changes_nothing() {
-        let ruleset = Ruleset::build(&demo("decoders"), &demo("rules"), &[], Settings::default());
+        let ruleset = Arc::new(Ruleset::build(
+            &demo("decoders"),
+            &demo("rules"),
+            &[],
+            Settings::default(),
+        ));
         let sample = include_str!("../../assets/demo/sample.log").repeat(100);
         let doc = crate::xml::parse(include_str!("../../assets/demo/ossec.conf"));
         let config = Config::from_document(&doc);
@@ -442,7 +444,12 @@ mod tests {
 
     #[test]
     fn a_cancelled_replay_says_so() {
-        let ruleset = Ruleset::build(&demo("decoders"), &demo("rules"), &[], Settings::default());
+        let ruleset = Arc::new(Ruleset::build(
+            &demo("decoders"),
+            &demo("rules"),
+            &[],
+            Settings::default(),
+        ));
         let doc = crate::xml::parse("");
         let config = Config::from_document(&doc);
         let rules = crate::rules::RuleSet::default();

@@ -1,22 +1,28 @@
-//! Lines of a log to decoded events, in a thread of their own (docs/limits.md
-//! "Speed"): decoding's only state is its own (docs/analysis.md "Sessions"), so
-//! one thread reads, pre-decodes and decodes while the caller matches rules, in the
-//! same order. Batches go through a bounded channel and lines are cut at
-//! [`MAX_LINE`], so memory does not grow with the input. `simulate --logs`, the
-//! editor's `L` and `logtest` share it.
+//! Lines of a log to decoded events in threads of their own (docs/limits.md
+//! "Speed"). Pre-decoding and the decoder tree read nothing but the ruleset
+//! ([`Ruleset::decode_line`]), so one thread reads lines and several decode them,
+//! batch by batch, while the caller finishes each event's decoding in input order
+//! (the steps that use the session, [`Decoding::finish`]) and matches rules. Batches
+//! go round the workers in turn and come back in the same turn, so the order is
+//! kept without sorting. Channels are bounded and lines are cut at [`MAX_LINE`], so
+//! memory does not grow with the input. `simulate --logs`, the editor's `L` and
+//! `logtest` share it.
 
 use std::io::BufRead;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::SyncSender;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use crate::analysis::{Decoding, Event, Ruleset};
+use crate::analysis::{Decoded, Ruleset};
 
 /// The longest line kept; the rest of a longer line is dropped (as `logtest` does).
 pub const MAX_LINE: usize = 1 << 20;
-/// Events sent at once.
+/// Lines sent at once.
 const BATCH: usize = 512;
-/// Batches in flight between the threads.
-pub const IN_FLIGHT: usize = 4;
+/// Batches in flight between the reader and the caller, over all workers.
+const IN_FLIGHT: usize = 4;
+/// The most decoding threads.
+const MAX_WORKERS: usize = 4;
 
 /// Reads one line without its `\n`, cut at [`MAX_LINE`]; `false` at the end.
 pub fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<bool> {
@@ -42,11 +48,10 @@ pub fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Resul
     }
 }
 
-/// What the caller made of consecutive non-empty lines (their decoded events,
-/// with whatever it attached to them).
-pub struct Batch<T> {
+/// Consecutive non-empty lines, decoded.
+pub struct Batch {
     /// One per line, in input order.
-    pub events: Vec<T>,
+    pub events: Vec<Decoded>,
     /// Nothing more was waiting in the input when it was sent: an interactive
     /// caller shows its answers now.
     pub idle: bool,
@@ -62,65 +67,148 @@ pub struct ReadFailed {
 }
 
 /// What a batch or the end of the input sends.
-pub type Sent<T> = Result<Batch<T>, ReadFailed>;
+pub type Sent = Result<Batch, ReadFailed>;
 
-/// Reads `reader` to its end and sends, in batches through `tx`, what `each` makes
-/// of every non-empty line (the caller's decoding, with its own state: see
-/// [`decoder`]). A batch is sent when full, or as soon as `idle` says the input has
-/// nothing more waiting (an interactive input). Returns when the input ends, fails,
-/// the receiver is gone or `cancel` is set.
-pub fn read_batches<R: BufRead, T>(
+/// Lines read and not yet decoded: one buffer, and where each line ends in it.
+struct Lines {
+    text: Vec<u8>,
+    ends: Vec<usize>,
+    idle: bool,
+}
+
+/// The reading end: where the reader sends each batch of lines, in turn.
+pub struct Feed {
+    workers: Vec<SyncSender<Result<Lines, ReadFailed>>>,
+    turn: usize,
+}
+
+impl Feed {
+    /// Sends to the worker whose turn it is; false once the workers are gone.
+    fn send(&mut self, lines: Result<Lines, ReadFailed>) -> bool {
+        let sent = self.workers[self.turn].send(lines).is_ok();
+        self.turn = (self.turn + 1) % self.workers.len();
+        sent
+    }
+}
+
+/// The caller's end: decoded batches in input order, until the input ends, fails
+/// or the workers are gone.
+pub struct DecodedBatches {
+    workers: Vec<Receiver<Sent>>,
+    turn: usize,
+}
+
+impl Iterator for DecodedBatches {
+    type Item = Sent;
+
+    fn next(&mut self) -> Option<Sent> {
+        // The worker whose turn it is has the next batch, or has stopped because
+        // the reader sent no more: then no other worker has a later one.
+        let sent = self.workers[self.turn].recv().ok()?;
+        self.turn = (self.turn + 1) % self.workers.len();
+        Some(sent)
+    }
+}
+
+/// Starts the decoding threads for lines received from `location`: one per core,
+/// up to [`MAX_WORKERS`]. They stop when the reader is done with the returned
+/// [`Feed`] and their batches are taken, or when the caller drops the returned
+/// receiver (not scoped threads: a caller that stops early does not wait for them).
+pub fn decoders(ruleset: &Arc<Ruleset>, location: &[u8]) -> (Feed, DecodedBatches) {
+    let n = std::thread::available_parallelism()
+        .map_or(1, |n| n.get() - 1)
+        .clamp(1, MAX_WORKERS);
+    let depth = IN_FLIGHT.div_ceil(n);
+    let (mut feed, mut out) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for _ in 0..n {
+        let (in_tx, in_rx) = sync_channel::<Result<Lines, ReadFailed>>(depth);
+        let (out_tx, out_rx) = sync_channel::<Sent>(depth);
+        let ruleset = Arc::clone(ruleset);
+        let location = location.to_vec();
+        std::thread::spawn(move || {
+            for lines in in_rx {
+                let sent = lines.map(|lines| {
+                    let mut start = 0;
+                    let events = lines
+                        .ends
+                        .iter()
+                        .map(|&end| {
+                            let line = &lines.text[start..end];
+                            start = end;
+                            ruleset.decode_line(&location, line)
+                        })
+                        .collect();
+                    Batch {
+                        events,
+                        idle: lines.idle,
+                    }
+                });
+                if out_tx.send(sent).is_err() {
+                    return;
+                }
+            }
+        });
+        feed.push(in_tx);
+        out.push(out_rx);
+    }
+    (
+        Feed {
+            workers: feed,
+            turn: 0,
+        },
+        DecodedBatches {
+            workers: out,
+            turn: 0,
+        },
+    )
+}
+
+/// Reads `reader` to its end and sends its non-empty lines, in batches, to the
+/// decoding threads. A batch is sent when full, or as soon as `idle` says the
+/// input has nothing more waiting (an interactive input). Returns when the input
+/// ends, fails, the workers are gone or `cancel` is set.
+pub fn read_lines<R: BufRead>(
     mut reader: R,
     cancel: Option<&AtomicBool>,
-    tx: &SyncSender<Sent<T>>,
-    mut each: impl FnMut(&[u8]) -> T,
+    mut feed: Feed,
     idle: impl Fn(&R) -> bool,
 ) {
     let mut line = Vec::new();
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut bytes = 0;
+    let new = || Lines {
+        text: Vec::new(),
+        ends: Vec::with_capacity(BATCH),
+        idle: false,
+    };
+    let mut batch = new();
     let mut lines = 0u64;
     loop {
         match read_line(&mut reader, &mut line) {
             Ok(true) => {}
             Ok(false) => break,
             Err(source) => {
-                let _ = tx.send(Err(ReadFailed { lines, source }));
+                feed.send(Err(ReadFailed { lines, source }));
                 return;
             }
         }
         lines += 1;
         if !line.is_empty() {
-            batch.push(each(&line));
-            bytes += line.len();
+            batch.text.extend_from_slice(&line);
+            batch.ends.push(batch.text.len());
         }
         let idle = idle(&reader);
-        if batch.len() == BATCH || bytes >= MAX_LINE || (idle && !batch.is_empty()) {
-            let events = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            bytes = 0;
-            if tx.send(Ok(Batch { events, idle })).is_err()
-                || cancel.is_some_and(|c| c.load(Ordering::Relaxed))
-            {
+        if batch.ends.len() == BATCH
+            || batch.text.len() >= MAX_LINE
+            || (idle && !batch.ends.is_empty())
+        {
+            let mut full = std::mem::replace(&mut batch, new());
+            full.idle = idle;
+            if !feed.send(Ok(full)) || cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
                 return;
             }
         }
     }
-    if !batch.is_empty() {
-        let _ = tx.send(Ok(Batch {
-            events: batch,
-            idle: true,
-        }));
+    if !batch.ends.is_empty() {
+        batch.idle = true;
+        feed.send(Ok(batch));
     }
-}
-
-/// A line's decoding with a fresh decoding state of `ruleset`, the events coming
-/// from `location`; `time` gives each event its time (it may read the pre-decoded
-/// timestamp).
-pub fn decoder<'r>(
-    ruleset: &'r Ruleset,
-    location: &'r [u8],
-    mut time: impl FnMut(&Event) -> i64 + 'r,
-) -> impl FnMut(&[u8]) -> Event + 'r {
-    let mut decoding = Decoding::new(ruleset);
-    move |line| decoding.event(location, line, &mut time)
 }

@@ -8,7 +8,7 @@ mod pf;
 mod sonicwall;
 mod symantec;
 
-use super::decode::DecodeState;
+use super::event::Category;
 use super::event::Event;
 use crate::rules::decoders::{DecoderSet, Plugin};
 
@@ -20,30 +20,32 @@ pub(crate) struct Offsets {
 }
 
 /// Runs `plugin` on `event`; `info` is the event's `decoder_info` (the decoder whose
-/// offset and JSON flags the plugin reads, and whose type it may change).
+/// offset and JSON flags the plugin reads). Returns the type the plugin gives that
+/// decoder, if it changes it: the daemon writes it into the shared decoder, so it
+/// lasts for the session (`DecodeState::finish` keeps it).
 pub(crate) fn run(
     plugin: Plugin,
     set: &DecoderSet,
     info: usize,
-    state: &mut DecodeState,
     event: &mut Event,
     offsets: Offsets,
-) {
+) -> Option<Category> {
     match plugin {
         Plugin::Json => json::decode(set.decoder(info), event, offsets),
         Plugin::Pf => pf::decode(event),
         Plugin::SymantecWs => symantec::decode(event),
-        Plugin::SonicWall => {
-            let category = sonicwall::decode(event);
-            state.type_changes.insert(info, category);
-        }
+        Plugin::SonicWall => return Some(sonicwall::decode(event)),
         Plugin::OssecAlert => {
-            state
-                .type_changes
-                .insert(info, super::event::Category::OssecAlert);
-            ossec_alert::decode(event, &state.alert_rules);
+            // The rule ids `OSSECAlert_Decoder` can find: none for logtest, whose
+            // session hash is created but never filled (`logtest.c` creates
+            // `g_rules_hash`, `AddHash_Rule` in `rules.c` fills
+            // `Config.g_rules_hash`), so no alert finds its rule there. The daemon
+            // would hold every loaded rule id.
+            ossec_alert::decode(event, &std::collections::HashSet::new());
+            return Some(Category::OssecAlert);
         }
     }
+    None
 }
 
 /// The text before the first NUL byte: the daemon reads a C string.

@@ -724,3 +724,58 @@ fn a_rule_in_two_places_stores_each_event_twice_in_an_if_matched_group_list() {
     let path: Vec<u32> = f.path.iter().map(|&i| t.rule(i).id).collect();
     assert_eq!(path, vec![1, 990101, 990103, 990104]);
 }
+
+/// The children index of a node with many children (`decoded_as` gates and the
+/// literals of `<match>`/`<regex>`) skips only children that fail anyway: each event
+/// ends with the rule the full walk (taken when tracing) ends with, and with the
+/// rule `OS_CheckIfRuleMatch`'s order gives.
+#[test]
+fn the_children_index_skips_only_children_that_fail() {
+    let t = tree(
+        r#"<rule id="100" level="3"><decoded_as>sshd</decoded_as><match>Failed password</match><description>d</description></rule>
+        <rule id="101" level="3"><decoded_as>json</decoded_as><description>d</description></rule>
+        <rule id="102" level="3"><match negate="yes">quiet</match><regex>^beta</regex><description>d</description></rule>
+        <rule id="103" level="3"><match>alpha|omega</match><description>d</description></rule>
+        <rule id="104" level="3"><regex>gamma \d+</regex><description>d</description></rule>
+        <rule id="105" level="3"><regex type="pcre2">^delta\d</regex><description>d</description></rule>
+        <rule id="106" level="3"><program_name>^cron</program_name><match>session</match><description>d</description></rule>
+        <rule id="107" level="3"><match>x|y</match><description>d</description></rule>
+        <rule id="108" level="3"><decoded_as>sshd</decoded_as><description>d</description></rule>
+        <rule id="109" level="3"><match negate="yes">zzz</match><description>d</description></rule>"#,
+    );
+    let root = t.roots[0];
+    assert!(t.nodes[root].children.len() >= 10 && t.child_index(root).is_some());
+    let cases = [
+        (decoded(ev("Failed password for root"), "sshd", 7, &[]), 100),
+        (decoded(ev("Accepted pass"), "sshd", 7, &[]), 108),
+        (decoded(ev("{}"), "json", 9, &[]), 101),
+        (ev("beta release"), 102),
+        (ev("this is OMEGA"), 103),
+        (ev("gamma 12"), 104),
+        (ev("delta1"), 105),
+        (ev("Delta1"), 109),
+        (
+            Event {
+                program_name: Some(b"cron".to_vec()),
+                ..ev("session opened")
+            },
+            106,
+        ),
+        (ev("a quiet zzz"), 0),
+    ];
+    for (e, want) in cases {
+        let mut s = RuleState::new(&t);
+        let fast = evaluate(&t, &Lists::default(), &mut s, &e, None);
+        let mut steps = Vec::new();
+        let mut s = RuleState::new(&t);
+        let full = evaluate(&t, &Lists::default(), &mut s, &e, Some(&mut steps));
+        let id = |f: Option<Fired>| f.map_or(0, |f| t.rule(f.rule).id);
+        let (fast, full) = (id(fast), id(full));
+        assert_eq!(
+            (fast, full),
+            (want, want),
+            "{:?}",
+            String::from_utf8_lossy(&e.log)
+        );
+    }
+}

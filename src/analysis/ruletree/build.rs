@@ -2,10 +2,11 @@
 //! `src/analysisd/rules_list.c`, end of `Rules_OP_ReadRules` in `rules.c`).
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use super::{Links, Node, RuleTree, Search};
+use super::{ChildIndex, Links, Node, RuleTree, Search};
 use crate::model::Severity;
-use crate::pattern::word_match;
+use crate::pattern::{Prefilter, word_match};
 use crate::rules::def::{FileRules, RuleDef, RuleEnv, Step};
 use crate::rules::lists::Lists;
 use crate::rules::{Problem, codes};
@@ -60,10 +61,36 @@ pub(super) fn build(
             }
         }
     }
+    tree.child_index = (0..tree.nodes.len())
+        .filter(|&n| tree.nodes[n].children.len() >= INDEXED_CHILDREN)
+        .map(|n| (n, OnceLock::new()))
+        .collect();
     (tree, problems)
 }
 
+/// The fewest children worth a [`ChildIndex`].
+const INDEXED_CHILDREN: usize = 8;
+
 impl RuleTree {
+    /// The [`ChildIndex`] of a node with many children, built the first time.
+    pub(crate) fn child_index(&self, node: usize) -> Option<&ChildIndex> {
+        let cell = self.child_index.get(&node)?;
+        Some(cell.get_or_init(|| {
+            let children = &self.nodes[node].children;
+            let defs = || children.iter().map(|&n| &self.rules[self.nodes[n].rule]);
+            ChildIndex {
+                decoded_as: defs().map(|d| d.decoded_as).collect(),
+                filter: Prefilter::new(defs().map(|d| {
+                    [&d.match_, &d.regex]
+                        .into_iter()
+                        .flatten()
+                        .find(|c| !c.negate)
+                        .map(|c| &c.expr)
+                })),
+            }
+        }))
+    }
+
     fn list(&self, place: Place) -> &[usize] {
         match place {
             Place::Roots => &self.roots,
