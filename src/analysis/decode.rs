@@ -99,11 +99,12 @@ fn decode_roots(
     roots: &[Root],
     filter: &Prefilter,
 ) -> Option<(usize, Option<Category>)> {
-    // Which prematches certainly miss `log`, found in one scan when first needed;
-    // which program names certainly miss the event's, in one scan.
+    // Which prematches certainly miss `log`, from one pass over it when first needed
+    // (kept for the children's prefilter); which program names certainly miss the
+    // event's, from one pass.
     let mut present: Option<Present> = None;
     let names = set.program_name_filter();
-    let pn_present = event.program_name.as_ref().map(|pn| names.scan(c_str(pn)));
+    let pn_present = event.program_name.as_ref().map(|pn| Present::of(c_str(pn)));
     let log_len = c_str(&event.log).len();
     for (i, root) in roots.iter().enumerate() {
         let d = set.decoder(root.decoder);
@@ -119,7 +120,7 @@ fn decode_roots(
         }
         if let Some(prematch) = &d.prematch {
             let log = &event.log[..log_len];
-            let present = present.get_or_insert_with(|| filter.scan(log));
+            let present = present.get_or_insert_with(|| Present::of(log));
             if !filter.may_match(i, present) {
                 continue;
             }
@@ -136,7 +137,7 @@ fn decode_roots(
             after_parent: None,
             after_prematch: pmatch,
             filter: (!root.children.is_empty()).then_some(&root.filter),
-            present: None,
+            present,
             type_change: None,
         };
         walk.children_then_regex(event, root);
@@ -156,7 +157,7 @@ struct Walk<'s> {
     /// `log_after_prematch`: the root's pmatch, then the matching child's.
     after_prematch: Option<usize>,
     /// The root's prefilter over its children (prematch `2i`, regex `2i + 1`), and
-    /// its scan of the whole log once needed: a literal absent from the log is
+    /// the pieces of the whole log once needed: a literal absent from the log is
     /// absent from every part of it.
     filter: Option<&'s Prefilter>,
     present: Option<Present>,
@@ -170,7 +171,7 @@ impl Walk<'_> {
         let Some(filter) = self.filter else {
             return true;
         };
-        let present = self.present.get_or_insert_with(|| filter.scan(log));
+        let present = self.present.get_or_insert_with(|| Present::of(log));
         filter.may_match(at, present)
     }
 

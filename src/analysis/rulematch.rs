@@ -10,6 +10,7 @@ use super::context::{self, Current};
 use super::event::Event;
 use super::ruletree::{RuleTree, Search};
 use super::state::RuleState;
+use crate::pattern::Present;
 use crate::rules::lists::Lists;
 
 /// The rule an event ends with.
@@ -51,6 +52,8 @@ pub(crate) struct Eval<'a> {
     pub(crate) matched: u32,
     pub(crate) previous: Vec<Vec<u8>>,
     pub(crate) previous_log: Option<Vec<u8>>,
+    /// The pieces of `log` for the children prefilters, once one needs them.
+    pub(crate) present: Option<Present>,
 }
 
 /// Runs the rules on a decoded event, as logtest does, and updates the session
@@ -82,6 +85,7 @@ pub fn evaluate(
         matched: 0,
         previous: Vec::new(),
         previous_log: None,
+        present: None,
     };
     for &root in &tree.roots {
         if tree.rule(tree.nodes[root].rule).category != event.category {
@@ -119,11 +123,10 @@ impl Eval<'_> {
         if let Some(index) = index {
             let open = self.state.open_children(index, node, decoder);
             let filter = &index.filter;
-            let mut present = None;
             for &at in open.iter() {
                 // Decided on the literals alone: every option tested before
                 // `<match>` and `<regex>` only reads the event.
-                if filter.may_match_lazy(at, &self.event.log, &mut present)
+                if filter.may_match_lazy(at, &self.event.log, &mut self.present)
                     && let Some(r) = self.check(children[at], path)
                 {
                     path.push(rule);

@@ -229,3 +229,18 @@ fn every_literal_run_is_required() {
     let line = br#"{"win":{"system":{"time":"2024-01-01T10:11:12"}}}"#;
     assert_eq!(re.exec(line), re.exec_unfiltered(line));
 }
+
+/// The pieces of a subject are case folded by one bit, which merges a few
+/// punctuation bytes too (`[` with `{`): such a subject may be asked to run an
+/// expression that then fails, but a subject holding the needle in any case is
+/// never ruled out, and one missing a piece of it is.
+#[test]
+fn pieces_fold_case_and_rule_out_only_absent_needles() {
+    let e = Expression::compile_without_captures(Engine::OsMatch, "a[bc").expect("compiles");
+    let filter = Prefilter::new([Some(&e)]);
+    let may = |s: &[u8]| filter.may_match(0, &filter.scan(s));
+    assert!(may(b"x A[BC y") && e.is_match(b"x A[BC y"));
+    assert!(may(b"x a{bc y") && !e.is_match(b"x a{bc y"));
+    assert!(!may(b"x a[b c"));
+    assert!(!may(b"a[b\0c"), "the subject ends at its NUL");
+}
