@@ -8,7 +8,7 @@ use super::accumulate::Accumulator;
 use super::event::{Category, DecodedBy, Event};
 use super::plugins::{self, Offsets, c_str};
 use crate::pattern::{Prefilter, Present};
-use crate::rules::decoders::{Decoder, DecoderSet, ORDER_SIZE, Offset, OrderField, Root};
+use crate::rules::decoders::{Decoder, DecoderSet, ORDER_SIZE, Offset, OrderField, Plugin, Root};
 
 /// What a logtest session keeps between events for the decoders.
 #[derive(Debug, Default)]
@@ -72,7 +72,9 @@ pub fn decode_event(set: &DecoderSet, event: &mut Event) -> Pending {
     let roots = if pn { set.pn_roots() } else { set.nopn_roots() };
     event.decoder = None;
     event.category = Category::Syslog;
-    let Some((info, type_change)) = decode_roots(set, event, roots, set.root_filter(pn)) else {
+    let (found, pieces) = decode_roots(set, event, roots, set.root_filter(pn));
+    event.pieces = pieces;
+    let Some((info, type_change)) = found else {
         return Pending::default();
     };
     let d = set.decoder(info);
@@ -92,13 +94,13 @@ pub fn decode_event(set: &DecoderSet, event: &mut Event) -> Pending {
 }
 
 /// Step 1: the roots in order; returns the `decoder_info` index and the type a
-/// plugin gave it.
+/// plugin gave it, and the pieces of `log` if the prefilters took them.
 fn decode_roots(
     set: &DecoderSet,
     event: &mut Event,
     roots: &[Root],
     filter: &Prefilter,
-) -> Option<(usize, Option<Category>)> {
+) -> (Option<(usize, Option<Category>)>, Option<Present>) {
     // Which prematches certainly miss `log`, from one pass over it when first needed
     // (kept for the children's prefilter); which program names certainly miss the
     // event's, from one pass.
@@ -141,9 +143,9 @@ fn decode_roots(
             type_change: None,
         };
         walk.children_then_regex(event, root);
-        return Some((walk.info, walk.type_change));
+        return (Some((walk.info, walk.type_change)), walk.present);
     }
-    None
+    (None, present)
 }
 
 /// The pointers of one decoding (`pmatch`, `cmatch`, `log_after_parent`).
@@ -242,6 +244,10 @@ impl Walk<'_> {
                 };
                 if let Some(category) = plugins::run(plugin, self.set, self.info, event, offsets) {
                     self.type_change = Some(category);
+                }
+                if plugin == Plugin::OssecAlert {
+                    // It replaces `log` with the alert's own line.
+                    self.present = None;
                 }
             } else if let Some(regex) = &d.regex {
                 let base = match d.regex_offset {

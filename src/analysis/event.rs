@@ -2,6 +2,7 @@
 //! (`Eventinfo` in `src/analysisd/eventinfo.h`; docs/analysis.md). Every value is
 //! bytes: a log line may hold any byte, and the daemon compares bytes.
 
+use crate::pattern::Present;
 pub use crate::rules::fields::{Category, StaticField};
 
 /// Which decoder the event is reported as decoded by (`decoder_info`).
@@ -55,6 +56,10 @@ pub struct Event {
     /// The rule id an `OSSECAlert_Decoder` read from an OSSEC alert: rule matching is
     /// skipped and this rule is the result (no `firedtimes`).
     pub generated_rule: Option<u32>,
+    /// The pieces of `log` the decoders' prefilters took (`Present`), handed on to
+    /// the rules' prefilters; not part of what the event says, and dropped before
+    /// the event is kept. Whoever changes `log` afterwards sets it to None.
+    pub pieces: Option<Present>,
 }
 
 impl Event {

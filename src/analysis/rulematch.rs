@@ -65,6 +65,19 @@ pub fn evaluate(
     event: &Arc<Event>,
     trace: Option<&mut Vec<TraceStep>>,
 ) -> Option<Fired> {
+    evaluate_with(tree, lists, state, event, trace, None)
+}
+
+/// [`evaluate`] with the pieces of the event's `log` when decoding took them
+/// (`Present`; they must be those of the `log` as it is now).
+pub(crate) fn evaluate_with(
+    tree: &RuleTree,
+    lists: &Lists,
+    state: &mut RuleState,
+    event: &Arc<Event>,
+    trace: Option<&mut Vec<TraceStep>>,
+    pieces: Option<Present>,
+) -> Option<Fired> {
     if let Some(id) = event.generated_rule {
         return tree.by_id(id).map(|rule| Fired {
             rule,
@@ -85,7 +98,7 @@ pub fn evaluate(
         matched: 0,
         previous: Vec::new(),
         previous_log: None,
-        present: None,
+        present: pieces,
     };
     for &root in &tree.roots {
         if tree.rule(tree.nodes[root].rule).category != event.category {

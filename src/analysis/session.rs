@@ -11,7 +11,7 @@ use super::event::Event;
 use super::json::Json;
 use super::output::{RuleView, Stamp, output};
 use super::predecode::predecode;
-use super::rulematch::{Fired, TraceStep, evaluate};
+use super::rulematch::{Fired, TraceStep, evaluate_with};
 use super::ruletree::{self, RuleTree};
 use super::state::RuleState;
 use crate::rules::Problem;
@@ -178,16 +178,18 @@ impl<'r> Session<'r> {
 
     /// Matches the rules against an event decoded by this session's [`Decoding`] or
     /// by another one that saw the same lines in the same order.
-    pub fn evaluate(&mut self, event: Event, trace: bool) -> Outcome {
+    pub fn evaluate(&mut self, mut event: Event, trace: bool) -> Outcome {
         let rs = self.ruleset;
+        let pieces = event.pieces.take();
         let event = Arc::new(event);
         let mut steps = Vec::new();
-        let fired = evaluate(
+        let fired = evaluate_with(
             &rs.rules,
             &rs.lists,
             &mut self.state,
             &event,
             trace.then_some(&mut steps),
+            pieces,
         );
         let alert = fired.as_ref().is_some_and(|f| {
             let level = rs.rules.rule(f.rule).level;

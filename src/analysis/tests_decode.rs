@@ -491,3 +491,24 @@ mod hostile {
         assert_eq!(field(&e, "k255").as_deref(), Some("255"));
     }
 }
+
+/// The pieces decoding hands on to the rules are those of `log` as decoding left
+/// it, whether a root matched or not.
+#[test]
+fn the_pieces_handed_on_are_those_of_the_decoded_log() {
+    let s = set();
+    let mut handed = 0;
+    for (program, log) in [
+        (None, "ZZROOT b usr2"),
+        (None, "nothing matches this line"),
+        (Some("zzprog"), "a b c"),
+        (None, r#"{"a": {"b": 1}}"#),
+    ] {
+        let (_, _, e) = run(&s, &mut DecodeState::default(), program, log);
+        if let Some(p) = &e.pieces {
+            assert_eq!(p, &crate::pattern::Present::of(&e.log), "{log}");
+            handed += 1;
+        }
+    }
+    assert!(handed >= 2, "{handed}");
+}

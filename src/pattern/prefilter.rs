@@ -35,7 +35,7 @@ pub struct Prefilter {
 /// more bytes (a few punctuation bytes with their neighbours), never fewer: the
 /// answer is sometimes "may match" for an expression that then fails, never "no"
 /// for one that matches.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Present(Box<[u64]>);
 
 /// The hash of the three bytes at the start of `w`, ASCII case folded.
