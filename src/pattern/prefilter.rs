@@ -7,6 +7,8 @@
 //! (docs/analysis-patterns.md "Prefilter"). The answer "may match" still runs the
 //! expression itself, so results never change.
 
+use std::ops::Range;
+
 use super::Expression;
 
 /// The shortest needle worth looking for (and the length of the pieces a subject
@@ -19,11 +21,13 @@ const HASH_BITS: u32 = 14;
 /// The needles of a list of expressions, and which expression needs which.
 #[derive(Debug, Default, Clone)]
 pub struct Prefilter {
-    /// Per needle: the hashes of its three-byte pieces, each once.
-    needles: Vec<Vec<u16>>,
-    /// Per expression: the needles of which at least one must be present, or None
-    /// (no requirement: always run).
-    needs: Vec<Option<Vec<usize>>>,
+    /// Per expression: its range of `alternatives`; an empty one when it has no
+    /// requirement (it always runs).
+    expressions: Vec<Range<u32>>,
+    /// Per alternative (one must be present): its range of `pieces`.
+    alternatives: Vec<Range<u32>>,
+    /// The hashes of each needle's three-byte pieces, each once.
+    pieces: Vec<u16>,
 }
 
 /// The three-byte pieces of one subject, hashed: written by hand because what is
@@ -66,33 +70,26 @@ impl Prefilter {
     /// Builds the prefilter of `expressions`, in order (None: no expression at that
     /// position, nothing to rule out).
     pub fn new<'a>(expressions: impl IntoIterator<Item = Option<&'a Expression>>) -> Prefilter {
-        let mut needles: Vec<Vec<u16>> = Vec::new();
-        let mut index = std::collections::HashMap::new();
-        let needs = expressions
-            .into_iter()
-            .map(|e| {
-                let required = e?.matcher.required()?;
-                // A needle of a byte or two (a space, `: `) is in nearly every
-                // subject and rules nothing out: such an expression always runs.
-                if required.iter().any(|n| n.len() < MIN_NEEDLE) {
-                    return None;
-                }
-                let ids = required
-                    .into_iter()
-                    .map(|n| {
-                        *index.entry(n.clone()).or_insert_with(|| {
-                            let mut pieces: Vec<u16> = n.windows(MIN_NEEDLE).map(piece).collect();
-                            pieces.sort_unstable();
-                            pieces.dedup();
-                            needles.push(pieces);
-                            needles.len() - 1
-                        })
-                    })
-                    .collect();
-                Some(ids)
-            })
-            .collect();
-        Prefilter { needles, needs }
+        let mut f = Prefilter::default();
+        for e in expressions {
+            let start = f.alternatives.len() as u32;
+            let required = e.and_then(|e| e.matcher.required());
+            // A needle of a byte or two (a space, `: `) is in nearly every subject
+            // and rules nothing out: such an expression always runs.
+            for needle in required
+                .filter(|r| r.iter().all(|n| n.len() >= MIN_NEEDLE))
+                .unwrap_or_default()
+            {
+                let mut pieces: Vec<u16> = needle.windows(MIN_NEEDLE).map(piece).collect();
+                pieces.sort_unstable();
+                pieces.dedup();
+                let from = f.pieces.len() as u32;
+                f.pieces.extend(pieces);
+                f.alternatives.push(from..f.pieces.len() as u32);
+            }
+            f.expressions.push(start..f.alternatives.len() as u32);
+        }
+        f
     }
 
     /// The pieces of `subject`: [`Present::of`], shared by every prefilter asked
@@ -104,22 +101,21 @@ impl Prefilter {
     /// [`Prefilter::may_match`] that scans `subject` into `present` the first time
     /// an expression with a requirement asks.
     pub fn may_match_lazy(&self, i: usize, subject: &[u8], present: &mut Option<Present>) -> bool {
-        match self.needs.get(i) {
-            Some(Some(_)) => {
-                let present = present.get_or_insert_with(|| self.scan(subject));
-                self.may_match(i, present)
-            }
-            _ => true,
+        if self.expressions.get(i).is_none_or(Range::is_empty) {
+            return true;
         }
+        let present = present.get_or_insert_with(|| self.scan(subject));
+        self.may_match(i, present)
     }
 
     /// False when expression `i` certainly does not match the scanned subject.
     pub fn may_match(&self, i: usize, present: &Present) -> bool {
-        match self.needs.get(i) {
-            Some(Some(ids)) => ids
-                .iter()
-                .any(|&n| self.needles[n].iter().all(|&h| present.has(h))),
-            _ => true,
-        }
+        let Some(alts) = self.expressions.get(i).filter(|r| !r.is_empty()) else {
+            return true;
+        };
+        let range = |r: &Range<u32>| r.start as usize..r.end as usize;
+        self.alternatives[range(alts)]
+            .iter()
+            .any(|alt| self.pieces[range(alt)].iter().all(|&h| present.has(h)))
     }
 }

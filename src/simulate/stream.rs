@@ -28,6 +28,12 @@ const MAX_WORKERS: usize = 4;
 /// Reads one line without its `\n`, cut at [`MAX_LINE`]; `false` at the end.
 pub fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<bool> {
     line.clear();
+    append_line(input, line)
+}
+
+/// [`read_line`] appending to `text` (the line is cut at [`MAX_LINE`] on its own).
+fn append_line(input: &mut impl BufRead, text: &mut Vec<u8>) -> std::io::Result<bool> {
+    let start = text.len();
     let mut any = false;
     loop {
         let buf = input.fill_buf()?;
@@ -39,8 +45,8 @@ pub fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Resul
             Some(i) => (&buf[..i], i + 1),
             None => (buf, buf.len()),
         };
-        let room = MAX_LINE.saturating_sub(line.len());
-        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let room = MAX_LINE.saturating_sub(text.len() - start);
+        text.extend_from_slice(&chunk[..chunk.len().min(room)]);
         let ended = done > chunk.len();
         input.consume(done);
         if ended {
@@ -287,20 +293,21 @@ pub fn read_lines<R: BufRead>(
     mut feed: Feed,
     idle: impl Fn(&R) -> bool,
 ) {
-    let mut line = Vec::new();
-    let new = || Lines {
-        text: Vec::new(),
+    let new = |size: usize| Lines {
+        text: Vec::with_capacity(size),
         ends: Vec::with_capacity(BATCH),
         idle: false,
     };
-    let mut batch = new();
+    let mut batch = new(0);
     let mut lines = 0u64;
     loop {
-        match read_line(&mut reader, &mut line) {
+        let start = batch.text.len();
+        match append_line(&mut reader, &mut batch.text) {
             Ok(true) => {}
             Ok(false) => break,
             Err(source) => {
                 // The lines read before the failure are answered first.
+                batch.text.truncate(start);
                 if !batch.ends.is_empty() && !feed.send(Ok(batch)) {
                     return;
                 }
@@ -309,8 +316,7 @@ pub fn read_lines<R: BufRead>(
             }
         }
         lines += 1;
-        if !line.is_empty() {
-            batch.text.extend_from_slice(&line);
+        if batch.text.len() > start {
             batch.ends.push(batch.text.len());
         }
         let idle = idle(&reader);
@@ -318,7 +324,9 @@ pub fn read_lines<R: BufRead>(
             || batch.text.len() >= MAX_LINE
             || (idle && !batch.ends.is_empty())
         {
-            let mut full = std::mem::replace(&mut batch, new());
+            // The next batch is likely the size of this one.
+            let size = batch.text.len().min(2 * MAX_LINE);
+            let mut full = std::mem::replace(&mut batch, new(size));
             full.idle = idle;
             if !feed.send(Ok(full)) || cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
                 return;
