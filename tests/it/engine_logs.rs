@@ -212,10 +212,15 @@ fn gzip_gives_the_same_counts() {
 }
 
 /// Active responses that bind many of Wazuh's rules, for the corpus log.
+/// The policy rules (0215) are left out, as Wazuh's test layout leaves them out: their
+/// `<time>` windows read the clock, which is the wall clock for logtest and the line's
+/// own timestamp for `--logs`, so the two would agree or not by the hour of the run
+/// (rule 17101, "6 pm - 8:30 am").
 const CORPUS_CONF: &str = "<ossec_config>
   <ruleset>
     <decoder_dir>ruleset/decoders</decoder_dir>
     <rule_dir>ruleset/rules</rule_dir>
+    <rule_exclude>0215-policy_rules.xml</rule_exclude>
     <list>etc/lists/audit-keys</list>
     <list>etc/lists/amazon/aws-eventnames</list>
     <list>etc/lists/security-eventchannel</list>
