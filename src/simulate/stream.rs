@@ -104,8 +104,9 @@ struct Flow {
     sent: u64,
     /// The reader is done.
     ended: bool,
-    /// The caller is gone, or a decoding thread failed.
+    /// The caller is gone, or a decoding thread failed: the reader stops.
     stopped: bool,
+    /// A decoding thread panicked: the caller gets an error.
     failed: bool,
 }
 
@@ -188,7 +189,7 @@ impl Drop for Feed {
 
 /// The caller's end: decoded batches in input order, until the input ends or
 /// fails. While the next batch is not ready, the caller decodes one itself, so
-/// that every core is busy whichever side is the slower.
+/// that the cores stay busy when decoding is the slower side.
 pub struct DecodedBatches {
     shared: Arc<Shared>,
     next: u64,
@@ -286,7 +287,7 @@ pub fn decoders(ruleset: &Arc<Ruleset>, location: &[u8]) -> (Feed, DecodedBatche
 /// Reads `reader` to its end and sends its non-empty lines, in batches, to the
 /// decoding threads. A batch is sent when full, or as soon as `idle` says the
 /// input has nothing more waiting (an interactive input). Returns when the input
-/// ends, fails, the workers are gone or `cancel` is set.
+/// ends, fails, the caller is gone or `cancel` is set.
 pub fn read_lines<R: BufRead>(
     mut reader: R,
     cancel: Option<&AtomicBool>,
