@@ -14,8 +14,8 @@ use super::Expression;
 /// The shortest needle worth looking for (and the length of the pieces a subject
 /// is cut into).
 const MIN_NEEDLE: usize = 3;
-/// Bits of the hash of a three-byte piece: a set of 16,384 bits (2 KiB) per
-/// subject.
+/// Bits of the hash of a three-byte piece: a set of at most 16,384 bits (2 KiB)
+/// per subject.
 const HASH_BITS: u32 = 14;
 
 /// The needles of a list of expressions, and which expression needs which.
@@ -49,19 +49,26 @@ fn piece(w: &[u8]) -> u16 {
 }
 
 impl Present {
-    /// The pieces of `subject` (a C string: up to its first NUL).
+    /// The pieces of `subject` (a C string: up to its first NUL). The set has about
+    /// eight bits per byte of subject (a power of two, 512 to 16,384): a short line
+    /// does not pay for a long one's set, and a hash is taken modulo the size, which
+    /// only merges pieces.
     pub fn of(subject: &[u8]) -> Present {
         let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
-        let mut bits = vec![0u64; (1 << HASH_BITS) / 64].into_boxed_slice();
+        let words = (subject.len() / 8)
+            .next_power_of_two()
+            .clamp(8, (1 << HASH_BITS) / 64);
+        let mut bits = vec![0u64; words].into_boxed_slice();
+        let mask = words * 64 - 1;
         for w in subject.windows(MIN_NEEDLE) {
-            let h = usize::from(piece(w));
+            let h = usize::from(piece(w)) & mask;
             bits[h / 64] |= 1 << (h % 64);
         }
         Present(bits)
     }
 
     fn has(&self, h: u16) -> bool {
-        let h = usize::from(h);
+        let h = usize::from(h) & (self.0.len() * 64 - 1);
         self.0[h / 64] & (1 << (h % 64)) != 0
     }
 }
