@@ -122,8 +122,7 @@ fn decode_roots(
         }
         if let Some(prematch) = &d.prematch {
             let log = &event.log[..log_len];
-            let present = present.get_or_insert_with(|| Present::of(log));
-            if !filter.may_match(i, present) {
+            if !filter.may_match_lazy(i, log, &mut present) {
                 continue;
             }
             let Some(m) = prematch.exec(log) else {
@@ -170,11 +169,8 @@ struct Walk<'s> {
 impl Walk<'_> {
     /// False when expression `at` of the root's prefilter certainly misses `log`.
     fn may_match(&mut self, log: &[u8], at: usize) -> bool {
-        let Some(filter) = self.filter else {
-            return true;
-        };
-        let present = self.present.get_or_insert_with(|| Present::of(log));
-        filter.may_match(at, present)
+        self.filter
+            .is_none_or(|filter| filter.may_match_lazy(at, log, &mut self.present))
     }
 
     /// Step 2 (children) then step 3 (regex phase).

@@ -133,25 +133,21 @@ impl Eval<'_> {
             None => tree.child_index(node),
             Some(_) => None,
         };
-        if let Some(index) = index {
-            let open = self.state.open_children(index, node, decoder);
-            let filter = &index.filter;
-            for &at in open.iter() {
-                // Decided on the literals alone: every option tested before
-                // `<match>` and `<regex>` only reads the event.
-                if filter.may_match_lazy(at, &self.event.log, &mut self.present)
-                    && let Some(r) = self.check(children[at], path)
-                {
-                    path.push(rule);
-                    return Some(r);
-                }
+        let open = index.map(|index| self.state.open_children(index, node, decoder));
+        let tried = open.as_ref().map_or(children.len(), |open| open.len());
+        for k in 0..tried {
+            let at = open.as_ref().map_or(k, |open| open[k]);
+            // Decided on the literals alone: every option tested before `<match>` and
+            // `<regex>` only reads the event.
+            if index.is_some_and(|i| {
+                !i.filter
+                    .may_match_lazy(at, &self.event.log, &mut self.present)
+            }) {
+                continue;
             }
-        } else {
-            for &child in children {
-                if let Some(r) = self.check(child, path) {
-                    path.push(rule);
-                    return Some(r);
-                }
+            if let Some(r) = self.check(children[at], path) {
+                path.push(rule);
+                return Some(r);
             }
         }
         if tree.rule(rule).options.noalert {

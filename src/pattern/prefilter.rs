@@ -99,19 +99,13 @@ impl Prefilter {
         f
     }
 
-    /// The pieces of `subject`: [`Present::of`], shared by every prefilter asked
-    /// about the same subject.
-    pub fn scan(&self, subject: &[u8]) -> Present {
-        Present::of(subject)
-    }
-
     /// [`Prefilter::may_match`] that scans `subject` into `present` the first time
     /// an expression with a requirement asks.
     pub fn may_match_lazy(&self, i: usize, subject: &[u8], present: &mut Option<Present>) -> bool {
         if self.expressions.get(i).is_none_or(Range::is_empty) {
             return true;
         }
-        let present = present.get_or_insert_with(|| self.scan(subject));
+        let present = present.get_or_insert_with(|| Present::of(subject));
         self.may_match(i, present)
     }
 

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 
 use super::osmatch::OsMatch;
 use super::osregex::OsRegex;
-use super::{Engine, Expression, Prefilter};
+use super::{Engine, Expression, Prefilter, Present};
 
 /// Text between `<tag…>` and the next `</`, for the pattern options.
 fn patterns_in(text: &str) -> Vec<String> {
@@ -143,7 +143,7 @@ fn prefilter_agrees(patterns: &[String], subjects: &[&[u8]]) {
     let filter = Prefilter::new(exprs.iter().map(Some));
     let mut ruled_out = 0usize;
     for s in subjects {
-        let present = filter.scan(s);
+        let present = Present::of(s);
         for (i, e) in exprs.iter().enumerate() {
             if !filter.may_match(i, &present) {
                 assert!(!e.is_match(s), "{i} on {:?}", String::from_utf8_lossy(s));
@@ -186,7 +186,7 @@ proptest! {
             })
             .collect();
         let filter = Prefilter::new(exprs.iter().map(Some));
-        let present = filter.scan(s.as_bytes());
+        let present = Present::of(s.as_bytes());
         for (i, e) in exprs.iter().enumerate() {
             if !filter.may_match(i, &present) {
                 prop_assert!(!e.is_match(s.as_bytes()));
@@ -238,7 +238,7 @@ fn every_literal_run_is_required() {
 fn pieces_fold_case_and_rule_out_only_absent_needles() {
     let e = Expression::compile_without_captures(Engine::OsMatch, "a[bc").expect("compiles");
     let filter = Prefilter::new([Some(&e)]);
-    let may = |s: &[u8]| filter.may_match(0, &filter.scan(s));
+    let may = |s: &[u8]| filter.may_match(0, &Present::of(s));
     assert!(may(b"x A[BC y") && e.is_match(b"x A[BC y"));
     assert!(may(b"x a{bc y") && !e.is_match(b"x a{bc y"));
     assert!(!may(b"x a[b c"));
