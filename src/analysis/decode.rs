@@ -73,7 +73,9 @@ pub fn decode_event(set: &DecoderSet, event: &mut Event) -> Pending {
     event.decoder = None;
     event.category = Category::Syslog;
     let (found, pieces) = decode_roots(set, event, roots, set.root_filter(pn));
-    event.pieces = pieces;
+    // The rules' prefilters want them too: taken here, they are taken in the
+    // decoding threads rather than the one that matches rules.
+    event.pieces = Some(pieces.unwrap_or_else(|| Present::of(c_str(&event.log))));
     let Some((info, type_change)) = found else {
         return Pending::default();
     };

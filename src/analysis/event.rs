@@ -56,8 +56,8 @@ pub struct Event {
     /// The rule id an `OSSECAlert_Decoder` read from an OSSEC alert: rule matching is
     /// skipped and this rule is the result (no `firedtimes`).
     pub generated_rule: Option<u32>,
-    /// The pieces of `log` the decoders' prefilters took (`Present`), handed on to
-    /// the rules' prefilters; not part of what the event says, and dropped before
+    /// The pieces of `log` (`Present`), taken while decoding and handed on to the
+    /// rules' prefilters; not part of what the event says, and dropped before
     /// the event is kept. Whoever changes `log` afterwards sets it to None.
     pub pieces: Option<Present>,
 }
@@ -76,9 +76,16 @@ impl Event {
     /// The first dynamic field with this name, compared without ASCII case
     /// (`FindField`).
     pub fn dynamic(&self, name: &[u8]) -> Option<&[u8]> {
+        // Names often share a long prefix (`win.system.…`): the length and the last
+        // byte rule most of them out first.
+        let last = name.last().map(u8::to_ascii_lowercase);
         self.dynamic
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .find(|(n, _)| {
+                n.len() == name.len()
+                    && n.last().map(u8::to_ascii_lowercase) == last
+                    && n.eq_ignore_ascii_case(name)
+            })
             .map(|(_, v)| v.as_slice())
     }
 }

@@ -37,12 +37,19 @@ pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32
     let batches = spawn_reading(&ruleset, args.location.as_bytes());
     let mut session = Session::new(&ruleset);
     let mut decoding = Decoding::new(&ruleset);
-    // Buffered, flushed whenever no more input is waiting: an interactive user sees
-    // each answer at once, a file is not written one system call per event.
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let (to_writer, writer) = spawn_writer(Arc::clone(&ruleset), common.format);
     let mut counter = 0u64;
     for batch in batches {
-        let batch = batch.map_err(|e| e.source)?;
+        let batch = match batch {
+            Ok(batch) => batch,
+            Err(e) => {
+                // What was read before the error is still written.
+                drop(to_writer);
+                join(writer)?;
+                return Err(e.source.into());
+            }
+        };
+        let mut done = Vec::with_capacity(batch.events.len());
         for decoded in batch.events {
             let now = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
@@ -56,17 +63,65 @@ pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32
                 id: format!("{}.{counter}", now.as_secs()),
             };
             let runs = responses(&ruleset, sim.as_ref(), &outcome, args.agent.as_deref());
-            match common.format {
-                Format::Json => json_event(&mut out, &ruleset, &outcome, &stamp, &runs)?,
-                Format::Text => text_event(&mut out, &ruleset, &outcome, &stamp, &runs)?,
-            }
+            done.push((outcome, stamp, runs));
         }
-        if batch.idle {
-            out.flush()?;
+        let written = Written {
+            events: done,
+            idle: batch.idle,
+        };
+        if to_writer.send(written).is_err() {
+            // The writer stopped on an error: it is the command's.
+            break;
         }
     }
-    out.flush()?;
+    drop(to_writer);
+    join(writer)?;
     Ok(EXIT_OK)
+}
+
+/// The events of one batch of input, matched, for the writer; `idle`: no more input
+/// was waiting, so the output is flushed after them.
+struct Written {
+    events: Vec<(Outcome, Stamp, Vec<Execution>)>,
+    idle: bool,
+}
+
+/// Formatting and writing in a thread of their own, so that matching the next
+/// events goes on meanwhile. Buffered, flushed whenever no more input is waiting:
+/// an interactive user sees each answer at once, a file is not written one system
+/// call per event. The thread ends at the first write error, which [`join`] returns.
+fn spawn_writer(
+    ruleset: Arc<Ruleset>,
+    format: Format,
+) -> (
+    std::sync::mpsc::SyncSender<Written>,
+    std::thread::JoinHandle<anyhow::Result<()>>,
+) {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Written>(4);
+    let writer = std::thread::spawn(move || -> anyhow::Result<()> {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        for written in rx {
+            for (outcome, stamp, runs) in &written.events {
+                match format {
+                    Format::Json => json_event(&mut out, &ruleset, outcome, stamp, runs)?,
+                    Format::Text => text_event(&mut out, &ruleset, outcome, stamp, runs)?,
+                }
+            }
+            if written.idle {
+                out.flush()?;
+            }
+        }
+        out.flush()?;
+        Ok(())
+    });
+    (tx, writer)
+}
+
+/// The writer's result; its panic is reported as an error, not re-raised.
+fn join(writer: std::thread::JoinHandle<anyhow::Result<()>>) -> anyhow::Result<()> {
+    writer
+        .join()
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("the output thread failed")))
 }
 
 /// Standard input read in a thread of its own and decoded in others (the caller

@@ -44,7 +44,11 @@ pub struct Present(Box<[u64]>);
 
 /// The hash of the three bytes at the start of `w`, ASCII case folded.
 fn piece(w: &[u8]) -> u16 {
-    let key = u32::from(w[0] | 0x20) | u32::from(w[1] | 0x20) << 8 | u32::from(w[2] | 0x20) << 16;
+    hash(u32::from(w[0] | 0x20) | u32::from(w[1] | 0x20) << 8 | u32::from(w[2] | 0x20) << 16)
+}
+
+/// The hash of a piece's key (its three folded bytes, the first lowest).
+fn hash(key: u32) -> u16 {
     (key.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) as u16
 }
 
@@ -60,9 +64,15 @@ impl Present {
             .clamp(8, (1 << HASH_BITS) / 64);
         let mut bits = vec![0u64; words].into_boxed_slice();
         let mask = words * 64 - 1;
-        for w in subject.windows(MIN_NEEDLE) {
-            let h = usize::from(piece(w)) & mask;
-            bits[h / 64] |= 1 << (h % 64);
+        // The key of each piece slides one byte along: the same as `piece` on every
+        // window, without reading each byte three times.
+        let mut key = 0u32;
+        for (i, &b) in subject.iter().enumerate() {
+            key = key >> 8 | u32::from(b | 0x20) << 16;
+            if i + 1 >= MIN_NEEDLE {
+                let h = usize::from(hash(key)) & mask;
+                bits[h / 64] |= 1 << (h % 64);
+            }
         }
         Present(bits)
     }
@@ -118,5 +128,33 @@ impl Prefilter {
         self.alternatives[range(alts)]
             .iter()
             .any(|alt| self.pieces[range(alt)].iter().all(|&h| present.has(h)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MIN_NEEDLE, Present, piece};
+
+    /// The sliding key of [`Present::of`] sets the bit of every window's `piece`,
+    /// and only those.
+    #[test]
+    fn the_sliding_key_hashes_every_window() {
+        for s in [
+            &b""[..],
+            b"ab",
+            b"abc",
+            b"Failed password for ROOT",
+            b"\xff\x00\x80 x",
+        ] {
+            let present = Present::of(s);
+            let s = &s[..s.iter().position(|&b| b == 0).unwrap_or(s.len())];
+            let mut expected = vec![0u64; present.0.len()];
+            let mask = expected.len() * 64 - 1;
+            for w in s.windows(MIN_NEEDLE) {
+                let h = usize::from(piece(w)) & mask;
+                expected[h / 64] |= 1 << (h % 64);
+            }
+            assert_eq!(&present.0[..], &expected[..], "{s:?}");
+        }
     }
 }

@@ -127,6 +127,8 @@ impl Parser<'_> {
         }
         let mut out = Vec::with_capacity(end - start);
         let mut i = start;
+        // The input holds no NUL (it is cut at the first): only `\u0000` makes one.
+        let mut unicode = false;
         while i < end {
             let plain = memchr::memchr(b'\\', &self.s[i..end]).unwrap_or(end - i);
             out.extend_from_slice(&self.s[i..i + plain]);
@@ -150,11 +152,14 @@ impl Parser<'_> {
                     out.push(b);
                     i += 2;
                 }
-                None => i += utf16_escape(&self.s[i..end], &mut out)?,
+                None => {
+                    unicode = true;
+                    i += utf16_escape(&self.s[i..end], &mut out)?;
+                }
             }
         }
         self.pos = end + 1;
-        if let Some(nul) = memchr::memchr(0, &out) {
+        if let Some(nul) = memchr::memchr(0, &out).filter(|_| unicode) {
             out.truncate(nul);
         }
         Some(out)
