@@ -269,12 +269,12 @@ impl Walk<'_> {
                 if event.dynamic.len() >= ORDER_SIZE {
                     return;
                 }
-                let values: Vec<Vec<u8>> = m
+                let values: Vec<std::ops::Range<usize>> = m
                     .captures
                     .iter()
-                    .map(|r| log[base + r.start..base + r.end].to_vec())
+                    .map(|r| base + r.start..base + r.end)
                     .collect();
-                assign(d, event, values);
+                assign(d, event, &values);
             } else {
                 return;
             }
@@ -286,15 +286,19 @@ impl Walk<'_> {
     }
 }
 
-/// Capture *i* goes to `order[i]`; extra captures are dropped, and no dynamic field
-/// is added past `decoder_order_size`.
-fn assign(d: &Decoder, event: &mut Event, values: Vec<Vec<u8>>) {
-    for (field, value) in d.order.iter().zip(values) {
+/// Capture *i* (a range of `log`) goes to `order[i]`; extra captures are dropped,
+/// and no dynamic field is added past `decoder_order_size`.
+fn assign(d: &Decoder, event: &mut Event, values: &[std::ops::Range<usize>]) {
+    for (field, range) in d.order.iter().zip(values) {
+        let value = event.log.get(range.clone()).unwrap_or_default();
         match field {
-            OrderField::Static(f) => event.set(*f, value),
+            OrderField::Static(f) => {
+                let value = value.to_vec();
+                event.set(*f, value);
+            }
             OrderField::Dynamic(name) => {
                 if event.dynamic.len() < ORDER_SIZE {
-                    event.dynamic.push((name.as_bytes().to_vec(), value));
+                    event.dynamic.push(name.as_bytes(), value);
                 }
             }
         }

@@ -52,7 +52,7 @@ pub struct Event {
     /// The static fields; `Some(empty)` is present.
     pub fields: [Option<Vec<u8>>; 14],
     /// The dynamic fields, in the order they were set; duplicates allowed.
-    pub dynamic: Vec<(Vec<u8>, Vec<u8>)>,
+    pub dynamic: Fields,
     /// The rule id an `OSSECAlert_Decoder` read from an OSSEC alert: rule matching is
     /// skipped and this rule is the result (no `firedtimes`).
     pub generated_rule: Option<u32>,
@@ -76,16 +76,116 @@ impl Event {
     /// The first dynamic field with this name, compared without ASCII case
     /// (`FindField`).
     pub fn dynamic(&self, name: &[u8]) -> Option<&[u8]> {
+        self.dynamic.get(name)
+    }
+}
+
+/// The dynamic fields of an event, in the order they were set, duplicates allowed.
+/// Names and values share one buffer: a JSON event sets dozens of fields, and two
+/// allocations per field, made in a decoding thread and freed in another, cost more
+/// than decoding them (docs/limits.md "Speed").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fields {
+    text: Vec<u8>,
+    /// Per field, where its name ends (its value starts) and where its value ends in
+    /// `text`; its name starts where the field before it ends.
+    ends: Vec<(usize, usize)>,
+}
+
+impl Fields {
+    /// Adds a field after the others.
+    pub fn push(&mut self, name: &[u8], value: &[u8]) {
+        self.text.extend_from_slice(name);
+        let name_end = self.text.len();
+        self.text.extend_from_slice(value);
+        self.ends.push((name_end, self.text.len()));
+    }
+
+    /// How many fields there are.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Removes them all.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    /// The fields, name and value, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |&(name_end, end)| {
+            let field = (&self.text[start..name_end], &self.text[name_end..end]);
+            start = end;
+            field
+        })
+    }
+
+    /// The value of the first field with this name, compared without ASCII case.
+    pub fn get(&self, name: &[u8]) -> Option<&[u8]> {
         // Names often share a long prefix (`win.system.…`): the length and the last
         // byte rule most of them out first.
         let last = name.last().map(u8::to_ascii_lowercase);
-        self.dynamic
-            .iter()
-            .find(|(n, _)| {
-                n.len() == name.len()
-                    && n.last().map(u8::to_ascii_lowercase) == last
-                    && n.eq_ignore_ascii_case(name)
-            })
-            .map(|(_, v)| v.as_slice())
+        let mut start = 0;
+        for &(name_end, end) in &self.ends {
+            let this = start;
+            start = end;
+            if name_end - this != name.len()
+                || last.is_some_and(|l| self.text[name_end - 1].to_ascii_lowercase() != l)
+            {
+                continue;
+            }
+            if self.text[this..name_end].eq_ignore_ascii_case(name) {
+                return Some(&self.text[name_end..end]);
+            }
+        }
+        None
+    }
+}
+
+impl<N: AsRef<[u8]>, V: AsRef<[u8]>> FromIterator<(N, V)> for Fields {
+    fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Fields {
+        let mut fields = Fields::default();
+        for (n, v) in iter {
+            fields.push(n.as_ref(), v.as_ref());
+        }
+        fields
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fields;
+
+    #[test]
+    fn fields_keep_order_and_duplicates_and_find_the_first_without_case() {
+        let f: Fields = [
+            (&b"win.system.eventID"[..], &b"4625"[..]),
+            (b"win.system.channel", b"Security"),
+            (b"", b"empty name"),
+            (b"WIN.SYSTEM.EVENTID", b"second"),
+            (b"x", b""),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(f.len(), 5);
+        assert_eq!(f.get(b"win.system.eventid"), Some(&b"4625"[..]));
+        assert_eq!(f.get(b"Win.System.Channel"), Some(&b"Security"[..]));
+        assert_eq!(f.get(b""), Some(&b"empty name"[..]));
+        assert_eq!(f.get(b"x"), Some(&b""[..]));
+        assert_eq!(f.get(b"win.system.eventid2"), None);
+        assert_eq!(f.get(b"win.system.eventIE"), None);
+        let names: Vec<&[u8]> = f.iter().map(|(n, _)| n).collect();
+        assert_eq!(names[3], b"WIN.SYSTEM.EVENTID");
+        assert_eq!(f.iter().nth(3).map(|(_, v)| v), Some(&b"second"[..]));
+        let mut f = f;
+        f.clear();
+        assert!(f.is_empty() && f.get(b"x").is_none());
     }
 }

@@ -411,12 +411,14 @@ mod tests {
     #[test]
     fn dotted_dynamic_fields_nest_and_arrays_stay_json() {
         let mut e = sshd_event();
-        e.dynamic = vec![
-            (b"a.b".to_vec(), b"c".to_vec()),
-            (b"a.b".to_vec(), b"second".to_vec()),
-            (b"list".to_vec(), b"[\"x\",1]".to_vec()),
-            (b"empty".to_vec(), Vec::new()),
-        ];
+        e.dynamic = [
+            (&b"a.b"[..], &b"c"[..]),
+            (b"a.b", b"second"),
+            (b"list", b"[\"x\",1]"),
+            (b"empty", b""),
+        ]
+        .into_iter()
+        .collect();
         let d = data(&e).to_value();
         assert_eq!(d["a"]["b"], "c");
         assert_eq!(d["list"], serde_json::json!(["x", 1]));
@@ -426,7 +428,7 @@ mod tests {
     #[test]
     fn descriptions_expand_fields() {
         let mut e = sshd_event();
-        e.dynamic.push((b"Win.User".to_vec(), b"bob".to_vec()));
+        e.dynamic.push(b"Win.User", b"bob");
         assert_eq!(
             expand("from $(srcip) on $(hostname)$(nope)!", &e),
             b"from 1.2.3.4 on !".to_vec()

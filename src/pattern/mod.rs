@@ -110,9 +110,9 @@ pub trait Matcher: std::fmt::Debug + Send + Sync {
 
 impl Matcher for osregex::OsRegex {
     fn find(&self, subject: &[u8]) -> Option<Match> {
-        let len = subject_len(subject);
-        self.exec(subject)
-            .map(|(r, caps)| Match::from_pointer(r, len, caps))
+        let subject = &subject[..subject_len(subject)];
+        self.exec_cut(subject)
+            .map(|(r, caps)| Match::from_pointer(r, subject.len(), caps))
     }
 
     fn required(&self) -> Option<Vec<Vec<u8>>> {
@@ -133,9 +133,9 @@ impl Matcher for osmatch::OsMatch {
 
 impl Matcher for pcre::Pcre {
     fn find(&self, subject: &[u8]) -> Option<Match> {
-        let len = subject_len(subject);
-        self.exec(subject)
-            .map(|(r, caps)| Match::from_pointer(r, len, caps))
+        let subject = &subject[..subject_len(subject)];
+        self.exec_cut(subject)
+            .map(|(r, caps)| Match::from_pointer(r, subject.len(), caps))
     }
 }
 

@@ -50,6 +50,9 @@ struct Sub {
     needle: Vec<u8>,
     /// Every literal run the alternative consumes whole, the needle among them.
     runs: Vec<Vec<u8>>,
+    /// The literal bytes the alternative starts with (no `^`, no marker first), when
+    /// there are two or more: see [`Run::skip`].
+    lead: Vec<u8>,
 }
 
 /// The class code an escape letter gets (`OSRegex_Compile`'s switch).
@@ -180,13 +183,20 @@ impl OsRegex {
     /// `OSRegex_Execute`: the first alternative that matches gives the end pointer
     /// (`r`, one before the subject for a leading `\X*` that took nothing) and, in
     /// capture mode, its captures.
+    #[cfg(test)]
     pub(crate) fn exec(&self, subject: &[u8]) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
+        self.exec_cut(&subject[..memchr::memchr(0, subject).unwrap_or(subject.len())])
+    }
+
+    /// [`OsRegex::exec`] on a subject already cut at its first NUL (none is left).
+    pub(crate) fn exec_cut(&self, subject: &[u8]) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
         let budget =
             BUDGET_BASE.saturating_add(BUDGET_PER_BYTE.saturating_mul(subject.len() as u64));
-        self.exec_budget(subject, budget)
+        self.exec_subs(subject, budget, true)
     }
 
     /// [`OsRegex::exec`] with a given number of loop turns.
+    #[cfg(test)]
     pub(crate) fn exec_budget(
         &self,
         subject: &[u8],
@@ -381,7 +391,16 @@ fn make_sub(mut part: &[u8]) -> Sub {
             markers += 1;
         }
     }
+    let lead_len = part
+        .iter()
+        .take_while(|&&b| b != BACKSLASH && b != MARK)
+        .count();
     Sub {
+        lead: if begin || lead_len < 2 {
+            Vec::new()
+        } else {
+            part[..lead_len].to_vec()
+        },
         needle: needle(part),
         runs: runs(part),
         pat: part.to_vec(),
@@ -540,7 +559,18 @@ impl Run<'_> {
                 }
                 rest.iter().position(|&b| class_has(code, b))
             }
-            lit => memchr::memchr2(lit, lit.to_ascii_uppercase(), rest),
+            // An attempt that starts on `lit` but not on the whole leading run fails
+            // inside it: a literal's mismatch with nothing on the stack restarts one
+            // byte after the attempt's start, as the quiet restart does.
+            lit => {
+                let lead = &self.sub.lead;
+                memchr::memchr2_iter(lit, lit.to_ascii_uppercase(), rest).find(|&i| {
+                    lead.is_empty()
+                        || rest
+                            .get(i..i + lead.len())
+                            .is_some_and(|w| w.eq_ignore_ascii_case(lead))
+                })
+            }
         };
         let at = from + found.unwrap_or(rest.len());
         isize::try_from(at).unwrap_or(st)

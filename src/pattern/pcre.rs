@@ -75,7 +75,11 @@ impl Pcre {
     /// JIT copy answers those failures, the interpreter everything else, so the
     /// result, the match limit included, is the daemon's.
     pub(crate) fn exec(&self, subject: &[u8]) -> Option<(isize, Vec<Range<usize>>)> {
-        let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
+        self.exec_cut(&subject[..memchr::memchr(0, subject).unwrap_or(subject.len())])
+    }
+
+    /// [`Pcre::exec`] on a subject already cut at its first NUL (none is left).
+    pub(crate) fn exec_cut(&self, subject: &[u8]) -> Option<(isize, Vec<Range<usize>>)> {
         let subject = &subject[..subject.len().min(MAX_SUBJECT)];
         if self.jit_says_no(subject) {
             return None;

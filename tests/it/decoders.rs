@@ -65,7 +65,7 @@ fn flat_data(e: &Event) -> Vec<(String, String)> {
         .iter()
         .filter_map(|f| e.get(*f).map(|v| (f.name().to_string(), text(v))))
         .collect();
-    for (k, v) in &e.dynamic {
+    for (k, v) in e.dynamic.iter() {
         let k = text(k);
         if !v.is_empty() && !out.iter().any(|(n, _)| *n == k) {
             out.push((k, text(v)));

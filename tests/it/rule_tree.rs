@@ -240,8 +240,7 @@ fn decoded_events_fire_like_the_oracle(
         ("pwd", "/home/bob"),
         ("command", "/bin/ls"),
     ] {
-        sudo.dynamic
-            .push((k.as_bytes().to_vec(), v.as_bytes().to_vec()));
+        sudo.dynamic.push(k.as_bytes(), v.as_bytes());
     }
     // if_fts: first time 5403, then 5402.
     assert_eq!(run(&[sudo.clone(), sudo]), vec![(5403, 4), (5402, 3)]);

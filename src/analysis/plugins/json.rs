@@ -27,8 +27,8 @@ pub(super) fn decode(info: &Decoder, event: &mut Event, offsets: Offsets) {
     read_object(info, items, None, event);
 }
 
-/// `readJSON` over the members of an object; `parent` is the dotted key so far. The
-/// parsed names and strings become the fields' own, not copied.
+/// `readJSON` over the members of an object; `parent` is the dotted key so far. A
+/// parsed string becomes a static field's value without a copy.
 fn read_object(
     info: &Decoder,
     items: Vec<(Vec<u8>, Value)>,
@@ -41,24 +41,24 @@ fn read_object(
             None => name,
         };
         match value {
-            Value::String(s) => fill(event, key, s),
-            Value::Number(d, i) => fill(event, key, number(d, i).into_bytes()),
+            Value::String(s) => fill(event, &key, s),
+            Value::Number(d, i) => fill(event, &key, number(d, i).into_bytes()),
             Value::Array(ref list) => {
                 let text = match info.json_array {
                     JsonArray::Csv => csv(list),
                     JsonArray::Array => cjson::print(&value),
                 };
                 if !text.is_empty() {
-                    fill(event, key, text);
+                    fill(event, &key, text);
                 }
             }
             Value::Null => {
                 if info.json_null == JsonNull::String {
-                    fill(event, key, b"null".to_vec());
+                    fill(event, &key, b"null".to_vec());
                 }
             }
-            Value::True => fill(event, key, b"true".to_vec()),
-            Value::False => fill(event, key, b"false".to_vec()),
+            Value::True => fill(event, &key, b"true".to_vec()),
+            Value::False => fill(event, &key, b"false".to_vec()),
             Value::Object(inner) => read_object(info, inner, Some(&key), event),
         }
     }
@@ -147,8 +147,8 @@ fn static_slot(key: &[u8]) -> Option<StaticField> {
 
 /// `fillData`: a static slot by full key (`user` is dstuser while dstuser is unset
 /// or empty), else a dynamic field while fewer than 256 exist.
-fn fill(event: &mut Event, key: Vec<u8>, value: Vec<u8>) {
-    if let Some(slot) = static_slot(&key) {
+fn fill(event: &mut Event, key: &[u8], value: Vec<u8>) {
+    if let Some(slot) = static_slot(key) {
         event.set(slot, value);
         return;
     }
@@ -157,6 +157,6 @@ fn fill(event: &mut Event, key: Vec<u8>, value: Vec<u8>) {
         return;
     }
     if event.dynamic.len() < ORDER_SIZE {
-        event.dynamic.push((key, value));
+        event.dynamic.push(key, &value);
     }
 }

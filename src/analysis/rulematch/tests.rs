@@ -37,8 +37,7 @@ fn with(mut e: Event, f: F, v: &str) -> Event {
 }
 
 fn dynf(mut e: Event, name: &str, v: &str) -> Event {
-    e.dynamic
-        .push((name.as_bytes().to_vec(), v.as_bytes().to_vec()));
+    e.dynamic.push(name.as_bytes(), v.as_bytes());
     e
 }
 
