@@ -142,15 +142,38 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at a time while none needs an escape: most of an event's text.
+        while let Some(&chunk) = bytes.get(i..).and_then(|r| r.first_chunk::<8>()) {
+            if needs_escape(u64::from_le_bytes(chunk)) {
+                break;
+            }
+            i += 8;
+        }
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
         if b < 0x20 || b == b'"' || b == b'\\' {
             out.extend_from_slice(&bytes[start..i]);
             escape(out, b);
             start = i + 1;
         }
+        i += 1;
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
+}
+
+/// Whether one of eight bytes is below 0x20, a quote or a backslash (the word tests
+/// of "Bit Twiddling Hacks", `hasless` and `haszero`, which are exact as yes/no).
+const fn needs_escape(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const fn has_less(x: u64, n: u64) -> bool {
+        x.wrapping_sub(ONES * n) & !x & HIGH != 0
+    }
+    has_less(x, 0x20) || has_less(x ^ (ONES * 0x22), 1) || has_less(x ^ (ONES * 0x5c), 1)
 }
 
 fn escape(out: &mut Vec<u8>, b: u8) {
