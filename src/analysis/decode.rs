@@ -68,6 +68,11 @@ pub fn decode(set: &DecoderSet, state: &mut DecodeState, event: &mut Event) {
 /// it on any line: the decoder tree and its plugins. The category stays syslog
 /// until [`DecodeState::finish`].
 pub fn decode_event(set: &DecoderSet, event: &mut Event) -> Pending {
+    // Every step reads `log` as a C string: cut once here, no step need look for
+    // its end again (a plugin that replaces it takes a part of it).
+    if let Some(nul) = memchr::memchr(0, &event.log) {
+        event.log.truncate(nul);
+    }
     let pn = event.program_name.is_some();
     let roots = if pn { set.pn_roots() } else { set.nopn_roots() };
     event.decoder = None;
@@ -75,7 +80,7 @@ pub fn decode_event(set: &DecoderSet, event: &mut Event) -> Pending {
     let (found, pieces) = decode_roots(set, event, roots, set.root_filter(pn));
     // The rules' prefilters want them too: taken here, they are taken in the
     // decoding threads rather than the one that matches rules.
-    event.pieces = Some(pieces.unwrap_or_else(|| Present::of(c_str(&event.log))));
+    event.pieces = Some(pieces.unwrap_or_else(|| Present::of(&event.log)));
     let Some((info, type_change)) = found else {
         return Pending::default();
     };
@@ -109,7 +114,6 @@ fn decode_roots(
     let mut present: Option<Present> = None;
     let names = set.program_name_filter();
     let pn_present = event.program_name.as_ref().map(|pn| Present::of(c_str(pn)));
-    let log_len = c_str(&event.log).len();
     for (i, root) in roots.iter().enumerate() {
         let d = set.decoder(root.decoder);
         let mut pmatch = None;
@@ -123,7 +127,7 @@ fn decode_roots(
             pmatch = Some(0);
         }
         if let Some(prematch) = &d.prematch {
-            let log = &event.log[..log_len];
+            let log = &event.log[..];
             if !filter.may_match_lazy(i, log, &mut present) {
                 continue;
             }
@@ -195,7 +199,7 @@ impl Walk<'_> {
 
     /// The first child taken: a matching prematch, or no prematch at all.
     fn pick_child(&mut self, event: &Event, list: &[usize]) -> Option<usize> {
-        let log = c_str(&event.log);
+        let log = &event.log[..];
         let mut i = 0;
         while i < list.len() {
             let d = self.set.decoder(list[i]);
@@ -254,7 +258,7 @@ impl Walk<'_> {
                     Offset::AfterRegex => regex_prev.or(self.cmatch),
                     Offset::None => Some(0),
                 };
-                let log = c_str(&event.log);
+                let log = &event.log[..];
                 let found = base
                     .filter(|&b| b <= log.len() && self.may_match(log, 2 * i + 1))
                     .and_then(|b| regex.exec(&log[b..]).map(|m| (b, m)));

@@ -117,13 +117,20 @@ impl Parser<'_> {
     fn string(&mut self) -> Option<Vec<u8>> {
         let start = self.pos + 1;
         let mut end = start;
+        let mut escaped = false;
         loop {
             let at = end + memchr::memchr2(b'"', b'\\', self.s.get(end..)?)?;
             if self.s[at] == b'"' {
                 end = at;
                 break;
             }
+            escaped = true;
             end = at + 2;
+        }
+        if !escaped {
+            // Most keys and values: the bytes as they are (the input has no NUL).
+            self.pos = end + 1;
+            return Some(self.s[start..end].to_vec());
         }
         let mut out = Vec::with_capacity(end - start);
         let mut i = start;
