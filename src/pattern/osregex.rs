@@ -481,10 +481,8 @@ impl Run<'_> {
 
     /// The subject byte at `i`, NUL past the end.
     fn s(&self, i: isize) -> u8 {
-        usize::try_from(i)
-            .ok()
-            .and_then(|i| self.s.get(i).copied())
-            .unwrap_or(0)
+        // A negative `i` wraps to an index past any slice: NUL too.
+        self.s.get(i as usize).copied().unwrap_or(0)
     }
 
     /// Records the position of the marker at pattern offset `pt`.

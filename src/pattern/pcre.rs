@@ -5,7 +5,7 @@
 //! "no match" early (see [`Pcre::exec`]).
 
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use pcre2::bytes::{CaptureLocations, Regex, RegexBuilder};
 
@@ -22,14 +22,63 @@ pub(crate) const MATCH_LIMIT: u32 = 10_000_000;
 pub(crate) const MAX_SUBJECT: usize = 65536;
 
 /// A compiled PCRE2 pattern.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Pcre {
-    regex: Regex,
+    regex: Spared,
     /// The same pattern JIT-compiled, built at its first use (most patterns of a
     /// ruleset never run); None when JIT is not available.
-    jit: OnceLock<Option<Regex>>,
+    jit: OnceLock<Option<Spared>>,
     /// The pattern as compiled (with its limit), for the JIT copy.
     source: String,
+}
+
+impl Clone for Pcre {
+    fn clone(&self) -> Pcre {
+        Pcre {
+            regex: Spared::new(self.regex.regex.clone()),
+            jit: OnceLock::new(),
+            source: self.source.clone(),
+        }
+    }
+}
+
+/// A regex and the match data of its last searches: the crate's own searches take
+/// theirs from a pool that allocates when another thread than the first asks, and a
+/// new `CaptureLocations` is an allocation and a `pcre2_match_data_create` per call.
+#[derive(Debug)]
+struct Spared {
+    regex: Regex,
+    spare: Mutex<Vec<CaptureLocations>>,
+}
+
+impl Spared {
+    fn new(regex: Regex) -> Spared {
+        Spared {
+            regex,
+            spare: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// `captures_read` with spare match data.
+    fn captures_read<T>(
+        &self,
+        subject: &[u8],
+        then: impl FnOnce(&CaptureLocations, Option<usize>) -> T,
+    ) -> Option<T> {
+        let spare = self.spare.lock().ok().and_then(|mut s| s.pop());
+        let mut locs = spare.unwrap_or_else(|| self.regex.capture_locations());
+        let end = self
+            .regex
+            .captures_read(&mut locs, subject)
+            .map(|m| m.map(|m| m.end()));
+        let out = end.ok().map(|end| then(&locs, end));
+        if let Ok(mut s) = self.spare.lock()
+            && s.len() < 8
+        {
+            s.push(locs);
+        }
+        out
+    }
 }
 
 impl Pcre {
@@ -48,7 +97,7 @@ impl Pcre {
                 message: e.to_string(),
             })?;
         Ok(Pcre {
-            regex,
+            regex: Spared::new(regex),
             jit: OnceLock::new(),
             source: limited,
         })
@@ -59,11 +108,15 @@ impl Pcre {
     /// stops at its limit: no match both ways). A JIT error (its own limits) or a
     /// match proves nothing, and the interpreter decides.
     fn jit_says_no(&self, subject: &[u8]) -> bool {
-        let jit = self
-            .jit
-            .get_or_init(|| RegexBuilder::new().jit(true).build(&self.source).ok());
+        let jit = self.jit.get_or_init(|| {
+            RegexBuilder::new()
+                .jit(true)
+                .build(&self.source)
+                .ok()
+                .map(Spared::new)
+        });
         jit.as_ref()
-            .is_some_and(|j| matches!(j.is_match(subject), Ok(false)))
+            .is_some_and(|j| j.captures_read(subject, |_, end| end.is_none()) == Some(true))
     }
 
     /// `w_expression_match` for PCRE2: the end pointer is the last matched byte
@@ -84,12 +137,15 @@ impl Pcre {
         if self.jit_says_no(subject) {
             return None;
         }
-        let mut locs: CaptureLocations = self.regex.capture_locations();
-        let m = self.regex.captures_read(&mut locs, subject).ok()??;
-        let last_set = (1..locs.len()).rev().find(|&i| locs.get(i).is_some());
-        let captures = (1..=last_set.unwrap_or(0))
-            .map(|i| locs.get(i).map_or(0..0, |(a, b)| a..b))
-            .collect();
-        Some((m.end() as isize - 1, captures))
+        self.regex
+            .captures_read(subject, |locs, end| {
+                let end = end?;
+                let last_set = (1..locs.len()).rev().find(|&i| locs.get(i).is_some());
+                let captures = (1..=last_set.unwrap_or(0))
+                    .map(|i| locs.get(i).map_or(0..0, |(a, b)| a..b))
+                    .collect();
+                Some((end as isize - 1, captures))
+            })
+            .flatten()
     }
 }
