@@ -255,26 +255,32 @@ fn data(event: &Event) -> Json<'_> {
 /// is a path of objects; an existing key keeps its value; a value that starts with
 /// `[` and parses as JSON is inserted as JSON.
 fn add_field<'a>(root: &mut Json<'a>, key: Cow<'a, str>, value: &'a [u8]) {
+    match key {
+        Cow::Borrowed(k) => add_path(root, k.split('.').map(Cow::Borrowed), value),
+        Cow::Owned(k) => add_path(root, k.split('.').map(|p| Cow::Owned(p.to_string())), value),
+    }
+}
+
+/// [`add_field`] along the parts of the key.
+fn add_path<'a>(root: &mut Json<'a>, parts: impl Iterator<Item = Cow<'a, str>>, value: &'a [u8]) {
     let mut node = root;
-    let parts: Vec<Cow<'a, str>> = match key {
-        Cow::Borrowed(k) => k.split('.').map(Cow::Borrowed).collect(),
-        Cow::Owned(k) => k.split('.').map(|p| Cow::Owned(p.to_string())).collect(),
-    };
-    let last = parts.len().saturating_sub(1);
-    for (i, part) in parts.into_iter().enumerate() {
-        if i == last {
-            if node.get(&part).is_none() {
-                node.push(part, field_value(value));
+    let mut parts = parts.peekable();
+    while let Some(part) = parts.next() {
+        let Json::Obj(items) = node else {
+            return;
+        };
+        let found = items.iter().position(|(k, _)| *k == part);
+        if parts.peek().is_none() {
+            if found.is_none() {
+                items.push((part, field_value(value)));
             }
             return;
         }
-        if node.get(&part).is_none() {
-            node.push(part.clone(), Json::obj());
-        }
-        match node.get_mut(&part) {
-            Some(next @ Json::Obj(_)) => node = next,
-            _ => return,
-        }
+        let at = found.unwrap_or_else(|| {
+            items.push((part, Json::obj()));
+            items.len() - 1
+        });
+        node = &mut items[at].1;
     }
 }
 
