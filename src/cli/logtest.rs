@@ -125,7 +125,8 @@ fn join(writer: std::thread::JoinHandle<anyhow::Result<()>>) -> anyhow::Result<(
 }
 
 /// Standard input read in a thread of its own and decoded in others (the caller
-/// matches rules and writes); each event is stamped with the time it is matched.
+/// matches rules, [`spawn_writer`]'s thread writes); each event is stamped with the
+/// time it is matched.
 /// Not scoped threads: when writing fails, the command ends without waiting for a
 /// terminal's next line.
 fn spawn_reading(ruleset: &Arc<Ruleset>, location: &[u8]) -> DecodedBatches {

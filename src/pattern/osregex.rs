@@ -180,15 +180,16 @@ impl OsRegex {
         })
     }
 
-    /// `OSRegex_Execute`: the first alternative that matches gives the end pointer
-    /// (`r`, one before the subject for a leading `\X*` that took nothing) and, in
-    /// capture mode, its captures.
+    /// [`OsRegex::exec_cut`] on a subject cut at its first NUL first.
     #[cfg(test)]
     pub(crate) fn exec(&self, subject: &[u8]) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
         self.exec_cut(&subject[..memchr::memchr(0, subject).unwrap_or(subject.len())])
     }
 
-    /// [`OsRegex::exec`] on a subject already cut at its first NUL (none is left).
+    /// `OSRegex_Execute` on a subject already cut at its first NUL (none is left):
+    /// the first alternative that matches gives the end pointer (`r`, one before the
+    /// subject for a leading `\X*` that took nothing) and, in capture mode, its
+    /// captures.
     pub(crate) fn exec_cut(&self, subject: &[u8]) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
         let budget =
             BUDGET_BASE.saturating_add(BUDGET_PER_BYTE.saturating_mul(subject.len() as u64));
