@@ -100,10 +100,13 @@ fn spawn_writer(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Written>(4);
     let writer = std::thread::spawn(move || -> anyhow::Result<()> {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut line = Vec::new();
         for written in rx {
             for (outcome, stamp, runs) in &written.events {
                 match format {
-                    Format::Json => json_event(&mut out, &ruleset, outcome, stamp, runs)?,
+                    Format::Json => {
+                        json_event(&mut out, &mut line, &ruleset, outcome, stamp, runs)?;
+                    }
                     Format::Text => text_event(&mut out, &ruleset, outcome, stamp, runs)?,
                 }
             }
@@ -150,8 +153,10 @@ fn responses(
         .unwrap_or_default()
 }
 
+/// One event's JSON object, made in `line` (kept from one event to the next).
 fn json_event(
     out: &mut impl Write,
+    line: &mut Vec<u8>,
     ruleset: &Ruleset,
     outcome: &Outcome,
     stamp: &Stamp,
@@ -168,10 +173,10 @@ fn json_event(
             .collect();
         o.push("rules_debug", Json::Arr(trace));
     }
-    let mut line = Vec::with_capacity(4096);
-    o.write_compact(&mut line);
+    line.clear();
+    o.write_compact(line);
     line.push(b'\n');
-    out.write_all(&line)?;
+    out.write_all(line)?;
     Ok(())
 }
 

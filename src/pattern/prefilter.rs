@@ -64,15 +64,22 @@ impl Present {
             .clamp(8, (1 << HASH_BITS) / 64);
         let mut bits = vec![0u64; words].into_boxed_slice();
         let mask = words * 64 - 1;
-        // The key of each piece slides one byte along: the same as `piece` on every
-        // window, without reading each byte three times.
-        let mut key = 0u32;
-        for (i, &b) in subject.iter().enumerate() {
-            key = key >> 8 | u32::from(b | 0x20) << 16;
-            if i + 1 >= MIN_NEEDLE {
-                let h = usize::from(hash(key)) & mask;
-                bits[h / 64] |= 1 << (h % 64);
+        let mut set = |h: u16| {
+            let h = usize::from(h) & mask;
+            bits[h / 64] |= 1 << (h % 64);
+        };
+        // Eight bytes read and folded at once give the keys of six pieces (the same
+        // as `piece` on each window); the last windows one by one.
+        let mut i = 0;
+        while let Some(chunk) = subject.get(i..).and_then(|r| r.first_chunk::<8>()) {
+            let w = u64::from_le_bytes(*chunk) | 0x2020_2020_2020_2020;
+            for j in 0..6 {
+                set(hash((w >> (8 * j)) as u32 & 0x00FF_FFFF));
             }
+            i += 6;
+        }
+        for w in subject[i..].windows(MIN_NEEDLE) {
+            set(piece(w));
         }
         Present(bits)
     }
@@ -135,8 +142,8 @@ impl Prefilter {
 mod tests {
     use super::{MIN_NEEDLE, Present, piece};
 
-    /// The sliding key of [`Present::of`] sets the bit of every window's `piece`,
-    /// and only those.
+    /// The keys [`Present::of`] takes eight bytes at a time set the bit of every
+    /// window's `piece`, and only those, whatever the length.
     #[test]
     fn the_sliding_key_hashes_every_window() {
         for s in [
@@ -144,6 +151,9 @@ mod tests {
             b"ab",
             b"abc",
             b"Failed password for ROOT",
+            b"0123456",
+            b"01234567",
+            b"0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH",
             b"\xff\x00\x80 x",
         ] {
             let present = Present::of(s);
