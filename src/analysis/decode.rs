@@ -77,10 +77,12 @@ pub fn decode_event(set: &DecoderSet, event: &mut Event) -> Pending {
     let roots = if pn { set.pn_roots() } else { set.nopn_roots() };
     event.decoder = None;
     event.category = Category::Syslog;
-    let (found, pieces) = decode_roots(set, event, roots, set.root_filter(pn));
-    // The rules' prefilters want them too: taken here, they are taken in the
-    // decoding threads rather than the one that matches rules.
-    event.pieces = Some(pieces.unwrap_or_else(|| Present::of(&event.log)));
+    // The pieces of `log`, for the prefilters of the roots and of the matched
+    // root's children, then of the rules: taken in the decoding threads rather
+    // than the one that matches rules.
+    let present = Present::of(&event.log);
+    let (found, pieces) = decode_roots(set, event, roots, set.root_filter(pn), present);
+    event.pieces = Some(pieces);
     let Some((info, type_change)) = found else {
         return Pending::default();
     };
@@ -101,17 +103,17 @@ pub fn decode_event(set: &DecoderSet, event: &mut Event) -> Pending {
 }
 
 /// Step 1: the roots in order; returns the `decoder_info` index and the type a
-/// plugin gave it, and the pieces of `log` if the prefilters took them.
+/// plugin gave it, and `present`, the pieces of `log` (new ones if a plugin
+/// replaced it).
 fn decode_roots(
     set: &DecoderSet,
     event: &mut Event,
     roots: &[Root],
     filter: &Prefilter,
-) -> (Option<(usize, Option<Category>)>, Option<Present>) {
-    // Which prematches certainly miss `log`, from one pass over it when first needed
-    // (kept for the children's prefilter); which program names certainly miss the
-    // event's, from one pass.
-    let mut present: Option<Present> = None;
+    present: Present,
+) -> (Option<(usize, Option<Category>)>, Present) {
+    // Which prematches certainly miss `log`, from its pieces; which program names
+    // certainly miss the event's, from one pass.
     let names = set.program_name_filter();
     let pn_present = event.program_name.as_ref().map(|pn| Present::of(c_str(pn)));
     for (i, root) in roots.iter().enumerate() {
@@ -128,7 +130,7 @@ fn decode_roots(
         }
         if let Some(prematch) = &d.prematch {
             let log = &event.log[..];
-            if !filter.may_match_lazy(i, log, &mut present) {
+            if !filter.may_match(i, &present) {
                 continue;
             }
             let Some(m) = prematch.exec(log) else {
@@ -164,19 +166,19 @@ struct Walk<'s> {
     /// `log_after_prematch`: the root's pmatch, then the matching child's.
     after_prematch: Option<usize>,
     /// The root's prefilter over its children (prematch `2i`, regex `2i + 1`), and
-    /// the pieces of the whole log once needed: a literal absent from the log is
-    /// absent from every part of it.
+    /// the pieces of the whole log: a literal absent from the log is absent from
+    /// every part of it.
     filter: Option<&'s Prefilter>,
-    present: Option<Present>,
+    present: Present,
     /// The type a plugin set for `decoder_info`.
     type_change: Option<Category>,
 }
 
 impl Walk<'_> {
     /// False when expression `at` of the root's prefilter certainly misses `log`.
-    fn may_match(&mut self, log: &[u8], at: usize) -> bool {
+    fn may_match(&self, at: usize) -> bool {
         self.filter
-            .is_none_or(|filter| filter.may_match_lazy(at, log, &mut self.present))
+            .is_none_or(|filter| filter.may_match(at, &self.present))
     }
 
     /// Step 2 (children) then step 3 (regex phase).
@@ -212,7 +214,7 @@ impl Walk<'_> {
                 _ => Some(0),
             };
             let found = base
-                .filter(|&b| b <= log.len() && self.may_match(log, 2 * i))
+                .filter(|&b| b <= log.len() && self.may_match(2 * i))
                 .and_then(|b| prematch.exec(&log[b..]).map(|m| b + m.next));
             if let Some(cmatch) = found {
                 self.info = list[i];
@@ -249,7 +251,7 @@ impl Walk<'_> {
                 }
                 if plugin == Plugin::OssecAlert {
                     // It replaces `log` with the alert's own line.
-                    self.present = None;
+                    self.present = Present::of(&event.log);
                 }
             } else if let Some(regex) = &d.regex {
                 let base = match d.regex_offset {
@@ -260,7 +262,7 @@ impl Walk<'_> {
                 };
                 let log = &event.log[..];
                 let found = base
-                    .filter(|&b| b <= log.len() && self.may_match(log, 2 * i + 1))
+                    .filter(|&b| b <= log.len() && self.may_match(2 * i + 1))
                     .and_then(|b| regex.exec(&log[b..]).map(|m| (b, m)));
                 let Some((base, m)) = found else {
                     if d.get_next {

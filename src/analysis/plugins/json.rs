@@ -1,6 +1,8 @@
 //! `JSON_Decoder` (`src/analysisd/decoders/plugins/json_decoder.c`, `readJSON`,
 //! `fillData`; docs/analysis-decoders.md "JSON").
 
+use std::borrow::Cow;
+
 use super::Offsets;
 use super::cjson::{self, Value};
 use crate::analysis::event::{Event, StaticField};
@@ -24,41 +26,40 @@ pub(super) fn decode(info: &Decoder, event: &mut Event, offsets: Offsets) {
     let Some(Value::Object(items)) = cjson::parse(input) else {
         return;
     };
-    read_object(info, items, None, event);
+    read_object(info, &items, None, event);
 }
 
-/// `readJSON` over the members of an object; `parent` is the dotted key so far. A
-/// parsed string becomes a static field's value without a copy.
+/// `readJSON` over the members of an object; `parent` is the dotted key so far.
 fn read_object(
     info: &Decoder,
-    items: Vec<(Vec<u8>, Value)>,
+    items: &[(Vec<u8>, Value)],
     parent: Option<&[u8]>,
     event: &mut Event,
 ) {
     for (name, value) in items {
-        let key = match parent {
-            Some(p) => [p, b".", &name].concat(),
-            None => name,
+        let key: Cow<[u8]> = match parent {
+            Some(p) => Cow::Owned([p, b".", name].concat()),
+            None => Cow::Borrowed(name),
         };
         match value {
             Value::String(s) => fill(event, &key, s),
-            Value::Number(d, i) => fill(event, &key, number(d, i).into_bytes()),
-            Value::Array(ref list) => {
+            Value::Number(d, i) => fill(event, &key, number(*d, *i).as_bytes()),
+            Value::Array(list) => {
                 let text = match info.json_array {
                     JsonArray::Csv => csv(list),
-                    JsonArray::Array => cjson::print(&value),
+                    JsonArray::Array => cjson::print(value),
                 };
                 if !text.is_empty() {
-                    fill(event, &key, text);
+                    fill(event, &key, &text);
                 }
             }
             Value::Null => {
                 if info.json_null == JsonNull::String {
-                    fill(event, &key, b"null".to_vec());
+                    fill(event, &key, b"null");
                 }
             }
-            Value::True => fill(event, &key, b"true".to_vec()),
-            Value::False => fill(event, &key, b"false".to_vec()),
+            Value::True => fill(event, &key, b"true"),
+            Value::False => fill(event, &key, b"false"),
             Value::Object(inner) => read_object(info, inner, Some(&key), event),
         }
     }
@@ -147,16 +148,16 @@ fn static_slot(key: &[u8]) -> Option<StaticField> {
 
 /// `fillData`: a static slot by full key (`user` is dstuser while dstuser is unset
 /// or empty), else a dynamic field while fewer than 256 exist.
-fn fill(event: &mut Event, key: &[u8], value: Vec<u8>) {
+fn fill(event: &mut Event, key: &[u8], value: &[u8]) {
     if let Some(slot) = static_slot(key) {
-        event.set(slot, value);
+        event.set(slot, value.to_vec());
         return;
     }
     if key == b"user" && event.get(StaticField::DstUser).is_none_or(<[u8]>::is_empty) {
-        event.set(StaticField::DstUser, value);
+        event.set(StaticField::DstUser, value.to_vec());
         return;
     }
     if event.dynamic.len() < ORDER_SIZE {
-        event.dynamic.push(key, &value);
+        event.dynamic.push(key, value);
     }
 }
