@@ -235,9 +235,11 @@ struct Modified {
     pid: String,
 }
 
-/// Opens a copy of czaraf's file with one unsaved change; `before` runs in the shell
-/// first. `None` when the corpus or tmux is missing (the reason is printed).
-fn editor_with_a_change(before: Option<&str>) -> Option<Modified> {
+/// Opens a copy of czaraf's file with one unsaved change; `before`, a command and
+/// what it prints, runs in the shell first, and the editor starts once that is on
+/// the screen (typed ahead, the editor's command could be echoed before it). `None`
+/// when the corpus or tmux is missing (the reason is printed).
+fn editor_with_a_change(before: Option<(&str, &str)>) -> Option<Modified> {
     let corpus = corpus()?;
     if !tmux_available() {
         return None;
@@ -249,9 +251,10 @@ fn editor_with_a_change(before: Option<&str>) -> Option<Modified> {
     std::fs::write(&file, &original).expect("copy");
     let pid_file = dir.path().join("pid");
     let tmux = Tmux::start(80, 24);
-    if let Some(cmd) = before {
+    if let Some((cmd, printed)) = before {
         tmux.type_text(cmd);
         tmux.keys(&["Enter"]);
+        tmux.wait_for(printed);
     }
     let bin = env!("CARGO_BIN_EXE_ossec-ar");
     // The shell's own pid becomes the editor's through exec.
@@ -281,7 +284,10 @@ fn editor_with_a_change(before: Option<&str>) -> Option<Modified> {
 
 #[test]
 fn sigterm_restores_the_terminal_and_writes_nothing() {
-    let Some(m) = editor_with_a_change(Some("clear; echo BEFORE-MARKER")) else {
+    let Some(m) = editor_with_a_change(Some((
+        "clear; printf 'BEFORE-%s\\n' MARKER",
+        "BEFORE-MARKER",
+    ))) else {
         return;
     };
     let killed = Command::new("kill")
