@@ -21,11 +21,26 @@ pub(super) fn needle(pat: &[u8]) -> Vec<u8> {
 /// Every run of consecutive literal atoms of an alternative, each of which a match
 /// consumes whole (see [`needle`], the longest of them), without repeats.
 pub(super) fn runs(pat: &[u8]) -> Vec<Vec<u8>> {
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    for run in ordered_runs(pat) {
+        if !out.contains(&run) {
+            out.push(run);
+        }
+    }
+    out
+}
+
+/// The runs of [`runs`] in pattern order, repeats kept. A match consumes them in
+/// this order, each after the one before: `_OS_Regex` moves through the pattern
+/// and the subject together, and a resume from its stack goes back to a state of
+/// the same attempt, so the bytes of a match are taken once each, in order
+/// (docs/analysis-patterns.md "OS_Regex").
+pub(super) fn ordered_runs(pat: &[u8]) -> Vec<Vec<u8>> {
     let n = pat.len();
     let last_skippable = n >= 3 && pat[n - 3] == BACKSLASH;
     let mut out: Vec<Vec<u8>> = Vec::new();
     let mut push = |run: &[u8]| {
-        if !run.is_empty() && !out.iter().any(|r| r == run) {
+        if !run.is_empty() {
             out.push(run.to_vec());
         }
     };
@@ -51,6 +66,29 @@ pub(super) fn runs(pat: &[u8]) -> Vec<Vec<u8>> {
     out
 }
 
+/// The last position at which a match of an alternative with these ordered runs
+/// can start: each run is placed at its last occurrence that ends before the next
+/// run's place, from the last run back. `None` when they do not all fit, in order:
+/// no match at all. An attempt that starts later cannot take them all.
+pub(crate) fn latest_start(hay: &[u8], ordered: &[Vec<u8>]) -> Option<usize> {
+    let mut end = hay.len();
+    for run in ordered.iter().rev() {
+        end = rfind_ignore_case(&hay[..end], run)?;
+    }
+    Some(end)
+}
+
+/// Where the last occurrence of `needle` (lower case) in `hay` starts, ASCII case
+/// folded.
+fn rfind_ignore_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let last = hay.len().checked_sub(needle.len())?;
+    let Some(&first) = needle.first() else {
+        return Some(hay.len());
+    };
+    memchr::memrchr2_iter(first, first.to_ascii_uppercase(), &hay[..=last])
+        .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
 /// Whether `needle` (lower case) occurs in `hay`, ASCII case folded.
 pub(crate) fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
     let Some(last) = hay.len().checked_sub(needle.len()) else {
@@ -65,7 +103,7 @@ pub(crate) fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::contains_ignore_case;
+    use super::{contains_ignore_case, latest_start};
 
     #[test]
     fn found_at_every_place_in_either_case() {
@@ -77,5 +115,20 @@ mod tests {
         }
         assert!(contains_ignore_case(b"anything", b""));
         assert!(contains_ignore_case(b"key=value", b"y=v"));
+    }
+
+    #[test]
+    fn the_latest_start_places_each_run_before_the_next() {
+        let runs = |rs: &[&[u8]]| rs.iter().map(|r| r.to_vec()).collect::<Vec<_>>();
+        // `:` `:` `%`: the second-last colon before the last percent sign.
+        assert_eq!(
+            latest_start(b"a:b:c:d%e:f", &runs(&[b":", b":", b"%"])),
+            Some(3)
+        );
+        assert_eq!(latest_start(b"x SSHD y sshd", &runs(&[b"sshd"])), Some(9));
+        assert_eq!(latest_start(b"ab", &runs(&[b"ab", b"ab"])), None);
+        assert_eq!(latest_start(b"%:", &runs(&[b":", b"%"])), None);
+        assert_eq!(latest_start(b"abab", &runs(&[b"ab", b"ab"])), Some(0));
+        assert_eq!(latest_start(b"anything", &[]), Some(8));
     }
 }

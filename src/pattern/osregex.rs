@@ -10,7 +10,7 @@
 use std::ops::ControlFlow;
 
 use super::PatternError;
-use super::literal::{contains_ignore_case, needle, runs};
+use super::literal::{latest_start, needle, ordered_runs};
 
 /// `OS_PATTERN_MAXSIZE` (`src/os_regex/os_regex.h`).
 pub(crate) const MAX_PATTERN: usize = 20480;
@@ -48,8 +48,9 @@ struct Sub {
     /// The longest run of literal bytes every match of this alternative consumes
     /// (empty when there is none): see [`needle`].
     needle: Vec<u8>,
-    /// Every literal run the alternative consumes whole, the needle among them.
-    runs: Vec<Vec<u8>>,
+    /// Every literal run the alternative consumes whole, the needle among them, in
+    /// pattern order, repeats kept (see [`ordered_runs`]).
+    ordered: Vec<Vec<u8>>,
     /// The literal bytes the alternative starts with (no `^`, no marker first), when
     /// there are two or more: see [`Run::skip`].
     lead: Vec<u8>,
@@ -244,10 +245,11 @@ impl OsRegex {
         }
     }
 
-    /// Every alternative in order. With `filter`, an alternative one of whose
-    /// literal runs is absent is skipped: it cannot match, and skipping it only
-    /// leaves more of the step budget (which the daemon does not have) to the others;
-    /// and each run skips the bytes its pattern cannot start at ([`Run::skip`]).
+    /// Every alternative in order. With `filter`, an alternative whose literal runs
+    /// are not all in the subject, in order, is skipped: it cannot match, and
+    /// skipping it only leaves more of the step budget (which the daemon does not
+    /// have) to the others; each run skips the bytes its pattern cannot start at
+    /// ([`Run::skip`]) and stops past the last place a match could start.
     /// Each alternative costs `scan` turns of the budget before it runs.
     fn search(&self, subject: &[u8], budget: &mut u64, filter: bool, scan: u64) -> Found {
         for sub in &self.subs {
@@ -255,9 +257,14 @@ impl OsRegex {
                 return Found::Spent;
             }
             *budget -= scan;
-            if filter && !sub.runs.iter().all(|r| contains_ignore_case(subject, r)) {
-                continue;
-            }
+            let limit = if filter {
+                match latest_start(subject, &sub.ordered) {
+                    Some(limit) => limit,
+                    None => continue,
+                }
+            } else {
+                usize::MAX
+            };
             // Marker positions: on the stack for the usual handful.
             let mut small = [None; 16];
             let mut big = Vec::new();
@@ -275,6 +282,7 @@ impl OsRegex {
                 caps: &mut *caps,
                 budget: &mut *budget,
                 fast: filter,
+                limit,
             };
             if let Some(r) = run.run() {
                 return Found::Match(r, collect(caps));
@@ -313,6 +321,7 @@ impl OsRegex {
                 caps: &mut caps,
                 budget: &mut budget,
                 fast: false,
+                limit: usize::MAX,
             };
             if run.run().is_some() {
                 break;
@@ -403,7 +412,7 @@ fn make_sub(mut part: &[u8]) -> Sub {
             part[..lead_len].to_vec()
         },
         needle: needle(part),
-        runs: runs(part),
+        ordered: ordered_runs(part),
         pat: part.to_vec(),
         begin,
         end,
@@ -452,6 +461,9 @@ struct Run<'a> {
     /// Skip bytes the pattern's start cannot take ([`Run::skip`]); off, the loop is
     /// the daemon's turn for turn (the reference in tests).
     fast: bool,
+    /// With `fast`, the last place a match can start ([`latest_start`]): a new
+    /// attempt past it fails.
+    limit: usize,
 }
 
 /// What one turn of the main loop decides.
@@ -507,9 +519,23 @@ impl Run<'_> {
         while self.s(v.st) != 0 {
             if self.fast && v.pt == 0 && self.restarts_quietly(&v) {
                 let next = self.skip(v.st, v.matched);
+                // This attempt and every later one start past the last place the
+                // literal runs allow: none can match.
+                if usize::try_from(next).is_ok_and(|at| at > self.limit) {
+                    return None;
+                }
                 if next != v.st {
                     v.st = next;
                     v.r = None;
+                    continue;
+                }
+            }
+            if self.fast && v.matched {
+                let taken = self.quantified_run(&v);
+                if taken > 0 {
+                    *self.budget -= taken as u64;
+                    v.st += taken as isize;
+                    v.r = Some(v.st - 1);
                     continue;
                 }
             }
@@ -543,12 +569,16 @@ impl Run<'_> {
     /// `r`, set to none by the restart), so jumping there gives the same result as
     /// the daemon's loop: a literal fails on any other byte; a class fails on bytes
     /// outside it unless a quantifier is running (`matched`) or it is starred.
-    /// Returns `st` itself when nothing can be skipped.
+    /// Returns `st` itself when nothing can be skipped; the search stops one byte
+    /// past `limit`.
     fn skip(&self, st: isize, matched: bool) -> isize {
         let Ok(from) = usize::try_from(st) else {
             return st;
         };
-        let rest = self.s.get(from..).unwrap_or_default();
+        let all = self.s.get(from..).unwrap_or_default();
+        let rest = &all[..all
+            .len()
+            .min(self.limit.saturating_add(1).saturating_sub(from))];
         let found = match self.p(0) {
             0 | MARK => return st,
             BACKSLASH => {
@@ -565,7 +595,7 @@ impl Run<'_> {
                 let lead = &self.sub.lead;
                 memchr::memchr2_iter(lit, lit.to_ascii_uppercase(), rest).find(|&i| {
                     lead.is_empty()
-                        || rest
+                        || all
                             .get(i..i + lead.len())
                             .is_some_and(|w| w.eq_ignore_ascii_case(lead))
                 })
@@ -573,6 +603,48 @@ impl Run<'_> {
         };
         let at = from + found.unwrap_or(rest.len());
         isize::try_from(at).unwrap_or(st)
+    }
+
+    /// With a quantifier running at `pt`, how many bytes from `st` on take the turn
+    /// that changes nothing but `r` and `st`: the byte is in the class, and the
+    /// element after the quantifier does not take it ([`Run::lookahead`] finds
+    /// nothing). They are counted in one tight loop instead of one turn each, within
+    /// the budget and, at the pattern's start, up to one byte past `limit`.
+    fn quantified_run(&self, v: &State) -> usize {
+        let pt = v.pt;
+        if self.p(pt) != BACKSLASH || !is_plus(self.p(pt + 2)) {
+            return 0;
+        }
+        let code = self.p(pt + 1);
+        let mut np = pt + 3;
+        if self.p(np) == MARK {
+            np += 1;
+        }
+        // At the pattern's end, the lookahead takes every byte.
+        let next = self.p(np);
+        if next == 0 {
+            return 0;
+        }
+        let next_code = self.p(np + 1);
+        let Ok(from) = usize::try_from(v.st) else {
+            return 0;
+        };
+        let mut most = usize::try_from(*self.budget).unwrap_or(usize::MAX);
+        if pt == 0 && self.restarts_quietly(v) {
+            most = most.min(self.limit.saturating_add(1).saturating_sub(from));
+        }
+        let rest = self.s.get(from..).unwrap_or_default();
+        let rest = &rest[..rest.len().min(most)];
+        let stops = |b: u8| {
+            b == 0
+                || !class_has(code, b)
+                || if next == BACKSLASH {
+                    class_has(next_code, b)
+                } else {
+                    next == b.to_ascii_lowercase()
+                }
+        };
+        rest.iter().position(|&b| stops(b)).unwrap_or(rest.len())
     }
 
     /// The body of the main loop up to the error handling.
