@@ -101,6 +101,12 @@ impl Fields {
         self.ends.push((name_end, self.text.len()));
     }
 
+    /// Makes room for about `bytes` of names and values.
+    pub fn reserve(&mut self, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(bytes / 32);
+    }
+
     /// How many fields there are.
     pub fn len(&self) -> usize {
         self.ends.len()

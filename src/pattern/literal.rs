@@ -82,11 +82,21 @@ pub(crate) fn latest_start(hay: &[u8], ordered: &[Vec<u8>]) -> Option<usize> {
 /// folded.
 fn rfind_ignore_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
     let last = hay.len().checked_sub(needle.len())?;
-    let Some(&first) = needle.first() else {
-        return Some(hay.len());
+    let (&first, rest) = match needle.split_first() {
+        Some(split) => split,
+        None => return Some(hay.len()),
     };
-    memchr::memrchr2_iter(first, first.to_ascii_uppercase(), &hay[..=last])
-        .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+    let upper = first.to_ascii_uppercase();
+    let hay_first = &hay[..=last];
+    if rest.is_empty() {
+        return if upper == first {
+            memchr::memrchr(first, hay_first)
+        } else {
+            memchr::memrchr2(first, upper, hay_first)
+        };
+    }
+    memchr::memrchr2_iter(first, upper, hay_first)
+        .find(|&i| hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest))
 }
 
 /// Whether `needle` (lower case) occurs in `hay`, ASCII case folded.
