@@ -88,7 +88,7 @@ fn candidate(rule: &RuleDef, search: Search, old: &Event, now: &Event) -> bool {
             return false;
         }
         if let Some(re) = &rule.ctx.if_matched_regex
-            && !re.is_match(cstr(&old.log))
+            && !re.is_match_cut(cstr(&old.log))
         {
             return false;
         }

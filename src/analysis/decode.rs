@@ -122,7 +122,7 @@ fn decode_roots(
         if let Some(pn) = &event.program_name {
             let pn = c_str(pn);
             if pn_present.as_ref().is_some_and(|p| !names.may_match(i, p))
-                || !d.program_name.as_ref().is_some_and(|e| e.is_match(pn))
+                || !d.program_name.as_ref().is_some_and(|e| e.is_match_cut(pn))
             {
                 continue;
             }
@@ -133,7 +133,7 @@ fn decode_roots(
             if !filter.may_match(i, &present) {
                 continue;
             }
-            let Some(m) = prematch.exec(log) else {
+            let Some(m) = prematch.exec_cut(log) else {
                 continue;
             };
             pmatch = Some(m.next);
@@ -215,7 +215,7 @@ impl Walk<'_> {
             };
             let found = base
                 .filter(|&b| b <= log.len() && self.may_match(2 * i))
-                .and_then(|b| prematch.exec(&log[b..]).map(|m| b + m.next));
+                .and_then(|b| prematch.exec_cut(&log[b..]).map(|m| b + m.next));
             if let Some(cmatch) = found {
                 self.info = list[i];
                 self.after_parent = self.pmatch;
@@ -263,7 +263,7 @@ impl Walk<'_> {
                 let log = &event.log[..];
                 let found = base
                     .filter(|&b| b <= log.len() && self.may_match(2 * i + 1))
-                    .and_then(|b| regex.exec(&log[b..]).map(|m| (b, m)));
+                    .and_then(|b| regex.exec_cut(&log[b..]).map(|m| (b, m)));
                 let Some((base, m)) = found else {
                     if d.get_next {
                         i += 1;

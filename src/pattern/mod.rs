@@ -92,13 +92,17 @@ pub struct PatternError {
 
 /// One compiled pattern of any engine; `Expression` only dispatches to it
 /// (ripgrep's `grep-matcher` idea: the caller never knows which engine runs).
+/// A subject is a C string: it ends at its first NUL. The `_cut` methods take one
+/// already cut there, so that a caller that has cut it once (decoding cuts `log`)
+/// does not have it scanned again by every pattern.
 pub trait Matcher: std::fmt::Debug + Send + Sync {
-    /// Matches `subject`: the end pointer and the captures, or `None`.
-    fn find(&self, subject: &[u8]) -> Option<Match>;
+    /// Matches `subject`, which holds no NUL: the end pointer and the captures, or
+    /// `None`.
+    fn find_cut(&self, subject: &[u8]) -> Option<Match>;
 
-    /// Whether `subject` matches (no captures are built).
-    fn is_match(&self, subject: &[u8]) -> bool {
-        self.find(subject).is_some()
+    /// Whether `subject`, which holds no NUL, matches (no captures are built).
+    fn is_match_cut(&self, subject: &[u8]) -> bool {
+        self.find_cut(subject).is_some()
     }
 
     /// Literals (lower case) of which every match contains at least one, ASCII case
@@ -109,8 +113,7 @@ pub trait Matcher: std::fmt::Debug + Send + Sync {
 }
 
 impl Matcher for osregex::OsRegex {
-    fn find(&self, subject: &[u8]) -> Option<Match> {
-        let subject = &subject[..subject_len(subject)];
+    fn find_cut(&self, subject: &[u8]) -> Option<Match> {
         self.exec_cut(subject)
             .map(|(r, caps)| Match::from_pointer(r, subject.len(), caps))
     }
@@ -121,9 +124,14 @@ impl Matcher for osregex::OsRegex {
 }
 
 impl Matcher for osmatch::OsMatch {
-    fn find(&self, subject: &[u8]) -> Option<Match> {
+    fn find_cut(&self, subject: &[u8]) -> Option<Match> {
         // `w_expression_match` leaves the end pointer unset for OS_Match.
-        osmatch::OsMatch::is_match(self, subject).then(|| Match::from_pointer(0, 0, Vec::new()))
+        self.is_match_cut(subject)
+            .then(|| Match::from_pointer(0, 0, Vec::new()))
+    }
+
+    fn is_match_cut(&self, subject: &[u8]) -> bool {
+        osmatch::OsMatch::is_match_cut(self, subject)
     }
 
     fn required(&self) -> Option<Vec<Vec<u8>>> {
@@ -132,8 +140,7 @@ impl Matcher for osmatch::OsMatch {
 }
 
 impl Matcher for pcre::Pcre {
-    fn find(&self, subject: &[u8]) -> Option<Match> {
-        let subject = &subject[..subject_len(subject)];
+    fn find_cut(&self, subject: &[u8]) -> Option<Match> {
         self.exec_cut(subject)
             .map(|(r, caps)| Match::from_pointer(r, subject.len(), caps))
     }
@@ -144,8 +151,7 @@ impl Matcher for pcre::Pcre {
 struct Exact(Vec<u8>);
 
 impl Matcher for Exact {
-    fn find(&self, subject: &[u8]) -> Option<Match> {
-        let subject = &subject[..subject_len(subject)];
+    fn find_cut(&self, subject: &[u8]) -> Option<Match> {
         (subject == self.0.as_slice()).then(|| Match::from_pointer(0, 0, Vec::new()))
     }
 }
@@ -199,12 +205,24 @@ impl Expression {
 
     /// Matches `subject`; captures for OSRegex and PCRE2, none for the others.
     pub fn exec(&self, subject: &[u8]) -> Option<Match> {
-        self.matcher.find(subject)
+        self.exec_cut(&subject[..subject_len(subject)])
+    }
+
+    /// [`Expression::exec`] on a subject already cut at its first NUL.
+    pub fn exec_cut(&self, subject: &[u8]) -> Option<Match> {
+        debug_assert!(!subject.contains(&0));
+        self.matcher.find_cut(subject)
     }
 
     /// Whether `subject` matches.
     pub fn is_match(&self, subject: &[u8]) -> bool {
-        self.matcher.is_match(subject)
+        self.is_match_cut(&subject[..subject_len(subject)])
+    }
+
+    /// [`Expression::is_match`] on a subject already cut at its first NUL.
+    pub fn is_match_cut(&self, subject: &[u8]) -> bool {
+        debug_assert!(!subject.contains(&0));
+        self.matcher.is_match_cut(subject)
     }
 }
 

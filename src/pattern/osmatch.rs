@@ -46,9 +46,15 @@ impl OsMatch {
         Ok(OsMatch { negate, tests })
     }
 
-    /// `OSMatch_Execute`: the first alternative that holds decides, then `!` flips.
+    /// [`OsMatch::is_match_cut`] on a subject cut at its first NUL first.
+    #[cfg(test)]
     pub(crate) fn is_match(&self, subject: &[u8]) -> bool {
-        let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
+        self.is_match_cut(&subject[..memchr::memchr(0, subject).unwrap_or(subject.len())])
+    }
+
+    /// `OSMatch_Execute` on a subject already cut at its first NUL: the first
+    /// alternative that holds decides, then `!` flips.
+    pub(crate) fn is_match_cut(&self, subject: &[u8]) -> bool {
         for test in &self.tests {
             let hit = match test {
                 Test::Always => true,

@@ -17,7 +17,7 @@ type Check = Result<(), &'static str>;
 fn pattern(cond: Option<&Cond>, value: Option<&[u8]>, name: &'static str) -> Check {
     let Some(c) = cond else { return Ok(()) };
     match value {
-        Some(v) if c.expr.is_match(cstr(v)) != c.negate => Ok(()),
+        Some(v) if c.expr.is_match_cut(cstr(v)) != c.negate => Ok(()),
         _ => Err(name),
     }
 }
@@ -122,7 +122,7 @@ impl Eval<'_> {
         pattern(def.location.as_ref(), Some(&e.location), "location")?;
         for f in &def.fields {
             match e.dynamic(f.name.as_bytes()) {
-                Some(v) if f.cond.expr.is_match(cstr(v)) != f.cond.negate => {}
+                Some(v) if f.cond.expr.is_match_cut(cstr(v)) != f.cond.negate => {}
                 _ => return Err("field"),
             }
         }
