@@ -115,12 +115,12 @@ fn decode_roots(
     // Which prematches certainly miss `log`, from its pieces; which program names
     // certainly miss the event's, from one pass.
     let names = set.program_name_filter();
-    let pn_present = event.program_name.as_ref().map(|pn| Present::of(c_str(pn)));
+    let pn = event.program_name.as_deref().map(c_str);
+    let pn_present = pn.map(Present::of);
     for (i, root) in roots.iter().enumerate() {
         let d = set.decoder(root.decoder);
         let mut pmatch = None;
-        if let Some(pn) = &event.program_name {
-            let pn = c_str(pn);
+        if let Some(pn) = pn {
             if pn_present.as_ref().is_some_and(|p| !names.may_match(i, p))
                 || !d.program_name.as_ref().is_some_and(|e| e.is_match_cut(pn))
             {

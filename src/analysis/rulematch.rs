@@ -6,7 +6,7 @@ mod checks;
 
 use std::sync::Arc;
 
-use super::context::{self, Current};
+use super::context::{self, Current, cstr};
 use super::event::Event;
 use super::ruletree::{RuleTree, Search};
 use super::state::RuleState;
@@ -48,6 +48,8 @@ pub(crate) struct Eval<'a> {
     pub(crate) lists: &'a Lists,
     pub(crate) state: &'a mut RuleState,
     pub(crate) event: &'a Arc<Event>,
+    /// The event's `log` up to its first NUL, as the conditions read it (cut once).
+    pub(crate) log: &'a [u8],
     pub(crate) trace: Option<&'a mut Vec<TraceStep>>,
     pub(crate) matched: u32,
     pub(crate) previous: Vec<Vec<u8>>,
@@ -94,6 +96,7 @@ pub(crate) fn evaluate_with(
         lists,
         state,
         event,
+        log: cstr(&event.log),
         trace,
         matched: 0,
         previous: Vec::new(),

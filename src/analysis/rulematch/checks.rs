@@ -16,8 +16,13 @@ type Check = Result<(), &'static str>;
 /// `negate` says.
 fn pattern(cond: Option<&Cond>, value: Option<&[u8]>, name: &'static str) -> Check {
     let Some(c) = cond else { return Ok(()) };
+    pattern_cut(c, value.map(cstr), name)
+}
+
+/// [`pattern`] on a value already cut at its first NUL.
+fn pattern_cut(c: &Cond, value: Option<&[u8]>, name: &'static str) -> Check {
     match value {
-        Some(v) if c.expr.is_match_cut(cstr(v)) != c.negate => Ok(()),
+        Some(v) if c.expr.is_match_cut(v) != c.negate => Ok(()),
         _ => Err(name),
     }
 }
@@ -115,8 +120,12 @@ impl Eval<'_> {
             "system_name",
         )?;
         pattern(def.protocol.as_ref(), e.get(F::Protocol), "protocol")?;
-        pattern(def.match_.as_ref(), Some(&e.log), "match")?;
-        pattern(def.regex.as_ref(), Some(&e.log), "regex")?;
+        if let Some(c) = &def.match_ {
+            pattern_cut(c, Some(self.log), "match")?;
+        }
+        if let Some(c) = &def.regex {
+            pattern_cut(c, Some(self.log), "regex")?;
+        }
         pattern(def.action.as_ref(), e.get(F::Action), "action")?;
         pattern(def.url.as_ref(), e.get(F::Url), "url")?;
         pattern(def.location.as_ref(), Some(&e.location), "location")?;
@@ -154,7 +163,7 @@ impl Eval<'_> {
         pattern(def.user.as_ref(), user, "user")?;
         pattern(def.srcgeoip.as_ref(), None, "srcgeoip")?;
         pattern(def.dstgeoip.as_ref(), None, "dstgeoip")?;
-        if def.maxsize != 0 && cstr(&e.log).len() < def.maxsize as usize {
+        if def.maxsize != 0 && self.log.len() < def.maxsize as usize {
             return Err("maxsize");
         }
         if def.time.is_some() || def.weekday.is_some() {
