@@ -39,6 +39,9 @@ pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32
     let mut decoding = Decoding::new(&ruleset);
     let (to_writer, writer) = spawn_writer(Arc::clone(&ruleset), common.format);
     let mut counter = 0u64;
+    // The timestamp of the last event: most events share their millisecond with
+    // the one before.
+    let mut last: Option<((u64, u32), String)> = None;
     for batch in batches {
         let batch = match batch {
             Ok(batch) => batch,
@@ -57,8 +60,17 @@ pub(super) fn logtest(common: &Common, args: &LogtestArgs) -> anyhow::Result<i32
             let event = decoding.finish(decoded, |_| now.as_secs() as i64);
             let outcome = session.evaluate(event, args.verbose);
             counter += 1;
+            let at = (now.as_secs(), now.subsec_millis());
+            let text = match &last {
+                Some((when, text)) if *when == at => text.clone(),
+                _ => {
+                    let text = timestamp(at.0 as i64, at.1);
+                    last = Some((at, text.clone()));
+                    text
+                }
+            };
             let stamp = Stamp {
-                timestamp: timestamp(now.as_secs() as i64, now.subsec_millis()),
+                timestamp: text,
                 manager: host.clone(),
                 id: format!("{}.{counter}", now.as_secs()),
             };

@@ -424,7 +424,7 @@ fn make_sub(mut part: &[u8]) -> Sub {
 /// The captures of a match: pairs of marker positions up to the first unset one. A
 /// pair that runs backwards makes `OSRegex_Execute` fail (its length wraps around).
 fn collect(caps: &[Option<isize>]) -> Option<Vec<std::ops::Range<usize>>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(caps.len() / 2);
     for pair in caps.chunks(2) {
         let (Some(a), Some(&Some(b))) = (pair[0], pair.get(1)) else {
             break;
