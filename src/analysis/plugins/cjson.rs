@@ -9,18 +9,20 @@
 //! printed with cJSON's layout (`, ` between items, tabs and newlines in objects,
 //! `%1.15g` numbers).
 
+use std::borrow::Cow;
+
 /// A parsed value (`cJSON`). Strings and keys are cut at their first NUL, as every
-/// C consumer sees them.
+/// C consumer sees them; one without escapes borrows the input.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Value {
+pub(super) enum Value<'a> {
     Null,
     False,
     True,
     /// `valuedouble` and `valueint` (saturated to `i32`).
     Number(f64, i32),
-    String(Vec<u8>),
-    Array(Vec<Value>),
-    Object(Vec<(Vec<u8>, Value)>),
+    String(Cow<'a, [u8]>),
+    Array(Vec<Value<'a>>),
+    Object(Vec<(Cow<'a, [u8]>, Value<'a>)>),
 }
 
 /// `CJSON_NESTING_LIMIT`.
@@ -28,7 +30,7 @@ const NESTING_LIMIT: usize = 1000;
 
 /// Parses the value at the start of `input` (after whitespace and a UTF-8 BOM);
 /// whatever follows it is ignored. `None` when the text is not JSON.
-pub(super) fn parse(input: &[u8]) -> Option<Value> {
+pub(super) fn parse(input: &[u8]) -> Option<Value<'_>> {
     let input = super::c_str(input);
     let mut p = Parser {
         s: input,
@@ -48,7 +50,7 @@ struct Parser<'a> {
     depth: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn at(&self, i: usize) -> u8 {
         self.s.get(self.pos + i).copied().unwrap_or(0)
     }
@@ -59,7 +61,7 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self) -> Option<Value> {
+    fn value(&mut self) -> Option<Value<'a>> {
         let rest = &self.s[self.pos.min(self.s.len())..];
         for (word, v) in [
             (&b"null"[..], Value::Null),
@@ -80,7 +82,7 @@ impl Parser<'_> {
         }
     }
 
-    fn nested(&mut self, f: fn(&mut Self) -> Option<Value>) -> Option<Value> {
+    fn nested(&mut self, f: fn(&mut Self) -> Option<Value<'a>>) -> Option<Value<'a>> {
         if self.depth >= NESTING_LIMIT {
             return None;
         }
@@ -92,7 +94,7 @@ impl Parser<'_> {
 
     /// `parse_number`: up to 63 bytes of `0-9 + - e E .`, then the longest prefix
     /// `strtod` reads.
-    fn number(&mut self) -> Option<Value> {
+    fn number(&mut self) -> Option<Value<'a>> {
         let rest = &self.s[self.pos..];
         let len = rest
             .iter()
@@ -114,7 +116,7 @@ impl Parser<'_> {
     /// `parse_string`, the opening quote at `pos`: first the end (the first quote
     /// not after a backslash; the byte after a backslash is skipped), then the
     /// escapes up to it.
-    fn string(&mut self) -> Option<Vec<u8>> {
+    fn string(&mut self) -> Option<Cow<'a, [u8]>> {
         let start = self.pos + 1;
         let mut end = start;
         let mut escaped = false;
@@ -130,7 +132,7 @@ impl Parser<'_> {
         if !escaped {
             // Most keys and values: the bytes as they are (the input has no NUL).
             self.pos = end + 1;
-            return Some(self.s[start..end].to_vec());
+            return Some(Cow::Borrowed(&self.s[start..end]));
         }
         let mut out = Vec::with_capacity(end - start);
         let mut i = start;
@@ -169,10 +171,10 @@ impl Parser<'_> {
         if let Some(nul) = memchr::memchr(0, &out).filter(|_| unicode) {
             out.truncate(nul);
         }
-        Some(out)
+        Some(Cow::Owned(out))
     }
 
-    fn array(&mut self) -> Option<Value> {
+    fn array(&mut self) -> Option<Value<'a>> {
         self.pos += 1;
         self.skip_ws();
         let mut items = Vec::new();
@@ -196,7 +198,7 @@ impl Parser<'_> {
         Some(Value::Array(items))
     }
 
-    fn object(&mut self) -> Option<Value> {
+    fn object(&mut self) -> Option<Value<'a>> {
         self.pos += 1;
         self.skip_ws();
         let mut items = Vec::new();
@@ -433,15 +435,15 @@ mod tests {
         assert_eq!(
             v,
             Value::Object(vec![
-                (b"a".to_vec(), Value::String(vec![0xe9])),
-                (b"a".to_vec(), Value::Number(1.0, 1)),
+                (b"a"[..].into(), Value::String(vec![0xe9].into())),
+                (b"a"[..].into(), Value::Number(1.0, 1)),
             ])
         );
         assert_eq!(parse(b"{\"a\":1,}"), None);
         assert_eq!(parse(b"{\"a\":01x}"), None);
         assert_eq!(parse(b"[1,]"), None);
         assert_eq!(parse(b"\"\\ud800\""), None);
-        assert_eq!(parse(b"\"\\u00zzab\""), Some(Value::String(vec![])));
+        assert_eq!(parse(b"\"\\u00zzab\""), Some(Value::String(vec![].into())));
         assert_eq!(parse(b"nullx"), Some(Value::Null));
     }
 

@@ -1,6 +1,8 @@
 //! `JSON_Decoder` (`src/analysisd/decoders/plugins/json_decoder.c`, `readJSON`,
 //! `fillData`; docs/analysis-decoders.md "JSON").
 
+use std::borrow::Cow;
+
 use super::Offsets;
 use super::cjson::{self, Value};
 use crate::analysis::event::{Event, StaticField};
@@ -18,16 +20,18 @@ pub(super) fn decode(info: &Decoder, event: &mut Event, offsets: Offsets) {
         Offset::AfterPrematch => offsets.after_prematch,
         Offset::AfterRegex => None,
     };
-    let Some(input) = start.and_then(|s| event.log.get(s..)) else {
-        return;
-    };
-    let Some(Value::Object(items)) = cjson::parse(input) else {
-        return;
-    };
-    // The names and values are about as long as the text they come from: one
-    // allocation instead of a series of doublings.
-    event.dynamic.reserve(input.len());
-    read_object(info, &items, &mut Vec::new(), false, event);
+    // The parsed strings borrow `log` while the fields are filled (which leave
+    // `log` alone).
+    let log = std::mem::take(&mut event.log);
+    if let Some(input) = start.and_then(|s| log.get(s..))
+        && let Some(Value::Object(items)) = cjson::parse(input)
+    {
+        // The names and values are about as long as the text they come from: one
+        // allocation instead of a series of doublings.
+        event.dynamic.reserve(input.len());
+        read_object(info, &items, &mut Vec::new(), false, event);
+    }
+    event.log = log;
 }
 
 /// `readJSON` over the members of an object. `key` holds the dotted key of the
@@ -35,7 +39,7 @@ pub(super) fn decode(info: &Decoder, event: &mut Event, offsets: Offsets) {
 /// after it in the same buffer.
 fn read_object(
     info: &Decoder,
-    items: &[(Vec<u8>, Value)],
+    items: &[(Cow<[u8]>, Value)],
     key: &mut Vec<u8>,
     nested: bool,
     event: &mut Event,
@@ -95,7 +99,7 @@ fn csv(list: &[Value]) -> Vec<u8> {
     let mut visible = true;
     for (k, item) in list.iter().enumerate() {
         let (text, z) = match item {
-            Value::String(s) => (s.clone(), s.len()),
+            Value::String(s) => (s.to_vec(), s.len()),
             Value::Number(d, i) => {
                 let full = if f64::from(*i) == *d {
                     i.to_string()
