@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use super::context::{self, Current, cstr};
 use super::event::Event;
-use super::ruletree::{RuleTree, Search};
+use super::ruletree::{ChildIndex, RuleTree, Search};
 use super::state::RuleState;
-use crate::pattern::Present;
+use crate::pattern::{Present, contains_ignore_case};
 use crate::rules::lists::Lists;
 
 /// The rule an event ends with.
@@ -116,6 +116,31 @@ pub(crate) fn evaluate_with(
     None
 }
 
+/// False when child `at` of `index` certainly fails its [`FieldTest`] on `event`.
+/// `values` keeps the fields looked up, by name index.
+///
+/// [`FieldTest`]: super::ruletree::FieldTest
+fn field_may_match<'e>(
+    event: &'e Event,
+    index: &ChildIndex,
+    at: usize,
+    values: &mut [Option<Option<&'e [u8]>>; 8],
+) -> bool {
+    let Some(Some(test)) = index.field_tests.get(at) else {
+        return true;
+    };
+    let name = index.field_names[test.name].as_bytes();
+    let value = match values.get_mut(test.name) {
+        Some(slot) => *slot.get_or_insert_with(|| event.dynamic(name)),
+        None => event.dynamic(name),
+    };
+    // A missing field fails the condition, negated or not.
+    value.is_some_and(|v| {
+        let v = cstr(v);
+        test.needles.iter().any(|n| contains_ignore_case(v, n))
+    })
+}
+
 impl Eval<'_> {
     /// `OS_CheckIfRuleMatch` on one node: its conditions, then its children in
     /// order; the first child subtree that yields a rule wins.
@@ -138,8 +163,16 @@ impl Eval<'_> {
         };
         let open = index.map(|index| self.state.open_children(index, node, decoder));
         let tried = open.as_ref().map_or(children.len(), |open| open.len());
+        // The values of the fields the children test, looked up once per name.
+        let event: &Event = self.event;
+        let mut values = [None; 8];
         for k in 0..tried {
             let at = open.as_ref().map_or(k, |open| open[k]);
+            // A child that fails a test fails whichever of its options is tested
+            // first: skipping it only changes the trace, which has no index.
+            if index.is_some_and(|i| !field_may_match(event, i, at, &mut values)) {
+                continue;
+            }
             // Decided on the literals alone: every option tested before `<match>` and
             // `<regex>` only reads the event.
             if index.is_some_and(|i| {

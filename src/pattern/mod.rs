@@ -8,6 +8,7 @@
 
 mod iplist;
 mod literal;
+pub(crate) use literal::contains_ignore_case;
 mod osmatch;
 mod osregex;
 mod pcre;
@@ -212,6 +213,12 @@ impl Expression {
     pub fn exec_cut(&self, subject: &[u8]) -> Option<Match> {
         debug_assert!(!subject.contains(&0));
         self.matcher.find_cut(subject)
+    }
+
+    /// Literals (lower case) of which every match holds one, ASCII case folded;
+    /// None when there is no such set.
+    pub(crate) fn required(&self) -> Option<Vec<Vec<u8>>> {
+        self.matcher.required()
     }
 
     /// Whether `subject` matches.

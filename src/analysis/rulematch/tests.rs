@@ -724,6 +724,79 @@ fn a_rule_in_two_places_stores_each_event_twice_in_an_if_matched_group_list() {
     assert_eq!(path, vec![1, 990101, 990103, 990104]);
 }
 
+/// The field tests of the children index (siblings testing one field for other
+/// values) skip only children that fail anyway: a missing field, a value without
+/// the pattern's literals; a negated field or a PCRE2 one is always tried, and
+/// field names are compared without ASCII case. Each event ends with the rule the
+/// full walk (taken when tracing) ends with.
+#[test]
+fn the_children_field_tests_skip_only_children_that_fail() {
+    let mut rules = String::new();
+    for (id, body) in [
+        (200, r#"<field name="win.system.eventID">^4624$</field>"#),
+        (
+            201,
+            r#"<field name="win.system.eventID">^4625$|^4771$</field>"#,
+        ),
+        (
+            202,
+            r#"<field name="WIN.System.EventID" type="osmatch">4740</field>"#,
+        ),
+        (
+            203,
+            r#"<field name="win.system.eventID" type="pcre2">^5\d+$</field>"#,
+        ),
+        (
+            204,
+            r#"<field name="win.system.eventID" negate="yes">^4</field>"#,
+        ),
+        (
+            205,
+            r#"<field name="other">^x$</field><field name="win.system.eventID">^4688$</field>"#,
+        ),
+        (206, r#"<field name="other">^y$</field>"#),
+        (207, r#"<field name="win.system.eventID">^4698$</field>"#),
+        (208, r#"<field name="win.system.eventID">\d</field>"#),
+    ] {
+        rules.push_str(&format!(
+            r#"<rule id="{id}" level="3">{body}<description>d</description></rule>"#
+        ));
+    }
+    let t = tree(&rules);
+    let root = t.roots[0];
+    assert!(t.child_index(root).is_some());
+    let id = |v: &str| dynf(ev("x"), "win.system.eventID", v);
+    let cases = [
+        (id("4624"), 200),
+        (id("4771"), 201),
+        (dynf(ev("x"), "Win.System.EventId", "4740"), 202),
+        (id("51"), 203),
+        (id("9"), 204),
+        (dynf(id("4688"), "other", "x"), 205),
+        (dynf(id("4688"), "other", "y"), 206),
+        (id("4698"), 207),
+        (id("4000"), 208),
+        (id("4688"), 208),
+        // No child: the parent's own id.
+        (ev("no fields"), 0),
+    ];
+    for (e, want) in cases {
+        let mut s = RuleState::new(&t);
+        let fast = evaluate(&t, &Lists::default(), &mut s, &e, None);
+        let mut steps = Vec::new();
+        let mut s = RuleState::new(&t);
+        let full = evaluate(&t, &Lists::default(), &mut s, &e, Some(&mut steps));
+        let id = |f: Option<Fired>| {
+            f.map_or(0, |f| t.rule(f.rule).id)
+                .try_into()
+                .ok()
+                .filter(|id| (200..=208).contains(id))
+                .unwrap_or(0)
+        };
+        assert_eq!((id(fast), id(full)), (want, want), "{:?}", e.dynamic);
+    }
+}
+
 /// The children index of a node with many children (`decoded_as` gates and the
 /// literals of `<match>`/`<regex>`) skips only children that fail anyway: each event
 /// ends with the rule the full walk (taken when tracing) ends with, and with the

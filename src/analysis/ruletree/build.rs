@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use super::{ChildIndex, Links, Node, RuleTree, Search};
+use super::{ChildIndex, FieldTest, Links, Node, RuleTree, Search};
 use crate::model::Severity;
 use crate::pattern::{Prefilter, word_match};
 use crate::rules::def::{FileRules, RuleDef, RuleEnv, Step};
@@ -78,7 +78,26 @@ impl RuleTree {
         Some(cell.get_or_init(|| {
             let children = &self.nodes[node].children;
             let defs = || children.iter().map(|&n| &self.rules[self.nodes[n].rule]);
+            let mut field_names: Vec<String> = Vec::new();
+            let field_tests = defs()
+                .map(|d| {
+                    let (f, needles) = d.fields.iter().find_map(|f| {
+                        let needles = (!f.cond.negate).then(|| f.cond.expr.required())??;
+                        Some((f, needles))
+                    })?;
+                    let name = match field_names.iter().position(|n| *n == f.name) {
+                        Some(i) => i,
+                        None => {
+                            field_names.push(f.name.clone());
+                            field_names.len() - 1
+                        }
+                    };
+                    Some(FieldTest { name, needles })
+                })
+                .collect();
             ChildIndex {
+                field_tests,
+                field_names,
                 decoded_as: defs().map(|d| d.decoded_as).collect(),
                 filter: Prefilter::new(defs().map(|d| {
                     [&d.match_, &d.regex]
