@@ -116,6 +116,13 @@ pub(crate) fn evaluate_with(
     None
 }
 
+/// A field of the event, looked up once per node.
+#[derive(Debug, Clone, Copy)]
+enum Lookup<'e> {
+    Pending,
+    Done(Option<&'e [u8]>),
+}
+
 /// False when child `at` of `index` certainly fails its [`FieldTest`] on `event`.
 /// `values` keeps the fields looked up, by name index.
 ///
@@ -124,14 +131,19 @@ fn field_may_match<'e>(
     event: &'e Event,
     index: &ChildIndex,
     at: usize,
-    values: &mut [Option<Option<&'e [u8]>>; 8],
+    values: &mut [Lookup<'e>; 8],
 ) -> bool {
     let Some(Some(test)) = index.field_tests.get(at) else {
         return true;
     };
     let name = index.field_names[test.name].as_bytes();
     let value = match values.get_mut(test.name) {
-        Some(slot) => *slot.get_or_insert_with(|| event.dynamic(name)),
+        Some(Lookup::Done(value)) => *value,
+        Some(slot) => {
+            let value = event.dynamic(name);
+            *slot = Lookup::Done(value);
+            value
+        }
         None => event.dynamic(name),
     };
     // A missing field fails the condition, negated or not.
@@ -165,7 +177,7 @@ impl Eval<'_> {
         let tried = open.as_ref().map_or(children.len(), |open| open.len());
         // The values of the fields the children test, looked up once per name.
         let event: &Event = self.event;
-        let mut values = [None; 8];
+        let mut values = [Lookup::Pending; 8];
         for k in 0..tried {
             let at = open.as_ref().map_or(k, |open| open[k]);
             // A child that fails a test fails whichever of its options is tested
