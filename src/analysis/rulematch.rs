@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::context::{self, Current, cstr};
 use super::event::Event;
-use super::ruletree::{ChildIndex, RuleTree, Search};
+use super::ruletree::{ChildIndex, FieldTest, RuleTree, Search};
 use super::state::RuleState;
 use crate::pattern::{Present, contains_ignore_case};
 use crate::rules::lists::Lists;
@@ -125,8 +125,6 @@ enum Lookup<'e> {
 
 /// False when child `at` of `index` certainly fails its [`FieldTest`] on `event`.
 /// `values` keeps the fields looked up, by name index.
-///
-/// [`FieldTest`]: super::ruletree::FieldTest
 fn field_may_match<'e>(
     event: &'e Event,
     index: &ChildIndex,
@@ -136,8 +134,11 @@ fn field_may_match<'e>(
     let Some(Some(test)) = index.field_tests.get(at) else {
         return true;
     };
-    let name = index.field_names[test.name].as_bytes();
-    let value = match values.get_mut(test.name) {
+    let Some(field) = test.field else {
+        return passes(test, event.program_name.as_deref());
+    };
+    let name = index.field_names[field].as_bytes();
+    let value = match values.get_mut(field) {
         Some(Lookup::Done(value)) => *value,
         Some(slot) => {
             let value = event.dynamic(name);
@@ -146,7 +147,12 @@ fn field_may_match<'e>(
         }
         None => event.dynamic(name),
     };
-    // A missing field fails the condition, negated or not.
+    passes(test, value)
+}
+
+/// Whether `value` may pass `test`: a missing value fails the condition, negated or
+/// not.
+fn passes(test: &FieldTest, value: Option<&[u8]>) -> bool {
     value.is_some_and(|v| {
         let v = cstr(v);
         test.needles.iter().any(|n| contains_ignore_case(v, n))

@@ -101,10 +101,10 @@ pub(crate) struct ChildIndex {
     /// negated: a `log` without any of its needles fails the child at that option,
     /// after options that only read the event.
     pub(crate) filter: Prefilter,
-    /// Per child: a `<field>` condition it has whose pattern needs one of some
-    /// literals: a value holding none of them, or no such field, fails the child
-    /// (many siblings test the same field, say `win.system.eventID`, each for
-    /// other values).
+    /// Per child: its `<program_name>`, else a `<field>` condition it has, whose
+    /// pattern needs one of some literals: a value holding none of them, or none
+    /// at all, fails the child (many siblings test the same field, say
+    /// `win.system.eventID`, or the program name, each for other values).
     pub(crate) field_tests: Vec<Option<FieldTest>>,
     /// The field names `field_tests` read, each once.
     pub(crate) field_names: Vec<String>,
@@ -113,8 +113,8 @@ pub(crate) struct ChildIndex {
 /// See [`ChildIndex::field_tests`].
 #[derive(Debug)]
 pub(crate) struct FieldTest {
-    /// Index into [`ChildIndex::field_names`].
-    pub(crate) name: usize,
+    /// Index into [`ChildIndex::field_names`]; None: the program name.
+    pub(crate) field: Option<usize>,
     /// The literals (lower case) of which every match holds one, ASCII case folded.
     pub(crate) needles: Vec<Vec<u8>>,
 }

@@ -724,9 +724,9 @@ fn a_rule_in_two_places_stores_each_event_twice_in_an_if_matched_group_list() {
     assert_eq!(path, vec![1, 990101, 990103, 990104]);
 }
 
-/// The field tests of the children index (siblings testing one field for other
-/// values) skip only children that fail anyway: a missing field, a value without
-/// the pattern's literals; a negated field or a PCRE2 one is always tried, and
+/// The field tests of the children index (siblings testing one field, or the
+/// program name, for other values) skip only children that fail anyway: a missing
+/// field, a value without the pattern's literals; a negated field or a PCRE2 one is always tried, and
 /// field names are compared without ASCII case. Each event ends with the rule the
 /// full walk (taken when tracing) ends with.
 #[test]
@@ -757,6 +757,7 @@ fn the_children_field_tests_skip_only_children_that_fail() {
         (206, r#"<field name="other">^y$</field>"#),
         (207, r#"<field name="win.system.eventID">^4698$</field>"#),
         (208, r#"<field name="win.system.eventID">\d</field>"#),
+        (209, r#"<program_name>^sshd</program_name>"#),
     ] {
         rules.push_str(&format!(
             r#"<rule id="{id}" level="3">{body}<description>d</description></rule>"#
@@ -777,6 +778,8 @@ fn the_children_field_tests_skip_only_children_that_fail() {
         (id("4698"), 207),
         (id("4000"), 208),
         (id("4688"), 208),
+        (prog("SSHD-x"), 209),
+        (prog("cron"), 0),
         // No child: the parent's own id.
         (ev("no fields"), 0),
     ];
@@ -790,7 +793,7 @@ fn the_children_field_tests_skip_only_children_that_fail() {
             f.map_or(0, |f| t.rule(f.rule).id)
                 .try_into()
                 .ok()
-                .filter(|id| (200..=208).contains(id))
+                .filter(|id| (200..=209).contains(id))
                 .unwrap_or(0)
         };
         assert_eq!((id(fast), id(full)), (want, want), "{:?}", e.dynamic);

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use super::{ChildIndex, FieldTest, Links, Node, RuleTree, Search};
 use crate::model::Severity;
 use crate::pattern::{Prefilter, word_match};
-use crate::rules::def::{FileRules, RuleDef, RuleEnv, Step};
+use crate::rules::def::{Cond, FileRules, RuleDef, RuleEnv, Step};
 use crate::rules::lists::Lists;
 use crate::rules::{Problem, codes};
 
@@ -79,12 +79,17 @@ impl RuleTree {
             let children = &self.nodes[node].children;
             let defs = || children.iter().map(|&n| &self.rules[self.nodes[n].rule]);
             let mut field_names: Vec<String> = Vec::new();
+            let needles = |c: &Cond| (!c.negate).then(|| c.expr.required()).flatten();
             let field_tests = defs()
                 .map(|d| {
-                    let (f, needles) = d.fields.iter().find_map(|f| {
-                        let needles = (!f.cond.negate).then(|| f.cond.expr.required())??;
-                        Some((f, needles))
-                    })?;
+                    if let Some(needles) = d.program_name.as_ref().and_then(needles) {
+                        return Some(FieldTest {
+                            field: None,
+                            needles,
+                        });
+                    }
+                    let (f, needles) =
+                        d.fields.iter().find_map(|f| Some((f, needles(&f.cond)?)))?;
                     let name = match field_names.iter().position(|n| *n == f.name) {
                         Some(i) => i,
                         None => {
@@ -92,7 +97,10 @@ impl RuleTree {
                             field_names.len() - 1
                         }
                     };
-                    Some(FieldTest { name, needles })
+                    Some(FieldTest {
+                        field: Some(name),
+                        needles,
+                    })
                 })
                 .collect();
             ChildIndex {
