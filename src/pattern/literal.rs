@@ -66,14 +66,56 @@ pub(super) fn ordered_runs(pat: &[u8]) -> Vec<Vec<u8>> {
     out
 }
 
-/// The last position at which a match of an alternative with these ordered runs
-/// can start: each run is placed at its last occurrence that ends before the next
-/// run's place, from the last run back. `None` when they do not all fit, in order:
-/// no match at all. An attempt that starts later cannot take them all.
-pub(crate) fn latest_start(hay: &[u8], ordered: &[Vec<u8>]) -> Option<usize> {
+/// The ordered runs of every alternative of a pattern in one buffer, read before
+/// anything else of an alternative (most are ruled out by them): one allocation
+/// to load rather than one per alternative and one per run. Per alternative, the
+/// byte length of its part (four bytes), then its runs from the last to the
+/// first, each as its length (two bytes) and its bytes; lengths little-endian.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RunTable(Box<[u8]>);
+
+impl RunTable {
+    /// The table of these alternatives' ordered runs (see [`ordered_runs`]); None
+    /// when a run or an alternative is too long to be written (no pattern comes
+    /// near: they are at most 20,480 bytes).
+    pub(super) fn new(alternatives: &[Vec<Vec<u8>>]) -> Option<RunTable> {
+        let mut out = Vec::new();
+        for runs in alternatives {
+            let mut part = Vec::new();
+            for run in runs.iter().rev() {
+                part.extend_from_slice(&u16::try_from(run.len()).ok()?.to_le_bytes());
+                part.extend_from_slice(run);
+            }
+            out.extend_from_slice(&u32::try_from(part.len()).ok()?.to_le_bytes());
+            out.extend_from_slice(&part);
+        }
+        Some(RunTable(out.into_boxed_slice()))
+    }
+
+    /// The part of each alternative, in order.
+    pub(super) fn parts(&self) -> impl Iterator<Item = &[u8]> {
+        let mut rest = &self.0[..];
+        std::iter::from_fn(move || {
+            let (len, tail) = rest.split_first_chunk::<4>()?;
+            let len = u32::from_le_bytes(*len) as usize;
+            let part = tail.get(..len)?;
+            rest = &tail[len..];
+            Some(part)
+        })
+    }
+}
+
+/// The last position at which a match of an alternative can start, from its part
+/// of a [`RunTable`]: each run is placed at its last occurrence that ends before
+/// the next run's place, from the last run back. `None` when they do not all fit,
+/// in order: no match at all. An attempt that starts later cannot take them all.
+pub(super) fn latest_start(hay: &[u8], mut part: &[u8]) -> Option<usize> {
     let mut end = hay.len();
-    for run in ordered.iter().rev() {
+    while let Some((len, tail)) = part.split_first_chunk::<2>() {
+        let len = usize::from(u16::from_le_bytes(*len));
+        let (run, rest) = tail.split_at_checked(len)?;
         end = rfind_ignore_case(&hay[..end], run)?;
+        part = rest;
     }
     Some(end)
 }
@@ -113,7 +155,7 @@ pub(crate) fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{contains_ignore_case, latest_start};
+    use super::{RunTable, contains_ignore_case, latest_start};
 
     #[test]
     fn found_at_every_place_in_either_case() {
@@ -129,16 +171,24 @@ mod tests {
 
     #[test]
     fn the_latest_start_places_each_run_before_the_next() {
-        let runs = |rs: &[&[u8]]| rs.iter().map(|r| r.to_vec()).collect::<Vec<_>>();
-        // `:` `:` `%`: the second-last colon before the last percent sign.
-        assert_eq!(
-            latest_start(b"a:b:c:d%e:f", &runs(&[b":", b":", b"%"])),
-            Some(3)
-        );
-        assert_eq!(latest_start(b"x SSHD y sshd", &runs(&[b"sshd"])), Some(9));
-        assert_eq!(latest_start(b"ab", &runs(&[b"ab", b"ab"])), None);
-        assert_eq!(latest_start(b"%:", &runs(&[b":", b"%"])), None);
-        assert_eq!(latest_start(b"abab", &runs(&[b"ab", b"ab"])), Some(0));
-        assert_eq!(latest_start(b"anything", &[]), Some(8));
+        let cases: [(&[u8], &[&[u8]], Option<usize>); 6] = [
+            // `:` `:` `%`: the second-last colon before the last percent sign.
+            (b"a:b:c:d%e:f", &[b":", b":", b"%"], Some(3)),
+            (b"x SSHD y sshd", &[b"sshd"], Some(9)),
+            (b"ab", &[b"ab", b"ab"], None),
+            (b"%:", &[b":", b"%"], None),
+            (b"abab", &[b"ab", b"ab"], Some(0)),
+            (b"anything", &[], Some(8)),
+        ];
+        let alternatives: Vec<Vec<Vec<u8>>> = cases
+            .iter()
+            .map(|(_, runs, _)| runs.iter().map(|r| r.to_vec()).collect())
+            .collect();
+        let table = RunTable::new(&alternatives).expect("short runs");
+        let parts: Vec<&[u8]> = table.parts().collect();
+        assert_eq!(parts.len(), cases.len());
+        for ((hay, _, want), part) in cases.iter().zip(parts) {
+            assert_eq!(latest_start(hay, part), *want, "{hay:?}");
+        }
     }
 }

@@ -10,7 +10,7 @@
 use std::ops::ControlFlow;
 
 use super::PatternError;
-use super::literal::{latest_start, needle, ordered_runs};
+use super::literal::{RunTable, latest_start, needle, ordered_runs};
 
 /// `OS_PATTERN_MAXSIZE` (`src/os_regex/os_regex.h`).
 pub(crate) const MAX_PATTERN: usize = 20480;
@@ -32,6 +32,9 @@ const BUDGET_PER_BYTE: u64 = 64;
 #[derive(Debug, Clone)]
 pub(crate) struct OsRegex {
     subs: Vec<Sub>,
+    /// The ordered runs of each alternative (see [`ordered_runs`]); None for a
+    /// pattern whose runs do not fit the table (then no alternative is skipped).
+    runs: Option<RunTable>,
     /// `prts_closure` is allocated: captures were asked for and the pattern has a `)`.
     closure: bool,
 }
@@ -48,9 +51,6 @@ struct Sub {
     /// The longest run of literal bytes every match of this alternative consumes
     /// (empty when there is none): see [`needle`].
     needle: Vec<u8>,
-    /// Every literal run the alternative consumes whole, the needle among them, in
-    /// pattern order, repeats kept (see [`ordered_runs`]).
-    ordered: Vec<Vec<u8>>,
     /// The literal bytes the alternative starts with (no `^`, no marker first), when
     /// there are two or more: see [`Run::skip`].
     lead: Vec<u8>,
@@ -174,9 +174,15 @@ impl OsRegex {
             return Err(error("the pattern is longer than 20480 bytes"));
         }
         let (work, closes) = translate(pattern)?;
-        let subs = work.split(|&b| b == b'|').map(make_sub).collect();
+        let parts: Vec<&[u8]> = work.split(|&b| b == b'|').collect();
+        let subs = parts.iter().map(|part| make_sub(part)).collect();
+        let runs: Vec<Vec<Vec<u8>>> = parts
+            .iter()
+            .map(|part| ordered_runs(strip_anchors(part)))
+            .collect();
         Ok(OsRegex {
             subs,
+            runs: RunTable::new(&runs),
             closure: captures && closes > 0,
         })
     }
@@ -252,18 +258,19 @@ impl OsRegex {
     /// ([`Run::skip`]) and stops past the last place a match could start.
     /// Each alternative costs `scan` turns of the budget before it runs.
     fn search(&self, subject: &[u8], budget: &mut u64, filter: bool, scan: u64) -> Found {
+        let mut parts = self.runs.as_ref().map(RunTable::parts);
         for sub in &self.subs {
             if *budget < scan {
                 return Found::Spent;
             }
             *budget -= scan;
-            let limit = if filter {
-                match latest_start(subject, &sub.ordered) {
+            let part = parts.as_mut().and_then(Iterator::next);
+            let limit = match part.filter(|_| filter) {
+                Some(part) => match latest_start(subject, part) {
                     Some(limit) => limit,
                     None => continue,
-                }
-            } else {
-                usize::MAX
+                },
+                None => usize::MAX,
             };
             // Marker positions: on the stack for the usual handful.
             let mut small = [None; 16];
@@ -383,16 +390,17 @@ fn translate(pattern: &[u8]) -> Result<(Vec<u8>, usize), PatternError> {
     Ok((out, closes))
 }
 
+/// An alternative without its leading `^` and then its last `$`.
+fn strip_anchors(part: &[u8]) -> &[u8] {
+    let part = part.strip_prefix(b"^").unwrap_or(part);
+    part.strip_suffix(b"$").unwrap_or(part)
+}
+
 /// One alternative: a leading `^` sets BEGIN, then a last `$` sets END.
-fn make_sub(mut part: &[u8]) -> Sub {
-    let begin = part.first() == Some(&b'^');
-    if begin {
-        part = &part[1..];
-    }
-    let end = part.last() == Some(&b'$');
-    if end {
-        part = &part[..part.len() - 1];
-    }
+fn make_sub(whole: &[u8]) -> Sub {
+    let begin = whole.first() == Some(&b'^');
+    let end = whole.get(usize::from(begin)..).and_then(<[u8]>::last) == Some(&b'$');
+    let part = strip_anchors(whole);
     let mut marker_no = vec![0; part.len()];
     let mut markers = 0;
     for (i, &b) in part.iter().enumerate() {
@@ -412,7 +420,6 @@ fn make_sub(mut part: &[u8]) -> Sub {
             part[..lead_len].to_vec()
         },
         needle: needle(part),
-        ordered: ordered_runs(part),
         pat: part.to_vec(),
         begin,
         end,
