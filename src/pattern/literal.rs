@@ -171,7 +171,9 @@ mod tests {
 
     #[test]
     fn the_latest_start_places_each_run_before_the_next() {
-        let cases: [(&[u8], &[&[u8]], Option<usize>); 6] = [
+        // A subject, the ordered runs of an alternative, the latest start.
+        type Case = (&'static [u8], &'static [&'static [u8]], Option<usize>);
+        let cases: [Case; 6] = [
             // `:` `:` `%`: the second-last colon before the last percent sign.
             (b"a:b:c:d%e:f", &[b":", b":", b"%"], Some(3)),
             (b"x SSHD y sshd", &[b"sshd"], Some(9)),
