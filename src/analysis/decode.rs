@@ -295,6 +295,17 @@ impl Walk<'_> {
 /// Capture *i* (a range of `log`) goes to `order[i]`; extra captures are dropped,
 /// and no dynamic field is added past `decoder_order_size`.
 fn assign(d: &Decoder, event: &mut Event, values: &[std::ops::Range<usize>]) {
+    // Room for the dynamic fields at once, rather than growing at each.
+    let (fields, bytes) = d
+        .order
+        .iter()
+        .zip(values)
+        .filter_map(|(field, range)| match field {
+            OrderField::Dynamic(name) => Some(name.len() + range.len()),
+            OrderField::Static(_) => None,
+        })
+        .fold((0, 0), |(n, b), len| (n + 1, b + len));
+    event.dynamic.reserve(fields, bytes);
     for (field, range) in d.order.iter().zip(values) {
         let value = event.log.get(range.clone()).unwrap_or_default();
         match field {

@@ -101,10 +101,10 @@ impl Fields {
         self.ends.push((name_end, self.text.len()));
     }
 
-    /// Makes room for about `bytes` of names and values.
-    pub fn reserve(&mut self, bytes: usize) {
+    /// Makes room for `fields` more fields of about `bytes` of names and values.
+    pub fn reserve(&mut self, fields: usize, bytes: usize) {
         self.text.reserve(bytes);
-        self.ends.reserve(bytes / 32);
+        self.ends.reserve(fields);
     }
 
     /// How many fields there are.

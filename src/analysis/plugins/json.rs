@@ -28,7 +28,7 @@ pub(super) fn decode(info: &Decoder, event: &mut Event, offsets: Offsets) {
     {
         // The names and values are about as long as the text they come from: one
         // allocation instead of a series of doublings.
-        event.dynamic.reserve(input.len());
+        event.dynamic.reserve(input.len() / 32, input.len());
         read_object(info, &items, &mut Vec::new(), false, event);
     }
     event.log = log;
