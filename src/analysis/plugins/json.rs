@@ -51,7 +51,6 @@ fn read_object(
             key.push(b'.');
         }
         key.extend_from_slice(name);
-        let key = &mut *key;
         match value {
             Value::String(s) => fill(event, key, s),
             Value::Number(d, i) => fill(event, key, number(*d, *i).as_bytes()),
