@@ -193,10 +193,7 @@ impl Eval<'_> {
             }
             // Decided on the literals alone: every option tested before `<match>` and
             // `<regex>` only reads the event.
-            if index.is_some_and(|i| {
-                !i.filter
-                    .may_match_lazy(at, &self.event.log, &mut self.present)
-            }) {
+            if index.is_some_and(|i| !i.filter.may_match_lazy(at, self.log, &mut self.present)) {
                 continue;
             }
             if let Some(r) = self.check(children[at], path) {

@@ -174,12 +174,8 @@ impl OsRegex {
             return Err(error("the pattern is longer than 20480 bytes"));
         }
         let (work, closes) = translate(pattern)?;
-        let parts: Vec<&[u8]> = work.split(|&b| b == b'|').collect();
-        let subs = parts.iter().map(|part| make_sub(part)).collect();
-        let runs: Vec<Vec<Vec<u8>>> = parts
-            .iter()
-            .map(|part| ordered_runs(strip_anchors(part)))
-            .collect();
+        let subs: Vec<Sub> = work.split(|&b| b == b'|').map(make_sub).collect();
+        let runs: Vec<Vec<Vec<u8>>> = subs.iter().map(|sub| ordered_runs(&sub.pat)).collect();
         Ok(OsRegex {
             subs,
             runs: RunTable::new(&runs),
@@ -583,9 +579,7 @@ impl Run<'_> {
             return st;
         };
         let all = self.s.get(from..).unwrap_or_default();
-        let rest = &all[..all
-            .len()
-            .min(self.limit.saturating_add(1).saturating_sub(from))];
+        let rest = &all[..all.len().min(self.up_to_limit(from))];
         let found = match self.p(0) {
             0 | MARK => return st,
             BACKSLASH => {
@@ -610,6 +604,11 @@ impl Run<'_> {
         };
         let at = from + found.unwrap_or(rest.len());
         isize::try_from(at).unwrap_or(st)
+    }
+
+    /// How many bytes from `from` up to one past `limit`, where a new attempt fails.
+    fn up_to_limit(&self, from: usize) -> usize {
+        self.limit.saturating_add(1).saturating_sub(from)
     }
 
     /// With a quantifier running at `pt`, how many bytes from `st` on take the turn
@@ -638,7 +637,7 @@ impl Run<'_> {
         };
         let mut most = usize::try_from(*self.budget).unwrap_or(usize::MAX);
         if pt == 0 && self.restarts_quietly(v) {
-            most = most.min(self.limit.saturating_add(1).saturating_sub(from));
+            most = most.min(self.up_to_limit(from));
         }
         let rest = self.s.get(from..).unwrap_or_default();
         let rest = &rest[..rest.len().min(most)];
