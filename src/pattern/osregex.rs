@@ -542,6 +542,17 @@ impl Run<'_> {
                     continue;
                 }
             }
+            if self.fast && !matches!(self.p(v.pt), 0 | MARK | BACKSLASH) {
+                let taken = self.literal_run(&v);
+                if taken > 0 {
+                    *self.budget -= taken as u64;
+                    v.st_error.get_or_insert(v.st);
+                    v.pt += taken;
+                    v.st += taken as isize;
+                    v.r = Some(v.st - 1);
+                    continue;
+                }
+            }
             if *self.budget == 0 {
                 return None;
             }
@@ -651,6 +662,25 @@ impl Run<'_> {
                 }
         };
         rest.iter().position(|&b| stops(b)).unwrap_or(rest.len())
+    }
+
+    /// How many literal bytes of the pattern from `pt` on the subject takes from `st`
+    /// on (ASCII case folded), within the budget. Each would be a turn that only
+    /// moves `pt` and `st`, sets `r` to the byte taken and `st_error` if unset;
+    /// they are taken in one loop instead.
+    fn literal_run(&self, v: &State) -> usize {
+        let (Some(pat), Ok(from)) = (self.sub.pat.get(v.pt..), usize::try_from(v.st)) else {
+            return 0;
+        };
+        let subject = self.s.get(from..).unwrap_or_default();
+        let most = usize::try_from(*self.budget).unwrap_or(usize::MAX);
+        pat.iter()
+            .zip(subject)
+            .take(most)
+            .take_while(|&(&p, &c)| {
+                p != 0 && p != MARK && p != BACKSLASH && p == c.to_ascii_lowercase()
+            })
+            .count()
     }
 
     /// The body of the main loop up to the error handling.
