@@ -117,6 +117,15 @@ impl Fields {
         self.ends.is_empty()
     }
 
+    /// Keeps the first `len` fields.
+    pub fn truncate(&mut self, len: usize) {
+        if len < self.ends.len() {
+            let start = len.checked_sub(1).map_or(0, |i| self.ends[i].1);
+            self.text.truncate(start);
+            self.ends.truncate(len);
+        }
+    }
+
     /// Removes them all.
     pub fn clear(&mut self) {
         self.text.clear();

@@ -40,7 +40,7 @@ fn run(
     let name = e
         .decoder
         .as_ref()
-        .map(|d| (d.name.clone(), d.parent.clone()));
+        .map(|d| (d.name.to_string(), d.parent.as_deref().map(str::to_string)));
     let mut data: Vec<String> = StaticField::ALL
         .iter()
         .filter_map(|f| {
@@ -95,7 +95,7 @@ fn own_name_concatenated_regex_type_fts_and_user_alias() {
     let by = e.decoder.expect("decoded");
     assert_eq!(by.ftscomment.as_deref(), Some("zz comment"));
     assert!(by.accumulate);
-    assert_eq!(by.fts, ["user", "dyn"]);
+    assert_eq!(*by.fts, ["user", "dyn"]);
     assert_eq!(e.category, Category::Firewall);
     assert_eq!(Some(by.id), s.id_of("zzdec_c2"));
 }
@@ -427,6 +427,35 @@ fn json_static_mapping() {
             "n.srcip=1.2.3.4"
         ]
     );
+}
+
+/// `cJSON_Parse` returns no tree for a text it refuses, however far it got: the
+/// decoder fills no field from it, static (`srcip`, `user`) or dynamic, and the
+/// fields set before stay as they were.
+#[test]
+fn json_that_fails_late_fills_nothing() {
+    let s = set();
+    let mut e = event(
+        None,
+        r#"ZZJSON {"srcip":"1.2.3.4","user":"u","a":{"b":1},"c":2,}"#,
+    );
+    e.set(StaticField::SrcIp, b"5.6.7.8".to_vec());
+    e.dynamic.push(b"before", b"x");
+    decode(&s, &mut DecodeState::default(), &mut e);
+    assert_eq!(e.get(StaticField::SrcIp), Some(&b"5.6.7.8"[..]));
+    assert_eq!(e.get(StaticField::DstUser), None);
+    assert_eq!(
+        e.dynamic.iter().collect::<Vec<_>>(),
+        [(&b"before"[..], &b"x"[..])]
+    );
+    let mut e = event(
+        None,
+        r#"ZZJSON {"srcip":"1.2.3.4","user":"u","a":{"b":1},"c":2}"#,
+    );
+    decode(&s, &mut DecodeState::default(), &mut e);
+    assert_eq!(e.get(StaticField::SrcIp), Some(&b"1.2.3.4"[..]));
+    assert_eq!(e.get(StaticField::DstUser), Some(&b"u"[..]));
+    assert_eq!(e.dynamic.len(), 2);
 }
 
 mod hostile {

@@ -29,7 +29,9 @@ pub(super) enum Value<'a> {
 const NESTING_LIMIT: usize = 1000;
 
 /// Parses the value at the start of `input` (after whitespace and a UTF-8 BOM);
-/// whatever follows it is ignored. `None` when the text is not JSON.
+/// whatever follows it is ignored. `None` when the text is not JSON. The decoder
+/// walks objects with [`flatten`]; this tree is what tests compare it with.
+#[cfg(test)]
 pub(super) fn parse(input: &[u8]) -> Option<Value<'_>> {
     let input = super::c_str(input);
     let mut p = Parser {
@@ -42,6 +44,29 @@ pub(super) fn parse(input: &[u8]) -> Option<Value<'_>> {
     }
     p.skip_ws();
     p.value()
+}
+
+/// Parses the object at the start of `input` as [`parse`] does, and hands each member
+/// that is not an object to `leaf`, in order, under its dotted key (`a.b` for member
+/// `b` of member `a`): the walk of `readJSON` without the tree (arrays still come
+/// whole, as values). Nothing is handed when the value is not an object. `None` when
+/// the text is not JSON: members already handed were then handed for nothing, as
+/// `cJSON_Parse` would have returned no tree.
+pub(super) fn flatten<'a>(input: &'a [u8], mut leaf: impl FnMut(&[u8], Value<'a>)) -> Option<()> {
+    let input = super::c_str(input);
+    let mut p = Parser {
+        s: input,
+        pos: 0,
+        depth: 0,
+    };
+    if input.starts_with(b"\xEF\xBB\xBF") {
+        p.pos = 3;
+    }
+    p.skip_ws();
+    if p.at(0) != b'{' {
+        return Some(());
+    }
+    p.flatten_object(&mut Vec::new(), false, &mut leaf)
 }
 
 struct Parser<'a> {
@@ -196,6 +221,61 @@ impl<'a> Parser<'a> {
         }
         self.pos += 1;
         Some(Value::Array(items))
+    }
+
+    /// [`Parser::object`] handing its members to `leaf` (see [`flatten`]); `key` is
+    /// the object's dotted key (`nested`: it is not the top level).
+    fn flatten_object(
+        &mut self,
+        key: &mut Vec<u8>,
+        nested: bool,
+        leaf: &mut impl FnMut(&[u8], Value<'a>),
+    ) -> Option<()> {
+        if self.depth >= NESTING_LIMIT {
+            return None;
+        }
+        self.depth += 1;
+        self.pos += 1;
+        self.skip_ws();
+        let base = key.len();
+        if self.at(0) != b'}' {
+            loop {
+                self.skip_ws();
+                if self.at(0) != b'"' {
+                    return None;
+                }
+                let name = self.string()?;
+                self.skip_ws();
+                if self.at(0) != b':' {
+                    return None;
+                }
+                self.pos += 1;
+                self.skip_ws();
+                key.truncate(base);
+                if nested {
+                    key.push(b'.');
+                }
+                key.extend_from_slice(&name);
+                if self.at(0) == b'{' {
+                    self.flatten_object(key, true, leaf)?;
+                } else {
+                    let value = self.value()?;
+                    leaf(key, value);
+                }
+                self.skip_ws();
+                if self.at(0) != b',' {
+                    break;
+                }
+                self.pos += 1;
+            }
+            if self.at(0) != b'}' {
+                return None;
+            }
+        }
+        self.pos += 1;
+        self.depth -= 1;
+        key.truncate(base);
+        Some(())
     }
 
     fn object(&mut self) -> Option<Value<'a>> {
@@ -445,6 +525,116 @@ mod tests {
         assert_eq!(parse(b"\"\\ud800\""), None);
         assert_eq!(parse(b"\"\\u00zzab\""), Some(Value::String(vec![].into())));
         assert_eq!(parse(b"nullx"), Some(Value::Null));
+    }
+
+    /// The members of a parsed tree as `readJSON` walks them: what [`flatten`]
+    /// must hand over without building the tree.
+    fn walk<'a>(
+        items: &[(Cow<'a, [u8]>, Value<'a>)],
+        key: Option<&[u8]>,
+        out: &mut Vec<(Vec<u8>, Value<'a>)>,
+    ) {
+        for (name, value) in items {
+            let mut k = Vec::new();
+            if let Some(key) = key {
+                k.extend_from_slice(key);
+                k.push(b'.');
+            }
+            k.extend_from_slice(name);
+            match value {
+                Value::Object(inner) => walk(inner, Some(&k), out),
+                v => out.push((k, v.clone())),
+            }
+        }
+    }
+
+    fn flattened(input: &[u8]) -> Option<Vec<(Vec<u8>, Value<'_>)>> {
+        let mut out = Vec::new();
+        flatten(input, |k, v| out.push((k.to_vec(), v)))?;
+        Some(out)
+    }
+
+    #[test]
+    fn flatten_hands_over_the_members_in_order_under_dotted_keys() {
+        let got = flattened(b" {\"a\":{\"b\":1,\"c\":{}},\"a\":[{\"x\":1}],\"d\":null} x");
+        assert_eq!(
+            got,
+            Some(vec![
+                (b"a.b".to_vec(), Value::Number(1.0, 1)),
+                (
+                    b"a".to_vec(),
+                    Value::Array(vec![Value::Object(vec![(
+                        b"x"[..].into(),
+                        Value::Number(1.0, 1)
+                    )])])
+                ),
+                (b"d".to_vec(), Value::Null),
+            ])
+        );
+        assert_eq!(flattened(b"{\"a\":1,}"), None);
+        assert_eq!(flattened(b"[1,]"), Some(vec![]));
+        assert_eq!(flattened(b"\"x\""), Some(vec![]));
+        let deep = |n: usize| format!("{}{}", "{\"a\":".repeat(n - 1) + "{", "}".repeat(n));
+        assert_eq!(flattened(deep(1000).as_bytes()), Some(vec![]));
+        assert_eq!(flattened(deep(1001).as_bytes()), None);
+    }
+
+    /// JSON texts of scalars, arrays and objects (keys repeat), nested a few levels.
+    fn json_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let leaf = proptest::sample::select(vec![
+            "1",
+            "-2.5e3",
+            "null",
+            "true",
+            "false",
+            "\"a\"",
+            "\"b\\\"c\"",
+            "\"\\u0041\"",
+            "\"\u{e9}\"",
+        ])
+        .prop_map(str::to_string);
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            let key = proptest::sample::select(vec!["a", "b", "a.b", ""]);
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4)
+                    .prop_map(|items| format!("[{}]", items.join(","))),
+                proptest::collection::vec((key, inner), 0..4).prop_map(|members| {
+                    let members: Vec<String> = members
+                        .iter()
+                        .map(|(k, v)| format!("\"{k}\": {v}"))
+                        .collect();
+                    format!("{{{}}}", members.join(", "))
+                }),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// On JSON texts, whole or cut anywhere, `flatten` fails exactly when the
+        /// parse does, and otherwise hands over what the tree walk finds.
+        #[test]
+        fn flatten_agrees_with_the_tree(text in json_text(), cut in 0usize..200) {
+            let text = text.as_bytes();
+            let text = &text[..text.len().min(cut)];
+            let tree = parse(text);
+            let want = match &tree {
+                None => None,
+                Some(Value::Object(items)) => {
+                    let mut out = Vec::new();
+                    walk(items, None, &mut out);
+                    Some(out)
+                }
+                Some(_) => Some(Vec::new()),
+            };
+            // A text that is not an object is not walked at all, so whether it
+            // parses makes no difference.
+            if text.first() != Some(&b'{') {
+                proptest::prop_assert_eq!(flattened(text), Some(Vec::new()));
+            } else {
+                proptest::prop_assert_eq!(flattened(text), want);
+            }
+        }
     }
 
     #[test]

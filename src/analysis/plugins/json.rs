@@ -1,8 +1,6 @@
 //! `JSON_Decoder` (`src/analysisd/decoders/plugins/json_decoder.c`, `readJSON`,
 //! `fillData`; docs/analysis-decoders.md "JSON").
 
-use std::borrow::Cow;
-
 use super::Offsets;
 use super::cjson::{self, Value};
 use crate::analysis::event::{Event, StaticField};
@@ -23,57 +21,58 @@ pub(super) fn decode(info: &Decoder, event: &mut Event, offsets: Offsets) {
     // The parsed strings borrow `log` while the fields are filled (which leave
     // `log` alone).
     let log = std::mem::take(&mut event.log);
-    if let Some(input) = start.and_then(|s| log.get(s..))
-        && let Some(Value::Object(items)) = cjson::parse(input)
-    {
+    if let Some(input) = start.and_then(|s| log.get(s..)) {
         // The names and values are about as long as the text they come from: one
         // allocation instead of a series of doublings.
         event.dynamic.reserve(input.len() / 32, input.len());
-        read_object(info, &items, &mut Vec::new(), false, event);
+        let dynamic = event.dynamic.len();
+        let mut replaced = Vec::new();
+        let parsed = cjson::flatten(input, |key, value| {
+            read_value(info, key, &value, event, &mut replaced);
+        });
+        if parsed.is_none() {
+            // Not JSON after all: the daemon fills nothing from a text cJSON refuses.
+            event.dynamic.truncate(dynamic);
+            for (slot, old) in replaced.into_iter().rev() {
+                event.fields[slot.index()] = old;
+            }
+        }
     }
     event.log = log;
 }
 
-/// `readJSON` over the members of an object. `key` holds the dotted key of the
-/// object (`nested`: this is not the top level), and each member's key is built
-/// after it in the same buffer.
-fn read_object(
+/// `readJSON` on one member that is not an object, under its dotted `key`. The
+/// static fields it overwrites go to `replaced` with their former values.
+fn read_value(
     info: &Decoder,
-    items: &[(Cow<[u8]>, Value)],
-    key: &mut Vec<u8>,
-    nested: bool,
+    key: &[u8],
+    value: &Value,
     event: &mut Event,
+    replaced: &mut Vec<(StaticField, Option<Vec<u8>>)>,
 ) {
-    let base = key.len();
-    for (name, value) in items {
-        key.truncate(base);
-        if nested {
-            key.push(b'.');
-        }
-        key.extend_from_slice(name);
-        match value {
-            Value::String(s) => fill(event, key, s),
-            Value::Number(d, i) => fill(event, key, number(*d, *i).as_bytes()),
-            Value::Array(list) => {
-                let text = match info.json_array {
-                    JsonArray::Csv => csv(list),
-                    JsonArray::Array => cjson::print(value),
-                };
-                if !text.is_empty() {
-                    fill(event, key, &text);
-                }
+    let mut fill = |value: &[u8]| fill(event, key, value, replaced);
+    match value {
+        Value::String(s) => fill(s),
+        Value::Number(d, i) => fill(number(*d, *i).as_bytes()),
+        Value::Array(list) => {
+            let text = match info.json_array {
+                JsonArray::Csv => csv(list),
+                JsonArray::Array => cjson::print(value),
+            };
+            if !text.is_empty() {
+                fill(&text);
             }
-            Value::Null => {
-                if info.json_null == JsonNull::String {
-                    fill(event, key, b"null");
-                }
-            }
-            Value::True => fill(event, key, b"true"),
-            Value::False => fill(event, key, b"false"),
-            Value::Object(inner) => read_object(info, inner, key, true, event),
         }
+        Value::Null => {
+            if info.json_null == JsonNull::String {
+                fill(b"null");
+            }
+        }
+        Value::True => fill(b"true"),
+        Value::False => fill(b"false"),
+        // `flatten` walks into objects itself.
+        Value::Object(_) => {}
     }
-    key.truncate(base);
 }
 
 /// A number as `readJSON` prints it: `%i` when `valueint` equals the value, else
@@ -159,13 +158,20 @@ fn static_slot(key: &[u8]) -> Option<StaticField> {
 
 /// `fillData`: a static slot by full key (`user` is dstuser while dstuser is unset
 /// or empty), else a dynamic field while fewer than 256 exist.
-fn fill(event: &mut Event, key: &[u8], value: &[u8]) {
-    if let Some(slot) = static_slot(key) {
-        event.set(slot, value.to_vec());
-        return;
-    }
-    if key == b"user" && event.get(StaticField::DstUser).is_none_or(<[u8]>::is_empty) {
-        event.set(StaticField::DstUser, value.to_vec());
+/// The static field overwritten goes to `replaced` with its former value.
+fn fill(
+    event: &mut Event,
+    key: &[u8],
+    value: &[u8],
+    replaced: &mut Vec<(StaticField, Option<Vec<u8>>)>,
+) {
+    let slot = static_slot(key).or_else(|| {
+        (key == b"user" && event.get(StaticField::DstUser).is_none_or(<[u8]>::is_empty))
+            .then_some(StaticField::DstUser)
+    });
+    if let Some(slot) = slot {
+        let old = event.fields[slot.index()].replace(value.to_vec());
+        replaced.push((slot, old));
         return;
     }
     if event.dynamic.len() < ORDER_SIZE {
