@@ -275,12 +275,7 @@ impl Walk<'_> {
                 if event.dynamic.len() >= ORDER_SIZE {
                     return;
                 }
-                let values: Vec<std::ops::Range<usize>> = m
-                    .captures
-                    .iter()
-                    .map(|r| base + r.start..base + r.end)
-                    .collect();
-                assign(d, event, &values);
+                assign(d, event, base, &m.captures);
             } else {
                 return;
             }
@@ -292,9 +287,9 @@ impl Walk<'_> {
     }
 }
 
-/// Capture *i* (a range of `log`) goes to `order[i]`; extra captures are dropped,
-/// and no dynamic field is added past `decoder_order_size`.
-fn assign(d: &Decoder, event: &mut Event, values: &[std::ops::Range<usize>]) {
+/// Capture *i* (a range of `log` from `base`) goes to `order[i]`; extra captures
+/// are dropped, and no dynamic field is added past `decoder_order_size`.
+fn assign(d: &Decoder, event: &mut Event, base: usize, values: &[std::ops::Range<usize>]) {
     // Room for the dynamic fields at once, rather than growing at each.
     let (fields, bytes) = d
         .order
@@ -307,7 +302,10 @@ fn assign(d: &Decoder, event: &mut Event, values: &[std::ops::Range<usize>]) {
         .fold((0, 0), |(n, b), len| (n + 1, b + len));
     event.dynamic.reserve(fields, bytes);
     for (field, range) in d.order.iter().zip(values) {
-        let value = event.log.get(range.clone()).unwrap_or_default();
+        let value = event
+            .log
+            .get(base + range.start..base + range.end)
+            .unwrap_or_default();
         match field {
             OrderField::Static(f) => {
                 let value = value.to_vec();

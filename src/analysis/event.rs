@@ -2,6 +2,8 @@
 //! (`Eventinfo` in `src/analysisd/eventinfo.h`; docs/analysis.md). Every value is
 //! bytes: a log line may hold any byte, and the daemon compares bytes.
 
+use std::sync::Arc;
+
 use crate::pattern::Present;
 pub use crate::rules::fields::{Category, StaticField};
 
@@ -12,16 +14,16 @@ pub struct DecodedBy {
     pub index: usize,
     /// The name logtest reports (a child without `use_own_name` reports its
     /// parent's name).
-    pub name: String,
+    pub name: Arc<str>,
     /// The parent's name, for a child decoder.
-    pub parent: Option<String>,
+    pub parent: Option<Arc<str>>,
     /// The decoder id rules compare for `decoded_as` (1-based position of the name in
     /// the sorted set of distinct decoder names; a renamed child has its parent's).
     pub id: u32,
     /// The decoder's `fts` field names (empty: no `fts`), for a rule's `if_fts`.
-    pub fts: Vec<String>,
+    pub fts: Arc<[String]>,
     /// The decoder's `ftscomment`, reported in the output.
-    pub ftscomment: Option<String>,
+    pub ftscomment: Option<Arc<str>>,
     /// The decoder has `<accumulate>`, reported in the output.
     pub accumulate: bool,
 }

@@ -224,11 +224,11 @@ fn decoder(event: &Event) -> Json<'_> {
             d.push("accumulate", Json::Int(1));
         }
         if let Some(parent) = &by.parent {
-            d.push("parent", Json::str(parent));
+            d.push("parent", Json::str(&**parent));
         }
-        d.push("name", Json::str(&by.name));
+        d.push("name", Json::str(&*by.name));
         if let Some(c) = &by.ftscomment {
-            d.push("ftscomment", Json::str(c));
+            d.push("ftscomment", Json::str(&**c));
         }
     }
     d
@@ -365,7 +365,7 @@ mod tests {
                 name: "sshd".into(),
                 parent: Some("sshd".into()),
                 id: 1,
-                fts: Vec::new(),
+                fts: Vec::new().into(),
                 ftscomment: None,
                 accumulate: false,
             }),

@@ -47,7 +47,7 @@ pub fn try_predecode(
     message: &[u8],
     manager_host: &[u8],
 ) -> Result<Event, PredecodeError> {
-    let location = unescape(&escape(c_str(location)));
+    let location = clean_location(c_str(location));
     let message = c_str(message);
     let mut c = Clean::new(message);
     c.headers();
@@ -138,6 +138,16 @@ fn short_host(host: &[u8]) -> &[u8] {
     &host[..memchr::memchr(b'.', host).unwrap_or(host.len())]
 }
 
+/// The location as the daemon keeps it: escaped into its buffer, then unescaped
+/// when the message is split. Without a `|` or `:` the round trip only cuts it to
+/// the buffer, and costs no copies.
+fn clean_location(s: &[u8]) -> Vec<u8> {
+    if memchr::memchr2(b'|', b':', s).is_none() {
+        return s[..s.len().min(LOCATION_BUFFER - 1)].to_vec();
+    }
+    unescape(&escape(s))
+}
+
 /// `wstr_escape(buf, 2049, location, '|', ':')` (`src/shared/string_op.c`): `|` and
 /// `:` get a `|` in front; the result is cut to fit the buffer.
 fn escape(s: &[u8]) -> Vec<u8> {
@@ -199,7 +209,8 @@ fn valid(b: u8) -> bool {
 
 impl<'a> Clean<'a> {
     fn new(line: &'a [u8]) -> Clean<'a> {
-        let mut buf = line.to_vec();
+        let mut buf = Vec::with_capacity(line.len() + 4);
+        buf.extend_from_slice(line);
         buf.extend_from_slice(&[0, 0, 0, 0]);
         Clean {
             line,

@@ -268,7 +268,7 @@ impl Ruleset {
             .event
             .decoder
             .as_ref()
-            .map(|d| d.name.clone())
+            .map(|d| d.name.to_string())
             .unwrap_or_default();
         [id, level, decoder]
     }

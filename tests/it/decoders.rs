@@ -102,8 +102,12 @@ fn real_lines_decode_as_the_oracle_does() {
         decode(&set, &mut DecodeState::default(), &mut e);
         let by = e.decoder.as_ref();
         let line = s("log").unwrap_or_default();
-        assert_eq!(by.map(|d| d.name.clone()), s("decoder"), "{line}");
-        assert_eq!(by.and_then(|d| d.parent.clone()), s("parent"), "{line}");
+        assert_eq!(by.map(|d| d.name.to_string()), s("decoder"), "{line}");
+        assert_eq!(
+            by.and_then(|d| d.parent.as_deref().map(str::to_string)),
+            s("parent"),
+            "{line}"
+        );
         let want: Vec<(String, String)> = case["data"]
             .as_array()
             .expect("data")
@@ -163,8 +167,8 @@ fn ruleset_test_lines_decode_as_the_oracle_does() {
         let mut got = flat_data(&e);
         want.sort();
         got.sort();
-        if by.map(|d| d.name.clone()) != s("decoder")
-            || by.and_then(|d| d.parent.clone()) != s("parent")
+        if by.map(|d| d.name.to_string()) != s("decoder")
+            || by.and_then(|d| d.parent.as_deref().map(str::to_string)) != s("parent")
             || Some(String::from_utf8_lossy(&e.location).into_owned()) != s("location")
             || !same_data(&got, &want)
         {

@@ -44,7 +44,7 @@ fn dynf(mut e: Event, name: &str, v: &str) -> Event {
 fn decoded(mut e: Event, name: &str, id: u32, fts: &[&str]) -> Event {
     e.decoder = Some(DecodedBy {
         index: 0,
-        name: name.to_string(),
+        name: name.into(),
         parent: None,
         id,
         fts: fts.iter().map(|s| s.to_string()).collect(),

@@ -11,6 +11,7 @@ mod tree;
 mod tests;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::model::Severity;
 use crate::pattern::{Expression, Prefilter};
@@ -77,12 +78,13 @@ impl Plugin {
 #[derive(Debug)]
 pub struct Decoder {
     /// The reported name: its own, or its parent's for a child without
-    /// `use_own_name` (`os_setdecoderids`).
-    pub name: String,
+    /// `use_own_name` (`os_setdecoderids`). This and the other names an event
+    /// reports are shared with the events, not copied into each.
+    pub name: Arc<str>,
     /// The name written in the file.
     pub own_name: String,
     /// The `<parent>` text (concatenated when repeated).
-    pub parent: Option<String>,
+    pub parent: Option<Arc<str>>,
     /// The id rules compare (`decoded_as`).
     pub id: u32,
     /// `program_name` (roots only matter).
@@ -110,9 +112,9 @@ pub struct Decoder {
     /// `json_array_structure`.
     pub json_array: JsonArray,
     /// The accepted `fts` words, in order (empty: no fts).
-    pub fts: Vec<String>,
+    pub fts: Arc<[String]>,
     /// `ftscomment`.
-    pub ftscomment: Option<String>,
+    pub ftscomment: Option<Arc<str>>,
     /// `accumulate`.
     pub accumulate: bool,
     /// A later same-name sibling follows in the regex phase (`get_next`).

@@ -24,7 +24,7 @@ fn refused(bad: &str) -> String {
     assert_eq!(errors.len(), 1, "{problems:?}");
     assert!(errors[0].file.ends_with("a.xml"));
     assert_eq!(set.len(), 1, "only the good file's decoder");
-    assert_eq!(set.decoder(0).name, "good");
+    assert_eq!(&*set.decoder(0).name, "good");
     errors[0].message.clone()
 }
 
@@ -185,7 +185,7 @@ fn fts_dynamic_names_must_come_before_the_first_static_order_field() {
     refused(&body("user, Dyn, dyn"));
     let (set, p) = load_all(&[("a.xml", &body("Dyn, user, dyn"))]);
     assert!(p.is_empty(), "{p:?}");
-    assert_eq!(set.decoder(1).fts, ["user", "dyn"]);
+    assert_eq!(*set.decoder(1).fts, ["user", "dyn"]);
 }
 
 /// OS_AddOSDecoder / _OS_AddOSDecoder: PPLUGIN_INV, PDUP_INV, PDUPFTS_INV, DUP_INV.
@@ -225,14 +225,14 @@ fn variables() {
         "<var name=\"N\">dec</var><var name=\"PRE\">^abc</var><decoder name=\"$N\"><prematch>$PRE|x</prematch></decoder><decoder name=\"$n.y\"><prematch>b</prematch></decoder>",
     )]);
     assert!(p.is_empty(), "{p:?}");
-    assert_eq!(set.decoder(0).name, "$N");
+    assert_eq!(&*set.decoder(0).name, "$N");
     assert!(
         set.decoder(0)
             .prematch
             .as_ref()
             .is_some_and(|e| e.is_match(b"abc"))
     );
-    assert_eq!(set.decoder(1).name, "dec.y");
+    assert_eq!(&*set.decoder(1).name, "dec.y");
     refused("<var name=\"N\">dec</var><decoder name=\"x\"><prematch>$NOPE</prematch></decoder>");
 }
 
@@ -314,10 +314,7 @@ fn tree_and_ids() {
     assert_eq!(set.id_of("c"), Some(1));
     assert_eq!(set.id_of("own"), Some(5));
     assert_eq!(set.id_of("p"), Some(6));
-    assert_eq!((set.decoder(2).name.as_str(), set.decoder(2).id), ("p", 6));
-    assert_eq!(
-        (set.decoder(3).name.as_str(), set.decoder(3).id),
-        ("own", 5)
-    );
+    assert_eq!((&*set.decoder(2).name, set.decoder(2).id), ("p", 6));
+    assert_eq!((&*set.decoder(3).name, set.decoder(3).id), ("own", 5));
     assert_eq!(set.id_of("windows_eventchannel"), Some(19));
 }

@@ -1,6 +1,8 @@
 //! The decoder tree (`decoders_list.c`, `OS_AddOSDecoder`/`_OS_AddOSDecoder`) and the
 //! ids (`decode-xml.c`, `os_setdecoderids`); docs/analysis-decoders.md "Tree".
 
+use std::sync::Arc;
+
 use super::read::{PatternSpec, Spec};
 use super::{Decoder, DecoderSet, Offset, Root};
 use crate::pattern::Expression;
@@ -50,9 +52,9 @@ fn compile(spec: Spec, origin: (usize, usize)) -> Result<Decoder, String> {
         ));
     }
     Ok(Decoder {
-        name: spec.name.clone(),
+        name: spec.name.as_str().into(),
         own_name: spec.name,
-        parent: spec.parent,
+        parent: spec.parent.map(Into::into),
         id: 0,
         program_name,
         prematch,
@@ -66,8 +68,8 @@ fn compile(spec: Spec, origin: (usize, usize)) -> Result<Decoder, String> {
         use_own_name: spec.use_own_name,
         json_null: spec.json_null,
         json_array: spec.json_array,
-        fts: spec.fts,
-        ftscomment: spec.ftscomment,
+        fts: spec.fts.into(),
+        ftscomment: spec.ftscomment.map(Into::into),
         accumulate: spec.accumulate,
         get_next: false,
         origin,
@@ -102,7 +104,7 @@ fn add(set: &mut DecoderSet, decoder: Decoder) -> Result<(), String> {
         };
         for r in 0..count {
             let list = if in_pn_list { &set.pn } else { &set.nopn };
-            if set.decoders[list[r].decoder].own_name != parent {
+            if set.decoders[list[r].decoder].own_name.as_str() != &*parent {
                 continue;
             }
             let children = list[r].children.clone();
@@ -178,7 +180,7 @@ pub(super) fn set_ids(set: &mut DecoderSet) {
         .map(|r| (r.decoder, r.children.clone()))
         .collect();
     for (root, children) in roots {
-        let root_name = set.decoders[root].own_name.clone();
+        let root_name: Arc<str> = set.decoders[root].own_name.as_str().into();
         let root_id = set.id_of(&root_name).unwrap_or(0);
         set.decoders[root].id = root_id;
         for c in children {
@@ -186,7 +188,7 @@ pub(super) fn set_ids(set: &mut DecoderSet) {
             let d = &mut set.decoders[c];
             if d.use_own_name {
                 d.id = own_id;
-                d.name = d.own_name.clone();
+                d.name = d.own_name.as_str().into();
             } else {
                 d.id = root_id;
                 d.name = root_name.clone();
