@@ -175,10 +175,11 @@ struct Walk<'s> {
 }
 
 impl Walk<'_> {
-    /// False when expression `at` of the root's prefilter certainly misses `log`.
-    fn may_match(&self, at: usize) -> bool {
+    /// Which alternatives of expression `at` of the root's prefilter may match
+    /// `log` (see [`Prefilter::alternatives`]); none: it certainly misses.
+    fn may_match(&self, at: usize) -> u64 {
         self.filter
-            .is_none_or(|filter| filter.may_match(at, &self.present))
+            .map_or(u64::MAX, |filter| filter.alternatives(at, &self.present))
     }
 
     /// Step 2 (children) then step 3 (regex phase).
@@ -213,9 +214,10 @@ impl Walk<'_> {
                 Offset::AfterParent => self.pmatch,
                 _ => Some(0),
             };
+            let may = self.may_match(2 * i);
             let found = base
-                .filter(|&b| b <= log.len() && self.may_match(2 * i))
-                .and_then(|b| prematch.exec_cut(&log[b..]).map(|m| b + m.next));
+                .filter(|&b| b <= log.len() && may != 0)
+                .and_then(|b| prematch.exec_cut_in(&log[b..], may).map(|m| b + m.next));
             if let Some(cmatch) = found {
                 self.info = list[i];
                 self.after_parent = self.pmatch;
@@ -261,9 +263,10 @@ impl Walk<'_> {
                     Offset::None => Some(0),
                 };
                 let log = &event.log[..];
+                let may = self.may_match(2 * i + 1);
                 let found = base
-                    .filter(|&b| b <= log.len() && self.may_match(2 * i + 1))
-                    .and_then(|b| regex.exec_cut(&log[b..]).map(|m| (b, m)));
+                    .filter(|&b| b <= log.len() && may != 0)
+                    .and_then(|b| regex.exec_cut_in(&log[b..], may).map(|m| (b, m)));
                 let Some((base, m)) = found else {
                     if d.get_next {
                         i += 1;

@@ -101,6 +101,14 @@ pub trait Matcher: std::fmt::Debug + Send + Sync {
     /// `None`.
     fn find_cut(&self, subject: &[u8]) -> Option<Match>;
 
+    /// [`Matcher::find_cut`] told which alternatives certainly do not match: bit
+    /// `k` of `may` is clear for alternative `k` (from a [`Prefilter`]; see
+    /// [`Prefilter::alternatives`]). An engine may skip those; the answer is the same.
+    fn find_cut_in(&self, subject: &[u8], may: u64) -> Option<Match> {
+        let _ = may;
+        self.find_cut(subject)
+    }
+
     /// Whether `subject`, which holds no NUL, matches (no captures are built).
     fn is_match_cut(&self, subject: &[u8]) -> bool {
         self.find_cut(subject).is_some()
@@ -115,7 +123,11 @@ pub trait Matcher: std::fmt::Debug + Send + Sync {
 
 impl Matcher for osregex::OsRegex {
     fn find_cut(&self, subject: &[u8]) -> Option<Match> {
-        self.exec_cut(subject)
+        self.find_cut_in(subject, u64::MAX)
+    }
+
+    fn find_cut_in(&self, subject: &[u8], may: u64) -> Option<Match> {
+        self.exec_cut_in(subject, may)
             .map(|(r, caps)| Match::from_pointer(r, subject.len(), caps))
     }
 
@@ -213,6 +225,13 @@ impl Expression {
     pub fn exec_cut(&self, subject: &[u8]) -> Option<Match> {
         debug_assert!(!subject.contains(&0));
         self.matcher.find_cut(subject)
+    }
+
+    /// [`Expression::exec_cut`] told which alternatives certainly do not match (see
+    /// [`Matcher::find_cut_in`]).
+    pub fn exec_cut_in(&self, subject: &[u8], may: u64) -> Option<Match> {
+        debug_assert!(!subject.contains(&0));
+        self.matcher.find_cut_in(subject, may)
     }
 
     /// Literals (lower case) of which every match holds one, ASCII case folded;

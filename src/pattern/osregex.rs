@@ -183,20 +183,32 @@ impl OsRegex {
         })
     }
 
-    /// [`OsRegex::exec_cut`] on a subject cut at its first NUL first.
+    /// [`OsRegex::exec_cut_in`] on a subject cut at its first NUL first, every
+    /// alternative tried.
     #[cfg(test)]
     pub(crate) fn exec(&self, subject: &[u8]) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
-        self.exec_cut(&subject[..memchr::memchr(0, subject).unwrap_or(subject.len())])
+        self.exec_cut_in(
+            &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())],
+            u64::MAX,
+        )
     }
 
     /// `OSRegex_Execute` on a subject already cut at its first NUL (none is left):
     /// the first alternative that matches gives the end pointer (`r`, one before the
     /// subject for a leading `\X*` that took nothing) and, in capture mode, its
-    /// captures.
-    pub(crate) fn exec_cut(&self, subject: &[u8]) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
+    /// captures. Alternative `k` is skipped when bit `k` of `may` is clear: the
+    /// caller knows its needle is not in the subject (a [`Prefilter`]), so its
+    /// literal runs would not fit either and the search would skip it anyway.
+    ///
+    /// [`Prefilter`]: super::Prefilter
+    pub(crate) fn exec_cut_in(
+        &self,
+        subject: &[u8],
+        may: u64,
+    ) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
         let budget =
             BUDGET_BASE.saturating_add(BUDGET_PER_BYTE.saturating_mul(subject.len() as u64));
-        self.exec_subs(subject, budget, true)
+        self.exec_subs(subject, budget, Some(may))
     }
 
     /// [`OsRegex::exec`] with a given number of loop turns.
@@ -207,7 +219,7 @@ impl OsRegex {
         budget: u64,
     ) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
         let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
-        self.exec_subs(subject, budget, true)
+        self.exec_subs(subject, budget, Some(u64::MAX))
     }
 
     /// The needle of every alternative, when each has one (see `Prefilter`): the
@@ -227,7 +239,7 @@ impl OsRegex {
         // turns: each alternative is charged one turn per 32 bytes, so that a shared
         // budget bounds patterns of many alternatives too.
         let scan = 1 + subject.len() as u64 / 32;
-        match self.search(subject, budget, true, scan) {
+        match self.search(subject, budget, Some(u64::MAX), scan) {
             Found::Match(_, caps) => Some(caps.is_some()),
             Found::NoMatch => Some(false),
             Found::Spent => None,
@@ -239,7 +251,7 @@ impl OsRegex {
         &self,
         subject: &[u8],
         mut budget: u64,
-        filter: bool,
+        filter: Option<u64>,
     ) -> Option<(isize, Vec<std::ops::Range<usize>>)> {
         match self.search(subject, &mut budget, filter, 0) {
             Found::Match(r, Some(caps)) => Some((r, caps)),
@@ -247,20 +259,26 @@ impl OsRegex {
         }
     }
 
-    /// Every alternative in order. With `filter`, an alternative whose literal runs
-    /// are not all in the subject, in order, is skipped: it cannot match, and
+    /// Every alternative in order. With a `filter`, an alternative whose literal
+    /// runs are not all in the subject, in order, is skipped: it cannot match, and
     /// skipping it only leaves more of the step budget (which the daemon does not
-    /// have) to the others; each run skips the bytes its pattern cannot start at
-    /// ([`Run::skip`]) and stops past the last place a match could start.
-    /// Each alternative costs `scan` turns of the budget before it runs.
-    fn search(&self, subject: &[u8], budget: &mut u64, filter: bool, scan: u64) -> Found {
+    /// have) to the others; so is alternative `k` when bit `k` of the filter is
+    /// clear (its needle is not in the subject: its runs would not fit). Each run
+    /// skips the bytes its pattern cannot start at ([`Run::skip`]) and stops past
+    /// the last place a match could start. Each alternative costs `scan` turns of
+    /// the budget before it runs.
+    fn search(&self, subject: &[u8], budget: &mut u64, filter: Option<u64>, scan: u64) -> Found {
         let mut parts = self.runs.as_ref().map(RunTable::parts);
-        for sub in &self.subs {
+        for (k, sub) in self.subs.iter().enumerate() {
             if *budget < scan {
                 return Found::Spent;
             }
             *budget -= scan;
             let part = parts.as_mut().and_then(Iterator::next);
+            if filter.is_some_and(|may| k < 64 && may & (1 << k) == 0) {
+                continue;
+            }
+            let filter = filter.is_some();
             let limit = match part.filter(|_| filter) {
                 Some(part) => match latest_start(subject, part) {
                     Some(limit) => limit,
@@ -307,7 +325,7 @@ impl OsRegex {
         let budget =
             BUDGET_BASE.saturating_add(BUDGET_PER_BYTE.saturating_mul(subject.len() as u64));
         let subject = &subject[..memchr::memchr(0, subject).unwrap_or(subject.len())];
-        self.exec_subs(subject, budget, false)
+        self.exec_subs(subject, budget, None)
     }
 
     /// Loop turns one execution takes (tests measure the budget's headroom).

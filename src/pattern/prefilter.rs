@@ -126,6 +126,27 @@ impl Prefilter {
         self.may_match(i, present)
     }
 
+    /// Per alternative of expression `i`, whether it may match the scanned subject:
+    /// bit `k` is clear when alternative `k` certainly does not (its needle is not
+    /// there); none set when the expression certainly does not match. Every bit is
+    /// set when the expression has no requirement, or more than 64 alternatives
+    /// and one of them may match.
+    pub fn alternatives(&self, i: usize, present: &Present) -> u64 {
+        let Some(alts) = self.expressions.get(i).filter(|r| !r.is_empty()) else {
+            return u64::MAX;
+        };
+        let range = |r: &Range<u32>| r.start as usize..r.end as usize;
+        let alts = &self.alternatives[range(alts)];
+        let may = |alt: &Range<u32>| self.pieces[range(alt)].iter().all(|&h| present.has(h));
+        if alts.len() > 64 {
+            return if alts.iter().any(may) { u64::MAX } else { 0 };
+        }
+        alts.iter()
+            .enumerate()
+            .filter(|(_, alt)| may(alt))
+            .fold(0, |bits, (k, _)| bits | 1 << k)
+    }
+
     /// False when expression `i` certainly does not match the scanned subject.
     pub fn may_match(&self, i: usize, present: &Present) -> bool {
         let Some(alts) = self.expressions.get(i).filter(|r| !r.is_empty()) else {
