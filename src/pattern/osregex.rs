@@ -54,6 +54,11 @@ struct Sub {
     /// The literal bytes the alternative starts with (no `^`, no marker first), when
     /// there are two or more: see [`Run::skip`].
     lead: Vec<u8>,
+    /// The lead is the alternative's only literal run. Then the latest start is not
+    /// worth placing ([`latest_start`]): the skips find every place the lead is,
+    /// from the first on, and an attempt that matches there ends the search before
+    /// the rest of the subject is read.
+    lead_only: bool,
 }
 
 /// The class code an escape letter gets (`OSRegex_Compile`'s switch).
@@ -279,7 +284,7 @@ impl OsRegex {
                 continue;
             }
             let filter = filter.is_some();
-            let limit = match part.filter(|_| filter) {
+            let limit = match part.filter(|_| filter && !sub.lead_only) {
                 Some(part) => match latest_start(subject, part) {
                     Some(limit) => limit,
                     None => continue,
@@ -427,12 +432,14 @@ fn make_sub(whole: &[u8]) -> Sub {
         .iter()
         .take_while(|&&b| b != BACKSLASH && b != MARK)
         .count();
+    let lead = if begin || lead_len < 2 {
+        Vec::new()
+    } else {
+        part[..lead_len].to_vec()
+    };
     Sub {
-        lead: if begin || lead_len < 2 {
-            Vec::new()
-        } else {
-            part[..lead_len].to_vec()
-        },
+        lead_only: !lead.is_empty() && ordered_runs(part) == [lead.as_slice()],
+        lead,
         needle: needle(part),
         pat: part.to_vec(),
         begin,
