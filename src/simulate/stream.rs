@@ -19,7 +19,7 @@ use crate::analysis::{Decoded, Ruleset};
 /// The longest line kept; the rest of a longer line is dropped (as `logtest` does).
 pub const MAX_LINE: usize = 1 << 20;
 /// Lines sent at once.
-const BATCH: usize = 128;
+const BATCH: usize = 256;
 /// Batches read and not yet taken by the caller, at most.
 const IN_FLIGHT: usize = 8;
 /// The most decoding threads.
