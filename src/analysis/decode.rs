@@ -2,7 +2,7 @@
 //! docs/analysis-decoders.md "Matching"): one root list, the first root that passes is
 //! final, then its children, then the regex phase over a same-name group.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::accumulate::Accumulator;
 use super::event::{Category, DecodedBy, Event};
@@ -17,7 +17,7 @@ pub struct DecodeState {
     pub accumulator: Accumulator,
     /// Decoder types changed by the SonicWall and OSSEC-alert plugins: they write the
     /// shared decoder's `type`, so the change lasts for the session.
-    pub type_changes: HashMap<usize, Category>,
+    pub type_changes: FxHashMap<usize, Category>,
 }
 
 impl DecodeState {

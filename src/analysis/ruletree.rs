@@ -9,6 +9,8 @@
 mod build;
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -85,7 +87,7 @@ pub struct RuleTree {
     /// Per node with many children, what evaluation reads of them to skip those
     /// that cannot match; each built when an event first reaches the node, so that
     /// loading does not pay for nodes no event reaches.
-    pub(crate) child_index: HashMap<usize, OnceLock<ChildIndex>>,
+    pub(crate) child_index: FxHashMap<usize, OnceLock<ChildIndex>>,
 }
 
 /// The children of one node as evaluation first tests them, kept apart from the

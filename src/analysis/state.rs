@@ -5,6 +5,8 @@
 //! store. Everything lives here, so a new session is a new `RuleState`.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use super::event::Event;
@@ -36,7 +38,7 @@ pub struct RuleState {
     pub(crate) diff: HashMap<(Vec<u8>, u32), Vec<u8>>,
     /// Per indexed node and decoder id: the positions of the children whose
     /// `decoded_as` lets such an event in (filled as events come).
-    pub(crate) open_children: HashMap<(usize, Option<u32>), Arc<[usize]>>,
+    pub(crate) open_children: FxHashMap<(usize, Option<u32>), Arc<[usize]>>,
 }
 
 impl RuleState {

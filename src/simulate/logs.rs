@@ -6,7 +6,9 @@
 //! The lines are read and decoded in a thread of their own ([`super::stream`]); the
 //! calling thread matches rules in file order and counts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -262,9 +264,9 @@ struct Tally {
     undecoded: u64,
     alerts: u64,
     /// Alerts per rule (index into the rule tree).
-    rules: HashMap<usize, u64>,
+    rules: FxHashMap<usize, u64>,
     /// Per rule id: does any response bind it? (Saves firing the others.)
-    bound: HashMap<u32, bool>,
+    bound: FxHashMap<u32, bool>,
     executions: Vec<LogExecution>,
     /// Per execution, its counts per target and per address (capped).
     by_agent: Vec<KeyCounts>,
@@ -291,8 +293,8 @@ impl Tally {
             lines: 0,
             undecoded: 0,
             alerts: 0,
-            rules: HashMap::new(),
-            bound: HashMap::new(),
+            rules: FxHashMap::default(),
+            bound: FxHashMap::default(),
             executions,
             by_agent: counts.clone(),
             by_srcip: counts,
