@@ -62,11 +62,13 @@ impl Present {
         let words = (subject.len() / 8)
             .next_power_of_two()
             .clamp(8, (1 << HASH_BITS) / 64);
-        let mut bits = vec![0u64; words].into_boxed_slice();
+        // Built in a set of the largest size, whose index the compiler sees is in
+        // bounds, then cut to `words`.
+        let mut bits = [0u64; (1 << HASH_BITS) / 64];
         let mask = words * 64 - 1;
         let mut set = |h: u16| {
             let h = usize::from(h) & mask;
-            bits[h / 64] |= 1 << (h % 64);
+            bits[(h / 64) % bits.len()] |= 1 << (h % 64);
         };
         // Eight bytes read and folded at once give the keys of six pieces (the same
         // as `piece` on each window); the last windows one by one.
@@ -81,7 +83,7 @@ impl Present {
         for w in subject[i..].windows(MIN_NEEDLE) {
             set(piece(w));
         }
-        Present(bits)
+        Present(bits[..words].into())
     }
 
     fn has(&self, h: u16) -> bool {
