@@ -4,10 +4,13 @@
 //! is always the interpreter's, as the daemon runs no JIT; a JIT copy only answers
 //! "no match" early (see [`Pcre::exec`]).
 
+use std::cell::RefCell;
 use std::ops::Range;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use pcre2::bytes::{CaptureLocations, Regex, RegexBuilder};
+use rustc_hash::FxHashMap;
 
 use super::PatternError;
 
@@ -42,42 +45,64 @@ impl Clone for Pcre {
     }
 }
 
-/// A regex and the match data of its last searches: the crate's own searches take
-/// theirs from a pool that allocates when another thread than the first asks, and a
-/// new `CaptureLocations` is an allocation and a `pcre2_match_data_create` per call.
+/// A regex and, per thread, the match data of its searches: the crate's own
+/// searches take theirs from a pool that allocates when another thread than the
+/// first asks, and a new `CaptureLocations` is an allocation and a
+/// `pcre2_match_data_create` per call. Each thread keeps the match data of the
+/// regexes it ran, by the regex's own number (not its address, which a later regex
+/// may reuse), so a search takes no lock.
 #[derive(Debug)]
 struct Spared {
     regex: Regex,
-    spare: Mutex<Vec<CaptureLocations>>,
+    id: u64,
+}
+
+/// Match data a thread keeps at most (a ruleset has about a thousand PCRE2
+/// patterns).
+const MAX_SPARE: usize = 8192;
+
+thread_local! {
+    /// This thread's match data, by [`Spared::id`].
+    static SPARE: RefCell<FxHashMap<u64, CaptureLocations>> = RefCell::default();
 }
 
 impl Spared {
     fn new(regex: Regex) -> Spared {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
         Spared {
             regex,
-            spare: Mutex::new(Vec::new()),
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
         }
     }
 
-    /// `captures_read` with spare match data.
+    /// `captures_read` with this thread's match data for the regex.
     fn captures_read<T>(
         &self,
         subject: &[u8],
         then: impl FnOnce(&CaptureLocations, Option<usize>) -> T,
     ) -> Option<T> {
-        let spare = self.spare.lock().ok().and_then(|mut s| s.pop());
-        let mut locs = spare.unwrap_or_else(|| self.regex.capture_locations());
-        let end = self
-            .regex
-            .captures_read(&mut locs, subject)
-            .map(|m| m.map(|m| m.end()));
-        let out = end.ok().map(|end| then(&locs, end));
-        if let Ok(mut s) = self.spare.lock()
-            && s.len() < 8
-        {
-            s.push(locs);
-        }
-        out
+        let read = |locs: &mut CaptureLocations| {
+            let end = self
+                .regex
+                .captures_read(locs, subject)
+                .map(|m| m.map(|m| m.end()));
+            end.ok().map(|end| then(locs, end))
+        };
+        SPARE.with(|spare| match spare.try_borrow_mut() {
+            Ok(mut spare) => {
+                // Regexes come and go with the rulesets an editor loads: the
+                // match data of gone ones is dropped now and then.
+                if spare.len() >= MAX_SPARE && !spare.contains_key(&self.id) {
+                    spare.clear();
+                }
+                let locs = spare
+                    .entry(self.id)
+                    .or_insert_with(|| self.regex.capture_locations());
+                read(locs)
+            }
+            // Not reached (nothing searches inside a search); a fresh one then.
+            Err(_) => read(&mut self.regex.capture_locations()),
+        })
     }
 }
 
