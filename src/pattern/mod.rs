@@ -157,6 +157,10 @@ impl Matcher for pcre::Pcre {
         self.exec_cut(subject)
             .map(|(r, caps)| Match::from_pointer(r, subject.len(), caps))
     }
+
+    fn required(&self) -> Option<Vec<Vec<u8>>> {
+        pcre::Pcre::required(self)
+    }
 }
 
 /// `strcmp(pattern, subject) == 0`.

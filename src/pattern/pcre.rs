@@ -33,6 +33,8 @@ pub(crate) struct Pcre {
     jit: OnceLock<Option<Spared>>,
     /// The pattern as compiled (with its limit), for the JIT copy.
     source: String,
+    /// Literals (lower case) of which every match holds one (see [`needles`]).
+    needles: Option<Vec<Vec<u8>>>,
 }
 
 impl Clone for Pcre {
@@ -41,6 +43,7 @@ impl Clone for Pcre {
             regex: Spared::new(self.regex.regex.clone()),
             jit: OnceLock::new(),
             source: self.source.clone(),
+            needles: self.needles.clone(),
         }
     }
 }
@@ -125,7 +128,14 @@ impl Pcre {
             regex: Spared::new(regex),
             jit: OnceLock::new(),
             source: limited,
+            needles: needles(pattern.as_bytes()),
         })
+    }
+
+    /// Literals (lower case) of which every match holds one, ASCII case folded
+    /// (see [`needles`]).
+    pub(crate) fn required(&self) -> Option<Vec<Vec<u8>>> {
+        self.needles.clone()
     }
 
     /// "Certainly no match", from the JIT copy: a JIT search that ends without a
@@ -172,5 +182,206 @@ impl Pcre {
                 Some((end as isize - 1, captures))
             })
             .flatten()
+    }
+}
+
+/// For the prefilters: per top-level alternative of a PCRE2 pattern (compiled with
+/// no options), its longest run of literal bytes outside any group that every match
+/// of the alternative takes, lower case; None when an alternative has none or the
+/// pattern uses anything this reading does not follow. Written by hand because
+/// only the literals are wanted, from a small, safe part of the syntax: a byte
+/// followed by a quantifier (`?`, `*`, `+`, `{`) is left out, groups, classes,
+/// `.`, anchors and class escapes end a run, and an escaped punctuation byte is
+/// that byte. Anything else that could change what the bytes mean gives up: a
+/// verb `(*…)`, an option other than `(?i)` (whose case folding the prefilters
+/// apply to every needle anyway), `\Q`, escapes that take more bytes (`\x`,
+/// `\p`, back references), a POSIX class inside a class, a trailing backslash.
+fn needles(p: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    let (mut best, mut run): (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
+    let mut depth = 0usize;
+    let mut i = 0;
+    fn end(run: &mut Vec<u8>, best: &mut Vec<u8>) {
+        if run.len() > best.len() {
+            std::mem::swap(run, best);
+        }
+        run.clear();
+    }
+    while i < p.len() {
+        match p[i] {
+            b'\\' => {
+                let d = *p.get(i + 1)?;
+                if d.is_ascii_punctuation() {
+                    if depth == 0 {
+                        run.push(d);
+                    }
+                } else if b"dDsSwWhHvVRbBAzZGKXCnrtfea".contains(&d) {
+                    end(&mut run, &mut best);
+                } else {
+                    return None;
+                }
+                i += 2;
+            }
+            b'[' => {
+                end(&mut run, &mut best);
+                let mut j = i + 1;
+                if p.get(j) == Some(&b'^') {
+                    j += 1;
+                }
+                if p.get(j) == Some(&b']') {
+                    j += 1;
+                }
+                loop {
+                    match *p.get(j)? {
+                        b']' => break,
+                        b'\\' => j += 2,
+                        b'[' if p.get(j + 1) == Some(&b':') => return None,
+                        _ => j += 1,
+                    }
+                }
+                i = j + 1;
+            }
+            b'(' => {
+                end(&mut run, &mut best);
+                match (p.get(i + 1), p.get(i + 2), p.get(i + 3)) {
+                    (Some(b'?'), Some(b':'), _) => {
+                        depth += 1;
+                        i += 3;
+                    }
+                    (Some(b'?'), Some(b'i'), Some(b')')) => i += 4,
+                    (Some(b'?' | b'*'), _, _) => return None,
+                    _ => {
+                        depth += 1;
+                        i += 1;
+                    }
+                }
+            }
+            b')' => {
+                end(&mut run, &mut best);
+                depth = depth.checked_sub(1)?;
+                i += 1;
+            }
+            b'|' if depth == 0 => {
+                end(&mut run, &mut best);
+                if best.is_empty() {
+                    return None;
+                }
+                out.push(std::mem::take(&mut best).to_ascii_lowercase());
+                i += 1;
+            }
+            b'?' | b'*' | b'+' | b'{' => {
+                // The byte before is optional or repeated: not a whole run.
+                run.pop();
+                end(&mut run, &mut best);
+                i += 1;
+                // A counted quantifier's own bytes (a `{` that is not one is a
+                // literal, left out too).
+                if p[i - 1] == b'{'
+                    && let Some(k) = p[i..].iter().position(|&b| b == b'}')
+                    && p[i..i + k]
+                        .iter()
+                        .all(|&b| b.is_ascii_digit() || b == b',' || b == b' ')
+                {
+                    i += k + 1;
+                }
+            }
+            b'.' | b'^' | b'$' | b'|' => {
+                end(&mut run, &mut best);
+                i += 1;
+            }
+            b => {
+                if depth == 0 {
+                    run.push(b);
+                }
+                i += 1;
+            }
+        }
+    }
+    end(&mut run, &mut best);
+    if best.is_empty() || depth != 0 {
+        return None;
+    }
+    out.push(best.to_ascii_lowercase());
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{Pcre, needles};
+    use crate::pattern::literal::contains_ignore_case;
+
+    fn n(p: &str) -> Option<Vec<String>> {
+        needles(p.as_bytes()).map(|v| {
+            v.into_iter()
+                .map(|b| String::from_utf8(b).expect("ascii"))
+                .collect()
+        })
+    }
+
+    /// Shipped patterns and the edges of the syntax the reading follows.
+    #[test]
+    fn needles_are_the_literals_every_match_takes() {
+        assert_eq!(
+            n(r"[^%]*%FTD-[0-7]-[^:\s]+[:\s].*"),
+            Some(vec!["%ftd-".into()])
+        );
+        assert_eq!(
+            n(r"^integration_installation(?:_request)?\..*"),
+            Some(vec!["integration_installation".into()])
+        );
+        assert_eq!(
+            n(r"(?i)powershell\.exe"),
+            Some(vec!["powershell.exe".into()])
+        );
+        assert_eq!(n(r"^issues?\..*"), Some(vec!["issue".into()]));
+        assert_eq!(n(r#""granted":\strue"#), Some(vec!["\"granted\":".into()]));
+        assert_eq!(n(r"ab\d|cd"), Some(vec!["ab".into(), "cd".into()]));
+        assert_eq!(n(r"a{2}bc"), Some(vec!["bc".into()]));
+        assert_eq!(n(r"x[]|]yz"), Some(vec!["yz".into()]));
+        assert_eq!(n(r"(ab|cd)ef"), Some(vec!["ef".into()]));
+        for none in [
+            "abc|",
+            "(abc)",
+            "(?x)a b",
+            r"\x41bc",
+            r"(*UTF)\N{U+202E}",
+            "[[:alpha:]]abc",
+            r"ab\",
+            r"\Qa.b\E",
+            r"(?=ab)cd|",
+            "(?<=x)ab",
+            r"(a)\1bc",
+            "ab)",
+            "(ab",
+            "",
+        ] {
+            assert_eq!(n(none), None, "{none}");
+        }
+    }
+
+    fn pattern() -> impl Strategy<Value = String> {
+        let atom = prop::sample::select(vec![
+            "a", "B", "ab", "x", " ", "1", ".", "^", "$", "|", "(", ")", "(?:", "(?i)", "?", "*",
+            "+", "{2}", "{1,}", "[ab]", "[^a]", "\\d", "\\s", "\\w", "\\.", "\\|", "\\b", "]", "}",
+        ]);
+        prop::collection::vec(atom, 0..10).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+        /// Whatever subject a pattern matches holds one of its needles.
+        #[test]
+        fn a_match_holds_a_needle(p in pattern(), s in "[aAbBx1 .|]{0,16}") {
+            if let (Ok(re), Some(needles)) = (Pcre::compile(&p), needles(p.as_bytes()))
+                && re.exec(s.as_bytes()).is_some()
+            {
+                prop_assert!(
+                    needles.iter().any(|n| contains_ignore_case(s.as_bytes(), n)),
+                    "{needles:?}"
+                );
+            }
+        }
     }
 }
