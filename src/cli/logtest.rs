@@ -161,7 +161,7 @@ fn responses(
     outcome: &Outcome,
     agent: Option<&str>,
 ) -> Vec<Execution> {
-    sim.map(|sim| simulate::logs::responses(ruleset, sim, outcome, agent))
+    sim.map(|sim| simulate::logs::responses(ruleset, sim, outcome, agent, true))
         .unwrap_or_default()
 }
 

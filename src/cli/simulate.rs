@@ -275,6 +275,7 @@ fn fired_mode(
         profile: sim.responses.profile,
         agent_version,
         hit: 1,
+        messages: true,
     };
     let fired = sim.fire(&event, &options);
     if fired.rule.is_none() {

@@ -46,7 +46,9 @@ pub(super) fn execute(
         on_manager,
         options,
     };
-    x.message = Some(build_message(&cx, expect, &mut x.notes));
+    if options.messages {
+        x.message = Some(build_message(&cx, expect, &mut x.notes));
+    }
     let timeout = timing(&cx, &mut x);
     if timeout != 0 {
         x.delete_after = Some(timeout);

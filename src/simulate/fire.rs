@@ -102,6 +102,9 @@ pub struct Options {
     /// Which execution this is for the same key on the same host (1 = first), for
     /// the repeated-offender timeout.
     pub hit: u32,
+    /// Build each execution's message; without, only where it runs and why not
+    /// (for counting executions).
+    pub messages: bool,
 }
 
 impl Default for Options {
@@ -110,6 +113,7 @@ impl Default for Options {
             profile: Profile::Wazuh,
             agent_version: None,
             hit: 1,
+            messages: true,
         }
     }
 }

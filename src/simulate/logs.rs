@@ -174,11 +174,13 @@ pub struct LogOptions<'a> {
 
 /// The responses an alert runs (as `logtest` shows them): none for a level-0 rule or
 /// an alert suppressed by `ignore` (analysisd runs none; docs/analysis.md "Output").
+/// Without `messages`, only where each runs (or why not), as counting needs.
 pub fn responses(
     ruleset: &Ruleset,
     sim: &Simulator<'_>,
     outcome: &Outcome,
     agent: Option<&str>,
+    messages: bool,
 ) -> Vec<Execution> {
     let Some(fired) = &outcome.fired else {
         return Vec::new();
@@ -201,6 +203,7 @@ pub fn responses(
     };
     let options = Options {
         profile: sim.responses.profile,
+        messages,
         ..Options::default()
     };
     sim.fire(&event, &options).fired
@@ -327,7 +330,7 @@ impl Tally {
             .event
             .get(StaticField::SrcIp)
             .map(|v| String::from_utf8_lossy(v).into_owned());
-        for x in responses(ruleset, sim, outcome, None) {
+        for x in responses(ruleset, sim, outcome, None, false) {
             if x.runs_on.is_empty() {
                 continue;
             }

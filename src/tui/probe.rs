@@ -183,7 +183,7 @@ fn ran(engine: &Ruleset, o: &Outcome, who: &Responders<'_>, out: &mut Vec<(Tone,
         return;
     };
     let sim = Simulator::new(who.config, who.doc, rules, who.profile);
-    let runs = responses(engine, &sim, o, None);
+    let runs = responses(engine, &sim, o, None, false);
     out.push((Tone::Head, s::PROBE_RESPONSES.into()));
     if let Some(sel) = who.selected {
         let mine = runs.iter().find(|x| x.index == sel);
