@@ -54,11 +54,6 @@ struct Sub {
     /// The literal bytes the alternative starts with (no `^`, no marker first), when
     /// there are two or more: see [`Run::skip`].
     lead: Vec<u8>,
-    /// The lead is the alternative's only literal run. Then the latest start is not
-    /// worth placing ([`latest_start`]): the skips find every place the lead is,
-    /// from the first on, and an attempt that matches there ends the search before
-    /// the rest of the subject is read.
-    lead_only: bool,
 }
 
 /// The class code an escape letter gets (`OSRegex_Compile`'s switch).
@@ -180,7 +175,19 @@ impl OsRegex {
         }
         let (work, closes) = translate(pattern)?;
         let subs: Vec<Sub> = work.split(|&b| b == b'|').map(make_sub).collect();
-        let runs: Vec<Vec<Vec<u8>>> = subs.iter().map(|sub| ordered_runs(&sub.pat)).collect();
+        // An alternative whose only literal run is its lead places none: its latest
+        // start is not worth the search ([`latest_start`]), as the skips find every
+        // place of the lead, from the first on, and an attempt that matches there
+        // ends the search before the rest of the subject is read. No runs: the
+        // latest start is the subject's end.
+        let runs: Vec<Vec<Vec<u8>>> = subs
+            .iter()
+            .map(|sub| {
+                let runs = ordered_runs(&sub.pat);
+                let lead_only = !sub.lead.is_empty() && runs == [sub.lead.as_slice()];
+                if lead_only { Vec::new() } else { runs }
+            })
+            .collect();
         Ok(OsRegex {
             subs,
             runs: RunTable::new(&runs),
@@ -284,7 +291,7 @@ impl OsRegex {
                 continue;
             }
             let filter = filter.is_some();
-            let limit = match part.filter(|_| filter && !sub.lead_only) {
+            let limit = match part.filter(|_| filter) {
                 Some(part) => match latest_start(subject, part) {
                     Some(limit) => limit,
                     None => continue,
@@ -438,7 +445,6 @@ fn make_sub(whole: &[u8]) -> Sub {
         part[..lead_len].to_vec()
     };
     Sub {
-        lead_only: !lead.is_empty() && ordered_runs(part) == [lead.as_slice()],
         lead,
         needle: needle(part),
         pat: part.to_vec(),
