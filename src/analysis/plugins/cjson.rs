@@ -235,56 +235,46 @@ impl<'a> Parser<'a> {
             return None;
         }
         self.depth += 1;
-        self.pos += 1;
-        self.skip_ws();
         let base = key.len();
-        if self.at(0) != b'}' {
-            loop {
-                self.skip_ws();
-                if self.at(0) != b'"' {
-                    return None;
-                }
-                let name = self.string()?;
-                self.skip_ws();
-                if self.at(0) != b':' {
-                    return None;
-                }
-                self.pos += 1;
-                self.skip_ws();
-                key.truncate(base);
-                if nested {
-                    key.push(b'.');
-                }
-                key.extend_from_slice(&name);
-                if self.at(0) == b'{' {
-                    self.flatten_object(key, true, leaf)?;
-                } else {
-                    let value = self.value()?;
-                    leaf(key, value);
-                }
-                self.skip_ws();
-                if self.at(0) != b',' {
-                    break;
-                }
-                self.pos += 1;
+        self.members(|p, name| {
+            key.truncate(base);
+            if nested {
+                key.push(b'.');
             }
-            if self.at(0) != b'}' {
-                return None;
+            key.extend_from_slice(&name);
+            if p.at(0) == b'{' {
+                p.flatten_object(key, true, leaf)
+            } else {
+                let value = p.value()?;
+                leaf(key, value);
+                Some(())
             }
-        }
-        self.pos += 1;
+        })?;
         self.depth -= 1;
         key.truncate(base);
         Some(())
     }
 
     fn object(&mut self) -> Option<Value<'a>> {
+        let mut items = Vec::new();
+        self.members(|p, key| {
+            items.push((key, p.value()?));
+            Some(())
+        })?;
+        Some(Value::Object(items))
+    }
+
+    /// `parse_object` from its `{` at `pos`: each member's key to `member`, with
+    /// `pos` at the member's value, which `member` reads.
+    fn members(
+        &mut self,
+        mut member: impl FnMut(&mut Self, Cow<'a, [u8]>) -> Option<()>,
+    ) -> Option<()> {
         self.pos += 1;
         self.skip_ws();
-        let mut items = Vec::new();
         if self.at(0) == b'}' {
             self.pos += 1;
-            return Some(Value::Object(items));
+            return Some(());
         }
         loop {
             self.skip_ws();
@@ -298,7 +288,7 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             self.skip_ws();
-            items.push((key, self.value()?));
+            member(self, key)?;
             self.skip_ws();
             if self.at(0) != b',' {
                 break;
@@ -309,7 +299,7 @@ impl<'a> Parser<'a> {
             return None;
         }
         self.pos += 1;
-        Some(Value::Object(items))
+        Some(())
     }
 }
 
