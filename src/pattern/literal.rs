@@ -69,8 +69,9 @@ pub(super) fn ordered_runs(pat: &[u8]) -> Vec<Vec<u8>> {
 /// The ordered runs of every alternative of a pattern in one buffer, read before
 /// anything else of an alternative (most are ruled out by them): one allocation
 /// to load rather than one per alternative and one per run. Per alternative, the
-/// byte length of its part (four bytes), then its runs from the last to the
-/// first, each as its length (two bytes) and its bytes; lengths little-endian.
+/// byte length of its part (four bytes, the top bit set when the alternative is
+/// "lead only", see `Sub::lead`), then its runs from the last to the first, each as
+/// its length (two bytes) and its bytes; lengths little-endian.
 #[derive(Debug, Clone, Default)]
 pub(super) struct RunTable(Box<[u8]>);
 
@@ -78,29 +79,31 @@ impl RunTable {
     /// The table of these alternatives' ordered runs (see [`ordered_runs`]); None
     /// when a run or an alternative is too long to be written (no pattern comes
     /// near: they are at most 20,480 bytes).
-    pub(super) fn new(alternatives: &[Vec<Vec<u8>>]) -> Option<RunTable> {
+    pub(super) fn new(alternatives: &[(Vec<Vec<u8>>, bool)]) -> Option<RunTable> {
         let mut out = Vec::new();
-        for runs in alternatives {
+        for (runs, flag) in alternatives {
             let mut part = Vec::new();
             for run in runs.iter().rev() {
                 part.extend_from_slice(&u16::try_from(run.len()).ok()?.to_le_bytes());
                 part.extend_from_slice(run);
             }
-            out.extend_from_slice(&u32::try_from(part.len()).ok()?.to_le_bytes());
+            let len = u32::try_from(part.len()).ok().filter(|l| l >> 31 == 0)?;
+            out.extend_from_slice(&(len | u32::from(*flag) << 31).to_le_bytes());
             out.extend_from_slice(&part);
         }
         Some(RunTable(out.into_boxed_slice()))
     }
 
-    /// The part of each alternative, in order.
-    pub(super) fn parts(&self) -> impl Iterator<Item = &[u8]> {
+    /// The part of each alternative, in order, and its flag.
+    pub(super) fn parts(&self) -> impl Iterator<Item = (&[u8], bool)> {
         let mut rest = &self.0[..];
         std::iter::from_fn(move || {
             let (len, tail) = rest.split_first_chunk::<4>()?;
-            let len = u32::from_le_bytes(*len) as usize;
+            let len = u32::from_le_bytes(*len);
+            let (flag, len) = (len >> 31 == 1, (len & !(1 << 31)) as usize);
             let part = tail.get(..len)?;
             rest = &tail[len..];
-            Some(part)
+            Some((part, flag))
         })
     }
 }
@@ -182,15 +185,17 @@ mod tests {
             (b"abab", &[b"ab", b"ab"], Some(0)),
             (b"anything", &[], Some(8)),
         ];
-        let alternatives: Vec<Vec<Vec<u8>>> = cases
+        let alternatives: Vec<(Vec<Vec<u8>>, bool)> = cases
             .iter()
-            .map(|(_, runs, _)| runs.iter().map(|r| r.to_vec()).collect())
+            .enumerate()
+            .map(|(i, (_, runs, _))| (runs.iter().map(|r| r.to_vec()).collect(), i % 2 == 0))
             .collect();
         let table = RunTable::new(&alternatives).expect("short runs");
-        let parts: Vec<&[u8]> = table.parts().collect();
+        let parts: Vec<(&[u8], bool)> = table.parts().collect();
         assert_eq!(parts.len(), cases.len());
-        for ((hay, _, want), part) in cases.iter().zip(parts) {
+        for (i, ((hay, _, want), (part, flag))) in cases.iter().zip(parts).enumerate() {
             assert_eq!(latest_start(hay, part), *want, "{hay:?}");
+            assert_eq!(flag, i % 2 == 0);
         }
     }
 }

@@ -175,17 +175,12 @@ impl OsRegex {
         }
         let (work, closes) = translate(pattern)?;
         let subs: Vec<Sub> = work.split(|&b| b == b'|').map(make_sub).collect();
-        // An alternative whose only literal run is its lead places none: its latest
-        // start is not worth the search ([`latest_start`]), as the skips find every
-        // place of the lead, from the first on, and an attempt that matches there
-        // ends the search before the rest of the subject is read. No runs: the
-        // latest start is the subject's end.
-        let runs: Vec<Vec<Vec<u8>>> = subs
+        let runs: Vec<(Vec<Vec<u8>>, bool)> = subs
             .iter()
             .map(|sub| {
                 let runs = ordered_runs(&sub.pat);
                 let lead_only = !sub.lead.is_empty() && runs == [sub.lead.as_slice()];
-                if lead_only { Vec::new() } else { runs }
+                (runs, lead_only)
             })
             .collect();
         Ok(OsRegex {
@@ -286,12 +281,22 @@ impl OsRegex {
                 return Found::Spent;
             }
             *budget -= scan;
-            let part = parts.as_mut().and_then(Iterator::next);
+            let (part, lead_only) = parts
+                .as_mut()
+                .and_then(Iterator::next)
+                .map_or((None, false), |(part, flag)| (Some(part), flag));
             if filter.is_some_and(|may| k < 64 && may & (1 << k) == 0) {
                 continue;
             }
             let filter = filter.is_some();
-            let limit = match part.filter(|_| filter) {
+            // An alternative whose only literal run is its lead does not place it
+            // when matching an event: the skips find every place of the lead, from
+            // the first on, and an attempt that matches there ends the search
+            // before the rest of the subject is read. Against the short group
+            // strings of a shared budget, placing it first is the cheaper way to
+            // rule the alternative out.
+            let place = filter && !(lead_only && scan == 0);
+            let limit = match part.filter(|_| place) {
                 Some(part) => match latest_start(subject, part) {
                     Some(limit) => limit,
                     None => continue,
