@@ -163,7 +163,22 @@ impl Prefilter {
 
 #[cfg(test)]
 mod tests {
-    use super::{MIN_NEEDLE, Present, piece};
+    use super::{MIN_NEEDLE, Prefilter, Present, piece};
+    use crate::pattern::{Engine, Expression};
+
+    /// Bit `k` of an expression's alternatives is clear exactly when alternative
+    /// `k`'s needle is absent; an expression without a requirement has them all.
+    #[test]
+    fn alternatives_clear_the_bits_of_absent_needles() {
+        let e = |p: &str| Expression::compile(Engine::OsRegex, p).expect("compiles");
+        let exprs = [e("user=(\\S+)|action=(\\S+)|srcip=(\\S+)"), e("\\w+")];
+        let filter = Prefilter::new(exprs.iter().map(Some));
+        let present = Present::of(b"date=x ACTION=drop srcip=1.2.3.4");
+        assert_eq!(filter.alternatives(0, &present), 0b110);
+        assert!(filter.may_match(0, &present));
+        assert_eq!(filter.alternatives(0, &Present::of(b"nothing here")), 0);
+        assert_eq!(filter.alternatives(1, &present), u64::MAX);
+    }
 
     /// The keys [`Present::of`] takes eight bytes at a time set the bit of every
     /// window's `piece`, and only those, whatever the length.
