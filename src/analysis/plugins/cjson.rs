@@ -33,17 +33,7 @@ const NESTING_LIMIT: usize = 1000;
 /// walks objects with [`flatten`]; this tree is what tests compare it with.
 #[cfg(test)]
 pub(super) fn parse(input: &[u8]) -> Option<Value<'_>> {
-    let input = super::c_str(input);
-    let mut p = Parser {
-        s: input,
-        pos: 0,
-        depth: 0,
-    };
-    if input.starts_with(b"\xEF\xBB\xBF") {
-        p.pos = 3;
-    }
-    p.skip_ws();
-    p.value()
+    Parser::at_value(input).value()
 }
 
 /// Parses the object at the start of `input` as [`parse`] does, and hands each member
@@ -53,16 +43,7 @@ pub(super) fn parse(input: &[u8]) -> Option<Value<'_>> {
 /// the text is not JSON: members already handed were then handed for nothing, as
 /// `cJSON_Parse` would have returned no tree.
 pub(super) fn flatten<'a>(input: &'a [u8], mut leaf: impl FnMut(&[u8], Value<'a>)) -> Option<()> {
-    let input = super::c_str(input);
-    let mut p = Parser {
-        s: input,
-        pos: 0,
-        depth: 0,
-    };
-    if input.starts_with(b"\xEF\xBB\xBF") {
-        p.pos = 3;
-    }
-    p.skip_ws();
+    let mut p = Parser::at_value(input);
     if p.at(0) != b'{' {
         return Some(());
     }
@@ -76,6 +57,22 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
+    /// A parser of the C string `input`, at its value: after a UTF-8 BOM and the
+    /// bytes up to 32 before it.
+    fn at_value(input: &'a [u8]) -> Parser<'a> {
+        let input = super::c_str(input);
+        let mut p = Parser {
+            s: input,
+            pos: 0,
+            depth: 0,
+        };
+        if input.starts_with(b"\xEF\xBB\xBF") {
+            p.pos = 3;
+        }
+        p.skip_ws();
+        p
+    }
+
     fn at(&self, i: usize) -> u8 {
         self.s.get(self.pos + i).copied().unwrap_or(0)
     }
