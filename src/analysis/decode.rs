@@ -177,7 +177,7 @@ struct Walk<'s> {
 impl Walk<'_> {
     /// Which alternatives of expression `at` of the root's prefilter may match
     /// `log` (see [`Prefilter::alternatives`]); none: it certainly misses.
-    fn may_match(&self, at: usize) -> u64 {
+    fn alternatives(&self, at: usize) -> u64 {
         self.filter
             .map_or(u64::MAX, |filter| filter.alternatives(at, &self.present))
     }
@@ -214,7 +214,7 @@ impl Walk<'_> {
                 Offset::AfterParent => self.pmatch,
                 _ => Some(0),
             };
-            let may = self.may_match(2 * i);
+            let may = self.alternatives(2 * i);
             let found = base
                 .filter(|&b| b <= log.len() && may != 0)
                 .and_then(|b| prematch.exec_cut_in(&log[b..], may).map(|m| b + m.next));
@@ -263,7 +263,7 @@ impl Walk<'_> {
                     Offset::None => Some(0),
                 };
                 let log = &event.log[..];
-                let may = self.may_match(2 * i + 1);
+                let may = self.alternatives(2 * i + 1);
                 let found = base
                     .filter(|&b| b <= log.len() && may != 0)
                     .and_then(|b| regex.exec_cut_in(&log[b..], may).map(|m| (b, m)));

@@ -75,6 +75,11 @@ impl Event {
         self.fields[field.index()] = Some(value);
     }
 
+    /// Sets or unsets a static field; returns what it held.
+    pub fn replace(&mut self, field: StaticField, value: Option<Vec<u8>>) -> Option<Vec<u8>> {
+        std::mem::replace(&mut self.fields[field.index()], value)
+    }
+
     /// The first dynamic field with this name, compared without ASCII case
     /// (`FindField`).
     pub fn dynamic(&self, name: &[u8]) -> Option<&[u8]> {

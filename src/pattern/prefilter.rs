@@ -137,9 +137,8 @@ impl Prefilter {
         let Some(alts) = self.expressions.get(i).filter(|r| !r.is_empty()) else {
             return u64::MAX;
         };
-        let range = |r: &Range<u32>| r.start as usize..r.end as usize;
-        let alts = &self.alternatives[range(alts)];
-        let may = |alt: &Range<u32>| self.pieces[range(alt)].iter().all(|&h| present.has(h));
+        let alts = &self.alternatives[span(alts)];
+        let may = |alt: &Range<u32>| self.has_pieces(alt, present);
         if alts.len() > 64 {
             return if alts.iter().any(may) { u64::MAX } else { 0 };
         }
@@ -154,11 +153,21 @@ impl Prefilter {
         let Some(alts) = self.expressions.get(i).filter(|r| !r.is_empty()) else {
             return true;
         };
-        let range = |r: &Range<u32>| r.start as usize..r.end as usize;
-        self.alternatives[range(alts)]
+        self.alternatives[span(alts)]
             .iter()
-            .any(|alt| self.pieces[range(alt)].iter().all(|&h| present.has(h)))
+            .any(|alt| self.has_pieces(alt, present))
     }
+
+    /// Whether every piece of the needle of alternative `alt` (its range of
+    /// `pieces`) is in the scanned subject: the needle may be there.
+    fn has_pieces(&self, alt: &Range<u32>, present: &Present) -> bool {
+        self.pieces[span(alt)].iter().all(|&h| present.has(h))
+    }
+}
+
+/// A range of the prefilter's tables as indices.
+fn span(r: &Range<u32>) -> Range<usize> {
+    r.start as usize..r.end as usize
 }
 
 #[cfg(test)]

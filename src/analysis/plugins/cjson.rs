@@ -104,7 +104,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn nested(&mut self, f: fn(&mut Self) -> Option<Value<'a>>) -> Option<Value<'a>> {
+    /// `f` one nesting level down; None past `CJSON_NESTING_LIMIT`.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
         if self.depth >= NESTING_LIMIT {
             return None;
         }
@@ -228,26 +229,23 @@ impl<'a> Parser<'a> {
         nested: bool,
         leaf: &mut impl FnMut(&[u8], Value<'a>),
     ) -> Option<()> {
-        if self.depth >= NESTING_LIMIT {
-            return None;
-        }
-        self.depth += 1;
         let base = key.len();
-        self.members(|p, name| {
-            key.truncate(base);
-            if nested {
-                key.push(b'.');
-            }
-            key.extend_from_slice(&name);
-            if p.at(0) == b'{' {
-                p.flatten_object(key, true, leaf)
-            } else {
-                let value = p.value()?;
-                leaf(key, value);
-                Some(())
-            }
+        self.nested(|p| {
+            p.members(|p, name| {
+                key.truncate(base);
+                if nested {
+                    key.push(b'.');
+                }
+                key.extend_from_slice(&name);
+                if p.at(0) == b'{' {
+                    p.flatten_object(key, true, leaf)
+                } else {
+                    let value = p.value()?;
+                    leaf(key, value);
+                    Some(())
+                }
+            })
         })?;
-        self.depth -= 1;
         key.truncate(base);
         Some(())
     }

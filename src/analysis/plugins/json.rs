@@ -34,7 +34,7 @@ pub(super) fn decode(info: &Decoder, event: &mut Event, offsets: Offsets) {
             // Not JSON after all: the daemon fills nothing from a text cJSON refuses.
             event.dynamic.truncate(dynamic);
             for (slot, old) in replaced.into_iter().rev() {
-                event.fields[slot.index()] = old;
+                event.replace(slot, old);
             }
         }
     }
@@ -170,7 +170,7 @@ fn fill(
             .then_some(StaticField::DstUser)
     });
     if let Some(slot) = slot {
-        let old = event.fields[slot.index()].replace(value.to_vec());
+        let old = event.replace(slot, Some(value.to_vec()));
         replaced.push((slot, old));
         return;
     }
